@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * FakeRuntime is an in-memory CRI runtime for kubelet unit tests. It keeps
+ * sandboxes, containers and images with the same state machine and errors as
+ * containerd's CRI plugin (NotFound for unknown IDs, FailedPrecondition for
+ * starting a container twice, images never pulled implicitly), records every
+ * call for action assertions, and lets a test inject failures and exits.
+ */
+import type { AttachRequest, CallOptions, ExecRequest, ImageService, RuntimeService } from './runtime-service.js';
+import type * as cri from './cri-types.js';
+import { CriError } from './errors.js';
+
+/** FakeCall is one recorded call: the RPC name and its request. */
+export interface FakeCall {
+  method: string;
+  request: unknown;
+}
+
+interface FakeSandbox {
+  id: string;
+  config: cri.PodSandboxConfig;
+  state: cri.PodSandboxState;
+  createdAt: bigint;
+  ip: string;
+}
+
+interface FakeContainer {
+  id: string;
+  sandboxId: string;
+  config: cri.ContainerConfig;
+  imageId: string;
+  state: cri.ContainerState;
+  createdAt: bigint;
+  startedAt: bigint;
+  finishedAt: bigint;
+  exitCode: number;
+  reason: string;
+  resources: cri.LinuxContainerResources;
+}
+
+/** FakeExecHandler answers ExecSync for a test; the default answers exit 0 with no output. */
+export type FakeExecHandler = (containerId: string, cmd: string[]) => cri.ExecSyncResponse;
+
+/** FakeRuntimeOptions preload the fake. */
+export interface FakeRuntimeOptions {
+  /** images are image references present from the start (as if imported). */
+  images?: string[];
+  /** podCIDRPrefix gives sandbox IPs, e.g. '10.88.0.' (default); hosts count up from .2. */
+  podCIDRPrefix?: string;
+}
+
+const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+/** FakeRuntime implements RuntimeService and ImageService in memory. */
+export class FakeRuntime implements RuntimeService, ImageService {
+  /** calls lists every call in order, for assertions. */
+  readonly calls: FakeCall[] = [];
+  /** execHandler answers ExecSync. */
+  execHandler: FakeExecHandler = () => ({ stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exit_code: 0 });
+
+  readonly #sandboxes = new Map<string, FakeSandbox>();
+  readonly #containers = new Map<string, FakeContainer>();
+  readonly #images = new Map<string, cri.Image>();
+  readonly #failures = new Map<string, CriError[]>();
+  readonly #ipPrefix: string;
+  #nextId = 1;
+  #nextHost = 2;
+
+  constructor(options: FakeRuntimeOptions = {}) {
+    this.#ipPrefix = options.podCIDRPrefix ?? '10.88.0.';
+    for (const ref of options.images ?? []) this.addImage(ref);
+  }
+
+  // ---------------------------------------------------------------- test controls
+
+  /** addImage makes an image present, as `skiff image import` would. Returns its ID. */
+  addImage(ref: string, sizeBytes = 1024): string {
+    const id = `sha256:${(this.#nextId++).toString(16).padStart(64, '0')}`;
+    this.#images.set(ref, {
+      id, repo_tags: [ref], repo_digests: [], size: String(sizeBytes), uid: null, username: '',
+      spec: { image: id }, pinned: false,
+    });
+    return id;
+  }
+
+  /** failNext makes the next call of `method` (RPC name, e.g. 'StartContainer') fail with `error`. */
+  failNext(method: string, error: CriError): void {
+    const queue = this.#failures.get(method) ?? [];
+    queue.push(error);
+    this.#failures.set(method, queue);
+  }
+
+  /** exitContainer simulates a running container's main process ending. */
+  exitContainer(containerId: string, exitCode: number, reason = exitCode === 0 ? 'Completed' : 'Error'): void {
+    const c = this.#container('ExitContainer', containerId);
+    Object.assign(c, { state: 'CONTAINER_EXITED', exitCode, reason, finishedAt: nowNs() });
+  }
+
+  /** sandboxIds and containerIds list what exists now. */
+  get sandboxIds(): string[] {
+    return [...this.#sandboxes.keys()];
+  }
+  get containerIds(): string[] {
+    return [...this.#containers.keys()];
+  }
+
+  #record(method: string, request: unknown): void {
+    this.calls.push({ method, request });
+    const injected = this.#failures.get(method)?.shift();
+    if (injected) throw injected;
+  }
+
+  #sandbox(method: string, id: string): FakeSandbox {
+    const s = this.#sandboxes.get(id);
+    if (!s) throw new CriError('NotFound', method, `an error occurred when try to find sandbox "${id}": not found`);
+    return s;
+  }
+
+  #container(method: string, id: string): FakeContainer {
+    const c = this.#containers.get(id);
+    if (!c) throw new CriError('NotFound', method, `an error occurred when try to find container "${id}": not found`);
+    return c;
+  }
+
+  #newId(): string {
+    return (this.#nextId++).toString(16).padStart(64, 'f');
+  }
+
+  // ---------------------------------------------------------------- RuntimeService
+
+  async version(_opts?: CallOptions): Promise<cri.VersionResponse> {
+    this.#record('Version', {});
+    return { version: '0.1.0', runtime_name: 'fake', runtime_version: '0.1.0', runtime_api_version: 'v1' };
+  }
+
+  async status(req: { verbose?: boolean } = {}, _opts?: CallOptions): Promise<cri.StatusResponse> {
+    this.#record('Status', req);
+    const ready = (type: string): cri.RuntimeCondition => ({ type, status: true, reason: '', message: '' });
+    return { status: { conditions: [ready('RuntimeReady'), ready('NetworkReady')] }, info: {} };
+  }
+
+  async runPodSandbox(req: { config: cri.PodSandboxConfig; runtime_handler?: string }, _opts?: CallOptions) {
+    this.#record('RunPodSandbox', req);
+    const id = this.#newId();
+    const hostNetwork = req.config.linux?.security_context?.namespace_options?.network === 'NODE';
+    const ip = hostNetwork ? '' : `${this.#ipPrefix}${this.#nextHost++}`;
+    this.#sandboxes.set(id, { id, config: req.config, state: 'SANDBOX_READY', createdAt: nowNs(), ip });
+    return { pod_sandbox_id: id };
+  }
+
+  async stopPodSandbox(req: { pod_sandbox_id: string }, _opts?: CallOptions): Promise<void> {
+    this.#record('StopPodSandbox', req);
+    // Upstream: stopping an unknown sandbox is not an error (it may be gone already).
+    const s = this.#sandboxes.get(req.pod_sandbox_id);
+    if (!s) return;
+    for (const c of this.#containers.values()) {
+      if (c.sandboxId === s.id && c.state === 'CONTAINER_RUNNING') this.exitContainer(c.id, 137, 'Error');
+    }
+    s.state = 'SANDBOX_NOTREADY';
+  }
+
+  async removePodSandbox(req: { pod_sandbox_id: string }, _opts?: CallOptions): Promise<void> {
+    this.#record('RemovePodSandbox', req);
+    const s = this.#sandboxes.get(req.pod_sandbox_id);
+    if (!s) return;
+    if (s.state === 'SANDBOX_READY') {
+      throw new CriError('FailedPrecondition', 'RemovePodSandbox', `sandbox container "${s.id}" is not fully stopped`);
+    }
+    for (const c of [...this.#containers.values()]) if (c.sandboxId === s.id) this.#containers.delete(c.id);
+    this.#sandboxes.delete(s.id);
+  }
+
+  async podSandboxStatus(req: { pod_sandbox_id: string; verbose?: boolean }, _opts?: CallOptions) {
+    this.#record('PodSandboxStatus', req);
+    const s = this.#sandbox('PodSandboxStatus', req.pod_sandbox_id);
+    const status: cri.PodSandboxStatus = {
+      id: s.id, metadata: s.config.metadata, state: s.state, created_at: String(s.createdAt),
+      network: { ip: s.ip, additional_ips: [] },
+      linux: { namespaces: { options: s.config.linux?.security_context?.namespace_options ?? null } },
+      labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtime_handler: '',
+    };
+    return { status, info: {}, containers_statuses: [], timestamp: String(nowNs()) };
+  }
+
+  async listPodSandbox(req: { filter?: cri.PodSandboxFilter } = {}, _opts?: CallOptions) {
+    this.#record('ListPodSandbox', req);
+    const f = req.filter;
+    const items = [...this.#sandboxes.values()]
+      .filter((s) => (!f?.id || s.id === f.id) && (!f?.state || s.state === f.state.state))
+      .filter((s) => matchesLabels(s.config.labels, f?.label_selector))
+      .map((s): cri.PodSandbox => ({
+        id: s.id, metadata: s.config.metadata, state: s.state, created_at: String(s.createdAt),
+        labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtime_handler: '',
+      }));
+    return { items };
+  }
+
+  async createContainer(
+    req: { pod_sandbox_id: string; config: cri.ContainerConfig; sandbox_config: cri.PodSandboxConfig },
+    _opts?: CallOptions,
+  ) {
+    this.#record('CreateContainer', req);
+    const s = this.#sandbox('CreateContainer', req.pod_sandbox_id);
+    if (s.state !== 'SANDBOX_READY') {
+      throw new CriError('Unknown', 'CreateContainer', `sandbox container "${s.id}" is not running`);
+    }
+    const image = this.#findImage(req.config.image.image);
+    if (!image) {
+      throw new CriError('NotFound', 'CreateContainer', `failed to resolve image "${req.config.image.image}": not found`);
+    }
+    const id = this.#newId();
+    this.#containers.set(id, {
+      id, sandboxId: s.id, config: req.config, imageId: image.id, state: 'CONTAINER_CREATED',
+      createdAt: nowNs(), startedAt: 0n, finishedAt: 0n, exitCode: 0, reason: '',
+      resources: req.config.linux?.resources ?? {},
+    });
+    return { container_id: id };
+  }
+
+  async startContainer(req: { container_id: string }, _opts?: CallOptions): Promise<void> {
+    this.#record('StartContainer', req);
+    const c = this.#container('StartContainer', req.container_id);
+    if (c.state !== 'CONTAINER_CREATED') {
+      throw new CriError('Unknown', 'StartContainer', `container "${c.id}" is in ${c.state} state`);
+    }
+    Object.assign(c, { state: 'CONTAINER_RUNNING', startedAt: nowNs() });
+  }
+
+  async stopContainer(req: { container_id: string; timeout?: cri.Int64 }, _opts?: CallOptions): Promise<void> {
+    this.#record('StopContainer', req);
+    const c = this.#container('StopContainer', req.container_id);
+    if (c.state === 'CONTAINER_RUNNING') this.exitContainer(c.id, 137, 'Error');
+  }
+
+  async removeContainer(req: { container_id: string }, _opts?: CallOptions): Promise<void> {
+    this.#record('RemoveContainer', req);
+    const c = this.#containers.get(req.container_id);
+    if (!c) return; // upstream: removing a missing container succeeds
+    if (c.state === 'CONTAINER_RUNNING') {
+      throw new CriError('Unknown', 'RemoveContainer', `container "${c.id}" is running, stop it first`);
+    }
+    this.#containers.delete(c.id);
+  }
+
+  async listContainers(req: { filter?: cri.ContainerFilter } = {}, _opts?: CallOptions) {
+    this.#record('ListContainers', req);
+    const f = req.filter;
+    const containers = [...this.#containers.values()]
+      .filter((c) => (!f?.id || c.id === f.id) && (!f?.pod_sandbox_id || c.sandboxId === f.pod_sandbox_id))
+      .filter((c) => (!f?.state || c.state === f.state.state) && matchesLabels(c.config.labels, f?.label_selector))
+      .map((c): cri.Container => ({
+        id: c.id, pod_sandbox_id: c.sandboxId, metadata: c.config.metadata, image: c.config.image,
+        image_ref: c.imageId, state: c.state, created_at: String(c.createdAt), labels: c.config.labels ?? {},
+        annotations: c.config.annotations ?? {}, image_id: c.imageId,
+      }));
+    return { containers };
+  }
+
+  async containerStatus(req: { container_id: string; verbose?: boolean }, _opts?: CallOptions) {
+    this.#record('ContainerStatus', req);
+    const c = this.#container('ContainerStatus', req.container_id);
+    const logDir = this.#sandboxes.get(c.sandboxId)?.config.log_directory ?? '';
+    const status: cri.ContainerStatus = {
+      id: c.id, metadata: c.config.metadata, state: c.state, created_at: String(c.createdAt),
+      started_at: String(c.startedAt), finished_at: String(c.finishedAt), exit_code: c.exitCode,
+      image: c.config.image, image_ref: c.imageId, reason: c.reason, message: '', labels: c.config.labels ?? {},
+      annotations: c.config.annotations ?? {}, mounts: c.config.mounts ?? [],
+      log_path: c.config.log_path && logDir ? `${logDir}/${c.config.log_path}` : '',
+      resources: { linux: c.resources }, image_id: c.imageId,
+    };
+    return { status, info: {} };
+  }
+
+  async updateContainerResources(
+    req: { container_id: string; linux?: cri.LinuxContainerResources; annotations?: cri.StringMap },
+    _opts?: CallOptions,
+  ): Promise<void> {
+    this.#record('UpdateContainerResources', req);
+    const c = this.#container('UpdateContainerResources', req.container_id);
+    c.resources = { ...c.resources, ...req.linux };
+  }
+
+  async reopenContainerLog(req: { container_id: string }, _opts?: CallOptions): Promise<void> {
+    this.#record('ReopenContainerLog', req);
+    const c = this.#container('ReopenContainerLog', req.container_id);
+    if (c.state !== 'CONTAINER_RUNNING') {
+      throw new CriError('Unknown', 'ReopenContainerLog', 'container is not running');
+    }
+  }
+
+  async execSync(req: { container_id: string; cmd: string[]; timeout?: cri.Int64 }, _opts?: CallOptions) {
+    this.#record('ExecSync', req);
+    this.#running('ExecSync', req.container_id);
+    return this.execHandler(req.container_id, req.cmd);
+  }
+
+  async exec(req: ExecRequest, _opts?: CallOptions) {
+    this.#record('Exec', req);
+    this.#running('Exec', req.container_id);
+    return { url: `http://127.0.0.1:0/exec/fake-${this.#nextId++}` };
+  }
+
+  async attach(req: AttachRequest, _opts?: CallOptions) {
+    this.#record('Attach', req);
+    this.#running('Attach', req.container_id);
+    return { url: `http://127.0.0.1:0/attach/fake-${this.#nextId++}` };
+  }
+
+  async portForward(req: { pod_sandbox_id: string; port?: number[] }, _opts?: CallOptions) {
+    this.#record('PortForward', req);
+    this.#sandbox('PortForward', req.pod_sandbox_id);
+    return { url: `http://127.0.0.1:0/portforward/fake-${this.#nextId++}` };
+  }
+
+  #running(method: string, id: string): FakeContainer {
+    const c = this.#container(method, id);
+    if (c.state !== 'CONTAINER_RUNNING') {
+      throw new CriError('Unknown', method, `container ${id} is in ${c.state} state`);
+    }
+    return c;
+  }
+
+  async containerStats(req: { container_id: string }, _opts?: CallOptions) {
+    this.#record('ContainerStats', req);
+    return { stats: fakeStats(this.#container('ContainerStats', req.container_id)) };
+  }
+
+  async listContainerStats(req: { filter?: cri.ContainerStatsFilter } = {}, _opts?: CallOptions) {
+    this.#record('ListContainerStats', req);
+    const f = req.filter;
+    const stats = [...this.#containers.values()]
+      .filter((c) => (!f?.id || c.id === f.id) && (!f?.pod_sandbox_id || c.sandboxId === f.pod_sandbox_id))
+      .filter((c) => matchesLabels(c.config.labels, f?.label_selector))
+      .map(fakeStats);
+    return { stats };
+  }
+
+  async podSandboxStats(req: { pod_sandbox_id: string }, _opts?: CallOptions) {
+    this.#record('PodSandboxStats', req);
+    return { stats: this.#sandboxStats(this.#sandbox('PodSandboxStats', req.pod_sandbox_id)) };
+  }
+
+  async listPodSandboxStats(req: { filter?: { id?: string; label_selector?: cri.StringMap } } = {}, _opts?: CallOptions) {
+    this.#record('ListPodSandboxStats', req);
+    const f = req.filter;
+    const stats = [...this.#sandboxes.values()]
+      .filter((s) => (!f?.id || s.id === f.id) && matchesLabels(s.config.labels, f?.label_selector))
+      .map((s) => this.#sandboxStats(s));
+    return { stats };
+  }
+
+  #sandboxStats(s: FakeSandbox): cri.PodSandboxStats {
+    const containers = [...this.#containers.values()].filter((c) => c.sandboxId === s.id).map(fakeStats);
+    return {
+      attributes: { id: s.id, metadata: s.config.metadata, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {} },
+      linux: { cpu: null, memory: null, network: null, process: null, containers },
+    };
+  }
+
+  // ---------------------------------------------------------------- ImageService
+
+  #findImage(ref: string): cri.Image | undefined {
+    return this.#images.get(ref) ?? [...this.#images.values()].find((i) => i.id === ref);
+  }
+
+  async listImages(req: { filter?: { image?: cri.ImageSpec } } = {}, _opts?: CallOptions) {
+    this.#record('ListImages', req);
+    const wanted = req.filter?.image?.image;
+    const images = [...this.#images.values()].filter((i) => !wanted || i === this.#findImage(wanted));
+    return { images };
+  }
+
+  async imageStatus(req: { image: cri.ImageSpec; verbose?: boolean }, _opts?: CallOptions) {
+    this.#record('ImageStatus', req);
+    return { image: this.#findImage(req.image.image) ?? null, info: {} };
+  }
+
+  async pullImage(req: { image: cri.ImageSpec; auth?: cri.AuthConfig; sandbox_config?: cri.PodSandboxConfig }, _opts?: CallOptions) {
+    this.#record('PullImage', req);
+    // There is no registry behind the fake: a pull "succeeds" by making the image present.
+    const existing = this.#findImage(req.image.image);
+    return { image_ref: existing?.id ?? this.addImage(req.image.image) };
+  }
+
+  async removeImage(req: { image: cri.ImageSpec }, _opts?: CallOptions): Promise<void> {
+    this.#record('RemoveImage', req);
+    const image = this.#findImage(req.image.image);
+    if (!image) return;
+    for (const [ref, i] of this.#images) if (i === image) this.#images.delete(ref);
+  }
+
+  async imageFsInfo(_opts?: CallOptions): Promise<cri.ImageFsInfoResponse> {
+    this.#record('ImageFsInfo', {});
+    let used = 0n;
+    for (const i of new Set(this.#images.values())) used += BigInt(i.size);
+    const fs: cri.FilesystemUsage = {
+      timestamp: String(nowNs()), fs_id: { mountpoint: '/fake/images' }, used_bytes: { value: String(used) },
+      inodes_used: { value: String(this.#images.size) },
+    };
+    return { image_filesystems: [fs], container_filesystems: [] };
+  }
+}
+
+function matchesLabels(labels: cri.StringMap | undefined, selector: cri.StringMap | undefined): boolean {
+  if (!selector) return true;
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+function fakeStats(c: FakeContainer): cri.ContainerStats {
+  const ts = String(nowNs());
+  return {
+    attributes: { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: c.config.annotations ?? {} },
+    cpu: { timestamp: ts, usage_core_nano_seconds: { value: '0' }, usage_nano_cores: { value: '0' } },
+    memory: {
+      timestamp: ts, working_set_bytes: { value: '0' }, available_bytes: null, usage_bytes: { value: '0' },
+      rss_bytes: null, page_faults: null, major_page_faults: null,
+    },
+    writable_layer: null,
+  };
+}
