@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * SqliteStore: the default, embedded backend. The database is an append-only
+ * revision log in one table (see sqlite-schema.ts); a key's current value is
+ * its row with the largest id, found through the (key, id) index, and a
+ * delete appends a tombstone. This is kine's design on a single connection:
+ * better-sqlite3 is synchronous and this process is the file's only user, so
+ * a write's check-then-insert can never interleave with another write and
+ * "database is locked" cannot happen.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionConflictError, StoreClosedError } from '../errors.js';
+import { prefixEnd } from '../key-range.js';
+import { eventFromRow, type LogRow } from '../log-row.js';
+import type { KeyValue, ListOptions, ListResult, Store, StoreEvent, WatchOptions } from '../store.js';
+import { WatchBroadcaster, type WatchBroadcasterOptions } from '../watch-broadcaster.js';
+import { SqliteCompactor } from './sqlite-compactor.js';
+import { compactedRevisionMeta, openDatabase, type SqliteDatabase } from './sqlite-schema.js';
+
+/** SqliteStoreOptions configures SqliteStore.open. */
+export interface SqliteStoreOptions extends WatchBroadcasterOptions {
+  /** Database file (its directory is created); ':memory:' for a throwaway store. */
+  path: string;
+  /** How often history is compacted (default 5 minutes, as the apiserver compacts etcd; 0 disables). */
+  compactIntervalMs?: number;
+  /** Revisions of history kept behind the current one by periodic compaction (default 1000, kine's default). */
+  compactRetainRevisions?: number;
+}
+
+/** rowColumns selects a RawRow; a creating row stores create_revision 0 and is its own create revision. */
+function rowColumns(t: string): string {
+  return `${t}.id, ${t}.key, ${t}.created, ${t}.deleted, CASE WHEN ${t}.created THEN ${t}.id ELSE ${t}.create_revision END, ${t}.prev_revision, ${t}.value`;
+}
+type RawRow = [id: number, key: string, created: number, deleted: number, createRevision: number, prevRevision: number, value: string];
+
+function toLogRow(r: RawRow): LogRow {
+  return { revision: r[0], key: r[1], created: r[2] === 1, deleted: r[3] === 1, createRevision: r[4], prevRevision: r[5], value: r[6] };
+}
+
+/** SqliteStore implements Store on an embedded SQLite file. */
+export class SqliteStore implements Store {
+  readonly #db: SqliteDatabase;
+  readonly #broadcaster: WatchBroadcaster;
+  readonly #compactor: SqliteCompactor;
+  readonly #latest: BetterSqlite3.Statement<[string], RawRow>;
+  readonly #insert: BetterSqlite3.Statement<[string, number, number, number, number, string]>;
+  readonly #statements = new Map<string, BetterSqlite3.Statement<unknown[], unknown[]>>();
+  /** The revision of the latest write; cached since this connection makes every write. */
+  #revision: number;
+  #closed = false;
+
+  private constructor(db: SqliteDatabase, opts: SqliteStoreOptions) {
+    this.#db = db;
+    this.#latest = db.prepare<[string], RawRow>(`SELECT ${rowColumns('log')} FROM log WHERE key = ? ORDER BY id DESC LIMIT 1`).raw();
+    this.#insert = db.prepare('INSERT INTO log (key, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#revision = (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`).pluck().get() as number | undefined) ?? 1;
+    const compacted = (db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(compactedRevisionMeta) as number | undefined) ?? 0;
+    this.#compactor = new SqliteCompactor(db, {
+      compacted,
+      intervalMs: opts.compactIntervalMs ?? 5 * 60_000,
+      retain: opts.compactRetainRevisions ?? 1000,
+      currentRevision: () => this.#revision,
+    });
+    this.#broadcaster = new WatchBroadcaster(
+      {
+        readEvents: (prefix, after, upTo, limit) => this.#readEvents(prefix, after, upTo, limit),
+        currentRevision: () => this.#revision,
+        compactedRevision: () => this.#compactor.compacted,
+      },
+      opts,
+    );
+  }
+
+  /** open opens or creates the store at opts.path and starts periodic compaction. */
+  static open(opts: SqliteStoreOptions): SqliteStore {
+    return new SqliteStore(openDatabase(opts.path), opts);
+  }
+
+  async get(key: string): Promise<KeyValue | undefined> {
+    const row = this.#current(key);
+    return row && { key, value: row[6], createRevision: row[4], modRevision: row[0] };
+  }
+
+  async create(key: string, value: string): Promise<KeyValue> {
+    const last = this.#open().#latest.get(key);
+    if (last && last[3] === 0) throw new KeyExistsError(key);
+    return this.#append({ key, created: true, deleted: false, createRevision: 0, prevRevision: last?.[0] ?? 0, value }, undefined);
+  }
+
+  async update(key: string, value: string, expectedRevision: number): Promise<KeyValue> {
+    const prev = this.#expect(key, expectedRevision);
+    return this.#append({ key, created: false, deleted: false, createRevision: prev[4], prevRevision: prev[0], value }, prev[6]);
+  }
+
+  async delete(key: string, expectedRevision?: number): Promise<KeyValue> {
+    const prev = this.#expect(key, expectedRevision);
+    // The tombstone keeps the deleted value so a delete event is complete on its own.
+    return this.#append({ key, created: false, deleted: true, createRevision: prev[4], prevRevision: prev[0], value: prev[6] }, undefined);
+  }
+
+  async list(opts: ListOptions): Promise<ListResult> {
+    const revision = this.#readRevision(opts.revision);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : -1; // SQLite: a negative LIMIT means none
+    const range = keyRange(opts.prefix, opts.startAfter);
+    const rows = this.#statement('list', range.sql).all(...range.params, revision, limit < 0 ? -1 : limit + 1) as [string, string, number, number][];
+    const items: KeyValue[] = new Array(Math.min(rows.length, limit < 0 ? rows.length : limit));
+    for (let i = 0; i < items.length; i++) {
+      const r = rows[i]!;
+      items[i] = { key: r[0], value: r[1], createRevision: r[2], modRevision: r[3] };
+    }
+    if (rows.length <= items.length) return { items, revision };
+    const continueAfter = items[items.length - 1]!.key;
+    const rest = keyRange(opts.prefix, continueAfter);
+    const remaining = this.#statement('count', rest.sql).get(...rest.params, revision) as [number];
+    return { items, revision, continueAfter, remaining: remaining[0] };
+  }
+
+  async count(prefix: string): Promise<number> {
+    const range = keyRange(prefix, undefined);
+    return (this.#statement('count', range.sql).get(...range.params, this.#open().#revision) as [number])[0];
+  }
+
+  watch(opts: WatchOptions): AsyncIterable<StoreEvent> {
+    return this.#open().#broadcaster.watch(opts);
+  }
+
+  async currentRevision(): Promise<number> {
+    return this.#open().#revision;
+  }
+
+  async compactedRevision(): Promise<number> {
+    return this.#open().#compactor.compacted;
+  }
+
+  async compact(revision: number): Promise<void> {
+    if (revision > this.#open().#revision) throw new FutureRevisionError(revision, this.#revision);
+    await this.#compactor.compact(revision);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#broadcaster.close();
+    await this.#compactor.stop();
+    this.#db.close();
+  }
+
+  #open(): this {
+    if (this.#closed) throw new StoreClosedError();
+    return this;
+  }
+
+  /** current returns the key's live row, or undefined when absent or deleted. */
+  #current(key: string): RawRow | undefined {
+    const row = this.#open().#latest.get(key);
+    return row && row[3] === 0 ? row : undefined;
+  }
+
+  #expect(key: string, expectedRevision: number | undefined): RawRow {
+    const prev = this.#current(key);
+    if (!prev) throw new KeyNotFoundError(key);
+    if (expectedRevision !== undefined && prev[0] !== expectedRevision) throw new RevisionConflictError(key, expectedRevision, prev[0]);
+    return prev;
+  }
+
+  /**
+   * append writes one row (autocommit: a single INSERT is atomic, and no
+   * other write can run between the caller's check and this insert), then
+   * publishes its event synchronously, before any watcher can register in
+   * between.
+   */
+  #append(row: Omit<LogRow, 'revision'>, prevValue: string | undefined): KeyValue {
+    const info = this.#insert.run(row.key, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision, row.prevRevision, row.value);
+    const revision = Number(info.lastInsertRowid);
+    this.#revision = revision;
+    const full: LogRow = { ...row, revision, createRevision: row.created ? revision : row.createRevision };
+    const event = eventFromRow(full, prevValue);
+    this.#broadcaster.publish(row.key, event);
+    return (event as Exclude<StoreEvent, { type: 'progress' }>).kv;
+  }
+
+  /** readRevision resolves a read's revision (0/absent: current) and checks it is still readable. */
+  #readRevision(requested: number | undefined): number {
+    const current = this.#open().#revision;
+    if (!requested) return current;
+    if (requested > current) throw new FutureRevisionError(requested, current);
+    const compacted = this.#compactor.compacted;
+    if (requested < compacted) throw new CompactedError(requested, compacted);
+    return requested;
+  }
+
+  #readEvents(prefix: string, after: number, upTo: number, limit: number): StoreEvent[] {
+    const range = keyRange(prefix, undefined, 'l.key');
+    const rows = this.#statement('events', range.sql).all(after, upTo, ...range.params, limit) as [...RawRow, string | null][];
+    return rows.map((r) => eventFromRow(toLogRow(r as unknown as RawRow), r[7] ?? undefined));
+  }
+
+  /** statement returns a cached prepared statement for one query shape and key-range clause. */
+  #statement(kind: 'list' | 'count' | 'events', rangeSql: string): BetterSqlite3.Statement<unknown[], unknown[]> {
+    const id = `${kind}:${rangeSql}`;
+    let stmt = this.#statements.get(id);
+    if (!stmt) {
+      stmt = this.#db.prepare<unknown[], unknown[]>(querySql(kind, rangeSql)).raw();
+      this.#statements.set(id, stmt);
+    }
+    return stmt;
+  }
+}
+
+/**
+ * querySql builds the three range queries. The latest row of each key at a
+ * revision comes from a GROUP BY over the (key, id) index, which SQLite walks
+ * in key order, so list needs no sort and stops reading at its LIMIT.
+ */
+function querySql(kind: 'list' | 'count' | 'events', range: string): string {
+  const latest = `SELECT MAX(id) AS mid FROM log WHERE ${range} AND id <= ? GROUP BY key`;
+  switch (kind) {
+    case 'list':
+      return `SELECT l.key, l.value, CASE WHEN l.created THEN l.id ELSE l.create_revision END, l.id
+        FROM (${latest}) AS m CROSS JOIN log AS l ON l.id = m.mid WHERE l.deleted = 0 LIMIT ?`;
+    case 'count':
+      return `SELECT COUNT(*) FROM (${latest}) AS m CROSS JOIN log AS l ON l.id = m.mid WHERE l.deleted = 0`;
+    case 'events':
+      // A put's previous value is its prev row, which compaction keeps as long
+      // as the put is newer than the compacted revision (it is the latest row
+      // of its key at that revision).
+      return `SELECT ${rowColumns('l')}, p.value
+        FROM log AS l LEFT JOIN log AS p ON p.id = l.prev_revision AND l.created = 0 AND l.deleted = 0
+        WHERE l.id > ? AND l.id <= ? AND ${range} ORDER BY l.id LIMIT ?`;
+  }
+}
+
+/** keyRange is the SQL condition and parameters for keys under prefix (and after startAfter). */
+function keyRange(prefix: string, startAfter: string | undefined, column = 'key'): { sql: string; params: string[] } {
+  const parts: string[] = [];
+  const params: string[] = [];
+  if (startAfter !== undefined && startAfter >= prefix) {
+    parts.push(`${column} > ?`);
+    params.push(startAfter);
+  } else {
+    parts.push(`${column} >= ?`);
+    params.push(prefix);
+  }
+  const end = prefixEnd(prefix);
+  if (end !== undefined) {
+    parts.push(`${column} < ?`);
+    params.push(end);
+  }
+  return { sql: parts.join(' AND '), params };
+}
