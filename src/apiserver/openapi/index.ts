@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * OpenAPI documents (/openapi/v2, /openapi/v3) and schema lookups for
+ * server-side field validation. See openapi.ts for what the HTTP layer must
+ * answer.
+ */
+export { openAPIV2, openAPIV2Json, openAPIV3Index, openAPIV3IndexJson, openAPIV3Json } from './openapi.js';
+export type { OpenAPIV3Index, Rendered } from './openapi.js';
+export { findUnknownFields, schemaFor } from './unknown-fields.js';
+export type { SchemaRef } from './unknown-fields.js';
+export { definitions, resolveSchema } from './schema.js';
+export type { Definitions, GroupVersionKind, Schema } from './schema.js';
