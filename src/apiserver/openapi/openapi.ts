@@ -184,12 +184,28 @@ function walkRefs(s: Schema, visit: (name: string) => void): void {
   if (typeof s.additionalProperties === 'object') walkRefs(s.additionalProperties, visit);
 }
 
+/**
+ * v3Property converts one schema to 3.0 form. A `$ref` with siblings
+ * (description, merge keys) becomes `allOf: [{$ref}]` plus the siblings, as
+ * upstream's v3 documents write it: OpenAPI 3.0 ignores a `$ref`'s siblings,
+ * and kubectl explain shows the field's own description only in this form.
+ */
+function v3Property(s: Schema): Schema {
+  const out: Schema = { ...s };
+  if (s.properties) out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, v3Property(v)]));
+  if (s.items) out.items = v3Property(s.items);
+  if (typeof s.additionalProperties === 'object') out.additionalProperties = v3Property(s.additionalProperties);
+  const name = refName(s);
+  if (!name) return out;
+  delete out.$ref;
+  const ref = v3Ref(name);
+  return Object.keys(out).length === 0 ? ref : { allOf: [ref], ...out };
+}
+
 /** v3Schemas converts definitions to 3.0 form: refs into components, Quantity and IntOrString as oneOf, as upstream. */
 function v3Schemas(names: string[], defs: Definitions): Record<string, unknown> {
-  const picked: Definitions = {};
-  for (const n of names) picked[n] = defs[n];
-  const text = JSON.stringify(picked).replaceAll(`"${DEFINITION_REF_PREFIX}`, `"${V3_REF_PREFIX}`);
-  const out = JSON.parse(text) as Record<string, Schema>;
+  const out: Record<string, Schema> = {};
+  for (const n of names) out[n] = v3Property(defs[n]);
   const quantity = out['io.k8s.apimachinery.pkg.api.resource.Quantity'];
   if (quantity) out['io.k8s.apimachinery.pkg.api.resource.Quantity'] = { description: quantity.description, oneOf: [{ type: 'string' }, { type: 'number' }] };
   const ios = out['io.k8s.apimachinery.pkg.util.intstr.IntOrString'];

@@ -25,6 +25,7 @@ export interface Schema {
   items?: Schema;
   required?: string[];
   oneOf?: Schema[];
+  allOf?: Schema[];
   enum?: string[];
   'x-kubernetes-group-version-kind'?: GroupVersionKind[];
   'x-kubernetes-patch-merge-key'?: string;
