@@ -90,7 +90,7 @@ const DELETE_PARAMS = [P.dryRun, P.gracePeriodSeconds, P.orphanDependents, P.pro
 const DELETECOLLECTION_PARAMS = [P.continue, P.dryRun, P.fieldSelector, P.gracePeriodSeconds, P.labelSelector, P.limit, P.orphanDependents, P.propagationPolicy, P.resourceVersion, P.resourceVersionMatch, P.sendInitialEvents, P.timeoutSeconds];
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
-/** Definition names the paths refer to. */
+/** DEF holds the definition names of the meta and subresource types the paths refer to. */
 export const DEF = {
   status: `${META}.Status`,
   deleteOptions: `${META}.DeleteOptions`,
@@ -197,22 +197,36 @@ function itemPath(c: ResourceContext): PathItem {
   return { path: `${c.collection}/{name}`, params: scopeParams(c, true), operations: ops };
 }
 
+/** getPath is a path with one GET operation whose query parameters sit on the path, as upstream's watch paths do. */
+function getPath(c: ResourceContext, path: string, params: Param[], o: Pick<Operation, 'action' | 'operationId' | 'description' | 'response'>): PathItem {
+  return { path, params: [...params, ...LIST_PARAMS], operations: [op(c, { method: 'get', params: [], streams: true, ...o })] };
+}
+
 /** watchPaths are the deprecated `/watch/` forms and the all-namespaces list, which upstream still documents. */
 function watchPaths(c: ResourceContext): PathItem[] {
   if (!c.r.verbs.includes('watch')) return [];
   const ns = c.r.namespaced ? '/namespaces/{namespace}' : '';
-  const watchEvent = { response: DEF.watchEvent, streams: true };
-  const out: PathItem[] = [
-    { path: `${c.base}/watch${ns}/${c.r.plural}`, params: [...scopeParams(c, false), ...LIST_PARAMS], operations: [op(c, { method: 'get', action: 'watchlist', operationId: `watch${c.idStem}List`, description: `watch individual changes to a list of ${c.r.kind}. deprecated: use the 'watch' parameter with a list operation instead.`, params: [], ...watchEvent })] },
-    { path: `${c.base}/watch${ns}/${c.r.plural}/{name}`, params: [...scopeParams(c, true), ...LIST_PARAMS], operations: [op(c, { method: 'get', action: 'watch', operationId: `watch${c.idStem}`, description: `watch changes to an object of kind ${c.r.kind}. deprecated: use the 'watch' parameter with a list operation instead, filtered to a single item with the 'fieldSelector' parameter.`, params: [], ...watchEvent })] },
+  const deprecated = "deprecated: use the 'watch' parameter with a list operation instead";
+  const watchList = `watch individual changes to a list of ${c.r.kind}. ${deprecated}.`;
+  const out = [
+    getPath(c, `${c.base}/watch${ns}/${c.r.plural}`, scopeParams(c, false), {
+      action: 'watchlist', operationId: `watch${c.idStem}List`, description: watchList, response: DEF.watchEvent,
+    }),
+    getPath(c, `${c.base}/watch${ns}/${c.r.plural}/{name}`, scopeParams(c, true), {
+      action: 'watch', operationId: `watch${c.idStem}`, response: DEF.watchEvent,
+      description: `watch changes to an object of kind ${c.r.kind}. ${deprecated}, filtered to a single item with the 'fieldSelector' parameter.`,
+    }),
   ];
-  if (c.r.namespaced) {
-    const stem = c.idStem.replace('Namespaced', '');
-    out.push(
-      { path: `${c.base}/${c.r.plural}`, params: [P.pretty, ...LIST_PARAMS], operations: [op(c, { method: 'get', action: 'list', operationId: `list${stem}ForAllNamespaces`, description: `list or watch objects of kind ${c.r.kind}`, params: [], response: c.list, streams: true })] },
-      { path: `${c.base}/watch/${c.r.plural}`, params: [P.pretty, ...LIST_PARAMS], operations: [op(c, { method: 'get', action: 'watchlist', operationId: `watch${stem}ListForAllNamespaces`, description: `watch individual changes to a list of ${c.r.kind}. deprecated: use the 'watch' parameter with a list operation instead.`, params: [], ...watchEvent })] },
-    );
-  }
+  if (!c.r.namespaced) return out;
+  const stem = c.idStem.replace('Namespaced', '');
+  out.push(
+    getPath(c, `${c.base}/${c.r.plural}`, [P.pretty], {
+      action: 'list', operationId: `list${stem}ForAllNamespaces`, description: `list or watch objects of kind ${c.r.kind}`, response: c.list,
+    }),
+    getPath(c, `${c.base}/watch/${c.r.plural}`, [P.pretty], {
+      action: 'watchlist', operationId: `watch${stem}ListForAllNamespaces`, description: watchList, response: DEF.watchEvent,
+    }),
+  );
   return out;
 }
 
