@@ -128,14 +128,15 @@ function summarizeInitContainers(pod: Pod, initSpecs: Map<string, Container>, s:
     }
     const terminated = cs.state?.terminated;
     const waiting = cs.state?.waiting;
-    if (terminated && terminated.exitCode === 0) continue;
+    // exitCode is never omitted on the wire; a missing one is Go's zero value.
+    if (terminated && (terminated.exitCode ?? 0) === 0) continue;
     if (sidecar && cs.started === true) {
       if (cs.ready) s.ready++;
       continue;
     }
     if (terminated) {
       if (!terminated.reason) {
-        s.reason = terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
+        s.reason = terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode ?? 0}`;
       } else {
         s.reason = `Init:${terminated.reason}`;
       }
@@ -168,7 +169,7 @@ function summarizeContainers(statuses: ContainerStatus[], conditions: PodConditi
     } else if (terminated?.reason) {
       s.reason = terminated.reason;
     } else if (terminated) {
-      s.reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`;
+      s.reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode ?? 0}`;
     } else if (cs.ready && cs.state?.running) {
       hasRunning = true;
       s.ready++;
