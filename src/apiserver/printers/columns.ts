@@ -5,7 +5,6 @@
  * and the cells that go with them.
  */
 import type { Container } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
 import type { TableColumnDefinition, TableConvertor, TableCell } from './table.js';
 import { timeSince } from './duration.js';
 
@@ -52,7 +51,7 @@ export function containerCells(containers: Container[] | undefined): [names: str
 
 /**
  * printer builds a TableConvertor from columns and a typed row function; the
- * cast is the one place a generic KubeObject becomes the kind's shape.
+ * cast is the one place a generic API object becomes the kind's shape.
  */
 export function printer<T>(columns: TableColumnDefinition[], row: (obj: T, now: Date) => TableCell[]): TableConvertor {
   return { columns, row: (obj, now) => row(obj as unknown as T, now) };

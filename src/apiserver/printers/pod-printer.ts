@@ -189,9 +189,11 @@ function lastTerminationTime(cs: ContainerStatus): number {
   return parseTime(cs.lastState?.terminated?.finishedAt) ?? 0;
 }
 
-function hasCondition(conditions: PodCondition[] | undefined, type: string): boolean {
-  // Upstream checks the first condition of the type only (Initialized) or any True one (Ready); types are unique in practice.
-  return (conditions ?? []).some((c) => c.type === type && c.status === 'True');
+function hasCondition(conditions: PodCondition[] | undefined, type: 'Initialized' | 'Ready'): boolean {
+  const list = conditions ?? [];
+  // Upstream reads only the first Initialized condition, but any True Ready condition.
+  if (type === 'Initialized') return list.find((c) => c.type === type)?.status === 'True';
+  return list.some((c) => c.type === type && c.status === 'True');
 }
 
 function readinessGates(pod: Pod): string {
