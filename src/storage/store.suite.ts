@@ -230,7 +230,10 @@ function watchTests(opts: StoreConformanceOptions): Record<string, Test> {
   return {
     'watch replays history after a revision, then live events, without gaps or duplicates': async ({ store }) => {
       const history = await writeTimeline(store, '/h/');
-      await store.create('/other/x', '{}');
+      for (let i = 0; i < 60; i++) {
+        history.push((await store.create(`/h/old${i}`, '{}')).modRevision);
+        await store.create(`/other/x${i}`, '{}'); // interleaved writes outside the prefix
+      }
       const ac = new AbortController();
       const watching = collect(store.watch({ prefix: '/h/', afterRevision: history[0]!, signal: ac.signal }), (s) => changes(s).some((e) => e.kv.key === '/h/last'));
       const live: number[] = [];

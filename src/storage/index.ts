@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The storage component: the Store interface the apiserver writes through,
+ * its backends (embedded SQLite, in-memory for tests; etcd later), the
+ * storage errors, and openStore, which picks a backend from the server's
+ * datastore endpoint. Other components import only this module.
+ */
+export type { KeyValue, ListOptions, ListResult, Store, StoreEvent, WatchOptions } from './store.js';
+export {
+  CompactedError,
+  FutureRevisionError,
+  KeyExistsError,
+  KeyNotFoundError,
+  RevisionConflictError,
+  StorageError,
+  StoreClosedError,
+  WatcherTooSlowError,
+} from './errors.js';
+export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
+export type { WatchBroadcasterOptions } from './watch-broadcaster.js';
+export { defaultSqlitePath, openStore } from './open-store.js';
