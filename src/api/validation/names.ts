@@ -138,7 +138,7 @@ export function isCIdentifier(value: string): string[] {
  */
 export function isEnvVarName(value: string): string[] {
   const errs: string[] = [];
-  if (value.length === 0) errs.push(emptyError);
+  if (value.length === 0) errs.push(`environment variable name ${emptyError}`);
   for (const ch of value) {
     const c = ch.charCodeAt(0);
     if (c < 32 || c > 126 || ch === '=') {
