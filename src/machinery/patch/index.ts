@@ -7,7 +7,8 @@
  */
 import { StatusError, field, newInvalid } from '../errors.js';
 import { applyJsonPatch } from './json-patch.js';
-import { isJsonObject, jsonType } from './json-value.js';
+import { isJsonObject } from './json-value.js';
+import { goJsonKind } from './patch-errors.js';
 import { applyMergePatch } from './merge-patch.js';
 import { patchMetaFor } from './patch-meta.js';
 import { applyStrategicMergePatch } from './strategic-merge.js';
@@ -93,7 +94,7 @@ export function applyPatch(type: PatchType, original: unknown, patchBody: unknow
       throw newServerSideApplyUnsupported();
   }
   if (!isJsonObject(result)) {
-    const detail = `json: cannot unmarshal ${jsonType(result)} into Go value of type ${gvk.version}.${gvk.kind}`;
+    const detail = `json: cannot unmarshal ${goJsonKind(result)} into Go value of type ${gvk.version}.${gvk.kind}`;
     throw newInvalid('', '', '', [field.invalid('patch', JSON.stringify(result) ?? 'null', detail)]);
   }
   return result;

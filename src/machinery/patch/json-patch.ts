@@ -10,7 +10,7 @@
  */
 import { newBadRequest, newRequestEntityTooLarge } from '../errors.js';
 import { cloneJson, hasOwn, isJsonObject, jsonEqual, setOwn, type JsonObject } from './json-value.js';
-import { newPatchNotApplicable } from './patch-errors.js';
+import { goJsonKind, newPatchNotApplicable } from './patch-errors.js';
 
 /** maxJsonPatchOperations is upstream's cap on operations in one JSON patch (handlers/patch.go). */
 export const maxJsonPatchOperations = 10000;
@@ -45,12 +45,6 @@ export function decodeJsonPatch(ops: unknown): JsonPatchOperation[] {
     if (hasOwn(o, 'value')) op.value = o.value;
     return op;
   });
-}
-
-function goJsonKind(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'boolean') return 'bool';
-  return typeof v === 'object' ? 'object' : typeof v;
 }
 
 function applyOperation(root: unknown, op: JsonPatchOperation): unknown {

@@ -56,6 +56,14 @@ export function errBadPatchType(directive: unknown, m: unknown): StatusError {
   return newPatchFailure(`unknown patch type: ${goValue(directive)} in map: ${goValue(m)}`);
 }
 
+/** goJsonKind names a JSON value's kind as encoding/json's UnmarshalTypeError does (`object`, `array`, `bool`, ...). */
+export function goJsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
 /** goTypeName renders the Go type a decoded JSON value has, as reflect.TypeOf prints it. */
 export function goTypeName(v: unknown): string {
   if (v === null || v === undefined) return '%!s(<nil>)';

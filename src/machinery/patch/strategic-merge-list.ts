@@ -26,22 +26,37 @@ export interface ListMergeInput {
   mergeMap: MapMerger;
 }
 
+/**
+ * ListMergeResult is a merged list plus the live order a following
+ * `$setElementOrder` pass must use. Upstream deletes matching elements from the
+ * live slice in place and appends new ones into the freed capacity, so the
+ * caller's view of the live list becomes "survivors, then as many new elements
+ * as were deleted"; the order pass reads that view, and the result order of
+ * "add one element, delete another" in one kubectl apply depends on it.
+ */
+export interface ListMergeResult {
+  merged: unknown[];
+  liveOrder: unknown[];
+}
+
 /** mergeList merges a patch list into the live list of a merge-strategy field. */
-export function mergeList(input: ListMergeInput): unknown[] {
+export function mergeList(input: ListMergeInput): ListMergeResult {
   const { original, patch, field } = input;
-  if (original.length === 0 && patch.length === 0) return original;
+  if (original.length === 0 && patch.length === 0) return { merged: original, liveOrder: original };
   const kind = elementType([original, patch]);
   const mergeKey = field?.mergeKey ?? '';
   if (kind !== 'object') {
-    if (input.deleteList) return original.filter((v) => !patch.includes(v));
+    if (input.deleteList) return { merged: original.filter((v) => !patch.includes(v)), liveOrder: original };
     const merged = [...new Set([...original, ...patch])];
-    return orderMerged(merged, patch, original, '');
+    return { merged: orderMerged(merged, patch, original, ''), liveOrder: original };
   }
   if (input.deleteList) throw badPatchFormat.primitiveList();
   if (!mergeKey) throw newPatchFailure(`cannot merge lists without merge key for ${input.name}`);
   const special = withoutSpecialElements(original as JsonObject[], patch as JsonObject[], mergeKey);
-  const merged = mergeByKey(special.original, special.patch, mergeKey, field?.schema, input.mergeMap);
-  return orderMerged(merged, special.patch, special.original, mergeKey);
+  const { merged, appended } = mergeByKey(special.original, special.patch, mergeKey, field?.schema, input.mergeMap);
+  const deleted = special.replaced ? 0 : original.length - special.original.length;
+  const liveOrder = deleted > 0 ? [...special.original, ...appended.slice(0, deleted)] : original;
+  return { merged: orderMerged(merged, special.patch, special.original, mergeKey), liveOrder };
 }
 
 /** elementType is sliceElementType: all elements of the lists share one JSON type, and none is a list. */
@@ -64,7 +79,7 @@ export function elementType(lists: unknown[][]): JsonType | undefined {
  * `delete` removes live elements with that key, `replace` makes the rest of the
  * patch the whole list, `merge` is refused as upstream still refuses it.
  */
-function withoutSpecialElements(original: JsonObject[], patch: JsonObject[], mergeKey: string): { original: unknown[]; patch: JsonObject[] } {
+function withoutSpecialElements(original: JsonObject[], patch: JsonObject[], mergeKey: string): { original: unknown[]; patch: JsonObject[]; replaced: boolean } {
   let base: unknown[] = original;
   const rest: JsonObject[] = [];
   let replace = false;
@@ -85,18 +100,30 @@ function withoutSpecialElements(original: JsonObject[], patch: JsonObject[], mer
       throw errBadPatchType(d, item);
     }
   }
-  return replace ? { original: rest.map(withoutDirectiveKeys), patch: [] } : { original: base, patch: rest };
+  return replace ? { original: rest.map(withoutDirectiveKeys), patch: [], replaced: true } : { original: base, patch: rest, replaced: false };
 }
 
-function mergeByKey(original: unknown[], patch: JsonObject[], mergeKey: string, schema: PatchMeta | undefined, mergeMap: MapMerger): unknown[] {
-  const out = original.slice();
+function mergeByKey(
+  original: unknown[],
+  patch: JsonObject[],
+  mergeKey: string,
+  schema: PatchMeta | undefined,
+  mergeMap: MapMerger,
+): { merged: unknown[]; appended: unknown[] } {
+  const merged = original.slice();
+  const appended: unknown[] = [];
   for (const item of patch) {
     if (!hasOwn(item, mergeKey)) throw errNoMergeKey(item, mergeKey);
-    const i = out.findIndex((o) => isJsonObject(o) && hasOwn(o, mergeKey) && o[mergeKey] === item[mergeKey]);
-    if (i >= 0) out[i] = mergeMap(out[i] as JsonObject, item, schema);
-    else out.push(withoutDirectiveKeys(item));
+    const i = merged.findIndex((o) => isJsonObject(o) && hasOwn(o, mergeKey) && o[mergeKey] === item[mergeKey]);
+    if (i >= 0) {
+      merged[i] = mergeMap(merged[i] as JsonObject, item, schema);
+    } else {
+      const added = withoutDirectiveKeys(item);
+      merged.push(added);
+      appended.push(added);
+    }
   }
-  return out;
+  return { merged, appended };
 }
 
 /** orderMerged enforces the order of a merged list: patch items in patch order, live-only items around them. */

@@ -230,3 +230,9 @@ test('order: a patch list out of $setElementOrder order is refused', () => {
 test('lists of lists in a merge list are 422', () => {
   rejects(() => applyStrategicMergePatch({ mergingIntList: [[1]] }, { mergingIntList: [[2]] }, listMeta), 422);
 });
+
+test('order: adding one item and deleting another orders like upstream (live view after in-place delete)', () => {
+  const current = { mergingList: [n(1), n(2, { other: 'b' }), n(4, { other: 'c' })] };
+  const patch = { '$setElementOrder/mergingList': [n(2), n(3)], mergingList: [n(3), { name: 1, $patch: 'delete' }] };
+  assert.deepEqual(applyStrategicMergePatch(current, patch, listMeta), { mergingList: [n(2, { other: 'b' }), n(4, { other: 'c' }), n(3)] });
+});

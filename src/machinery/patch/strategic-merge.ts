@@ -13,7 +13,7 @@
  * patch whose lists are replaced.
  */
 import { newBadRequest } from '../errors.js';
-import { badPatchFormat, errBadArgType, errBadPatchType, errNoMergeKey, goValue, newPatchFailure } from './patch-errors.js';
+import { badPatchFormat, errBadArgType, errBadPatchType, errNoMergeKey, goJsonKind, goValue, newPatchFailure } from './patch-errors.js';
 import type { FieldPatchMeta, PatchMeta } from './patch-meta.js';
 import { cloneJson, hasOwn, isJsonObject, jsonType, setOwn, type JsonObject } from './json-value.js';
 import { directive, fieldOfDirective, withoutDirectiveKeys, withoutDirectives } from './strategic-merge-directives.js';
@@ -27,7 +27,7 @@ import { elementType, mergeList, normalizeElementOrder, partitionByPresence } fr
 export function applyStrategicMergePatch(doc: unknown, patch: unknown, schema?: PatchMeta): unknown {
   if (patch === null || patch === undefined) return cloneJson(doc); // Go decodes `null` into an empty map.
   if (!isJsonObject(patch)) {
-    throw newBadRequest(`json: cannot unmarshal ${jsonType(patch) === 'array' ? 'array' : jsonType(patch)} into Go value of type map[string]interface {}`);
+    throw newBadRequest(`json: cannot unmarshal ${goJsonKind(patch)} into Go value of type map[string]interface {}`);
   }
   const original = isJsonObject(doc) ? cloneJson(doc) : {};
   return mergeMap(original, cloneJson(patch), schema);
@@ -91,7 +91,7 @@ function mergeField(original: JsonObject, key: string, value: unknown, field: Fi
     setOwn(original, key, merged);
   } else if (Array.isArray(current)) {
     const list = value as unknown[];
-    const merged = field?.strategy === 'merge' ? mergeList({ name: key, original: current, patch: list, field, deleteList: false, mergeMap }) : withoutDirectiveKeys(list);
+    const merged = field?.strategy === 'merge' ? mergeList({ name: key, original: current, patch: list, field, deleteList: false, mergeMap }).merged : withoutDirectiveKeys(list);
     setOwn(original, key, merged);
   } else {
     takePatchValue(original, key, value);
@@ -114,7 +114,7 @@ function deleteFromPrimitiveList(original: JsonObject, key: string, values: unkn
   if (!Array.isArray(values)) throw badPatchFormat.primitiveList();
   const current = hasOwn(original, key) ? original[key] : undefined;
   if (!Array.isArray(current)) return;
-  setOwn(original, key, mergeList({ name: key, original: current, patch: values, field: undefined, deleteList: true, mergeMap }));
+  setOwn(original, key, mergeList({ name: key, original: current, patch: values, field: undefined, deleteList: true, mergeMap }).merged);
 }
 
 /**
@@ -135,8 +135,13 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, schema: Patc
     const patchList = listMember(patch, name);
     validateOrder(patchList ?? [], order, mergeKey);
     let merged: unknown[];
+    let liveOrder = live ?? [];
     if (live && patchList) {
-      merged = field?.strategy === 'merge' ? mergeList({ name, original: live, patch: patchList, field, deleteList: false, mergeMap }) : (withoutDirectiveKeys(patchList) as unknown[]);
+      if (field?.strategy === 'merge') {
+        ({ merged, liveOrder } = mergeList({ name, original: live, patch: patchList, field, deleteList: false, mergeMap }));
+      } else {
+        merged = withoutDirectiveKeys(patchList) as unknown[];
+      }
     } else if (live || patchList) {
       merged = live ?? (withoutDirectives(patchList) as unknown[]);
     } else {
@@ -144,7 +149,7 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, schema: Patc
     }
     elementType([live ?? [], patchList ?? []]); // refuses lists of lists and mixed element types, as upstream
     const { inPatch, serverOnly } = partitionByPresence(merged, order, mergeKey);
-    setOwn(original, name, normalizeElementOrder({ patchItems: inPatch, serverOnly, patchOrder: order, serverOrder: live ?? [], mergeKey }));
+    setOwn(original, name, normalizeElementOrder({ patchItems: inPatch, serverOnly, patchOrder: order, serverOrder: liveOrder, mergeKey }));
     delete patch[name];
   }
 }
