@@ -115,8 +115,9 @@ test('more than 10000 operations is 413', () => {
   rejects(() => applyJsonPatch({}, ops), 413);
 });
 
-test('the empty path addresses the whole document', () => {
+test('the empty path: replace swaps the whole document, add is refused as by v4', () => {
   assert.deepEqual(applyJsonPatch({ a: 1 }, [{ op: 'replace', path: '', value: { b: 2 } }]), { b: 2 });
+  rejects(() => applyJsonPatch({ a: 1 }, [{ op: 'add', path: '', value: { b: 2 } }]), 422, /missing path/);
 });
 
 test('a __proto__ member is data, not a prototype change', () => {

@@ -4,7 +4,8 @@
  * kube-apiserver applies `application/json-patch+json` with
  * gopkg.in/evanphx/json-patch.v4. Where v4 is more lenient than the RFC and
  * clients may rely on it, v4 wins: negative array indices count from the end,
- * and `replace` of a missing object member adds it. A patch that does not
+ * `replace` of a missing object member adds it, and only `replace` (not `add`)
+ * may target the whole document. A patch that does not
  * apply is a 422 with the generic message upstream returns; a patch document
  * that is not a list of operations is a 400.
  */
@@ -129,7 +130,7 @@ function arrayIndex(token: string, max: number): number | undefined {
 }
 
 function add(root: unknown, path: string, value: unknown): unknown {
-  if (path === '') return value;
+  // v4 has no parent for the empty path, so add (and move/copy) to the root fail; only replace may swap the document.
   const at = parentOf(root, path);
   if (!at) return fail(`add operation does not apply: doc is missing path: "${path}": missing value`);
   if (!Array.isArray(at.parent)) {
