@@ -3,9 +3,15 @@
  * Generic shapes of stored API objects. Typed shapes of each kind come from
  * `kubernetes-types`; code that handles every kind alike uses these.
  */
-import type { ObjectMeta, ListMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+import type { ListMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
 
-export type { ObjectMeta, ListMeta, OwnerReference };
+export type { ListMeta, OwnerReference };
+
+/** Mutable drops the `readonly` that kubernetes-types puts on server-set fields: the server sets them. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** ObjectMeta is metav1.ObjectMeta with every field writable. */
+export type ObjectMeta = Mutable<import('kubernetes-types/meta/v1.js').ObjectMeta>;
 
 /** KubeObject is any API object: typeMeta, metadata, and kind-specific fields. */
 export interface KubeObject {
@@ -40,4 +46,23 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** deepClone copies JSON data (objects from caches are read-only; clone before changing). */
 export function deepClone<T>(v: T): T {
   return structuredClone(v);
+}
+
+/** deepEqual compares JSON data structurally (key order does not matter). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) if (!deepEqual(ao[k], bo[k])) return false;
+  return true;
 }

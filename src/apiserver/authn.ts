@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Authentication: who is calling. X.509 client certificates signed by the
+ * cluster CA (CN is the user, O the groups, as upstream's x509 authenticator)
+ * and bearer tokens from the token table (agents joining, extra users).
+ * A request with neither is anonymous and only reaches the public
+ * health and version endpoints.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { timingSafeEqual } from 'node:crypto';
+import type { UserInfo } from './registry/request-context.js';
+
+/** TokenAuthenticator resolves a bearer token to a user. */
+export interface TokenAuthenticator {
+  authenticate(token: string): Promise<UserInfo | undefined> | UserInfo | undefined;
+}
+
+/** StaticTokens is a fixed token table (the node join token, test users). */
+export class StaticTokens implements TokenAuthenticator {
+  readonly #tokens: { token: Buffer; user: UserInfo }[] = [];
+
+  add(token: string, user: UserInfo): void {
+    this.#tokens.push({ token: Buffer.from(token), user });
+  }
+
+  authenticate(token: string): UserInfo | undefined {
+    const t = Buffer.from(token);
+    for (const e of this.#tokens) if (e.token.length === t.length && timingSafeEqual(e.token, t)) return e.user;
+    return undefined;
+  }
+}
+
+export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+function certUser(req: IncomingMessage): UserInfo | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert || !cert.subject) return undefined;
+  const cn = cert.subject.CN;
+  if (!cn) return undefined;
+  const o = cert.subject.O;
+  const groups = Array.isArray(o) ? o : o ? [o] : [];
+  return { name: Array.isArray(cn) ? cn[0] : cn, groups: [...groups, 'system:authenticated'] };
+}
+
+/** authenticate returns the caller, ANONYMOUS when no credential was sent, or undefined when a credential was wrong. */
+export async function authenticate(req: IncomingMessage, tokens: TokenAuthenticator[]): Promise<UserInfo | undefined> {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (!m) return undefined;
+    for (const t of tokens) {
+      const u = await t.authenticate(m[1]);
+      if (u) return { ...u, groups: [...new Set([...u.groups, 'system:authenticated'])] };
+    }
+    return undefined;
+  }
+  return certUser(req) ?? ANONYMOUS;
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The handler for resource URLs: turns an HTTP request into one registry
+ * call and writes the answer (object, list, Table or watch stream), as
+ * upstream's endpoints/handlers do.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeList, KubeObject } from '../../api/object.js';
+import { isPlainObject } from '../../api/object.js';
+import { newBadRequest, newMethodNotSupported, StatusError } from '../../machinery/errors.js';
+import { applyPatch } from '../../machinery/patch/index.js';
+import { parseIncludeObject, tableConvertorFor, toTable } from '../printers/index.js';
+import type { APIRegistry } from '../registry/api-registry.js';
+import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
+import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
+import { buildPredicate } from '../registry/selection.js';
+import type { SourcedWatchEvent } from '../registry/watch.js';
+import { encodedOnce } from '../registry/object-codec.js';
+import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
+import type { ResourceRequestInfo } from './request-info.js';
+import { writeError, writeJson } from './response.js';
+import { getScale, updateScale } from './subresources/scale.js';
+import { bindPod } from './subresources/binding.js';
+import { evictPod } from './subresources/eviction.js';
+
+/** PodConnector serves the streaming pod subresources (log, exec, attach, portforward, proxy); the kubelet side provides it. */
+export interface PodConnector {
+  connect(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo, pod: KubeObject, user: UserInfo): Promise<void>;
+}
+
+export interface ResourceHandlerOptions {
+  registry: APIRegistry;
+  log?: (msg: string) => void;
+}
+
+const PATCH_TYPES: Partial<Record<BodyMediaType, 'json' | 'merge' | 'strategic'>> = {
+  'json-patch': 'json',
+  'merge-patch': 'merge',
+  'strategic-merge-patch': 'strategic',
+};
+
+export class ResourceHandler {
+  readonly #registry: APIRegistry;
+  readonly #opts: ResourceHandlerOptions;
+  /** podConnector serves log/exec/attach/port-forward once a node agent is wired in. */
+  podConnector?: PodConnector;
+
+  constructor(opts: ResourceHandlerOptions) {
+    this.#registry = opts.registry;
+    this.#opts = opts;
+  }
+
+  /** handle serves one resource request; every failure becomes a Status answer. */
+  async handle(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
+    try {
+      if (!acceptsJson(req)) {
+        throw new StatusError(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
+      }
+      const reg = this.#registry.require(info.group, info.version, info.resource);
+      if (!reg.info.namespaced && info.namespace) throw this.#notFound();
+      const ctx = contextFor(user, info, query);
+      await this.#dispatch(req, res, reg, info, query, ctx);
+    } catch (err) {
+      writeError(res, err, this.#opts.log);
+    }
+  }
+
+  #notFound(): StatusError {
+    return new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+
+  async #dispatch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
+    const sub = info.subresource;
+    if (sub && !reg.info.subresources.includes(sub as never)) throw this.#notFound();
+    if (sub && ['log', 'exec', 'attach', 'portforward', 'proxy'].includes(sub)) return this.#connect(req, res, reg, info, ctx);
+    const verb = info.verb;
+    if (!sub && verb !== 'connect' && !reg.info.verbs.includes(verb)) throw newMethodNotSupported(reg.gr, verb);
+    switch (verb) {
+      case 'get':
+        return this.#get(req, res, reg, info, query, ctx);
+      case 'list':
+        return this.#list(req, res, reg, query, ctx);
+      case 'watch':
+        return this.#watch(req, res, reg, info, query, ctx);
+      case 'create':
+        return this.#create(req, res, reg, info, ctx);
+      case 'update':
+        return this.#update(req, res, reg, info, ctx);
+      case 'patch':
+        return this.#patch(req, res, reg, info, ctx);
+      case 'delete':
+        return this.#delete(req, res, reg, info, query, ctx);
+      case 'deletecollection':
+        return this.#deleteCollection(req, res, reg, query, ctx);
+      default:
+        throw newMethodNotSupported(reg.gr, req.method ?? '');
+    }
+  }
+
+  async #get(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
+    const name = info.name!;
+    if (info.subresource === 'scale') return writeJson(res, 200, await getScale(reg, ctx, name));
+    const obj = await reg.get(ctx, name);
+    if (wantsTable(req) && !info.subresource) {
+      const table = toTable(tableConvertorFor(reg.info.group, reg.info.kind), [obj], {
+        now: new Date(),
+        includeObject: includeObjectOf(query),
+      });
+      return writeJson(res, 200, table, ctx.warnings);
+    }
+    writeJson(res, 200, obj, ctx.warnings);
+  }
+
+  async #list(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, query: URLSearchParams, ctx: RequestContext): Promise<void> {
+    const list = await reg.list(ctx, {
+      predicate: buildPredicate(reg.info, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined),
+      limit: intParam(query, 'limit'),
+      continue: query.get('continue') ?? undefined,
+      resourceVersion: query.get('resourceVersion') ?? undefined,
+      resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
+    });
+    if (wantsTable(req)) {
+      const table = toTable(tableConvertorFor(reg.info.group, reg.info.kind), list.items, {
+        now: new Date(),
+        includeObject: includeObjectOf(query),
+        listMeta: list.metadata,
+      });
+      return writeJson(res, 200, table, ctx.warnings);
+    }
+    // Upstream list items carry no apiVersion/kind of their own: the list's say it.
+    for (const item of list.items) {
+      delete item.apiVersion;
+      delete item.kind;
+    }
+    writeJson(res, 200, list, ctx.warnings);
+  }
+
+  async #watch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
+    const predicate = buildPredicate(reg.info, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined, info.name);
+    const ac = new AbortController();
+    const onClose = () => ac.abort();
+    res.on('close', onClose);
+    const timeout = intParam(query, 'timeoutSeconds');
+    const events = reg.watch(
+      ctx,
+      {
+        predicate,
+        resourceVersion: query.get('resourceVersion') ?? undefined,
+        allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+        sendInitialEvents: query.get('sendInitialEvents') === 'true' ? true : undefined,
+        // Upstream ends watches after a random 30-60 min when no timeout is given; clients re-watch.
+        timeoutSeconds: timeout ?? 1800 + Math.floor(Math.random() * 1800),
+      },
+      ac.signal,
+    );
+    const table = wantsTable(req) ? tableConvertorFor(reg.info.group, reg.info.kind) : undefined;
+    const includeObject = includeObjectOf(query);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    // Upstream sends column definitions with the first Table event only; kubectl reuses them.
+    let headersSent = false;
+    try {
+      for await (const ev of events as AsyncIterable<SourcedWatchEvent>) {
+        let line: string;
+        if (table && (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')) {
+          const t = toTable(table, [ev.object], { now: new Date(), includeObject, noHeaders: headersSent });
+          headersSent = true;
+          line = JSON.stringify({ type: ev.type, object: t });
+        } else if (ev.source) {
+          const src = ev.source;
+          line = encodedOnce(src, `${ev.type}|${reg.info.group}/${reg.info.version}`, () => JSON.stringify({ type: ev.type, object: ev.object }));
+        } else {
+          line = JSON.stringify({ type: ev.type, object: ev.object });
+        }
+        if (!res.write(line + '\n')) await waitDrain(res, ac.signal);
+        if (ac.signal.aborted) break;
+      }
+    } finally {
+      res.off('close', onClose);
+      ac.abort();
+      res.end();
+    }
+  }
+
+  async #create(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+    const body = await readObjectBody(req);
+    if (info.subresource === 'binding') return writeJson(res, 201, await bindPod(reg, ctx, info.name!, body));
+    if (info.subresource === 'eviction') return writeJson(res, 201, await evictPod(this.#registry, reg, ctx, info.name!, body));
+    if (info.subresource) throw newMethodNotSupported(reg.gr, `create on ${info.subresource}`);
+    if (info.name) throw newMethodNotSupported(reg.gr, 'POST with a name');
+    const created = await reg.create(ctx, body);
+    writeJson(res, 201, created, ctx.warnings);
+  }
+
+  async #update(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+    const body = await readObjectBody(req);
+    const name = info.name;
+    if (!name) throw newMethodNotSupported(reg.gr, 'update of a collection');
+    if (info.subresource === 'scale') return writeJson(res, 200, await updateScale(reg, ctx, name, () => body));
+    const sub = info.subresource === 'finalize' ? 'finalize' : info.subresource;
+    const updated = await reg.update(ctx, name, body, sub);
+    writeJson(res, 200, updated, ctx.warnings);
+  }
+
+  async #patch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+    const media = mediaTypeOf(req, 'strategic-merge-patch');
+    if (media === 'apply-patch') {
+      throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported by this server yet; use client-side `kubectl apply`');
+    }
+    const type = PATCH_TYPES[media];
+    if (!type) throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+    const patch = decodeBody(await readBody(req), 'json');
+    const name = info.name;
+    if (!name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
+    const gvk = { group: reg.info.group, version: reg.info.version, kind: reg.info.kind };
+    if (info.subresource === 'scale') {
+      return writeJson(res, 200, await updateScale(reg, ctx, name, (scale) => applyPatch(type, scale, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }) as KubeObject));
+    }
+    const updated = await reg.patchWith(ctx, name, (current) => applyPatch(type, current, patch, gvk) as KubeObject, info.subresource);
+    writeJson(res, 200, updated, ctx.warnings);
+  }
+
+  async #delete(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
+    if (info.subresource) throw newMethodNotSupported(reg.gr, `delete on ${info.subresource}`);
+    const opts = await deleteOptionsOf(req, query);
+    if (opts.dryRun) ctx.dryRun = true;
+    const { object, deleted } = await reg.delete(ctx, info.name!, opts);
+    // 202 Accepted while finalizers or a grace period hold the object, 200 once it is gone (upstream handlers/delete.go).
+    writeJson(res, deleted ? 200 : 202, object, ctx.warnings);
+  }
+
+  async #deleteCollection(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, query: URLSearchParams, ctx: RequestContext): Promise<void> {
+    const opts = await deleteOptionsOf(req, query);
+    if (opts.dryRun) ctx.dryRun = true;
+    const list: KubeList = await reg.deleteCollection(
+      ctx,
+      { predicate: buildPredicate(reg.info, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined) },
+      opts,
+    );
+    writeJson(res, 200, list, ctx.warnings);
+  }
+
+  async #connect(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+    if (reg.info.kind !== 'Pod') {
+      throw new StatusError(503, 'ServiceUnavailable', `${info.subresource} for ${reg.info.plural} is not available on this server yet`);
+    }
+    const pod = await reg.get(ctx, info.name!);
+    const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+    if (!nodeName) throw newBadRequest(`pod ${info.name} does not have a host assigned`);
+    if (!this.podConnector) {
+      throw new StatusError(503, 'ServiceUnavailable', `no node agent is connected to serve ${info.subresource} for pod ${info.name} on node ${nodeName}`);
+    }
+    await this.podConnector.connect(req, res, info, pod, ctx.user);
+  }
+}
+
+function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchParams): RequestContext {
+  const fv = query.get('fieldValidation');
+  let fieldValidation: FieldValidation = 'Warn';
+  if (fv) {
+    if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
+      throw newBadRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got ${JSON.stringify(fv)}`);
+    }
+    fieldValidation = fv;
+  }
+  const dryRun = query.getAll('dryRun');
+  for (const d of dryRun) if (d !== 'All') throw newBadRequest(`Invalid dry run value "${d}": valid values are "All"`);
+  return newContext(user, info.namespace, { dryRun: dryRun.length > 0, fieldValidation, fieldManager: query.get('fieldManager') ?? undefined });
+}
+
+function intParam(query: URLSearchParams, name: string): number | undefined {
+  const v = query.get(name);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw newBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
+  return n;
+}
+
+function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | 'Object' {
+  return parseIncludeObject(query.get('includeObject'));
+}
+
+async function readObjectBody(req: IncomingMessage): Promise<KubeObject> {
+  const media = mediaTypeOf(req);
+  if (media !== 'json' && media !== 'yaml') throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  const body = decodeBody(await readBody(req), media);
+  if (!isPlainObject(body)) throw newBadRequest('the body of the request must be an object');
+  return body as KubeObject;
+}
+
+async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Promise<DeleteRequest & { dryRun?: boolean }> {
+  const buf = await readBody(req);
+  let body: Record<string, unknown> = {};
+  if (buf.length && buf.toString().trim() !== '') {
+    const parsed = decodeBody(buf, mediaTypeOf(req));
+    if (!isPlainObject(parsed)) throw newBadRequest('DeleteOptions must be an object');
+    body = parsed;
+  }
+  const grace = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
+  const policy = query.get('propagationPolicy') ?? body.propagationPolicy;
+  if (policy !== undefined && policy !== null && !['Foreground', 'Background', 'Orphan'].includes(String(policy))) {
+    throw newBadRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
+  }
+  const dry = query.getAll('dryRun').length > 0 || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
+  return {
+    gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
+    propagationPolicy: (policy ?? undefined) as DeleteRequest['propagationPolicy'],
+    preconditions: isPlainObject(body.preconditions) ? (body.preconditions as DeleteRequest['preconditions']) : undefined,
+    orphanDependents: query.get('orphanDependents') === 'true' || body.orphanDependents === true,
+    dryRun: dry,
+  };
+}
+
+function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.on('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * pods/eviction: delete a pod unless a PodDisruptionBudget forbids it, as
+ * upstream's EvictionREST does: every PDB selecting the pod must allow a
+ * disruption; the allowance is consumed (status.disruptionsAllowed - 1,
+ * recorded in status.disruptedPods) before the pod is deleted.
+ */
+import type { KubeObject } from '../../../api/object.js';
+import { isPlainObject } from '../../../api/object.js';
+import { StatusError, newBadRequest, newTooManyRequests } from '../../../machinery/errors.js';
+import type { APIRegistry } from '../../registry/api-registry.js';
+import { rfc3339, type ResourceRegistry } from '../../registry/resource-registry.js';
+import type { RequestContext } from '../../registry/request-context.js';
+import { selectorMatches } from '../../registry/selection.js';
+
+interface PdbStatus {
+  disruptionsAllowed?: number;
+  disruptedPods?: Record<string, string>;
+  observedGeneration?: number;
+}
+
+export async function evictPod(api: APIRegistry, pods: ResourceRegistry, ctx: RequestContext, name: string, body: KubeObject): Promise<KubeObject> {
+  if (body.metadata?.name && body.metadata.name !== name) {
+    throw newBadRequest(`name in URL does not match name in Eviction object`);
+  }
+  const pod = await pods.get(ctx, name);
+  const phase = (pod.status as { phase?: string } | undefined)?.phase;
+  // Terminal or already-deleting pods are not protected by budgets (upstream).
+  const protectedPod = phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
+  if (protectedPod) {
+    const pdbs = api.require('policy', 'v1', 'poddisruptionbudgets');
+    const list = await pdbs.list(ctx, {});
+    const matching = list.items.filter((p) => selectorMatches((p.spec as { selector?: unknown } | undefined)?.selector, pod.metadata.labels ?? {}));
+    if (matching.length > 1) {
+      throw new StatusError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+    }
+    for (const pdb of matching) {
+      await pdbs.patchWith(
+        ctx,
+        pdb.metadata.name!,
+        (cur) => {
+          const st = (cur.status ?? {}) as PdbStatus;
+          if ((st.observedGeneration ?? 0) < (cur.metadata.generation ?? 0) || (st.disruptionsAllowed ?? 0) < 1) {
+            throw newTooManyRequests(`Cannot evict pod as it would violate the pod's disruption budget.`, 10);
+          }
+          st.disruptionsAllowed = (st.disruptionsAllowed ?? 0) - 1;
+          st.disruptedPods = { ...(st.disruptedPods ?? {}), [name]: rfc3339(new Date()) };
+          cur.status = st;
+          return cur;
+        },
+        'status',
+      );
+    }
+  }
+  const opts = isPlainObject(body.deleteOptions) ? (body.deleteOptions as { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } }) : {};
+  await pods.delete(ctx, name, { gracePeriodSeconds: opts.gracePeriodSeconds, preconditions: opts.preconditions });
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as unknown as KubeObject;
+}

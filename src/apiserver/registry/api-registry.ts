@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * APIRegistry builds one ResourceRegistry per served resource and finds them
+ * by group, version and resource. It is the single entry to cluster state
+ * for both the HTTP handlers and the in-process client.
+ */
+import { RESOURCES, storageKey, type ResourceInfo } from '../../api/resources.js';
+import type { KubeObject } from '../../api/object.js';
+import type { Store } from '../../storage/store.js';
+import { StatusError } from '../../machinery/errors.js';
+import { strategyFor, validateObjectMeta, nameRuleFor } from '../strategies/index.js';
+import { findUnknownFields } from '../openapi/index.js';
+import { ResourceRegistry, type RegistryHooks, type VersionConverter } from './resource-registry.js';
+import { hpaV1, eventsV1 } from './converters.js';
+import { ServiceAllocator } from './service-allocator.js';
+import { decodeObject } from './object-codec.js';
+
+export interface APIRegistryOptions {
+  store: Store;
+  serviceCIDR: string;
+  nodePortRange: { min: number; max: number };
+  now?: () => Date;
+}
+
+const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.plural === 'namespaces')!;
+
+export class APIRegistry {
+  readonly store: Store;
+  readonly services: ServiceAllocator;
+  readonly #byGVR = new Map<string, ResourceRegistry>();
+
+  constructor(opts: APIRegistryOptions) {
+    this.store = opts.store;
+    this.services = new ServiceAllocator({ serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
+    for (const info of RESOURCES) {
+      const reg = new ResourceRegistry({
+        info,
+        store: opts.store,
+        strategy: strategyFor(info.group, info.kind),
+        hooks: this.#hooksFor(info),
+        converter: converterFor(info),
+        validateMeta: (obj, i) => validateObjectMeta(obj.metadata, { namespaced: i.namespaced, nameRule: nameRuleFor(i.group, i.kind) }),
+        findUnknownFields,
+        namespaceState: (name) => this.#namespaceState(name),
+        now: opts.now,
+      });
+      this.#byGVR.set(`${info.group}/${info.version}/${info.plural}`, reg);
+    }
+  }
+
+  /** start restores allocator state from storage; call once before serving. */
+  async start(): Promise<void> {
+    const services = await this.store.list({ prefix: '/registry/services/' });
+    for (const kv of services.items) this.services.restore(decodeObject(kv));
+  }
+
+  lookup(group: string, version: string, resource: string): ResourceRegistry | undefined {
+    return this.#byGVR.get(`${group}/${version}/${resource}`);
+  }
+
+  /** require finds a registry or answers 404 as upstream does for an unknown resource. */
+  require(group: string, version: string, resource: string): ResourceRegistry {
+    const r = this.lookup(group, version, resource);
+    if (!r) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', { group, kind: resource });
+    return r;
+  }
+
+  #hooksFor(info: ResourceInfo): RegistryHooks | undefined {
+    if (info.group === '' && info.plural === 'services') return this.services.hooks();
+    return undefined;
+  }
+
+  async #namespaceState(name: string): Promise<'Active' | 'Terminating' | undefined> {
+    const kv = await this.store.get(storageKey(NAMESPACES, undefined, name));
+    if (!kv) return undefined;
+    const ns = JSON.parse(kv.value) as KubeObject;
+    if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') return 'Terminating';
+    return 'Active';
+  }
+}
+
+function converterFor(info: ResourceInfo): VersionConverter | undefined {
+  if (info.group === 'autoscaling' && info.version === 'v1') return hpaV1;
+  if (info.group === 'events.k8s.io') return eventsV1;
+  return undefined;
+}

@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * ResourceRegistry serves one resource (one row of src/api/resources.ts) on
+ * top of a Store: the generic part of upstream's registry/generic Store.
+ * Everything common to all kinds lives here (metadata, generation,
+ * resourceVersion, status/main split, finalizers, graceful deletion,
+ * selectors, paging, watch); what is particular to a kind comes from its
+ * ResourceStrategy and optional RegistryHooks.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KubeList, KubeObject, WatchEvent } from '../../api/object.js';
+import { deepClone, deepEqual, isPlainObject } from '../../api/object.js';
+import { apiVersionOf, storageKey, storagePrefix, type ResourceInfo } from '../../api/resources.js';
+import {
+  StatusError,
+  conflictStaleMessage,
+  newAlreadyExists,
+  newBadRequest,
+  newConflict,
+  newGone,
+  newInternalError,
+  newInvalid,
+  newNotFound,
+  newForbidden,
+  type FieldError,
+  type GroupResource,
+} from '../../machinery/errors.js';
+import type { KeyValue, Store } from '../../storage/store.js';
+import {
+  CompactedError,
+  FutureRevisionError,
+  KeyExistsError,
+  KeyNotFoundError,
+  RevisionConflictError,
+  StorageError,
+} from '../../storage/errors.js';
+import type { ResourceStrategy } from '../strategy.js';
+import { decodeObject, encodeObject } from './object-codec.js';
+import type { RequestContext } from './request-context.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { watchResource, type WatchRequest } from './watch.js';
+
+/** RegistryHooks add kind-specific steps that need storage or allocation (cluster IPs, node ports). */
+export interface RegistryHooks {
+  /** beforeCreate runs after validation and before the write; it may allocate and must undo with afterFailedCreate. */
+  beforeCreate?(obj: KubeObject, ctx: RequestContext): Promise<void> | void;
+  afterFailedCreate?(obj: KubeObject): void;
+  beforeUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): Promise<void> | void;
+  afterDelete?(obj: KubeObject): void;
+}
+
+/** VersionConverter converts between a served version and the storage version of the same resource. */
+export interface VersionConverter {
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
+}
+
+export interface ResourceRegistryOptions {
+  info: ResourceInfo;
+  store: Store;
+  strategy: ResourceStrategy;
+  hooks?: RegistryHooks;
+  converter?: VersionConverter;
+  /** validateMeta checks metadata generically (name rules, labels, annotations). */
+  validateMeta(obj: KubeObject, info: ResourceInfo): FieldError[];
+  /** findUnknownFields lists fields the schema does not know, as `spec.foo` paths. */
+  findUnknownFields?(apiVersion: string, kind: string, obj: unknown): string[];
+  /** namespaceState tells whether a namespace exists and whether it is terminating. */
+  namespaceState(name: string): Promise<'Active' | 'Terminating' | undefined>;
+  now?: () => Date;
+}
+
+export interface ListRequest {
+  predicate?: (obj: KubeObject) => boolean;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface DeleteResult {
+  object: KubeObject;
+  /** deleted is false when finalizers or a grace period keep the object for now. */
+  deleted: boolean;
+}
+
+export interface DeleteRequest {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+  /** orphanDependents is the deprecated boolean form of propagationPolicy=Orphan. */
+  orphanDependents?: boolean;
+}
+
+/**
+ * INTERNAL_FULL_UPDATE is the subresource name in-process callers use to write
+ * spec and status together (pod binding sets nodeName and the PodScheduled
+ * condition in one write, as upstream's binding REST does).
+ */
+export const INTERNAL_FULL_UPDATE = '*';
+
+/** Kinds whose metadata.generation tracks spec changes (upstream strategies that set it). */
+const GENERATION_KINDS = new Set([
+  'apps/Deployment', 'apps/ReplicaSet', 'apps/StatefulSet', 'apps/DaemonSet', '/ReplicationController',
+  'batch/Job', 'batch/CronJob', 'autoscaling/HorizontalPodAutoscaler', 'policy/PodDisruptionBudget',
+  'networking.k8s.io/Ingress', 'networking.k8s.io/NetworkPolicy', 'networking.k8s.io/IngressClass',
+  'storage.k8s.io/StorageClass', '/Service', '/PersistentVolume', '/PersistentVolumeClaim',
+]);
+/** Kinds that are deleted gracefully (deletionTimestamp first, the kubelet finishes the delete). */
+const GRACEFUL_KINDS = new Set(['/Pod']);
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+const MAX_GENERATE_NAME_ATTEMPTS = 8;
+
+export class ResourceRegistry {
+  readonly info: ResourceInfo;
+  readonly gr: GroupResource;
+  readonly #store: Store;
+  readonly #strategy: ResourceStrategy;
+  readonly #hooks: RegistryHooks;
+  readonly #converter?: VersionConverter;
+  readonly #opts: ResourceRegistryOptions;
+  readonly #now: () => Date;
+  readonly #apiVersion: string;
+  readonly #hasStatus: boolean;
+  readonly #tracksGeneration: boolean;
+
+  constructor(opts: ResourceRegistryOptions) {
+    this.info = opts.info;
+    this.gr = { group: opts.info.group, resource: opts.info.plural };
+    this.#store = opts.store;
+    this.#strategy = opts.strategy;
+    this.#hooks = opts.hooks ?? {};
+    this.#converter = opts.converter;
+    this.#opts = opts;
+    this.#now = opts.now ?? (() => new Date());
+    this.#apiVersion = apiVersionOf(opts.info);
+    this.#hasStatus = opts.info.subresources.includes('status');
+    this.#tracksGeneration = GENERATION_KINDS.has(`${opts.info.group}/${opts.info.kind}`);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async get(ctx: RequestContext, name: string): Promise<KubeObject> {
+    const kv = await this.#store.get(this.#key(ctx, name)).catch(translateStorageError(this.gr, name));
+    if (!kv) throw newNotFound(this.gr, name);
+    return this.#fromStorage(decodeObject(kv));
+  }
+
+  async list(ctx: RequestContext, req: ListRequest): Promise<KubeList> {
+    const prefix = storagePrefix(this.info, this.info.namespaced ? ctx.namespace : undefined);
+    let revision = 0;
+    let startAfter: string | undefined;
+    if (req.continue) {
+      const token = decodeContinue(req.continue);
+      revision = token.rv;
+      startAfter = prefix + token.start;
+    } else if (req.resourceVersion && req.resourceVersion !== '0' && req.resourceVersionMatch === 'Exact') {
+      revision = parseResourceVersion(req.resourceVersion);
+    }
+    const limit = req.limit && req.limit > 0 ? req.limit : 0;
+    const items: KubeObject[] = [];
+    let continueAfter: string | undefined;
+    let readAt = revision;
+    // With a predicate a page may need several reads to fill `limit` matches,
+    // as upstream's storage does; all reads happen at the first read's revision.
+    for (;;) {
+      const page = await this.#store
+        .list({ prefix, startAfter, limit: limit ? limit - items.length + (req.predicate ? 16 : 0) : 0, revision: readAt })
+        .catch((err: unknown) => {
+          if (err instanceof CompactedError && req.continue) {
+            throw newGone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+          }
+          throw translateStorageError(this.gr, '')(err);
+        });
+      readAt = page.revision;
+      let lastKey: string | undefined;
+      for (const kv of page.items) {
+        lastKey = kv.key;
+        const obj = this.#fromStorage(decodeObject(kv));
+        if (req.predicate && !req.predicate(obj)) continue;
+        items.push(obj);
+        if (limit && items.length >= limit) break;
+      }
+      if (limit && items.length >= limit) {
+        const more = lastKey !== page.items[page.items.length - 1]?.key || page.continueAfter !== undefined;
+        continueAfter = more ? lastKey : undefined;
+        break;
+      }
+      if (!page.continueAfter) break;
+      startAfter = page.continueAfter;
+    }
+    const metadata: KubeList['metadata'] = { resourceVersion: String(readAt) };
+    if (continueAfter) metadata.continue = encodeContinue(readAt, continueAfter.slice(prefix.length));
+    return { apiVersion: this.#apiVersion, kind: `${this.info.kind}List`, metadata, items };
+  }
+
+  watch(ctx: RequestContext, req: WatchRequest, signal: AbortSignal): AsyncIterable<WatchEvent> {
+    const prefix = storagePrefix(this.info, this.info.namespaced ? ctx.namespace : undefined);
+    return watchResource({
+      store: this.#store,
+      prefix,
+      request: req,
+      signal,
+      apiVersion: this.#apiVersion,
+      kind: this.info.kind,
+      decode: (obj) => this.#fromStorage(obj),
+      list: (rv) => this.list(ctx, { predicate: req.predicate, resourceVersion: rv ? String(rv) : undefined, resourceVersionMatch: rv ? 'Exact' : undefined }),
+    });
+  }
+
+  // ---------------------------------------------------------------- create
+
+  async create(ctx: RequestContext, input: KubeObject): Promise<KubeObject> {
+    const obj = this.#checkTypeMeta(input);
+    const meta = obj.metadata;
+    if (this.info.namespaced) {
+      if (meta.namespace && ctx.namespace && meta.namespace !== ctx.namespace) {
+        throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = ctx.namespace ?? meta.namespace;
+      if (!meta.namespace) throw newBadRequest('the server could not find the requested resource (namespace is required)');
+      await this.#checkNamespaceWritable(meta.namespace, meta.name ?? meta.generateName ?? '');
+    } else {
+      delete meta.namespace;
+    }
+    this.#checkUnknownFields(ctx, input);
+    // Server-owned fields are reset whatever the client sent (upstream BeforeCreate).
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    delete meta.selfLink;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339(this.#now());
+    if (this.#tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    if (this.#hasStatus) delete obj.status;
+    this.#strategy.prepareForCreate?.(obj);
+    this.#strategy.default?.(obj);
+    const generated = !meta.name && !!meta.generateName;
+    if (generated) meta.name = generateName(meta.generateName!);
+    this.#validate(obj, [...this.#opts.validateMeta(obj, this.info), ...(this.#strategy.validate?.(obj) ?? [])]);
+    await this.#hooks.beforeCreate?.(obj, ctx);
+    if (ctx.dryRun) {
+      this.#hooks.afterFailedCreate?.(obj);
+      return this.#fromStorage(obj);
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const kv = await this.#store.create(this.#key(ctx, meta.name!), encodeObject(this.#toStorage(obj)));
+        return this.#fromStorage(decodeObject(kv));
+      } catch (err) {
+        // A generated name that collides is retried, as upstream does, before giving up.
+        if (err instanceof KeyExistsError && generated && attempt < MAX_GENERATE_NAME_ATTEMPTS) {
+          meta.name = generateName(meta.generateName!);
+          continue;
+        }
+        this.#hooks.afterFailedCreate?.(obj);
+        throw translateStorageError(this.gr, meta.name!)(err);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- update
+
+  /**
+   * update replaces the object (or, with subresource 'status', only its
+   * status). A missing resourceVersion means an unconditional update, as
+   * upstream allows for built-in kinds.
+   */
+  async update(ctx: RequestContext, name: string, input: KubeObject, subresource?: string): Promise<KubeObject> {
+    const obj = this.#checkTypeMeta(input);
+    if (obj.metadata.name && obj.metadata.name !== name) {
+      throw newBadRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    if (this.info.namespaced && obj.metadata.namespace && ctx.namespace && obj.metadata.namespace !== ctx.namespace) {
+      throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    this.#checkUnknownFields(ctx, input);
+    return this.#guaranteedUpdate(ctx, name, obj.metadata.resourceVersion, () => obj, subresource);
+  }
+
+  /**
+   * guaranteedUpdate reads the current object, applies `mutate` and writes it
+   * back, retrying on a write conflict when the caller did not pin a
+   * resourceVersion (PATCH and internal read-modify-write), as upstream's
+   * GuaranteedUpdate does.
+   */
+  async #guaranteedUpdate(
+    ctx: RequestContext,
+    name: string,
+    expectedRV: string | undefined,
+    mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    subresource?: string,
+  ): Promise<KubeObject> {
+    const key = this.#key(ctx, name);
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
+      if (!kv) throw newNotFound(this.gr, name);
+      const old = this.#fromStorage(decodeObject(kv));
+      const requested = await mutate(deepClone(old));
+      const pinnedRV = expectedRV ?? requested.metadata.resourceVersion;
+      if (pinnedRV && pinnedRV !== String(kv.modRevision)) {
+        throw newConflict(this.gr, name, conflictStaleMessage);
+      }
+      const next = this.#prepareUpdate(requested, old, subresource);
+      if (next === 'deleted') return this.#finishDeletion(ctx, kv, old);
+      if (sameObject(next, old)) return old; // no-op updates write nothing, as upstream
+      await this.#hooks.beforeUpdate?.(next, old, ctx);
+      if (ctx.dryRun) return next;
+      try {
+        const written = await this.#store.update(key, encodeObject(this.#toStorage(next)), kv.modRevision);
+        return this.#fromStorage(decodeObject(written));
+      } catch (err) {
+        if (err instanceof RevisionConflictError && !pinnedRV) continue;
+        throw translateStorageError(this.gr, name)(err);
+      }
+    }
+    throw newConflict(this.gr, name, conflictStaleMessage);
+  }
+
+  /** patchWith applies a patch function to the current object and writes the result (retrying on conflicts). */
+  async patchWith(ctx: RequestContext, name: string, apply: (current: KubeObject) => KubeObject, subresource?: string): Promise<KubeObject> {
+    return this.#guaranteedUpdate(ctx, name, undefined, (current) => {
+      const patched = apply(current);
+      if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw newBadRequest('the patch produced an object without metadata');
+      this.#checkUnknownFields(ctx, patched);
+      const typed = this.#checkTypeMeta(patched);
+      if (typed.metadata.name !== name) throw newBadRequest(`the name of the object (${String(typed.metadata.name)}) does not match the name on the URL (${name})`);
+      return typed;
+    }, subresource);
+  }
+
+  /** Builds the object to store from the requested one; 'deleted' when the last finalizer of a deleting object went away. */
+  #prepareUpdate(requested: KubeObject, old: KubeObject, subresource?: string): KubeObject | 'deleted' {
+    let next: KubeObject;
+    if (subresource === 'status') {
+      // A status write changes status only (upstream status strategies keep spec and metadata).
+      next = deepClone(old);
+      next.status = requested.status;
+    } else if (subresource === 'finalize') {
+      // namespaces/finalize changes spec.finalizers only.
+      next = deepClone(old);
+      const spec = (next.spec ?? (next.spec = {})) as { finalizers?: string[] };
+      spec.finalizers = (requested.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+    } else if (subresource === INTERNAL_FULL_UPDATE) {
+      next = requested;
+      next.metadata.generation = old.metadata.generation;
+    } else {
+      next = requested;
+      const m = next.metadata;
+      const o = old.metadata;
+      m.name = o.name;
+      m.namespace = o.namespace;
+      m.uid = o.uid;
+      m.creationTimestamp = o.creationTimestamp;
+      m.deletionTimestamp = o.deletionTimestamp;
+      m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+      m.generation = o.generation;
+      delete m.selfLink;
+      if (this.#hasStatus) next.status = old.status;
+      this.#strategy.prepareForUpdate?.(next, old);
+      this.#strategy.default?.(next);
+      if (this.#tracksGeneration && specChanged(next, old)) m.generation = (o.generation ?? 0) + 1;
+    }
+    next.metadata.resourceVersion = old.metadata.resourceVersion;
+    const errs =
+      subresource === 'status'
+        ? (this.#strategy.validateStatusUpdate?.(next, old) ?? [])
+        : [
+            ...this.#opts.validateMeta(next, this.info),
+            ...(this.#strategy.validate?.(next) ?? []),
+            ...(this.#strategy.validateUpdate?.(next, old) ?? []),
+          ];
+    this.#validate(next, errs);
+    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !hasSpecFinalizers(next)) {
+      // Upstream: an object being deleted is removed once its finalizers are gone, kinds once its grace period is also over.
+      // and for graceful kinds (pods) only once the grace period was cut to zero by the kubelet.
+      if (!GRACEFUL_KINDS.has(`${this.info.group}/${this.info.kind}`)) return 'deleted';
+      if (next.metadata.deletionGracePeriodSeconds === 0) return 'deleted';
+    }
+    return next;
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  /** delete removes the object, or marks it for deletion; `deleted` tells which (upstream answers 200 vs 202). */
+  async delete(ctx: RequestContext, name: string, req: DeleteRequest = {}): Promise<DeleteResult> {
+    const key = this.#key(ctx, name);
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
+      if (!kv) throw newNotFound(this.gr, name);
+      const current = this.#fromStorage(decodeObject(kv));
+      const pre = req.preconditions;
+      if (pre?.uid && pre.uid !== current.metadata.uid) {
+        throw newConflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+        throw newConflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+      }
+      const next = deepClone(current);
+      const changed = this.#markForDeletion(next, req);
+      if (!changed.keep) {
+        if (ctx.dryRun) return { object: current, deleted: true };
+        return { object: await this.#finishDeletion(ctx, kv, current), deleted: true };
+      }
+      if (!changed.dirty) return { object: current, deleted: false };
+      if (ctx.dryRun) return { object: next, deleted: false };
+      try {
+        const written = await this.#store.update(key, encodeObject(this.#toStorage(next)), kv.modRevision);
+        return { object: this.#fromStorage(decodeObject(written)), deleted: false };
+      } catch (err) {
+        if (err instanceof RevisionConflictError) continue;
+        throw translateStorageError(this.gr, name)(err);
+      }
+    }
+    throw newConflict(this.gr, name, conflictStaleMessage);
+  }
+
+  /**
+   * markForDeletion decides between removing the object now and marking it
+   * (deletionTimestamp) so finalizers or the kubelet finish the job, the way
+   * upstream's BeforeDelete and deletion-propagation logic do.
+   */
+  #markForDeletion(obj: KubeObject, req: DeleteRequest): { keep: boolean; dirty: boolean } {
+    const m = obj.metadata;
+    let dirty = false;
+    const policy = req.propagationPolicy ?? (req.orphanDependents ? 'Orphan' : undefined);
+    const finalizers = new Set(m.finalizers ?? []);
+    if (policy === 'Orphan' && !finalizers.has('orphan')) {
+      finalizers.add('orphan');
+      finalizers.delete('foregroundDeletion');
+      dirty = true;
+    } else if (policy === 'Foreground' && !finalizers.has('foregroundDeletion')) {
+      finalizers.add('foregroundDeletion');
+      finalizers.delete('orphan');
+      dirty = true;
+    } else if (policy === 'Background' && (finalizers.has('orphan') || finalizers.has('foregroundDeletion'))) {
+      finalizers.delete('orphan');
+      finalizers.delete('foregroundDeletion');
+      dirty = true;
+    }
+    if (dirty) m.finalizers = [...finalizers];
+    let grace = 0;
+    if (GRACEFUL_KINDS.has(`${this.info.group}/${this.info.kind}`)) grace = this.#podGracePeriod(obj, req);
+    const specHeld = hasSpecFinalizers(obj);
+    if (grace === 0 && finalizers.size === 0 && !specHeld) return { keep: false, dirty };
+    if (specHeld && (obj.status as { phase?: string } | undefined)?.phase !== 'Terminating') {
+      // A namespace being deleted turns Terminating until the namespace controller empties it.
+      obj.status = { ...((obj.status as object | undefined) ?? {}), phase: 'Terminating' };
+      dirty = true;
+    }
+    if (!m.deletionTimestamp) {
+      m.deletionTimestamp = rfc3339(new Date(this.#now().getTime() + grace * 1000));
+      m.deletionGracePeriodSeconds = grace;
+      dirty = true;
+    } else if (m.deletionGracePeriodSeconds !== undefined && grace < m.deletionGracePeriodSeconds) {
+      // A second delete may only shorten the grace period.
+      m.deletionTimestamp = rfc3339(new Date(this.#now().getTime() + grace * 1000));
+      m.deletionGracePeriodSeconds = grace;
+      dirty = true;
+    }
+    if (grace === 0 && finalizers.size === 0 && !specHeld) return { keep: false, dirty };
+    return { keep: true, dirty };
+  }
+
+  /** Pod grace period as upstream's pod strategy CheckGracefulDelete computes it. */
+  #podGracePeriod(pod: KubeObject, req: DeleteRequest): number {
+    const spec = (pod.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (!spec.nodeName) return 0; // never scheduled: nothing to stop
+    if (phase === 'Succeeded' || phase === 'Failed') return 0;
+    const g = req.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, g);
+  }
+
+  async #finishDeletion(ctx: RequestContext, kv: KeyValue, current: KubeObject): Promise<KubeObject> {
+    if (ctx.dryRun) return current;
+    try {
+      const gone = await this.#store.delete(kv.key, kv.modRevision);
+      const obj = this.#fromStorage(JSON.parse(gone.value) as KubeObject);
+      obj.metadata.resourceVersion = String(gone.modRevision);
+      this.#hooks.afterDelete?.(obj);
+      return obj;
+    } catch (err) {
+      if (err instanceof RevisionConflictError) throw newConflict(this.gr, current.metadata.name ?? '', conflictStaleMessage);
+      throw translateStorageError(this.gr, current.metadata.name ?? '')(err);
+    }
+  }
+
+  async deleteCollection(ctx: RequestContext, list: ListRequest, req: DeleteRequest): Promise<KubeList> {
+    const all = await this.list(ctx, { predicate: list.predicate });
+    const deleted: KubeObject[] = [];
+    for (const obj of all.items) {
+      const c = { ...ctx, namespace: obj.metadata.namespace ?? ctx.namespace };
+      try {
+        deleted.push((await this.delete(c, obj.metadata.name!, req)).object);
+      } catch (err) {
+        if (!(err instanceof StatusError && err.reason === 'NotFound')) throw err;
+      }
+    }
+    return { ...all, items: deleted };
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  #key(ctx: RequestContext, name: string): string {
+    if (this.info.namespaced && !ctx.namespace) throw newBadRequest('a namespace is required for namespaced resources');
+    return storageKey(this.info, ctx.namespace, name);
+  }
+
+  #toStorage(obj: KubeObject): KubeObject {
+    return this.#converter ? this.#converter.toStorage(obj) : obj;
+  }
+
+  #fromStorage(obj: KubeObject): KubeObject {
+    const out = this.#converter ? this.#converter.fromStorage(obj) : obj;
+    out.apiVersion = this.#apiVersion;
+    out.kind = this.info.kind;
+    return out;
+  }
+
+  /** checkTypeMeta rejects a body of the wrong kind or version, as upstream's decoder does. */
+  #checkTypeMeta(input: unknown): KubeObject {
+    if (!isPlainObject(input)) throw newBadRequest('the body of the request must be a JSON object');
+    const obj = deepClone(input) as KubeObject;
+    if (obj.kind !== undefined && obj.kind !== this.info.kind) {
+      throw newBadRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${this.info.kind})`);
+    }
+    if (obj.apiVersion !== undefined && obj.apiVersion !== this.#apiVersion) {
+      throw newBadRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${this.#apiVersion})`);
+    }
+    if (obj.metadata === undefined) obj.metadata = {};
+    if (!isPlainObject(obj.metadata)) throw newBadRequest('metadata must be an object');
+    obj.apiVersion = this.#apiVersion;
+    obj.kind = this.info.kind;
+    return obj;
+  }
+
+  #checkUnknownFields(ctx: RequestContext, obj: unknown): void {
+    if (ctx.fieldValidation === 'Ignore' || !this.#opts.findUnknownFields) return;
+    const unknown = this.#opts.findUnknownFields(this.#apiVersion, this.info.kind, obj);
+    if (unknown.length === 0) return;
+    if (ctx.fieldValidation === 'Strict') {
+      // Upstream's decoder wording: `Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: ...`.
+      const parts = unknown.map((f) => `unknown field "${f}"`);
+      throw newBadRequest(`${this.info.kind} in version "${this.info.version}" cannot be handled as a ${this.info.kind}: strict decoding error: ${parts.join(', ')}`);
+    }
+    for (const f of unknown) ctx.warnings.push(`unknown field "${f}"`);
+  }
+
+  #validate(obj: KubeObject, errs: FieldError[]): void {
+    if (errs.length) throw newInvalid(this.info.kind, this.info.group, obj.metadata.name ?? obj.metadata.generateName ?? '', errs);
+  }
+
+  async #checkNamespaceWritable(namespace: string, name: string): Promise<void> {
+    const state = await this.#opts.namespaceState(namespace);
+    if (!state) throw newNotFound({ group: '', resource: 'namespaces' }, namespace);
+    if (state === 'Terminating') {
+      throw newForbidden(this.gr, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+    }
+  }
+}
+
+/** translateStorageError maps storage errors to API errors once, at this boundary. */
+export function translateStorageError(gr: GroupResource, name: string): (err: unknown) => never {
+  return (err: unknown): never => {
+    if (err instanceof StatusError) throw err;
+    if (err instanceof KeyExistsError) throw newAlreadyExists(gr, name);
+    if (err instanceof KeyNotFoundError) throw newNotFound(gr, name);
+    if (err instanceof RevisionConflictError) throw newConflict(gr, name, conflictStaleMessage);
+    if (err instanceof CompactedError) throw newGone(`too old resource version: ${err.requested} (${err.compacted})`);
+    if (err instanceof FutureRevisionError) {
+      throw new StatusError(504, 'Timeout', `Too large resource version: ${err.requested}, current: ${err.current}`, {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+        retryAfterSeconds: 1,
+      });
+    }
+    if (err instanceof StorageError) throw newInternalError(err);
+    throw newInternalError(err);
+  };
+}
+
+/** parseResourceVersion reads a resourceVersion parameter, with upstream's error for garbage. */
+export function parseResourceVersion(rv: string): number {
+  const n = Number(rv);
+  if (!Number.isSafeInteger(n) || n < 0) throw newBadRequest(`invalid resource version: ${JSON.stringify(rv)}`);
+  return n;
+}
+
+function generateName(base: string): string {
+  // Upstream: base truncated to 58 characters plus five random characters.
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+  return base.slice(0, 58) + suffix;
+}
+
+/** rfc3339 renders a time the way metav1.Time serializes: seconds precision, UTC. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** specChanged is true when anything besides metadata and status differs (drives metadata.generation). */
+function specChanged(a: KubeObject, b: KubeObject): boolean {
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (k === 'metadata' || k === 'status' || k === 'apiVersion' || k === 'kind') continue;
+    if (!deepEqual(a[k], b[k])) return true;
+  }
+  return false;
+}
+
+/** hasSpecFinalizers: namespaces carry finalizers in spec too (`kubernetes`), which hold their deletion. */
+function hasSpecFinalizers(obj: KubeObject): boolean {
+  return obj.kind === 'Namespace' && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers?.length ?? 0) > 0;
+}
+
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  return deepEqual(a, b);
+}

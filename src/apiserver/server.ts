@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * APIServer is the HTTPS front of the control plane: health and version
+ * endpoints, discovery, OpenAPI, and resource URLs handed to the
+ * ResourceHandler. The request lifecycle is fixed: authenticate → route →
+ * handler (admission, validation and storage happen in the registry).
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Store } from '../storage/store.js';
+import { StatusError, newUnauthorized, newForbidden } from '../machinery/errors.js';
+import { ANONYMOUS, authenticate, type TokenAuthenticator } from './authn.js';
+import type { ClusterPKI } from './certs.js';
+import {
+  AGGREGATED_DISCOVERY_V2,
+  aggregatedDiscovery,
+  apiGroupDoc,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregatedDiscovery,
+} from './discovery.js';
+import { parseResourcePath } from './http/request-info.js';
+import { ResourceHandler, type PodConnector } from './http/resource-handler.js';
+import { writeError, writeJson } from './http/response.js';
+import { APIRegistry } from './registry/api-registry.js';
+import type { UserInfo } from './registry/request-context.js';
+import { openAPIV2Json, openAPIV3Index, openAPIV3Json } from './openapi/index.js';
+import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
+
+export interface APIServerOptions {
+  store: Store;
+  pki: ClusterPKI;
+  host: string;
+  port: number;
+  tokens: TokenAuthenticator[];
+  serviceCIDR: string;
+  nodePortRange: { min: number; max: number };
+  /** Address clients inside the cluster use to reach the API (Endpoints of the `kubernetes` Service). */
+  advertiseAddress: string;
+  log?: (msg: string) => void;
+}
+
+/** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+export class APIServer {
+  readonly registry: APIRegistry;
+  readonly #opts: APIServerOptions;
+  readonly #resources: ResourceHandler;
+  readonly #sockets = new Set<Socket>();
+  #server?: Server;
+  #ready = false;
+
+  constructor(opts: APIServerOptions) {
+    this.#opts = opts;
+    this.registry = new APIRegistry({ store: opts.store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
+    this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log });
+  }
+
+  /** setPodConnector plugs in the kubelet-facing streaming (logs, exec, port-forward). */
+  setPodConnector(c: PodConnector): void {
+    this.#resources.podConnector = c;
+  }
+
+  /** url is the https URL clients use. */
+  get url(): string {
+    const addr = this.#server?.address();
+    const port = addr && typeof addr === 'object' ? addr.port : this.#opts.port;
+    const host = this.#opts.host === '0.0.0.0' || this.#opts.host === '::' ? '127.0.0.1' : this.#opts.host;
+    return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
+  async listen(): Promise<void> {
+    await this.registry.start();
+    const server = createServer({
+      key: this.#opts.pki.serving.key,
+      cert: this.#opts.pki.serving.cert,
+      ca: this.#opts.pki.ca.cert,
+      requestCert: true,
+      rejectUnauthorized: false,
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.#handle(req, res).catch((err) => writeError(res, err, this.#opts.log));
+    });
+    server.on('connection', (s: Socket) => {
+      this.#sockets.add(s);
+      s.on('close', () => this.#sockets.delete(s));
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      this.#handleUpgrade(req, socket, head).catch(() => socket.destroy());
+    });
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#opts.port, this.#opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** markReady makes /readyz answer ok (after bootstrap objects exist). */
+  markReady(): void {
+    this.#ready = true;
+  }
+
+  async close(): Promise<void> {
+    this.#ready = false;
+    const server = this.#server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Watches are long-lived: end them so close() does not wait for their timeouts.
+      for (const s of this.#sockets) s.destroy();
+    });
+  }
+
+  /** upgradeHandler is set by the component that serves exec/attach/port-forward over WebSocket. */
+  upgradeHandler?: (req: IncomingMessage, socket: Socket, head: Buffer, user: UserInfo) => Promise<boolean>;
+
+  async #handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+    const user = await authenticate(req, this.#opts.tokens);
+    if (!user || user === ANONYMOUS || !this.upgradeHandler || !(await this.upgradeHandler(req, socket, head, user))) {
+      const code = !user || user === ANONYMOUS ? '401 Unauthorized' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${code}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    }
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const user = await authenticate(req, this.#opts.tokens);
+    if (!user) return writeError(res, newUnauthorized());
+    if (PUBLIC_PATHS.has(path) || path.startsWith('/readyz/') || path.startsWith('/livez/') || path.startsWith('/healthz/')) {
+      return this.#servePublic(req, res, path);
+    }
+    if (user === ANONYMOUS) return writeError(res, newUnauthorized());
+    if (!this.#authorized(user)) {
+      return writeError(res, newForbidden({ group: '', resource: '' }, '', `User "${user.name}" cannot ${req.method} path "${path}"`));
+    }
+    if (path === '/api' || path === '/apis') return this.#serveDiscoveryRoot(req, res, path);
+    if (path.startsWith('/openapi/')) return this.#serveOpenAPI(req, res, path, url);
+    const parts = path.split('/').filter(Boolean);
+    if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, apiResourceList('', parts[1]));
+    if (parts[0] === 'apis' && parts.length === 2) return this.#maybe(res, apiGroupDoc(parts[1]));
+    if (parts[0] === 'apis' && parts.length === 3) return this.#maybe(res, apiResourceList(parts[1], parts[2]));
+    const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
+    if (!info) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
+    await this.#resources.handle(req, res, info, url.searchParams, user);
+  }
+
+  /** authorized: every authenticated user is an administrator until RBAC enforcement lands (see README). */
+  #authorized(user: UserInfo): boolean {
+    return user.groups.includes('system:authenticated');
+  }
+
+  #servePublic(req: IncomingMessage, res: ServerResponse, path: string): void {
+    if (path === '/version') {
+      return writeJson(res, 200, {
+        major: KUBERNETES_VERSION.major,
+        minor: KUBERNETES_VERSION.minor,
+        gitVersion: `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}+skiff-${SKIFF_VERSION}`,
+        gitCommit: 'skiff',
+        gitTreeState: 'clean',
+        buildDate: '2026-11-22T00:00:00Z',
+        goVersion: `node${process.versions.node}`,
+        compiler: 'tsc',
+        platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+      });
+    }
+    const ok = path.startsWith('/readyz') ? this.#ready : true;
+    const body = ok ? 'ok' : '[-]skiff-bootstrap failed: not ready yet\nreadyz check failed';
+    res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+    res.end(body);
+  }
+
+  #serveDiscoveryRoot(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const legacy = path === '/api';
+    if (wantsAggregatedDiscovery(req.headers.accept)) {
+      return writeJson(res, 200, aggregatedDiscovery(legacy), [], AGGREGATED_DISCOVERY_V2);
+    }
+    const host = req.headers.host ?? `127.0.0.1:${this.#opts.port}`;
+    writeJson(res, 200, legacy ? apiVersions(host) : apiGroupList());
+  }
+
+  #serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, url: URL): void {
+    let doc: { body: Buffer; etag: string; hash?: string } | undefined;
+    const v3 = path.startsWith('/openapi/v3/');
+    if (path === '/openapi/v2') {
+      const accept = req.headers.accept ?? '';
+      // kubectl only asks for the protobuf form; we serve JSON, and 406 is the honest answer.
+      if (accept && !/json|\*\/\*/.test(accept)) return writeError(res, new StatusError(406, 'NotAcceptable', 'only application/json is served for /openapi/v2'));
+      doc = openAPIV2Json();
+    } else if (path === '/openapi/v3') {
+      return writeJson(res, 200, openAPIV3Index());
+    } else if (v3) {
+      doc = openAPIV3Json(path.slice('/openapi/v3/'.length));
+      const asked = url.searchParams.get('hash');
+      // A stale hash is redirected to the current document, as upstream does, so caches stay correct.
+      if (doc && asked && doc.hash && asked !== doc.hash) {
+        res.writeHead(301, { Location: `${path}?hash=${doc.hash}` });
+        return void res.end();
+      }
+    }
+    if (!doc) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
+    if (req.headers['if-none-match'] === doc.etag) {
+      res.writeHead(304, { ETag: doc.etag });
+      return void res.end();
+    }
+    const immutable = v3 && url.searchParams.has('hash');
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Content-Length': doc.body.length,
+      ETag: doc.etag,
+      Vary: 'Accept',
+      // Hashed v3 URLs never change content, so clients may cache them for long (as upstream).
+      'Cache-Control': immutable ? 'public, immutable' : 'no-cache, private',
+      ...(immutable ? { Expires: new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString() } : {}),
+    });
+    res.end(doc.body);
+  }
+
+  #maybe(res: ServerResponse, doc: object | undefined): void {
+    if (!doc) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
+    writeJson(res, 200, doc);
+  }
+}

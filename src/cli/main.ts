@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+/** The `skiff` command: parses the sub-command and hands off to its module. */
+import { parseFlags, type FlagSpec } from './flags.js';
+import { runServer } from './server-command.js';
+import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
+
+const USAGE = `skiff — a Kubernetes-compatible cluster in one process
+
+Usage:
+  skiff server --data-dir DIR [--https-port 6443] [--bind-address 127.0.0.1] [--disable-agent]
+               [--simulated-nodes N] [--service-cidr 10.43.0.0/16] [--cluster-cidr 10.42.0.0/16]
+               [--datastore-endpoint sqlite://PATH] [--tls-san NAME]... [--advertise-address IP]
+  skiff kubeconfig --data-dir DIR      print the admin kubeconfig
+  skiff token create --data-dir DIR    print the node join token
+  skiff version
+
+Run 'skiff server --data-dir /tmp/skiff' and then 'KUBECONFIG=/tmp/skiff/kubeconfig.yaml kubectl get nodes'.
+`;
+
+export async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'server':
+      return runServer(rest);
+    case 'kubeconfig':
+      return printFile(rest, 'kubeconfig.yaml');
+    case 'token':
+      if (rest[0] !== 'create') return fail(`unknown token command ${JSON.stringify(rest[0] ?? '')}; try 'skiff token create'`);
+      return printFile(rest.slice(1), 'token');
+    case 'version':
+    case '--version':
+      console.log(`skiff ${SKIFF_VERSION} (Kubernetes API v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor})`);
+      return;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      fail(`unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);
+  }
+}
+
+const DATA_DIR_FLAG: Record<string, FlagSpec> = { 'data-dir': { type: 'string', default: '/var/lib/skiff' } };
+
+async function printFile(args: string[], name: string): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const flags = parseFlags(args, DATA_DIR_FLAG);
+  const path = join(String(flags['data-dir']), name);
+  try {
+    process.stdout.write(readFileSync(path, 'utf8'));
+  } catch {
+    fail(`cannot read ${path}: has 'skiff server --data-dir ${String(flags['data-dir'])}' run?`);
+  }
+}
+
+export function fail(message: string): never {
+  process.stderr.write(`skiff: ${message}\n`);
+  process.exit(2);
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+/** `skiff server`: run a whole cluster in this process until SIGTERM/SIGINT. */
+import { resolve } from 'node:path';
+import { FlagError, parseFlags } from './flags.js';
+import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/skiff-server.js';
+
+export async function runServer(args: string[]): Promise<void> {
+  let flags;
+  try {
+    flags = parseFlags(args, {
+      'data-dir': { type: 'string', default: '/var/lib/skiff' },
+      'https-port': { type: 'number', default: DEFAULT_SERVER_OPTIONS.httpsPort },
+      'bind-address': { type: 'string', default: DEFAULT_SERVER_OPTIONS.bindAddress },
+      'advertise-address': { type: 'string' },
+      'disable-agent': { type: 'boolean', default: false },
+      'simulated-nodes': { type: 'number', default: 0 },
+      'service-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.serviceCIDR },
+      'cluster-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.clusterCIDR },
+      'service-node-port-range': { type: 'string', default: '30000-32767' },
+      'datastore-endpoint': { type: 'string', default: '' },
+      'tls-san': { type: 'list', default: [] },
+    });
+  } catch (err) {
+    if (err instanceof FlagError) {
+      process.stderr.write(`skiff server: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const range = /^(\d+)-(\d+)$/.exec(String(flags['service-node-port-range']));
+  if (!range) {
+    process.stderr.write('skiff server: --service-node-port-range must look like 30000-32767\n');
+    process.exit(2);
+  }
+  const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
+  const server = new SkiffServer({
+    dataDir: resolve(String(flags['data-dir'])),
+    httpsPort: Number(flags['https-port']),
+    bindAddress: String(flags['bind-address']),
+    advertiseAddress: flags['advertise-address'] ? String(flags['advertise-address']) : undefined,
+    serviceCIDR: String(flags['service-cidr']),
+    clusterCIDR: String(flags['cluster-cidr']),
+    nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
+    datastoreEndpoint: String(flags['datastore-endpoint']),
+    tlsSans: flags['tls-san'] as string[],
+    log,
+  });
+  let stopping = false;
+  const shutdown = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`received ${sig}, shutting down`);
+    server.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log(`shutdown failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    await server.start();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') log(`port ${String(flags['https-port'])} is already in use; choose another with --https-port`);
+    else log(`failed to start: ${e.stack ?? e.message}`);
+    await server.stop().catch(() => undefined);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * HttpClient is the Client of components outside the server process (node
+ * agents, tools, benchmarks): HTTPS with the cluster CA and a client
+ * certificate or bearer token, keep-alive connections, and watch streams
+ * read line by line. Failed requests throw the server's Status as a
+ * StatusError, so callers handle errors the same way as in-process.
+ */
+import { Agent, request, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { KubeList, KubeObject, WatchEvent } from '../api/object.js';
+import { StatusError, type Status } from '../machinery/errors.js';
+import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from './client.js';
+
+export interface HttpClientOptions {
+  server: string;
+  ca: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  token?: string;
+  /** Concurrent connections kept open to the server. */
+  maxSockets?: number;
+}
+
+interface KubeconfigDoc {
+  'current-context'?: string;
+  contexts?: { name: string; context: { cluster: string; user: string } }[];
+  clusters?: { name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string } }[];
+  users?: { name: string; user: { 'client-certificate-data'?: string; 'client-key-data'?: string; token?: string } }[];
+}
+
+/** loadKubeconfig reads the current context of a kubeconfig file into client options. */
+export function loadKubeconfig(path: string): HttpClientOptions {
+  const doc = parse(readFileSync(path, 'utf8')) as KubeconfigDoc;
+  const ctx = doc.contexts?.find((c) => c.name === doc['current-context']) ?? doc.contexts?.[0];
+  if (!ctx) throw new Error(`${path}: no context`);
+  const cluster = doc.clusters?.find((c) => c.name === ctx.context.cluster)?.cluster;
+  const user = doc.users?.find((u) => u.name === ctx.context.user)?.user;
+  if (!cluster) throw new Error(`${path}: cluster ${ctx.context.cluster} not found`);
+  const b64 = (s?: string) => (s ? Buffer.from(s, 'base64') : undefined);
+  const ca = b64(cluster['certificate-authority-data']) ?? (cluster['certificate-authority'] ? readFileSync(cluster['certificate-authority']) : undefined);
+  if (!ca) throw new Error(`${path}: cluster has no certificate authority`);
+  return { server: cluster.server, ca, cert: b64(user?.['client-certificate-data']), key: b64(user?.['client-key-data']), token: user?.token };
+}
+
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+/** resourcePath builds `/api/v1/namespaces/NS/pods/NAME/SUB` style paths. */
+export function resourcePath(ref: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
+  let p = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
+  if (namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
+  p += `/${ref.resource}`;
+  if (name) p += `/${encodeURIComponent(name)}`;
+  if (subresource) p += `/${subresource}`;
+  return p;
+}
+
+export class HttpClient implements Client {
+  readonly #opts: HttpClientOptions;
+  readonly #agent: Agent;
+
+  constructor(opts: HttpClientOptions) {
+    this.#opts = opts;
+    this.#agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: opts.ca, cert: opts.cert, key: opts.key });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #send(method: string, path: string, body?: unknown, contentType = 'application/json', signal?: AbortSignal): Promise<IncomingMessage> {
+    const url = new URL(path, this.#opts.server);
+    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers: Record<string, string | number> = { Accept: 'application/json' };
+    if (data) {
+      headers['Content-Type'] = contentType;
+      headers['Content-Length'] = data.length;
+    }
+    if (this.#opts.token) headers.Authorization = `Bearer ${this.#opts.token}`;
+    const options: HttpsRequestOptions = { method, agent: this.#agent, headers, signal };
+    return new Promise((resolve, reject) => {
+      const req = request(url, options, resolve);
+      req.on('error', reject);
+      if (data) req.write(data);
+      req.end();
+    });
+  }
+
+  async #json<T>(method: string, path: string, body?: unknown, contentType?: string, signal?: AbortSignal): Promise<T> {
+    const res = await this.#send(method, path, body, contentType, signal);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const code = res.statusCode ?? 0;
+    if (code >= 400) throw toStatusError(code, text);
+    return JSON.parse(text) as T;
+  }
+
+  get<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, opts: RequestOptions = {}): Promise<T> {
+    return this.#json('GET', resourcePath(ref, opts.namespace, name, opts.subresource), undefined, undefined, opts.signal);
+  }
+
+  list<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: ListOptions = {}): Promise<KubeList<T>> {
+    const q = listQuery(opts);
+    return this.#json('GET', resourcePath(ref, opts.namespace) + q, undefined, undefined, opts.signal);
+  }
+
+  async *watch<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: WatchOptions): AsyncIterable<WatchEvent<T>> {
+    const params = new URLSearchParams(listQuery(opts).slice(1));
+    params.set('watch', 'true');
+    if (opts.allowWatchBookmarks) params.set('allowWatchBookmarks', 'true');
+    if (opts.timeoutSeconds) params.set('timeoutSeconds', String(opts.timeoutSeconds));
+    if (opts.sendInitialEvents !== undefined) params.set('sendInitialEvents', String(opts.sendInitialEvents));
+    let res: IncomingMessage;
+    try {
+      res = await this.#send('GET', `${resourcePath(ref, opts.namespace)}?${params}`, undefined, undefined, opts.signal);
+    } catch (err) {
+      if (opts.signal?.aborted) return;
+      throw err;
+    }
+    if ((res.statusCode ?? 0) >= 400) {
+      let text = '';
+      for await (const c of res) text += (c as Buffer).toString();
+      throw toStatusError(res.statusCode ?? 500, text);
+    }
+    let buf = '';
+    try {
+      for await (const chunk of res) {
+        buf += (chunk as Buffer).toString('utf8');
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line.trim()) yield JSON.parse(line) as WatchEvent<T>;
+        }
+      }
+    } catch (err) {
+      if (opts.signal?.aborted) return;
+      throw err;
+    }
+  }
+
+  create<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts: RequestOptions = {}): Promise<T> {
+    const name = opts.subresource ? obj.metadata.name : undefined;
+    return this.#json('POST', resourcePath(ref, opts.namespace ?? obj.metadata.namespace, name, opts.subresource) + writeQuery(opts), obj);
+  }
+
+  update<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts: RequestOptions = {}): Promise<T> {
+    return this.#json('PUT', resourcePath(ref, opts.namespace ?? obj.metadata.namespace, obj.metadata.name, opts.subresource) + writeQuery(opts), obj);
+  }
+
+  patch<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, type: PatchType, patch: unknown, opts: RequestOptions = {}): Promise<T> {
+    return this.#json('PATCH', resourcePath(ref, opts.namespace, name, opts.subresource) + writeQuery(opts), patch, PATCH_CONTENT_TYPES[type]);
+  }
+
+  delete(ref: ResourceRef, name: string, opts: DeleteOptions = {}): Promise<KubeObject> {
+    const body = { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: opts.gracePeriodSeconds, propagationPolicy: opts.propagationPolicy, preconditions: opts.preconditions };
+    return this.#json('DELETE', resourcePath(ref, opts.namespace, name) + writeQuery(opts), body);
+  }
+
+  deleteCollection(ref: ResourceRef, opts: ListOptions & DeleteOptions = {}): Promise<KubeList> {
+    const body = { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: opts.gracePeriodSeconds, propagationPolicy: opts.propagationPolicy };
+    return this.#json('DELETE', resourcePath(ref, opts.namespace) + listQuery(opts), body);
+  }
+}
+
+function listQuery(o: ListOptions): string {
+  const p = new URLSearchParams();
+  if (o.labelSelector) p.set('labelSelector', o.labelSelector);
+  if (o.fieldSelector) p.set('fieldSelector', o.fieldSelector);
+  if (o.limit) p.set('limit', String(o.limit));
+  if (o.continue) p.set('continue', o.continue);
+  if (o.resourceVersion) p.set('resourceVersion', o.resourceVersion);
+  if (o.resourceVersionMatch) p.set('resourceVersionMatch', o.resourceVersionMatch);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+function writeQuery(o: RequestOptions): string {
+  const p = new URLSearchParams();
+  if (o.dryRun) p.set('dryRun', 'All');
+  if (o.fieldManager) p.set('fieldManager', o.fieldManager);
+  if (o.fieldValidation) p.set('fieldValidation', o.fieldValidation);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+function toStatusError(code: number, text: string): StatusError {
+  try {
+    const s = JSON.parse(text) as Status;
+    if (s.kind === 'Status') return new StatusError(s.code ?? code, s.reason ?? '', s.message ?? text, s.details);
+  } catch {
+    // not a Status body: fall through
+  }
+  return new StatusError(code, code === 404 ? 'NotFound' : 'InternalError', text || `HTTP ${code}`);
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * SkiffServer composes a whole single-process cluster: storage, PKI, the API
+ * server, bootstrap objects and the admin kubeconfig, then the in-process
+ * components (controllers, scheduler, agent) as later parts plug them in.
+ * It owns start-up order and a clean shutdown.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '../storage/index.js';
+import { APIServer } from '../apiserver/server.js';
+import { ensurePKI } from '../apiserver/certs.js';
+import { StaticTokens } from '../apiserver/authn.js';
+import { InProcessClient } from '../apiserver/in-process-client.js';
+import type { Client } from '../client/client.js';
+import { bootstrapCluster } from './bootstrap.js';
+import { renderKubeconfig, writeFileAtomic } from '../cli/kubeconfig.js';
+
+/** Component is anything the server starts after the API is up and stops before it goes down. */
+export interface Component {
+  name: string;
+  start(signal: AbortSignal): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export interface SkiffServerOptions {
+  dataDir: string;
+  httpsPort: number;
+  bindAddress: string;
+  serviceCIDR: string;
+  clusterCIDR: string;
+  nodePortRange: { min: number; max: number };
+  datastoreEndpoint: string;
+  tlsSans: string[];
+  advertiseAddress?: string;
+  log: (msg: string) => void;
+}
+
+export const DEFAULT_SERVER_OPTIONS = {
+  httpsPort: 6443,
+  bindAddress: '127.0.0.1',
+  serviceCIDR: '10.43.0.0/16',
+  clusterCIDR: '10.42.0.0/16',
+  nodePortRange: { min: 30000, max: 32767 },
+  datastoreEndpoint: '',
+  tlsSans: [] as string[],
+};
+
+/** hostAddress picks the machine's first non-loopback IPv4 address, the default advertise address. */
+export function hostAddress(): string {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+/** serviceIP returns the n-th address of a service CIDR (1: kubernetes, 10: cluster DNS). */
+export function serviceIP(cidr: string, n: number): string {
+  const [addr] = cidr.split('/');
+  const p = addr.split('.').map(Number);
+  const v = ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3] + n;
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+}
+
+export class SkiffServer {
+  readonly opts: SkiffServerOptions;
+  readonly components: Component[] = [];
+  #store?: Store;
+  #api?: APIServer;
+  #client?: Client;
+  #lockFd?: number;
+  #abort = new AbortController();
+  #joinToken = '';
+
+  constructor(opts: SkiffServerOptions) {
+    this.opts = opts;
+  }
+
+  get api(): APIServer {
+    if (!this.#api) throw new Error('server not started');
+    return this.#api;
+  }
+
+  /** client is the in-process client components use. */
+  get client(): Client {
+    if (!this.#client) throw new Error('server not started');
+    return this.#client;
+  }
+
+  get kubeconfigPath(): string {
+    return join(this.opts.dataDir, 'kubeconfig.yaml');
+  }
+
+  get joinToken(): string {
+    return this.#joinToken;
+  }
+
+  async start(): Promise<void> {
+    const { dataDir, log } = this.opts;
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    this.#lock();
+    this.#store = openStore(this.opts.datastoreEndpoint, dataDir);
+    const advertise = this.opts.advertiseAddress ?? hostAddress();
+    const kubernetesIP = serviceIP(this.opts.serviceCIDR, 1);
+    const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
+    const tokens = new StaticTokens();
+    this.#joinToken = this.#loadJoinToken();
+    tokens.add(this.#joinToken, { name: 'system:node-agent', groups: ['system:nodes'] });
+    this.#api = new APIServer({
+      store: this.#store,
+      pki,
+      host: this.opts.bindAddress,
+      port: this.opts.httpsPort,
+      tokens: [tokens],
+      serviceCIDR: this.opts.serviceCIDR,
+      nodePortRange: this.opts.nodePortRange,
+      advertiseAddress: advertise,
+      log,
+    });
+    await this.#api.listen();
+    this.#client = new InProcessClient(this.#api.registry);
+    await bootstrapCluster(this.#client, {
+      advertiseAddress: advertise,
+      apiPort: Number(new URL(this.#api.url).port),
+      kubernetesServiceIP: kubernetesIP,
+      caCert: pki.ca.cert,
+      serverURL: this.#api.url,
+    });
+    writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
+    for (const c of this.components) {
+      await c.start(this.#abort.signal);
+      log(`started ${c.name}`);
+    }
+    this.#api.markReady();
+    log(`skiff server ready at ${this.#api.url}; kubeconfig: ${this.kubeconfigPath}`);
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    for (const c of [...this.components].reverse()) {
+      try {
+        await c.stop?.();
+      } catch (err) {
+        this.opts.log(`stopping ${c.name}: ${(err as Error).message}`);
+      }
+    }
+    await this.#api?.close();
+    await this.#store?.close();
+    this.#unlock();
+  }
+
+  #loadJoinToken(): string {
+    const path = join(this.opts.dataDir, 'token');
+    if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+    const token = `K10${randomBytes(24).toString('hex')}`;
+    writeFileSync(path, token + '\n', { mode: 0o600 });
+    return token;
+  }
+
+  /** lock refuses a second server on the same data dir, which would corrupt nothing but confuse everything. */
+  #lock(): void {
+    const path = join(this.opts.dataDir, 'server.pid');
+    if (existsSync(path)) {
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(`another skiff server (pid ${pid}) is using data dir ${this.opts.dataDir}`);
+      }
+      rmSync(path, { force: true });
+    }
+    this.#lockFd = openSync(path, 'wx', 0o644);
+    writeSync(this.#lockFd, `${process.pid}\n`);
+  }
+
+  #unlock(): void {
+    if (this.#lockFd === undefined) return;
+    closeSync(this.#lockFd);
+    this.#lockFd = undefined;
+    rmSync(join(this.opts.dataDir, 'server.pid'), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
