@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * TaintToleration: NoSchedule and NoExecute taints the pod does not
+ * tolerate exclude the node; untolerated PreferNoSchedule taints lower its
+ * score (upstream tainttoleration/taint_toleration.go).
+ */
+import type { Taint } from 'kubernetes-types/core/v1.js';
+import { normalizeToMax, unresolvable, type Plugin } from '../framework/plugin.js';
+import { findUntoleratedTaint, tolerationsTolerateTaint } from '../framework/tolerations.js';
+
+const filterEffects = ['NoSchedule', 'NoExecute'];
+
+/** untoleratedTaintReason is upstream's reason text for a taint the pod does not tolerate. */
+export function untoleratedTaintReason(taint: Taint): string {
+  return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
+}
+
+/** taintToleration is the TaintToleration filter and score plugin. */
+export const taintToleration: Plugin = {
+  name: 'TaintToleration',
+  filter(_state, pod, node) {
+    if (node.taints.length === 0) return null;
+    const taint = findUntoleratedTaint(node.taints, pod.pod.spec?.tolerations, filterEffects);
+    return taint ? unresolvable(untoleratedTaintReason(taint)) : null;
+  },
+  score(_state, pod, node) {
+    if (node.taints.length === 0) return 0;
+    // Only tolerations without an effect or with PreferNoSchedule count here, as upstream.
+    const tolerations = (pod.pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+    let n = 0;
+    for (const taint of node.taints) if (taint.effect === 'PreferNoSchedule' && !tolerationsTolerateTaint(tolerations, taint)) n++;
+    return n;
+  },
+  normalizeScore(_state, _pod, scores) {
+    normalizeToMax(scores, true);
+  },
+};
