@@ -83,6 +83,11 @@ function create(path: string, obj: Record<string, unknown>, res: ServerResponse,
   if (/\/(eviction|token|binding)$/.test(path)) {
     if (path.endsWith('/eviction')) objects.delete(path.slice(0, -'/eviction'.length));
     if (path.endsWith('/token')) obj.status = { token: 'fake-token', expirationTimestamp: '2030-01-01T00:00:00Z' };
+    if (path.endsWith('/eviction')) return send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
+    return send(res, 201, obj);
+  }
+  if (/(accessreviews|rulesreviews|selfsubjectreviews)$/.test(path)) {
+    obj.status = path.endsWith('selfsubjectreviews') ? { userInfo: { username: 'admin' } } : { allowed: true, resourceRules: [], nonResourceRules: [], incomplete: false };
     return send(res, 201, obj);
   }
   const meta = (obj.metadata ??= {}) as Record<string, unknown>;
@@ -98,10 +103,14 @@ function create(path: string, obj: Record<string, unknown>, res: ServerResponse,
 function getObjectOrList(path: string, res: ServerResponse, objects: Map<string, Record<string, unknown>>): void {
   const obj = objects.get(path);
   if (obj) return send(res, 200, obj);
-  const items = [...objects].filter(([k]) => k.startsWith(`${path}/`) && !k.slice(path.length + 1).includes('/')).map(([, v]) => v);
+  // A cluster-wide list (`/api/v1/pods`) also gathers the objects of every namespace.
+  const across = new RegExp(`^${path.replace(/\/([^/]+)$/, '/namespaces/[^/]+/$1')}/[^/]+$`);
+  const items = [...objects].filter(([k]) => (k.startsWith(`${path}/`) && !k.slice(path.length + 1).includes('/')) || across.test(k)).map(([, v]) => v);
   // A path with an odd number of segments after the group version names a collection.
   const segments = path.replace(/^\/(api\/v1|apis\/[^/]+\/[^/]+)/, '').split('/').filter(Boolean);
-  if (segments.length % 2 === 1) return send(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items });
+  // Typed clients want the list kind of the items (PodList), not a generic List.
+  const kind = items[0] ? `${String(items[0].kind)}List` : 'List';
+  if (segments.length % 2 === 1) return send(res, 200, { kind, apiVersion: items[0]?.apiVersion ?? 'v1', metadata: { resourceVersion: '1' }, items });
   send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` });
 }
 
