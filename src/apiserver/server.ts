@@ -25,6 +25,7 @@ import { parseResourcePath } from './http/request-info.js';
 import { ResourceHandler, type PodConnector } from './http/resource-handler.js';
 import { writeError, writeJson } from './http/response.js';
 import { APIRegistry } from './registry/api-registry.js';
+import { registerDefaultAdmission } from './admission/index.js';
 import type { UserInfo } from './registry/request-context.js';
 import { openAPIV2Json, openAPIV3Index, openAPIV3Json } from './openapi/index.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
@@ -56,6 +57,7 @@ export class APIServer {
   constructor(opts: APIServerOptions) {
     this.#opts = opts;
     this.registry = new APIRegistry({ store: opts.store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
+    registerDefaultAdmission(this.registry);
     this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log });
   }
 

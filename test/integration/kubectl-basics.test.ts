@@ -252,7 +252,7 @@ describe('kubectl against skiff server', () => {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name: 'w.1', namespace: n },
-      involvedObject: { kind: 'ConfigMap', name: 'w', namespace: n, apiVersion: 'v1' },
+      involvedObject: { kind: 'ConfigMap', name: 'w', namespace: n, apiVersion: 'v1', uid: s.kubectlOk(['get', 'cm', 'w', '-n', n, '-o', 'jsonpath={.metadata.uid}']) },
       reason: 'Tested',
       message: 'hello from a test',
       type: 'Normal',

@@ -7,15 +7,18 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '../../machinery/errors.js';
+import { PROTOBUF_MEDIA_TYPE, decodeProtobufObject } from '../protobuf/index.js';
 
 /** MAX_BODY_BYTES matches kube-apiserver's default --max-request-body-bytes for JSON (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export type BodyMediaType = 'json' | 'yaml' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+export type BodyMediaType = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
 const mediaTypes: Record<string, BodyMediaType> = {
   'application/json': 'json',
   'application/yaml': 'yaml',
+  // client-go's typed clients (kubectl create namespace|configmap|deployment...) send protobuf bodies.
+  [PROTOBUF_MEDIA_TYPE]: 'protobuf',
   'application/json-patch+json': 'json-patch',
   'application/merge-patch+json': 'merge-patch',
   'application/strategic-merge-patch+json': 'strategic-merge-patch',
@@ -54,6 +57,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** decodeBody parses JSON or YAML text into a value, with upstream's 400 wording. */
 export function decodeBody(buf: Buffer, type: BodyMediaType): unknown {
+  if (type === 'protobuf') return decodeProtobufObject(buf);
   const text = buf.toString('utf8');
   if (text.trim() === '') throw newBadRequest('the body of the request was empty');
   if (type === 'yaml' || type === 'apply-patch') {

@@ -282,7 +282,7 @@ function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | 'Object'
 
 async function readObjectBody(req: IncomingMessage): Promise<KubeObject> {
   const media = mediaTypeOf(req);
-  if (media !== 'json' && media !== 'yaml') throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  if (media !== 'json' && media !== 'yaml' && media !== 'protobuf') throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
   const body = decodeBody(await readBody(req), media);
   if (!isPlainObject(body)) throw newBadRequest('the body of the request must be an object');
   return body as KubeObject;

@@ -14,6 +14,7 @@ import { ResourceRegistry, type RegistryHooks, type VersionConverter } from './r
 import { hpaV1, eventsV1 } from './converters.js';
 import { ServiceAllocator } from './service-allocator.js';
 import { decodeObject } from './object-codec.js';
+import { AdmissionChain } from '../admission/admission.js';
 
 export interface APIRegistryOptions {
   store: Store;
@@ -27,6 +28,8 @@ const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.plural === 'namespa
 export class APIRegistry {
   readonly store: Store;
   readonly services: ServiceAllocator;
+  /** admission is the plugin chain every create and update passes; components register plugins before serving. */
+  readonly admission = new AdmissionChain();
   readonly #byGVR = new Map<string, ResourceRegistry>();
 
   constructor(opts: APIRegistryOptions) {
@@ -41,6 +44,7 @@ export class APIRegistry {
         converter: converterFor(info),
         validateMeta: (obj, i) => validateObjectMeta(obj.metadata, { namespaced: i.namespaced, nameRule: nameRuleFor(i.group, i.kind) }),
         findUnknownFields,
+        admission: this.admission,
         namespaceState: (name) => this.#namespaceState(name),
         now: opts.now,
       });

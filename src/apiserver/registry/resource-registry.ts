@@ -35,6 +35,7 @@ import {
   StorageError,
 } from '../../storage/errors.js';
 import type { ResourceStrategy } from '../strategy.js';
+import type { AdmissionChain } from '../admission/admission.js';
 import { decodeObject, encodeObject } from './object-codec.js';
 import type { RequestContext } from './request-context.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
@@ -65,6 +66,8 @@ export interface ResourceRegistryOptions {
   validateMeta(obj: KubeObject, info: ResourceInfo): FieldError[];
   /** findUnknownFields lists fields the schema does not know, as `spec.foo` paths. */
   findUnknownFields?(apiVersion: string, kind: string, obj: unknown): string[];
+  /** admission runs mutating and validating admission plugins around validation. */
+  admission?: AdmissionChain;
   /** namespaceState tells whether a namespace exists and whether it is terminating. */
   namespaceState(name: string): Promise<'Active' | 'Terminating' | undefined>;
   now?: () => Date;
@@ -239,7 +242,10 @@ export class ResourceRegistry {
     this.#strategy.default?.(obj);
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = generateName(meta.generateName!);
+    const attrs = { operation: 'CREATE' as const, resource: this.info, object: obj, ctx };
+    await this.#opts.admission?.admit(attrs);
     this.#validate(obj, [...this.#opts.validateMeta(obj, this.info), ...(this.#strategy.validate?.(obj) ?? [])]);
+    await this.#opts.admission?.validate(attrs);
     await this.#hooks.beforeCreate?.(obj, ctx);
     if (ctx.dryRun) {
       this.#hooks.afterFailedCreate?.(obj);
@@ -304,7 +310,11 @@ export class ResourceRegistry {
         throw newConflict(this.gr, name, conflictStaleMessage);
       }
       const next = this.#prepareUpdate(requested, old, subresource);
-      if (next === 'deleted') return this.#finishDeletion(ctx, kv, old);
+      const attrs = { operation: 'UPDATE' as const, resource: this.info, subresource, object: next, oldObject: old, ctx };
+      await this.#opts.admission?.admit(attrs);
+      this.#validateUpdate(next, old, subresource);
+      await this.#opts.admission?.validate(attrs);
+      if (this.#releasedByFinalizers(next)) return this.#finishDeletion(ctx, kv, old);
       if (sameObject(next, old)) return old; // no-op updates write nothing, as upstream
       await this.#hooks.beforeUpdate?.(next, old, ctx);
       if (ctx.dryRun) return next;
@@ -331,8 +341,8 @@ export class ResourceRegistry {
     }, subresource);
   }
 
-  /** Builds the object to store from the requested one; 'deleted' when the last finalizer of a deleting object went away. */
-  #prepareUpdate(requested: KubeObject, old: KubeObject, subresource?: string): KubeObject | 'deleted' {
+  /** Builds the object to store from the requested one (what the caller may change, defaults, generation). */
+  #prepareUpdate(requested: KubeObject, old: KubeObject, subresource?: string): KubeObject {
     let next: KubeObject;
     if (subresource === 'status') {
       // A status write changes status only (upstream status strategies keep spec and metadata).
@@ -364,6 +374,10 @@ export class ResourceRegistry {
       if (this.#tracksGeneration && specChanged(next, old)) m.generation = (o.generation ?? 0) + 1;
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
+    return next;
+  }
+
+  #validateUpdate(next: KubeObject, old: KubeObject, subresource?: string): void {
     const errs =
       subresource === 'status'
         ? (this.#strategy.validateStatusUpdate?.(next, old) ?? [])
@@ -373,13 +387,17 @@ export class ResourceRegistry {
             ...(this.#strategy.validateUpdate?.(next, old) ?? []),
           ];
     this.#validate(next, errs);
+  }
+
+  /** releasedByFinalizers: an object being deleted goes once its last finalizer is removed. */
+  #releasedByFinalizers(next: KubeObject): boolean {
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !hasSpecFinalizers(next)) {
       // Upstream: an object being deleted is removed once its finalizers are gone, kinds once its grace period is also over.
       // and for graceful kinds (pods) only once the grace period was cut to zero by the kubelet.
-      if (!GRACEFUL_KINDS.has(`${this.info.group}/${this.info.kind}`)) return 'deleted';
-      if (next.metadata.deletionGracePeriodSeconds === 0) return 'deleted';
+      if (!GRACEFUL_KINDS.has(`${this.info.group}/${this.info.kind}`)) return true;
+      if (next.metadata.deletionGracePeriodSeconds === 0) return true;
     }
-    return next;
+    return false;
   }
 
   // ---------------------------------------------------------------- delete

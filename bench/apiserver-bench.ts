@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * API server benchmarks, each beside a baseline measured in the same run:
+ * - start to /readyz, against a bare `node -e` process start;
+ * - idle RSS, against a bare node process;
+ * - create/get/list latency with 50 concurrent clients, against a trivial
+ *   HTTPS echo server on the same TLS stack (the transport floor);
+ * - LIST of 10,000 pods;
+ * - watch delivery latency to 100 watchers.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+const REPO = resolve(new URL('../..', import.meta.url).pathname);
+
+interface Creds {
+  url: string;
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+function rssMB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function startSkiff(dataDir: string): Promise<{ pid: number; creds: Creds; readyMs: number; stop(): Promise<void> }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(REPO, 'bin/skiff'), 'server', '--data-dir', dataDir, '--https-port', '0', '--disable-agent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let logs = '';
+  child.stderr.on('data', (d: Buffer) => (logs += d.toString()));
+  while (!/ready at (https:\/\/\S+);/.test(logs)) {
+    if (child.exitCode !== null) throw new Error(logs);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const readyMs = performance.now() - t0;
+  const doc = parse(readFileSync(join(dataDir, 'kubeconfig.yaml'), 'utf8'));
+  const creds: Creds = {
+    url: doc.clusters[0].cluster.server,
+    ca: Buffer.from(doc.clusters[0].cluster['certificate-authority-data'], 'base64'),
+    cert: Buffer.from(doc.users[0].user['client-certificate-data'], 'base64'),
+    key: Buffer.from(doc.users[0].user['client-key-data'], 'base64'),
+  };
+  return {
+    pid: child.pid!,
+    creds,
+    readyMs,
+    stop: () =>
+      new Promise((res) => {
+        child.on('exit', () => res());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function client(creds: Creds, maxSockets = 50) {
+  const agent = new Agent({ keepAlive: true, maxSockets, ca: creds.ca, cert: creds.cert, key: creds.key });
+  return (method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> =>
+    new Promise((res, rej) => {
+      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = request(new URL(path, creds.url), { method, agent, headers: data ? { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', 'Content-Length': data.length } : {} }, (r) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => res({ status: r.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', rej);
+      if (data) req.write(data);
+      req.end();
+    });
+}
+
+async function concurrent(n: number, total: number, op: (i: number) => Promise<unknown>): Promise<{ lat: number[]; seconds: number }> {
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < total) {
+        const i = next++;
+        const s = performance.now();
+        await op(i);
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  return { lat, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** An HTTPS server that answers every request with a small JSON body: the transport floor. */
+async function echoBaseline(creds: Creds, serverKey: { key: string; cert: string }): Promise<{ p50: number; p99: number; rps: number }> {
+  const srv = createServer({ key: serverKey.key, cert: serverKey.cert }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"x"}}');
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  const call = client({ ...creds, url: `https://127.0.0.1:${port}` });
+  const r = await concurrent(50, 2000, () => call('POST', '/x', { a: 1 }));
+  srv.close();
+  return { p50: percentile(r.lat, 50), p99: percentile(r.lat, 99), rps: r.lat.length / r.seconds };
+}
+
+export async function runAPIServerBench(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const nodeStart = performance.now();
+  spawnSync(process.execPath, ['-e', '0']);
+  out['baseline.node_process_start_ms'] = performance.now() - nodeStart;
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-'));
+  const srv = await startSkiff(dataDir);
+  out['start_to_ready_ms'] = srv.readyMs;
+  out['start_to_ready_vs_node_start'] = srv.readyMs / out['baseline.node_process_start_ms'];
+  await new Promise((r) => setTimeout(r, 2000));
+  out['idle_rss_mb'] = rssMB(srv.pid);
+  const bare = spawn(process.execPath, ['-e', 'setTimeout(()=>{}, 10000)']);
+  await new Promise((r) => setTimeout(r, 300));
+  out['baseline.bare_node_rss_mb'] = rssMB(bare.pid!);
+  bare.kill();
+
+  const call = client(srv.creds);
+  await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
+  const create = await concurrent(50, 2000, (i) => call('POST', '/api/v1/namespaces/bench/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { k: 'v'.repeat(200) } }));
+  out['create.p50_ms'] = percentile(create.lat, 50);
+  out['create.p99_ms'] = percentile(create.lat, 99);
+  out['create.per_s'] = create.lat.length / create.seconds;
+  const get = await concurrent(50, 4000, (i) => call('GET', `/api/v1/namespaces/bench/configmaps/cm-${i % 2000}`));
+  out['get.p50_ms'] = percentile(get.lat, 50);
+  out['get.p99_ms'] = percentile(get.lat, 99);
+  out['get.per_s'] = get.lat.length / get.seconds;
+  const list = await concurrent(50, 200, () => call('GET', '/api/v1/namespaces/bench/configmaps?limit=100'));
+  out['list100.p50_ms'] = percentile(list.lat, 50);
+  out['list100.p99_ms'] = percentile(list.lat, 99);
+  const serverKey = {
+    key: readFileSync(join(dataDir, 'tls/serving.key'), 'utf8'),
+    cert: readFileSync(join(dataDir, 'tls/serving.crt'), 'utf8'),
+  };
+  const echo = await echoBaseline(srv.creds, serverKey);
+  out['baseline.https_echo.p50_ms'] = echo.p50;
+  out['baseline.https_echo.p99_ms'] = echo.p99;
+  out['create.p50_vs_echo'] = out['create.p50_ms'] / echo.p50;
+  out['get.per_s_vs_echo'] = out['get.per_s'] / echo.rps;
+
+  // LIST of 10,000 pods.
+  const pod = (i: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod-${i}`, labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '10m' } } }] } });
+  await concurrent(50, 10_000, (i) => call('POST', '/api/v1/namespaces/bench/pods', pod(i)));
+  const lists: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const s = performance.now();
+    const r = await call('GET', '/api/v1/namespaces/bench/pods');
+    lists.push(performance.now() - s);
+    if (i === 0) out['list10k.bytes'] = r.text.length;
+  }
+  out['list10k.p50_ms'] = percentile(lists, 50);
+
+  // Watch delivery latency to 100 watchers.
+  const watchers = 100;
+  const arrivals = new Map<string, number[]>();
+  const agent = new Agent({ keepAlive: true, maxSockets: watchers + 10, ca: srv.creds.ca, cert: srv.creds.cert, key: srv.creds.key });
+  const reqs = [];
+  let opened = 0;
+  for (let w = 0; w < watchers; w++) {
+    const req = request(new URL('/api/v1/namespaces/bench/configmaps?watch=true&resourceVersion=' + '1&fieldSelector=metadata.name%3Dwatched', srv.creds.url), { agent }, (res) => {
+      opened++;
+      let buf = '';
+      res.on('data', (c: Buffer) => {
+        buf += c.toString();
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          const ev = JSON.parse(line);
+          const v = ev.object?.data?.v;
+          if (v) arrivals.get(v)?.push(performance.now());
+        }
+      });
+    });
+    req.end();
+    reqs.push(req);
+  }
+  while (opened < watchers) await new Promise((r) => setTimeout(r, 10));
+  await call('POST', '/api/v1/namespaces/bench/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'watched' }, data: { v: 'init' } });
+  const latencies: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const v = `u${i}`;
+    arrivals.set(v, []);
+    const sent = performance.now();
+    await call('PATCH', '/api/v1/namespaces/bench/configmaps/watched', { data: { v } }).catch(() => undefined);
+    const deadline = performance.now() + 2000;
+    while (arrivals.get(v)!.length < watchers && performance.now() < deadline) await new Promise((r) => setImmediate(r));
+    for (const t of arrivals.get(v)!) latencies.push(t - sent);
+  }
+  out['watch100.p50_ms'] = percentile(latencies, 50);
+  out['watch100.p99_ms'] = percentile(latencies, 99);
+  for (const r of reqs) r.destroy();
+  agent.destroy();
+  await srv.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  return out;
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * `npm run bench`: every benchmark, each printing its figures and ratios
+ * against a baseline measured in the same run. Pass names to run a subset:
+ * `npm run bench -- apiserver storage`.
+ */
+import { runAPIServerBench } from './apiserver-bench.js';
+import { runStorageBench } from './storage-bench.js';
+
+const suites: Record<string, () => Promise<Record<string, number>>> = {
+  apiserver: runAPIServerBench,
+  storage: runStorageBench,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const [name, run] of Object.entries(suites)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    console.log(`\n== ${name}`);
+    const figures = await run();
+    for (const [k, v] of Object.entries(figures)) console.log(`${name}.${k.padEnd(40)} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

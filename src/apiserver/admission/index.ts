@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+/** Admission plugins and the chain; registerDefaultAdmission installs the plugins every server runs. */
+import type { APIRegistry } from '../registry/api-registry.js';
+import { podPriorityAdmission } from './pod-priority.js';
+import { serviceAccountAdmission } from './service-account.js';
+
+export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.js';
+
+/** registerDefaultAdmission installs upstream's default plugins that Skiff implements, in upstream's order. */
+export function registerDefaultAdmission(api: APIRegistry): void {
+  api.admission.register(serviceAccountAdmission());
+  api.admission.register(podPriorityAdmission(api));
+}
