@@ -33,8 +33,23 @@ export class StaticTokens implements TokenAuthenticator {
 
 export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
 
+/**
+ * Users by connection: a client certificate is fixed for a TLS connection's
+ * life, and parsing it (getPeerCertificate) on every request of a keep-alive
+ * connection cost more than the rest of a small request.
+ */
+const socketUsers = new WeakMap<TLSSocket, UserInfo | null>();
+
 function certUser(req: IncomingMessage): UserInfo | undefined {
   const socket = req.socket as TLSSocket;
+  const known = socketUsers.get(socket);
+  if (known !== undefined) return known ?? undefined;
+  const user = readCertUser(socket);
+  socketUsers.set(socket, user ?? null);
+  return user;
+}
+
+function readCertUser(socket: TLSSocket): UserInfo | undefined {
   if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
   const cert = socket.getPeerCertificate();
   if (!cert || !cert.subject) return undefined;
