@@ -152,7 +152,11 @@ function validateTemplateUpdate(obj: KubeObject, old: KubeObject): FieldError[] 
 /** jobStrategy is the ResourceStrategy of batch/v1 Jobs. */
 export const jobStrategy: ResourceStrategy = {
   default: defaultJob,
-  prepareForCreate: generateJobSelector,
+  prepareForCreate(obj) {
+    defaultJob(obj);
+    // With generateName the name is not known yet; validate() generates the selector then, as upstream does.
+    if (obj.metadata.name) generateJobSelector(obj);
+  },
   validate(obj) {
     const spec = readSpec(obj);
     // Upstream generates the selector during validation because the uid is assigned after PrepareForCreate.

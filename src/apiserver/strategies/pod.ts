@@ -49,16 +49,12 @@ export function podQOSClass(spec: PodSpec | undefined): 'Guaranteed' | 'Burstabl
 const defaultTolerationKeys = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
 
 /**
- * applyAdmissionDefaults does what upstream's always-on admission plugins
- * add to every new pod: the `default` service account (ServiceAccount),
- * priority 0 and PreemptLowerPriority (Priority, when no class is named),
- * and 300s NoExecute tolerations for not-ready/unreachable nodes
- * (DefaultTolerationSeconds).
+ * addDefaultTolerations does what upstream's DefaultTolerationSeconds
+ * admission plugin adds to every new pod: 300s NoExecute tolerations for
+ * not-ready and unreachable nodes, unless the pod already tolerates them.
+ * (The ServiceAccount and Priority plugins live in src/apiserver/admission.)
  */
-function applyAdmissionDefaults(spec: PodSpec): void {
-  if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount = 'default';
-  if (!spec.priorityClassName) spec.priority ??= 0;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+function addDefaultTolerations(spec: PodSpec): void {
   const tolerations: Toleration[] = spec.tolerations ?? [];
   for (const key of defaultTolerationKeys) {
     const covered = tolerations.some((t) => (t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'));
@@ -122,8 +118,10 @@ export const podStrategy: ResourceStrategy = {
     defaultPodOnly(obj.spec as unknown as PodSpec);
   },
   prepareForCreate(obj) {
+    // Defaults are idempotent; applying them here makes the QoS class right whatever order the registry calls us in.
+    podStrategy.default?.(obj);
     const spec = specOf(obj);
-    if (isPlainObject(obj.spec)) applyAdmissionDefaults(spec);
+    if (isPlainObject(obj.spec)) addDefaultTolerations(spec);
     obj.status = { phase: 'Pending', qosClass: podQOSClass(spec) };
   },
   validate(obj) {
