@@ -6,7 +6,7 @@
  * test lists it in `skip` with the reason.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionConflictError, StoreClosedError, WatcherTooSlowError } from './errors.js';
 import type { KeyValue, Store, StoreEvent } from './store.js';
 
@@ -29,7 +29,7 @@ export interface StoreConformanceOptions {
   skip?: Record<string, string>;
 }
 
-type Test = (f: StoreFixture) => Promise<void>;
+type Test = (f: StoreFixture, t: TestContext) => Promise<void>;
 
 /** runStoreConformance registers the conformance tests for one backend under `describe(name)`. */
 export function runStoreConformance(name: string, makeStore: () => Promise<StoreFixture>, opts: StoreConformanceOptions = {}): void {
@@ -43,10 +43,10 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
   };
   describe(name, () => {
     for (const [title, test] of Object.entries(tests)) {
-      it(title, { skip: opts.skip?.[title] ?? false }, async () => {
+      it(title, { skip: opts.skip?.[title] ?? false }, async (t) => {
         const fixture = await makeStore();
         try {
-          await test(fixture);
+          await test(fixture, t);
         } finally {
           await fixture.cleanup();
         }
@@ -112,8 +112,8 @@ function revisionTests(): Record<string, Test> {
       await assert.rejects(store.delete('/t/b'), KeyNotFoundError);
       assert.equal(await store.currentRevision(), last);
     },
-    'revisions keep growing and data survives reopening, even after compacting the newest write': async (f) => {
-      if (!f.reopen) return; // only durable backends offer reopen
+    'revisions keep growing and data survives reopening, even after compacting the newest write': async (f, t) => {
+      if (!f.reopen) return t.skip('the backend is not durable (its fixture has no reopen)');
       await writeTimeline(f.store, '/r/');
       const gone = await f.store.delete('/r/a');
       await f.store.compact(gone.modRevision);
@@ -285,8 +285,8 @@ function watchTests(opts: StoreConformanceOptions): Record<string, Test> {
       assert.equal(event?.type, 'progress');
       assert.equal(revisionOf(event!), await store.currentRevision());
     },
-    'a watcher that falls too far behind is ended with WatcherTooSlowError': async ({ store }) => {
-      if (opts.watchQueueLimit === undefined) return;
+    'a watcher that falls too far behind is ended with WatcherTooSlowError': async ({ store }, t) => {
+      if (opts.watchQueueLimit === undefined) return t.skip('no watchQueueLimit given for this backend');
       const it = store.watch({ prefix: '/s/', afterRevision: await store.currentRevision(), signal: new AbortController().signal })[Symbol.asyncIterator]();
       const first = it.next(); // start the watch
       await store.create('/s/first', '{}');

@@ -54,7 +54,6 @@ test('20,000 updates to 100 keys with compaction keep the file and WAL bounded',
     const current = await store.currentRevision();
     const compacted = await store.compactedRevision();
     assert.ok(compacted > 0 && compacted >= current - retain - 5_000, `compaction kept up: compacted ${compacted}, current ${current}`);
-    console.log(`peak ${largest} bytes, compacted ${compacted} of ${current}`);
     assert.ok(largest < boundBytes, `file + WAL peaked at ${largest} bytes`);
     assert.equal(await store.count('/registry/leases/'), keys);
     await store.close();
