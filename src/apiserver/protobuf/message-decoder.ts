@@ -39,7 +39,7 @@ export function decodeMessage(r: WireReader, message: string, path: string, ctx:
     else if (field.cardinality === 'repeated') readRepeated(r, tag.wireType, field, out, fieldPath, ctx, depth);
     else readSingle(r, tag.wireType, field, out, fieldPath, ctx, depth);
   }
-  if (spec.size === 1 && [...spec.values()][0]!.json === '@') return out['@'] ?? [];
+  if (spec.size === 1 && spec.get(1)?.json === '@') return out['@'] ?? [];
   return out;
 }
 
