@@ -24,7 +24,9 @@ for (let i = 0; ; i++) {
   const value = JSON.stringify({ i, pad: 'x'.repeat(i % 300) });
   const cur = await store.get(key);
   const kv = cur ? await store.update(key, value, cur.modRevision) : await store.create(key, value);
-  process.stdout.write(kv.modRevision + ' ' + key + ' ' + value + '\\n');
+  // Wait until the line is handed to the pipe: it is the acknowledgement,
+  // and waiting lets the event loop flush stdout when the reader is slow.
+  await new Promise((resolve) => process.stdout.write(kv.modRevision + ' ' + key + ' ' + value + '\\n', resolve));
 }
 `;
 
@@ -52,9 +54,13 @@ function runAndKill(dbPath: string, count: number): Promise<Ack[]> {
       }
       if (acks.length >= count) child.kill('SIGKILL');
     });
+    // Never leave the writer running, whatever happens to this test.
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
+      clearTimeout(deadline);
       if (signal !== 'SIGKILL') reject(new Error(`writer exited with ${code}: ${stderr}`));
+      else if (acks.length < count) reject(new Error(`writer acknowledged only ${acks.length} writes in 30 s`));
       else resolve(acks);
     });
   });
