@@ -64,3 +64,14 @@ test('clusterIP may not change; allocated values carry over', () => {
   const headless = runUpdate(serviceStrategy, runCreate(serviceStrategy, svc({ clusterIP: '10.96.99.37', ports: [{ port: 80 }] })).obj, svc({ clusterIP: 'None', ports: [{ port: 80 }] }));
   assert.deepEqual(headless.messages, ['spec.clusterIPs[0]: Invalid value: ["None"]: may not change once set']);
 });
+
+test('switching NodePort to ClusterIP drops the node ports the client left alone', () => {
+  const old = runCreate(serviceStrategy, svc({ type: 'NodePort', clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, nodePort: 30080 }] })).obj;
+  const next = structuredClone(old);
+  (next.spec as Record<string, unknown>).type = 'ClusterIP';
+  const r = runUpdate(serviceStrategy, old, next);
+  assert.deepEqual(r.messages, []);
+  const spec = r.obj.spec as Record<string, any>; // any: reading the updated service JSON
+  assert.equal(spec.ports[0].nodePort, undefined);
+  assert.equal(spec.externalTrafficPolicy, undefined);
+});

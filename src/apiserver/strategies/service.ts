@@ -76,6 +76,39 @@ export function defaultService(obj: KubeObject): void {
 
 const needsNodePorts = (s: ServiceSpec) => s.type === 'NodePort' || (s.type === 'LoadBalancer' && s.allocateLoadBalancerNodePorts !== false);
 
+const needsClusterIP = (s: ServiceSpec) => s.type !== 'ExternalName';
+const needsExternalTrafficPolicy = (s: ServiceSpec) => s.type === 'NodePort' || s.type === 'LoadBalancer';
+const sameJSON = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * dropTypeDependentFields clears values a type change made useless when the
+ * client left them as they were (upstream's dropTypeDependentFields), so
+ * switching NodePort to ClusterIP with `kubectl apply` does not trip over the
+ * old node ports or traffic policy.
+ */
+function dropTypeDependentFields(spec: ServiceSpec, oldSpec: ServiceSpec): void {
+  if (needsClusterIP(oldSpec) && !needsClusterIP(spec)) {
+    if (spec.clusterIP === oldSpec.clusterIP && sameJSON(spec.clusterIPs, oldSpec.clusterIPs)) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+    if (sameJSON(spec.ipFamilies, oldSpec.ipFamilies)) delete spec.ipFamilies;
+    if (spec.ipFamilyPolicy === oldSpec.ipFamilyPolicy) delete spec.ipFamilyPolicy;
+  }
+  const oldNodePorts = (oldSpec.ports ?? []).map((p) => p.nodePort ?? 0);
+  const newNodePorts = (spec.ports ?? []).map((p) => p.nodePort ?? 0);
+  if (needsNodePorts(oldSpec) && !needsNodePorts(spec) && sameJSON(oldNodePorts, newNodePorts)) {
+    for (const p of spec.ports ?? []) delete p.nodePort;
+  }
+  if (oldSpec.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+    if (spec.healthCheckNodePort === oldSpec.healthCheckNodePort) delete spec.healthCheckNodePort;
+    if (spec.allocateLoadBalancerNodePorts === oldSpec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+  }
+  if (needsExternalTrafficPolicy(oldSpec) && !needsExternalTrafficPolicy(spec) && spec.externalTrafficPolicy === oldSpec.externalTrafficPolicy && !(spec.externalIPs ?? []).length) {
+    delete spec.externalTrafficPolicy;
+  }
+}
+
 /**
  * prepareServiceUpdate keeps allocated values a client left out (cluster IPs,
  * IP families, node ports by port name, health-check node port), as
@@ -85,6 +118,7 @@ const needsNodePorts = (s: ServiceSpec) => s.type === 'NodePort' || (s.type === 
 export function prepareServiceUpdate(obj: KubeObject, old: KubeObject): void {
   const spec = specOf(obj);
   const oldSpec = (isPlainObject(old.spec) ? old.spec : {}) as ServiceSpec;
+  dropTypeDependentFields(spec, oldSpec);
   const bothNeedIP = spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName';
   if (bothNeedIP) {
     if (!spec.clusterIP && !(spec.clusterIPs ?? []).length) {
