@@ -175,6 +175,31 @@ describe('real kubectl sends protobuf that decodes to the expected JSON', { skip
     assert.deepEqual(decoded!.spec, { expirationSeconds: 3600 });
   });
 
+  it('debug node (a full Pod: hostPath volume inlined, security context, tolerations)', async () => {
+    server.objects.set('/api/v1/nodes/n1', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'n1' }, spec: {} });
+    const { decoded } = await kubectl('debug', 'node/n1', '--image=busybox', '--profile=sysadmin', '-n', 'x');
+    assert.equal(decoded!.kind, 'Pod');
+    assert.deepEqual(decoded!.spec, {
+      volumes: [{ name: 'host-root', hostPath: { path: '/' } }],
+      containers: [
+        {
+          name: 'debugger',
+          image: 'busybox',
+          resources: {},
+          volumeMounts: [{ name: 'host-root', mountPath: '/host' }],
+          securityContext: { privileged: true },
+          terminationMessagePolicy: 'File',
+        },
+      ],
+      restartPolicy: 'Never',
+      nodeName: 'n1',
+      hostNetwork: true,
+      hostPID: true,
+      hostIPC: true,
+      tolerations: [{ operator: 'Exists' }],
+    });
+  });
+
   it('auth can-i (SelfSubjectAccessReview)', async () => {
     const { decoded } = await kubectl('auth', 'can-i', 'get', 'pods', '-n', 'x');
     assert.deepEqual(decoded!.spec, { resourceAttributes: { namespace: 'x', verb: 'get', resource: 'pods' } });
