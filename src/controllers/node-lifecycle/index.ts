@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The node lifecycle controller: node heartbeat monitoring, condition and
+ * taint management, and taint-based eviction, plus the
+ * DefaultTolerationSeconds admission function the API server calls.
+ */
+import type { Client } from '../../client/client.js';
+import type { Component } from '../../server/skiff-server.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller.js';
+
+export { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller.js';
+export { defaultTolerations, DEFAULT_TOLERATION_SECONDS, NOT_READY_TAINT, UNREACHABLE_TAINT } from './default-tolerations.js';
+export { evictionDecision, type EvictionDecision } from './taint-eviction.js';
+export { KUBELET_STOPPED_MESSAGE, NODE_STATUS_UNKNOWN } from './node-health.js';
+
+/** nodeLifecycleController returns the controller as a server Component. */
+export function nodeLifecycleController(client: Client, opts: NodeLifecycleOptions = {}): Component & { instance: NodeLifecycleController } {
+  const c = new NodeLifecycleController(client, opts);
+  return { name: 'node-lifecycle-controller', instance: c, start: (signal) => c.start(signal), stop: () => c.stop() };
+}

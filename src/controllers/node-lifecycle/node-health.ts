@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Node health as the node lifecycle controller judges it (upstream
+ * pkg/controller/nodelifecycle): a node whose Lease and Ready heartbeat are
+ * both older than the grace period has stopped posting status, so its
+ * conditions become Unknown; its Ready condition decides its taints.
+ */
+import type { Node, NodeCondition, Taint } from 'kubernetes-types/core/v1.js';
+import { NOT_READY_TAINT, UNREACHABLE_TAINT } from './default-tolerations.js';
+
+/** NODE_STATUS_UNKNOWN and its message are upstream's texts for a silent kubelet. */
+export const NODE_STATUS_UNKNOWN = 'NodeStatusUnknown';
+export const KUBELET_STOPPED_MESSAGE = 'Kubelet stopped posting node status.';
+/** The conditions the controller marks Unknown (the kubelet's own). */
+const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
+
+function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/** lastHeartbeatMs is the latest sign of life: the lease's renewTime, the Ready heartbeat, or the node's creation. */
+export function lastHeartbeatMs(node: Node, leaseRenewTime: string | undefined): number {
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  const times = [leaseRenewTime, ready?.lastHeartbeatTime, node.metadata?.creationTimestamp].map((t) => (t ? Date.parse(t) : 0));
+  return Math.max(...times);
+}
+
+/** readyStatus is the node's Ready condition status ('Unknown' when absent). */
+export function readyStatus(node: Node): string {
+  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+}
+
+/**
+ * unknownConditions returns the conditions with every kubelet condition set
+ * to Unknown (kept as they are when already Unknown), or undefined when
+ * nothing changes.
+ */
+export function unknownConditions(node: Node, nowMs: number): NodeCondition[] | undefined {
+  const now = rfc3339(nowMs);
+  const conds = [...(node.status?.conditions ?? [])];
+  let changed = false;
+  for (const type of KUBELET_CONDITIONS) {
+    const i = conds.findIndex((c) => c.type === type);
+    if (i >= 0 && conds[i].status === 'Unknown') continue;
+    changed = true;
+    const prev = i >= 0 ? conds[i] : undefined;
+    const next: NodeCondition = { type, status: 'Unknown', reason: NODE_STATUS_UNKNOWN, message: KUBELET_STOPPED_MESSAGE, lastHeartbeatTime: prev?.lastHeartbeatTime ?? now, lastTransitionTime: now };
+    if (i >= 0) conds[i] = next;
+    else conds.push(next);
+  }
+  return changed ? conds : undefined;
+}
+
+/**
+ * desiredTaints returns the node's taints with the not-ready/unreachable
+ * NoSchedule and NoExecute taints matching its Ready condition, or
+ * undefined when they already match. NoExecute taints carry timeAdded,
+ * which taint-based eviction counts tolerationSeconds from.
+ */
+export function desiredTaints(node: Node, nowMs: number): Taint[] | undefined {
+  const status = readyStatus(node);
+  const want = status === 'False' ? NOT_READY_TAINT : status === 'Unknown' ? UNREACHABLE_TAINT : undefined;
+  const current = node.spec?.taints ?? [];
+  const ours = (t: Taint) => t.key === NOT_READY_TAINT || t.key === UNREACHABLE_TAINT;
+  const have = current.filter(ours);
+  const ok = want ? have.length === 2 && have.every((t) => t.key === want) && have.some((t) => t.effect === 'NoExecute') && have.some((t) => t.effect === 'NoSchedule') : have.length === 0;
+  if (ok) return undefined;
+  const next = current.filter((t) => !ours(t));
+  if (want) {
+    next.push({ key: want, effect: 'NoSchedule' });
+    const prevNoExecute = have.find((t) => t.key === want && t.effect === 'NoExecute');
+    next.push({ key: want, effect: 'NoExecute', timeAdded: prevNoExecute?.timeAdded ?? rfc3339(nowMs) });
+  }
+  return next;
+}
