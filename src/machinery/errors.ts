@@ -199,7 +199,7 @@ function formatBadValue(v: unknown): string {
 /** fieldErrorMessage renders a single field error as upstream: `spec.replicas: Invalid value: -1: must be greater than or equal to 0`. */
 export function fieldErrorMessage(e: FieldError): string {
   const head = typeText[e.type] ?? 'Invalid value';
-  const omitValue = e.type === 'FieldValueRequired' || e.type === 'FieldValueForbidden' || e.type === 'FieldValueTooMany' || e.type === 'InternalError' || e.badValue === undefined;
+  const omitValue = e.type === 'FieldValueRequired' || e.type === 'FieldValueForbidden' || e.type === 'InternalError' || e.badValue === undefined;
   let msg = `${e.field}: ${head}`;
   if (!omitValue) msg += `: ${formatBadValue(e.badValue)}`;
   if (e.detail) msg += `: ${e.detail}`;
@@ -248,6 +248,6 @@ export const field = {
     detail: `supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}`,
   }),
   notFound: (path: string, badValue: unknown): FieldError => ({ type: 'FieldValueNotFound', field: path, badValue }),
-  tooLong: (path: string, badValue: unknown, max: number): FieldError => ({ type: 'FieldValueTooLong', field: path, badValue, detail: `must have at most ${max} bytes` }),
+  tooLong: (path: string, badValue: unknown, max: number): FieldError => ({ type: 'FieldValueTooLong', field: path, badValue, detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` }),
   tooMany: (path: string, actual: number, max: number): FieldError => ({ type: 'FieldValueTooMany', field: path, badValue: actual, detail: `must have at most ${max} items` }),
 };

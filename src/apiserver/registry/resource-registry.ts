@@ -237,11 +237,13 @@ export class ResourceRegistry {
     meta.creationTimestamp = rfc3339(this.#now());
     if (this.#tracksGeneration) meta.generation = 1;
     else delete meta.generation;
-    if (this.#hasStatus) delete obj.status;
-    this.#strategy.prepareForCreate?.(obj);
-    this.#strategy.default?.(obj);
+    // Status is the system's to write; a Node registers with its status (capacity), as upstream allows.
+    if (this.#hasStatus && this.info.kind !== 'Node') delete obj.status;
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = generateName(meta.generateName!);
+    // Upstream defaults at decode time, before the strategy's PrepareForCreate.
+    this.#strategy.default?.(obj);
+    this.#strategy.prepareForCreate?.(obj);
     const attrs = { operation: 'CREATE' as const, resource: this.info, object: obj, ctx };
     await this.#opts.admission?.admit(attrs);
     this.#validate(obj, [...this.#opts.validateMeta(obj, this.info), ...(this.#strategy.validate?.(obj) ?? [])]);
