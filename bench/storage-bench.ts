@@ -42,7 +42,7 @@ function openRaw(path: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.exec(`CREATE TABLE log (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, created INTEGER NOT NULL,
     deleted INTEGER NOT NULL, create_revision INTEGER NOT NULL, prev_revision INTEGER NOT NULL, value TEXT NOT NULL);
-    CREATE INDEX log_key_id ON log (key, id);`);
+    CREATE INDEX log_key_id_deleted ON log (key, id, deleted);`);
   return db;
 }
 

@@ -23,10 +23,12 @@ CREATE TABLE IF NOT EXISTS log (
   prev_revision INTEGER NOT NULL,
   value TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS log_key_id ON log (key, id);
+CREATE INDEX IF NOT EXISTS log_key_id_deleted ON log (key, id, deleted);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 `;
-// Column notes: create_revision is 0 on the row that creates a key (the
+// The index carries `deleted` so "latest row of each key, and is it live"
+// is answered from the index alone (count, list's remaining). Column notes:
+// create_revision is 0 on the row that creates a key (the
 // creating row's own id is its create revision, unknown before the insert);
 // value comes last so scans that only test `deleted` never touch the
 // overflow pages of large values.
