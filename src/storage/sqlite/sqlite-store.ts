@@ -100,10 +100,11 @@ export class SqliteStore implements Store {
 
   async list(opts: ListOptions): Promise<ListResult> {
     const revision = this.#readRevision(opts.revision);
-    const limit = opts.limit && opts.limit > 0 ? opts.limit : -1; // SQLite: a negative LIMIT means none
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
     const range = keyRange(opts.prefix, opts.startAfter);
-    const rows = this.#statement('list', range.sql).all(...range.params, revision, limit < 0 ? -1 : limit + 1) as [string, string, number, number][];
-    const items: KeyValue[] = new Array(Math.min(rows.length, limit < 0 ? rows.length : limit));
+    // One row past the limit tells whether another page exists; SQLite reads a negative LIMIT as none.
+    const rows = this.#statement('list', range.sql).all(...range.params, revision, limit === undefined ? -1 : limit + 1) as [string, string, number, number][];
+    const items: KeyValue[] = new Array(limit === undefined ? rows.length : Math.min(rows.length, limit));
     for (let i = 0; i < items.length; i++) {
       const r = rows[i]!;
       items[i] = { key: r[0], value: r[1], createRevision: r[2], modRevision: r[3] };
