@@ -84,7 +84,6 @@ export class Scheduler {
     this.#abort = new AbortController();
     const stop = () => this.#abort?.abort();
     signal.addEventListener('abort', stop, { once: true });
-    const own = !this.#opts.informers;
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });
     this.#informers = informers;
     this.#priorityClasses = informers.informer(R.priorityclasses);
@@ -98,7 +97,8 @@ export class Scheduler {
       onUpdate: (o, p) => this.onPodUpdate(o, p),
       onDelete: (p) => this.onPodDelete(p),
     });
-    if (own) informers.start(this.#abort.signal);
+    // Starting is idempotent per informer, so a shared factory is safe to start again here.
+    informers.start(this.#abort.signal);
     await informers.waitForSync(this.#abort.signal);
     this.#loop = this.#run(this.#abort.signal);
   }
@@ -251,7 +251,7 @@ export class Scheduler {
         // Gone, or bound by someone else: nothing left to do. Anything else: try again later.
         if (isNotFound(err) || isConflict(err)) return;
         this.#opts.log?.(`scheduler: binding ${qp.info.key} to ${nodeName}: ${(err as Error).message}`);
-        this.queue.add(qp.info);
+        this.queue.requeueAfterError(qp);
       })
       .finally(() => {
         this.#inFlight--;

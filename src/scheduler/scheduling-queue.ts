@@ -137,6 +137,14 @@ export class SchedulingQueue {
     this.#armTimer();
   }
 
+  /** requeueAfterError brings back a pod whose binding failed after done(), with back-off, unless an event re-queued it already. */
+  requeueAfterError(qp: QueuedPod): void {
+    if (this.#where.has(qp.info.key)) return;
+    this.#failed(qp);
+    this.#where.set(qp.info.key, { part: 'backoff', qp });
+    this.#armTimer();
+  }
+
   /** moveAllToActiveOrBackoff wakes every unschedulable pod after a cluster change that may help it. */
   moveAllToActiveOrBackoff(): void {
     for (const e of this.#where.values()) if (e.part === 'unschedulable') this.#toActiveOrBackoff(e.qp);
