@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { FlagError, parseFlags } from './flags.js';
 import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/skiff-server.js';
+import { parseDurationMs } from '../kwok/annotations.js';
 
 export async function runServer(args: string[]): Promise<void> {
   let flags;
@@ -14,6 +15,7 @@ export async function runServer(args: string[]): Promise<void> {
       'advertise-address': { type: 'string' },
       'disable-agent': { type: 'boolean', default: false },
       'simulated-nodes': { type: 'number', default: 0 },
+      'node-monitor-grace-period': { type: 'string', default: '40s' },
       'service-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.serviceCIDR },
       'cluster-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.clusterCIDR },
       'service-node-port-range': { type: 'string', default: '30000-32767' },
@@ -43,6 +45,8 @@ export async function runServer(args: string[]): Promise<void> {
     nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
     datastoreEndpoint: String(flags['datastore-endpoint']),
     tlsSans: flags['tls-san'] as string[],
+    simulatedNodes: Number(flags['simulated-nodes']),
+    nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),
     log,
   });
   let stopping = false;

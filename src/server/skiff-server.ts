@@ -17,6 +17,10 @@ import { InProcessClient } from '../apiserver/in-process-client.js';
 import type { Client } from '../client/client.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { renderKubeconfig, writeFileAtomic } from '../cli/kubeconfig.js';
+import { scheduler } from '../scheduler/index.js';
+import { simulatedNodes } from '../kwok/index.js';
+import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
+import { controllerManager } from '../controllers/index.js';
 
 /** Component is anything the server starts after the API is up and stops before it goes down. */
 export interface Component {
@@ -35,6 +39,10 @@ export interface SkiffServerOptions {
   datastoreEndpoint: string;
   tlsSans: string[];
   advertiseAddress?: string;
+  /** simulatedNodes is how many KWOK-style simulated nodes to run (--simulated-nodes). */
+  simulatedNodes?: number;
+  /** nodeMonitorGracePeriodMs: node silence after which it is marked Unknown (--node-monitor-grace-period). */
+  nodeMonitorGracePeriodMs?: number;
   log: (msg: string) => void;
 }
 
@@ -129,6 +137,11 @@ export class SkiffServer {
       serverURL: this.#api.url,
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
+    this.components.push(controllerManager(this.#client, { log }));
+    this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
+    // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
+    const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
+    if (this.opts.simulatedNodes) this.components.push(simulatedNodes(this.#client, { count: this.opts.simulatedNodes, leaseRenewIntervalMs, log }));
     for (const c of this.components) {
       await c.start(this.#abort.signal);
       log(`started ${c.name}`);
