@@ -28,7 +28,8 @@ test('FakeRuntime walks a pod through its lifecycle like containerd', async () =
   assert.equal(cs.status?.state, 'CONTAINER_RUNNING');
   assert.equal(cs.status?.log_path, '/var/log/pods/default_web_uid-1/app/0.log');
 
-  await assert.rejects(rt.removePodSandbox({ pod_sandbox_id: sb }), /not fully stopped/);
+  await assert.rejects(rt.stopPodSandbox({ pod_sandbox_id: 'missing' }), (err) => isCriNotFound(err));
+  await rt.removePodSandbox({ pod_sandbox_id: 'missing' });
   await rt.stopPodSandbox({ pod_sandbox_id: sb });
   assert.equal((await rt.containerStatus({ container_id: c })).status?.state, 'CONTAINER_EXITED');
   await rt.removePodSandbox({ pod_sandbox_id: sb });
@@ -37,7 +38,7 @@ test('FakeRuntime walks a pod through its lifecycle like containerd', async () =
   assert.deepEqual(
     rt.calls.map((x) => x.method),
     ['RunPodSandbox', 'PodSandboxStatus', 'CreateContainer', 'StartContainer', 'StartContainer', 'ContainerStatus',
-      'RemovePodSandbox', 'StopPodSandbox', 'ContainerStatus', 'RemovePodSandbox'],
+      'StopPodSandbox', 'RemovePodSandbox', 'StopPodSandbox', 'ContainerStatus', 'RemovePodSandbox'],
   );
 });
 

@@ -150,9 +150,8 @@ export class FakeRuntime implements RuntimeService, ImageService {
 
   async stopPodSandbox(req: { pod_sandbox_id: string }, _opts?: CallOptions): Promise<void> {
     this.#record('StopPodSandbox', req);
-    // Upstream: stopping an unknown sandbox is not an error (it may be gone already).
-    const s = this.#sandboxes.get(req.pod_sandbox_id);
-    if (!s) return;
+    // containerd 1.6 answers NotFound for an unknown sandbox (the kubelet tolerates it).
+    const s = this.#sandbox('StopPodSandbox', req.pod_sandbox_id);
     for (const c of this.#containers.values()) {
       if (c.sandboxId === s.id && c.state === 'CONTAINER_RUNNING') this.exitContainer(c.id, 137, 'Error');
     }
@@ -161,11 +160,9 @@ export class FakeRuntime implements RuntimeService, ImageService {
 
   async removePodSandbox(req: { pod_sandbox_id: string }, _opts?: CallOptions): Promise<void> {
     this.#record('RemovePodSandbox', req);
+    // Like containerd 1.6: removing an unknown sandbox succeeds, a ready one is stopped first.
     const s = this.#sandboxes.get(req.pod_sandbox_id);
     if (!s) return;
-    if (s.state === 'SANDBOX_READY') {
-      throw new CriError('FailedPrecondition', 'RemovePodSandbox', `sandbox container "${s.id}" is not fully stopped`);
-    }
     for (const c of [...this.#containers.values()]) if (c.sandboxId === s.id) this.#containers.delete(c.id);
     this.#sandboxes.delete(s.id);
   }

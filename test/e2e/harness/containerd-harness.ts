@@ -49,7 +49,7 @@ export interface ContainerdHarnessOptions {
   log?: (line: string) => void;
 }
 
-/** canRunContainerd reports why end-to-end tests with containerd cannot run here, or '' if they can. */
+/** containerdUnavailableReason reports why end-to-end tests with containerd cannot run here, or '' if they can. */
 export function containerdUnavailableReason(): string {
   if (process.getuid?.() !== 0) return 'needs root';
   for (const bin of ['/usr/bin/containerd', '/usr/bin/ctr', '/usr/sbin/runc', '/usr/lib/cni/bridge', '/bin/busybox']) {
