@@ -79,20 +79,39 @@ export function safeEncodeString(s: string): string {
  * (which hashes Go's printed struct) but is stable and of the same shape.
  */
 export function computeHash(template: PodTemplateSpec | undefined, collisionCount?: number): string {
-  let data = stableJSON(template ?? {});
+  let data = stableJSON(semantic(template ?? {}) ?? {});
   if (collisionCount !== undefined && collisionCount !== null) data += `#${collisionCount}`;
   return safeEncodeString(String(fnv32a(data)));
 }
 
-/** equalIgnoreHash compares two templates, ignoring the pod-template-hash label (upstream EqualIgnoreHash). */
-export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  const strip = (t: PodTemplateSpec | undefined): PodTemplateSpec => {
-    const c = deepClone(t ?? {}) as PodTemplateSpec & { metadata?: { labels?: Record<string, string> } };
-    if (c.metadata?.labels) {
-      delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-      if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
+/**
+ * semantic drops nulls, empty objects and empty arrays, recursively. Upstream
+ * compares typed structs with apiequality.Semantic, where a null
+ * `creationTimestamp` or an empty `resources: {}` (both of which kubectl
+ * sends back on `rollout undo`) equal their absence.
+ */
+export function semantic(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const a = v.map(semantic);
+    return a.length === 0 ? undefined : a;
+  }
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const n = semantic(x);
+      if (n !== undefined) out[k] = n;
     }
-    return c;
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  return v === null ? undefined : v;
+}
+
+/** equalIgnoreHash compares two templates semantically, ignoring the pod-template-hash label (upstream EqualIgnoreHash). */
+export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
+  const strip = (t: PodTemplateSpec | undefined): unknown => {
+    const c = deepClone(t ?? {}) as PodTemplateSpec & { metadata?: { labels?: Record<string, string> } };
+    if (c.metadata?.labels) delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
+    return semantic(c);
   };
   return deepEqual(strip(a), strip(b));
 }
