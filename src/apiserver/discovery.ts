@@ -6,7 +6,8 @@
  * (one request for every group instead of one per group-version).
  */
 import { createHash } from 'node:crypto';
-import { RESOURCES, apiVersionOf, servedGroups, type ResourceInfo, type SubresourceName } from '../api/resources.js';
+import { RESOURCES, apiVersionOf, servedGroups, type GroupVersions, type ResourceInfo, type SubresourceName } from '../api/resources.js';
+import type { APIExtension, ExtensionResource } from './extensions.js';
 
 interface GroupVersionKind {
   group: string;
@@ -54,24 +55,43 @@ function apiGroup(group: string, versions: string[]): object {
   return { name: group, versions: gv, preferredVersion: gv[0] };
 }
 
+/** allGroups lists stored groups then extension groups, preferred version first. */
+function allGroups(ext: APIExtension[]): GroupVersions[] {
+  const out = servedGroups().map((g) => ({ group: g.group, versions: [...g.versions] }));
+  for (const e of ext) {
+    let g = out.find((x) => x.group === e.group);
+    if (!g) out.push((g = { group: e.group, versions: [] }));
+    if (!g.versions.includes(e.version)) g.versions.push(e.version);
+  }
+  return out;
+}
+
 /** apiGroupList is GET /apis. */
-export function apiGroupList(): object {
-  const groups = servedGroups().filter((g) => g.group !== '');
+export function apiGroupList(ext: APIExtension[] = []): object {
+  const groups = allGroups(ext).filter((g) => g.group !== '');
   return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => apiGroup(g.group, g.versions)) };
 }
 
 /** apiGroupDoc is GET /apis/<group>, or undefined for an unknown group. */
-export function apiGroupDoc(group: string): object | undefined {
-  const g = servedGroups().find((x) => x.group === group && group !== '');
+export function apiGroupDoc(group: string, ext: APIExtension[] = []): object | undefined {
+  const g = allGroups(ext).find((x) => x.group === group && group !== '');
   if (!g) return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(g.group, g.versions) };
 }
 
 /** apiResourceList is GET /api/v1 or /apis/<group>/<version>, or undefined when not served. */
-export function apiResourceList(group: string, version: string): object | undefined {
+export function apiResourceList(group: string, version: string, ext: APIExtension[] = []): object | undefined {
   const rows = RESOURCES.filter((r) => r.group === group && r.version === version);
-  if (rows.length === 0) return undefined;
-  const resources: object[] = [];
+  const extRows = ext.filter((e) => e.group === group && e.version === version).flatMap((e) => e.resources);
+  if (rows.length === 0 && extRows.length === 0) return undefined;
+  const resources: object[] = extRows.map((r) => ({
+    name: r.name,
+    singularName: r.singularName,
+    namespaced: r.namespaced,
+    kind: r.kind,
+    verbs: r.verbs,
+    ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+  }));
   for (const r of rows) {
     resources.push({
       name: r.plural,
@@ -119,17 +139,31 @@ function discoveryResource(r: ResourceInfo): object {
   };
 }
 
+function extensionResource(e: APIExtension, r: ExtensionResource): object {
+  return {
+    resource: r.name,
+    responseKind: { group: e.group, version: e.version, kind: r.kind },
+    scope: r.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: r.singularName,
+    verbs: r.verbs,
+    ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+  };
+}
+
 /**
  * aggregatedDiscovery is the apidiscovery.k8s.io/v2 APIGroupDiscoveryList for
  * /api (core only) or /apis (every other group), versions preferred first.
  */
-export function aggregatedDiscovery(legacy: boolean): object {
-  const groups = servedGroups().filter((g) => (g.group === '') === legacy);
+export function aggregatedDiscovery(legacy: boolean, ext: APIExtension[] = []): object {
+  const groups = allGroups(ext).filter((g) => (g.group === '') === legacy);
   const items = groups.map((g) => ({
     metadata: { name: g.group, creationTimestamp: null },
     versions: g.versions.map((v) => ({
       version: v,
-      resources: RESOURCES.filter((r) => r.group === g.group && r.version === v).map(discoveryResource),
+      resources: [
+        ...RESOURCES.filter((r) => r.group === g.group && r.version === v).map(discoveryResource),
+        ...ext.filter((e) => e.group === g.group && e.version === v).flatMap((e) => e.resources.map((r) => extensionResource(e, r))),
+      ],
       freshness: 'Current',
     })),
   }));

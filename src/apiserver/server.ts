@@ -9,7 +9,9 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Store } from '../storage/store.js';
-import { StatusError, newUnauthorized, newForbidden } from '../machinery/errors.js';
+import { StatusError, newUnauthorized } from '../machinery/errors.js';
+import { allowAuthenticated, forbiddenMessage, type AuthorizationAttributes, type Authorizer } from './authz.js';
+import type { APIExtension } from './extensions.js';
 import { ANONYMOUS, authenticate, type TokenAuthenticator } from './authn.js';
 import type { ClusterPKI } from './certs.js';
 import {
@@ -40,6 +42,8 @@ export interface APIServerOptions {
   nodePortRange: { min: number; max: number };
   /** Address clients inside the cluster use to reach the API (Endpoints of the `kubernetes` Service). */
   advertiseAddress: string;
+  /** authorizer decides every request after authentication (default: any authenticated user may do anything). */
+  authorizer?: Authorizer;
   log?: (msg: string) => void;
 }
 
@@ -53,12 +57,30 @@ export class APIServer {
   readonly #sockets = new Set<Socket>();
   #server?: Server;
   #ready = false;
+  readonly #extensions: APIExtension[] = [];
+  #authorizer: Authorizer;
 
   constructor(opts: APIServerOptions) {
     this.#opts = opts;
     this.registry = new APIRegistry({ store: opts.store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
     registerDefaultAdmission(this.registry);
     this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log });
+    this.#authorizer = opts.authorizer ?? allowAuthenticated;
+  }
+
+  /** addExtension serves an API group implemented by code (metrics, reviews) and lists it in discovery. */
+  addExtension(e: APIExtension): void {
+    this.#extensions.push(e);
+  }
+
+  /** setAuthorizer replaces the authorizer (RBAC once its informers are ready). */
+  setAuthorizer(a: Authorizer): void {
+    this.#authorizer = a;
+  }
+
+  /** tokenAuthenticators can be extended (service account tokens) after construction. */
+  addTokenAuthenticator(t: TokenAuthenticator): void {
+    this.#opts.tokens.push(t);
   }
 
   /** setPodConnector plugs in the kubelet-facing streaming (logs, exec, port-forward). */
@@ -124,6 +146,18 @@ export class APIServer {
 
   async #handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     const user = await authenticate(req, this.#opts.tokens);
+    if (user && user !== ANONYMOUS) {
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      const info = parseResourcePath('POST', url.pathname, url.searchParams);
+      // A WebSocket exec/attach/portforward needs `create` on the subresource, as upstream checks for upgrades.
+      const attrs: AuthorizationAttributes = info
+        ? { user, verb: 'create', resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
+        : { user, verb: 'get', resourceRequest: false, path: url.pathname };
+      if (!(await this.#authorizer.authorize(attrs)).allowed) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+    }
     if (!user || user === ANONYMOUS || !this.upgradeHandler || !(await this.upgradeHandler(req, socket, head, user))) {
       const code = !user || user === ANONYMOUS ? '401 Unauthorized' : '400 Bad Request';
       socket.end(`HTTP/1.1 ${code}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
@@ -139,23 +173,31 @@ export class APIServer {
       return this.#servePublic(req, res, path);
     }
     if (user === ANONYMOUS) return writeError(res, newUnauthorized());
-    if (!this.#authorized(user)) {
-      return writeError(res, newForbidden({ group: '', resource: '' }, '', `User "${user.name}" cannot ${req.method} path "${path}"`));
+    const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
+    const attrs: AuthorizationAttributes = info
+      ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
+      : { user, verb: (req.method ?? 'GET').toLowerCase(), resourceRequest: false, path };
+    const decision = await this.#authorizer.authorize(attrs);
+    if (!decision.allowed) {
+      const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');
+      return writeError(res, new StatusError(403, 'Forbidden', msg, info ? { name: info.name, group: info.group, kind: info.resource } : undefined));
     }
     if (path === '/api' || path === '/apis') return this.#serveDiscoveryRoot(req, res, path);
     if (path.startsWith('/openapi/')) return this.#serveOpenAPI(req, res, path, url);
     const parts = path.split('/').filter(Boolean);
-    if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, apiResourceList('', parts[1]));
-    if (parts[0] === 'apis' && parts.length === 2) return this.#maybe(res, apiGroupDoc(parts[1]));
-    if (parts[0] === 'apis' && parts.length === 3) return this.#maybe(res, apiResourceList(parts[1], parts[2]));
-    const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
+    if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, apiResourceList('', parts[1], this.#extensions));
+    if (parts[0] === 'apis' && parts.length === 2) return this.#maybe(res, apiGroupDoc(parts[1], this.#extensions));
+    if (parts[0] === 'apis' && parts.length === 3) return this.#maybe(res, apiResourceList(parts[1], parts[2], this.#extensions));
     if (!info) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
+    const ext = this.#extensions.find((e) => e.group === info.group && e.version === info.version && e.resources.some((r) => r.name === info.resource));
+    if (ext) {
+      try {
+        return await ext.handle(req, res, info, url.searchParams, user);
+      } catch (err) {
+        return writeError(res, err, this.#opts.log);
+      }
+    }
     await this.#resources.handle(req, res, info, url.searchParams, user);
-  }
-
-  /** authorized: every authenticated user is an administrator until RBAC enforcement lands (see README). */
-  #authorized(user: UserInfo): boolean {
-    return user.groups.includes('system:authenticated');
   }
 
   #servePublic(req: IncomingMessage, res: ServerResponse, path: string): void {
@@ -181,10 +223,10 @@ export class APIServer {
   #serveDiscoveryRoot(req: IncomingMessage, res: ServerResponse, path: string): void {
     const legacy = path === '/api';
     if (wantsAggregatedDiscovery(req.headers.accept)) {
-      return writeJson(res, 200, aggregatedDiscovery(legacy), [], AGGREGATED_DISCOVERY_V2);
+      return writeJson(res, 200, aggregatedDiscovery(legacy, this.#extensions), [], AGGREGATED_DISCOVERY_V2);
     }
     const host = req.headers.host ?? `127.0.0.1:${this.#opts.port}`;
-    writeJson(res, 200, legacy ? apiVersions(host) : apiGroupList());
+    writeJson(res, 200, legacy ? apiVersions(host) : apiGroupList(this.#extensions));
   }
 
   #serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, url: URL): void {

@@ -8,13 +8,17 @@
  * Semantics every backend keeps (checked by store.suite.ts):
  * - Revisions are a single cluster-wide counter that only grows, across
  *   restarts too. Every create, update and delete takes the next revision.
+ *   A fresh store is at revision 1 (its first write is 2), as etcd, so that
+ *   resourceVersion "0" ("any") never names a real state.
  * - create fails with KeyExistsError when the key is live; update and delete
  *   with an expected revision fail with RevisionConflictError when the key's
  *   current modRevision differs, and with KeyNotFoundError when it is absent.
  * - list returns keys in lexical order, at one consistent revision, and pages
  *   with limit/continue at the revision of the first page.
  * - watch delivers every event after `fromRevision` in revision order, and
- *   ends with CompactedError when that revision has been compacted away.
+ *   ends with CompactedError when that revision is older than the compacted
+ *   one (reading at exactly the compacted revision works); compact of a
+ *   revision newer than the current one throws FutureRevisionError.
  *   A watcher that cannot keep up is ended (never silently skipped) so the
  *   client re-lists.
  */

@@ -347,9 +347,12 @@ export class ResourceRegistry {
   #prepareUpdate(requested: KubeObject, old: KubeObject, subresource?: string): KubeObject {
     let next: KubeObject;
     if (subresource === 'status') {
-      // A status write changes status only (upstream status strategies keep spec and metadata).
+      // A status write changes status (and annotations: upstream's status strategies keep spec and
+      // labels but take annotations, which is how the deployment controller records revisions
+      // without bumping generation).
       next = deepClone(old);
       next.status = requested.status;
+      if (requested.metadata.annotations !== undefined) next.metadata.annotations = requested.metadata.annotations;
     } else if (subresource === 'finalize') {
       // namespaces/finalize changes spec.finalizers only.
       next = deepClone(old);

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Authorization: may this user do this verb on this resource (or path)?
+ * The attributes mirror upstream's authorizer.Attributes. The server asks
+ * after authentication and before any handler runs.
+ */
+import type { UserInfo } from './registry/request-context.js';
+
+export interface AuthorizationAttributes {
+  user: UserInfo;
+  verb: string;
+  resourceRequest: boolean;
+  /** For non-resource requests (discovery, openapi): the URL path. */
+  path?: string;
+  group?: string;
+  version?: string;
+  resource?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface AuthorizationDecision {
+  allowed: boolean;
+  reason?: string;
+}
+
+export interface Authorizer {
+  authorize(a: AuthorizationAttributes): Promise<AuthorizationDecision> | AuthorizationDecision;
+}
+
+/** allowAuthenticated lets every authenticated user do anything (the mode before RBAC is enforced). */
+export const allowAuthenticated: Authorizer = {
+  authorize: (a) => ({ allowed: a.user.groups.includes('system:authenticated') }),
+};
+
+/** forbiddenMessage renders upstream's 403 text for a denied request. */
+export function forbiddenMessage(a: AuthorizationAttributes): string {
+  const who = `User "${a.user.name}"`;
+  if (!a.resourceRequest) return `${who} cannot ${a.verb.toLowerCase()} path "${a.path}"`;
+  const res = a.group ? `${a.resource}.${a.group}` : a.resource;
+  const target = a.subresource ? `resource "${a.resource}/${a.subresource}"` : `resource "${a.resource}"`;
+  const scope = a.namespace ? ` in the namespace "${a.namespace}"` : ' at the cluster scope';
+  return `${res}${a.name ? ` "${a.name}"` : ''} is forbidden: ${who} cannot ${a.verb} ${target} in API group "${a.group ?? ''}"${scope}`;
+}
