@@ -141,7 +141,8 @@ export class SkiffServer {
     this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
-    if (this.opts.simulatedNodes) this.components.push(simulatedNodes(this.#client, { count: this.opts.simulatedNodes, leaseRenewIntervalMs, log }));
+    // Always running: Nodes created through the API with the simulated annotation are adopted even without --simulated-nodes.
+    this.components.push(simulatedNodes(this.#client, { count: this.opts.simulatedNodes ?? 0, leaseRenewIntervalMs, log }));
     for (const c of this.components) {
       await c.start(this.#abort.signal);
       log(`started ${c.name}`);
