@@ -6,6 +6,7 @@
  * Leases renewed (unless told to stop), and hands their pods to the
  * PodSimulator.
  */
+import { setMaxListeners } from 'node:events';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
 import { R, type Client } from '../client/client.js';
@@ -86,6 +87,8 @@ export class NodeSimulator {
   /** start creates the nodes, waits for the caches and starts heartbeats and pod workers. */
   async start(signal: AbortSignal): Promise<void> {
     this.#abort = new AbortController();
+    // Informers, queues and timers each listen on this signal; that many listeners is expected, not a leak.
+    setMaxListeners(0, this.#abort.signal);
     signal.addEventListener('abort', () => this.#abort?.abort(), { once: true });
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });
     this.#nodes = informers.informer<KubeObject & Node>(R.nodes);

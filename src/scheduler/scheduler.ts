@@ -6,6 +6,7 @@
  * as upstream's schedule_one.go. Binding is asynchronous (the pod is
  * assumed on its node first), so scheduling never waits on storage.
  */
+import { setMaxListeners } from 'node:events';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
 import { deepEqual } from '../api/object.js';
@@ -82,6 +83,8 @@ export class Scheduler {
   /** start wires the informers, waits for them to sync and starts the scheduling loop in the background. */
   async start(signal: AbortSignal): Promise<void> {
     this.#abort = new AbortController();
+    // Informers, queues and timers each listen on this signal; that many listeners is expected, not a leak.
+    setMaxListeners(0, this.#abort.signal);
     const stop = () => this.#abort?.abort();
     signal.addEventListener('abort', stop, { once: true });
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });

@@ -7,6 +7,7 @@
  * node's NoExecute taints are evicted (upstream pkg/controller/
  * nodelifecycle with the taint-eviction controller).
  */
+import { setMaxListeners } from 'node:events';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/object.js';
 import { R, type Client } from '../../client/client.js';
@@ -58,6 +59,8 @@ export class NodeLifecycleController {
   /** start wires informers, waits for sync, then starts the monitor and workers. */
   async start(signal: AbortSignal): Promise<void> {
     this.#abort = new AbortController();
+    // Informers, queues and timers each listen on this signal; that many listeners is expected, not a leak.
+    setMaxListeners(0, this.#abort.signal);
     signal.addEventListener('abort', () => this.#abort?.abort(), { once: true });
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });
     this.#nodes = informers.informer<KubeObject & Node>(R.nodes);
