@@ -33,6 +33,23 @@ export interface ResourceHandlerOptions {
   log?: (msg: string) => void;
 }
 
+/**
+ * SubresourceCreateHandler serves POST on a subresource that a component
+ * outside the generic registry implements (serviceaccounts/token); it returns
+ * the object to answer with 201 Created.
+ */
+export type SubresourceCreateHandler = (ctx: RequestContext, name: string, body: KubeObject, reg: ResourceRegistry) => Promise<KubeObject>;
+
+/** Subresource create handlers per API registry (one server may share a process with others in tests), keyed `group/resource/subresource`. */
+const subresourceCreateHandlers = new WeakMap<APIRegistry, Map<string, SubresourceCreateHandler>>();
+
+/** addSubresourceCreateHandler plugs a POST handler for `resource/subresource` of `group` into the server owning `registry`. */
+export function addSubresourceCreateHandler(registry: APIRegistry, group: string, resource: string, subresource: string, h: SubresourceCreateHandler): void {
+  let m = subresourceCreateHandlers.get(registry);
+  if (!m) subresourceCreateHandlers.set(registry, (m = new Map()));
+  m.set(`${group}/${resource}/${subresource}`, h);
+}
+
 const PATCH_TYPES: Partial<Record<BodyMediaType, 'json' | 'merge' | 'strategic'>> = {
   'json-patch': 'json',
   'merge-patch': 'merge',
@@ -186,6 +203,8 @@ export class ResourceHandler {
     const body = await readObjectBody(req);
     if (info.subresource === 'binding') return writeJson(res, 201, await bindPod(reg, ctx, info.name!, body));
     if (info.subresource === 'eviction') return writeJson(res, 201, await evictPod(this.#registry, reg, ctx, info.name!, body));
+    const plugged = info.subresource && subresourceCreateHandlers.get(this.#registry)?.get(`${info.group}/${info.resource}/${info.subresource}`);
+    if (plugged) return writeJson(res, 201, await plugged(ctx, info.name!, body, reg), ctx.warnings);
     if (info.subresource) throw newMethodNotSupported(reg.gr, `create on ${info.subresource}`);
     if (info.name) throw newMethodNotSupported(reg.gr, 'POST with a name');
     const created = await reg.create(ctx, body);
