@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * KubeletServer is the node's HTTPS endpoint (port 10250 upstream) that the
+ * API server calls for pod logs, exec, attach, port-forward and stats:
+ *
+ *   GET  /healthz
+ *   GET  /containerLogs/{namespace}/{pod}/{container}?follow&tailLines&...
+ *   WS   /exec/{namespace}/{pod}/{container}?command=...&stdin&stdout&stderr&tty
+ *   WS   /attach/{namespace}/{pod}/{container}?stdin&stdout&stderr&tty
+ *   WS   /portForward/{namespace}/{pod}
+ *   GET  /stats/summary
+ *
+ * Callers authenticate with a client certificate signed by the cluster CA
+ * whose subject is the API server's kubelet client (or a cluster admin), as
+ * upstream's kubelet trusts --client-ca-file. The same server serves the
+ * in-process agent of `skiff server` and a remote `skiff agent`.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { RuntimeService } from '../cri/runtime-service.js';
+import { CriError } from '../cri/errors.js';
+import { readContainerLog } from './container-log-reader.js';
+import { EXEC_PROTOCOLS, bridgeExec } from './exec-bridge.js';
+import { LogOptionsError, parseLogOptions } from './log-options.js';
+import { LocateError, PodLocator } from './pod-locator.js';
+import { proxyWebSocketPortForward, serveSpdyPortForward, SPDY_PORT_FORWARD_PROTOCOL } from './port-forward-bridge.js';
+import { selfSignedServingCert, type ServingCert } from './serving-cert.js';
+import { StatsProvider } from './stats-summary.js';
+
+/** KUBELET_CLIENT_USER is the certificate CN the API server uses toward kubelets (upstream's kube-apiserver-kubelet-client). */
+export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
+
+/** DEFAULT_KUBELET_PORT is upstream's kubelet port. */
+export const DEFAULT_KUBELET_PORT = 10250;
+
+/** KubeletServerOptions configure the node's streaming server. */
+export interface KubeletServerOptions {
+  runtime: RuntimeService;
+  nodeName: string;
+  /** clientCA is the PEM CA whose client certificates may call (the cluster CA). */
+  clientCA: string;
+  /** host to bind (default 0.0.0.0, as upstream) and port (default 10250; 0 picks a free one). */
+  host?: string;
+  port?: number;
+  /** servingCert defaults to a fresh self-signed certificate. */
+  servingCert?: ServingCert;
+  /** allowedUsers are the certificate CNs admitted besides members of system:masters. */
+  allowedUsers?: string[];
+  log?: (msg: string) => void;
+}
+
+const PORT_FORWARD_WS_PROTOCOLS = ['v4.channel.k8s.io', 'portforward.k8s.io'];
+
+/** HttpError is answered as a Status with this code. */
+class HttpError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+/** KubeletServer serves logs, exec, attach, port-forward and stats for the pods of one node. */
+export class KubeletServer {
+  readonly #opts: KubeletServerOptions;
+  readonly #locator: PodLocator;
+  readonly #stats: StatsProvider;
+  readonly #wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => chooseProtocol(p) });
+  readonly #sockets = new Set<Socket>();
+  #server?: Server;
+
+  constructor(opts: KubeletServerOptions) {
+    this.#opts = opts;
+    this.#locator = new PodLocator(opts.runtime);
+    this.#stats = new StatsProvider(opts.runtime, opts.nodeName);
+  }
+
+  /** port is the bound port (after listen). */
+  get port(): number {
+    const a = this.#server?.address();
+    return a && typeof a === 'object' ? a.port : (this.#opts.port ?? DEFAULT_KUBELET_PORT);
+  }
+
+  /** listen starts serving. */
+  async listen(): Promise<void> {
+    const tls = this.#opts.servingCert ?? (await selfSignedServingCert(this.#opts.nodeName));
+    const server = createServer({ key: tls.key, cert: tls.cert, ca: this.#opts.clientCA, requestCert: true, rejectUnauthorized: false });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.#handle(req, res).catch((err) => writeStatus(res, toHttpError(err)));
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      this.#upgrade(req, socket, head).catch((err) => rejectUpgrade(socket, toHttpError(err)));
+    });
+    server.on('connection', (s: Socket) => {
+      this.#sockets.add(s);
+      s.on('close', () => this.#sockets.delete(s));
+    });
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#opts.port ?? DEFAULT_KUBELET_PORT, this.#opts.host ?? '0.0.0.0', () => resolve());
+    });
+  }
+
+  /** close stops serving and ends open streams. */
+  async close(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of this.#sockets) s.destroy();
+    });
+    for (const ws of this.#wss.clients) ws.terminate();
+  }
+
+  #authorize(req: IncomingMessage): void {
+    const socket = req.socket as TLSSocket;
+    const cert = socket.authorized ? socket.getPeerCertificate() : undefined;
+    if (!cert?.subject) throw new HttpError(401, 'Unauthorized');
+    const cn = [cert.subject.CN].flat()[0] ?? '';
+    const groups = [cert.subject.O ?? []].flat();
+    const allowed = this.#opts.allowedUsers ?? [KUBELET_CLIENT_USER];
+    if (!allowed.includes(cn) && !groups.includes('system:masters')) throw new HttpError(403, `Forbidden (user=${cn}, verb=get, resource=nodes, subresource=proxy)`);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    if (url.pathname === '/healthz') return void res.end('ok');
+    this.#authorize(req);
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (req.method === 'GET' && parts[0] === 'containerLogs' && parts.length === 4) return this.#containerLogs(req, res, parts, url.searchParams);
+    if (req.method === 'GET' && url.pathname === '/stats/summary') {
+      const body = JSON.stringify(await this.#stats.summary());
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return void res.end(body);
+    }
+    if (['exec', 'attach', 'portForward'].includes(parts[0])) throw new HttpError(400, 'Upgrade request required');
+    throw new HttpError(404, 'the server could not find the requested resource');
+  }
+
+  async #containerLogs(req: IncomingMessage, res: ServerResponse, parts: string[], q: URLSearchParams): Promise<void> {
+    const [, ns, pod, name] = parts;
+    const opts = parseLogOptions(q);
+    const c = await this.#locator.container(ns, pod, name, { previous: opts.previous });
+    const { status } = await this.#opts.runtime.containerStatus({ container_id: c.id });
+    if (!status?.log_path) throw new HttpError(404, `no log file for container "${name}" in pod "${pod}"`);
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+    res.flushHeaders();
+    const running = async () => {
+      const s = await this.#opts.runtime.containerStatus({ container_id: c.id }).catch(() => undefined);
+      return s?.status?.state === 'CONTAINER_RUNNING';
+    };
+    const sink = (chunk: Buffer) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
+    try {
+      await readContainerLog(status.log_path, opts, sink, { running, signal: abort.signal });
+    } catch (err) {
+      // Headers are gone; all we can do is end the stream and say why in our log.
+      this.#opts.log?.(`containerLogs ${ns}/${pod}/${name}: ${(err as Error).message}`);
+    }
+    res.end();
+  }
+
+  async #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+    this.#authorize(req);
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const q = url.searchParams;
+    const log = this.#opts.log ?? (() => undefined);
+    if ((parts[0] === 'exec' || parts[0] === 'attach') && parts.length === 4) {
+      const streamURL = await this.#execURL(parts[0], parts[1], parts[2], parts[3], q);
+      return this.#accept(req, socket, head, (ws) => bridgeExec(ws, streamURL, log));
+    }
+    if (parts[0] === 'portForward' && parts.length === 3) {
+      const sandbox = await this.#locator.sandbox(parts[1], parts[2]);
+      const urlFor = async (port: number) => (await this.#opts.runtime.portForward({ pod_sandbox_id: sandbox.id, port: [port] })).url;
+      const ports = q.getAll('port').map(Number);
+      return this.#accept(req, socket, head, (ws) => {
+        if (ws.protocol === SPDY_PORT_FORWARD_PROTOCOL) return serveSpdyPortForward(ws, urlFor, log);
+        void urlFor(ports[0]).then((u) => proxyWebSocketPortForward(ws, u, ports, log), () => ws.close());
+      });
+    }
+    throw new HttpError(404, 'the server could not find the requested resource');
+  }
+
+  async #execURL(kind: 'exec' | 'attach', ns: string, pod: string, name: string, q: URLSearchParams): Promise<string> {
+    const flag = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
+    const c = await this.#locator.container(ns, pod, name);
+    const streams = { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
+    if (!streams.stdin && !streams.stdout && !streams.stderr) throw new HttpError(400, 'you must specify at least 1 of stdin, stdout, stderr');
+    if (kind === 'attach') return (await this.#opts.runtime.attach({ container_id: c.id, ...streams })).url;
+    const cmd = q.getAll('command');
+    if (cmd.length === 0) throw new HttpError(400, 'you must specify at least one command for the container');
+    return (await this.#opts.runtime.exec({ container_id: c.id, cmd, ...streams })).url;
+  }
+
+  #accept(req: IncomingMessage, socket: Socket, head: Buffer, serve: (ws: WebSocket) => void): void {
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw new HttpError(400, 'only WebSocket upgrades are supported');
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    if (!chooseProtocol(new Set(offered))) throw new HttpError(403, `none of the subprotocols ${JSON.stringify(offered)} is supported`);
+    this.#wss.handleUpgrade(req, socket, head, serve);
+  }
+}
+
+/** chooseProtocol picks the first subprotocol we serve, in our order of preference. */
+function chooseProtocol(offered: Set<string>): string | false {
+  for (const p of [...EXEC_PROTOCOLS, SPDY_PORT_FORWARD_PROTOCOL, ...PORT_FORWARD_WS_PROTOCOLS]) if (offered.has(p)) return p;
+  return false;
+}
+
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof LocateError) return new HttpError(err.code, err.message);
+  if (err instanceof LogOptionsError) return new HttpError(400, err.message);
+  if (err instanceof CriError && err.code === 'NotFound') return new HttpError(404, err.message);
+  return new HttpError(500, err instanceof Error ? err.message : String(err));
+}
+
+const REASONS: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 500: 'InternalError' };
+
+function statusBody(e: HttpError): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: e.message, reason: REASONS[e.code] ?? 'InternalError', code: e.code });
+}
+
+function writeStatus(res: ServerResponse, e: HttpError): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(e.code, { 'Content-Type': 'application/json' });
+  res.end(statusBody(e));
+}
+
+function rejectUpgrade(socket: Socket, e: HttpError): void {
+  const body = statusBody(e);
+  socket.end(`HTTP/1.1 ${e.code} ${REASONS[e.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
