@@ -21,6 +21,7 @@ import { scheduler } from '../scheduler/index.js';
 import { simulatedNodes } from '../kwok/index.js';
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { controllerManager } from '../controllers/index.js';
+import { installAuth } from '../apiserver/auth/index.js';
 
 /** Component is anything the server starts after the API is up and stops before it goes down. */
 export interface Component {
@@ -137,6 +138,7 @@ export class SkiffServer {
       serverURL: this.#api.url,
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
+    this.components.push(installAuth(this.#api, this.#client, { dataDir, log }));
     this.components.push(controllerManager(this.#client, { log }));
     this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
