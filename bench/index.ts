@@ -6,11 +6,23 @@
  */
 import { runAPIServerBench } from './apiserver-bench.js';
 import { runStorageBench } from './storage-bench.js';
+import { runCriBench } from './cri-bench.js';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   apiserver: runAPIServerBench,
   storage: runStorageBench,
+  cri: async () => flatten(await runCriBench({ n: 20 })),
 };
+
+/** flatten turns nested figure objects into `a.b` keys. */
+function flatten(o: object, prefix = ''): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'number') out[prefix + k] = v;
+    else if (v && typeof v === 'object') Object.assign(out, flatten(v as object, `${prefix}${k}.`));
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

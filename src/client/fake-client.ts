@@ -221,7 +221,9 @@ export class FakeClient implements Client {
   async #replace(info: ResourceInfo, cur: KubeObject, next: KubeObject, subresource?: string): Promise<KubeObject> {
     let o: KubeObject;
     if (subresource === 'status') {
+      // As the real registry: a status write takes status and annotations, nothing else.
       o = { ...deepClone(cur), status: next.status };
+      if (next.metadata.annotations !== undefined) o.metadata = { ...o.metadata, annotations: next.metadata.annotations };
     } else if (subresource === 'finalize') {
       o = deepClone(cur);
       o.spec = { ...(o.spec as object), finalizers: (next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] };

@@ -83,7 +83,9 @@ describe('API semantics', () => {
     assert.equal(labelled.body.metadata.generation, 1);
     const scaled = await json('PATCH', '/apis/apps/v1/namespaces/sem/deployments/g', { spec: { replicas: 5 } }, { 'Content-Type': 'application/merge-patch+json' });
     assert.equal(scaled.body.metadata.generation, 2);
-    const status = await json('PUT', '/apis/apps/v1/namespaces/sem/deployments/g/status', { ...scaled.body, spec: { ...scaled.body.spec, replicas: 1 }, status: { replicas: 7 } });
+    // Unconditional (no resourceVersion): the deployment controller writes status concurrently.
+    const statusBody = { ...scaled.body, metadata: { ...scaled.body.metadata, resourceVersion: undefined }, spec: { ...scaled.body.spec, replicas: 1 }, status: { replicas: 7 } };
+    const status = await json('PUT', '/apis/apps/v1/namespaces/sem/deployments/g/status', statusBody);
     assert.equal(status.status, 200);
     assert.equal(status.body.status.replicas, 7);
     assert.equal(status.body.spec.replicas, 5, 'a status write does not change spec');

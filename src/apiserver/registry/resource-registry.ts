@@ -389,7 +389,9 @@ export class ResourceRegistry {
         : [
             ...this.#opts.validateMeta(next, this.info),
             ...(this.#strategy.validate?.(next) ?? []),
-            ...(this.#strategy.validateUpdate?.(next, old) ?? []),
+            // Internal full writes (pod binding) set fields users may not change, as upstream's
+            // BindingREST does without update validation.
+            ...(subresource === INTERNAL_FULL_UPDATE ? [] : (this.#strategy.validateUpdate?.(next, old) ?? [])),
           ];
     this.#validate(next, errs);
   }

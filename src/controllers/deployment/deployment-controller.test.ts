@@ -40,7 +40,7 @@ test('a new Deployment gets a ReplicaSet named by its template hash, with revisi
   await c.sync('ns/web');
   const hash = computeHash(template as never);
   assert.match(hash, /^[bcdfghjklmnpqrstvwxz2456789]+$/);
-  assert.deepEqual(f.writes(), [`create replicasets ns/web-${hash}`, 'patch deployments ns/web', 'update deployments/status ns/web', 'update deployments/status ns/web']);
+  assert.deepEqual(f.writes(), [`create replicasets ns/web-${hash}`, 'patch deployments/status ns/web', 'update deployments/status ns/web', 'update deployments/status ns/web']);
   const [rs] = f.client.objects(R.replicasets, 'ns') as ReplicaSetObj[];
   assert.equal(rs.spec?.replicas, 3);
   assert.deepEqual(rs.metadata.labels, { app: 'web', 'pod-template-hash': hash });

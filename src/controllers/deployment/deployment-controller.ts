@@ -329,7 +329,9 @@ export class DeploymentController extends Reconciler {
   /** setDeploymentRevision keeps the Deployment's revision annotation equal to its new ReplicaSet's. */
   async #setDeploymentRevision(d: DeploymentObj, revision: string): Promise<void> {
     if (!revision || revision === '0' || d.metadata.annotations?.[REVISION_ANNOTATION] === revision) return;
-    const updated = await this.#client.patch<DeploymentObj>(R.deployments, d.metadata.name!, 'merge', { metadata: { annotations: { [REVISION_ANNOTATION]: revision } } }, { namespace: d.metadata.namespace });
+    // Through the status subresource, as upstream's controller does (UpdateStatus): annotations
+    // change there without bumping metadata.generation, so a new Deployment stays at generation 1.
+    const updated = await this.#client.patch<DeploymentObj>(R.deployments, d.metadata.name!, 'merge', { metadata: { annotations: { [REVISION_ANNOTATION]: revision } } }, { namespace: d.metadata.namespace, subresource: 'status' });
     d.metadata.annotations = updated.metadata.annotations;
     d.metadata.resourceVersion = updated.metadata.resourceVersion;
   }
