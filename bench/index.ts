@@ -7,11 +7,13 @@
 import { runAPIServerBench } from './apiserver-bench.js';
 import { runStorageBench } from './storage-bench.js';
 import { runCriBench } from './cri-bench.js';
+import { runSchedulerBench } from './scheduler-bench.js';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   apiserver: runAPIServerBench,
   storage: runStorageBench,
   cri: async () => flatten(await runCriBench({ n: 20 })),
+  scheduler: async () => flatten(await runSchedulerBench()),
 };
 
 /** flatten turns nested figure objects into `a.b` keys. */
