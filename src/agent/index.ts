@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * agent: what runs on a node (containerd, network safety routes, the
+ * kubelet), as a server Component or the `skiff agent` process.
+ */
+export { NodeAgent, nthAddress } from './agent.js';
+export type { NodeAgentOptions } from './agent.js';
+export { nodePodCIDR, subnets24 } from './pod-cidr.js';

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * kubelet: the node agent core — node registration and lease, per-pod
+ * workers that drive a CRI runtime (sandboxes, images, volumes, containers,
+ * probes, restarts) and pod status. The CRI client and the containerd
+ * supervisor live in ./cri and ./containerd; streaming in ./streaming.
+ */
+export { Kubelet } from './kubelet.js';
+export type { KubeletOptions } from './kubelet.js';
+export { DEFAULT_BACKOFF, Backoff } from './backoff.js';
+export type { BackoffTimings } from './backoff.js';
+export {
+  POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, CONTAINER_NAME_LABEL, RESTART_COUNT_ANNOTATION,
+} from './cri-labels.js';
+export { KUBELET_VERSION, defaultNodeName } from './node-status.js';
+export { podLogDirName } from './sandbox-config.js';

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Kubelet is Skiff's node agent core: it registers the Node and keeps its
+ * status and Lease fresh, watches the pods bound to the node, and runs one
+ * serialised worker per pod that drives CRI toward the pod spec (PodSyncer).
+ * A relist of the runtime every second (upstream's PLEG) wakes the worker of
+ * any pod whose containers changed. On start it re-adopts the sandboxes and
+ * containers it finds (running pods survive an agent restart) and removes
+ * those whose pods no longer exist.
+ */
+import { join } from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../api/object.js';
+import { deepEqual } from '../api/object.js';
+import { R, type Client } from '../client/client.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { SharedInformer } from '../client/informer.js';
+import { isNotFound } from '../machinery/errors.js';
+import type { ImageService, RuntimeService } from './cri/runtime-service.js';
+import type { VersionResponse } from './cri/cri-types.js';
+import { DEFAULT_BACKOFF, type BackoffTimings } from './backoff.js';
+import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from './cri-labels.js';
+import { ImagePuller } from './image-puller.js';
+import { allocatableOf, machineInfo, newNode, nodeLabels, nodeStatus, type MachineInfo } from './node-status.js';
+import { renewNodeLease } from './node-lease.js';
+import { PodSyncer } from './pod-sync.js';
+import { PodWorkers } from './pod-workers.js';
+import { ProbeManager } from './probe-manager.js';
+import { podLogDirName } from './sandbox-config.js';
+import { VolumeManager } from './volume-manager.js';
+import { removeCgroup } from './pod-cgroups.js';
+
+/** KubeletOptions configure a Kubelet. */
+export interface KubeletOptions {
+  client: Client;
+  runtime: RuntimeService;
+  images: ImageService;
+  nodeName: string;
+  /** dataDir holds pods/ (volumes) and logs/pods/ (container logs). */
+  dataDir: string;
+  /** hostIP is the node's InternalIP. */
+  hostIP: string;
+  /** podCIDR is written to spec.podCIDR when the node is registered without one. */
+  podCIDR?: string;
+  /** clusterDNS are the cluster DNS server IPs (default 10.43.0.10). */
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  /** cgroupRoot is the cgroup every pod lives under (default "/skiff"). */
+  cgroupRoot?: string;
+  crashBackoff?: BackoffTimings;
+  imageBackoff?: BackoffTimings;
+  relistIntervalMs?: number;
+  resyncIntervalMs?: number;
+  nodeStatusIntervalMs?: number;
+  leaseIntervalMs?: number;
+  /** kubeletPort is advertised in daemonEndpoints (default 10250). */
+  kubeletPort?: number;
+  log?: (msg: string) => void;
+}
+
+/** Kubelet runs the pods of one node through a CRI runtime. */
+export class Kubelet {
+  readonly runtime: RuntimeService;
+  readonly images: ImageService;
+  readonly nodeName: string;
+  /** logRoot is the directory of pod log directories (upstream /var/log/pods). */
+  readonly logRoot: string;
+  readonly #o: KubeletOptions;
+  readonly #machine: MachineInfo;
+  readonly #recorder: EventRecorder;
+  readonly #syncer: PodSyncer;
+  readonly #workers: PodWorkers;
+  readonly #probes: ProbeManager;
+  readonly #volumes: VolumeManager;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #informer?: SharedInformer<KubeObject>;
+  #abort = new AbortController();
+  #version?: VersionResponse;
+  #nodeUid = '';
+  #lastRelist = new Map<string, string>();
+  #relisting = false;
+  #informerDone: Promise<void> = Promise.resolve();
+
+  constructor(opts: KubeletOptions) {
+    this.#o = opts;
+    this.runtime = opts.runtime;
+    this.images = opts.images;
+    this.nodeName = opts.nodeName;
+    this.logRoot = join(opts.dataDir, 'logs', 'pods');
+    this.#machine = machineInfo(opts.dataDir);
+    this.#recorder = new EventRecorder(opts.client, 'kubelet', { host: opts.nodeName, log: opts.log });
+    this.#probes = new ProbeManager(opts.runtime, this.#recorder, (uid) => this.#workers.trigger(uid));
+    this.#volumes = new VolumeManager({ client: opts.client, podsDir: join(opts.dataDir, 'pods'), node: allocatableOf(this.#machine) });
+    this.#syncer = new PodSyncer({
+      client: opts.client, runtime: opts.runtime, images: opts.images, recorder: this.#recorder,
+      puller: new ImagePuller(opts.images, this.#recorder, opts.imageBackoff ?? DEFAULT_BACKOFF),
+      probes: this.#probes, volumes: this.#volumes, crashBackoff: opts.crashBackoff ?? DEFAULT_BACKOFF,
+      hostIP: opts.hostIP, logRoot: this.logRoot, cgroupRoot: this.cgroupRoot,
+      dns: { servers: opts.clusterDNS ?? ['10.43.0.10'], domain: opts.clusterDomain ?? 'cluster.local' },
+      node: allocatableOf(this.#machine), log: (m) => this.#log(m),
+    });
+    this.#workers = new PodWorkers({
+      sync: (pod) => this.#syncer.sync(pod),
+      removed: async (pod) => void (await this.#syncer.terminate(pod, false)),
+      log: (m) => this.#log(m),
+    });
+  }
+
+  /** cgroupRoot is the cgroup all of this node's pods live under. */
+  get cgroupRoot(): string {
+    return this.#o.cgroupRoot ?? '/skiff';
+  }
+
+  /** podLogDir is `<logRoot>/<namespace>_<name>_<uid>`, the sandbox log_directory. */
+  podLogDir(pod: Pod): string {
+    return join(this.logRoot, podLogDirName(pod));
+  }
+
+  /** containerIdFor finds the newest (or, with previous, the one before) container of a pod by name. */
+  async containerIdFor(podUid: string, containerName: string, opts: { previous?: boolean } = {}): Promise<string | undefined> {
+    const { containers } = await this.runtime.listContainers({ filter: { label_selector: { [POD_UID_LABEL]: podUid, [CONTAINER_NAME_LABEL]: containerName } } });
+    const sorted = [...containers].sort((a, b) => (BigInt(b.created_at) > BigInt(a.created_at) ? 1 : -1));
+    return sorted[opts.previous ? 1 : 0]?.id;
+  }
+
+  /** start registers the node, re-adopts the runtime's pods and begins syncing. Resolves once the pod informer has synced. */
+  async start(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => this.#abort.abort(), { once: true });
+    this.#version = await this.runtime.version();
+    await this.#registerNode();
+    await this.#renewLease();
+    this.#every(this.#o.leaseIntervalMs ?? 10_000, () => this.#renewLease());
+    this.#every(this.#o.nodeStatusIntervalMs ?? 10_000, () => this.#updateNodeStatus());
+    const informer = new SharedInformer<KubeObject>(this.#o.client, R.pods, { fieldSelector: `spec.nodeName=${this.nodeName}`, log: this.#o.log });
+    this.#informer = informer;
+    informer.addEventHandler({
+      onAdd: (p) => this.#workers.update(p as Pod),
+      onUpdate: (_o, p) => this.#workers.update(p as Pod),
+      onDelete: (p) => this.#workers.remove(p as Pod),
+    });
+    this.#informerDone = informer.run(this.#abort.signal);
+    await informer.waitForSync(this.#abort.signal);
+    await this.#removeOrphans();
+    this.#every(this.#o.relistIntervalMs ?? 1000, () => this.#relist());
+    this.#every(this.#o.resyncIntervalMs ?? 10_000, () => this.#workers.triggerAll());
+    this.#log(`kubelet: node ${this.nodeName} running (${this.#version.runtime_name} ${this.#version.runtime_version})`);
+  }
+
+  /** stop ends syncing; pods keep running (upstream kubelet leaves them to the runtime). */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    for (const t of this.#timers) clearInterval(t);
+    this.#workers.stop();
+    this.#probes.stop();
+    await this.#informerDone.catch(() => undefined);
+  }
+
+  /** removeAllPods stops and removes every pod sandbox in the runtime with its volumes and cgroups (for --cleanup-on-exit). */
+  async removeAllPods(): Promise<void> {
+    const { items } = await this.runtime.listPodSandbox();
+    const uids = new Set(items.map((s) => s.labels?.[POD_UID_LABEL] ?? s.metadata?.uid ?? ''));
+    for (const uid of uids) {
+      const { containers } = await this.runtime.listContainers({ filter: { label_selector: { [POD_UID_LABEL]: uid } } });
+      await Promise.all(containers.map((c) => this.runtime.stopContainer({ container_id: c.id, timeout: 0 }).catch(() => undefined)));
+      await this.#syncer.removePodResources(uid);
+    }
+    for (const uid of this.#volumes.podUIDs()) this.#volumes.tearDown(uid);
+    removeCgroup(this.cgroupRoot);
+    rmSync(this.logRoot, { recursive: true, force: true });
+  }
+
+  #every(ms: number, fn: () => Promise<void> | void): void {
+    const t = setInterval(() => {
+      void Promise.resolve()
+        .then(fn)
+        .catch((err) => this.#log(`kubelet: ${(err as Error).message}`));
+    }, ms);
+    this.#timers.push(t);
+  }
+
+  async #registerNode(): Promise<void> {
+    const status = await this.#computeNodeStatus(undefined);
+    try {
+      const created = await this.#o.client.create(R.nodes, newNode(this.nodeName, this.#o.podCIDR, status) as KubeObject);
+      this.#nodeUid = created.metadata.uid ?? '';
+      this.#log(`kubelet: registered node ${this.nodeName}`);
+      return;
+    } catch (err) {
+      if (!/already exists/i.test((err as Error).message)) throw err;
+    }
+    // Already registered (a restart): reconcile labels and podCIDR, then status.
+    const existing = await this.#o.client.get<KubeObject & Node>(R.nodes, this.nodeName);
+    this.#nodeUid = existing.metadata.uid ?? '';
+    const patch: Record<string, unknown> = { metadata: { labels: nodeLabels(this.nodeName) } };
+    if (!existing.spec?.podCIDR && this.#o.podCIDR) patch.spec = { podCIDR: this.#o.podCIDR, podCIDRs: [this.#o.podCIDR] };
+    await this.#o.client.patch(R.nodes, this.nodeName, 'merge', patch);
+    await this.#updateNodeStatus();
+  }
+
+  async #computeNodeStatus(old: Node['status']): Promise<NonNullable<Node['status']>> {
+    let ready = true;
+    let problem = '';
+    try {
+      const st = await this.runtime.status({}, { timeoutMs: 5000 });
+      const bad = (st.status?.conditions ?? []).filter((c) => (c.type === 'RuntimeReady' || c.type === 'NetworkReady') && !c.status);
+      if (bad.length) {
+        ready = false;
+        problem = bad.map((c) => `${c.type}=false reason:${c.reason} message:${c.message}`).join(', ');
+      }
+    } catch (err) {
+      ready = false;
+      problem = (err as Error).message;
+    }
+    const images = await this.images.listImages().then((r) => r.images).catch(() => []);
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    return nodeStatus({
+      machine: this.#machine, hostIP: this.#o.hostIP, version: this.#version, runtimeReady: ready, runtimeProblem: problem,
+      images, kubeletPort: this.#o.kubeletPort ?? 10250, now,
+    }, old);
+  }
+
+  async #updateNodeStatus(): Promise<void> {
+    const node = await this.#o.client.get<KubeObject & Node>(R.nodes, this.nodeName).catch((err) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+    if (!node) return this.#registerNode();
+    const status = await this.#computeNodeStatus(node.status);
+    const withoutBeats = (s: unknown) => JSON.parse(JSON.stringify(s ?? {}).replace(/"lastHeartbeatTime":"[^"]*"/g, '"lastHeartbeatTime":""'));
+    // Upstream posts on change or at least every nodeStatusReportFrequency; heartbeats change every time, so compare without them.
+    if (deepEqual(withoutBeats(node.status), withoutBeats(status)) && !this.#heartbeatDue(node)) return;
+    await this.#o.client.update(R.nodes, { ...node, status } as KubeObject, { subresource: 'status' });
+  }
+
+  #heartbeatDue(node: Node): boolean {
+    const beat = node.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
+    return !beat || Date.now() - Date.parse(beat) > 60_000;
+  }
+
+  async #renewLease(): Promise<void> {
+    await renewNodeLease(this.#o.client, this.nodeName, this.#nodeUid);
+  }
+
+  // PLEG: compare the runtime's container and sandbox states with the last relist; wake the pods that changed.
+  async #relist(): Promise<void> {
+    if (this.#relisting) return;
+    this.#relisting = true;
+    try {
+      const [{ containers }, { items }] = await Promise.all([this.runtime.listContainers(), this.runtime.listPodSandbox()]);
+      const now = new Map<string, string>();
+      for (const c of containers) now.set(`c/${c.id}`, `${c.state}|${c.labels?.[POD_UID_LABEL] ?? ''}`);
+      for (const s of items) now.set(`s/${s.id}`, `${s.state}|${s.labels?.[POD_UID_LABEL] ?? ''}`);
+      const changed = new Set<string>();
+      for (const [id, v] of now) if (this.#lastRelist.get(id) !== v) changed.add(v.split('|')[1]);
+      for (const [id, v] of this.#lastRelist) if (!now.has(id)) changed.add(v.split('|')[1]);
+      this.#lastRelist = now;
+      for (const uid of changed) if (uid) this.#workers.trigger(uid);
+    } finally {
+      this.#relisting = false;
+    }
+  }
+
+  // Sandboxes whose pods are gone from the API (deleted while the agent was down) are removed; the rest are re-adopted by their workers.
+  async #removeOrphans(): Promise<void> {
+    const known = new Set((this.#informer?.list() ?? []).map((p) => p.metadata.uid ?? ''));
+    const { items } = await this.runtime.listPodSandbox();
+    const orphanUids = new Set(items.map((s) => s.labels?.[POD_UID_LABEL] ?? '').filter((uid) => uid && !known.has(uid)));
+    for (const uid of orphanUids) {
+      this.#log(`kubelet: removing pod ${uid}: no longer in the API`);
+      const { containers } = await this.runtime.listContainers({ filter: { label_selector: { [POD_UID_LABEL]: uid } } });
+      await Promise.all(containers.map((c) => this.runtime.stopContainer({ container_id: c.id, timeout: 2 }).catch(() => undefined)));
+      await this.#syncer.removePodResources(uid).catch((err) => this.#log(`kubelet: removing orphan ${uid}: ${(err as Error).message}`));
+    }
+    for (const uid of this.#volumes.podUIDs()) if (!known.has(uid)) this.#volumes.tearDown(uid);
+    if (existsSync(this.logRoot)) {
+      for (const dir of readdirSync(this.logRoot)) if (!known.has(dir.split('_').pop() ?? '')) rmSync(join(this.logRoot, dir), { recursive: true, force: true });
+    }
+  }
+
+  #log(msg: string): void {
+    this.#o.log?.(msg);
+  }
+}

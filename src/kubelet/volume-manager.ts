@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * VolumeManager sets up a pod's volumes under `<podsDir>/<uid>/volumes/<plugin>/<name>`
+ * (plugin directories named as upstream's, e.g. `kubernetes.io~configmap`)
+ * and tears them down when the pod goes. ConfigMap, Secret, downwardAPI and
+ * projected volumes are rewritten in place through the atomic `..data`
+ * symlink swap whenever their source changes; emptyDir with medium Memory is
+ * a tmpfs; hostPath checks its type; a PVC resolves to its bound hostPath or
+ * local PV. A missing non-optional source fails with upstream's FailedMount
+ * message and the pod stays in ContainerCreating until a later sync succeeds.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  ConfigMap, DownwardAPIVolumeFile, KeyToPath, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume,
+} from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../api/object.js';
+import { R, type Client } from '../client/client.js';
+import { isNotFound } from '../machinery/errors.js';
+import { parseQuantity } from '../api/validation/quantity.js';
+import { writeAtomic, type PayloadFile } from './atomic-writer.js';
+import { secretValue, type ObjectCache } from './container-env.js';
+import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
+
+/** VolumeError is a volume that could not be set up; message is upstream's FailedMount text. */
+export class VolumeError extends Error {}
+
+/** VolumeManagerOptions configure where pod directories live. */
+export interface VolumeManagerOptions {
+  client: Client;
+  /** podsDir is `<dataDir>/pods`. */
+  podsDir: string;
+  node: NodeAllocatable;
+}
+
+const DEFAULT_MODE = 0o644;
+
+/** VolumeManager prepares and removes pod volumes on this node. */
+export class VolumeManager {
+  readonly #o: VolumeManagerOptions;
+
+  constructor(opts: VolumeManagerOptions) {
+    this.#o = opts;
+  }
+
+  /** podDir is the directory of one pod's files. */
+  podDir(uid: string): string {
+    return join(this.#o.podsDir, uid);
+  }
+
+  /** podUIDs lists pods that have a directory on this node. */
+  podUIDs(): string[] {
+    return existsSync(this.#o.podsDir) ? readdirSync(this.#o.podsDir) : [];
+  }
+
+  /** setUp makes every volume of pod ready and returns volume name → host path. */
+  async setUp(pod: Pod, objects: ObjectCache, rt: PodRuntimeFields): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const v of pod.spec?.volumes ?? []) {
+      try {
+        out.set(v.name, await this.#setUpOne(pod, v, objects, rt));
+      } catch (err) {
+        const msg = err instanceof VolumeError ? err.message : (err as Error).message;
+        throw new VolumeError(`MountVolume.SetUp failed for volume "${v.name}" : ${msg}`);
+      }
+    }
+    return out;
+  }
+
+  async #setUpOne(pod: Pod, v: Volume, objects: ObjectCache, rt: PodRuntimeFields): Promise<string> {
+    const uid = pod.metadata?.uid ?? '';
+    const ns = pod.metadata?.namespace ?? 'default';
+    const dir = (plugin: string) => join(this.podDir(uid), 'volumes', plugin, v.name);
+    if (v.hostPath) return hostPathSetUp(v.hostPath.path, v.hostPath.type ?? '');
+    if (v.emptyDir) return this.#emptyDir(dir('kubernetes.io~empty-dir'), v.emptyDir.medium, v.emptyDir.sizeLimit as string | undefined);
+    if (v.configMap) {
+      const cm = await optional(objects.configMap(ns, v.configMap.name ?? ''), v.configMap.optional, `configmap "${v.configMap.name}" not found`);
+      const payload = keyPayload(cmEntries(cm), v.configMap.items, v.configMap.defaultMode, v.configMap.optional, 'configmap');
+      return published(dir('kubernetes.io~configmap'), payload);
+    }
+    if (v.secret) {
+      const s = await optional(objects.secret(ns, v.secret.secretName ?? ''), v.secret.optional, `secret "${v.secret.secretName}" not found`);
+      const payload = keyPayload(secretEntries(s), v.secret.items, v.secret.defaultMode, v.secret.optional, 'secret');
+      return published(dir('kubernetes.io~secret'), payload);
+    }
+    if (v.downwardAPI) {
+      return published(dir('kubernetes.io~downward-api'), this.#downward(pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode, rt));
+    }
+    if (v.projected) return published(dir('kubernetes.io~projected'), await this.#projected(pod, v, objects, rt));
+    if (v.persistentVolumeClaim) return this.#pvc(ns, v.persistentVolumeClaim.claimName);
+    throw new VolumeError('volume type is not supported by skiff');
+  }
+
+  #emptyDir(path: string, medium: string | undefined, sizeLimit: string | undefined): string {
+    mkdirSync(path, { recursive: true });
+    if (medium === 'Memory' && !isMountPoint(path)) {
+      const opts = ['mode=0777'];
+      if (sizeLimit) opts.push(`size=${parseQuantity(sizeLimit).value()}`);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', opts.join(','), 'tmpfs', path]);
+    }
+    chmodSync(path, 0o777);
+    return path;
+  }
+
+  #downward(pod: Pod, items: DownwardAPIVolumeFile[], defaultMode: number | undefined, rt: PodRuntimeFields): Map<string, PayloadFile> {
+    const out = new Map<string, PayloadFile>();
+    for (const it of items) {
+      const value = it.fieldRef
+        ? fieldRefValue(pod, it.fieldRef, rt)
+        : it.resourceFieldRef ? resourceFieldRefValue(pod, it.resourceFieldRef, undefined, this.#o.node) : '';
+      out.set(it.path, { data: Buffer.from(value), mode: it.mode ?? defaultMode ?? DEFAULT_MODE });
+    }
+    return out;
+  }
+
+  async #projected(pod: Pod, v: Volume, objects: ObjectCache, rt: PodRuntimeFields): Promise<Map<string, PayloadFile>> {
+    const ns = pod.metadata?.namespace ?? 'default';
+    const mode = v.projected?.defaultMode;
+    const out = new Map<string, PayloadFile>();
+    for (const src of v.projected?.sources ?? []) {
+      let part = new Map<string, PayloadFile>();
+      if (src.configMap) {
+        const cm = await optional(objects.configMap(ns, src.configMap.name ?? ''), src.configMap.optional, `configmap "${src.configMap.name}" not found`);
+        part = keyPayload(cmEntries(cm), src.configMap.items, mode, src.configMap.optional, 'configmap');
+      } else if (src.secret) {
+        const s = await optional(objects.secret(ns, src.secret.name ?? ''), src.secret.optional, `secret "${src.secret.name}" not found`);
+        part = keyPayload(secretEntries(s), src.secret.items, mode, src.secret.optional, 'secret');
+      } else if (src.downwardAPI) {
+        part = this.#downward(pod, src.downwardAPI.items ?? [], mode, rt);
+      }
+      // serviceAccountToken sources are skipped until the API server offers TokenRequest.
+      for (const [k, f] of part) out.set(k, f);
+    }
+    return out;
+  }
+
+  async #pvc(ns: string, claimName: string): Promise<string> {
+    let pvc: PersistentVolumeClaim;
+    try {
+      pvc = await this.#o.client.get<KubeObject & PersistentVolumeClaim>(R.persistentvolumeclaims, claimName, { namespace: ns });
+    } catch (err) {
+      if (isNotFound(err)) throw new VolumeError(`persistentvolumeclaim "${claimName}" not found`);
+      throw err;
+    }
+    const pvName = pvc.spec?.volumeName;
+    if (!pvName || pvc.status?.phase !== 'Bound') throw new VolumeError(`PVC ${ns}/${claimName} is not bound`);
+    const pv = await this.#o.client.get<KubeObject & PersistentVolume>(R.persistentvolumes, pvName);
+    if (pv.spec?.hostPath) return hostPathSetUp(pv.spec.hostPath.path, pv.spec.hostPath.type ?? 'DirectoryOrCreate');
+    if (pv.spec?.local) return hostPathSetUp(pv.spec.local.path, 'Directory');
+    throw new VolumeError(`persistent volume ${pvName} is neither hostPath nor local`);
+  }
+
+  /** tearDown unmounts and removes a pod's directory. */
+  tearDown(uid: string): void {
+    const dir = this.podDir(uid);
+    if (!existsSync(dir)) return;
+    for (const m of mountsUnder(dir)) {
+      if (spawnSync('umount', [m]).status !== 0) spawnSync('umount', ['-l', m]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function optional<T>(p: Promise<T>, isOptional: boolean | undefined, notFound: string): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    if (isOptional) return undefined;
+    throw new VolumeError(notFound);
+  }
+}
+
+function cmEntries(cm: ConfigMap | undefined): Map<string, Buffer> {
+  const m = new Map<string, Buffer>();
+  for (const [k, v] of Object.entries(cm?.data ?? {})) m.set(k, Buffer.from(v));
+  for (const [k, v] of Object.entries(cm?.binaryData ?? {})) m.set(k, Buffer.from(v, 'base64'));
+  return m;
+}
+
+function secretEntries(s: Secret | undefined): Map<string, Buffer> {
+  const m = new Map<string, Buffer>();
+  if (!s) return m;
+  for (const k of Object.keys({ ...(s.data ?? {}), ...(s.stringData ?? {}) })) m.set(k, Buffer.from(secretValue(s, k) ?? ''));
+  return m;
+}
+
+// items project chosen keys to paths; without items every key becomes a file (upstream MakePayload).
+function keyPayload(
+  entries: Map<string, Buffer>, items: KeyToPath[] | undefined, defaultMode: number | undefined, isOptional: boolean | undefined, kind: string,
+): Map<string, PayloadFile> {
+  const mode = defaultMode ?? DEFAULT_MODE;
+  const out = new Map<string, PayloadFile>();
+  if (!items?.length) {
+    for (const [k, data] of entries) out.set(k, { data, mode });
+    return out;
+  }
+  for (const it of items) {
+    const data = entries.get(it.key);
+    if (!data) {
+      if (isOptional) continue;
+      throw new VolumeError(`${kind} references non-existent config key: ${it.key}`);
+    }
+    out.set(it.path, { data, mode: it.mode ?? mode });
+  }
+  return out;
+}
+
+function published(dir: string, payload: Map<string, PayloadFile>): string {
+  writeAtomic(dir, payload);
+  return dir;
+}
+
+/** hostPathSetUp checks (or creates) a hostPath of the given type, with upstream's type-check messages. */
+export function hostPathSetUp(path: string, type: string): string {
+  const st = (() => {
+    try {
+      return statSync(path);
+    } catch {
+      return undefined;
+    }
+  })();
+  switch (type) {
+    case 'DirectoryOrCreate':
+      if (!st) mkdirSync(path, { recursive: true, mode: 0o755 });
+      else if (!st.isDirectory()) throw new VolumeError(`hostPath type check failed: ${path} is not a directory`);
+      break;
+    case 'FileOrCreate':
+      if (!st) writeFileSync(path, '', { mode: 0o644 });
+      else if (!st.isFile()) throw new VolumeError(`hostPath type check failed: ${path} is not a file`);
+      break;
+    case 'Directory':
+      if (!st?.isDirectory()) throw new VolumeError(`hostPath type check failed: ${path} is not a directory`);
+      break;
+    case 'File':
+      if (!st?.isFile()) throw new VolumeError(`hostPath type check failed: ${path} is not a file`);
+      break;
+    case 'Socket':
+      if (!st?.isSocket()) throw new VolumeError(`hostPath type check failed: ${path} is not a socket file`);
+      break;
+    case 'CharDevice':
+      if (!st?.isCharacterDevice()) throw new VolumeError(`hostPath type check failed: ${path} is not a character device`);
+      break;
+    case 'BlockDevice':
+      if (!st?.isBlockDevice()) throw new VolumeError(`hostPath type check failed: ${path} is not a block device`);
+      break;
+    default:
+      break;
+  }
+  return path;
+}
+
+function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_s, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((m) => m === dir || m.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+function isMountPoint(path: string): boolean {
+  return mountsUnder(path).includes(path);
+}
