@@ -2,6 +2,8 @@
 /** The `skiff` command: parses the sub-command and hands off to its module. */
 import { parseFlags, type FlagSpec } from './flags.js';
 import { runServer } from './server-command.js';
+import { runImage } from './image-command.js';
+import { runAgent } from './agent-command.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
 
 const USAGE = `skiff — a Kubernetes-compatible cluster in one process
@@ -10,6 +12,9 @@ Usage:
   skiff server --data-dir DIR [--https-port 6443] [--bind-address 127.0.0.1] [--disable-agent]
                [--simulated-nodes N] [--service-cidr 10.43.0.0/16] [--cluster-cidr 10.42.0.0/16]
                [--datastore-endpoint sqlite://PATH] [--tls-san NAME]... [--advertise-address IP]
+  skiff agent --server URL --token TOKEN --data-dir DIR [--ca-file CA.crt]   join this machine as a node
+  skiff image import FILE.tar [--data-dir DIR]   load an image archive into the node's containerd
+  skiff image ls [--data-dir DIR]
   skiff kubeconfig --data-dir DIR      print the admin kubeconfig
   skiff token create --data-dir DIR    print the node join token
   skiff version
@@ -22,6 +27,10 @@ export async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'server':
       return runServer(rest);
+    case 'image':
+      return runImage(rest);
+    case 'agent':
+      return runAgent(rest);
     case 'kubeconfig':
       return printFile(rest, 'kubeconfig.yaml');
     case 'token':

@@ -14,6 +14,11 @@ export async function runServer(args: string[]): Promise<void> {
       'bind-address': { type: 'string', default: DEFAULT_SERVER_OPTIONS.bindAddress },
       'advertise-address': { type: 'string' },
       'disable-agent': { type: 'boolean', default: false },
+      // Hidden flags for tests: remove pods, containerd, bridge and routes on exit; shorter back-offs (initial,max).
+      'cleanup-on-exit': { type: 'boolean', default: false },
+      'kubelet-backoff': { type: 'string', default: '' },
+      'node-name': { type: 'string' },
+      'container-runtime-endpoint': { type: 'string' },
       'simulated-nodes': { type: 'number', default: 0 },
       'node-monitor-grace-period': { type: 'string', default: '40s' },
       'service-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.serviceCIDR },
@@ -46,6 +51,13 @@ export async function runServer(args: string[]): Promise<void> {
     datastoreEndpoint: String(flags['datastore-endpoint']),
     tlsSans: flags['tls-san'] as string[],
     simulatedNodes: Number(flags['simulated-nodes']),
+    disableAgent: Boolean(flags['disable-agent']),
+    agent: {
+      cleanupOnExit: Boolean(flags['cleanup-on-exit']),
+      nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
+      containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
+      ...backoffFlag(String(flags['kubelet-backoff'])),
+    },
     nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),
     log,
   });
@@ -73,4 +85,13 @@ export async function runServer(args: string[]): Promise<void> {
     await server.stop().catch(() => undefined);
     process.exit(1);
   }
+}
+
+// --kubelet-backoff INITIAL,MAX (e.g. 1s,4s) shortens CrashLoopBackOff and ImagePullBackOff for tests.
+function backoffFlag(v: string): { crashBackoff?: { initialMs: number; maxMs: number }; imageBackoff?: { initialMs: number; maxMs: number } } {
+  if (!v) return {};
+  const [first, second] = v.split(',').map((d) => parseDurationMs(d.trim()));
+  const initialMs = first ?? 10_000;
+  const t = { initialMs, maxMs: second ?? initialMs * 30 };
+  return { crashBackoff: t, imageBackoff: t };
 }

@@ -19,6 +19,7 @@ import { bootstrapCluster } from './bootstrap.js';
 import { renderKubeconfig, writeFileAtomic } from '../cli/kubeconfig.js';
 import { scheduler } from '../scheduler/index.js';
 import { simulatedNodes } from '../kwok/index.js';
+import { NodeAgent, type NodeAgentOptions } from '../agent/index.js';
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { controllerManager } from '../controllers/index.js';
 import { installAuth } from '../apiserver/auth/index.js';
@@ -40,6 +41,10 @@ export interface SkiffServerOptions {
   datastoreEndpoint: string;
   tlsSans: string[];
   advertiseAddress?: string;
+  /** disableAgent runs the control plane without a node agent (--disable-agent). */
+  disableAgent?: boolean;
+  /** agent tunes the node agent (hidden test flags: back-off, cleanup on exit, node name, CRI endpoint). */
+  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint'>;
   /** simulatedNodes is how many KWOK-style simulated nodes to run (--simulated-nodes). */
   simulatedNodes?: number;
   /** nodeMonitorGracePeriodMs: node silence after which it is marked Unknown (--node-monitor-grace-period). */
@@ -145,6 +150,12 @@ export class SkiffServer {
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
     // Always running: Nodes created through the API with the simulated annotation are adopted even without --simulated-nodes.
     this.components.push(simulatedNodes(this.#client, { count: this.opts.simulatedNodes ?? 0, leaseRenewIntervalMs, log }));
+    if (!this.opts.disableAgent) {
+      this.components.push(new NodeAgent({
+        client: this.#client, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
+        clusterDNS: serviceIP(this.opts.serviceCIDR, 10), log, ...this.opts.agent,
+      }));
+    }
     for (const c of this.components) {
       await c.start(this.#abort.signal);
       log(`started ${c.name}`);
