@@ -50,6 +50,11 @@ export function addSubresourceCreateHandler(registry: APIRegistry, group: string
   m.set(`${group}/${resource}/${subresource}`, h);
 }
 
+/** subresourceCreateHandlerFor finds the plugged handler of a subresource POST (the in-process client may serve it too). */
+export function subresourceCreateHandlerFor(registry: APIRegistry, group: string, resource: string, subresource: string): SubresourceCreateHandler | undefined {
+  return subresourceCreateHandlers.get(registry)?.get(`${group}/${resource}/${subresource}`);
+}
+
 const PATCH_TYPES: Partial<Record<BodyMediaType, 'json' | 'merge' | 'strategic'>> = {
   'json-patch': 'json',
   'merge-patch': 'merge',
@@ -203,7 +208,7 @@ export class ResourceHandler {
     const body = await readObjectBody(req);
     if (info.subresource === 'binding') return writeJson(res, 201, await bindPod(reg, ctx, info.name!, body));
     if (info.subresource === 'eviction') return writeJson(res, 201, await evictPod(this.#registry, reg, ctx, info.name!, body));
-    const plugged = info.subresource && subresourceCreateHandlers.get(this.#registry)?.get(`${info.group}/${info.resource}/${info.subresource}`);
+    const plugged = info.subresource && subresourceCreateHandlerFor(this.#registry, info.group, info.resource, info.subresource);
     if (plugged) return writeJson(res, 201, await plugged(ctx, info.name!, body, reg), ctx.warnings);
     if (info.subresource) throw newMethodNotSupported(reg.gr, `create on ${info.subresource}`);
     if (info.name) throw newMethodNotSupported(reg.gr, 'POST with a name');
