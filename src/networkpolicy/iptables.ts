@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Applies rendered chains to the kernel with iptables-restore (one atomic
+ * transaction per sync, as kube-proxy does) and removes them again. Only
+ * chains carrying our prefix and the one jump from FORWARD are touched.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { toRestoreInput, type RenderedRules } from './policy-rules.js';
+
+const run = promisify(execFile);
+const WAIT = ['-w', '5'];
+
+/** Runner executes a command with optional stdin; injectable for tests. */
+export type Runner = (cmd: string, args: string[], input?: string) => Promise<string>;
+
+/** execRunner runs real commands. */
+export const execRunner: Runner = async (cmd, args, input) => {
+  if (input === undefined) return (await run(cmd, args, { maxBuffer: 64 << 20 })).stdout;
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
+    child.stdin!.end(input);
+  });
+};
+
+/** ownedChains lists the filter-table chains whose names start with `<prefix>-`. */
+export async function ownedChains(prefix: string, runner: Runner = execRunner): Promise<string[]> {
+  const saved = await runner('iptables-save', ['-t', 'filter']);
+  const out: string[] = [];
+  for (const line of saved.split('\n')) if (line.startsWith(`:${prefix}-`)) out.push(line.slice(1, line.indexOf(' ')));
+  return out;
+}
+
+/** applyRules replaces our chains with `rendered` in one transaction and makes sure FORWARD jumps to the main chain first. */
+export async function applyRules(rendered: RenderedRules, prefix: string, runner: Runner = execRunner): Promise<void> {
+  const stale = (await ownedChains(prefix, runner)).filter((c) => !rendered.chains.has(c));
+  await runner('iptables-restore', ['--noflush', ...WAIT], toRestoreInput(rendered, stale));
+  try {
+    await runner('iptables', [...WAIT, '-C', 'FORWARD', '-j', rendered.main]);
+  } catch {
+    // Inserted first so no other FORWARD rule can accept pod traffic before policy sees it.
+    await runner('iptables', [...WAIT, '-I', 'FORWARD', '1', '-j', rendered.main]);
+  }
+}
+
+/** removeRules deletes the FORWARD jump(s) and every chain with our prefix. */
+export async function removeRules(prefix: string, runner: Runner = execRunner): Promise<void> {
+  const main = `${prefix}-FORWARD`;
+  for (let i = 0; i < 10; i++) {
+    try {
+      await runner('iptables', [...WAIT, '-D', 'FORWARD', '-j', main]);
+    } catch {
+      break;
+    }
+  }
+  const chains = await ownedChains(prefix, runner);
+  if (chains.length) await runner('iptables-restore', ['--noflush', ...WAIT], toRestoreInput({ main, chains: new Map() }, chains));
+}
+
+const BRIDGE_NF = '/proc/sys/net/bridge/bridge-nf-call-iptables';
+
+/**
+ * ensureBridgeNetfilter makes frames switched between two ports of a Linux
+ * bridge (two pods on the node's CNI bridge) pass through iptables. Without
+ * it, pod-to-pod traffic on one node never reaches FORWARD and no policy
+ * applies to it; kubeadm's preflight checks the same sysctl for the same
+ * reason. Returns a message describing what it did, or why it could not.
+ */
+export async function ensureBridgeNetfilter(runner: Runner = execRunner): Promise<string> {
+  let value: string;
+  try {
+    value = readFileSync(BRIDGE_NF, 'utf8').trim();
+  } catch {
+    try {
+      await runner('modprobe', ['br_netfilter']);
+      value = readFileSync(BRIDGE_NF, 'utf8').trim();
+    } catch (err) {
+      return `br_netfilter is not available (${(err as Error).message.split('\n')[0]}); policies apply only to routed pod traffic`;
+    }
+  }
+  if (value === '1') return 'bridge-nf-call-iptables already 1';
+  try {
+    writeFileSync(BRIDGE_NF, '1');
+    return 'set bridge-nf-call-iptables to 1';
+  } catch (err) {
+    return `cannot set ${BRIDGE_NF}: ${(err as Error).message}`;
+  }
+}
