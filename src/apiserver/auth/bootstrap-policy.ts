@@ -10,6 +10,7 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import type { Client, ResourceRef } from '../../client/client.js';
+import { RBAC_REFS } from './rbac-informers.js';
 import { isAlreadyExists } from '../../machinery/errors.js';
 import type { PolicyRule, Subject } from './rbac-rules.js';
 
@@ -160,15 +161,12 @@ export function defaultClusterRoleBindings(): KubeObject[] {
   ];
 }
 
-const CLUSTER_ROLES: ResourceRef = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles' };
-const CLUSTER_ROLE_BINDINGS: ResourceRef = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings' };
-
 /** ensureBootstrapPolicy creates each default role and binding that does not exist yet; it returns the names it created. */
 export async function ensureBootstrapPolicy(client: Client): Promise<string[]> {
   const created: string[] = [];
   const todo: [ResourceRef, KubeObject[]][] = [
-    [CLUSTER_ROLES, defaultClusterRoles()],
-    [CLUSTER_ROLE_BINDINGS, defaultClusterRoleBindings()],
+    [RBAC_REFS.clusterRoles, defaultClusterRoles()],
+    [RBAC_REFS.clusterRoleBindings, defaultClusterRoleBindings()],
   ];
   for (const [ref, objs] of todo) {
     for (const obj of objs) {
@@ -182,5 +180,3 @@ export async function ensureBootstrapPolicy(client: Client): Promise<string[]> {
   }
   return created;
 }
-
-export { CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS };

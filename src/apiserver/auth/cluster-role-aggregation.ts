@@ -15,7 +15,7 @@ import { isNotFound } from '../../machinery/errors.js';
 import { fromLabelSelector, matchesLabels } from '../../machinery/selectors/index.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { Reconciler } from '../../controllers/controller.js';
-import { CLUSTER_ROLES } from './bootstrap-policy.js';
+import { RBAC_REFS } from './rbac-informers.js';
 import type { PolicyRule } from './rbac-rules.js';
 
 interface AggregatedRole extends KubeObject {
@@ -72,7 +72,7 @@ export class ClusterRoleAggregator extends Reconciler {
     const updated = deepClone(role);
     updated.rules = rules;
     try {
-      await this.#client.update(CLUSTER_ROLES, updated);
+      await this.#client.update(RBAC_REFS.clusterRoles, updated);
     } catch (err) {
       // Deleted meanwhile: nothing to aggregate. A conflict throws and retries from the newer cache.
       if (!isNotFound(err)) throw err;
