@@ -16,6 +16,7 @@ import { buildPredicate } from './registry/selection.js';
 import { bindPod } from './http/subresources/binding.js';
 import { evictPod } from './http/subresources/eviction.js';
 import { getScale, updateScale } from './http/subresources/scale.js';
+import { subresourceCreateHandlerFor } from './http/resource-handler.js';
 
 export class InProcessClient implements Client {
   readonly #api: APIRegistry;
@@ -78,7 +79,12 @@ export class InProcessClient implements Client {
     const ctx = this.#ctx(opts);
     if (opts?.subresource === 'binding') return (await bindPod(reg, ctx, obj.metadata.name!, obj)) as T;
     if (opts?.subresource === 'eviction') return (await evictPod(this.#api, reg, ctx, obj.metadata.name!, obj)) as T;
-    if (opts?.subresource) throw new StatusError(405, 'MethodNotAllowed', `create is not supported on ${opts.subresource}`);
+    if (opts?.subresource) {
+      // Subresources served by plugged handlers (serviceaccounts/token) work in-process too.
+      const plugged = subresourceCreateHandlerFor(this.#api, ref.group, ref.resource, opts.subresource);
+      if (plugged) return (await plugged(ctx, obj.metadata.name!, obj, reg)) as T;
+      throw new StatusError(405, 'MethodNotAllowed', `create is not supported on ${opts.subresource}`);
+    }
     return (await reg.create(ctx, obj)) as T;
   }
 

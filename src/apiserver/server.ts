@@ -59,6 +59,7 @@ export class APIServer {
   #ready = false;
   readonly #extensions: APIExtension[] = [];
   #authorizer: Authorizer;
+  #impersonator?: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>;
 
   constructor(opts: APIServerOptions) {
     this.#opts = opts;
@@ -71,6 +72,14 @@ export class APIServer {
   /** addExtension serves an API group implemented by code (metrics, reviews) and lists it in discovery. */
   addExtension(e: APIExtension): void {
     this.#extensions.push(e);
+  }
+
+  /**
+   * setImpersonator installs the Impersonate-User/-Group handling: given the
+   * authenticated user it returns the identity to act as (or throws a 403).
+   */
+  setImpersonator(f: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>): void {
+    this.#impersonator = f;
   }
 
   /** setAuthorizer replaces the authorizer (RBAC once its informers are ready). */
@@ -145,7 +154,15 @@ export class APIServer {
   upgradeHandler?: (req: IncomingMessage, socket: Socket, head: Buffer, user: UserInfo) => Promise<boolean>;
 
   async #handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    const user = await authenticate(req, this.#opts.tokens);
+    let user = await authenticate(req, this.#opts.tokens);
+    if (user && user !== ANONYMOUS && this.#impersonator) {
+      try {
+        user = await this.#impersonator(req, user, this.#authorizer);
+      } catch {
+        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+    }
     if (user && user !== ANONYMOUS) {
       const url = new URL(req.url ?? '/', 'https://localhost');
       const info = parseResourcePath('POST', url.pathname, url.searchParams);
@@ -173,6 +190,16 @@ export class APIServer {
       return this.#servePublic(req, res, path);
     }
     if (user === ANONYMOUS) return writeError(res, newUnauthorized());
+    let actor: UserInfo;
+    try {
+      actor = this.#impersonator ? await this.#impersonator(req, user, this.#authorizer) : user;
+    } catch (err) {
+      return writeError(res, err, this.#opts.log);
+    }
+    return this.#handleAs(req, res, url, path, actor);
+  }
+
+  async #handleAs(req: IncomingMessage, res: ServerResponse, url: URL, path: string, user: UserInfo): Promise<void> {
     const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
     const attrs: AuthorizationAttributes = info
       ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }

@@ -22,6 +22,7 @@ import { TokenIssuer } from './service-account-tokens.js';
 import { loadOrCreateSigningKey, serviceAccountKeyPath } from './signing-key.js';
 
 export { impersonate } from './impersonation.js';
+import { impersonate } from './impersonation.js';
 export { RBACAuthorizer, SUPERUSER_GROUP, type RBACSource } from './rbac-authorizer.js';
 export { TokenIssuer } from './service-account-tokens.js';
 export { DEFAULT_ISSUER, serviceAccountUsername } from './service-account-claims.js';
@@ -46,6 +47,7 @@ export function installAuth(server: APIServer, client: Client, opts: AuthOptions
   const issuer = opts.issuer ?? DEFAULT_ISSUER;
   const tokens = new TokenIssuer({ key: loadOrCreateSigningKey(serviceAccountKeyPath(opts.dataDir)), issuer, apiAudiences: [issuer], client });
   server.addTokenAuthenticator(tokens);
+  server.setImpersonator(impersonate);
   addSubresourceCreateHandler(server.registry, '', 'serviceaccounts', 'token', async (ctx, name, body, reg) => tokens.createToken(ctx, name, body, await reg.get(ctx, name)));
 
   const factory = new InformerFactory(client, { log });
