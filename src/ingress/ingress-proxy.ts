@@ -103,7 +103,9 @@ export class IngressProxy {
     res.on('close', () => {
       if (!res.writableFinished) preq.destroy();
     });
-    req.pipe(preq);
+    // Most requests carry no body: ending at once sends headers in one write instead of waiting for the request stream to end.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) preq.end();
+    else req.pipe(preq);
   }
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
