@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The HorizontalPodAutoscaler controller, after upstream
+ * pkg/controller/podautoscaler/horizontal.go: every resync period (15 s)
+ * each HPA reads its target's scale subresource, lists the pods the scale's
+ * selector picks, asks the pod metrics source for usage, proposes a count
+ * per metric (the largest wins), stabilizes and rate-limits it, writes it
+ * back through the scale subresource and reports what it saw in status
+ * conditions and Events with upstream's reasons and messages.
+ */
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, MetricSpec, MetricStatus } from 'kubernetes-types/autoscaling/v2.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
+import { lookupKind } from '../../api/resources.js';
+import { Quantity, parseQuantity } from '../../api/validation/quantity.js';
+import { R, type Client, type ResourceRef } from '../../client/client.js';
+import type { EventRecorder } from '../../client/event-recorder.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
+import { systemClock, type Clock } from '../../client/workqueue.js';
+import { isNotFound } from '../../machinery/errors.js';
+import { Reconciler } from '../controller.js';
+import { setCondition } from './hpa-status.js';
+import { parseWindow, type PodMetricsSource } from './pod-metrics.js';
+import { DEFAULT_CALCULATOR_OPTIONS, type PodSample, resourceAverageValueReplicas, resourceUtilizationReplicas, type CalculatorOptions, type ReplicaProposal } from './replica-calculator.js';
+import { DEFAULT_DOWNSCALE_STABILIZATION_MS, ScaleHistory } from './scale-behavior.js';
+
+/** DEFAULT_HPA_SYNC_PERIOD_MS is --horizontal-pod-autoscaler-sync-period (15 s). */
+export const DEFAULT_HPA_SYNC_PERIOD_MS = 15_000;
+
+/** HorizontalControllerOptions are the dependencies and tunables of the HPA controller. */
+export interface HorizontalControllerOptions {
+  client: Client;
+  factory: InformerFactory;
+  recorder: EventRecorder;
+  metrics: PodMetricsSource;
+  clock?: Clock;
+  log?: (msg: string) => void;
+  syncPeriodMs?: number;
+  downscaleStabilizationMs?: number;
+  calculator?: Partial<Omit<CalculatorOptions, 'now'>>;
+}
+
+type HPA = HorizontalPodAutoscaler & KubeObject;
+
+interface Scale extends KubeObject {
+  spec?: { replicas?: number };
+  status?: { replicas?: number; selector?: string };
+}
+
+/** MetricFailure is a metric that could not be computed, with the reason of its condition and Event. */
+class MetricFailure extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface MetricsResult {
+  replicas: number;
+  metricName: string;
+  statuses: MetricStatus[];
+}
+
+/** HorizontalController reconciles HorizontalPodAutoscalers with their targets' scale. */
+export class HorizontalController extends Reconciler {
+  readonly history: ScaleHistory;
+  readonly #client: Client;
+  readonly #recorder: EventRecorder;
+  readonly #metrics: PodMetricsSource;
+  readonly #clock: Clock;
+  readonly #syncPeriodMs: number;
+  readonly #calc: Omit<CalculatorOptions, 'now'>;
+  readonly #hpas: SharedInformer<HPA>;
+  readonly #log?: (msg: string) => void;
+
+  constructor(opts: HorizontalControllerOptions) {
+    super({ name: 'horizontal-pod-autoscaler', clock: opts.clock, log: opts.log });
+    this.#client = opts.client;
+    this.#recorder = opts.recorder;
+    this.#metrics = opts.metrics;
+    this.#log = opts.log;
+    this.#clock = opts.clock ?? systemClock;
+    this.#syncPeriodMs = opts.syncPeriodMs ?? DEFAULT_HPA_SYNC_PERIOD_MS;
+    this.#calc = { ...DEFAULT_CALCULATOR_OPTIONS, ...opts.calculator };
+    this.history = new ScaleHistory(opts.downscaleStabilizationMs ?? DEFAULT_DOWNSCALE_STABILIZATION_MS);
+    this.#hpas = opts.factory.informer<HPA>(R.horizontalpodautoscalers);
+    this.#hpas.addEventHandler({
+      onAdd: (o) => this.enqueue(keyOf(o)),
+      // Our own status writes come back as updates; only a spec change deserves a look before the next period.
+      onUpdate: (old, o) => {
+        if (old.metadata.generation !== o.metadata.generation) this.enqueue(keyOf(o));
+      },
+      onDelete: (o) => this.history.forget(keyOf(o)),
+    });
+  }
+
+  /** sync reconciles one HPA and schedules the next look one sync period later. */
+  async sync(key: string): Promise<void> {
+    const cached = this.#hpas.get(key);
+    if (!cached) {
+      this.history.forget(key);
+      return;
+    }
+    try {
+      await this.#reconcile(key, cached);
+    } finally {
+      this.queue.addAfter(key, this.#syncPeriodMs);
+    }
+  }
+
+  #now(): string {
+    return new Date(this.#clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+  }
+
+  /** reconcile is upstream's reconcileAutoscaler. */
+  async #reconcile(key: string, cached: HPA): Promise<void> {
+    const hpa = deepClone(cached);
+    const original = deepClone(cached.status ?? {}) as HorizontalPodAutoscalerStatus;
+    const status = (hpa.status = deepClone(original));
+    const now = this.#now();
+    const targetRef = hpa.spec?.scaleTargetRef;
+    const reference = `${targetRef?.kind}/${targetRef?.name}`;
+    const ns = hpa.metadata.namespace ?? '';
+    let ref: ResourceRef;
+    let scale: Scale;
+    try {
+      ref = scaleRef(targetRef?.apiVersion ?? '', targetRef?.kind ?? '');
+      scale = await this.#client.get<Scale>(ref, targetRef?.name ?? '', { namespace: ns, subresource: 'scale' });
+    } catch (err) {
+      const msg = (err as Error).message;
+      void this.#recorder.event(hpa, 'Warning', 'FailedGetScale', msg);
+      setCondition(status, 'AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${msg}`, now);
+      await this.#writeStatus(hpa, original);
+      return;
+    }
+    setCondition(status, 'AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale", now);
+    const current = scale.spec?.replicas ?? 0;
+    const min = hpa.spec?.minReplicas ?? 1;
+    const max = hpa.spec?.maxReplicas ?? current;
+    let desired = 0;
+    let reason = '';
+    let statuses: MetricStatus[] | undefined = status.currentMetrics ?? undefined;
+    let rescale = false;
+    if (current === 0 && min !== 0) {
+      // A target scaled to zero by hand switches autoscaling off (upstream: ScalingDisabled).
+      setCondition(status, 'ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero', now);
+    } else if (current > max) {
+      reason = 'Current number of replicas above Spec.MaxReplicas';
+      desired = max;
+    } else if (current < min) {
+      reason = 'Current number of replicas below Spec.MinReplicas';
+      desired = min;
+    } else {
+      let result: MetricsResult;
+      try {
+        result = await this.#computeReplicas(hpa, scale, current, now);
+      } catch (err) {
+        status.currentReplicas = scale.status?.replicas ?? 0;
+        void this.#recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', (err as Error).message);
+        await this.#writeStatus(hpa, original);
+        return;
+      }
+      statuses = result.statuses;
+      const normalized = this.history.normalize({ key, current, desired: result.replicas, min, max, behavior: hpa.spec?.behavior, now: this.#clock.now() });
+      setCondition(status, 'AbleToScale', 'True', normalized.ableToScale.reason, normalized.ableToScale.message, now);
+      setCondition(status, 'ScalingLimited', normalized.scalingLimited.status, normalized.scalingLimited.reason, normalized.scalingLimited.message, now);
+      desired = normalized.replicas;
+      reason = desired > current ? `${result.metricName} above target` : 'All metrics below target';
+    }
+    rescale = desired !== current && !(current === 0 && min !== 0);
+    if (rescale) {
+      try {
+        await this.#client.update(ref, { ...scale, spec: { ...scale.spec, replicas: desired } }, { namespace: ns, subresource: 'scale' });
+      } catch (err) {
+        const msg = (err as Error).message;
+        void this.#recorder.event(hpa, 'Warning', 'FailedRescale', `New size: ${desired}; reason: ${reason}; error: ${msg}`);
+        setCondition(status, 'AbleToScale', 'False', 'FailedUpdateScale', `the HPA controller was unable to update the target scale: ${msg}`, now);
+        Object.assign(status, { currentReplicas: current, currentMetrics: statuses });
+        await this.#writeStatus(hpa, original);
+        return;
+      }
+      setCondition(status, 'AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desired}`, now);
+      void this.#recorder.event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`);
+      this.history.recordScale(key, hpa.spec?.behavior, current, desired, this.#clock.now());
+      this.#log?.(`${reference}: scaled ${current} -> ${desired} (${reason})`);
+      status.lastScaleTime = now;
+    } else {
+      desired = current;
+    }
+    status.currentReplicas = current;
+    status.desiredReplicas = desired;
+    if (statuses) status.currentMetrics = statuses;
+    status.observedGeneration = hpa.metadata.generation;
+    await this.#writeStatus(hpa, original);
+  }
+
+  /**
+   * computeReplicas is upstream's computeReplicasForMetrics: every metric
+   * proposes a count and the largest wins; a metric that fails sets
+   * ScalingActive=False with its reason. It fails as a whole when every
+   * metric failed, or when some failed and the rest would scale down
+   * (scaling down on partial data could remove needed pods).
+   */
+  async #computeReplicas(hpa: HPA, scale: Scale, current: number, now: string): Promise<MetricsResult> {
+    const status = hpa.status as HorizontalPodAutoscalerStatus;
+    const selector = scale.status?.selector ?? '';
+    if (!selector) {
+      void this.#recorder.event(hpa, 'Warning', 'SelectorRequired', 'selector is required');
+      setCondition(status, 'ScalingActive', 'False', 'InvalidSelector', "the HPA target's scale is missing a selector", now);
+      throw new MetricFailure('InvalidSelector', 'selector is required');
+    }
+    const specs = hpa.spec?.metrics?.length ? hpa.spec.metrics : [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } } as MetricSpec];
+    const ns = hpa.metadata.namespace ?? '';
+    const pods = (await this.#client.list(R.pods, { namespace: ns, labelSelector: selector })).items as Pod[];
+    let best: { replicas: number; name: string } | undefined;
+    const statuses: MetricStatus[] = [];
+    const failures: MetricFailure[] = [];
+    for (const spec of specs) {
+      try {
+        const r = await this.#computeMetric(spec, current, pods, ns, selector);
+        statuses.push(r.status);
+        if (!best || r.proposal.replicas > best.replicas) best = { replicas: r.proposal.replicas, name: r.name };
+      } catch (err) {
+        const f = err instanceof MetricFailure ? err : new MetricFailure('FailedGetResourceMetric', (err as Error).message);
+        void this.#recorder.event(hpa, 'Warning', f.reason, f.message);
+        setCondition(status, 'ScalingActive', 'False', f.reason, `the HPA was unable to compute the replica count: ${f.message}`, now);
+        failures.push(f);
+      }
+    }
+    if (failures.length >= specs.length || (failures.length > 0 && best && best.replicas < current)) {
+      if (statuses.length) status.currentMetrics = statuses;
+      throw new Error(`invalid metrics (${failures.length} invalid out of ${specs.length}), first error is: ${metricPrefix(specs, failures[0])}`);
+    }
+    setCondition(status, 'ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${best!.name}`, now);
+    return { replicas: best!.replicas, metricName: best!.name, statuses };
+  }
+
+  /** computeMetric proposes replicas for one Resource or ContainerResource metric. */
+  async #computeMetric(spec: MetricSpec, current: number, pods: Pod[], ns: string, selector: string): Promise<{ proposal: ReplicaProposal; status: MetricStatus; name: string }> {
+    const source = spec.type === 'Resource' ? spec.resource : spec.type === 'ContainerResource' ? spec.containerResource : undefined;
+    if (!source) {
+      const known = ['Object', 'Pods', 'External'].includes(spec.type);
+      if (known) throw new MetricFailure(`FailedGet${spec.type}Metric`, `unable to get ${spec.type.toLowerCase()} metric: the custom and external metrics APIs are not served`);
+      throw new MetricFailure('InvalidMetricSourceType', `unrecognized metric source type "${spec.type}"`);
+    }
+    const resource = source.name;
+    const container = spec.type === 'ContainerResource' ? spec.containerResource?.container : undefined;
+    const reason = container ? 'FailedGetContainerResourceMetric' : 'FailedGetResourceMetric';
+    const target = source.target;
+    const opts = { ...this.#calc, now: this.#clock.now() };
+    if (target.averageValue !== undefined) {
+      const samples = await this.#samples(reason, `failed to get ${resource} usage`, ns, selector, resource, container);
+      const proposal = wrap(reason, `failed to get ${resource} usage`, () => resourceAverageValueReplicas(current, parseQuantity(target.averageValue!).milliValue(), pods, samples, resource, opts));
+      const status = { averageValue: Quantity.fromMilli(proposal.average).toString() };
+      return { proposal, status: metricStatus(spec, status), name: `${resource} resource` };
+    }
+    if (target.averageUtilization === undefined) {
+      throw new MetricFailure(reason, 'invalid resource metric source: neither an average utilization target nor an average value (usage) target was set');
+    }
+    const samples = await this.#samples(reason, `failed to get ${resource} utilization`, ns, selector, resource, container);
+    const proposal = wrap(reason, `failed to get ${resource} utilization`, () => resourceUtilizationReplicas(current, target.averageUtilization!, pods, samples, resource, opts, container));
+    const status = { averageUtilization: proposal.utilization, averageValue: Quantity.fromMilli(proposal.average).toString() };
+    const name = container ? `${resource} container resource utilization (percentage of request)` : `${resource} resource utilization (percentage of request)`;
+    return { proposal, status: metricStatus(spec, status), name };
+  }
+
+  /** samples fetches per-pod usage of one resource in thousandths (upstream resource metrics client). */
+  async #samples(reason: string, prefix: string, ns: string, selector: string, resource: string, container?: string): Promise<Map<string, PodSample>> {
+    const what = (e: string): string => `${prefix}: unable to get metrics for resource ${resource}: ${e}`;
+    let raw;
+    try {
+      raw = await this.#metrics.podMetrics(ns, selector);
+    } catch (err) {
+      throw new MetricFailure(reason, what(`unable to fetch metrics from resource metrics API: ${(err as Error).message}`));
+    }
+    if (raw.length === 0) throw new MetricFailure(reason, what('no metrics returned from resource metrics API'));
+    const out = new Map<string, PodSample>();
+    for (const m of raw) {
+      let sum = 0;
+      let missing = m.containers.length === 0;
+      for (const c of m.containers) {
+        if (container && c.name !== container) continue;
+        const v = (c.usage as Record<string, string | undefined>)[resource];
+        if (v === undefined) {
+          missing = true;
+          break;
+        }
+        sum += parseQuantity(v).milliValue();
+      }
+      if (!missing) out.set(m.pod, { value: sum, timestamp: Date.parse(m.timestamp) || 0, windowMs: parseWindow(m.window) });
+    }
+    return out;
+  }
+
+  /** writeStatus writes status when it changed (upstream updateStatusIfNeeded). */
+  async #writeStatus(hpa: HPA, original: HorizontalPodAutoscalerStatus): Promise<void> {
+    if (deepEqual(hpa.status, original)) return;
+    try {
+      await this.#client.update(R.horizontalpodautoscalers, hpa, { namespace: hpa.metadata.namespace, subresource: 'status' });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
+
+/** scaleRef finds the resource a scaleTargetRef names; an unknown kind fails as upstream's RESTMapper does. */
+export function scaleRef(apiVersion: string, kind: string): ResourceRef {
+  const info = lookupKind(apiVersion, kind);
+  if (!info || !info.subresources.includes('scale')) {
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    throw new Error(`no matches for kind "${kind}" in group "${group}"`);
+  }
+  return { group: info.group, version: info.version, resource: info.plural };
+}
+
+function wrap<T>(reason: string, prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new MetricFailure(reason, `${prefix}: ${(err as Error).message}`);
+  }
+}
+
+function metricStatus(spec: MetricSpec, current: { averageUtilization?: number; averageValue?: string }): MetricStatus {
+  if (spec.type === 'ContainerResource') {
+    return { type: 'ContainerResource', containerResource: { name: spec.containerResource!.name, container: spec.containerResource!.container, current } };
+  }
+  return { type: 'Resource', resource: { name: spec.resource!.name, current } };
+}
+
+/** metricPrefix renders a failure as upstream's FailedComputeMetricsReplicas does ("failed to get cpu resource metric value: ..."). */
+function metricPrefix(specs: MetricSpec[], f: MetricFailure): string {
+  const spec = specs.find((s) => s.type === 'Resource' || s.type === 'ContainerResource');
+  if (f.reason === 'FailedGetResourceMetric' && spec?.resource) return `failed to get ${spec.resource.name} resource metric value: ${f.message}`;
+  if (f.reason === 'FailedGetContainerResourceMetric' && spec?.containerResource) return `failed to get ${spec.containerResource.name} container metric value: ${f.message}`;
+  return f.message;
+}
