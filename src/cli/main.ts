@@ -4,11 +4,16 @@ import { parseFlags, type FlagSpec } from './flags.js';
 import { runServer } from './server-command.js';
 import { runImage } from './image-command.js';
 import { runAgent } from './agent-command.js';
+import { runDown, runStatus, runUp } from './up-command.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
 
 const USAGE = `skiff — a Kubernetes-compatible cluster in one process
 
 Usage:
+  skiff up [--data-dir DIR] [--https-port 6443]   install what is missing, start a cluster in the background,
+                                                   and select its context in ~/.kube/config
+  skiff status [--data-dir DIR]                    server, nodes and where the logs are
+  skiff down [--data-dir DIR] [--purge]            stop it (and delete its data with --purge)
   skiff server --data-dir DIR [--https-port 6443] [--bind-address 127.0.0.1] [--disable-agent]
                [--simulated-nodes N] [--service-cidr 10.43.0.0/16] [--cluster-cidr 10.42.0.0/16]
                [--datastore-endpoint sqlite://PATH] [--tls-san NAME]... [--advertise-address IP]
@@ -25,6 +30,12 @@ Run 'skiff server --data-dir /tmp/skiff' and then 'KUBECONFIG=/tmp/skiff/kubecon
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
+    case 'up':
+      return runUp(rest);
+    case 'down':
+      return runDown(rest);
+    case 'status':
+      return runStatus(rest);
     case 'server':
       return runServer(rest);
     case 'image':
