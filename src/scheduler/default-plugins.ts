@@ -6,6 +6,7 @@
  * rejected nodes are rejected early.
  */
 import type { FrameworkOptions } from './framework/framework.js';
+import type { Plugin } from './framework/plugin.js';
 import { balancedAllocation } from './plugins/balanced-allocation.js';
 import { imageLocality } from './plugins/image-locality.js';
 import { interPodAffinity } from './plugins/inter-pod-affinity.js';
@@ -17,10 +18,10 @@ import { nodeUnschedulable } from './plugins/node-unschedulable.js';
 import { podTopologySpread } from './plugins/pod-topology-spread.js';
 import { taintToleration } from './plugins/taint-toleration.js';
 
-/** defaultProfile returns the filter and score plugins of the default scheduler. */
-export function defaultProfile(): Pick<FrameworkOptions, 'filters' | 'scorers'> {
+/** defaultProfile returns the filter and score plugins of the default scheduler; volumeBinding (stateful: it reads claims) slots in after NodeResourcesFit, as upstream. */
+export function defaultProfile(volumeBinding?: Plugin): Pick<FrameworkOptions, 'filters' | 'scorers'> {
   return {
-    filters: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts, nodeResourcesFit, podTopologySpread, interPodAffinity],
+    filters: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts, nodeResourcesFit, ...(volumeBinding ? [volumeBinding] : []), podTopologySpread, interPodAffinity],
     scorers: [
       { plugin: taintToleration, weight: 3 },
       { plugin: nodeAffinity, weight: 2 },

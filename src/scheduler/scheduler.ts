@@ -24,6 +24,7 @@ import { withResolvedPriority } from './priority.js';
 import { SchedulerCache } from './scheduler-cache.js';
 import { SchedulingQueue, type QueuedPod } from './scheduling-queue.js';
 import { bindPod, evictVictim, recordUnschedulable } from './pod-updates.js';
+import { VolumeBinding } from './plugins/volume-binding.js';
 
 /** DEFAULT_SCHEDULER_NAME is the spec.schedulerName this scheduler serves by default. */
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -64,6 +65,7 @@ export class Scheduler {
   readonly #framework: Framework;
   readonly #recorder: EventRecorder;
   readonly #schedulerName: string;
+  readonly #volumeBinding = new VolumeBinding();
   #informers?: InformerFactory;
   #priorityClasses?: SharedInformer;
   #abort?: AbortController;
@@ -75,7 +77,7 @@ export class Scheduler {
     this.#client = client;
     this.#opts = opts;
     this.#schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
-    this.#framework = new Framework({ ...defaultProfile(), percentageOfNodesToScore: opts.percentageOfNodesToScore });
+    this.#framework = new Framework({ ...defaultProfile(this.#volumeBinding), percentageOfNodesToScore: opts.percentageOfNodesToScore });
     this.#recorder = opts.recorder ?? new EventRecorder(client, this.#schedulerName, { log: opts.log });
     this.queue = new SchedulingQueue({ clock: opts.clock, initialBackoffMs: opts.initialBackoffMs, maxBackoffMs: opts.maxBackoffMs });
   }
@@ -90,6 +92,7 @@ export class Scheduler {
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });
     this.#informers = informers;
     this.#priorityClasses = informers.informer(R.priorityclasses);
+    this.#volumeBinding.attach(informers, () => this.queue.moveAllToActiveOrBackoff());
     informers.informer<KubeObject & Node>(R.nodes).addEventHandler({
       onAdd: (n) => this.onNodeAdd(n),
       onUpdate: (o, n) => this.onNodeUpdate(o, n),
@@ -243,7 +246,8 @@ export class Scheduler {
   #startBinding(qp: QueuedPod, nodeName: string): void {
     this.#inFlight++;
     const pod = qp.info.pod;
-    bindPod(this.#client, pod, nodeName)
+    this.#volumeBinding.preBind(this.#client, pod, this.cache.get(nodeName)?.node, nodeName, this.#abort?.signal)
+      .then(() => bindPod(this.#client, pod, nodeName))
       .then(() => {
         this.stats.scheduled++;
         void this.#recorder.event(pod as KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${podKey(pod)} to ${nodeName}`);
