@@ -15,6 +15,8 @@ import { GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
 import { ReplicaSetController, REPLICATION_CONTROLLER_KIND } from './replicaset/replicaset-controller.js';
 import { ServiceAccountController } from './serviceaccount/serviceaccount-controller.js';
+import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
+import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
 
 export type { Controller } from './controller.js';
 
@@ -23,6 +25,8 @@ export interface ControllerManagerOptions {
   /** workers per controller (upstream's --concurrent-*-syncs default to 5). */
   workers?: number;
   log?: (m: string) => void;
+  /** dataDir turns on the local-path provisioner (volumes under `<dataDir>/storage`) and its default StorageClass. */
+  dataDir?: string;
 }
 
 /** ControllerManager is the component SkiffServer runs. */
@@ -47,7 +51,12 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new ServiceAccountController(common),
     new EndpointsController(common),
     new EndpointSliceController(common),
+    new PersistentVolumeController({ ...common, recorder: recorder('persistentvolume-controller') }),
+    new PVCProtectionController(common),
+    new PVProtectionController(common),
   ];
+  const dataDir = opts.dataDir;
+  if (dataDir) controllers.push(newLocalPathProvisioner({ ...common, recorder: recorder('skiff.dev/local-path'), dataDir }));
   const abort = new AbortController();
   let running: Promise<unknown> | undefined;
   return {
@@ -56,6 +65,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
       const onAbort = (): void => abort.abort();
       if (signal.aborted) onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
+      if (dataDir) await ensureLocalPathStorageClass(client);
       factory.start(abort.signal);
       if (!(await factory.waitForSync(abort.signal))) return;
       running = Promise.all(controllers.map((c) => c.run(abort.signal, opts.workers ?? 5)));
