@@ -23,6 +23,7 @@ import { NodeAgent, type NodeAgentOptions } from '../agent/index.js';
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { controllerManager } from '../controllers/index.js';
 import { installAuth } from '../apiserver/auth/index.js';
+import { encryptedStore, loadOrCreateKeys } from '../apiserver/encryption/index.js';
 
 /** Component is anything the server starts after the API is up and stops before it goes down. */
 export interface Component {
@@ -115,7 +116,7 @@ export class SkiffServer {
     const { dataDir, log } = this.opts;
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock();
-    this.#store = openStore(this.opts.datastoreEndpoint, dataDir);
+    this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir), loadOrCreateKeys(dataDir));
     const advertise = this.opts.advertiseAddress ?? hostAddress();
     const kubernetesIP = serviceIP(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
@@ -144,7 +145,7 @@ export class SkiffServer {
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
     this.components.push(installAuth(this.#api, this.#client, { dataDir, log }));
-    this.components.push(controllerManager(this.#client, { log }));
+    this.components.push(controllerManager(this.#client, { log, dataDir }));
     this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);

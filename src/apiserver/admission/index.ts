@@ -3,6 +3,7 @@
 import type { APIRegistry } from '../registry/api-registry.js';
 import { podPriorityAdmission } from './pod-priority.js';
 import { serviceAccountAdmission } from './service-account.js';
+import { storageAdmissionPlugins } from '../../controllers/volume/admission/storage-admission.js';
 
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.js';
 
@@ -10,4 +11,5 @@ export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type Ad
 export function registerDefaultAdmission(api: APIRegistry): void {
   api.admission.register(serviceAccountAdmission());
   api.admission.register(podPriorityAdmission(api));
+  for (const p of storageAdmissionPlugins(api)) api.admission.register(p);
 }
