@@ -50,7 +50,7 @@ export interface ClusterDNSOptions {
 /** DEFAULT_CLUSTER_DNS_IP is the tenth address of the default service CIDR, as k3s. */
 export const DEFAULT_CLUSTER_DNS_IP = '10.43.0.10';
 const KUBE_DNS_SLICE = 'kube-dns-skiff';
-const MANAGED_BY = 'skiff.dev/cluster-dns';
+const MANAGED_BY = 'cluster-dns.skiff.dev';
 const OUR_UDP_SIZE = 1232;
 
 /** ClusterDNS serves the cluster zone and forwards the rest. */

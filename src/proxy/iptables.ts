@@ -116,6 +116,8 @@ function run(cmd: string, args: string[], input?: string): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
+    // A restore that fails early stops reading its input; its exit status is the error that matters, not EPIPE.
+    child.stdin.on('error', () => undefined);
     child.on('close', (code) => {
       if (code === 0) resolve(out);
       else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim()}`));
