@@ -66,12 +66,16 @@ export class KubeletServer {
   readonly #opts: KubeletServerOptions;
   readonly #locator: PodLocator;
   readonly #stats: StatsProvider;
-  readonly #wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => chooseProtocol(p) });
+  readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sockets = new Set<Socket>();
   #server?: Server;
 
   constructor(opts: KubeletServerOptions) {
     this.#opts = opts;
+    this.#wss.on('headers', (headers: string[], req: IncomingMessage) => {
+      const p = NEGOTIATED.get(req);
+      if (p) headers.push(`Sec-WebSocket-Protocol: ${p}`);
+    });
     this.#locator = new PodLocator(opts.runtime);
     this.#stats = new StatsProvider(opts.runtime, opts.nodeName);
   }
@@ -164,7 +168,7 @@ export class KubeletServer {
   }
 
   async #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    this.#authorize(req);
+        this.#authorize(req);
     const url = new URL(req.url ?? '/', 'https://kubelet');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const q = url.searchParams;
@@ -177,8 +181,8 @@ export class KubeletServer {
       const sandbox = await this.#locator.sandbox(parts[1], parts[2]);
       const urlFor = async (port: number) => (await this.#opts.runtime.portForward({ pod_sandbox_id: sandbox.id, port: [port] })).url;
       const ports = q.getAll('port').map(Number);
-      return this.#accept(req, socket, head, (ws) => {
-        if (ws.protocol === SPDY_PORT_FORWARD_PROTOCOL) return serveSpdyPortForward(ws, urlFor, log);
+      return this.#accept(req, socket, head, (ws, protocol) => {
+        if (protocol === SPDY_PORT_FORWARD_PROTOCOL) return serveSpdyPortForward(ws, urlFor, log);
         void urlFor(ports[0]).then((u) => proxyWebSocketPortForward(ws, u, ports, log), () => ws.close());
       });
     }
@@ -196,13 +200,20 @@ export class KubeletServer {
     return (await this.#opts.runtime.exec({ container_id: c.id, cmd, ...streams })).url;
   }
 
-  #accept(req: IncomingMessage, socket: Socket, head: Buffer, serve: (ws: WebSocket) => void): void {
+  #accept(req: IncomingMessage, socket: Socket, head: Buffer, serve: (ws: WebSocket, protocol: string) => void): void {
     if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw new HttpError(400, 'only WebSocket upgrades are supported');
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-    if (!chooseProtocol(new Set(offered))) throw new HttpError(403, `none of the subprotocols ${JSON.stringify(offered)} is supported`);
-    this.#wss.handleUpgrade(req, socket, head, serve);
+    const protocol = chooseProtocol(new Set(offered));
+    if (!protocol) throw new HttpError(403, `none of the subprotocols ${JSON.stringify(offered)} is supported`);
+    // ws rejects "SPDY/3.1+portforward.k8s.io" ('/' is not a token character), so we negotiate
+    // the subprotocol ourselves and add it to the 101 answer (see the 'headers' listener).
+    delete req.headers['sec-websocket-protocol'];
+    NEGOTIATED.set(req, protocol);
+    this.#wss.handleUpgrade(req, socket, head, (ws) => serve(ws, protocol));
   }
 }
+
+const NEGOTIATED = new WeakMap<IncomingMessage, string>();
 
 /** chooseProtocol picks the first subprotocol we serve, in our order of preference. */
 function chooseProtocol(offered: Set<string>): string | false {

@@ -93,9 +93,14 @@ export class HeaderEncoder {
       parts.push(head, piece);
       if (plain.length === 0) break;
     }
+    // An empty stored block, as zlib's Z_SYNC_FLUSH writes: Go's flate reader hands out a
+    // stored block's bytes only when the next block starts, and must not read past this frame.
+    parts.push(SYNC_MARKER);
     return Buffer.concat(parts);
   }
 }
+
+const SYNC_MARKER = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
 
 function headerBlock(headers: SpdyHeaders): Buffer {
   const entries = Object.entries(headers);
