@@ -9,11 +9,15 @@ import { EventRecorder } from '../client/event-recorder.js';
 import { InformerFactory } from '../client/informer.js';
 import type { Controller } from './controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
+import { DisruptionController } from './disruption/disruption-controller.js';
 import { EndpointsController } from './endpoint/endpoints-controller.js';
 import { EndpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { GarbageCollector } from './garbagecollector/garbage-collector.js';
+import { HorizontalController } from './hpa/hpa-controller.js';
+import { ApiPodMetricsSource, FallbackPodMetricsSource, SimulatedPodMetricsSource, type PodMetricsSource } from './hpa/pod-metrics.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
 import { ReplicaSetController, REPLICATION_CONTROLLER_KIND } from './replicaset/replicaset-controller.js';
+import { ResourceQuotaController } from './resourcequota/resourcequota-controller.js';
 import { ServiceAccountController } from './serviceaccount/serviceaccount-controller.js';
 import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
 import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
@@ -27,6 +31,14 @@ export interface ControllerManagerOptions {
   log?: (m: string) => void;
   /** dataDir turns on the local-path provisioner (volumes under `<dataDir>/storage`) and its default StorageClass. */
   dataDir?: string;
+  /**
+   * podMetrics is where the HPA reads pod usage. The default reads
+   * metrics.k8s.io through the client and, where that API is not served
+   * (an in-process client), the simulated usage of simulated pods.
+   */
+  podMetrics?: PodMetricsSource;
+  /** hpaSyncPeriodMs is --horizontal-pod-autoscaler-sync-period (15 s). */
+  hpaSyncPeriodMs?: number;
 }
 
 /** ControllerManager is the component SkiffServer runs. */
@@ -54,6 +66,14 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new PersistentVolumeController({ ...common, recorder: recorder('persistentvolume-controller') }),
     new PVCProtectionController(common),
     new PVProtectionController(common),
+    new HorizontalController({
+      ...common,
+      recorder: recorder('horizontal-pod-autoscaler'),
+      metrics: opts.podMetrics ?? new FallbackPodMetricsSource(new ApiPodMetricsSource(client), new SimulatedPodMetricsSource(client)),
+      syncPeriodMs: opts.hpaSyncPeriodMs,
+    }),
+    new DisruptionController({ ...common, recorder: recorder('controllermanager') }),
+    new ResourceQuotaController(common),
   ];
   const dataDir = opts.dataDir;
   if (dataDir) controllers.push(newLocalPathProvisioner({ ...common, recorder: recorder('skiff.dev/local-path'), dataDir }));
