@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Admission plugins and the chain; registerDefaultAdmission installs the plugins every server runs. */
 import type { APIRegistry } from '../registry/api-registry.js';
+import { limitRangerAdmission } from './limit-ranger.js';
 import { podPriorityAdmission } from './pod-priority.js';
+import { resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account.js';
 import { storageAdmissionPlugins } from '../../controllers/volume/admission/storage-admission.js';
 
@@ -9,7 +11,10 @@ export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type Ad
 
 /** registerDefaultAdmission installs upstream's default plugins that Skiff implements, in upstream's order. */
 export function registerDefaultAdmission(api: APIRegistry): void {
+  api.admission.register(limitRangerAdmission(api));
   api.admission.register(serviceAccountAdmission());
   api.admission.register(podPriorityAdmission(api));
+  // ResourceQuota is last, as upstream: it charges what every other plugin has settled.
+  api.admission.register(resourceQuotaAdmission(api));
   for (const p of storageAdmissionPlugins(api)) api.admission.register(p);
 }
