@@ -125,7 +125,7 @@ export class VolumeBinding implements Plugin {
   filter(state: CycleState, _pi: PodInfo, node: NodeInfo): Failure | null {
     const pv = state.get(STATE_KEY) as PodVolumes | undefined;
     if (!pv) return null;
-    if (pv.rwoNode && pv.rwoNode !== node.name) return unschedulable(VolumeBindingReasons.readWriteOnceConflict);
+    if (pv.rwoNode && pv.rwoNode !== node.name) return unresolvable(VolumeBindingReasons.readWriteOnceConflict);
     for (const b of pv.bound) {
       if (!b.pv) return unresolvable(VolumeBindingReasons.pvNotExist);
       if (!volumeNodeAffinityMatches(b.pv, node.node)) return unresolvable(VolumeBindingReasons.nodeConflict);
