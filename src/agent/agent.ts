@@ -8,7 +8,7 @@
  * every pod, containerd, the bridge, the routes it added and the cgroups.
  */
 import { hostname } from 'node:os';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '../client/client.js';
 import { ContainerdSupervisor, dataDirTag } from '../kubelet/containerd/index.js';
@@ -60,7 +60,9 @@ export class NodeAgent {
     const o = this.#o;
     const nodeName = o.nodeName ?? hostname().toLowerCase();
     const podCIDR = await nodePodCIDR(o.client, nodeName, o.clusterCIDR);
-    this.#addedRoutes = ensureBlackholeRoutes([o.clusterCIDR, o.serviceCIDR]);
+    this.#addedRoutes = [...new Set([...readRoutes(this.#routesFile), ...ensureBlackholeRoutes([o.clusterCIDR, o.serviceCIDR])])];
+    // Remember them across crashes, so a cleanup after a restart still removes what this node added.
+    writeFileSync(this.#routesFile, JSON.stringify(this.#addedRoutes));
     let socket = o.containerRuntimeEndpoint?.replace(/^unix:\/\//, '');
     if (!socket) {
       this.#supervisor = new ContainerdSupervisor({ dataDir: o.dataDir, podCIDR, log: o.log });
@@ -78,8 +80,13 @@ export class NodeAgent {
     o.log(`node agent: node ${nodeName} up with pod CIDR ${podCIDR}`);
   }
 
+  get #routesFile(): string {
+    return join(this.#o.dataDir, 'agent-routes.json');
+  }
+
   /** stop ends the kubelet and containerd; pods keep running unless cleanupOnExit. */
   async stop(): Promise<void> {
+    const t0 = Date.now();
     await this.#kubelet?.stop();
     if (this.#o.cleanupOnExit) await this.#kubelet?.removeAllPods().catch((err) => this.#o.log(`node agent: removing pods: ${(err as Error).message}`));
     this.#cri?.close();
@@ -88,7 +95,9 @@ export class NodeAgent {
       if (this.#supervisor) deleteLink(this.#supervisor.bridgeName);
       removeBlackholeRoutes(this.#addedRoutes);
       this.#addedRoutes = [];
+      rmSync(this.#routesFile, { force: true });
     }
+    this.#o.log(`node agent: stopped in ${Date.now() - t0} ms${this.#o.cleanupOnExit ? ' (pods, containerd, bridge and routes removed)' : ''}`);
   }
 
   async #ensurePauseImage(socket: string): Promise<void> {
@@ -102,6 +111,14 @@ export class NodeAgent {
     } finally {
       rmSync(path, { force: true });
     }
+  }
+}
+
+function readRoutes(path: string): string[] {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as string[];
+  } catch {
+    return [];
   }
 }
 

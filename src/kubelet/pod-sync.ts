@@ -86,6 +86,8 @@ export class PodSyncer {
   /** sandboxConfigs remembers the config each sandbox was created with (CreateContainer needs it again). */
   readonly #sandboxConfigs = new Map<string, PodSandboxConfig>();
   readonly #failedMountSeen = new Map<string, string>();
+  /** terminal holds pods this kubelet saw finish; they are never started again, even if the cache lags behind. */
+  readonly #terminal = new Set<string>();
 
   constructor(opts: PodSyncerOptions) {
     this.#o = opts;
@@ -107,7 +109,7 @@ export class PodSyncer {
   async sync(pod: Pod): Promise<SyncResult> {
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod, true);
     const uid = pod.metadata?.uid ?? '';
-    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || this.#terminal.has(uid)) {
       await this.#stopPod(uid, 0, pod);
       return {};
     }
@@ -139,7 +141,10 @@ export class PodSyncer {
     state = await this.observe(uid);
     await this.#garbageCollect(state);
     const status = await this.#writeStatus(pod, state, plan, podIP);
-    if (status.phase === 'Succeeded' || status.phase === 'Failed') await this.#stopPod(uid, 0, pod);
+    if (status.phase === 'Succeeded' || status.phase === 'Failed') {
+      this.#terminal.add(uid);
+      await this.#stopPod(uid, 0, pod);
+    }
     this.#o.probes.sync(pod, podIP, runningOf(state, sandbox.id));
     return { retryInMs: plan.retryInMs };
   }
@@ -437,6 +442,7 @@ export class PodSyncer {
     this.#backoff.forgetPrefix(`${uid}/`);
     this.#o.puller.forgetPod(uid);
     this.#failedMountSeen.delete(uid);
+    this.#terminal.delete(uid);
   }
 
   /** adoptSandboxConfig remembers a re-adopted sandbox's config (rebuilt from the pod) after a kubelet restart. */

@@ -6,14 +6,15 @@
  * projected volumes are rewritten in place through the atomic `..data`
  * symlink swap whenever their source changes; emptyDir with medium Memory is
  * a tmpfs; hostPath checks its type; a PVC resolves to its bound hostPath or
- * local PV. A missing non-optional source fails with upstream's FailedMount
+ * local PV; projected serviceAccountToken sources hold a pod-bound token from
+ * TokenRequest, renewed before it expires. A missing non-optional source fails with upstream's FailedMount
  * message and the pod stays in ContainerCreating until a later sync succeeds.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
-  ConfigMap, DownwardAPIVolumeFile, KeyToPath, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume,
+  ConfigMap, DownwardAPIVolumeFile, KeyToPath, PersistentVolume, PersistentVolumeClaim, Pod, Secret, ServiceAccountTokenProjection, Volume,
 } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
 import { R, type Client } from '../client/client.js';
@@ -39,6 +40,7 @@ const DEFAULT_MODE = 0o644;
 /** VolumeManager prepares and removes pod volumes on this node. */
 export class VolumeManager {
   readonly #o: VolumeManagerOptions;
+  readonly #tokens = new Map<string, { token: string; refreshAt: number }>();
 
   constructor(opts: VolumeManagerOptions) {
     this.#o = opts;
@@ -129,10 +131,39 @@ export class VolumeManager {
       } else if (src.downwardAPI) {
         part = this.#downward(pod, src.downwardAPI.items ?? [], mode, rt);
       }
-      // serviceAccountToken sources are skipped until the API server offers TokenRequest.
+      else if (src.serviceAccountToken) {
+        const token = await this.#token(pod, src.serviceAccountToken);
+        part.set(src.serviceAccountToken.path, { data: Buffer.from(token), mode: mode ?? DEFAULT_MODE });
+      }
       for (const [k, f] of part) out.set(k, f);
     }
     return out;
+  }
+
+  // A pod-bound token from TokenRequest, renewed after 80% of its lifetime or 24 h, as upstream's token manager.
+  async #token(pod: Pod, src: ServiceAccountTokenProjection): Promise<string> {
+    const ns = pod.metadata?.namespace ?? 'default';
+    const sa = pod.spec?.serviceAccountName || 'default';
+    const key = `${pod.metadata?.uid}/${sa}/${src.audience ?? ''}/${src.expirationSeconds ?? ''}`;
+    const cached = this.#tokens.get(key);
+    if (cached && Date.now() < cached.refreshAt) return cached.token;
+    const expirationSeconds = src.expirationSeconds ?? 3600;
+    const req: KubeObject = {
+      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: { name: sa, namespace: ns },
+      spec: {
+        ...(src.audience ? { audiences: [src.audience] } : {}), expirationSeconds,
+        boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name, uid: pod.metadata?.uid },
+      },
+    };
+    let res: KubeObject;
+    try {
+      res = await this.#o.client.create(R.serviceaccounts, req, { namespace: ns, subresource: 'token' });
+    } catch (err) {
+      throw new VolumeError(`failed to fetch token: ${(err as Error).message}`);
+    }
+    const token = String((res.status as { token?: string } | undefined)?.token ?? '');
+    this.#tokens.set(key, { token, refreshAt: Date.now() + Math.min(expirationSeconds * 800, 24 * 3600_000) });
+    return token;
   }
 
   async #pvc(ns: string, claimName: string): Promise<string> {
@@ -159,6 +190,7 @@ export class VolumeManager {
       if (spawnSync('umount', [m]).status !== 0) spawnSync('umount', ['-l', m]);
     }
     rmSync(dir, { recursive: true, force: true });
+    for (const k of this.#tokens.keys()) if (k.startsWith(`${uid}/`)) this.#tokens.delete(k);
   }
 }
 

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../api/object.js';
+import { R } from '../client/client.js';
+import { FakeClient } from '../client/fake-client.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { FakeRuntime } from './cri/fake-runtime.js';
+import { ImagePuller } from './image-puller.js';
+import { PodSyncer } from './pod-sync.js';
+import { ProbeManager } from './probe-manager.js';
+import { VolumeManager } from './volume-manager.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'podsync-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function setup(pod: KubeObject) {
+  const client = new FakeClient([pod]);
+  const runtime = new FakeRuntime({ images: ['docker.io/library/busybox:1.35', 'busybox:1.35'] });
+  const recorder = new EventRecorder(client, 'kubelet');
+  const node = { cpuMilli: 2000, memoryBytes: 1 << 30, ephemeralStorageBytes: 1 << 30 };
+  const syncer = new PodSyncer({
+    client, runtime, images: runtime, recorder, puller: new ImagePuller(runtime, recorder, { initialMs: 1000, maxMs: 4000 }),
+    probes: new ProbeManager(runtime, recorder, () => undefined),
+    volumes: new VolumeManager({ client, podsDir: join(dir, 'pods'), node }), crashBackoff: { initialMs: 60_000, maxMs: 120_000 },
+    hostIP: '192.0.2.2', logRoot: join(dir, 'logs'), cgroupRoot: '/skiff-unit-test', dns: { servers: ['10.43.0.10'], domain: 'cluster.local' },
+    node, log: () => undefined,
+  });
+  const get = async () => (await client.get(R.pods, pod.metadata.name!, { namespace: 'default' })) as Pod & KubeObject;
+  return { client, runtime, syncer, get };
+}
+
+function newPod(name: string, restartPolicy: string, env: object[] = []): KubeObject {
+  return {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `uid-${name}` },
+    spec: { nodeName: 'n', restartPolicy, containers: [{ name: 'c', image: 'busybox:1.35', imagePullPolicy: 'IfNotPresent', env }] },
+    status: { phase: 'Pending' },
+  };
+}
+
+describe('PodSyncer', () => {
+  it('starts a pod, restarts a crashed container once, then backs off (CrashLoopBackOff)', async () => {
+    const { runtime, syncer, get } = setup(newPod('crash', 'Always'));
+    await syncer.sync(await get());
+    let p = await get();
+    assert.equal(p.status?.phase, 'Running');
+    assert.equal(p.status?.podIP, '10.88.0.2');
+    assert.equal(p.status?.containerStatuses?.[0].ready, true);
+    runtime.exitContainer(runtime.containerIds[0], 2);
+    await syncer.sync(await get());
+    p = await get();
+    assert.equal(p.status?.containerStatuses?.[0].restartCount, 1, 'first restart is immediate');
+    runtime.exitContainer(runtime.containerIds.at(-1)!, 2);
+    const r = await syncer.sync(await get());
+    p = await get();
+    const cs = p.status!.containerStatuses![0];
+    assert.equal(cs.state?.waiting?.reason, 'CrashLoopBackOff');
+    assert.match(cs.state?.waiting?.message ?? '', /^back-off 1m0s restarting failed container=c pod=crash_default\(uid-crash\)$/);
+    assert.equal(cs.lastState?.terminated?.exitCode, 2);
+    assert.ok(r.retryInMs! > 50_000);
+  });
+
+  it('restartPolicy Never leaves a failed container terminated and the pod Failed', async () => {
+    const { runtime, syncer, get } = setup(newPod('never', 'Never'));
+    await syncer.sync(await get());
+    runtime.exitContainer(runtime.containerIds[0], 1);
+    await syncer.sync(await get());
+    const p = await get();
+    assert.equal(p.status?.phase, 'Failed');
+    assert.equal(p.status?.containerStatuses?.[0].state?.terminated?.reason, 'Error');
+    assert.equal(runtime.containerIds.length, 1, 'not restarted');
+  });
+
+  it('reports CreateContainerConfigError for a missing ConfigMap', async () => {
+    const { syncer, get } = setup(newPod('cfg', 'Always', [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'gone', key: 'k' } } }]));
+    await syncer.sync(await get());
+    const w = (await get()).status?.containerStatuses?.[0].state?.waiting;
+    assert.equal(w?.reason, 'CreateContainerConfigError');
+    assert.equal(w?.message, 'configmaps "gone" not found');
+  });
+
+  it('terminates a deleted pod: containers stopped, sandbox removed, object deleted', async () => {
+    const { client, runtime, syncer, get } = setup(newPod('del', 'Always'));
+    await syncer.sync(await get());
+    const p = await get();
+    const r = await syncer.sync({ ...p, metadata: { ...p.metadata, deletionTimestamp: new Date().toISOString(), deletionGracePeriodSeconds: 0 } });
+    assert.equal(r.deleted, true);
+    assert.deepEqual(runtime.sandboxIds, []);
+    assert.deepEqual(runtime.containerIds, []);
+    await assert.rejects(client.get(R.pods, 'del', { namespace: 'default' }), /not found/);
+  });
+});
