@@ -8,12 +8,16 @@ import { runAPIServerBench } from './apiserver-bench.js';
 import { runStorageBench } from './storage-bench.js';
 import { runCriBench } from './cri-bench.js';
 import { runSchedulerBench } from './scheduler-bench.js';
+import { runNetworkBench } from './network-bench.js';
+import { runIngressBench } from './ingress-bench.js';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   apiserver: runAPIServerBench,
   storage: runStorageBench,
   cri: async () => flatten(await runCriBench({ n: 20 })),
   scheduler: async () => flatten(await runSchedulerBench()),
+  network: async () => flatten(await runNetworkBench()),
+  ingress: async () => flatten(await runIngressBench({ seconds: 3, concurrency: 16 })),
 };
 
 /** flatten turns nested figure objects into `a.b` keys. */
