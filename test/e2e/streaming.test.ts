@@ -132,7 +132,7 @@ after(async () => {
 });
 
 test('kubectl logs: whole, --tail, --timestamps, -f, --previous, errors', { skip, timeout: 90_000 }, async () => {
-  const p = await startPod('logger', 'for i in 1 2 3; do echo line-$i; done; sleep 0.2; echo err-line >&2; sleep 3600');
+  const p = await startPod('logger', 'for i in 1 2 3; do echo line-$i; done; sleep 0.2; echo err-line >&2; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo appended; sleep 3600');
   await sleep(500);
   assert.equal(await kubectlOk(['logs', '-n', NS, 'logger']), 'line-1\nline-2\nline-3\nerr-line\n');
   assert.equal(await kubectlOk(['logs', '-n', NS, 'logger', '--tail', '2']), 'line-3\nerr-line\n');
@@ -144,7 +144,8 @@ test('kubectl logs: whole, --tail, --timestamps, -f, --previous, errors', { skip
   const follower = spawn('kubectl', ['--kubeconfig', server.kubeconfigPath, '--cache-dir', cacheDir, 'logs', '-f', '-n', NS, 'logger', '--tail=1']);
   let followed = '';
   follower.stdout.on('data', (d) => (followed += d));
-  await h.client.execSync({ container_id: p.containerId, cmd: ['sh', '-c', 'echo appended > /proc/1/fd/1'] });
+  for (let i = 0; i < 50 && !followed.includes('err-line'); i++) await sleep(100);
+  await h.client.execSync({ container_id: p.containerId, cmd: ['touch', '/tmp/go'] });
   for (let i = 0; i < 50 && !followed.includes('appended'); i++) await sleep(100);
   follower.kill('SIGINT');
   assert.equal(followed, 'err-line\nappended\n');
