@@ -19,6 +19,11 @@ import { NamespaceController } from './namespace/namespace-controller.js';
 import { ReplicaSetController, REPLICATION_CONTROLLER_KIND } from './replicaset/replicaset-controller.js';
 import { ResourceQuotaController } from './resourcequota/resourcequota-controller.js';
 import { ServiceAccountController } from './serviceaccount/serviceaccount-controller.js';
+import { StatefulSetController } from './statefulset/statefulset-controller.js';
+import { DaemonSetController } from './daemonset/daemonset-controller.js';
+import { JobController } from './job/job-controller.js';
+import { TTLAfterFinishedController } from './job/ttl-after-finished-controller.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
 import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
 import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
 
