@@ -79,6 +79,11 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     }),
     new DisruptionController({ ...common, recorder: recorder('controllermanager') }),
     new ResourceQuotaController(common),
+    new StatefulSetController({ ...common, recorder: recorder('statefulset-controller') }),
+    new DaemonSetController({ ...common, recorder: recorder('daemonset-controller') }),
+    new JobController({ ...common, recorder: recorder('job-controller') }),
+    new TTLAfterFinishedController(common),
+    new CronJobController({ ...common, recorder: recorder('cronjob-controller') }),
   ];
   const dataDir = opts.dataDir;
   if (dataDir) controllers.push(newLocalPathProvisioner({ ...common, recorder: recorder('skiff.dev/local-path'), dataDir }));
