@@ -273,11 +273,11 @@ describe('the fibonacci example through the Ingress in Chromium', { skip: skip |
     const before = pods().map((p) => p.metadata.uid);
     assert.equal(before.length, 1);
     s.kubectlOk(['delete', 'pod', '-l', 'component=postgres', '--wait=true', '--timeout=90s']);
-    await waitFor('a new ready postgres pod', () => pods().some((p) => !before.includes(p.metadata.uid) && !p.metadata.deletionTimestamp
+    const fresh = await waitFor('a new ready postgres pod', () => pods().find((p) => !before.includes(p.metadata.uid) && !p.metadata.deletionTimestamp
       && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')), 120_000);
     const pvPath = s.kubectlOk(['get', 'pv', '-o', 'jsonpath={.items[0].spec.local.path}{.items[0].spec.hostPath.path}']);
     assert.ok(existsSync(join(pvPath, 'postgres', 'PG_VERSION')), `the data lives under ${pvPath}/postgres`);
-    const logs = s.kubectlOk(['logs', 'deployment/postgres-deployment']);
+    const logs = s.kubectlOk(['logs', fresh.metadata.name]);
     assert.doesNotMatch(logs, /init process complete/, 'the new pod reused the data instead of initialising');
     await browser!.reload();
     await waitFor('7 among the indexes seen after the restart', async () => (await seen()).includes('7'), 60_000);
