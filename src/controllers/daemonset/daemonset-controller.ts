@@ -18,7 +18,7 @@ import { Reconciler } from '../controller.js';
 import { controllerRefOf } from '../controller-ref.js';
 import { type ControllerRevisionObj, truncateHistory } from '../controller-revision.js';
 import { ControllerExpectations } from '../expectations.js';
-import { claimObjects } from '../statefulset/claim-objects.js';
+import { claimObjects } from '../claim-objects.js';
 import { newDaemonPod, targetNodeOf, type DaemonSetObj, type NodeObj, type PodObj } from './daemon-pod.js';
 import { DaemonSetHistory } from './daemonset-history.js';
 import { computeStatus, nodeStates, planNodes, planRollingUpdate, type NodeState } from './daemonset-plan.js';

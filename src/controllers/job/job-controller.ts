@@ -20,7 +20,7 @@ import { controllerRefOf } from '../controller-ref.js';
 import { ControllerExpectations } from '../expectations.js';
 import { isPodActive, isPodReady } from '../pod-status.js';
 import { podsToDelete } from '../replicaset/pod-ranking.js';
-import { claimObjects } from '../statefulset/claim-objects.js';
+import { claimObjects } from '../claim-objects.js';
 import { BackoffStore } from './job-backoff.js';
 import {
   BACKOFF_LIMIT_MESSAGE, BackoffLimitExceeded, COMPLETIONS_REACHED_MESSAGE, CompletionsReached, DEADLINE_MESSAGE, DeadlineExceeded, isFinished, setCondition, trueCondition,

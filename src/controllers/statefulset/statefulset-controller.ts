@@ -21,7 +21,7 @@ import {
   createControllerRevision, equalRevision, newControllerRevision, nextRevision, REVISION_HASH_LABEL, sortRevisions, truncateHistory, updateRevisionNumber,
   type ControllerRevisionObj,
 } from '../controller-revision.js';
-import { claimObjects } from './claim-objects.js';
+import { claimObjects } from '../claim-objects.js';
 import { isMemberOf, type ClaimObj, type PodObj, type StatefulSetObj } from './stateful-pod.js';
 import { StatefulSetControl, type Revisions } from './statefulset-control.js';
 import { computeStatus, isRunningAndReady, revisionOf, statusChanged } from './statefulset-status.js';

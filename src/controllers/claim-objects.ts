@@ -7,11 +7,11 @@
  * being deleted adopts nothing), release what we control but no longer
  * select. Shared by the StatefulSet, DaemonSet, Job and CronJob controllers.
  */
-import type { KubeObject } from '../../api/object.js';
-import { labelSelectorMatches, type LabelSelector } from '../../api/validation/label-selector.js';
-import type { Client, ResourceRef } from '../../client/client.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { adoptPatch, controllerRefOf, newControllerRef, releasePatch } from '../controller-ref.js';
+import type { KubeObject } from '../api/object.js';
+import { labelSelectorMatches, type LabelSelector } from '../api/validation/label-selector.js';
+import type { Client, ResourceRef } from '../client/client.js';
+import { isNotFound } from '../machinery/errors.js';
+import { adoptPatch, controllerRefOf, newControllerRef, releasePatch } from './controller-ref.js';
 
 /** ClaimOptions describe one claim pass. */
 export interface ClaimOptions<T extends KubeObject> {
