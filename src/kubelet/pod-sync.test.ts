@@ -64,6 +64,29 @@ describe('PodSyncer', () => {
     assert.ok(r.retryInMs! > 50_000);
   });
 
+  it('runs init containers in order, then the sidecar, then app containers', async () => {
+    const pod = newPod('init', 'Always');
+    (pod.spec as { initContainers: object[] }).initContainers = [
+      { name: 'init', image: 'busybox:1.35', imagePullPolicy: 'IfNotPresent' },
+      { name: 'side', image: 'busybox:1.35', imagePullPolicy: 'IfNotPresent', restartPolicy: 'Always' },
+    ];
+    const { runtime, syncer, get } = setup(pod);
+    const names = () => runtime.calls.filter((c) => c.method === 'CreateContainer').map((c) => (c.request as { config: { metadata: { name: string } } }).config.metadata.name);
+    await syncer.sync(await get());
+    assert.deepEqual(names(), ['init']);
+    let p = await get();
+    assert.equal(p.status?.containerStatuses?.[0].state?.waiting?.reason, 'PodInitializing');
+    assert.equal(p.status?.conditions?.find((c) => c.type === 'Initialized')?.status, 'False');
+    runtime.exitContainer(runtime.containerIds[0], 0);
+    await syncer.sync(await get());
+    await syncer.sync(await get());
+    assert.deepEqual(names(), ['init', 'side', 'c']);
+    p = await get();
+    assert.equal(p.status?.phase, 'Running');
+    assert.equal(p.status?.initContainerStatuses?.[0].state?.terminated?.reason, 'Completed');
+    assert.ok(p.status?.initContainerStatuses?.[1].state?.running, 'sidecar keeps running');
+  });
+
   it('restartPolicy Never leaves a failed container terminated and the pod Failed', async () => {
     const { runtime, syncer, get } = setup(newPod('never', 'Never'));
     await syncer.sync(await get());

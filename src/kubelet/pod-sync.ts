@@ -198,9 +198,15 @@ export class PodSyncer {
     const plan: Plan = { reasons: new Map(), initDone: true };
     const inSandbox = (name: string) => state.containers.filter((c) => c.metadata?.name === name && podSandboxOf(c, state) === sandbox.id);
     const anyInstance = (name: string) => state.containers.filter((c) => c.metadata?.name === name);
+    // Once app containers have run, a restarting sidecar no longer holds the pod back (upstream: restartable init containers after initialization).
+    const appsStarted = (pod.spec?.containers ?? []).some((c) => inSandbox(c.name).length > 0);
     for (const c of pod.spec?.initContainers ?? []) {
       const [latest] = inSandbox(c.name);
       const sidecar = c.restartPolicy === 'Always';
+      if (sidecar && appsStarted && latest?.state !== 'CONTAINER_RUNNING') {
+        await this.#startWithBackoff(ctx, c, 'init', latest, anyInstance(c.name), plan);
+        continue;
+      }
       if (latest?.state === 'CONTAINER_RUNNING') {
         if (sidecar && (await this.#restartIfUnhealthy(ctx, c, latest, plan))) {
           plan.initDone = false;

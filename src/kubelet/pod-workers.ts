@@ -7,6 +7,7 @@
  * from the API get one final "terminate" sync.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { deepEqual } from '../api/object.js';
 import type { SyncResult } from './pod-sync.js';
 
 interface Worker {
@@ -27,6 +28,12 @@ export interface SyncFunctions {
 }
 
 const ERROR_RETRY_MS = 2000;
+
+// sameDesiredState compares two versions of a pod without status, resourceVersion and managedFields.
+function sameDesiredState(a: Pod, b: Pod): boolean {
+  const strip = (p: Pod) => ({ ...p, status: undefined, metadata: { ...p.metadata, resourceVersion: undefined, managedFields: undefined } });
+  return deepEqual(strip(a), strip(b));
+}
 
 /** PodWorkers owns one worker per pod uid. */
 export class PodWorkers {
@@ -54,7 +61,10 @@ export class PodWorkers {
     const w = this.#workers.get(uid);
     if (w) {
       if (w.removed) return;
+      const unchanged = sameDesiredState(w.pod, pod);
       w.pod = pod;
+      // Our own status writes come back as updates; they change nothing the sync acts on (the relist and resync cover the runtime).
+      if (unchanged) return;
     } else this.#workers.set(uid, { pod, removed: false, busy: false, again: false, timerAt: 0 });
     this.trigger(uid);
   }
