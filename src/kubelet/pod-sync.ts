@@ -155,7 +155,6 @@ export class PodSyncer {
   }
 
   async #createSandbox(pod: Pod, state: PodRuntimeState): Promise<string | undefined> {
-    const uid = pod.metadata?.uid ?? '';
     // A dead sandbox takes its containers with it (upstream kills them and starts over with attempt+1).
     for (const c of state.containers) if (c.state === 'CONTAINER_RUNNING') await this.#o.runtime.stopContainer({ container_id: c.id, timeout: 0 });
     for (const s of state.sandboxes) await this.#o.runtime.stopPodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
@@ -173,8 +172,6 @@ export class PodSyncer {
       void this.#o.recorder.event(pod as KubeObject, 'Warning', 'FailedCreatePodSandBox', msg);
       this.#o.log(`kubelet: ${formatPod(pod)}: ${msg}`);
       return undefined;
-    } finally {
-      void uid;
     }
   }
 
@@ -196,7 +193,7 @@ export class PodSyncer {
   async #plan(ctx: StartContext, state: PodRuntimeState): Promise<Plan> {
     const { pod, sandbox } = ctx;
     const plan: Plan = { reasons: new Map(), initDone: true };
-    const inSandbox = (name: string) => state.containers.filter((c) => c.metadata?.name === name && podSandboxOf(c, state) === sandbox.id);
+    const inSandbox = (name: string) => state.containers.filter((c) => c.metadata?.name === name && c.pod_sandbox_id === sandbox.id);
     const anyInstance = (name: string) => state.containers.filter((c) => c.metadata?.name === name);
     // Once app containers have run, a restarting sidecar no longer holds the pod back (upstream: restartable init containers after initialization).
     const appsStarted = (pod.spec?.containers ?? []).some((c) => inSandbox(c.name).length > 0);
@@ -450,11 +447,6 @@ export class PodSyncer {
     this.#failedMountSeen.delete(uid);
     this.#terminal.delete(uid);
   }
-
-  /** adoptSandboxConfig remembers a re-adopted sandbox's config (rebuilt from the pod) after a kubelet restart. */
-  rememberSandbox(id: string, config: PodSandboxConfig): void {
-    this.#sandboxConfigs.set(id, config);
-  }
 }
 
 interface StartContext {
@@ -465,9 +457,6 @@ interface StartContext {
   objects: ObjectCache;
 }
 
-function podSandboxOf(c: RuntimeContainer, _state: PodRuntimeState): string {
-  return c.pod_sandbox_id;
-}
 
 function shouldRestart(pod: Pod, last: ContainerStatus): boolean {
   const policy = pod.spec?.restartPolicy ?? 'Always';
@@ -493,7 +482,7 @@ function isCriGone(err: unknown): boolean {
 function runningOf(state: PodRuntimeState, sandboxId: string): Map<string, RunningContainer> {
   const out = new Map<string, RunningContainer>();
   for (const c of state.containers) {
-    if (c.state !== 'CONTAINER_RUNNING' || podSandboxOf(c, state) !== sandboxId) continue;
+    if (c.state !== 'CONTAINER_RUNNING' || c.pod_sandbox_id !== sandboxId) continue;
     const name = c.metadata?.name ?? '';
     if (!out.has(name)) out.set(name, { id: c.id, startedAtMs: Number(BigInt(c.started_at) / 1_000_000n) });
   }
