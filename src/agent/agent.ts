@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * NodeAgent composes what runs on a node: the pod range, blackhole routes
- * for the cluster and service CIDRs (before any pod starts), a private
+ * NodeAgent composes what runs on a node: the pod range, sink routes for
+ * the cluster and service CIDRs (before any pod starts), a private
  * containerd (or an existing CRI endpoint), the pause image imported on
- * first start, and the Kubelet. Stopping leaves pods running, as upstream;
+ * first start, the Kubelet and its HTTPS server (logs, exec, port-forward,
+ * stats), the Service proxy and NetworkPolicy enforcement. Stopping leaves
+ * pods running, as upstream;
  * with `cleanupOnExit` (tests, `skiff server --cleanup-on-exit`) it removes
  * every pod, containerd, the bridge, the routes it added and the cgroups.
  */
@@ -15,7 +17,10 @@ import { ContainerdSupervisor, dataDirTag } from '../kubelet/containerd/index.js
 import { CriClient } from '../kubelet/cri/index.js';
 import { Kubelet, type BackoffTimings } from '../kubelet/index.js';
 import { importImage, pauseImage, PAUSE_IMAGE } from '../images/index.js';
-import { deleteLink, ensureBlackholeRoutes, removeBlackholeRoutes } from './host-network.js';
+import { deleteLink, ensureSinkRoutes, removeSinkRoutes } from './host-network.js';
+import { KubeletServer, DEFAULT_KUBELET_PORT } from '../kubelet/streaming/index.js';
+import { serviceProxy } from '../proxy/index.js';
+import { networkPolicyEnforcer } from '../networkpolicy/index.js';
 import { nodePodCIDR } from './pod-cidr.js';
 
 /** NodeAgentOptions configure a node agent. */
@@ -34,7 +39,20 @@ export interface NodeAgentOptions {
   crashBackoff?: BackoffTimings;
   imageBackoff?: BackoffTimings;
   cleanupOnExit?: boolean;
+  /** caCert is the cluster CA (PEM): the kubelet server admits API-server client certificates it signed. */
+  caCert: string;
+  /** kubeletPort is the kubelet HTTPS port (default 10250; when taken, a free port is used and advertised). */
+  kubeletPort?: number;
+  /** loadBalancerAddress makes this node's proxy publish and serve LoadBalancer Services there (one node per cluster). */
+  loadBalancerAddress?: string;
   log: (msg: string) => void;
+}
+
+/** Component is what the agent starts besides the kubelet. */
+interface AgentPart {
+  name: string;
+  start(signal: AbortSignal): Promise<void>;
+  stop?(): Promise<void>;
 }
 
 /** NodeAgent is the server component (or `skiff agent` process) running a node. */
@@ -44,10 +62,28 @@ export class NodeAgent {
   #supervisor?: ContainerdSupervisor;
   #cri?: CriClient;
   #kubelet?: Kubelet;
+  #kubeletServer?: KubeletServer;
+  #parts: AgentPart[] = [];
   #addedRoutes: string[] = [];
+  #podCIDR?: string;
+  #nodeName?: string;
 
   constructor(opts: NodeAgentOptions) {
     this.#o = opts;
+  }
+
+  /** podCIDR is this node's pod range (after start). */
+  get podCIDR(): string | undefined {
+    return this.#podCIDR;
+  }
+
+  get nodeName(): string | undefined {
+    return this.#nodeName;
+  }
+
+  /** kubeletPort is the port the kubelet server listens on (after start). */
+  get kubeletPort(): number | undefined {
+    return this.#kubeletServer?.port;
   }
 
   /** kubelet is the running Kubelet (for streaming and tests). */
@@ -60,7 +96,9 @@ export class NodeAgent {
     const o = this.#o;
     const nodeName = o.nodeName ?? hostname().toLowerCase();
     const podCIDR = await nodePodCIDR(o.client, nodeName, o.clusterCIDR);
-    this.#addedRoutes = [...new Set([...readRoutes(this.#routesFile), ...ensureBlackholeRoutes([o.clusterCIDR, o.serviceCIDR])])];
+    this.#podCIDR = podCIDR;
+    this.#nodeName = nodeName;
+    this.#addedRoutes = [...new Set([...readRoutes(this.#routesFile), ...ensureSinkRoutes(this.#sinkLink, [o.clusterCIDR, o.serviceCIDR])])];
     // Remember them across crashes, so a cleanup after a restart still removes what this node added.
     writeFileSync(this.#routesFile, JSON.stringify(this.#addedRoutes));
     let socket = o.containerRuntimeEndpoint?.replace(/^unix:\/\//, '');
@@ -71,13 +109,45 @@ export class NodeAgent {
     }
     this.#cri = await CriClient.connect(socket);
     await this.#ensurePauseImage(socket);
+    this.#kubeletServer = await this.#listenKubelet(nodeName);
     this.#kubelet = new Kubelet({
       client: o.client, runtime: this.#cri, images: this.#cri, nodeName, dataDir: o.dataDir, hostIP: o.hostIP, podCIDR,
       clusterDNS: [o.clusterDNS ?? nthAddress(o.serviceCIDR, 10)], cgroupRoot: `/skiff-${dataDirTag(o.dataDir)}`,
-      crashBackoff: o.crashBackoff, imageBackoff: o.imageBackoff, log: o.log,
+      crashBackoff: o.crashBackoff, imageBackoff: o.imageBackoff, kubeletPort: this.#kubeletServer.port, log: o.log,
     });
     await this.#kubelet.start(signal);
+    // Chains are named per data dir so several nodes on one machine (tests) never touch each other's rules.
+    const chainTag = dataDirTag(o.dataDir).slice(0, 6).toUpperCase();
+    this.#parts = [
+      serviceProxy(o.client, {
+        nodeName, nodeIPs: [o.hostIP], serviceCIDR: o.serviceCIDR, clusterCIDR: o.clusterCIDR,
+        chainPrefix: `SK${chainTag}`, loadBalancerAddress: o.loadBalancerAddress, log: o.log,
+      }),
+      networkPolicyEnforcer(o.client, { nodeName, chainPrefix: `SKNP${chainTag}`, log: o.log }),
+    ];
+    for (const part of this.#parts) await part.start(signal);
     o.log(`node agent: node ${nodeName} up with pod CIDR ${podCIDR}`);
+  }
+
+  /** listenKubelet starts the kubelet HTTPS server on the usual port, or a free one when another node on this machine holds it. */
+  async #listenKubelet(nodeName: string): Promise<KubeletServer> {
+    const o = this.#o;
+    const make = (port: number) => new KubeletServer({ runtime: this.#cri!, nodeName, clientCA: o.caCert, port, log: o.log });
+    const wanted = o.kubeletPort ?? DEFAULT_KUBELET_PORT;
+    let server = make(wanted);
+    try {
+      await server.listen();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || wanted === 0) throw err;
+      o.log(`node agent: kubelet port ${wanted} is in use; using a free port instead`);
+      server = make(0);
+      await server.listen();
+    }
+    return server;
+  }
+
+  get #sinkLink(): string {
+    return `sksink${dataDirTag(this.#o.dataDir)}`;
   }
 
   get #routesFile(): string {
@@ -87,13 +157,16 @@ export class NodeAgent {
   /** stop ends the kubelet and containerd; pods keep running unless cleanupOnExit. */
   async stop(): Promise<void> {
     const t0 = Date.now();
+    for (const part of [...this.#parts].reverse()) await part.stop?.().catch((err) => this.#o.log(`node agent: stopping ${part.name}: ${(err as Error).message}`));
+    this.#parts = [];
+    await this.#kubeletServer?.close();
     await this.#kubelet?.stop();
     if (this.#o.cleanupOnExit) await this.#kubelet?.removeAllPods().catch((err) => this.#o.log(`node agent: removing pods: ${(err as Error).message}`));
     this.#cri?.close();
     await this.#supervisor?.stop();
     if (this.#o.cleanupOnExit) {
       if (this.#supervisor) deleteLink(this.#supervisor.bridgeName);
-      removeBlackholeRoutes(this.#addedRoutes);
+      removeSinkRoutes(this.#sinkLink, this.#addedRoutes);
       this.#addedRoutes = [];
       rmSync(this.#routesFile, { force: true });
     }

@@ -51,7 +51,7 @@ export async function runAgent(args: string[]): Promise<void> {
     clusterCIDR: String(flags['cluster-cidr']), serviceCIDR: String(flags['service-cidr']),
     clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : undefined,
     containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
-    cleanupOnExit: Boolean(flags['cleanup-on-exit']), log,
+    cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: ca.toString(), log,
   });
   const abort = new AbortController();
   let stopping = false;

@@ -20,6 +20,11 @@ export async function runServer(args: string[]): Promise<void> {
       'node-name': { type: 'string' },
       'container-runtime-endpoint': { type: 'string' },
       'simulated-nodes': { type: 'number', default: 0 },
+      'ingress-http-port': { type: 'number', default: 80 },
+      'ingress-https-port': { type: 'number', default: 443 },
+      'ingress-bind-address': { type: 'string', default: '0.0.0.0' },
+      'disable-ingress': { type: 'boolean', default: false },
+      'kubelet-port': { type: 'number', default: 10250 },
       'node-monitor-grace-period': { type: 'string', default: '40s' },
       'service-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.serviceCIDR },
       'cluster-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.clusterCIDR },
@@ -51,11 +56,15 @@ export async function runServer(args: string[]): Promise<void> {
     datastoreEndpoint: String(flags['datastore-endpoint']),
     tlsSans: flags['tls-san'] as string[],
     simulatedNodes: Number(flags['simulated-nodes']),
+    ingress: flags['disable-ingress']
+      ? false
+      : { httpPort: Number(flags['ingress-http-port']), httpsPort: Number(flags['ingress-https-port']), bindAddress: String(flags['ingress-bind-address']) },
     disableAgent: Boolean(flags['disable-agent']),
     agent: {
       cleanupOnExit: Boolean(flags['cleanup-on-exit']),
       nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
       containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
+      kubeletPort: Number(flags['kubelet-port']),
       ...backoffFlag(String(flags['kubelet-backoff'])),
     },
     nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),

@@ -19,7 +19,10 @@ import { bootstrapCluster } from './bootstrap.js';
 import { renderKubeconfig, writeFileAtomic } from '../cli/kubeconfig.js';
 import { scheduler } from '../scheduler/index.js';
 import { simulatedNodes } from '../kwok/index.js';
-import { NodeAgent, type NodeAgentOptions } from '../agent/index.js';
+import { NodeAgent, nthAddress, type NodeAgentOptions } from '../agent/index.js';
+import { installPodStreaming, type KubeletClient } from '../apiserver/streaming/index.js';
+import { clusterDNS } from '../dns/index.js';
+import { ingressController } from '../ingress/index.js';
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { controllerManager } from '../controllers/index.js';
 import { installAuth } from '../apiserver/auth/index.js';
@@ -45,7 +48,11 @@ export interface SkiffServerOptions {
   /** disableAgent runs the control plane without a node agent (--disable-agent). */
   disableAgent?: boolean;
   /** agent tunes the node agent (hidden test flags: back-off, cleanup on exit, node name, CRI endpoint). */
-  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint'>;
+  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort'>;
+  /** ingress configures the built-in Ingress controller on the server's node; false turns it off. */
+  ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
+  /** dnsPort is where cluster DNS listens on the node (default: a free port; pods reach it through 10.43.0.10:53). */
+  dnsPort?: number;
   /** simulatedNodes is how many KWOK-style simulated nodes to run (--simulated-nodes). */
   simulatedNodes?: number;
   /** nodeMonitorGracePeriodMs: node silence after which it is marked Unknown (--node-monitor-grace-period). */
@@ -55,7 +62,8 @@ export interface SkiffServerOptions {
 
 export const DEFAULT_SERVER_OPTIONS = {
   httpsPort: 6443,
-  bindAddress: '127.0.0.1',
+  // All interfaces, as k3s: pods reach the API through the kubernetes Service; clients use 127.0.0.1.
+  bindAddress: '0.0.0.0',
   serviceCIDR: '10.43.0.0/16',
   clusterCIDR: '10.42.0.0/16',
   nodePortRange: { min: 30000, max: 32767 },
@@ -145,24 +153,65 @@ export class SkiffServer {
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
     this.components.push(installAuth(this.#api, this.#client, { dataDir, log }));
+    const { kubelets } = await installPodStreaming(this.#api, { client: this.#client, ca: pki.ca, log });
     this.components.push(controllerManager(this.#client, { log, dataDir }));
     this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
     // Always running: Nodes created through the API with the simulated annotation are adopted even without --simulated-nodes.
     this.components.push(simulatedNodes(this.#client, { count: this.opts.simulatedNodes ?? 0, leaseRenewIntervalMs, log }));
-    if (!this.opts.disableAgent) {
-      this.components.push(new NodeAgent({
-        client: this.#client, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
-        clusterDNS: serviceIP(this.opts.serviceCIDR, 10), log, ...this.opts.agent,
-      }));
-    }
+    if (!this.opts.disableAgent) this.#addNodeComponents(advertise, pki.ca.cert, kubelets);
     for (const c of this.components) {
       await c.start(this.#abort.signal);
       log(`started ${c.name}`);
     }
     this.#api.markReady();
     log(`skiff server ready at ${this.#api.url}; kubeconfig: ${this.kubeconfigPath}`);
+  }
+
+  /**
+   * addNodeComponents runs this machine as a node: the agent (kubelet,
+   * containerd, proxy, network policy) and the add-ons that live on the
+   * server's node: cluster DNS and the Ingress controller.
+   */
+  #addNodeComponents(advertise: string, caCert: string, kubelets: KubeletClient): void {
+    const { dataDir, log } = this.opts;
+    const agent = new NodeAgent({
+      client: this.#client!, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
+      clusterDNS: serviceIP(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log, ...this.opts.agent,
+    });
+    this.components.push(agent);
+    // The API server reaches its own node's kubelet on loopback rather than the node's LAN address.
+    this.components.push({
+      name: 'kubelet-endpoint',
+      start: async () => kubelets.setEndpoint(agent.nodeName!, { host: '127.0.0.1', port: agent.kubeletPort! }),
+    });
+    let dns: Component | undefined;
+    this.components.push({
+      name: 'cluster-dns',
+      // DNS listens on every address (the node's bridge gateway appears with the first pod) on a free port;
+      // the kube-dns Service's endpoint is the gateway, reached from pods through the proxy's DNAT.
+      start: async (signal) => {
+        dns = clusterDNS(this.#client!, {
+          listenAddresses: [{ host: '0.0.0.0', port: this.opts.dnsPort ?? 0 }],
+          kubeDNS: { clusterIP: serviceIP(this.opts.serviceCIDR, 10), endpointAddress: nthAddress(agent.podCIDR!, 1), nodeName: agent.nodeName },
+          log,
+        });
+        await dns.start(signal);
+      },
+      stop: async () => dns?.stop?.(),
+    });
+    if (this.opts.ingress !== false) {
+      this.components.push(
+        ingressController(this.#client!, {
+          httpPort: this.opts.ingress?.httpPort ?? 80,
+          httpsPort: this.opts.ingress?.httpsPort ?? 443,
+          bindAddress: this.opts.ingress?.bindAddress ?? '0.0.0.0',
+          nodeAddress: advertise,
+          log,
+        }),
+      );
+    }
   }
 
   async stop(): Promise<void> {

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
 import { parse } from 'yaml';
 
 const REPO = resolve(new URL('../../..', import.meta.url).pathname);
@@ -22,6 +23,8 @@ export interface KubectlResult {
 }
 
 export interface ServerHandle {
+  /** agent is set when the server runs the node agent. */
+  agent?: AgentInfo;
   dataDir: string;
   kubeconfig: string;
   url: string;
@@ -42,6 +45,40 @@ export interface StartOptions {
   args?: string[];
   dataDir?: string;
   keepDataDir?: boolean;
+  /**
+   * agent runs the built-in node agent (real containerd pods; needs root).
+   * The server then gets its own cluster and service ranges, so several test
+   * servers on one machine never share routes or iptables rules, removes its
+   * pods and host state on exit, and serves the Ingress on free loopback ports.
+   */
+  agent?: boolean;
+}
+
+/** AgentInfo says where an agent-running test server exposes node services. */
+export interface AgentInfo {
+  clusterCIDR: string;
+  serviceCIDR: string;
+  ingressHttpPort: number;
+  ingressHttpsPort: number;
+}
+
+let rangeCounter = 0;
+
+/** uniqueRanges picks cluster and service /16s unlikely to collide with other test servers (10.64-127 and 10.128-191). */
+function uniqueRanges(): { clusterCIDR: string; serviceCIDR: string } {
+  const k = (process.pid * 7 + rangeCounter++ * 13 + Math.floor(Math.random() * 64)) % 64;
+  return { clusterCIDR: `10.${64 + k}.0.0/16`, serviceCIDR: `10.${128 + k}.0.0/16` };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 interface KubeconfigDoc {
@@ -54,14 +91,25 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const cacheDir = mkdtempSync(join(tmpdir(), 'skiff-kubectl-cache-'));
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   rmSync(kubeconfig, { force: true });
-  const child = spawn(process.execPath, [SKIFF_BIN, 'server', '--data-dir', dataDir, '--https-port', '0', '--disable-agent', ...(opts.args ?? [])], {
+  let agentInfo: AgentInfo | undefined;
+  let nodeArgs = ['--disable-agent'];
+  if (opts.agent) {
+    const ranges = uniqueRanges();
+    agentInfo = { ...ranges, ingressHttpPort: await freePort(), ingressHttpsPort: await freePort() };
+    nodeArgs = [
+      '--cleanup-on-exit', '--kubelet-port', '0',
+      '--cluster-cidr', ranges.clusterCIDR, '--service-cidr', ranges.serviceCIDR,
+      '--ingress-bind-address', '127.0.0.1', '--ingress-http-port', String(agentInfo.ingressHttpPort), '--ingress-https-port', String(agentInfo.ingressHttpsPort),
+    ];
+  }
+  const child = spawn(process.execPath, [SKIFF_BIN, 'server', '--data-dir', dataDir, '--https-port', '0', ...nodeArgs, ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let logs = '';
   child.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + (opts.agent ? 120_000 : 30_000);
   let url = '';
   for (;;) {
     if (child.exitCode !== null) throw new Error(`skiff server exited with ${child.exitCode}:\n${logs}`);
@@ -81,6 +129,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const key = Buffer.from(doc.users[0].user['client-key-data'], 'base64');
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: cacheDir, KUBECACHEDIR: join(cacheDir, 'cache') };
   const handle: ServerHandle = {
+    agent: agentInfo,
     dataDir,
     kubeconfig,
     url,

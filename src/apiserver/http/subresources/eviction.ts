@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../../../api/object.js';
 import { isPlainObject } from '../../../api/object.js';
-import { StatusError, newBadRequest, newTooManyRequests } from '../../../machinery/errors.js';
+import { StatusError, newBadRequest } from '../../../machinery/errors.js';
 import type { APIRegistry } from '../../registry/api-registry.js';
 import { rfc3339, type ResourceRegistry } from '../../registry/resource-registry.js';
 import type { RequestContext } from '../../registry/request-context.js';
@@ -41,7 +41,12 @@ export async function evictPod(api: APIRegistry, pods: ResourceRegistry, ctx: Re
         (cur) => {
           const st = (cur.status ?? {}) as PdbStatus;
           if ((st.observedGeneration ?? 0) < (cur.metadata.generation ?? 0) || (st.disruptionsAllowed ?? 0) < 1) {
-            throw newTooManyRequests(`Cannot evict pod as it would violate the pod's disruption budget.`, 10);
+            // Upstream answers without Retry-After (kubectl drain reports and retries on its own schedule)
+            // and names the budget in a DisruptionBudget cause.
+            const s = cur.status as { currentHealthy?: number; desiredHealthy?: number } | undefined;
+            throw new StatusError(429, 'TooManyRequests', `Cannot evict pod as it would violate the pod's disruption budget.`, {
+              causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${cur.metadata.name} needs ${s?.desiredHealthy ?? 0} healthy pods and has ${s?.currentHealthy ?? 0} currently` }],
+            });
           }
           st.disruptionsAllowed = (st.disruptionsAllowed ?? 0) - 1;
           st.disruptedPods = { ...(st.disruptedPods ?? {}), [name]: rfc3339(new Date()) };
