@@ -9,7 +9,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentUnavailableReason, startAgentServer, type AgentServer } from './fixtures/agent-server.js';
@@ -104,6 +104,16 @@ describe('kubelet end to end', { skip: skip || undefined, timeout: 240_000 }, ()
     assert.equal(readFileSync(join(hostDir, 'env'), 'utf8').trim(), 'hello-cm s3cret env from-volume');
     const logDir = join(s.dataDir, 'logs', 'pods', `${NS}_env_${p.metadata.uid}`, 'c');
     assert.ok(existsSync(join(logDir, '0.log')), 'container log at <ns>_<pod>_<uid>/<container>/0.log');
+  });
+
+  it('updates a ConfigMap volume in place through the ..data symlink', async () => {
+    const uid = pod('env').metadata.uid;
+    const vol = join(s.dataDir, 'pods', uid, 'volumes', 'kubernetes.io~configmap', 'cfg');
+    const before = readlinkSync(join(vol, '..data'));
+    s.kubectlOk(['patch', 'configmap', 'cfg', '-n', NS, '--type=merge', '-p', '{"data":{"file.txt":"updated"}}']);
+    await waitFor('volume update', () => readFileSync(join(vol, 'file.txt'), 'utf8') === 'updated', 30_000);
+    assert.notEqual(readlinkSync(join(vol, '..data')), before);
+    assert.equal(readlinkSync(join(vol, 'file.txt')), '..data/file.txt');
   });
 
   it('a failing command goes into CrashLoopBackOff with growing restarts', async () => {
