@@ -116,6 +116,20 @@ describe('kubelet end to end', { skip: skip || undefined, timeout: 240_000 }, ()
     assert.equal(readlinkSync(join(vol, 'file.txt')), '..data/file.txt');
   });
 
+  it('runs postStart and preStop hooks', async () => {
+    s.kubectlOk(['apply', '-f', '-'], podYAML('hooks', {
+      command: ['sleep', '3600'],
+      volumeMounts: [{ name: 'out', mountPath: '/out' }],
+      lifecycle: {
+        postStart: { exec: { command: ['sh', '-c', 'echo started > /out/poststart'] } },
+        preStop: { exec: { command: ['sh', '-c', 'echo bye > /out/prestop'] } },
+      },
+    }, { terminationGracePeriodSeconds: 5, volumes: [{ name: 'out', hostPath: { path: hostDir } }] }));
+    await waitFor('postStart ran', () => existsSync(join(hostDir, 'poststart')), 20_000);
+    s.kubectlOk(['delete', 'pod', 'hooks', '-n', NS, '--timeout=30s']);
+    assert.equal(readFileSync(join(hostDir, 'prestop'), 'utf8').trim(), 'bye');
+  });
+
   it('a failing command goes into CrashLoopBackOff with growing restarts', async () => {
     s.kubectlOk(['apply', '-f', '-'], podYAML('crash', { command: ['sh', '-c', 'echo boom; exit 3'] }));
     const st = await waitFor('CrashLoopBackOff', () => {
