@@ -89,7 +89,10 @@ export async function runServer(args: string[]): Promise<void> {
     await server.start();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') log(`port ${String(flags['https-port'])} is already in use; choose another with --https-port`);
+    if (e.code === 'EADDRINUSE') {
+      const port = (e as NodeJS.ErrnoException & { port?: number }).port ?? flags['https-port'];
+      log(`port ${String(port)} is already in use${Number(port) === Number(flags['https-port']) ? '; choose another with --https-port' : ''}: ${e.message}`);
+    }
     else log(`failed to start: ${e.stack ?? e.message}`);
     await server.stop().catch(() => undefined);
     process.exit(1);

@@ -6,6 +6,7 @@
  * It owns start-up order and a clean shutdown.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,8 @@ export class SkiffServer {
 
   async start(): Promise<void> {
     const { dataDir, log } = this.opts;
+    // Every informer and component listens on this one signal; more than Node's default 10 is expected.
+    setMaxListeners(200, this.#abort.signal);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock();
     this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir), loadOrCreateKeys(dataDir));
@@ -202,15 +205,22 @@ export class SkiffServer {
       stop: async () => dns?.stop?.(),
     });
     if (this.opts.ingress !== false) {
-      this.components.push(
-        ingressController(this.#client!, {
-          httpPort: this.opts.ingress?.httpPort ?? 80,
-          httpsPort: this.opts.ingress?.httpsPort ?? 443,
-          bindAddress: this.opts.ingress?.bindAddress ?? '0.0.0.0',
-          nodeAddress: advertise,
-          log,
-        }),
-      );
+      const ports = { http: this.opts.ingress?.httpPort ?? 80, https: this.opts.ingress?.httpsPort ?? 443, bind: this.opts.ingress?.bindAddress ?? '0.0.0.0' };
+      const ingress = ingressController(this.#client!, { httpPort: ports.http, httpsPort: ports.https, bindAddress: ports.bind, nodeAddress: advertise, log });
+      this.components.push({
+        name: ingress.name,
+        // A busy port 80/443 (another web server on the machine) must not keep the cluster from starting:
+        // the rest works, and the log says how to move the Ingress elsewhere.
+        start: async (signal) => {
+          try {
+            await ingress.start(signal);
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+            log(`ingress: cannot listen on ${ports.bind}:${ports.http}/${ports.https} (in use); Ingresses are not served on this node. Free the ports or pass --ingress-http-port/--ingress-https-port.`);
+          }
+        },
+        stop: () => ingress.stop(),
+      });
     }
   }
 

@@ -142,6 +142,28 @@ describe('kubectl against skiff server', () => {
     assert.notEqual(badSel.code, 0);
   });
 
+  it('watches with get -w, printing a row per change', async () => {
+    const n = ns('watch-w');
+    s.kubectlOk(['create', 'cm', 'first', '-n', n]);
+    const { spawn } = await import('node:child_process');
+    const child = spawn('kubectl', ['get', 'cm', '-n', n, '-w', '--request-timeout=20s'], { env: { ...process.env, KUBECONFIG: s.kubeconfig } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const waitFor = async (re: RegExp) => {
+      const deadline = Date.now() + 10_000;
+      while (!re.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return re.test(out);
+    };
+    try {
+      assert.ok(await waitFor(/^first\s+0\s+\d+s$/m), out);
+      s.kubectlOk(['create', 'cm', 'second', '-n', n, '--from-literal=a=b']);
+      assert.ok(await waitFor(/^second\s+1\s+\d+s$/m), out);
+      assert.equal((out.match(/^NAME\s+DATA\s+AGE$/gm) ?? []).length, 1, 'one header for the whole watch');
+    } finally {
+      child.kill();
+    }
+  });
+
   it('labels, annotates, patches (three types), replaces and scales', () => {
     const n = ns('mutate');
     s.kubectlOk(['create', 'deployment', 'web', '-n', n, '--image=nginx:1.25']);
