@@ -91,9 +91,10 @@ describe('kubelet end to end', { skip: skip || undefined, timeout: 240_000 }, ()
         { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'sec', key: 'password' } } },
         { name: 'MY_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       ],
-      volumeMounts: [{ name: 'out', mountPath: '/out' }, { name: 'cfg', mountPath: '/cfg' }],
+      volumeMounts: [{ name: 'out', mountPath: '/out' }, { name: 'cfg', mountPath: '/cfg' }, { name: 'mem', mountPath: '/mem' }],
       readinessProbe: { httpGet: { path: '/index.html', port: 8080 }, periodSeconds: 1 },
-    }, { volumes: [{ name: 'out', hostPath: { path: hostDir, type: 'DirectoryOrCreate' } }, { name: 'cfg', configMap: { name: 'cfg' } }] }));
+    }, { volumes: [{ name: 'out', hostPath: { path: hostDir, type: 'DirectoryOrCreate' } }, { name: 'cfg', configMap: { name: 'cfg' } },
+      { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } }] }));
     const p = await waitFor('env pod Ready', () => {
       const p = pod('env');
       return p.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True' && p;
@@ -104,6 +105,8 @@ describe('kubelet end to end', { skip: skip || undefined, timeout: 240_000 }, ()
     assert.equal(readFileSync(join(hostDir, 'env'), 'utf8').trim(), 'hello-cm s3cret env from-volume');
     const logDir = join(s.dataDir, 'logs', 'pods', `${NS}_env_${p.metadata.uid}`, 'c');
     assert.ok(existsSync(join(logDir, '0.log')), 'container log at <ns>_<pod>_<uid>/<container>/0.log');
+    const memDir = join(s.dataDir, 'pods', p.metadata.uid, 'volumes', 'kubernetes.io~empty-dir', 'mem');
+    assert.match(readFileSync('/proc/mounts', 'utf8'), new RegExp(`^tmpfs ${memDir} tmpfs \\S*size=8192k`, 'm'), 'medium Memory is a sized tmpfs');
   });
 
   it('updates a ConfigMap volume in place through the ..data symlink', async () => {
