@@ -10,12 +10,14 @@ import { runCriBench } from './cri-bench.js';
 import { runSchedulerBench } from './scheduler-bench.js';
 import { runNetworkBench } from './network-bench.js';
 import { runIngressBench } from './ingress-bench.js';
+import { runKubeletBench } from './kubelet-bench.js';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   apiserver: runAPIServerBench,
   storage: runStorageBench,
   cri: async () => flatten(await runCriBench({ n: 20 })),
   scheduler: async () => flatten(await runSchedulerBench()),
+  kubelet: async () => flatten(await runKubeletBench()),
   network: async () => flatten(await runNetworkBench()),
   ingress: async () => flatten(await runIngressBench({ seconds: 3, concurrency: 16 })),
 };

@@ -118,7 +118,7 @@ function nodeAgentRules(): PolicyRule[] {
   return [
     rule(READ, [''], ['services', 'endpoints', 'nodes', 'pods', 'namespaces', 'secrets']),
     rule(READ, ['discovery.k8s.io'], ['endpointslices']),
-    rule(READ, ['networking.k8s.io'], ['ingresses', 'ingressclasses']),
+    rule(READ, ['networking.k8s.io'], ['ingresses', 'ingressclasses', 'networkpolicies']),
     rule(['update', 'patch'], ['networking.k8s.io'], ['ingresses/status']),
     rule(['update', 'patch'], [''], ['services/status']),
   ];
