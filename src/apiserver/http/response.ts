@@ -8,16 +8,27 @@ function warningHeader(text: string): string {
   return `299 - ${JSON.stringify(text.replace(/[\r\n]+/g, ' '))}`;
 }
 
+/**
+ * writeJson answers with `body` serialized once. The body goes to `end()` as
+ * a string: Node then prepends the status line and headers to it and the
+ * socket sees one write (one TLS record) instead of a writev of two chunks,
+ * which profiles showed as the largest cost of small answers under load.
+ */
 export function writeJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = [], contentType = 'application/json'): void {
-  const data = Buffer.from(JSON.stringify(body));
+  writeJsonText(res, code, JSON.stringify(body), warnings, contentType);
+}
+
+/** writeJsonText answers with JSON text that is already serialized (cached documents, pre-rendered lists). */
+export function writeJsonText(res: ServerResponse, code: number, text: string, warnings: string[] = [], contentType = 'application/json', extra?: Record<string, string>): void {
   const headers: Record<string, string | string[] | number> = {
     'Content-Type': contentType,
-    'Content-Length': data.length,
+    'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-cache, private',
   };
   if (warnings.length) headers['Warning'] = warnings.map(warningHeader);
+  if (extra) Object.assign(headers, extra);
   res.writeHead(code, headers);
-  res.end(data);
+  res.end(text);
 }
 
 /** writeError turns any thrown value into a Status answer; unexpected errors become 500 InternalError and are logged. */
@@ -32,10 +43,6 @@ export function writeError(res: ServerResponse, err: unknown, log: (msg: string)
     res.destroy();
     return;
   }
-  const status = se.toStatus();
-  const headers: Record<string, string> = {};
-  if (se.details?.retryAfterSeconds) headers['Retry-After'] = String(se.details.retryAfterSeconds);
-  const data = Buffer.from(JSON.stringify(status));
-  res.writeHead(se.code, { 'Content-Type': 'application/json', 'Content-Length': data.length, 'Cache-Control': 'no-cache, private', ...headers });
-  res.end(data);
+  const retry = se.details?.retryAfterSeconds ? { 'Retry-After': String(se.details.retryAfterSeconds) } : undefined;
+  writeJsonText(res, se.code, JSON.stringify(se.toStatus()), [], 'application/json', retry);
 }
