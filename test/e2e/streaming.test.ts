@@ -172,9 +172,16 @@ test('kubectl exec: output, exit codes, stdin; kubectl cp both ways', { skip, ti
   const missing = await kubectl(['exec', '-n', NS, 'shell', '--', 'no-such-binary']);
   assert.notEqual(missing.code, 0);
 
+  // stdin EOF reaches the process: cat ends by itself.
+  assert.equal(await kubectlOk(['exec', '-i', '-n', NS, 'shell', '--', 'cat'], { input: 'all of it\nand more\n', timeoutMs: 15_000 }), 'all of it\nand more\n');
+  const wc = await kubectl(['exec', '-i', '-n', NS, 'shell', '--', 'sh', '-c', 'wc -c; exit 4'], { input: Buffer.alloc(300_000, 7), timeoutMs: 15_000 });
+  assert.equal(wc.code, 4, wc.stderr);
+  assert.equal(wc.stdout.trim(), '300000');
+
   const local = mkdtempSync(join(tmpdir(), 'skiff-cp-'));
-  // Upload (`kubectl cp LOCAL POD:PATH`) needs stdin EOF, which containerd 1.6's v4 exec protocol
-  // cannot carry (see kubelet/streaming/index.ts); it is left out until exec speaks SPDY to the runtime.
+  writeFileSync(join(local, 'up.txt'), 'made-on-host\n');
+  await kubectlOk(['cp', join(local, 'up.txt'), `${NS}/shell:/tmp/up.txt`], { timeoutMs: 15_000 });
+  assert.equal(await kubectlOk(['exec', '-n', NS, 'shell', '--', 'cat', '/tmp/up.txt']), 'made-on-host\n');
   await kubectlOk(['exec', '-n', NS, 'shell', '--', 'sh', '-c', 'echo made-in-pod > /tmp/down.txt']);
   await kubectlOk(['cp', `${NS}/shell:/tmp/down.txt`, join(local, 'down.txt')]);
   assert.equal(readFileSync(join(local, 'down.txt'), 'utf8'), 'made-in-pod\n');

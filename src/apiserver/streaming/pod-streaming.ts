@@ -51,7 +51,10 @@ export class PodStreaming implements PodConnector {
       if (err instanceof LogOptionsError) throw newBadRequest(err.message);
       throw err;
     }
-    const path = `/containerLogs/${enc(pod.metadata?.namespace)}/${enc(pod.metadata?.name)}/${enc(container)}?${logOptionsQuery(opts)}`;
+    // podUID pins this incarnation, so a recreated pod of the same name never shows its predecessor's logs.
+    const query = logOptionsQuery(opts);
+    if (pod.metadata?.uid) query.set('podUID', pod.metadata.uid);
+    const path = `/containerLogs/${enc(pod.metadata?.namespace)}/${enc(pod.metadata?.name)}/${enc(container)}?${query}`;
     const abort = new AbortController();
     req.on('close', () => abort.abort());
     res.on('close', () => abort.abort());
@@ -85,8 +88,9 @@ export class PodStreaming implements PodConnector {
   };
 }
 
+/** kubeletPath builds upstream's kubelet path with the pod's uid (`/exec/{ns}/{pod}/{uid}/{container}`). */
 function kubeletPath(sub: string, pod: Pod, q: URLSearchParams): string {
-  const base = `/${KUBELET_PATHS[sub]}/${enc(pod.metadata?.namespace)}/${enc(pod.metadata?.name)}`;
+  const base = `/${KUBELET_PATHS[sub]}/${enc(pod.metadata?.namespace)}/${enc(pod.metadata?.name)}/${enc(pod.metadata?.uid)}`;
   if (sub === 'portforward') {
     const ports = q.getAll('ports').flatMap((p) => p.split(','));
     return `${base}?${ports.map((p) => `port=${enc(p)}`).join('&')}`;

@@ -1,68 +1,163 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * Bridging a client's exec/attach WebSocket to the runtime's streaming URL.
- * The client speaks k8s.io/apimachinery's channel protocol (each binary
- * message starts with a channel byte: 0 stdin, 1 stdout, 2 stderr, 3 status,
- * 4 resize; v5 adds 255 "close channel"); containerd 1.6 serves only up to
- * `v4.channel.k8s.io`, which has the same framing and status JSON, so
- * messages pass through unchanged. What v4 cannot carry is v5's stdin
- * close: without it a command that reads stdin to EOF keeps waiting (see
- * the package README note in index.ts).
+ *
+ * The client (kubectl through the API server) speaks k8s.io/apimachinery's
+ * WebSocket channel protocol: each binary message starts with a channel byte
+ * (0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize), and v5 adds 255
+ * "close channel" (`[255, 0]` ends stdin). Toward the runtime we speak
+ * remotecommand v4 over SPDY, as client-go's SPDY executor does: one stream
+ * per channel, opened by us with a `streamType` header (error first, then
+ * stdin, stdout, stderr, and resize for a tty). stdin's end becomes a FIN on
+ * its stream, which containerd turns into EOF for the process; the error
+ * stream's v4 Status JSON (success, or NonZeroExitCode with the exit code)
+ * becomes the client's status channel, which v4 and v5 share.
  */
 import WebSocket from 'ws';
+import { dialRuntimeSpdy } from './runtime-stream-dial.js';
+import { SpdySession, type SpdyStream } from './spdy-session.js';
 
 /** EXEC_PROTOCOLS are the subprotocols served for exec and attach, preferred first. */
 export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
 
-/** RUNTIME_STREAM_PROTOCOL is what we ask the runtime's streaming server for. */
-export const RUNTIME_STREAM_PROTOCOL = 'v4.channel.k8s.io';
+/** Channel numbers of the WebSocket remotecommand protocol. */
+export const Channel = { STDIN: 0, STDOUT: 1, STDERR: 2, STATUS: 3, RESIZE: 4, CLOSE: 255 } as const;
 
-const CLOSE_CHANNEL = 255;
-const STATUS_CHANNEL = 3;
+/** ExecStreams are the streams a request asked for (its stdin/stdout/stderr/tty query flags). */
+export interface ExecStreams {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
 
 /** runtimeWebSocketURL turns a CRI streaming URL (http://...) into its WebSocket form. */
 export function runtimeWebSocketURL(url: string): string {
   return url.replace(/^http/, 'ws');
 }
 
-/** statusMessage is a v4 status-channel message carrying a failure, for errors we raise ourselves. */
+/** statusMessage is a status-channel message carrying a failure, for errors we raise ourselves. */
 export function statusMessage(message: string, reason = 'InternalError'): Buffer {
   const status = { metadata: {}, status: 'Failure', message, reason, code: 500 };
-  return Buffer.concat([Buffer.from([STATUS_CHANNEL]), Buffer.from(JSON.stringify(status))]);
+  return Buffer.concat([Buffer.from([Channel.STATUS]), Buffer.from(JSON.stringify(status))]);
+}
+
+/** RuntimeStreams are the SPDY streams opened toward the runtime for one exec. */
+interface RuntimeStreams {
+  error: SpdyStream;
+  stdin?: SpdyStream;
+  stdout?: SpdyStream;
+  stderr?: SpdyStream;
+  resize?: SpdyStream;
+}
+
+/**
+ * openRuntimeStreams opens the streams in client-go's order and resolves
+ * once the runtime answered every one (client-go waits for each reply before
+ * it writes, and so do we).
+ */
+function openRuntimeStreams(session: SpdySession, want: ExecStreams): Promise<RuntimeStreams> {
+  const open = (type: string) => session.open({ streamtype: type });
+  const streams: RuntimeStreams = { error: open('error') };
+  if (want.stdin) streams.stdin = open('stdin');
+  if (want.stdout) streams.stdout = open('stdout');
+  if (want.stderr && !want.tty) streams.stderr = open('stderr');
+  if (want.tty) streams.resize = open('resize');
+  const all = Object.values(streams) as SpdyStream[];
+  return new Promise((resolve, reject) => {
+    const check = () => all.every((s) => s.replied) && resolve(streams);
+    for (const s of all) {
+      s.onreply = check;
+      s.onreset = () => reject(new Error(`the runtime refused the ${s.headers.streamtype} stream`));
+    }
+  });
 }
 
 /**
  * bridgeExec pipes `client` (already upgraded) to the runtime streaming URL.
- * Client messages sent before the runtime answers are queued, not lost.
+ * Client messages sent before the runtime's streams are ready are queued, not lost.
  */
-export function bridgeExec(client: WebSocket, runtimeURL: string, log: (msg: string) => void = () => undefined): void {
-  const upstream = new WebSocket(runtimeWebSocketURL(runtimeURL), [RUNTIME_STREAM_PROTOCOL]);
+export function bridgeExec(client: WebSocket, runtimeURL: string, want: ExecStreams, log: (msg: string) => void = () => undefined): void {
   const queued: Buffer[] = [];
-  let open = false;
+  let deliver: ((m: Buffer) => void) | undefined;
+  let clientGone = false;
+  const toClient = (channel: number, data: Buffer) => {
+    if (client.readyState === WebSocket.OPEN) client.send(Buffer.concat([Buffer.from([channel]), data]));
+  };
   client.on('message', (data: Buffer, isBinary: boolean) => {
     if (!isBinary || data.length === 0) return;
-    if (data[0] === CLOSE_CHANNEL) {
-      log(`exec: client closed channel ${data[1]}; the runtime's v4 protocol cannot forward it`);
-      return;
-    }
-    if (open) upstream.send(data);
+    if (deliver) deliver(data);
     else queued.push(data);
   });
-  upstream.on('open', () => {
-    open = true;
-    for (const m of queued.splice(0)) upstream.send(m);
-  });
-  upstream.on('message', (data: Buffer, isBinary: boolean) => {
-    if (client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary });
-  });
-  upstream.on('error', (err) => {
+  let socketDestroy = () => undefined as void;
+  const clientClosed = () => {
+    clientGone = true;
+    socketDestroy();
+  };
+  client.on('close', clientClosed);
+  client.on('error', clientClosed);
+
+  void (async () => {
+    const conn = await dialRuntimeSpdy(runtimeURL);
+    socketDestroy = () => conn.socket.destroy();
+    if (clientGone) return socketDestroy();
+    const session = new SpdySession({
+      role: 'client',
+      send: (frame) => void (conn.socket.writable && conn.socket.write(frame)),
+      onclose: () => conn.socket.end(),
+    });
+    conn.socket.on('data', (b: Buffer) => session.receive(b));
+    conn.socket.on('close', () => {
+      session.close('runtime connection closed');
+      if (client.readyState === WebSocket.OPEN) client.close(1000);
+    });
+    conn.socket.on('error', (err) => log(`exec: runtime stream failed: ${err.message}`));
+    if (conn.head.length) session.receive(conn.head);
+    const streams = await openRuntimeStreams(session, want);
+    relayFromRuntime(streams, toClient);
+    deliver = (m) => relayToRuntime(m, streams);
+    for (const m of queued.splice(0)) deliver(m);
+  })().catch((err: Error) => {
     log(`exec: runtime stream failed: ${err.message}`);
-    if (!open && client.readyState === WebSocket.OPEN) client.send(statusMessage(`error dialing the container runtime's stream: ${err.message}`));
-    client.close(1000);
-  });
-  upstream.on('close', () => {
+    toClient(Channel.STATUS, statusMessage(`error dialing the container runtime's stream: ${err.message}`).subarray(1));
+    socketDestroy();
     if (client.readyState === WebSocket.OPEN) client.close(1000);
   });
-  client.on('close', () => upstream.terminate());
-  client.on('error', () => upstream.terminate());
+}
+
+/** relayFromRuntime sends the runtime's output and final status to the client. */
+function relayFromRuntime(streams: RuntimeStreams, toClient: (channel: number, data: Buffer) => void): void {
+  if (streams.stdout) streams.stdout.ondata = (b) => toClient(Channel.STDOUT, b);
+  if (streams.stderr) streams.stderr.ondata = (b) => toClient(Channel.STDERR, b);
+  // v4's error stream carries one Status document. The runtime writes it and then closes the
+  // whole connection (the stream may never see its own FIN), so it is complete at either end.
+  const status: Buffer[] = [];
+  let sent = false;
+  const flush = () => {
+    if (sent) return;
+    sent = true;
+    if (status.length) toClient(Channel.STATUS, Buffer.concat(status));
+  };
+  streams.error.ondata = (b) => status.push(b);
+  streams.error.onend = flush;
+  streams.error.onreset = flush;
+}
+
+/** relayToRuntime routes one client message to its runtime stream. */
+function relayToRuntime(m: Buffer, streams: RuntimeStreams): void {
+  const payload = m.subarray(1);
+  switch (m[0]) {
+    case Channel.STDIN:
+      if (payload.length) streams.stdin?.write(payload);
+      return;
+    case Channel.RESIZE:
+      // Both carry the same {"Width":..,"Height":..} JSON; the runtime decodes a sequence of them.
+      if (payload.length) streams.resize?.write(payload);
+      return;
+    case Channel.CLOSE:
+      if (payload[0] === Channel.STDIN) streams.stdin?.end();
+      return;
+    default:
+      return;
+  }
 }

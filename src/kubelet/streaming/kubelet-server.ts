@@ -4,11 +4,17 @@
  * API server calls for pod logs, exec, attach, port-forward and stats:
  *
  *   GET  /healthz
- *   GET  /containerLogs/{namespace}/{pod}/{container}?follow&tailLines&...
- *   WS   /exec/{namespace}/{pod}/{container}?command=...&stdin&stdout&stderr&tty
- *   WS   /attach/{namespace}/{pod}/{container}?stdin&stdout&stderr&tty
- *   WS   /portForward/{namespace}/{pod}
+ *   GET  /containerLogs/{namespace}/{pod}/{container}?follow&tailLines&...[&podUID=]
+ *   WS   /exec/{namespace}/{pod}[/{uid}]/{container}?command=...&stdin&stdout&stderr&tty
+ *   WS   /attach/{namespace}/{pod}[/{uid}]/{container}?stdin&stdout&stderr&tty
+ *   WS   /portForward/{namespace}/{pod}[/{uid}]
  *   GET  /stats/summary
+ *
+ * The forms with {uid} are upstream's; they pin one incarnation of the pod,
+ * so a pod deleted and recreated under the same name is never confused with
+ * its predecessor. `podUID` on /containerLogs is our addition for the same
+ * reason (upstream's kubelet resolves the name through its pod manager,
+ * which only knows the current pod).
  *
  * Callers authenticate with a client certificate signed by the cluster CA
  * whose subject is the API server's kubelet client (or a cluster admin), as
@@ -23,7 +29,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { RuntimeService } from '../cri/runtime-service.js';
 import { CriError } from '../cri/errors.js';
 import { readContainerLog } from './container-log-reader.js';
-import { EXEC_PROTOCOLS, bridgeExec } from './exec-bridge.js';
+import { EXEC_PROTOCOLS, bridgeExec, type ExecStreams } from './exec-bridge.js';
 import { LogOptionsError, parseLogOptions } from './log-options.js';
 import { LocateError, PodLocator } from './pod-locator.js';
 import { proxyWebSocketPortForward, serveSpdyPortForward, SPDY_PORT_FORWARD_PROTOCOL } from './port-forward-bridge.js';
@@ -146,7 +152,7 @@ export class KubeletServer {
   async #containerLogs(req: IncomingMessage, res: ServerResponse, parts: string[], q: URLSearchParams): Promise<void> {
     const [, ns, pod, name] = parts;
     const opts = parseLogOptions(q);
-    const c = await this.#locator.container(ns, pod, name, { previous: opts.previous });
+    const c = await this.#locator.container(ns, pod, name, { previous: opts.previous, uid: q.get('podUID') || undefined });
     const { status } = await this.#opts.runtime.containerStatus({ container_id: c.id });
     if (!status?.log_path) throw new HttpError(404, `no log file for container "${name}" in pod "${pod}"`);
     const abort = new AbortController();
@@ -168,17 +174,19 @@ export class KubeletServer {
   }
 
   async #upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-        this.#authorize(req);
+    this.#authorize(req);
     const url = new URL(req.url ?? '/', 'https://kubelet');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const q = url.searchParams;
     const log = this.#opts.log ?? (() => undefined);
-    if ((parts[0] === 'exec' || parts[0] === 'attach') && parts.length === 4) {
-      const streamURL = await this.#execURL(parts[0], parts[1], parts[2], parts[3], q);
-      return this.#accept(req, socket, head, (ws) => bridgeExec(ws, streamURL, log));
+    if ((parts[0] === 'exec' || parts[0] === 'attach') && (parts.length === 4 || parts.length === 5)) {
+      const [kind, ns, pod] = parts;
+      const uid = parts.length === 5 ? parts[3] : undefined;
+      const { url: streamURL, streams } = await this.#execURL(kind, { ns, pod, uid, container: parts[parts.length - 1] }, q);
+      return this.#accept(req, socket, head, (ws) => bridgeExec(ws, streamURL, streams, log));
     }
-    if (parts[0] === 'portForward' && parts.length === 3) {
-      const sandbox = await this.#locator.sandbox(parts[1], parts[2]);
+    if (parts[0] === 'portForward' && (parts.length === 3 || parts.length === 4)) {
+      const sandbox = await this.#locator.sandbox(parts[1], parts[2], parts[3]);
       const urlFor = async (port: number) => (await this.#opts.runtime.portForward({ pod_sandbox_id: sandbox.id, port: [port] })).url;
       const ports = q.getAll('port').map(Number);
       return this.#accept(req, socket, head, (ws, protocol) => {
@@ -189,15 +197,17 @@ export class KubeletServer {
     throw new HttpError(404, 'the server could not find the requested resource');
   }
 
-  async #execURL(kind: 'exec' | 'attach', ns: string, pod: string, name: string, q: URLSearchParams): Promise<string> {
+  async #execURL(kind: string, target: ContainerTarget, q: URLSearchParams): Promise<{ url: string; streams: ExecStreams }> {
     const flag = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
-    const c = await this.#locator.container(ns, pod, name);
+    const c = await this.#locator.container(target.ns, target.pod, target.container, { uid: target.uid });
     const streams = { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
     if (!streams.stdin && !streams.stdout && !streams.stderr) throw new HttpError(400, 'you must specify at least 1 of stdin, stdout, stderr');
-    if (kind === 'attach') return (await this.#opts.runtime.attach({ container_id: c.id, ...streams })).url;
+    // A tty merges stderr into stdout; CRI refuses both at once (upstream's kubelet clears stderr the same way).
+    if (streams.tty) streams.stderr = false;
+    if (kind === 'attach') return { url: (await this.#opts.runtime.attach({ container_id: c.id, ...streams })).url, streams };
     const cmd = q.getAll('command');
     if (cmd.length === 0) throw new HttpError(400, 'you must specify at least one command for the container');
-    return (await this.#opts.runtime.exec({ container_id: c.id, cmd, ...streams })).url;
+    return { url: (await this.#opts.runtime.exec({ container_id: c.id, cmd, ...streams })).url, streams };
   }
 
   #accept(req: IncomingMessage, socket: Socket, head: Buffer, serve: (ws: WebSocket, protocol: string) => void): void {
@@ -211,6 +221,14 @@ export class KubeletServer {
     NEGOTIATED.set(req, protocol);
     this.#wss.handleUpgrade(req, socket, head, (ws) => serve(ws, protocol));
   }
+}
+
+/** ContainerTarget names a container of a pod, optionally of one pod incarnation (uid). */
+interface ContainerTarget {
+  ns: string;
+  pod: string;
+  uid?: string;
+  container: string;
 }
 
 const NEGOTIATED = new WeakMap<IncomingMessage, string>();

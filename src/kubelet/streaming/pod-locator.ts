@@ -55,6 +55,8 @@ export class PodLocator {
    */
   async container(namespace: string, name: string, containerName: string, opts: { previous?: boolean; uid?: string } = {}): Promise<Container> {
     const sandboxes = await this.sandboxes(namespace, name, opts.uid);
+    // With a uid the API server has already seen the pod bound here: no sandbox yet means it is still starting.
+    if (sandboxes.length === 0 && opts.uid) throw new LocateError(400, `container "${containerName}" in pod "${name}" is waiting to start: ContainerCreating`);
     if (sandboxes.length === 0) throw new LocateError(404, `pod "${name}" in namespace "${namespace}" not found on this node`);
     const sameUid = sandboxes[0].labels[POD_UID_LABEL];
     const found: Container[] = [];

@@ -10,7 +10,8 @@
  * 1 error, each first announcing the port as uint16 little-endian).
  */
 import WebSocket from 'ws';
-import { RUNTIME_STREAM_PROTOCOL, runtimeWebSocketURL } from './exec-bridge.js';
+import { runtimeWebSocketURL } from './exec-bridge.js';
+import { RUNTIME_STREAM_PROTOCOL } from './runtime-stream-dial.js';
 import { SpdySession, type SpdyStream } from './spdy-session.js';
 
 /** SPDY_PORT_FORWARD_PROTOCOL is the WebSocket subprotocol kubectl asks for port-forward. */
