@@ -52,6 +52,7 @@ export const DEFAULT_CLUSTER_DNS_IP = '10.43.0.10';
 const KUBE_DNS_SLICE = 'kube-dns-skiff';
 const MANAGED_BY = 'cluster-dns.skiff.dev';
 const OUR_UDP_SIZE = 1232;
+const ENDPOINT_BIND_RETRY_MS = 1000;
 
 /** ClusterDNS serves the cluster zone and forwards the rest. */
 export class ClusterDNS {
@@ -98,7 +99,35 @@ export class ClusterDNS {
     for (const a of this.#opts.listenAddresses) this.addresses.push(await this.#server.listen(a));
     this.#forwarder = new Forwarder(this.#upstreams());
     await informers.waitForSync(this.#abort.signal);
-    if (this.#opts.kubeDNS) await this.#ensureKubeDNS(this.#opts.kubeDNS);
+    if (this.#opts.kubeDNS) {
+      await this.#ensureKubeDNS(this.#opts.kubeDNS);
+      this.#bindEndpointAddress(this.#opts.kubeDNS.endpointAddress, this.#opts.kubeDNS.endpointPort ?? this.addresses[0]?.port);
+    }
+  }
+
+  /**
+   * bindEndpointAddress adds a UDP socket on the kube-dns endpoint address
+   * when we listen on a wildcard, so replies to queries DNATed there leave
+   * from that address (see DnsServer.listenUdp): without it only clients
+   * behind that address (pods on the bridge) get answers through the
+   * ClusterIP, not the node itself or hostNetwork pods. The address (the
+   * bridge gateway) may appear only with the first pod, so binding retries
+   * until it exists.
+   */
+  #bindEndpointAddress(host: string, port: number | undefined): void {
+    const wildcard = this.addresses.some((a) => (a.host === '0.0.0.0' || a.host === '::') && a.port === port);
+    if (!wildcard || port === undefined || this.addresses.some((a) => a.host === host)) return;
+    const attempt = (): void => {
+      if (this.#abort?.signal.aborted) return;
+      this.#server.listenUdp({ host, port }).then(
+        () => this.#opts.log?.(`dns: answering UDP on ${host}:${port} from that address`),
+        (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EADDRNOTAVAIL') this.#opts.log?.(`dns: udp ${host}:${port}: ${err.message}`);
+          setTimeout(attempt, ENDPOINT_BIND_RETRY_MS).unref();
+        },
+      );
+    };
+    attempt();
   }
 
   /** stop closes the listeners and ends the watches. */

@@ -28,6 +28,8 @@ export class DnsServer {
   readonly #tcp: Server[] = [];
   readonly #conns = new Set<Socket>();
   readonly #log?: (msg: string) => void;
+  /** closed makes a late listenUdp (a retry racing close) give its socket up at once. */
+  #closed = false;
 
   constructor(handler: DnsHandler, log?: (msg: string) => void) {
     this.#handler = handler;
@@ -36,30 +38,60 @@ export class DnsServer {
 
   /** listen binds UDP and TCP on the address; port 0 picks one port free for both. Returns the bound address. */
   async listen(addr: ListenAddress): Promise<ListenAddress> {
+    this.#closed = false;
     const tcp = createServer((sock) => this.#serveTcp(sock));
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', reject);
       tcp.listen(addr.port, addr.host, () => resolve());
     });
     const port = (tcp.address() as { port: number }).port;
-    const udp = createSocket({ type: isIPv6(addr.host) ? 'udp6' : 'udp4' });
+    try {
+      await this.listenUdp({ host: addr.host, port });
+    } catch (err) {
+      tcp.close();
+      throw err;
+    }
+    this.#tcp.push(tcp);
+    return { host: addr.host, port };
+  }
+
+  /**
+   * listenUdp binds one more UDP socket, e.g. a specific address beside a
+   * wildcard listener on the same port. Why: a wildcard UDP socket replies
+   * from whatever source address the route to the client picks, and when a
+   * query was DNATed to this host (a ClusterIP in front of us) from a client
+   * that is not behind the address it was DNATed to (the node itself, a
+   * hostNetwork pod, another node), that source does not match the NAT
+   * entry, the reply is not translated back and the client times out.
+   * Linux delivers to the most specific bound socket, whose replies carry
+   * the address it is bound to; both sockets set SO_REUSEADDR to share the port.
+   */
+  async listenUdp(addr: ListenAddress): Promise<void> {
+    const udp = createSocket({ type: isIPv6(addr.host) ? 'udp6' : 'udp4', reuseAddr: true });
     udp.on('message', (msg, rinfo) => {
       void this.#answer(msg, 'udp').then((res) => {
         if (res) udp.send(res, rinfo.port, rinfo.address);
       });
     });
-    udp.on('error', (err) => this.#log?.(`dns: udp ${addr.host}:${port}: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(port, addr.host, () => resolve());
+      const failed = (err: Error): void => {
+        udp.close();
+        reject(err);
+      };
+      udp.once('error', failed);
+      udp.bind(addr.port, addr.host, () => {
+        udp.off('error', failed);
+        resolve();
+      });
     });
+    if (this.#closed) return void udp.close();
+    udp.on('error', (err) => this.#log?.(`dns: udp ${addr.host}:${addr.port}: ${err.message}`));
     this.#udp.push(udp);
-    this.#tcp.push(tcp);
-    return { host: addr.host, port };
   }
 
   /** close stops every listener and drops open TCP connections. */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const u of this.#udp) u.close();
     for (const c of this.#conns) c.destroy();
     await Promise.all(this.#tcp.map((t) => new Promise<void>((resolve) => t.close(() => resolve()))));
