@@ -9,12 +9,21 @@
  * connection would be translated once and measure nothing). Figures from a
  * loaded machine are noisy; the ratio, measured in alternating rounds, is the
  * figure to read.
+ *
+ * The `pods.*` figures repeat the ClusterIP-vs-direct comparison with real
+ * pods on a server running its node agent (containerd, CNI bridge, the
+ * proxy as the agent runs it): busybox httpd backends, the load generator
+ * (the host's node) inside the client pod's network namespace.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { startServer } from '../test/harness/server-harness.js';
+import { startServer, SKIFF_BIN, type ServerHandle } from '../test/harness/server-harness.js';
+import { busyboxImage, BUSYBOX_IMAGE } from '../src/images/index.js';
+import { containerdLayout } from '../src/kubelet/containerd/index.js';
 import { NetnsLab } from '../test/e2e/netns/netns-lab.js';
 import { HttpClient, loadKubeconfig } from '../src/client/http-client.js';
 import { R } from '../src/client/client.js';
@@ -99,7 +108,9 @@ export async function runNetworkBench(): Promise<Record<string, number>> {
       while (!want(execFileSync('iptables-save', ['-t', 'nat']).toString())) await new Promise((r) => setTimeout(r, 2));
       ruleLatencies.push(performance.now() - t0);
     }
+    const pods = await realPodFigures();
     return {
+      ...pods,
       'direct.rps': direct.rps,
       'direct.p99_ms': direct.p99,
       'clusterip.rps': viaService.rps,
@@ -116,6 +127,70 @@ export async function runNetworkBench(): Promise<Record<string, number>> {
     await dns.stop().catch(() => undefined);
     await proxy.stop().catch(() => undefined);
     lab.cleanup();
+    await server.stop();
+  }
+}
+
+/** alternate runs the load against both target sets in alternating rounds and averages each. */
+function alternate(load: (targets: string[]) => { rps: number; p99: number }, direct: string[], service: string[]): { direct: { rps: number; p99: number }; service: { rps: number; p99: number } } {
+  const rounds: { direct: { rps: number; p99: number }[]; service: { rps: number; p99: number }[] } = { direct: [], service: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? (['direct', 'service'] as const) : (['service', 'direct'] as const);
+    for (const k of order) rounds[k].push(load(k === 'direct' ? direct : service));
+  }
+  const avg = (xs: { rps: number; p99: number }[]) => ({ rps: xs.reduce((t, x) => t + x.rps, 0) / xs.length, p99: percentile(xs.map((x) => x.p99), 0.5) });
+  return { direct: avg(rounds.direct), service: avg(rounds.service) };
+}
+
+/** podNetns finds the network namespace file (under the node's containerd state) whose eth0 has this IP. */
+function podNetns(dataDir: string, ip: string): string {
+  const files: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory() && depth < 4) walk(p, depth + 1);
+      else if (e.name.startsWith('cni-') && statSync(p).isFile()) files.push(p);
+    }
+  };
+  walk(containerdLayout(dataDir).state, 0);
+  const found = files.find((f) => spawnSync('nsenter', [`--net=${f}`, 'ip', '-4', '-o', 'addr', 'show', 'eth0'], { encoding: 'utf8' }).stdout.includes(` ${ip}/`));
+  if (!found) throw new Error(`no pod network namespace with ${ip} among ${files.length}`);
+  return found;
+}
+
+/** realPodFigures measures ClusterIP against direct pod-IP requests between real pods of a server running its agent. */
+async function realPodFigures(): Promise<Record<string, number>> {
+  const server: ServerHandle = await startServer({ agent: true });
+  try {
+    const archive = join(server.dataDir, 'busybox.oci.tar');
+    writeFileSync(archive, busyboxImage());
+    const imp = spawnSync(process.execPath, [SKIFF_BIN, 'image', 'import', archive, '--data-dir', server.dataDir], { encoding: 'utf8' });
+    rmSync(archive, { force: true });
+    if (imp.status !== 0) throw new Error(`image import: ${imp.stderr}`);
+    const web = { name: 'httpd', image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'], ports: [{ containerPort: 8080 }] };
+    const docs = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [web] } } } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client' }, spec: { containers: [{ name: 'c', image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] } },
+    ];
+    server.kubectlOk(['apply', '-f', '-'], { input: docs.map((d) => JSON.stringify(d)).join('\n') });
+    server.kubectlOk(['rollout', 'status', 'deployment/web', '--timeout=60s']);
+    server.kubectlOk(['wait', '--for=condition=Ready', 'pod/client', '--timeout=60s']);
+    const podIPs = server.kubectlOk(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}']).split(' ');
+    const clusterIP = server.kubectlOk(['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}']);
+    const netns = podNetns(server.dataDir, server.kubectlOk(['get', 'pod', 'client', '-o', 'jsonpath={.status.podIP}']));
+    const load = (targets: string[]): { rps: number; p50: number; p99: number } =>
+      JSON.parse(execFileSync('nsenter', [`--net=${netns}`, process.execPath, '-e', LOADGEN, targets.join(','), String(LOAD_SECONDS), String(CONCURRENCY)]).toString());
+    // Warm up until the proxy's rules are in and the Service answers.
+    for (let i = 0; load([`${clusterIP}:80`]).rps === 0; i++) if (i > 20) throw new Error('the web Service never answered');
+    const r = alternate(load, podIPs.map((ip) => `${ip}:8080`), [`${clusterIP}:80`]);
+    return {
+      'pods.direct.rps': r.direct.rps,
+      'pods.clusterip.rps': r.service.rps,
+      'pods.clusterip_vs_direct.rps_ratio': r.service.rps / r.direct.rps,
+      'pods.clusterip_vs_direct.p99_ratio': r.service.p99 / r.direct.p99,
+    };
+  } finally {
     await server.stop();
   }
 }
