@@ -52,11 +52,11 @@ interface RuntimeStreams {
 }
 
 /**
- * openRuntimeStreams opens the streams in client-go's order and resolves
- * once the runtime answered every one (client-go waits for each reply before
- * it writes, and so do we).
+ * openRuntimeStreams opens the streams in client-go's order. `ready`
+ * resolves once the runtime answered every one (client-go waits for each
+ * reply before it writes, and so do we); output may come before that.
  */
-function openRuntimeStreams(session: SpdySession, want: ExecStreams): Promise<RuntimeStreams> {
+function openRuntimeStreams(session: SpdySession, want: ExecStreams): { streams: RuntimeStreams; ready: Promise<void> } {
   const open = (type: string) => session.open({ streamtype: type });
   const streams: RuntimeStreams = { error: open('error') };
   if (want.stdin) streams.stdin = open('stdin');
@@ -64,13 +64,13 @@ function openRuntimeStreams(session: SpdySession, want: ExecStreams): Promise<Ru
   if (want.stderr && !want.tty) streams.stderr = open('stderr');
   if (want.tty) streams.resize = open('resize');
   const all = Object.values(streams) as SpdyStream[];
-  return new Promise((resolve, reject) => {
-    const check = () => all.every((s) => s.replied) && resolve(streams);
+  const ready = new Promise<void>((resolve, reject) => {
     for (const s of all) {
-      s.onreply = check;
-      s.onreset = () => reject(new Error(`the runtime refused the ${s.headers.streamtype} stream`));
+      s.onreply = () => all.every((x) => x.replied) && resolve();
+      s.onreset ??= () => reject(new Error(`the runtime refused the ${s.headers.streamtype} stream`));
     }
   });
+  return { streams, ready };
 }
 
 /**
@@ -113,8 +113,9 @@ export function bridgeExec(client: WebSocket, runtimeURL: string, want: ExecStre
     });
     conn.socket.on('error', (err) => log(`exec: runtime stream failed: ${err.message}`));
     if (conn.head.length) session.receive(conn.head);
-    const streams = await openRuntimeStreams(session, want);
+    const { streams, ready } = openRuntimeStreams(session, want);
     relayFromRuntime(streams, toClient);
+    await ready;
     deliver = (m) => relayToRuntime(m, streams);
     for (const m of queued.splice(0)) deliver(m);
   })().catch((err: Error) => {
