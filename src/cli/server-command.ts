@@ -25,6 +25,9 @@ export async function runServer(args: string[]): Promise<void> {
       'ingress-bind-address': { type: 'string', default: '0.0.0.0' },
       'disable-ingress': { type: 'boolean', default: false },
       'kubelet-port': { type: 'number', default: 10250 },
+      // Hidden: compact history often and keep little of it, so tests can see 410 Gone.
+      'storage-compact-interval': { type: 'string', default: '' },
+      'storage-compact-retain': { type: 'number', default: 0 },
       'node-monitor-grace-period': { type: 'string', default: '40s' },
       'service-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.serviceCIDR },
       'cluster-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.clusterCIDR },
@@ -56,6 +59,10 @@ export async function runServer(args: string[]): Promise<void> {
     datastoreEndpoint: String(flags['datastore-endpoint']),
     tlsSans: flags['tls-san'] as string[],
     simulatedNodes: Number(flags['simulated-nodes']),
+    storage: {
+      compactIntervalMs: flags['storage-compact-interval'] ? parseDurationMs(String(flags['storage-compact-interval'])) : undefined,
+      compactRetainRevisions: Number(flags['storage-compact-retain']) || undefined,
+    },
     ingress: flags['disable-ingress']
       ? false
       : { httpPort: Number(flags['ingress-http-port']), httpsPort: Number(flags['ingress-https-port']), bindAddress: String(flags['ingress-bind-address']) },

@@ -19,4 +19,4 @@ export {
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
 export type { WatchBroadcasterOptions } from './watch-broadcaster.js';
-export { defaultSqlitePath, openStore } from './open-store.js';
+export { defaultSqlitePath, openStore, type StoreTuning } from './open-store.js';

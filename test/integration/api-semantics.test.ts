@@ -226,3 +226,30 @@ describe('durability', () => {
     }
   });
 });
+
+describe('history compaction', () => {
+  it('answers a watch from a compacted resourceVersion with 410 Expired, and a stale continue token with 410', async () => {
+    const srv = await startServer({ args: ['--storage-compact-interval', '300ms', '--storage-compact-retain', '5'] });
+    try {
+      const first = JSON.parse((await srv.request('POST', '/api/v1/namespaces/default/configmaps', JSON.stringify(cm('old-0')))).body);
+      for (let i = 1; i < 30; i++) await srv.request('POST', '/api/v1/namespaces/default/configmaps', JSON.stringify(cm(`old-${i}`)));
+      const page = JSON.parse((await srv.request('GET', '/api/v1/namespaces/default/configmaps?limit=5')).body);
+      for (let i = 0; i < 30; i++) await srv.request('PUT', '/api/v1/namespaces/default/configmaps/old-1', JSON.stringify(cm('old-1', { a: String(i) })));
+      await new Promise((r) => setTimeout(r, 1000));
+      const watch = await srv.request('GET', `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${first.metadata.resourceVersion}&timeoutSeconds=2`);
+      assert.equal(watch.status, 200);
+      const ev = JSON.parse(watch.body.trim().split('\n')[0]);
+      assert.equal(ev.type, 'ERROR');
+      assert.equal(ev.object.code, 410);
+      assert.equal(ev.object.reason, 'Expired');
+      assert.match(ev.object.message, /too old resource version/);
+      const stale = await srv.request('GET', `/api/v1/namespaces/default/configmaps?limit=5&continue=${encodeURIComponent(page.metadata.continue)}`);
+      assert.equal(stale.status, 410);
+      assert.equal(JSON.parse(stale.body).reason, 'Expired');
+      const fresh = await srv.request('GET', '/api/v1/namespaces/default/configmaps?limit=5');
+      assert.equal(fresh.status, 200);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
