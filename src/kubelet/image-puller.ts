@@ -6,12 +6,14 @@
  * pulls are announced with Pulling/Pulled/Failed events, a failed pull is
  * ErrImagePull and later attempts within the back-off are ImagePullBackOff.
  * Credentials come from the pod's imagePullSecrets of type
- * kubernetes.io/dockerconfigjson (or dockercfg), matched by registry host
- * like the credential keyring does.
+ * kubernetes.io/dockerconfigjson (or dockercfg) through the credential
+ * keyring, and reach the runtime as PullImage's `auth`. Every failure also
+ * records "Error: <reason>", as upstream's kuberuntime startContainer does.
  */
 import type { Container, Pod, Secret } from 'kubernetes-types/core/v1.js';
 import type { ImageService } from './cri/runtime-service.js';
 import type { AuthConfig } from './cri/cri-types.js';
+import { credentialsFor } from './credential-keyring.js';
 import type { EventRecorder } from '../client/event-recorder.js';
 import type { KubeObject } from '../api/object.js';
 import { Backoff, type BackoffTimings } from './backoff.js';
@@ -37,43 +39,6 @@ export function pullPolicyOf(c: Container): string {
   const lastPart = image.split('/').pop() ?? '';
   if (image.includes('@')) return 'IfNotPresent';
   return !lastPart.includes(':') || lastPart.endsWith(':latest') ? 'Always' : 'IfNotPresent';
-}
-
-/** registryHost is the registry part of an image reference, "docker.io" when none is named (as the docker reference normaliser). */
-export function registryHost(image: string): string {
-  const first = image.split('/')[0];
-  if (!image.includes('/') || (!first.includes('.') && !first.includes(':') && first !== 'localhost')) return 'docker.io';
-  return first;
-}
-
-function hostOfConfigKey(key: string): string {
-  const h = key.replace(/^[a-z]+:\/\//, '').split('/')[0];
-  return h === 'index.docker.io' || h === 'registry-1.docker.io' ? 'docker.io' : h;
-}
-
-/** credentialsFor lists the auths of the pod's pull secrets whose registry matches the image, in secret order. */
-export function credentialsFor(image: string, secrets: Secret[]): AuthConfig[] {
-  const host = registryHost(image);
-  const out: AuthConfig[] = [];
-  for (const s of secrets) {
-    let auths: Record<string, { username?: string; password?: string; auth?: string; identitytoken?: string }> = {};
-    try {
-      if (s.type === 'kubernetes.io/dockerconfigjson' && s.data?.['.dockerconfigjson']) {
-        auths = JSON.parse(Buffer.from(s.data['.dockerconfigjson'], 'base64').toString()).auths ?? {};
-      } else if (s.type === 'kubernetes.io/dockercfg' && s.data?.['.dockercfg']) {
-        auths = JSON.parse(Buffer.from(s.data['.dockercfg'], 'base64').toString());
-      }
-    } catch {
-      continue;
-    }
-    for (const [key, a] of Object.entries(auths)) {
-      if (hostOfConfigKey(key) !== host) continue;
-      let { username, password } = a;
-      if (!username && a.auth) [username, password] = Buffer.from(a.auth, 'base64').toString().split(/:(.*)/s);
-      out.push({ username, password, server_address: key, identity_token: a.identitytoken });
-    }
-  }
-  return out;
 }
 
 /** ImagePuller ensures images for containers. */
@@ -106,46 +71,74 @@ export class ImagePuller {
     if (policy === 'Never') {
       const msg = `Container image "${image}" is not present with pull policy of Never`;
       void this.#recorder.event(obj, 'Warning', 'ErrImageNeverPull', msg);
-      throw new ImagePullError('ErrImageNeverPull', msg);
+      throw this.#failed(obj, 'ErrImageNeverPull', msg);
     }
     const key = `${pod.metadata?.uid}/${image}`;
     const bo = this.#backoff.inBackoffSince(key, Date.now());
     if (bo.inBackoff) {
       const msg = `Back-off pulling image "${image}"`;
       void this.#recorder.event(obj, 'Normal', 'BackOff', msg);
-      throw new ImagePullError('ImagePullBackOff', msg, bo.remainingMs);
+      throw this.#failed(obj, 'ImagePullBackOff', msg, bo.remainingMs);
     }
     return this.#pull(pod, c, objects, key);
+  }
+
+  // Upstream's startContainer records "Error: <reason>" for every failure EnsureImageExists returns.
+  #failed(obj: KubeObject, reason: string, message: string, retryInMs = 0): ImagePullError {
+    void this.#recorder.event(obj, 'Warning', 'Failed', `Error: ${reason}`);
+    return new ImagePullError(reason, message, retryInMs);
   }
 
   async #pull(pod: Pod, c: Container, objects: ObjectCache, key: string): Promise<string> {
     const image = c.image ?? '';
     const obj = pod as KubeObject;
+    const secrets = await this.#pullSecrets(pod, objects);
     void this.#recorder.event(obj, 'Normal', 'Pulling', `Pulling image "${image}"`);
     const started = Date.now();
-    const secrets: Secret[] = [];
-    for (const ref of pod.spec?.imagePullSecrets ?? []) {
-      // Upstream ignores pull secrets it cannot read (with a warning event), and pulls without them.
-      secrets.push(await objects.secret(pod.metadata?.namespace ?? 'default', ref.name ?? '').catch(() => ({}) as Secret));
-    }
-    const auths: (AuthConfig | undefined)[] = [...credentialsFor(image, secrets), undefined];
-    let lastErr: Error | undefined;
+    const creds = credentialsFor(image, secrets);
+    // As upstream's kuberuntime pullImage: without matching credentials one anonymous pull; with
+    // them, each in turn and no anonymous attempt, the errors aggregated when all fail.
+    const auths: (AuthConfig | undefined)[] = creds.length ? creds : [undefined];
+    const errors: string[] = [];
     for (const auth of auths) {
       try {
         const { image_ref } = await this.#images.pullImage({ image: { image }, auth });
-        const secs = ((Date.now() - started) / 1000).toFixed(3);
+        const took = formatDuration(Date.now() - started);
         const size = (await this.#images.imageStatus({ image: { image: image_ref } }).catch(() => undefined))?.image?.size ?? '0';
-        void this.#recorder.event(obj, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${secs}s (${secs}s including waiting). Image size: ${size} bytes.`);
+        void this.#recorder.event(obj, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`);
         this.#backoff.reset(key);
         return image_ref;
       } catch (err) {
-        lastErr = err as Error;
+        errors.push((err as Error).message);
       }
     }
     this.#backoff.next(key, Date.now());
-    const msg = `Failed to pull image "${image}": ${lastErr?.message ?? 'unknown error'}`;
-    void this.#recorder.event(obj, 'Warning', 'Failed', msg);
-    void this.#recorder.event(obj, 'Warning', 'Failed', 'Error: ErrImagePull');
-    throw new ImagePullError('ErrImagePull', msg, this.#backoff.get(key));
+    const cause = errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`;
+    void this.#recorder.event(obj, 'Warning', 'Failed', `Failed to pull image "${image}": ${cause}`);
+    throw this.#failed(obj, 'ErrImagePull', cause, this.#backoff.get(key));
   }
+
+  // Upstream pulls even when some pull secrets cannot be read, after a warning event naming them.
+  async #pullSecrets(pod: Pod, objects: ObjectCache): Promise<Secret[]> {
+    const secrets: Secret[] = [];
+    const missing: string[] = [];
+    for (const ref of pod.spec?.imagePullSecrets ?? []) {
+      try {
+        secrets.push(await objects.secret(pod.metadata?.namespace ?? 'default', ref.name ?? ''));
+      } catch {
+        missing.push(ref.name ?? '');
+      }
+    }
+    if (missing.length) {
+      const msg = `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`;
+      void this.#recorder.event(pod as KubeObject, 'Warning', 'FailedToRetrieveImagePullSecret', msg);
+    }
+    return secrets;
+  }
+}
+
+// Go's time.Duration text at millisecond precision ("512ms", "1.234s"), as upstream's Pulled event prints it.
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  return `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
 }
