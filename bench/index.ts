@@ -10,6 +10,8 @@ import { runCriBench } from './cri-bench.js';
 import { runSchedulerBench } from './scheduler-bench.js';
 import { runNetworkBench } from './network-bench.js';
 import { runIngressBench } from './ingress-bench.js';
+import { runTimeToK8sBench } from './time-to-k8s-bench.js';
+import { runRolloutBench } from './rollout-bench.js';
 import { runKubeletBench } from './kubelet-bench.js';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
@@ -20,6 +22,8 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   kubelet: async () => flatten(await runKubeletBench()),
   network: async () => flatten(await runNetworkBench()),
   ingress: async () => flatten(await runIngressBench({ seconds: 3, concurrency: 16 })),
+  'time-to-k8s': runTimeToK8sBench,
+  rollout: runRolloutBench,
 };
 
 /** flatten turns nested figure objects into `a.b` keys. */
