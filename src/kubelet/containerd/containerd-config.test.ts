@@ -39,6 +39,16 @@ test('config.toml carries the settings this machine kind needs', () => {
   assert.ok(!toml.includes('/run/containerd'), 'never the system containerd paths');
 });
 
+test('registry hosts come from a config_path under the data dir, or the one given; never credentials', () => {
+  const input = { layout: containerdLayout('/d'), sandboxImage: 'p', logLevel: 'info', cniBinDir: '/c', runcBinary: '/r' };
+  const toml = renderContainerdConfig(input);
+  assert.match(toml, /\[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\]\n {2}config_path = "\/d\/containerd\/certs\.d"\n/);
+  assert.match(renderContainerdConfig({ ...input, registryConfigPath: '/etc/skiff/certs.d' }), /config_path = "\/etc\/skiff\/certs\.d"/);
+  // containerd 1.6 refuses config_path beside the deprecated mirrors/configs tables, and auth there would bypass imagePullSecrets.
+  const settings = toml.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
+  assert.ok(!/registry\.(configs|mirrors)|\bauth\b|password/.test(settings));
+});
+
 test('the CNI network is a bridge with host-local IPAM and portmap', () => {
   const conf = JSON.parse(renderCniConflist({ networkName: 'skiff-x', bridgeName: 'skiffx', podCIDR: '10.89.0.0/24', ipamDir: '/d/ipam' }));
   assert.equal(conf.name, 'skiff-x');

@@ -26,6 +26,8 @@ export interface ContainerdLayout {
   cniConfDir: string;
   cniConfPath: string;
   ipamDir: string;
+  /** registryConfigDir holds per-registry `<host:port>/hosts.toml` files (containerd's config_path). */
+  registryConfigDir: string;
 }
 
 // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
@@ -49,6 +51,7 @@ export function containerdLayout(dataDir: string): ContainerdLayout {
     cniConfDir,
     cniConfPath: join(cniConfDir, '10-skiff.conflist'),
     ipamDir: join(base, 'cni', 'ipam'),
+    registryConfigDir: join(dir, 'certs.d'),
   };
   // containerd also listens on "<socket>.ttrpc".
   if (Buffer.byteLength(`${layout.socketPath}.ttrpc`) > MAX_SOCKET_PATH) {
@@ -79,6 +82,8 @@ export interface ContainerdConfigInput {
   logLevel: string;
   cniBinDir: string;
   runcBinary: string;
+  /** registryConfigPath is containerd's registry `config_path` (default: the layout's registryConfigDir). */
+  registryConfigPath?: string;
 }
 
 // Storage drivers and tracing that cannot work or are not wanted on a Skiff node.
@@ -141,6 +146,12 @@ disabled_plugins = [${DISABLED_PLUGINS.map(q).join(', ')}]
   Root = ${q(c.layout.runcRoot)}
   # cgroup v1 without systemd: cgroupfs paths.
   SystemdCgroup = false
+
+# Registry hosts (mirrors, CA, client certificates, skip_verify) come from
+# <config_path>/<host:port>/hosts.toml, read at each pull. Credentials do not
+# belong here: they come from imagePullSecrets through PullImage's auth.
+[${cri}.registry]
+  config_path = ${q(c.registryConfigPath ?? c.layout.registryConfigDir)}
 
 [${cri}.cni]
   bin_dir = ${q(c.cniBinDir)}

@@ -34,6 +34,13 @@ export interface ContainerdSupervisorOptions {
   containerdBinary?: string;
   runcBinary?: string;
   cniBinDir?: string;
+  /**
+   * registryConfigPath is the directory of per-registry `hosts.toml` files
+   * (`<dir>/<host:port>/hosts.toml`, e.g. `ca = "/path/ca.crt"` for a private
+   * registry's CA), rendered as the CRI plugin's `registry.config_path`.
+   * Default `<dataDir>/containerd/certs.d`, created if missing.
+   */
+  registryConfigPath?: string;
   /** readyTimeoutMs bounds start() and waitReady() (default 30 s). */
   readyTimeoutMs?: number;
   /** log receives one line per supervisor event (start, exit, restart). */
@@ -96,13 +103,15 @@ export class ContainerdSupervisor {
 
   #writeFiles(): void {
     const l = this.layout;
-    for (const dir of [l.dir, l.root, l.state, l.optDir, l.runcRoot, l.cniConfDir, l.ipamDir]) mkdirSync(dir, { recursive: true });
+    const registryConfigPath = this.#opts.registryConfigPath ?? l.registryConfigDir;
+    for (const dir of [l.dir, l.root, l.state, l.optDir, l.runcRoot, l.cniConfDir, l.ipamDir, registryConfigPath]) mkdirSync(dir, { recursive: true });
     writeFileSync(l.configPath, renderContainerdConfig({
       layout: l,
       sandboxImage: this.#opts.sandboxImage ?? PAUSE_IMAGE,
       logLevel: this.#opts.logLevel ?? 'info',
       cniBinDir: this.#opts.cniBinDir ?? '/usr/lib/cni',
       runcBinary: this.#opts.runcBinary ?? '/usr/sbin/runc',
+      registryConfigPath,
     }));
     writeFileSync(l.cniConfPath, renderCniConflist({
       networkName: this.networkName, bridgeName: this.bridgeName, podCIDR: this.podCIDR, ipamDir: l.ipamDir,
