@@ -114,13 +114,13 @@ describe('pod streaming on a real node', { skip: skip || undefined, timeout: 150
   it('kubectl cp: a file and a directory into the pod and back out', () => {
     writeFileSync(join(local, 'up.txt'), 'made-on-host\n');
     mkdirSync(join(local, 'dir', 'sub'), { recursive: true });
-    writeFileSync(join(local, 'dir', 'sub', 'deep.bin'), Buffer.alloc(200_000, 0xab));
+    writeFileSync(join(local, 'dir', 'sub', 'deep.bin'), Buffer.alloc(3_000_000, 0xab));
     ok(['cp', join(local, 'up.txt'), 'shell:/tmp/up.txt']);
     assert.equal(ok(['exec', 'shell', '--', 'cat', '/tmp/up.txt']), 'made-on-host\n');
     ok(['cp', join(local, 'dir'), 'shell:/tmp/dir']);
-    assert.equal(ok(['exec', 'shell', '--', 'wc', '-c', '/tmp/dir/sub/deep.bin']).trim(), '200000 /tmp/dir/sub/deep.bin');
+    assert.equal(ok(['exec', 'shell', '--', 'wc', '-c', '/tmp/dir/sub/deep.bin']).trim(), '3000000 /tmp/dir/sub/deep.bin');
     ok(['cp', 'shell:/tmp/dir', join(local, 'back')]);
-    assert.deepEqual(readFileSync(join(local, 'back', 'sub', 'deep.bin')), Buffer.alloc(200_000, 0xab));
+    assert.deepEqual(readFileSync(join(local, 'back', 'sub', 'deep.bin')), Buffer.alloc(3_000_000, 0xab));
   });
 
   it('attach -i: stdin reaches the container and its end closes stdin (stdinOnce)', () => {

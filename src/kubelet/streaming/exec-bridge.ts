@@ -14,7 +14,8 @@
  * becomes the client's status channel, which v4 and v5 share.
  */
 import WebSocket from 'ws';
-import { dialRuntimeSpdy } from './runtime-stream-dial.js';
+import type { Socket } from 'node:net';
+import { dialRuntimeSpdy, type SpdyConnection } from './runtime-stream-dial.js';
 import { SpdySession, type SpdyStream } from './spdy-session.js';
 
 /** EXEC_PROTOCOLS are the subprotocols served for exec and attach, preferred first. */
@@ -73,6 +74,9 @@ function openRuntimeStreams(session: SpdySession, want: ExecStreams): { streams:
   return { streams, ready };
 }
 
+/** Buffered bytes past which one side stops reading from the other (SPDY here has no flow control; TCP does). */
+const HIGH_WATER = 1 << 20;
+
 /**
  * bridgeExec pipes `client` (already upgraded) to the runtime streaming URL.
  * Client messages sent before the runtime's streams are ready are queued, not lost.
@@ -80,39 +84,41 @@ function openRuntimeStreams(session: SpdySession, want: ExecStreams): { streams:
 export function bridgeExec(client: WebSocket, runtimeURL: string, want: ExecStreams, log: (msg: string) => void = () => undefined): void {
   const queued: Buffer[] = [];
   let deliver: ((m: Buffer) => void) | undefined;
+  let runtime: Socket | undefined;
   let clientGone = false;
+  let unsent = 0;
   const toClient = (channel: number, data: Buffer) => {
-    if (client.readyState === WebSocket.OPEN) client.send(Buffer.concat([Buffer.from([channel]), data]));
+    if (client.readyState !== WebSocket.OPEN) return;
+    // A slow client (a large `kubectl cp` download) pauses the runtime instead of filling our memory.
+    unsent += data.length;
+    if (unsent > HIGH_WATER) runtime?.pause();
+    client.send(Buffer.concat([Buffer.from([channel]), data]), () => {
+      unsent -= data.length;
+      if (unsent <= HIGH_WATER / 2) runtime?.resume();
+    });
   };
   client.on('message', (data: Buffer, isBinary: boolean) => {
     if (!isBinary || data.length === 0) return;
-    if (deliver) deliver(data);
-    else queued.push(data);
+    if (!deliver) return void queued.push(data);
+    deliver(data);
+    // And a slow runtime (a large upload) pauses the client.
+    if (runtime && runtime.writableLength > HIGH_WATER) {
+      client.pause();
+      runtime.once('drain', () => client.resume());
+    }
   });
-  let socketDestroy = () => undefined as void;
   const clientClosed = () => {
     clientGone = true;
-    socketDestroy();
+    runtime?.destroy();
   };
   client.on('close', clientClosed);
   client.on('error', clientClosed);
 
   void (async () => {
     const conn = await dialRuntimeSpdy(runtimeURL);
-    socketDestroy = () => conn.socket.destroy();
-    if (clientGone) return socketDestroy();
-    const session = new SpdySession({
-      role: 'client',
-      send: (frame) => void (conn.socket.writable && conn.socket.write(frame)),
-      onclose: () => conn.socket.end(),
-    });
-    conn.socket.on('data', (b: Buffer) => session.receive(b));
-    conn.socket.on('close', () => {
-      session.close('runtime connection closed');
-      if (client.readyState === WebSocket.OPEN) client.close(1000);
-    });
-    conn.socket.on('error', (err) => log(`exec: runtime stream failed: ${err.message}`));
-    if (conn.head.length) session.receive(conn.head);
+    runtime = conn.socket;
+    if (clientGone) return conn.socket.destroy();
+    const session = runtimeSession(conn, () => client.readyState === WebSocket.OPEN && client.close(1000), log);
     const { streams, ready } = openRuntimeStreams(session, want);
     relayFromRuntime(streams, toClient);
     await ready;
@@ -121,9 +127,27 @@ export function bridgeExec(client: WebSocket, runtimeURL: string, want: ExecStre
   })().catch((err: Error) => {
     log(`exec: runtime stream failed: ${err.message}`);
     toClient(Channel.STATUS, statusMessage(`error dialing the container runtime's stream: ${err.message}`).subarray(1));
-    socketDestroy();
+    runtime?.destroy();
     if (client.readyState === WebSocket.OPEN) client.close(1000);
   });
+}
+
+/** runtimeSession runs a client SPDY session on the runtime connection; `ended` is called once it closes. */
+function runtimeSession(conn: SpdyConnection, ended: () => void, log: (msg: string) => void): SpdySession {
+  const session = new SpdySession({
+    role: 'client',
+    send: (frame) => void (conn.socket.writable && conn.socket.write(frame)),
+    onclose: () => conn.socket.end(),
+  });
+  conn.socket.on('data', (b: Buffer) => session.receive(b));
+  conn.socket.on('close', () => {
+    // Closing the session ends the error stream, which flushes the status before the client closes.
+    session.close('runtime connection closed');
+    ended();
+  });
+  conn.socket.on('error', (err) => log(`exec: runtime stream failed: ${err.message}`));
+  if (conn.head.length) session.receive(conn.head);
+  return session;
 }
 
 /** relayFromRuntime sends the runtime's output and final status to the client. */
