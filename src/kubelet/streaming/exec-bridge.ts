@@ -68,7 +68,7 @@ function openRuntimeStreams(session: SpdySession, want: ExecStreams): { streams:
   const ready = new Promise<void>((resolve, reject) => {
     for (const s of all) {
       s.onreply = () => all.every((x) => x.replied) && resolve();
-      s.onreset ??= () => reject(new Error(`the runtime refused the ${s.headers.streamtype} stream`));
+      s.onreset = () => reject(new Error(`the runtime refused the ${s.headers.streamtype} stream`));
     }
   });
   return { streams, ready };
