@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * Proves the OpenAPI documents satisfy the real kubectl: a throwaway HTTP
- * server answers /version, legacy discovery, /openapi/v2 and /openapi/v3, and
- * creates objects with the server-side strict field validation that kubectl
- * asks for. Skipped when kubectl is not installed.
+ * server answers /version, legacy discovery, /openapi/v2 (JSON or protobuf)
+ * and /openapi/v3, and creates objects with the server-side strict field
+ * validation that kubectl asks for. Skipped when kubectl is not installed.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { promisify } from 'node:util';
 import { RESOURCES, apiVersionOf, servedGroups } from '../../api/resources.js';
-import { findUnknownFields, openAPIV2Json, openAPIV3IndexJson, openAPIV3Json } from './index.js';
+import { findUnknownFields, openAPIV2For, openAPIV3IndexJson, openAPIV3Json } from './index.js';
 
 const run = promisify(execFile);
 const KUBECTL = '/usr/bin/kubectl';
@@ -49,10 +49,10 @@ function groupList(): object {
 /** serveOpenAPI answers /openapi/*; it is the behaviour the real apiserver needs. */
 function serveOpenAPI(req: IncomingMessage, url: URL, res: ServerResponse): void {
   if (url.pathname === '/openapi/v2') {
-    // kubectl asks for protobuf only; JSON is not what it can parse, so refuse as upstream does for unknown types.
-    if (!(req.headers.accept ?? '').includes('json')) return send(res, 406, status(406, 'NotAcceptable', 'only application/json is served'));
-    const v2 = openAPIV2Json();
-    return send(res, 200, v2.body, { etag: v2.etag });
+    // kubectl asks for gnostic protobuf when it validates client-side (a List, for one).
+    const v2 = openAPIV2For(req.headers.accept);
+    if (!v2) return send(res, 406, status(406, 'NotAcceptable', 'not acceptable'));
+    return send(res, 200, v2.rendered.body, { 'content-type': v2.contentType, etag: v2.rendered.etag });
   }
   if (url.pathname === '/openapi/v3') {
     const idx = openAPIV3IndexJson();
@@ -145,6 +145,19 @@ describe('kubectl against the OpenAPI documents', { skip: !hasKubectl() }, () =>
     writeFileSync(manifest, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicasx: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n');
     await assert.rejects(kubectl('apply', '--validate=strict', '-f', manifest), (err: { stderr: string }) => {
       assert.match(err.stderr, /strict decoding error: unknown field "spec.replicasx"/);
+      return true;
+    });
+  });
+
+  it('validates a List client-side from the protobuf v2 document', async () => {
+    const good = join(dir, 'list.yaml');
+    writeFileSync(good, 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}, data: {k: v}}\n');
+    const { stdout } = await kubectl('apply', '-f', good);
+    assert.match(stdout, /configmap\/a created/);
+    const bad = join(dir, 'bad-list.yaml');
+    writeFileSync(bad, 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}, datta: {k: v}}\n');
+    await assert.rejects(kubectl('apply', '-f', bad), (err: { stderr: string }) => {
+      assert.match(err.stderr, /unknown field "datta" in io\.k8s\.api\.core\.v1\.ConfigMap/);
       return true;
     });
   });

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The served OpenAPI documents: swagger 2.0 at /openapi/v2, the OpenAPI 3.0
+ * The served OpenAPI documents: swagger 2.0 at /openapi/v2 (JSON, or gnostic
+ * protobuf for kubectl's client-side validation), the OpenAPI 3.0
  * index at /openapi/v3 and one 3.0 document per group version at
  * /openapi/v3/<api/v1 | apis/<group>/<version> | ...>. All are built once from
  * RESOURCES and the generated definitions, serialized once, and served from
@@ -10,8 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import { servedGroups } from '../../api/resources.js';
+import { encodeGnosticDocument } from './gnostic-v2.js';
 import { DEF, groupPathPrefix, groupVersionPaths, pascalGroup, tagOf, type Operation, type Param, type PathItem } from './operations.js';
 import { DEFINITION_REF_PREFIX, definitions, refName, type Definitions, type Schema } from './schema.js';
+import { negotiateV2Format, OPENAPI_V2_PROTOBUF } from './v2-media-types.js';
 
 /** Rendered is a serialized document with its validators. */
 export interface Rendered {
@@ -29,7 +32,10 @@ const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+jso
 const CODE_TEXT: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted' };
 
 function render(doc: unknown): Rendered {
-  const body = Buffer.from(JSON.stringify(doc));
+  return renderBytes(Buffer.from(JSON.stringify(doc)));
+}
+
+function renderBytes(body: Buffer): Rendered {
   const hash = createHash('sha512').update(body).digest('hex').toUpperCase();
   return { body, etag: `"${hash}"`, hash };
 }
@@ -101,6 +107,29 @@ export function openAPIV2(): object {
 /** openAPIV2Json returns the swagger 2.0 document serialized once, with its ETag. */
 export function openAPIV2Json(): Rendered {
   return v2Json().rendered;
+}
+
+let v2ProtobufCache: Rendered | undefined;
+
+/**
+ * openAPIV2Protobuf returns the swagger 2.0 document as gnostic's
+ * `openapi.v2.Document` protobuf, encoded once, with an ETag of its own bytes
+ * (upstream hashes each served form separately).
+ */
+export function openAPIV2Protobuf(): Rendered {
+  v2ProtobufCache ??= renderBytes(encodeGnosticDocument(v2Json().doc as Record<string, unknown>));
+  return v2ProtobufCache;
+}
+
+/**
+ * openAPIV2For returns /openapi/v2 in the form the Accept header asks for,
+ * JSON or protobuf, with the Content-Type to answer; undefined means neither
+ * is acceptable (406).
+ */
+export function openAPIV2For(accept: string | undefined): { rendered: Rendered; contentType: string } | undefined {
+  const format = negotiateV2Format(accept);
+  if (format === 'protobuf') return { rendered: openAPIV2Protobuf(), contentType: OPENAPI_V2_PROTOBUF };
+  return format === 'json' ? { rendered: openAPIV2Json(), contentType: JSON_TYPE } : undefined;
 }
 
 function v2Json(): { doc: object; rendered: Rendered } {
