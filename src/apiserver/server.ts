@@ -29,7 +29,7 @@ import { writeError, writeJson } from './http/response.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import type { UserInfo } from './registry/request-context.js';
-import { openAPIV2Json, openAPIV3Index, openAPIV3Json } from './openapi/index.js';
+import { OPENAPI_V2_PROTOBUF_ACCEPT, openAPIV2For, openAPIV3Index, openAPIV3Json } from './openapi/index.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
 
 export interface APIServerOptions {
@@ -258,12 +258,13 @@ export class APIServer {
 
   #serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, url: URL): void {
     let doc: { body: Buffer; etag: string; hash?: string } | undefined;
+    let contentType = 'application/json';
     const v3 = path.startsWith('/openapi/v3/');
     if (path === '/openapi/v2') {
-      const accept = req.headers.accept ?? '';
-      // kubectl only asks for the protobuf form; we serve JSON, and 406 is the honest answer.
-      if (accept && !/json|\*\/\*/.test(accept)) return writeError(res, new StatusError(406, 'NotAcceptable', 'only application/json is served for /openapi/v2'));
-      doc = openAPIV2Json();
+      // JSON or gnostic protobuf (what kubectl's client-side validation downloads), by Accept as upstream.
+      const v2 = openAPIV2For(req.headers.accept);
+      if (!v2) return writeError(res, new StatusError(406, 'NotAcceptable', `only application/json and ${OPENAPI_V2_PROTOBUF_ACCEPT} are served for /openapi/v2`));
+      ({ rendered: doc, contentType } = v2);
     } else if (path === '/openapi/v3') {
       return writeJson(res, 200, openAPIV3Index());
     } else if (v3) {
@@ -282,7 +283,7 @@ export class APIServer {
     }
     const immutable = v3 && url.searchParams.has('hash');
     res.writeHead(200, {
-      'Content-Type': 'application/json',
+      'Content-Type': contentType,
       'Content-Length': doc.body.length,
       ETag: doc.etag,
       Vary: 'Accept',
