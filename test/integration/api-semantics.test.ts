@@ -172,6 +172,17 @@ describe('API semantics', () => {
     assert.deepEqual(seen.filter((e) => !e.startsWith('BOOKMARK')), ['ADDED:w1', 'MODIFIED:w1', 'DELETED:w1']);
   });
 
+  it('gives pods their service account and its imagePullSecrets', async () => {
+    await json('POST', '/api/v1/namespaces/sem/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'puller' }, imagePullSecrets: [{ name: 'regcred' }] });
+    const pod = (name: string, extra: object = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...extra } });
+    const withSA = await json('POST', '/api/v1/namespaces/sem/pods', pod('sa-pull', { serviceAccountName: 'puller' }));
+    assert.deepEqual(withSA.body.spec.imagePullSecrets, [{ name: 'regcred' }]);
+    const own = await json('POST', '/api/v1/namespaces/sem/pods', pod('own-pull', { serviceAccountName: 'puller', imagePullSecrets: [{ name: 'mine' }] }));
+    assert.deepEqual(own.body.spec.imagePullSecrets, [{ name: 'mine' }]);
+    const plain = await json('POST', '/api/v1/namespaces/sem/pods', pod('default-sa'));
+    assert.equal(plain.body.spec.serviceAccountName, 'default');
+  });
+
   it('supports dry run and field validation', async () => {
     const dry = await json('POST', '/api/v1/namespaces/sem/configmaps?dryRun=All', cm('dry'));
     assert.equal(dry.status, 201);

@@ -12,7 +12,7 @@ export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type Ad
 /** registerDefaultAdmission installs upstream's default plugins that Skiff implements, in upstream's order. */
 export function registerDefaultAdmission(api: APIRegistry): void {
   api.admission.register(limitRangerAdmission(api));
-  api.admission.register(serviceAccountAdmission());
+  api.admission.register(serviceAccountAdmission(api));
   api.admission.register(podPriorityAdmission(api));
   // ResourceQuota is last, as upstream: it charges what every other plugin has settled.
   api.admission.register(resourceQuotaAdmission(api));
