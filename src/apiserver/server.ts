@@ -25,11 +25,11 @@ import {
 } from './discovery.js';
 import { parseResourcePath } from './http/request-info.js';
 import { ResourceHandler, type PodConnector } from './http/resource-handler.js';
-import { writeError, writeJson } from './http/response.js';
+import { writeError, writeJson, writeJsonText } from './http/response.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import type { UserInfo } from './registry/request-context.js';
-import { OPENAPI_V2_PROTOBUF_ACCEPT, openAPIV2For, openAPIV3Index, openAPIV3Json } from './openapi/index.js';
+import { OPENAPI_V2_PROTOBUF_ACCEPT, openAPIV2For, openAPIV3IndexJson, openAPIV3Json } from './openapi/index.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
 
 export interface APIServerOptions {
@@ -58,6 +58,11 @@ export class APIServer {
   #server?: Server;
   #ready = false;
   readonly #extensions: APIExtension[] = [];
+  /**
+   * Discovery documents serialized once: they change only when an extension
+   * is added, and kubectl fetches them on most invocations.
+   */
+  readonly #discovery = new Map<string, string | undefined>();
   #authorizer: Authorizer;
   #impersonator?: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>;
 
@@ -72,6 +77,7 @@ export class APIServer {
   /** addExtension serves an API group implemented by code (metrics, reviews) and lists it in discovery. */
   addExtension(e: APIExtension): void {
     this.#extensions.push(e);
+    this.#discovery.clear();
   }
 
   /**
@@ -212,9 +218,9 @@ export class APIServer {
     if (path === '/api' || path === '/apis') return this.#serveDiscoveryRoot(req, res, path);
     if (path.startsWith('/openapi/')) return this.#serveOpenAPI(req, res, path, url);
     const parts = path.split('/').filter(Boolean);
-    if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, apiResourceList('', parts[1], this.#extensions));
-    if (parts[0] === 'apis' && parts.length === 2) return this.#maybe(res, apiGroupDoc(parts[1], this.#extensions));
-    if (parts[0] === 'apis' && parts.length === 3) return this.#maybe(res, apiResourceList(parts[1], parts[2], this.#extensions));
+    if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, path, () => apiResourceList('', parts[1], this.#extensions));
+    if (parts[0] === 'apis' && parts.length === 2) return this.#maybe(res, path, () => apiGroupDoc(parts[1], this.#extensions));
+    if (parts[0] === 'apis' && parts.length === 3) return this.#maybe(res, path, () => apiResourceList(parts[1], parts[2], this.#extensions));
     if (!info) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
     const ext = this.#extensions.find((e) => e.group === info.group && e.version === info.version && e.resources.some((r) => r.name === info.resource));
     if (ext) {
@@ -250,10 +256,23 @@ export class APIServer {
   #serveDiscoveryRoot(req: IncomingMessage, res: ServerResponse, path: string): void {
     const legacy = path === '/api';
     if (wantsAggregatedDiscovery(req.headers.accept)) {
-      return writeJson(res, 200, aggregatedDiscovery(legacy, this.#extensions), [], AGGREGATED_DISCOVERY_V2);
+      const text = this.#cachedDiscovery(`aggregated ${path}`, () => aggregatedDiscovery(legacy, this.#extensions))!;
+      return writeJsonText(res, 200, text, [], AGGREGATED_DISCOVERY_V2);
     }
     const host = req.headers.host ?? `127.0.0.1:${this.#opts.port}`;
-    writeJson(res, 200, legacy ? apiVersions(host) : apiGroupList(this.#extensions));
+    // /api names the address the client used, so its cached form is per Host.
+    const text = legacy ? this.#cachedDiscovery(`/api ${host}`, () => apiVersions(host))! : this.#cachedDiscovery('/apis', () => apiGroupList(this.#extensions))!;
+    writeJsonText(res, 200, text);
+  }
+
+  /** cachedDiscovery serializes a discovery document once per key (undefined: no such document). */
+  #cachedDiscovery(key: string, build: () => object | undefined): string | undefined {
+    if (this.#discovery.has(key)) return this.#discovery.get(key);
+    const doc = build();
+    const text = doc === undefined ? undefined : JSON.stringify(doc);
+    // Bounded: Host headers are client-chosen.
+    if (this.#discovery.size < 256) this.#discovery.set(key, text);
+    return text;
   }
 
   #serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, url: URL): void {
@@ -266,7 +285,7 @@ export class APIServer {
       if (!v2) return writeError(res, new StatusError(406, 'NotAcceptable', `only application/json and ${OPENAPI_V2_PROTOBUF_ACCEPT} are served for /openapi/v2`));
       ({ rendered: doc, contentType } = v2);
     } else if (path === '/openapi/v3') {
-      return writeJson(res, 200, openAPIV3Index());
+      doc = openAPIV3IndexJson();
     } else if (v3) {
       doc = openAPIV3Json(path.slice('/openapi/v3/'.length));
       const asked = url.searchParams.get('hash');
@@ -294,8 +313,9 @@ export class APIServer {
     res.end(doc.body);
   }
 
-  #maybe(res: ServerResponse, doc: object | undefined): void {
-    if (!doc) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
-    writeJson(res, 200, doc);
+  #maybe(res: ServerResponse, path: string, build: () => object | undefined): void {
+    const text = this.#cachedDiscovery(path, build);
+    if (text === undefined) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
+    writeJsonText(res, 200, text);
   }
 }

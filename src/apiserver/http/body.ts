@@ -35,24 +35,53 @@ export function mediaTypeOf(req: IncomingMessage, fallback: BodyMediaType = 'jso
   return t;
 }
 
-/** readBody collects the body up to MAX_BODY_BYTES. */
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * readBody collects the body up to MAX_BODY_BYTES. It listens for data/end
+ * rather than iterating the stream with `for await`: the async iterator
+ * costs a few tens of microseconds per request, a visible share of a small
+ * create under load.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > MAX_BODY_BYTES) {
     req.resume();
-    throw newRequestEntityTooLarge(`Request entity too large: limit is ${MAX_BODY_BYTES}`);
+    return Promise.reject(newRequestEntityTooLarge(`Request entity too large: limit is ${MAX_BODY_BYTES}`));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      req.resume();
-      throw newRequestEntityTooLarge(`Request entity too large: limit is ${MAX_BODY_BYTES}`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        cleanup();
+        req.resume();
+        reject(newRequestEntityTooLarge(`Request entity too large: limit is ${MAX_BODY_BYTES}`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    // A client that goes away mid-body closes the request without 'end'.
+    const onClose = () => onError(Object.assign(new Error('request closed before its body was read'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 /** decodeBody parses JSON or YAML text into a value, with upstream's 400 wording. */
