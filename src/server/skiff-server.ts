@@ -20,10 +20,8 @@ import { bootstrapCluster } from './bootstrap.js';
 import { renderKubeconfig, writeFileAtomic } from '../cli/kubeconfig.js';
 import { scheduler } from '../scheduler/index.js';
 import { simulatedNodes } from '../kwok/index.js';
-import { NodeAgent, nthAddress, type NodeAgentOptions } from '../agent/index.js';
+import type { NodeAgentOptions } from '../agent/index.js';
 import { installPodStreaming, type KubeletClient } from '../apiserver/streaming/index.js';
-import { clusterDNS } from '../dns/index.js';
-import { ingressController } from '../ingress/index.js';
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { controllerManager } from '../controllers/index.js';
 import { installAuth } from '../apiserver/auth/index.js';
@@ -165,7 +163,7 @@ export class SkiffServer {
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
     // Always running: Nodes created through the API with the simulated annotation are adopted even without --simulated-nodes.
     this.components.push(simulatedNodes(this.#client, { count: this.opts.simulatedNodes ?? 0, leaseRenewIntervalMs, log }));
-    if (!this.opts.disableAgent) this.#addNodeComponents(advertise, pki.ca.cert, kubelets);
+    if (!this.opts.disableAgent) await this.#addNodeComponents(advertise, pki.ca.cert, kubelets);
     for (const c of this.components) {
       await c.start(this.#abort.signal);
       log(`started ${c.name}`);
@@ -179,8 +177,14 @@ export class SkiffServer {
    * containerd, proxy, network policy) and the add-ons that live on the
    * server's node: cluster DNS and the Ingress controller.
    */
-  #addNodeComponents(advertise: string, caCert: string, kubelets: KubeletClient): void {
+  async #addNodeComponents(advertise: string, caCert: string, kubelets: KubeletClient): Promise<void> {
     const { dataDir, log } = this.opts;
+    // Loaded only when this server runs a node: the CRI/gRPC stack is a large share of start-up time.
+    const [{ NodeAgent, nthAddress }, { clusterDNS }, { ingressController }] = await Promise.all([
+      import('../agent/index.js'),
+      import('../dns/index.js'),
+      import('../ingress/index.js'),
+    ]);
     const agent = new NodeAgent({
       client: this.#client!, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
       clusterDNS: serviceIP(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log, ...this.opts.agent,

@@ -622,7 +622,8 @@ function generateName(base: string): string {
 
 /** rfc3339 renders a time the way metav1.Time serializes: seconds precision, UTC. */
 export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString is always YYYY-MM-DDTHH:MM:SS.sssZ for these years; drop the milliseconds.
+  return `${d.toISOString().slice(0, 19)}Z`;
 }
 
 /** specChanged is true when anything besides metadata and status differs (drives metadata.generation). */
