@@ -23,6 +23,7 @@ import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { buildExampleImages, FIBONACCI_DIR } from '../../scripts/build-example-images.js';
 import { agentUnavailableReason, startAgentServer, type AgentServer } from './fixtures/agent-server.js';
+import { waitFor as waitForShared } from '../harness/wait-for.js';
 
 const REPO = resolve(new URL('../../..', import.meta.url).pathname);
 const CHROMIUM = '/usr/bin/chromium';
@@ -51,20 +52,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => waitForShared(what, fn, timeoutMs, 250);
 
 /** Page is what the test does in the browser, whichever driver does it. */
 interface Page {

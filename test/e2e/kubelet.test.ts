@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentUnavailableReason, startAgentServer, type AgentServer } from './fixtures/agent-server.js';
+import { waitFor as waitForShared } from '../harness/wait-for.js';
 
 interface PodJSON {
   metadata: { uid: string; name: string };
@@ -31,20 +32,7 @@ interface PodJSON {
 const skip = agentUnavailableReason();
 const NS = 'kt';
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => waitForShared(what, fn, timeoutMs, 250);
 
 function podYAML(name: string, container: Record<string, unknown>, spec: Record<string, unknown> = {}): string {
   return JSON.stringify({

@@ -33,26 +33,14 @@ import { promises as dns } from 'node:dns';
 import { startServer, SKIFF_BIN, type ServerHandle } from '../harness/server-harness.js';
 import { busyboxImage, BUSYBOX_IMAGE } from '../../src/images/index.js';
 import { agentUnavailableReason } from './fixtures/agent-server.js';
+import { waitFor as waitForShared } from '../harness/wait-for.js';
 
 const skip = agentUnavailableReason();
 
 let server: ServerHandle;
 let nsCounter = 0;
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => waitForShared(what, fn, timeoutMs, 200);
 
 /** web is a Deployment of busybox httpd pods answering their hostname on :8080, ready while /www/ready exists. */
 function webDeployment(ns: string, replicas: number): string {

@@ -11,24 +11,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentUnavailableReason, startAgentServer, type AgentServer } from './fixtures/agent-server.js';
+import { waitFor as waitForShared } from '../harness/wait-for.js';
 
 const skip = agentUnavailableReason();
 const NS = 'pvt';
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => waitForShared(what, fn, timeoutMs, 250);
 
 function podUsingClaim(name: string, script: string): string {
   return JSON.stringify({

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { busyboxImage } from '../../src/images/index.js';
 import { agentUnavailableReason, startAgentServer, type AgentServer } from './fixtures/agent-server.js';
 import { registryUnavailableReason, startRegistry, type TestRegistry } from './fixtures/registry.js';
+import { waitFor as waitForShared } from '../harness/wait-for.js';
 
 interface PodJSON {
   status: {
@@ -34,20 +35,7 @@ interface EventJSON {
 const skip = agentUnavailableReason() || registryUnavailableReason();
 const NS = 'reg';
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => waitForShared(what, fn, timeoutMs, 250);
 
 describe('private registry pulls with imagePullSecrets', { skip: skip || undefined, timeout: 300_000 }, () => {
   let s: AgentServer;

@@ -8,23 +8,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type ServerHandle } from '../harness/server-harness.js';
+import { waitFor } from '../harness/wait-for.js';
 
 let s: ServerHandle;
 
-async function eventually<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const eventually = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 15000): Promise<T> => waitFor(what, fn, timeoutMs, 200);
 
 const pod = (ns: string, name: string, resources = '{}') => `apiVersion: v1
 kind: Pod

@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type ServerHandle } from '../harness/server-harness.js';
+import { waitFor as waitForShared } from '../harness/wait-for.js';
 
 let s: ServerHandle;
 
@@ -42,15 +43,7 @@ ${o.extra ?? ''}
 `;
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => waitForShared(what, fn, timeoutMs, 200);
 
 function phases(ns: string): Record<string, string> {
   const out = s.kubectlOk(['get', 'pods', '-n', ns, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.phase}{"\\n"}{end}']);

@@ -8,6 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type ServerHandle } from '../harness/server-harness.js';
+import { waitFor } from '../harness/wait-for.js';
 
 let s: ServerHandle;
 
@@ -25,20 +26,7 @@ function get(args: string[]): Obj {
   return JSON.parse(s.kubectlOk([...args, '-o', 'json'])) as Obj;
 }
 
-async function eventually<T>(what: string, fn: () => T | undefined | false, timeoutMs = 20000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const eventually = <T>(what: string, fn: () => T | undefined | false, timeoutMs = 20000): Promise<T> => waitFor(what, fn, timeoutMs, 250);
 
 function apply(ns: string, yaml: string): void {
   s.kubectlOk(['apply', '-n', ns, '-f', '-'], { input: yaml });
