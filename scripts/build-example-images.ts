@@ -10,7 +10,7 @@
  *
  * prints one line per image: NAME ARCHIVE SIZE BUILD-TIME.
  */
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -63,12 +63,53 @@ function buildAppImage(o: NodeDirectoryImageOptions, cacheDir: string, rebuild: 
 /** buildExampleImages builds (or takes from the cache) every image of the fibonacci example. */
 export async function buildExampleImages(opts: ExampleBuildOptions = {}): Promise<BuiltImage[]> {
   const cacheDir = opts.cacheDir ?? imageCacheDir();
-  const built: BuiltImage[] = [];
-  for (const recipe of [redisImage(), postgresImage()]) {
-    built.push(await buildDebianImage(recipe, { cacheDir, rebuild: opts.rebuild, log: opts.log }));
+  const release = await lockCache(cacheDir);
+  try {
+    const built: BuiltImage[] = [];
+    for (const recipe of [redisImage(), postgresImage()]) {
+      built.push(await buildDebianImage(recipe, { cacheDir, rebuild: opts.rebuild, log: opts.log }));
+    }
+    for (const o of appImageOptions()) built.push(buildAppImage(o, cacheDir, Boolean(opts.rebuild)));
+    return built;
+  } finally {
+    release();
   }
-  for (const o of appImageOptions()) built.push(buildAppImage(o, cacheDir, Boolean(opts.rebuild)));
-  return built;
+}
+
+/**
+ * lockCache serialises builders of one cache directory (two test files may
+ * build at once on a fresh machine, and the cache's temporary paths are
+ * shared). mkdir is atomic; a lock whose owner died is taken over.
+ */
+async function lockCache(cacheDir: string): Promise<() => void> {
+  mkdirSync(cacheDir, { recursive: true });
+  const lock = join(cacheDir, 'build.lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        // the owner has not written its pid yet
+      }
+      if (owner && !alive(owner)) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function main(args: string[]): Promise<void> {
