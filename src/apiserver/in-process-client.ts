@@ -12,7 +12,7 @@ import { applyPatch } from '../machinery/patch/index.js';
 import type { APIRegistry } from './registry/api-registry.js';
 import { newContext, SYSTEM_USER, type RequestContext, type UserInfo } from './registry/request-context.js';
 import type { ResourceRegistry } from './registry/resource-registry.js';
-import { buildPredicate } from './registry/selection.js';
+import { buildPredicate } from '../machinery/selectors/index.js';
 import { bindPod } from './http/subresources/binding.js';
 import { evictPod } from './http/subresources/eviction.js';
 import { getScale, updateScale } from './http/subresources/scale.js';

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { deepClone, deepEqual, type KubeList, type KubeObject, type WatchEvent } from '../api/object.js';
 import { lookupKind, lookupResource, type ResourceInfo } from '../api/resources.js';
-import { buildPredicate } from '../apiserver/registry/selection.js';
+import { buildPredicate } from '../machinery/selectors/index.js';
 import { newAlreadyExists, newConflict, newNotFound, conflictStaleMessage, StatusError } from '../machinery/errors.js';
 import { applyPatch } from '../machinery/patch/index.js';
 import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from './client.js';

@@ -13,7 +13,7 @@ import { parseIncludeObject, tableConvertorFor, toTable } from '../printers/inde
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
-import { buildPredicate } from '../registry/selection.js';
+import { buildPredicate } from '../../machinery/selectors/index.js';
 import type { SourcedWatchEvent } from '../registry/watch.js';
 import { encodedOnce } from '../registry/object-codec.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';

@@ -11,7 +11,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1.js';
 import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
 import { lookupKind } from '../../api/resources.js';
-import { selectorMatches } from '../../apiserver/registry/selection.js';
+import { selectorMatches } from '../../machinery/selectors/index.js';
 import { R, type Client } from '../../client/client.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';

@@ -32,3 +32,4 @@ export {
   type ParsedFieldSelector,
 } from './field-selector.js';
 export { fieldValue, fieldsSupportedFor, selectableFields } from './selectable-fields.js';
+export { buildPredicate, selectorMatches, labelSelectorString } from './object-predicate.js';

@@ -11,7 +11,7 @@ import { StatusError, newBadRequest } from '../../../machinery/errors.js';
 import type { APIRegistry } from '../../registry/api-registry.js';
 import { rfc3339, type ResourceRegistry } from '../../registry/resource-registry.js';
 import type { RequestContext } from '../../registry/request-context.js';
-import { selectorMatches } from '../../registry/selection.js';
+import { selectorMatches } from '../../../machinery/selectors/index.js';
 
 interface PdbStatus {
   disruptionsAllowed?: number;

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../../api/object.js';
 import { newBadRequest, newConflict, conflictStaleMessage } from '../../../machinery/errors.js';
 import type { ResourceRegistry } from '../../registry/resource-registry.js';
 import type { RequestContext } from '../../registry/request-context.js';
-import { labelSelectorString } from '../../registry/selection.js';
+import { labelSelectorString } from '../../../machinery/selectors/index.js';
 
 interface Scalable {
   spec?: { replicas?: number; selector?: unknown };
