@@ -135,6 +135,53 @@ describe('rollout strategies on simulated nodes', () => {
   });
 });
 
+describe('rollout commands and deadlines', () => {
+  let srv: ServerHandle;
+  before(async () => {
+    srv = await startServer({ args: ['--simulated-nodes', '2'] });
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  it('pauses and resumes, and undoes to a chosen revision', async () => {
+    srv.kubectlOk(['create', 'namespace', 'cmds']);
+    const d = deployment('web', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, 2);
+    srv.kubectlOk(['apply', '-n', 'cmds', '-f', '-'], { input: JSON.stringify(d) });
+    srv.kubectlOk(['rollout', 'status', 'deployment/web', '-n', 'cmds', '--timeout=60s']);
+    for (const tag of ['1.26', '1.27']) {
+      srv.kubectlOk(['set', 'image', 'deployment/web', `web=nginx:${tag}`, '-n', 'cmds']);
+      srv.kubectlOk(['rollout', 'status', 'deployment/web', '-n', 'cmds', '--timeout=60s']);
+    }
+    assert.match(srv.kubectlOk(['rollout', 'history', 'deployment/web', '-n', 'cmds']), /^1\s.*\n2\s.*\n3\s/m);
+    srv.kubectlOk(['rollout', 'pause', 'deployment/web', '-n', 'cmds']);
+    srv.kubectlOk(['set', 'image', 'deployment/web', 'web=nginx:1.28', '-n', 'cmds']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const images = () => srv.kubectlOk(['get', 'rs', '-n', 'cmds', '-o', 'jsonpath={range .items[?(@.spec.replicas>0)]}{.spec.template.spec.containers[0].image}{"\\n"}{end}']).trim();
+    assert.equal(images(), 'nginx:1.27', 'a paused Deployment does not roll');
+    srv.kubectlOk(['rollout', 'resume', 'deployment/web', '-n', 'cmds']);
+    srv.kubectlOk(['rollout', 'status', 'deployment/web', '-n', 'cmds', '--timeout=60s']);
+    assert.equal(images(), 'nginx:1.28');
+    srv.kubectlOk(['rollout', 'undo', 'deployment/web', '-n', 'cmds', '--to-revision=1']);
+    srv.kubectlOk(['rollout', 'status', 'deployment/web', '-n', 'cmds', '--timeout=60s']);
+    assert.equal(srv.kubectlOk(['get', 'deploy', 'web', '-n', 'cmds', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'nginx:1.25');
+  });
+
+  it('reports ProgressDeadlineExceeded when new pods never become ready', async () => {
+    srv.kubectlOk(['create', 'namespace', 'deadline']);
+    const d = deployment('stuck', { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, 1) as ReturnType<typeof deployment> & { spec: { progressDeadlineSeconds?: number } };
+    d.spec.progressDeadlineSeconds = 3;
+    (d.spec.template.spec.containers[0].readinessProbe as { initialDelaySeconds: number }).initialDelaySeconds = 3600;
+    srv.kubectlOk(['apply', '-n', 'deadline', '-f', '-'], { input: JSON.stringify(d) });
+    const status = srv.kubectl(['rollout', 'status', 'deployment/stuck', '-n', 'deadline', '--timeout=30s']);
+    assert.notEqual(status.code, 0);
+    assert.match(status.stderr, /exceeded its progress deadline/);
+    const cond = JSON.parse(srv.kubectlOk(['get', 'deploy', 'stuck', '-n', 'deadline', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")]}']));
+    assert.equal(cond.status, 'False');
+    assert.equal(cond.reason, 'ProgressDeadlineExceeded');
+  });
+});
+
 describe('a rollout survives a server restart', () => {
   it('resumes where it stood after kill -9', async () => {
     let srv = await startServer({ args: ['--simulated-nodes', '2'], keepDataDir: true });
