@@ -89,11 +89,11 @@ describe('private registry pulls with imagePullSecrets', { skip: skip || undefin
   it('without the secret the pull fails with 401: ErrImagePull, then ImagePullBackOff', async () => {
     const ref = image('test/busybox:nosecret');
     createPod('no-secret', ref);
-    const err = await waitFor('ErrImagePull', () => (waiting('no-secret')?.reason === 'ErrImagePull' ? waiting('no-secret') : undefined));
+    const err = await waitFor('ErrImagePull', () => { const w = waiting('no-secret'); return w?.reason === 'ErrImagePull' ? w : undefined; });
     // containerd's words, as the kubelet passes them on from the CRI error.
     const escaped = ref.replace(/[.]/g, '\\.');
     assert.match(err.message ?? '', new RegExp(`failed to pull and unpack image "${escaped}": failed to resolve reference "${escaped}": .*401 Unauthorized`));
-    const backoff = await waitFor('ImagePullBackOff', () => (waiting('no-secret')?.reason === 'ImagePullBackOff' ? waiting('no-secret') : undefined));
+    const backoff = await waitFor('ImagePullBackOff', () => { const w = waiting('no-secret'); return w?.reason === 'ImagePullBackOff' ? w : undefined; });
     assert.equal(backoff.message, `Back-off pulling image "${ref}"`);
     const lines = await waitFor('the back-off events', () => {
       const l = eventLines('no-secret');
@@ -107,7 +107,7 @@ describe('private registry pulls with imagePullSecrets', { skip: skip || undefin
 
   it('a secret with a wrong password fails too (no anonymous retry), and a missing secret is reported', async () => {
     createPod('bad-secret', image('test/busybox:wrongpass'), { secret: 'badcred' });
-    const err = await waitFor('ErrImagePull', () => (waiting('bad-secret')?.reason === 'ErrImagePull' ? waiting('bad-secret') : undefined));
+    const err = await waitFor('ErrImagePull', () => { const w = waiting('bad-secret'); return w?.reason === 'ErrImagePull' ? w : undefined; });
     assert.match(err.message ?? '', /401 Unauthorized/);
     createPod('missing-secret', image('test/busybox:wrongpass'), { secret: 'nosuch' });
     await waitFor('FailedToRetrieveImagePullSecret', () => eventLines('missing-secret').includes(
@@ -117,7 +117,7 @@ describe('private registry pulls with imagePullSecrets', { skip: skip || undefin
   it('imagePullPolicy Never with an absent image is ErrImageNeverPull', async () => {
     const ref = image('test/busybox:never-pushed');
     createPod('never', ref, { policy: 'Never', secret: 'regcred' });
-    const w = await waitFor('ErrImageNeverPull', () => (waiting('never')?.reason === 'ErrImageNeverPull' ? waiting('never') : undefined));
+    const w = await waitFor('ErrImageNeverPull', () => { const w = waiting('never'); return w?.reason === 'ErrImageNeverPull' ? w : undefined; });
     assert.equal(w.message, `Container image "${ref}" is not present with pull policy of Never`);
     const lines = eventLines('never');
     assert.ok(lines.includes(`Warning ErrImageNeverPull: Container image "${ref}" is not present with pull policy of Never`), lines.join('\n'));
