@@ -22,6 +22,7 @@ import { KubeletServer, DEFAULT_KUBELET_PORT } from '../kubelet/streaming/index.
 import { serviceProxy } from '../proxy/index.js';
 import { networkPolicyEnforcer } from '../networkpolicy/index.js';
 import { nodePodCIDR } from './pod-cidr.js';
+import { nthAddress } from '../api/validation/network.js';
 
 /** NodeAgentOptions configure a node agent. */
 export interface NodeAgentOptions {
@@ -195,9 +196,3 @@ function readRoutes(path: string): string[] {
   }
 }
 
-/** nthAddress returns the n-th address of an IPv4 CIDR (10 is the cluster DNS by convention). */
-export function nthAddress(cidr: string, n: number): string {
-  const p = cidr.split('/')[0].split('.').map(Number);
-  const v = (((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3] + n) >>> 0;
-  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
-}

@@ -3,6 +3,6 @@
  * agent: what runs on a node (containerd, network safety routes, the
  * kubelet), as a server Component or the `skiff agent` process.
  */
-export { NodeAgent, nthAddress } from './agent.js';
+export { NodeAgent } from './agent.js';
 export type { NodeAgentOptions } from './agent.js';
 export { nodePodCIDR, subnets24 } from './pod-cidr.js';

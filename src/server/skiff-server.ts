@@ -11,6 +11,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store, type StoreTuning } from '../storage/index.js';
+import { nthAddress } from '../api/validation/network.js';
 import { APIServer } from '../apiserver/server.js';
 import { ensurePKI } from '../apiserver/certs.js';
 import { StaticTokens } from '../apiserver/authn.js';
@@ -80,13 +81,6 @@ export function hostAddress(): string {
   return '127.0.0.1';
 }
 
-/** serviceIP returns the n-th address of a service CIDR (1: kubernetes, 10: cluster DNS). */
-export function serviceIP(cidr: string, n: number): string {
-  const [addr] = cidr.split('/');
-  const p = addr.split('.').map(Number);
-  const v = ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3] + n;
-  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
-}
 
 export class SkiffServer {
   readonly opts: SkiffServerOptions;
@@ -129,7 +123,7 @@ export class SkiffServer {
     this.#lock();
     this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, this.opts.storage), loadOrCreateKeys(dataDir));
     const advertise = this.opts.advertiseAddress ?? hostAddress();
-    const kubernetesIP = serviceIP(this.opts.serviceCIDR, 1);
+    const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     const tokens = new StaticTokens();
     this.#joinToken = this.#loadJoinToken();
@@ -180,14 +174,14 @@ export class SkiffServer {
   async #addNodeComponents(advertise: string, caCert: string, kubelets: KubeletClient): Promise<void> {
     const { dataDir, log } = this.opts;
     // Loaded only when this server runs a node: the CRI/gRPC stack is a large share of start-up time.
-    const [{ NodeAgent, nthAddress }, { clusterDNS }, { ingressController }] = await Promise.all([
+    const [{ NodeAgent }, { clusterDNS }, { ingressController }] = await Promise.all([
       import('../agent/index.js'),
       import('../dns/index.js'),
       import('../ingress/index.js'),
     ]);
     const agent = new NodeAgent({
       client: this.#client!, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
-      clusterDNS: serviceIP(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log, ...this.opts.agent,
+      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log, ...this.opts.agent,
     });
     this.components.push(agent);
     // The API server reaches its own node's kubelet on loopback rather than the node's LAN address.
@@ -203,7 +197,7 @@ export class SkiffServer {
       start: async (signal) => {
         dns = clusterDNS(this.#client!, {
           listenAddresses: [{ host: '0.0.0.0', port: this.opts.dnsPort ?? 0 }],
-          kubeDNS: { clusterIP: serviceIP(this.opts.serviceCIDR, 10), endpointAddress: nthAddress(agent.podCIDR!, 1), nodeName: agent.nodeName },
+          kubeDNS: { clusterIP: nthAddress(this.opts.serviceCIDR, 10), endpointAddress: nthAddress(agent.podCIDR!, 1), nodeName: agent.nodeName },
           log,
         });
         await dns.start(signal);

@@ -54,3 +54,10 @@ export function isValidCIDR(value: string): string[] {
   const bits = Number(bitsText);
   return bits <= (family === 4 ? 32 : 128) ? [] : bad;
 }
+
+/** nthAddress returns the n-th IPv4 address of a CIDR (1: the kubernetes Service or a bridge gateway, 10: cluster DNS). */
+export function nthAddress(cidr: string, n: number): string {
+  const p = cidr.split('/')[0].split('.').map(Number);
+  const v = (((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3] + n) >>> 0;
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+}
