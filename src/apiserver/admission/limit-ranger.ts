@@ -14,7 +14,6 @@ import { Quantity } from '../../api/validation/quantity.js';
 import { parseList, podResources, type ResourceList } from '../../controllers/resourcequota/index.js';
 import { newForbidden } from '../../machinery/errors.js';
 import type { APIRegistry } from '../registry/api-registry.js';
-import { newContext, SYSTEM_USER } from '../registry/request-context.js';
 import type { AdmissionPlugin } from './admission.js';
 
 /** LIMIT_RANGER_ANNOTATION records which defaults were applied, as upstream. */
@@ -23,8 +22,8 @@ export const LIMIT_RANGER_ANNOTATION = 'kubernetes.io/limit-ranger';
 /** limitRangerAdmission builds the LimitRanger plugin over the registry. */
 export function limitRangerAdmission(api: APIRegistry): AdmissionPlugin {
   const items = async (ns: string): Promise<LimitRangeItem[]> => {
-    const list = await api.require('', 'v1', 'limitranges').list(newContext(SYSTEM_USER, ns), {});
-    return list.items.flatMap((lr) => ((lr.spec as { limits?: LimitRangeItem[] } | undefined)?.limits ?? []).map(withDefaults));
+    const list = await api.cachedList('', 'v1', 'limitranges', ns);
+    return list.flatMap((lr) => ((lr.spec as { limits?: LimitRangeItem[] } | undefined)?.limits ?? []).map(withDefaults));
   };
   return {
     name: 'LimitRanger',

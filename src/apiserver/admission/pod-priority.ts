@@ -43,7 +43,7 @@ export function podPriorityAdmission(api: APIRegistry): AdmissionPlugin {
           policy = pc.preemptionPolicy ?? policy;
         }
       } else {
-        const all = (await classes.list(ctx, {})).items as PriorityClass[];
+        const all = (await api.cachedList('scheduling.k8s.io', 'v1', 'priorityclasses')) as PriorityClass[];
         const def = all.filter((c) => c.globalDefault).sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0];
         if (def) {
           spec.priorityClassName = def.metadata.name;

@@ -31,9 +31,7 @@ export function resourceQuotaAdmission(api: APIRegistry): AdmissionPlugin {
     async validate({ object, resource, ctx }) {
       if (resource.kind === 'ResourceQuota' && resource.group === '') return;
       const ns = object.metadata.namespace ?? '';
-      const quotas = api.require('', 'v1', 'resourcequotas');
-      const sys = newContext(SYSTEM_USER, ns);
-      const all = (await quotas.list(sys, {})).items as Quota[];
+      const all = (await api.cachedList('', 'v1', 'resourcequotas', ns)) as Quota[];
       if (all.length === 0) return;
       const kind = { group: resource.group, plural: resource.plural };
       const cost = usageOf(kind, object);

@@ -15,6 +15,7 @@ import { hpaV1, eventsV1 } from './converters.js';
 import { ServiceAllocator } from './service-allocator.js';
 import { decodeObject } from './object-codec.js';
 import { AdmissionChain } from '../admission/admission.js';
+import { newContext, SYSTEM_USER } from './request-context.js';
 
 export interface APIRegistryOptions {
   store: Store;
@@ -45,11 +46,43 @@ export class APIRegistry {
         validateMeta: (obj, i) => validateObjectMeta(obj.metadata, { namespaced: i.namespaced, nameRule: nameRuleFor(i.group, i.kind) }),
         findUnknownFields,
         admission: this.admission,
+        onWritten: () => this.#bumpGeneration(info),
         namespaceState: (name) => this.#namespaceState(name),
         now: opts.now,
       });
       this.#byGVR.set(`${info.group}/${info.version}/${info.plural}`, reg);
     }
+  }
+
+  /** Write generations per storage location: a cached list is valid while its generation is unchanged. */
+  readonly #generations = new Map<string, number>();
+  readonly #listCache = new Map<string, { generation: number; items: KubeObject[] }>();
+
+  #bumpGeneration(info: ResourceInfo): void {
+    const k = `${info.storage.group}/${info.storage.resource}`;
+    this.#generations.set(k, (this.#generations.get(k) ?? 0) + 1);
+  }
+
+  /**
+   * cachedList lists a small policy kind (ResourceQuotas, LimitRanges,
+   * PriorityClasses) that admission reads on every create, from memory until
+   * the next write of that kind. Every write goes through this process's
+   * registries (single server, embedded store), so a write is seen by the
+   * very next request. Items are copies; callers may change them.
+   */
+  async cachedList(group: string, version: string, resource: string, namespace?: string): Promise<KubeObject[]> {
+    const reg = this.require(group, version, resource);
+    const k = `${reg.info.storage.group}/${reg.info.storage.resource}`;
+    const generation = this.#generations.get(k) ?? 0;
+    const cacheKey = `${group}/${version}/${resource}/${namespace ?? ''}`;
+    let entry = this.#listCache.get(cacheKey);
+    if (!entry || entry.generation !== generation) {
+      const list = await reg.list(newContext(SYSTEM_USER, namespace), {});
+      entry = { generation, items: list.items };
+      // A write that raced with this list leaves the entry stale; it is then simply refreshed next time.
+      if ((this.#generations.get(k) ?? 0) === generation) this.#listCache.set(cacheKey, entry);
+    }
+    return entry.items.length ? structuredClone(entry.items) : [];
   }
 
   /** start restores allocator state from storage; call once before serving. */

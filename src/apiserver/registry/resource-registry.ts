@@ -66,6 +66,8 @@ export interface ResourceRegistryOptions {
   validateMeta(obj: KubeObject, info: ResourceInfo): FieldError[];
   /** findUnknownFields lists fields the schema does not know, as `spec.foo` paths. */
   findUnknownFields?(apiVersion: string, kind: string, obj: unknown): string[];
+  /** onWritten is told after every stored write of this resource (APIRegistry's cached policy lists). */
+  onWritten?: () => void;
   /** admission runs mutating and validating admission plugins around validation. */
   admission?: AdmissionChain;
   /** namespaceState tells whether a namespace exists and whether it is terminating. */
@@ -256,6 +258,7 @@ export class ResourceRegistry {
     for (let attempt = 0; ; attempt++) {
       try {
         const kv = await this.#store.create(this.#key(ctx, meta.name!), encodeObject(this.#toStorage(obj)));
+        this.#opts.onWritten?.();
         return this.#fromStorage(decodeObject(kv));
       } catch (err) {
         // A generated name that collides is retried, as upstream does, before giving up.
@@ -322,6 +325,7 @@ export class ResourceRegistry {
       if (ctx.dryRun) return next;
       try {
         const written = await this.#store.update(key, encodeObject(this.#toStorage(next)), kv.modRevision);
+        this.#opts.onWritten?.();
         return this.#fromStorage(decodeObject(written));
       } catch (err) {
         if (err instanceof RevisionConflictError && !pinnedRV) continue;
@@ -433,6 +437,7 @@ export class ResourceRegistry {
       if (ctx.dryRun) return { object: next, deleted: false };
       try {
         const written = await this.#store.update(key, encodeObject(this.#toStorage(next)), kv.modRevision);
+        this.#opts.onWritten?.();
         return { object: this.#fromStorage(decodeObject(written)), deleted: false };
       } catch (err) {
         if (err instanceof RevisionConflictError) continue;
@@ -503,6 +508,7 @@ export class ResourceRegistry {
     if (ctx.dryRun) return current;
     try {
       const gone = await this.#store.delete(kv.key, kv.modRevision);
+      this.#opts.onWritten?.();
       const obj = this.#fromStorage(JSON.parse(gone.value) as KubeObject);
       obj.metadata.resourceVersion = String(gone.modRevision);
       this.#hooks.afterDelete?.(obj);
