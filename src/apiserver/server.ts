@@ -64,6 +64,8 @@ export class APIServer {
    */
   readonly #discovery = new Map<string, string | undefined>();
   #authorizer: Authorizer;
+  /** publicFiles serve non-API paths to anyone (the dashboard's static files at /ui/). */
+  readonly #publicFiles = new Map<string, (req: IncomingMessage, res: ServerResponse, rest: string) => void>();
   #impersonator?: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>;
 
   constructor(opts: APIServerOptions) {
@@ -86,6 +88,14 @@ export class APIServer {
    */
   setImpersonator(f: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>): void {
     this.#impersonator = f;
+  }
+
+  /**
+   * servePublicFiles answers GET under prefix (`/ui`) without authentication:
+   * files that hold no cluster data, as the dashboard's bundle. `/ui` redirects to `/ui/`.
+   */
+  servePublicFiles(prefix: string, serve: (req: IncomingMessage, res: ServerResponse, rest: string) => void): void {
+    this.#publicFiles.set(prefix, serve);
   }
 
   /** setAuthorizer replaces the authorizer (RBAC once its informers are ready). */
@@ -190,6 +200,15 @@ export class APIServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    const prefix = '/' + (path.split('/')[1] ?? '');
+    const files = this.#publicFiles.get(prefix);
+    if (files) {
+      if (url.pathname === prefix) {
+        res.writeHead(301, { Location: `${prefix}/` });
+        return void res.end();
+      }
+      return files(req, res, url.pathname.slice(prefix.length));
+    }
     const user = await authenticate(req, this.#opts.tokens);
     if (!user) return writeError(res, newUnauthorized());
     if (PUBLIC_PATHS.has(path) || path.startsWith('/readyz/') || path.startsWith('/livez/') || path.startsWith('/healthz/')) {

@@ -24,6 +24,8 @@ export async function runServer(args: string[]): Promise<void> {
       'ingress-https-port': { type: 'number', default: 443 },
       'ingress-bind-address': { type: 'string', default: '0.0.0.0' },
       'disable-ingress': { type: 'boolean', default: false },
+      'disable-dashboard': { type: 'boolean', default: false },
+      'dashboard-port': { type: 'number', default: 0 },
       'kubelet-port': { type: 'number', default: 10250 },
       // Hidden: compact history often and keep little of it, so tests can see 410 Gone.
       'storage-compact-interval': { type: 'string', default: '' },
@@ -67,6 +69,7 @@ export async function runServer(args: string[]): Promise<void> {
       ? false
       : { httpPort: Number(flags['ingress-http-port']), httpsPort: Number(flags['ingress-https-port']), bindAddress: String(flags['ingress-bind-address']) },
     disableAgent: Boolean(flags['disable-agent']),
+    dashboard: flags['disable-dashboard'] ? false : { port: Number(flags['dashboard-port']) },
     agent: {
       cleanupOnExit: Boolean(flags['cleanup-on-exit']),
       nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,

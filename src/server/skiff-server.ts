@@ -27,6 +27,7 @@ import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js'
 import { controllerManager } from '../controllers/index.js';
 import { installAuth } from '../apiserver/auth/index.js';
 import { encryptedStore, loadOrCreateKeys } from '../apiserver/encryption/index.js';
+import { DashboardFiles, dashboardListener } from '../dashboard/index.js';
 
 /** Component is anything the server starts after the API is up and stops before it goes down. */
 export interface Component {
@@ -51,6 +52,8 @@ export interface SkiffServerOptions {
   agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort'>;
   /** ingress configures the built-in Ingress controller on the server's node; false turns it off. */
   ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
+  /** dashboard serves the web UI at /ui/ and behind the kube-system/kubernetes-dashboard Service; false turns it off. */
+  dashboard?: false | { port?: number };
   /** storage tunes history compaction (hidden flags, for tests of 410 Gone). */
   storage?: StoreTuning;
   /** dnsPort is where cluster DNS listens on the node (default: a free port; pods reach it through 10.43.0.10:53). */
@@ -150,6 +153,7 @@ export class SkiffServer {
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
     this.components.push(installAuth(this.#api, this.#client, { dataDir, log }));
+    if (this.opts.dashboard !== false) this.#addDashboard(pki.serving, advertise);
     const { kubelets } = await installPodStreaming(this.#api, { client: this.#client, ca: pki.ca, log });
     this.components.push(controllerManager(this.#client, { log, dataDir }));
     this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
@@ -164,6 +168,14 @@ export class SkiffServer {
     }
     this.#api.markReady();
     log(`skiff server ready at ${this.#api.url}; kubeconfig: ${this.kubeconfigPath}`);
+  }
+
+  /** addDashboard serves the UI's files at /ui/ on the API port, and on a listener of its own behind its Service. */
+  #addDashboard(tls: { key: string; cert: string }, advertise: string): void {
+    const files = new DashboardFiles();
+    this.#api!.servePublicFiles('/ui', (req, res, rest) => files.serve(req, res, rest));
+    const port = this.opts.dashboard ? this.opts.dashboard.port ?? 0 : 0;
+    this.components.push(dashboardListener({ client: this.#client!, files, tls, bindAddress: this.opts.bindAddress, port, advertiseAddress: advertise, log: this.opts.log }));
   }
 
   /**
