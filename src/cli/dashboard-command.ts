@@ -15,8 +15,8 @@ import { HttpClient } from '../client/http-client.js';
 import { R, type Client } from '../client/client.js';
 import { ensureObject } from '../client/ensure-object.js';
 import { FlagError, parseFlags } from './flags.js';
-import { parseDurationMs } from '../kwok/annotations.js';
-import { readKubeconfig } from './kubeconfig.js';
+import { parseDurationMs } from '../machinery/duration.js';
+import { readKubeconfig } from '../client/kubeconfig.js';
 
 const ADMIN_ACCOUNT = { namespace: 'kube-system', name: 'skiff-dashboard-admin' };
 const CLUSTER_ROLE_BINDINGS = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings' };

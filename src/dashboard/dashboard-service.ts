@@ -10,7 +10,7 @@
  * the endpoint port named "" (upstream's service ResourceLocation).
  */
 import { createServer, type Server } from 'node:https';
-import type { Component } from '../server/skiff-server.js';
+import type { Component } from '../machinery/component.js';
 import { R, type Client } from '../client/client.js';
 import { ensureObject, ensureObjectFields } from '../client/ensure-object.js';
 import { DashboardFiles } from './static-files.js';
