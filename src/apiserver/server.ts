@@ -25,7 +25,7 @@ import {
 } from './discovery.js';
 import { parseResourcePath } from './http/request-info.js';
 import { ResourceHandler, type PodConnector } from './http/resource-handler.js';
-import { writeError, writeJson, writeJsonText } from './http/response.js';
+import { writeError, writeJson, writeJsonText, writeUpgradeError } from './http/response.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import type { UserInfo } from './registry/request-context.js';
@@ -194,6 +194,16 @@ export class APIServer {
     }
     if (user && user !== ANONYMOUS) {
       const url = new URL(req.url ?? '/', 'https://localhost');
+      // A GET upgrade with watch=true is a watch served over WebSocket (browsers), authorized as a watch.
+      const watch = parseResourcePath('GET', url.pathname, url.searchParams);
+      if (watch?.verb === 'watch' && !watch.subresource) {
+        const attrs: AuthorizationAttributes = { user, verb: 'watch', resourceRequest: true, group: watch.group, version: watch.version, resource: watch.resource, namespace: watch.namespace, name: watch.name };
+        const decision = await this.#authorizer.authorize(attrs);
+        if (!decision.allowed) {
+          return writeUpgradeError(socket, new StatusError(403, 'Forbidden', forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : ''), { name: watch.name, group: watch.group, kind: watch.resource }));
+        }
+        return this.#resources.watchWebSocket(req, socket, head, watch, url.searchParams, user);
+      }
       const info = parseResourcePath('POST', url.pathname, url.searchParams);
       // A WebSocket exec/attach/portforward needs `create` on the subresource, as upstream checks for upgrades.
       const attrs: AuthorizationAttributes = info

@@ -40,8 +40,6 @@ describe('dashboard in a real browser', { skip: skip || undefined, concurrency: 
   const open = async (link: string, route = '#/overview'): Promise<Page> => {
     const page = await browser.newPage({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => console.error('failed', r.url().slice(0, 140), r.failure()?.errorText));
-    page.on('websocket', (ws) => { console.error('ws open', ws.url()); ws.on('close', () => console.error('ws closed')); ws.on('socketerror', (e) => console.error('ws error', e)); ws.on('framereceived', (f) => console.error('frame', String(f.payload).slice(0, 80))); });
     await page.goto(link);
     await page.waitForSelector('nav[aria-label="Views"]', { timeout: 30_000 });
     if (route !== '#/overview') await page.goto(link.replace(/#.*/, route));
@@ -104,15 +102,11 @@ describe('dashboard in a real browser', { skip: skip || undefined, concurrency: 
     await page.getByLabel('Log output').getByText('hello-from-web').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Open terminal' }).click();
     const status = page.getByRole('region', { name: 'Terminal' }).getByRole('status');
-    await status.filter({ hasText: /^(connected|could not connect|disconnected|exited.*)$/ }).waitFor({ timeout: 30_000 }).catch(async (e) => {
-      await shot(page, 'terminal-debug');
-      console.error('DEBUG', await page.evaluate(() => document.querySelector('.terminal')?.outerHTML.slice(0, 300)), await status.count());
-      throw e;
-    });
+    await status.filter({ hasText: /^(connected|could not connect|disconnected|exited.*)$/ }).waitFor({ timeout: 30_000 });
     assert.equal(await status.innerText(), 'connected');
-    await page.locator('.terminal').click();
+    await page.locator('.terminal-host').click();
     await page.keyboard.type('echo $((6*7))-answer\n');
-    await page.locator('.terminal .xterm-rows', { hasText: '42-answer' }).waitFor({ timeout: 30_000 });
+    await page.locator('.terminal-host .xterm-rows', { hasText: '42-answer' }).waitFor({ timeout: 30_000 });
     await shot(page, 'pod');
     await page.close();
   });

@@ -106,10 +106,8 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json';
-
 export async function getTable(path: string): Promise<Table> {
-  const res = await fetch(path, { headers: headers({ Accept: TABLE_ACCEPT }) });
+  const res = await fetch(path, { headers: headers({ Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json' }) });
   if (!res.ok) throw await failure(res);
   return (await res.json()) as Table;
 }
@@ -120,35 +118,45 @@ export interface WatchEvent {
 }
 
 /**
- * watchStream reads a watch from resourceVersion until the server ends it or
- * signal aborts; it returns the last resourceVersion seen so the caller can
- * resume, or throws ApiError(410) when that version is too old (re-list).
+ * watchStream follows a watch from resourceVersion over a WebSocket (a
+ * browser holds only six HTTP/1.1 connections to a server, and a page has
+ * more live lists than that) until the server ends it or signal aborts. It
+ * returns the last resourceVersion seen so the caller can resume, and throws
+ * ApiError(410) when that version is too old (re-list) or ApiError(0) when
+ * the connection failed (the browser does not say why; a re-list will).
  */
-export async function watchStream(path: string, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal, as?: 'table'): Promise<string> {
+export function watchStream(path: string, resourceVersion: string, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<string> {
   const sep = path.includes('?') ? '&' : '?';
-  const url = `${path}${sep}watch=true&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(resourceVersion)}`;
-  const res = await fetch(url, { headers: headers(as === 'table' ? { Accept: TABLE_ACCEPT } : {}), signal });
-  if (!res.ok || !res.body) throw await failure(res);
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = '';
-  let rv = resourceVersion;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return rv;
-    buffered += value;
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, nl).trim();
-      buffered = buffered.slice(nl + 1);
-      if (!line) continue;
-      const event = JSON.parse(line) as WatchEvent;
-      if (event.type === 'ERROR') throw new ApiError(event.object.code ?? 500, event.object);
-      // A Table event's version is its row object's (upstream sends one row per event).
-      const table = event.object as unknown as Partial<Table>;
-      rv = (table.rows?.[0]?.object.metadata.resourceVersion ?? event.object.metadata?.resourceVersion) || rv;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}${sep}watch=true&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(resourceVersion)}`;
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, webSocketProtocols(WATCH_PROTOCOL));
+    ws.binaryType = 'arraybuffer';
+    const decoder = new TextDecoder();
+    let rv = resourceVersion;
+    let opened = false;
+    let failed: ApiError | undefined;
+    const abort = () => ws.close(1000);
+    signal.addEventListener('abort', abort, { once: true });
+    ws.onopen = () => { opened = true; };
+    ws.onmessage = (m) => {
+      if (failed) return;
+      const text = typeof m.data === 'string' ? m.data : decoder.decode(m.data as ArrayBuffer);
+      const event = JSON.parse(text) as WatchEvent;
+      if (event.type === 'ERROR') {
+        failed = new ApiError(event.object.code ?? 500, event.object);
+        ws.close(1000);
+        return;
+      }
+      rv = event.object.metadata?.resourceVersion || rv;
       onEvent(event);
-    }
-  }
+    };
+    ws.onclose = () => {
+      signal.removeEventListener('abort', abort);
+      if (failed) reject(failed);
+      else if (!opened && !signal.aborted) reject(new ApiError(0, { message: 'the watch connection failed' }));
+      else resolve(rv);
+    };
+  });
 }
 
 /** streamText follows a text stream (pod logs with follow=true) until it ends or signal aborts. */
@@ -168,9 +176,12 @@ export async function streamText(path: string, onChunk: (text: string) => void, 
  * Authorization header on one, so the token rides in a subprotocol, as
  * upstream's `base64url.bearer.authorization.k8s.io.` convention.
  */
-export function webSocketProtocols(channelProtocol: string): string[] {
+export function webSocketProtocols(protocol: string): string[] {
   const token = savedToken();
-  if (!token) return [channelProtocol];
+  if (!token) return [protocol];
   const encoded = btoa(token).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  return [channelProtocol, `base64url.bearer.authorization.k8s.io.${encoded}`];
+  return [protocol, `base64url.bearer.authorization.k8s.io.${encoded}`];
 }
+
+/** The watch subprotocol: each event arrives as one binary message, as upstream's watch over WebSocket sends it. */
+const WATCH_PROTOCOL = 'binary.k8s.io';

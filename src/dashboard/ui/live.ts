@@ -20,11 +20,13 @@ export interface Live<T> {
 interface Source<T> {
   /** list returns the items keyed by uid and the version to watch from. */
   list(): Promise<{ items: Map<string, T>; resourceVersion: string }>;
-  /** apply folds one watch event's object into the items. */
-  apply(items: Map<string, T>, type: string, object: KubeObject & Table): void;
+  /** apply folds one watch event's object into the items; 'stale' asks for a re-list soon (server-rendered rows). */
+  apply(items: Map<string, T>, type: string, object: KubeObject): void | 'stale';
   watchPath: string;
-  watchAccept?: 'table';
 }
+
+/** A stale list is re-read at most this often while events keep coming. */
+const REFRESH_MS = 400;
 
 async function follow<T>(source: Source<T>, publish: (l: Live<T>) => void, signal: AbortSignal): Promise<void> {
   let backoff = 500;
@@ -44,14 +46,27 @@ async function follow<T>(source: Source<T>, publish: (l: Live<T>) => void, signa
     }
     publish({ items: [...items.values()], state: 'live' });
     backoff = 500;
+    let refresh: ReturnType<typeof setTimeout> | undefined;
+    const refreshSoon = () => {
+      refresh ??= setTimeout(() => {
+        refresh = undefined;
+        source.list().then((fresh) => {
+          if (signal.aborted) return;
+          items.clear();
+          for (const [k, v] of fresh.items) items.set(k, v);
+          publish({ items: [...items.values()], state: 'live' });
+        }, () => undefined);
+      }, REFRESH_MS);
+    };
+    signal.addEventListener('abort', () => clearTimeout(refresh), { once: true });
     // Resume the watch from the last version until it fails; then re-list.
     for (;;) {
       try {
         rv = await watchStream(source.watchPath, rv, (ev) => {
           if (ev.type === 'BOOKMARK') return;
-          source.apply(items, ev.type, ev.object as KubeObject & Table);
+          if (source.apply(items, ev.type, ev.object) === 'stale') refreshSoon();
           publish({ items: [...items.values()], state: 'live' });
-        }, signal, source.watchAccept);
+        }, signal);
         if (signal.aborted) return;
       } catch (err) {
         if (signal.aborted) return;
@@ -119,12 +134,15 @@ export interface LiveTable extends Live<TableRow> {
   columns: Table['columnDefinitions'];
 }
 
-/** useLiveTable lists path as a server-side Table (kubectl's columns) and keeps it live with a Table watch. */
+/**
+ * useLiveTable lists path as a server-side Table (kubectl's columns) and
+ * keeps it live: a deletion drops its row at once, any other change has the
+ * Table read again (WebSocket watches carry objects, not Table rows).
+ */
 export function useLiveTable(path: string | undefined): LiveTable {
   const [columns, setColumns] = useState<Table['columnDefinitions']>([]);
   const live = useLive<TableRow>(path, () => ({
     watchPath: path!,
-    watchAccept: 'table',
     async list() {
       const table = await getTable(path!);
       setColumns(table.columnDefinitions);
@@ -132,12 +150,9 @@ export function useLiveTable(path: string | undefined): LiveTable {
       for (const r of table.rows) rows.set(r.object.metadata.uid ?? r.object.metadata.name, { cells: r.cells, metadata: r.object.metadata });
       return { items: rows, resourceVersion: table.metadata.resourceVersion ?? '0' };
     },
-    apply(items, type, table) {
-      for (const r of table.rows ?? []) {
-        const key = r.object.metadata.uid ?? r.object.metadata.name;
-        if (type === 'DELETED') items.delete(key);
-        else items.set(key, { cells: r.cells, metadata: r.object.metadata });
-      }
+    apply(items, type, object) {
+      if (type !== 'DELETED') return 'stale';
+      items.delete(object.metadata.uid ?? object.metadata.name);
     },
   }));
   return { ...live, columns };

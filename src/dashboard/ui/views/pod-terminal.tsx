@@ -23,13 +23,11 @@ export function PodTerminal({ namespace, pod, containers }: { namespace: string;
   // The terminal's element arrives through a callback ref, so the effect runs once it is in the page.
   const [element, setElement] = useState<HTMLDivElement | null>(null);
   useEffect(() => {
-    console.log('terminal effect', open, !!element);
     if (!open || !element) return;
     let closed = false;
     let cleanup = () => { closed = true; };
     // xterm.js is most of the bundle's weight: loaded only when a terminal opens.
     void import('@xterm/xterm').then(({ Terminal }) => {
-      console.log('xterm loaded', closed);
       if (closed) return;
       cleanup = connect(new Terminal({ rows: 24, cols: 100 }), element);
     });
@@ -69,7 +67,7 @@ export function PodTerminal({ namespace, pod, containers }: { namespace: string;
         <button onClick={() => setOpen(!open)}>{open ? 'Close' : 'Open terminal'}</button> <span role="status">{status}</span>
       </span>
     }>
-      {open && <div class="terminal" ref={setElement} aria-label="Terminal" />}
+      {open && <div class="terminal-host" ref={setElement} aria-label="Terminal" />}
     </Section>
   );
 }
