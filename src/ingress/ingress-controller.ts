@@ -9,18 +9,18 @@
  */
 import type { Secret, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { deepEqual, type KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { EventRecorder } from '../client/event-recorder.js';
-import { InformerFactory, type SharedInformer } from '../client/informer.js';
-import { isAlreadyExists } from '../machinery/errors.js';
+import { deepEqual, type KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { EventRecorder } from '../client/index.js';
+import { InformerFactory, type SharedInformer } from '../client/index.js';
+import { isAlreadyExists } from '../machinery/index.js';
 import { BackendResolver, SERVICE_NAME_LABEL } from './backend-resolver.js';
 import { selfSignedCertificate } from './default-certificate.js';
 import { DEFAULT_CLASS_NAME, isOurIngress, newIngressClass, type IngressClassObj, type IngressObj } from './ingress-class.js';
 import { IngressProxy } from './ingress-proxy.js';
 import { buildRouteTable, type IngressProblem } from './route-table.js';
 import { TLSStore } from './tls-store.js';
-import { ComponentLifecycle } from '../machinery/component.js';
+import { ComponentLifecycle } from '../machinery/index.js';
 
 /** COMPONENT is the Event source of this controller. */
 export const COMPONENT = 'skiff-ingress-controller';

@@ -9,12 +9,13 @@
  */
 import type { Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { InformerFactory } from '../client/informer.js';
-import { applyRules, ensureBridgeNetfilter, execRunner, removeRules, type Runner } from './iptables.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { InformerFactory } from '../client/index.js';
+import { applyRules, ensureBridgeNetfilter, removeRules } from './iptables.js';
+import { execRunner, type Runner } from '../netfilter/index.js';
 import { DEFAULT_CHAIN_PREFIX, renderPolicyRules } from './policy-rules.js';
-import { ComponentLifecycle } from '../machinery/component.js';
+import { ComponentLifecycle } from '../machinery/index.js';
 
 const DEBOUNCE_MS = 50;
 const RETRY_MAX_MS = 30_000;

@@ -14,15 +14,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { deepClone, type KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { InformerFactory, type SharedInformer } from '../client/informer.js';
-import { isConflict, isNotFound } from '../machinery/errors.js';
+import { deepClone, type KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { InformerFactory, type SharedInformer } from '../client/index.js';
+import { isConflict, isNotFound } from '../machinery/index.js';
 import { ChainNames } from './chain-names.js';
-import { Iptables, restorePayload } from './iptables.js';
+import { restorePayload } from './iptables.js';
+import { Iptables } from '../netfilter/index.js';
 import { renderRules, type RuleSet } from './proxy-rules.js';
 import { servicePorts } from './service-port.js';
-import { ComponentLifecycle } from '../machinery/component.js';
+import { ComponentLifecycle } from '../machinery/index.js';
 
 /** ServiceProxyOptions configure one node's proxy. */
 export interface ServiceProxyOptions {

@@ -10,7 +10,7 @@
  * `?hash=` URLs forever is never stale.
  */
 import { createHash } from 'node:crypto';
-import { servedGroups } from '../../api/resources.js';
+import { servedGroups } from '../../api/index.js';
 import { encodeGnosticDocument } from './gnostic-v2.js';
 import { DEF, groupPathPrefix, groupVersionPaths, pascalGroup, tagOf, type Operation, type Param, type PathItem } from './operations.js';
 import { DEFINITION_REF_PREFIX, definitions, refName, type Definitions, type Schema } from './schema.js';

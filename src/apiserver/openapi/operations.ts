@@ -9,7 +9,7 @@
  * client-side validation, which needs the protobuf v2 document) only when the
  * first PATCH operation it finds for the kind lists that parameter.
  */
-import { RESOURCES, type ResourceInfo, type SubresourceName } from '../../api/resources.js';
+import { RESOURCES, type ResourceInfo, type SubresourceName } from '../../api/index.js';
 import type { GroupVersionKind } from './schema.js';
 
 /** ParamType is the JSON type of a path or query parameter. */

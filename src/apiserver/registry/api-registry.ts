@@ -4,10 +4,10 @@
  * by group, version and resource. It is the single entry to cluster state
  * for both the HTTP handlers and the in-process client.
  */
-import { RESOURCES, storageKey, type ResourceInfo } from '../../api/resources.js';
-import type { KubeObject } from '../../api/object.js';
-import type { Store } from '../../storage/store.js';
-import { StatusError } from '../../machinery/errors.js';
+import { RESOURCES, storageKey, type ResourceInfo } from '../../api/index.js';
+import type { KubeObject } from '../../api/index.js';
+import type { Store } from '../../storage/index.js';
+import { StatusError } from '../../machinery/index.js';
 import { strategyFor, validateObjectMeta, nameRuleFor } from '../strategies/index.js';
 import { findUnknownFields } from '../openapi/index.js';
 import { ResourceRegistry, type RegistryHooks, type VersionConverter } from './resource-registry.js';

@@ -36,8 +36,8 @@ import { limitRangeStrategy } from './limit-range.js';
 import { resourceQuotaStrategy } from './resource-quota.js';
 import { controllerRevisionStrategy } from './controller-revision.js';
 
-export { nameRuleFor, validateObjectMeta } from '../../api/validation/object-meta.js';
-export type { NameRule, ValidateObjectMetaOptions } from '../../api/validation/object-meta.js';
+export { nameRuleFor, validateObjectMeta } from '../../api/index.js';
+export type { NameRule, ValidateObjectMetaOptions } from '../../api/index.js';
 export { validateNodePortRange, DEFAULT_NODE_PORT_RANGE, type NodePortRange } from './service.js';
 export { podQOSClass } from './pod.js';
 export { JOB_LABELS } from './job.js';
