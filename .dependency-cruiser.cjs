@@ -25,8 +25,8 @@ const FOUNDATION = ['api', 'machinery', 'version\\.ts', ...LEAVES];
 const KNOWN = ['cli', 'server', 'agent', ...COMPONENTS, ...MIDDLE, ...FOUNDATION];
 
 const folders = (names) => `^src/(${names.join('|')})(/|$)`;
-// Tests (colocated *.test.ts, test/, bench/) exercise components from outside and are not part of the layering.
-const TESTS = ['\\.test\\.ts$', '\\.suite\\.ts$', '^test/', '^bench/', '^scripts/'];
+// Tests (colocated *.test.ts and *-fixture.ts, test/, bench/) exercise components from outside and are not part of the layering.
+const TESTS = ['\\.test\\.ts$', '\\.suite\\.ts$', '-fixture\\.ts$', '^test/', '^bench/', '^scripts/'];
 
 /** Each rule: files in `from` may not import anything in `to`. */
 const layerRules = [

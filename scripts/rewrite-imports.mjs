@@ -25,7 +25,8 @@ import ts from 'typescript';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src');
 const CHECK = process.argv.includes('--check');
-const isTest = (f) => /\.(test|suite)\.ts$/.test(f);
+// Tests and their fixtures may reach into a folder to exercise its internals.
+const isTest = (f) => /(\.test|\.suite|-fixture)\.ts$/.test(f);
 
 /** folderOf names the top-level folder of src/ a file is in ('' for files directly in src/). */
 function folderOf(file) {

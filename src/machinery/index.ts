@@ -13,3 +13,4 @@ export {
   type FieldPatchMeta, type GroupVersionKind, type PatchMeta, type PatchStrategy, type PatchType,
 } from './patch/index.js';
 export { buildPredicate, fromLabelSelector, labelSelectorString, matchesLabels, selectorMatches } from './selectors/index.js';
+export { BoundedFrequencyRunner, type BoundedFrequencyRunnerOptions } from './bounded-frequency-runner.js';
