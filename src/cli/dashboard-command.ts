@@ -11,12 +11,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HttpClient } from '../client/http-client.js';
-import { R, type Client } from '../client/client.js';
-import { ensureObject } from '../client/ensure-object.js';
+import { HttpClient } from '../client/index.js';
+import { R, type Client } from '../client/index.js';
+import { ensureObject } from '../client/index.js';
 import { FlagError, parseFlags } from './flags.js';
-import { parseDurationMs } from '../machinery/duration.js';
-import { readKubeconfig } from '../client/kubeconfig.js';
+import { parseDurationMs } from '../machinery/index.js';
+import { readKubeconfig } from '../client/index.js';
 
 const ADMIN_ACCOUNT = { namespace: 'kube-system', name: 'skiff-dashboard-admin' };
 const CLUSTER_ROLE_BINDINGS = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings' };

@@ -4,9 +4,9 @@
  * the dashboard's Service): created when missing, left or brought back in
  * line when present.
  */
-import type { KubeObject } from '../api/object.js';
+import type { KubeObject } from '../api/index.js';
 import type { Client, ResourceRef } from './client.js';
-import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
+import { isAlreadyExists, isNotFound } from '../machinery/index.js';
 
 /** ensureObject creates obj unless an object of its name exists (whatever its content). */
 export async function ensureObject(client: Client, ref: ResourceRef, obj: KubeObject): Promise<void> {

@@ -10,9 +10,9 @@
  * the endpoint port named "" (upstream's service ResourceLocation).
  */
 import { createServer, type Server } from 'node:https';
-import type { Component } from '../machinery/component.js';
-import { R, type Client } from '../client/client.js';
-import { ensureObject, ensureObjectFields } from '../client/ensure-object.js';
+import type { Component } from '../machinery/index.js';
+import { R, type Client } from '../client/index.js';
+import { ensureObject, ensureObjectFields } from '../client/index.js';
 import { DashboardFiles } from './static-files.js';
 
 export const DASHBOARD_NAMESPACE = 'kube-system';

@@ -5,9 +5,8 @@
  * system namespaces, the `kubernetes` Service with its Endpoints and
  * EndpointSlice pointing at the API server, and `kube-public/cluster-info`.
  */
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { ensureObject as ensure, ensureObjectFields as ensureOrReplace } from '../client/ensure-object.js';
+import type { KubeObject } from '../api/index.js';
+import { R, ensureObject as ensure, ensureObjectFields as ensureOrReplace, type Client } from '../client/index.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 

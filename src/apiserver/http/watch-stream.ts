@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { buildPredicate } from '../../machinery/selectors/index.js';
+import { buildPredicate } from '../../machinery/index.js';
 import { toTable, type TableConvertor } from '../printers/index.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { RequestContext } from '../registry/request-context.js';
