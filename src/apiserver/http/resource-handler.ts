@@ -14,6 +14,7 @@ import type { APIRegistry } from '../registry/api-registry.js';
 import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
 import { buildPredicate } from '../../machinery/selectors/index.js';
+import { queryBool, queryInt, queryOptionalBool } from '../../machinery/query/index.js';
 import type { SourcedWatchEvent } from '../registry/watch.js';
 import { encodedOnce } from '../registry/object-codec.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
@@ -170,8 +171,8 @@ export class ResourceHandler {
       {
         predicate,
         resourceVersion: query.get('resourceVersion') ?? undefined,
-        allowBookmarks: query.get('allowWatchBookmarks') === 'true',
-        sendInitialEvents: query.get('sendInitialEvents') === 'true' ? true : undefined,
+        allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
+        sendInitialEvents: queryOptionalBool(query, 'sendInitialEvents'),
         // Upstream ends watches after a random 30-60 min when no timeout is given; clients re-watch.
         timeoutSeconds: timeout ?? 1800 + Math.floor(Math.random() * 1800),
       },
@@ -296,11 +297,7 @@ function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchP
 }
 
 function intParam(query: URLSearchParams, name: string): number | undefined {
-  const v = query.get(name);
-  if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw newBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
-  return n;
+  return queryInt(query, name, { min: 0 });
 }
 
 function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | 'Object' {
@@ -333,7 +330,7 @@ async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Pr
     gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
     propagationPolicy: (policy ?? undefined) as DeleteRequest['propagationPolicy'],
     preconditions: isPlainObject(body.preconditions) ? (body.preconditions as DeleteRequest['preconditions']) : undefined,
-    orphanDependents: query.get('orphanDependents') === 'true' || body.orphanDependents === true,
+    orphanDependents: queryOptionalBool(query, 'orphanDependents') ?? body.orphanDependents === true,
     dryRun: dry,
   };
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Writing answers: JSON objects, Status errors and warning headers, the one place errors become HTTP. */
 import type { ServerResponse } from 'node:http';
-import { StatusError, newInternalError } from '../../machinery/errors.js';
+import { StatusError, newBadRequest, newInternalError } from '../../machinery/errors.js';
+import { QueryParameterError } from '../../machinery/query/index.js';
 
 /** warningHeader renders one warning the way upstream does (RFC 7234 warn-code 299). */
 function warningHeader(text: string): string {
@@ -35,6 +36,7 @@ export function writeJsonText(res: ServerResponse, code: number, text: string, w
 export function writeError(res: ServerResponse, err: unknown, log: (msg: string) => void = console.error): void {
   let se: StatusError;
   if (err instanceof StatusError) se = err;
+  else if (err instanceof QueryParameterError) se = newBadRequest(err.message);
   else {
     log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     se = newInternalError(err);
