@@ -47,6 +47,17 @@ export interface APIServerOptions {
   log?: (msg: string) => void;
 }
 
+/**
+ * KEEP_ALIVE serves idle connections as kube-apiserver's Go server does
+ * (k8s.io/apiserver/pkg/server/secure_serving.go: IdleTimeout 90 s to match
+ * http.DefaultTransport, ReadHeaderTimeout 32 s), not Node's 5 s default.
+ * Clients (client-go: 90 s idle timeout) reuse a connection long after a
+ * request; a server that closed it first makes that request fail with
+ * ECONNRESET. The idle timeout is a little past 90 s so the client, not the
+ * server, is the one that gives up an idle connection.
+ */
+export const KEEP_ALIVE = { keepAliveTimeout: 95_000, headersTimeout: 32_000 } as const;
+
 /** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
@@ -119,6 +130,7 @@ export class APIServer {
       ca: this.#opts.pki.ca.cert,
       requestCert: true,
       rejectUnauthorized: false,
+      ...KEEP_ALIVE,
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((err) => writeError(res, err, this.#opts.log));
@@ -151,7 +163,9 @@ export class APIServer {
     if (!server) return;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
-      // Watches are long-lived: end them so close() does not wait for their timeouts.
+      // Idle keep-alive connections are closed cleanly (FIN, as Go's Shutdown does) ...
+      server.closeIdleConnections();
+      // ... while watches are long-lived: end them so close() does not wait for their timeouts.
       for (const s of this.#sockets) s.destroy();
     });
   }
