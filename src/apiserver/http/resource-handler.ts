@@ -7,7 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import { isPlainObject } from '../../api/object.js';
-import { newBadRequest, newMethodNotSupported, StatusError } from '../../machinery/errors.js';
+import { field, newBadRequest, newInvalid, newMethodNotSupported, StatusError } from '../../machinery/errors.js';
+import { findTypeMismatch, goFormat, jsonDecodeMessage } from '../openapi/index.js';
 import { applyPatch } from '../../machinery/patch/index.js';
 import { parseIncludeObject, tableConvertorFor, toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
@@ -244,7 +245,8 @@ export class ResourceHandler {
     if (info.subresource === 'scale') {
       return writeJson(res, 200, await updateScale(reg, ctx, name, (scale) => applyPatch(type, scale, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }) as KubeObject));
     }
-    const updated = await reg.patchWith(ctx, name, (current) => applyPatch(type, current, patch, gvk) as KubeObject, info.subresource);
+    const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+    const updated = await reg.patchWith(ctx, name, (current) => checkPatchedTypes(type, apiVersion, gvk.kind, patch, applyPatch(type, current, patch, gvk) as KubeObject), info.subresource);
     writeJson(res, 200, updated, ctx.warnings);
   }
 
@@ -333,6 +335,19 @@ async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Pr
     orphanDependents: queryOptionalBool(query, 'orphanDependents') ?? body.orphanDependents === true,
     dryRun: dry,
   };
+}
+
+/**
+ * checkPatchedTypes refuses a patch whose result has a wrongly typed field,
+ * with upstream's 422 (patch.go): a strategic merge patch reports the patch
+ * (Go's %+v of it) and the unstructured converter's words; JSON and merge
+ * patches report the patched object and encoding/json's words.
+ */
+function checkPatchedTypes(type: 'json' | 'merge' | 'strategic', apiVersion: string, kind: string, patch: unknown, patched: KubeObject): KubeObject {
+  const m = findTypeMismatch(apiVersion, kind, patched);
+  if (!m) return patched;
+  const cause = type === 'strategic' ? field.invalid('patch', goFormat(patch), m.converterMessage) : field.invalid('patch', JSON.stringify(patched), jsonDecodeMessage(m));
+  throw newInvalid('', '', '', [cause]);
 }
 
 function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {

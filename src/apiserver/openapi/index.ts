@@ -8,6 +8,7 @@ export { openAPIV2, openAPIV2For, openAPIV2Json, openAPIV2Protobuf, openAPIV3Ind
 export type { OpenAPIV3Index, Rendered } from './openapi.js';
 export { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_ACCEPT } from './v2-media-types.js';
 export { findUnknownFields, schemaFor } from './unknown-fields.js';
+export { decodeError, findTypeMismatch, goFormat, jsonDecodeMessage, type TypeMismatch } from './type-errors.js';
 export type { SchemaRef } from './unknown-fields.js';
 export { definitions, resolveSchema } from './schema.js';
 export type { Definitions, GroupVersionKind, Schema } from './schema.js';

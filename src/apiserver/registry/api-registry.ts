@@ -9,7 +9,7 @@ import type { KubeObject } from '../../api/object.js';
 import type { Store } from '../../storage/store.js';
 import { StatusError } from '../../machinery/errors.js';
 import { strategyFor, validateObjectMeta, nameRuleFor } from '../strategies/index.js';
-import { findUnknownFields } from '../openapi/index.js';
+import { decodeError, findUnknownFields } from '../openapi/index.js';
 import { ResourceRegistry, type RegistryHooks, type VersionConverter } from './resource-registry.js';
 import { hpaV1, eventsV1 } from './converters.js';
 import { ServiceAllocator } from './service-allocator.js';
@@ -45,6 +45,7 @@ export class APIRegistry {
         converter: converterFor(info),
         validateMeta: (obj, i) => validateObjectMeta(obj.metadata, { namespaced: i.namespaced, nameRule: nameRuleFor(i.group, i.kind) }),
         findUnknownFields,
+        decodeError,
         admission: this.admission,
         onWritten: () => this.#bumpGeneration(info),
         namespaceState: (name) => this.#namespaceState(name),
