@@ -6,7 +6,7 @@ import { namespaceLifecycleAdmission } from './namespace-lifecycle.js';
 import { podPriorityAdmission } from './pod-priority.js';
 import { resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account.js';
-import { storageAdmissionPlugins } from '../../controllers/volume/admission/storage-admission.js';
+import { storageAdmissionPlugins } from './storage-admission.js';
 
 export { IMMORTAL_NAMESPACES } from './namespace-lifecycle.js';
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.js';
