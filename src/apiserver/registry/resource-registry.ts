@@ -344,7 +344,10 @@ export class ResourceRegistry {
   /** Builds the object to store from the requested one (what the caller may change, defaults, generation). */
   #prepareUpdate(requested: KubeObject, old: KubeObject, subresource?: string): KubeObject {
     let next: KubeObject;
-    if (subresource === 'status') {
+    const own = subresource ? this.#strategy.subresources?.[subresource] : undefined;
+    if (own) {
+      next = own.prepareForUpdate(requested, old);
+    } else if (subresource === 'status') {
       // A status write changes status (and annotations: upstream's status strategies keep spec and
       // labels but take annotations, which is how the deployment controller records revisions
       // without bumping generation).
@@ -381,6 +384,8 @@ export class ResourceRegistry {
   }
 
   #validateUpdate(next: KubeObject, old: KubeObject, subresource?: string): void {
+    const own = subresource ? this.#strategy.subresources?.[subresource] : undefined;
+    if (own) return this.#validate(next, [...this.#opts.validateMeta(next, this.info), ...own.validateUpdate(next, old)]);
     const errs =
       subresource === 'status'
         ? (this.#strategy.validateStatusUpdate?.(next, old) ?? [])
