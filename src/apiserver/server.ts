@@ -26,6 +26,7 @@ import {
 import { parseResourcePath } from './http/request-info.js';
 import { ResourceHandler, type PodConnector } from './http/resource-handler.js';
 import { writeError, writeJson, writeJsonText } from './http/response.js';
+import { PROMETHEUS_TEXT, RequestMetrics } from './http/request-metrics.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import type { UserInfo } from './registry/request-context.js';
@@ -66,6 +67,8 @@ export class APIServer {
   readonly #opts: APIServerOptions;
   readonly #resources: ResourceHandler;
   readonly #sockets = new Set<Socket>();
+  /** metrics count every answered request for `/metrics`. */
+  readonly #metrics = new RequestMetrics();
   #server?: Server;
   #ready = false;
   readonly #extensions: APIExtension[] = [];
@@ -234,6 +237,7 @@ export class APIServer {
 
   async #handleAs(req: IncomingMessage, res: ServerResponse, url: URL, path: string, user: UserInfo): Promise<void> {
     const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
+    this.#metrics.observe(req, res, info);
     const attrs: AuthorizationAttributes = info
       ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
       : { user, verb: (req.method ?? 'GET').toLowerCase(), resourceRequest: false, path };
@@ -243,6 +247,11 @@ export class APIServer {
       return writeError(res, new StatusError(403, 'Forbidden', msg, info ? { name: info.name, group: info.group, kind: info.resource } : undefined));
     }
     if (path === '/api' || path === '/apis') return this.#serveDiscoveryRoot(req, res, path);
+    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const text = this.#metrics.render();
+      res.writeHead(200, { 'Content-Type': PROMETHEUS_TEXT, 'Content-Length': Buffer.byteLength(text) });
+      return void res.end(req.method === 'HEAD' ? undefined : text);
+    }
     if (path.startsWith('/openapi/')) return this.#serveOpenAPI(req, res, path, url);
     const parts = path.split('/').filter(Boolean);
     if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, path, () => apiResourceList('', parts[1], this.#extensions, this.registry.definitions));
