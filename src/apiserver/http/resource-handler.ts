@@ -20,6 +20,7 @@ import type { SourcedWatchEvent } from '../registry/watch.js';
 import { encodedOnce } from '../registry/object-codec.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
 import type { ResourceRequestInfo } from './request-info.js';
+import { unrecognizedObjectMessage } from './decode-error.js';
 import { writeError, writeJson } from './response.js';
 import { getScale, updateScale } from './subresources/scale.js';
 import { bindPod } from './subresources/binding.js';
@@ -210,7 +211,7 @@ export class ResourceHandler {
   }
 
   async #create(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
-    const body = await readObjectBody(req);
+    const body = await readObjectBody(req, reg.info.kind);
     if (info.subresource === 'binding') return writeJson(res, 201, await bindPod(reg, ctx, info.name!, body));
     if (info.subresource === 'eviction') return writeJson(res, 201, await evictPod(this.#registry, reg, ctx, info.name!, body));
     const plugged = info.subresource && subresourceCreateHandlerFor(this.#registry, info.group, info.resource, info.subresource);
@@ -222,7 +223,7 @@ export class ResourceHandler {
   }
 
   async #update(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
-    const body = await readObjectBody(req);
+    const body = await readObjectBody(req, reg.info.kind);
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'update of a collection');
     if (info.subresource === 'scale') return writeJson(res, 200, await updateScale(reg, ctx, name, () => body));
@@ -306,10 +307,24 @@ function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | 'Object'
   return parseIncludeObject(query.get('includeObject'));
 }
 
-async function readObjectBody(req: IncomingMessage): Promise<KubeObject> {
+async function readObjectBody(req: IncomingMessage, kind: string): Promise<KubeObject> {
   const media = mediaTypeOf(req);
   if (media !== 'json' && media !== 'yaml' && media !== 'protobuf') throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-  const body = decodeBody(await readBody(req), media);
+  const buf = await readBody(req);
+  let body: unknown;
+  try {
+    body = decodeBody(buf, media);
+  } catch (err) {
+    // JSON that does not parse: upstream cannot even read its kind and says what it expected.
+    if (media === 'json' && err instanceof StatusError && err.message.startsWith("couldn't get version/kind")) {
+      try {
+        JSON.parse(buf.toString('utf8'));
+      } catch (syntax) {
+        throw newBadRequest(unrecognizedObjectMessage(kind, buf, syntax as Error));
+      }
+    }
+    throw err;
+  }
   if (!isPlainObject(body)) throw newBadRequest('the body of the request must be an object');
   return body as KubeObject;
 }

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeList, KubeObject, WatchEvent } from '../../api/object.js';
+import { inUpstreamOrder } from '../../api/field-order.js';
 import { deepClone, deepEqual, isPlainObject } from '../../api/object.js';
 import { apiVersionOf, storageKey, storagePrefix, type ResourceInfo } from '../../api/resources.js';
 import {
@@ -535,8 +536,9 @@ export class ResourceRegistry {
     return storageKey(this.info, ctx.namespace, name);
   }
 
+  /** toStorage converts to the storage version and puts fields in upstream's order, once per write, so reads and watches need no reordering. */
   #toStorage(obj: KubeObject): KubeObject {
-    return this.#converter ? this.#converter.toStorage(obj) : obj;
+    return inUpstreamOrder(this.#converter ? this.#converter.toStorage(obj) : obj);
   }
 
   #fromStorage(obj: KubeObject): KubeObject {
