@@ -337,7 +337,7 @@ async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Pr
     if (!isPlainObject(parsed)) throw newBadRequest('DeleteOptions must be an object');
     body = parsed;
   }
-  const grace = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
+  const grace = queryInt(query, 'gracePeriodSeconds') ?? body.gracePeriodSeconds;
   const policy = query.get('propagationPolicy') ?? body.propagationPolicy;
   if (policy !== undefined && policy !== null && !['Foreground', 'Background', 'Orphan'].includes(String(policy))) {
     throw newBadRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
