@@ -5,7 +5,7 @@
  * `/containerLogs` endpoint, with upstream's validation messages
  * (pkg/apis/core/validation ValidatePodLogOptions).
  */
-import { queryBool } from '../../machinery/query/index.js';
+import { queryBool } from '../../machinery/index.js';
 
 /** LogOptions say which part of a container log to send and how. */
 export interface LogOptions {

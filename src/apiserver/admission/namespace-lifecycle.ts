@@ -5,7 +5,7 @@
  * itself lives in may never be deleted, so `kubectl delete ns --all` fails on
  * them with 403 Forbidden and removes the rest.
  */
-import { newForbidden } from '../../machinery/errors.js';
+import { newForbidden } from '../../machinery/index.js';
 import type { AdmissionPlugin } from './admission.js';
 
 /** IMMORTAL_NAMESPACES are upstream's immortalNamespaces: default, kube-system and kube-public. */

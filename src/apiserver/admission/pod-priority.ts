@@ -6,8 +6,8 @@
  * The two built-in classes exist without objects, as upstream. Updates carry
  * both fields over from the stored pod.
  */
-import type { KubeObject } from '../../api/object.js';
-import { StatusError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { StatusError } from '../../machinery/index.js';
 import { newContext, SYSTEM_USER } from '../registry/request-context.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { AdmissionPlugin } from './admission.js';

@@ -4,7 +4,7 @@
  * namespace, name and subresource, parsed as upstream's RequestInfoFactory
  * does (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go).
  */
-import { queryBool } from '../../machinery/query/index.js';
+import { queryBool } from '../../machinery/index.js';
 
 export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'connect';
 

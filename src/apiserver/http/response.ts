@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Writing answers: JSON objects, Status errors and warning headers, the one place errors become HTTP. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StatusError, newBadRequest, newInternalError } from '../../machinery/errors.js';
-import { QueryParameterError, wantsPretty } from '../../machinery/query/index.js';
+import { QueryParameterError, StatusError, newBadRequest, newInternalError, wantsPretty } from '../../machinery/index.js';
 
 /** warningHeader renders one warning the way upstream does (RFC 7234 warn-code 299). */
 function warningHeader(text: string): string {

@@ -9,7 +9,7 @@
  * schema stands in for the Go type. Types with their own JSON decoding
  * (Quantity, IntOrString, Time, RawExtension) are left to validation.
  */
-import { isPlainObject } from '../../api/object.js';
+import { isPlainObject } from '../../api/index.js';
 import { definitions, resolveSchema, type Definitions, type Schema } from './schema.js';
 import { schemaFor } from './unknown-fields.js';
 

@@ -8,9 +8,8 @@
  * lifecycle or resources).
  */
 import type { Container, EphemeralContainer, PodSpec } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../machinery/errors.js';
-import { deepClone, isPlainObject, type KubeObject } from '../../api/object.js';
-import { deepEqual } from '../../api/validation/fields.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { deepClone, deepEqual, isPlainObject, type KubeObject } from '../../api/index.js';
 import type { SubresourceStrategy } from '../strategy.js';
 import { defaultContainer } from './pod-defaults.js';
 

@@ -6,7 +6,7 @@
  * containers. metadata.generation tracks template changes.
  */
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
-import { isPlainObject } from '../../api/object.js';
+import { isPlainObject } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { defaultPodSpec } from './pod-defaults.js';
 import { validatePodTemplateSpec } from './pod-spec-validation.js';

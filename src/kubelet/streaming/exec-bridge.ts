@@ -17,7 +17,7 @@ import WebSocket from 'ws';
 import type { Socket } from 'node:net';
 import { dialRuntimeSpdy, type SpdyConnection } from './runtime-stream-dial.js';
 import { SpdySession, type SpdyStream } from './spdy-session.js';
-import { newStatus, type StatusReason } from '../../machinery/errors.js';
+import { newStatus, type StatusReason } from '../../machinery/index.js';
 
 /** EXEC_PROTOCOLS are the subprotocols served for exec and attach, preferred first. */
 export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
