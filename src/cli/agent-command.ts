@@ -13,6 +13,10 @@ import { FlagError, parseFlags } from './flags.js';
 import { HttpClient } from '../client/http-client.js';
 import { NodeAgent } from '../agent/index.js';
 import { hostAddress } from '../server/skiff-server.js';
+import { BACKENDS, type Backend } from '../flannel/index.js';
+import { nthAddress } from '../api/validation/network.js';
+import { R } from '../client/client.js';
+import type { KubeObject } from '../api/object.js';
 
 /** runAgent runs a node agent until SIGTERM/SIGINT. */
 export async function runAgent(args: string[]): Promise<void> {
@@ -30,8 +34,11 @@ export async function runAgent(args: string[]): Promise<void> {
       'cluster-dns': { type: 'string' },
       'container-runtime-endpoint': { type: 'string' },
       'cleanup-on-exit': { type: 'boolean', default: false },
+      'flannel-backend': { type: 'string', default: 'vxlan' },
+      'node-lease-duration-seconds': { type: 'number', default: 40 },
     });
     if (!flags.server || !flags.token) throw new FlagError('--server and --token are required');
+    if (!BACKENDS.includes(String(flags['flannel-backend']) as Backend)) throw new FlagError(`--flannel-backend must be one of ${BACKENDS.join(', ')}`);
   } catch (err) {
     if (err instanceof FlagError) {
       process.stderr.write(`skiff agent: ${err.message}\n`);
@@ -49,7 +56,10 @@ export async function runAgent(args: string[]): Promise<void> {
     client, dataDir, nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
     hostIP: flags['node-ip'] ? String(flags['node-ip']) : hostAddress(),
     clusterCIDR: String(flags['cluster-cidr']), serviceCIDR: String(flags['service-cidr']),
-    clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : undefined,
+    clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : await clusterDNSAddress(client, String(flags['service-cidr']), log),
+    flannelBackend: String(flags['flannel-backend']) as Backend,
+    // The kubelet renews its Lease every quarter of the lease duration, as upstream (40 s → 10 s).
+    leaseRenewIntervalMs: Number(flags['node-lease-duration-seconds']) * 250,
     containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
     cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: ca.toString(), log,
   });
@@ -74,6 +84,22 @@ export async function runAgent(args: string[]): Promise<void> {
     await agent.stop().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/**
+ * clusterDNSAddress is the kube-dns Service's ClusterIP, so pods on a node
+ * that joins later resolve through the same address as everyone else (k3s
+ * passes it in the agent's config); the 10th address of the service CIDR
+ * (upstream's and k3s's convention) when the server has no such Service.
+ */
+async function clusterDNSAddress(client: HttpClient, serviceCIDR: string, log: (m: string) => void): Promise<string> {
+  try {
+    const svc = await client.get<KubeObject & { spec?: { clusterIP?: string } }>(R.services, 'kube-dns', { namespace: 'kube-system' });
+    if (svc.spec?.clusterIP) return svc.spec.clusterIP;
+  } catch (err) {
+    log(`cluster DNS: cannot read kube-system/kube-dns (${(err as Error).message}); using the service CIDR's 10th address`);
+  }
+  return nthAddress(serviceCIDR, 10);
 }
 
 // The last certificate of the server's chain is its CA (Skiff serves leaf + CA).

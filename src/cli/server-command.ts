@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { FlagError, parseFlags } from './flags.js';
 import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/skiff-server.js';
 import { parseDurationMs } from '../kwok/annotations.js';
+import { BACKENDS, type Backend } from '../flannel/index.js';
 
 export async function runServer(args: string[]): Promise<void> {
   let flags;
@@ -34,6 +35,7 @@ export async function runServer(args: string[]): Promise<void> {
       'service-node-port-range': { type: 'string', default: '30000-32767' },
       'datastore-endpoint': { type: 'string', default: '' },
       'tls-san': { type: 'list', default: [] },
+      'flannel-backend': { type: 'string', default: 'vxlan' },
     });
   } catch (err) {
     if (err instanceof FlagError) {
@@ -41,6 +43,10 @@ export async function runServer(args: string[]): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  if (!BACKENDS.includes(String(flags['flannel-backend']) as Backend)) {
+    process.stderr.write(`skiff server: --flannel-backend must be one of ${BACKENDS.join(', ')}\n`);
+    process.exit(2);
   }
   const range = /^(\d+)-(\d+)$/.exec(String(flags['service-node-port-range']));
   if (!range) {
@@ -72,6 +78,7 @@ export async function runServer(args: string[]): Promise<void> {
       nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
       containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
       kubeletPort: Number(flags['kubelet-port']),
+      flannelBackend: String(flags['flannel-backend']) as Backend,
       ...backoffFlag(String(flags['kubelet-backoff'])),
     },
     nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),

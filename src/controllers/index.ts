@@ -24,6 +24,7 @@ import { DaemonSetController } from './daemonset/daemonset-controller.js';
 import { JobController } from './job/job-controller.js';
 import { TTLAfterFinishedController } from './job/ttl-after-finished-controller.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
+import { NodeIpamController } from './nodeipam/index.js';
 import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
 import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
 
@@ -44,6 +45,8 @@ export interface ControllerManagerOptions {
   podMetrics?: PodMetricsSource;
   /** hpaSyncPeriodMs is --horizontal-pod-autoscaler-sync-period (15 s). */
   hpaSyncPeriodMs?: number;
+  /** clusterCIDR turns on the node IPAM controller, which gives each Node a /24 of it (upstream --allocate-node-cidrs). */
+  clusterCIDR?: string;
 }
 
 /** ControllerManager is the component SkiffServer runs. */
@@ -86,6 +89,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new CronJobController({ ...common, recorder: recorder('cronjob-controller') }),
   ];
   const dataDir = opts.dataDir;
+  if (opts.clusterCIDR) controllers.push(new NodeIpamController({ ...common, clusterCIDR: opts.clusterCIDR, recorder: recorder('cidrAllocator') }));
   if (dataDir) controllers.push(newLocalPathProvisioner({ ...common, recorder: recorder('skiff.dev/local-path'), dataDir }));
   const abort = new AbortController();
   let running: Promise<unknown> | undefined;

@@ -48,7 +48,7 @@ export interface SkiffServerOptions {
   /** disableAgent runs the control plane without a node agent (--disable-agent). */
   disableAgent?: boolean;
   /** agent tunes the node agent (hidden test flags: back-off, cleanup on exit, node name, CRI endpoint). */
-  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort'>;
+  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort' | 'flannelBackend'>;
   /** ingress configures the built-in Ingress controller on the server's node; false turns it off. */
   ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
   /** storage tunes history compaction (hidden flags, for tests of 410 Gone). */
@@ -151,7 +151,7 @@ export class SkiffServer {
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
     this.components.push(installAuth(this.#api, this.#client, { dataDir, log }));
     const { kubelets } = await installPodStreaming(this.#api, { client: this.#client, ca: pki.ca, log });
-    this.components.push(controllerManager(this.#client, { log, dataDir }));
+    this.components.push(controllerManager(this.#client, { log, dataDir, clusterCIDR: this.opts.clusterCIDR }));
     this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
@@ -181,7 +181,9 @@ export class SkiffServer {
     ]);
     const agent = new NodeAgent({
       client: this.#client!, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
-      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log, ...this.opts.agent,
+      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log,
+      // The server's own node renews its Lease at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
+      leaseRenewIntervalMs: Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4), ...this.opts.agent,
     });
     this.components.push(agent);
     // The API server reaches its own node's kubelet on loopback rather than the node's LAN address.

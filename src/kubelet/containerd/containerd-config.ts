@@ -166,6 +166,8 @@ export interface CniNetworkInput {
   bridgeName: string;
   podCIDR: string;
   ipamDir: string;
+  /** mtu of the bridge and the pods' interfaces (the pod network's, e.g. the node link's less VXLAN overhead); kernel default when unset. */
+  mtu?: number;
 }
 
 /**
@@ -186,6 +188,7 @@ export function renderCniConflist(n: CniNetworkInput): string {
         isGateway: true,
         ipMasq: false,
         hairpinMode: true,
+        ...(n.mtu ? { mtu: n.mtu } : {}),
         ipam: {
           type: 'host-local',
           ranges: [[{ subnet: n.podCIDR }]],
