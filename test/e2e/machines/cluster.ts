@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxImage } from '../../../src/images/index.js';
 import { cniNetworkName, containerdLayout, dataDirTag } from '../../../src/kubelet/containerd/index.js';
-import { processesMentioning, removeCgroups, removeCniResultCache, runcDeleteAll, unmountAll } from '../harness/host-cleanup.js';
+import { cgroupsLeft, linkExists, mountsUnder, processesMentioning, removeCgroups, removeCniResultCache, runcDeleteAll, unmountAll } from '../harness/host-cleanup.js';
 import { MachineLab, type Machine } from './machine-lab.js';
 
 const CLI_MAIN = new URL('../../../src/cli/main.js', import.meta.url).href;
@@ -243,6 +243,23 @@ export class MachineCluster {
       if (!readFileSync('/proc/mounts', 'utf8').includes(node.dataDir)) rmSync(node.dataDir, { recursive: true, force: true });
     }
     rmSync(this.#home, { recursive: true, force: true });
+  }
+
+  /** leftovers lists what stop() failed to remove (processes, mounts, cgroups, namespaces, links); empty when clean. */
+  leftovers(): string[] {
+    const left: string[] = [];
+    for (const node of this.nodes) {
+      for (const pid of processesMentioning(node.dataDir)) left.push(`process ${pid} of ${node.nodeName}`);
+      for (const m of mountsUnder(node.dataDir)) left.push(`mount ${m}`);
+      for (const g of cgroupsLeft(`skiff-${dataDirTag(node.dataDir)}`)) left.push(`cgroup ${g}`);
+      if (existsSync(node.dataDir)) left.push(`data dir ${node.dataDir}`);
+    }
+    for (const m of this.lab.machines) {
+      if (existsSync(`/var/run/netns/${m.netns}`)) left.push(`netns ${m.netns}`);
+      if (linkExists(m.hostLink)) left.push(`link ${m.hostLink}`);
+    }
+    if (linkExists(this.lab.bridge)) left.push(`bridge ${this.lab.bridge}`);
+    return left;
   }
 
   async #stopNode(node: SkiffProcess): Promise<void> {

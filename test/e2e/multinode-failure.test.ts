@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Nodes that fail, end to end on three machines (test/e2e/machines), with
+ * short timers set by flags (--node-monitor-grace-period 10s on the server,
+ * --node-lease-duration-seconds 8 on the agents) and pods tolerating the
+ * unreachable and not-ready taints for 5 s:
+ * - an agent SIGKILLed: its Node goes Ready=Unknown, its pods' endpoints
+ *   are withdrawn, the NoExecute taint appears, its pods are evicted and
+ *   recreated on the other nodes while the Service keeps answering; started
+ *   again, it stops and removes the pods deleted while it was away;
+ * - an agent's link cut: the same, and it rejoins when plugged back;
+ * - `kubectl drain` with a PodDisruptionBudget, then uncordon;
+ * - and stop() leaves nothing behind on the host.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { agentUnavailableReason } from './fixtures/agent-server.js';
+import { machinesUnavailableReason } from './machines/machine-lab.js';
+import { MachineCluster, type SkiffProcess } from './machines/cluster.js';
+import { waitFor } from '../harness/wait-for.js';
+import { podOn, webDeployment } from './machines/workloads.js';
+import { containerdLayout } from '../../src/kubelet/containerd/index.js';
+
+const skip = agentUnavailableReason() || machinesUnavailableReason();
+const NS = 'failures';
+
+let c: MachineCluster;
+
+interface PodView {
+  name: string;
+  node: string;
+  ip: string;
+  ready: boolean;
+  terminating: boolean;
+  containerIDs: string[];
+}
+
+function echoPods(): PodView[] {
+  type P = { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { containerID?: string }[] } };
+  return c.json<{ items: P[] }>(['pods', '-n', NS, '-l', 'app=echo']).items.map((p) => ({
+    name: p.metadata.name, node: p.spec.nodeName ?? '', ip: p.status.podIP ?? '',
+    ready: !!p.status.conditions?.some((k) => k.type === 'Ready' && k.status === 'True'),
+    terminating: !!p.metadata.deletionTimestamp,
+    containerIDs: (p.status.containerStatuses ?? []).map((s) => (s.containerID ?? '').replace(/^containerd:\/\//, '')).filter(Boolean),
+  }));
+}
+
+function nodeReady(name: string): string {
+  return c.kubectlOk(['get', 'node', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']).trim();
+}
+
+function taints(name: string): string {
+  return c.kubectlOk(['get', 'node', name, '-o', 'jsonpath={range .spec.taints[*]}{.key}:{.effect} {end}']);
+}
+
+/** readyEndpoints are the echo Service's ready endpoint addresses in its EndpointSlices. */
+function readyEndpoints(): string[] {
+  type S = { endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[] };
+  const slices = c.json<{ items: S[] }>(['endpointslices', '-n', NS, '-l', 'kubernetes.io/service-name=echo']).items;
+  return slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready).flatMap((e) => e.addresses));
+}
+
+/** serviceAnswers asks the echo Service n times from the client on the server's node; every answer must come. */
+function serviceAnswers(n: number): string[] {
+  const r = c.kubectl(['exec', '-n', NS, 'client', '--', 'sh', '-c', `for i in $(seq ${n}); do timeout 3 wget -qO- http://echo/ || echo FAIL; done`]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+/** runcContainers lists the containers a node's runc still knows (its containerd namespace k8s.io). */
+function runcContainers(node: SkiffProcess): string[] {
+  const r = spawnSync('runc', ['--root', join(containerdLayout(node.dataDir).runcRoot, 'k8s.io'), 'list', '-q'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+}
+
+async function waitReplacedAwayFrom(node: string): Promise<void> {
+  await waitFor(`three ready echo pods, none on ${node}`, () => {
+    const live = echoPods().filter((p) => !p.terminating);
+    return live.length === 3 && live.every((p) => p.ready && p.node !== node);
+  }, 180_000, 1000);
+}
+
+describe('nodes that fail', { skip: skip || undefined, timeout: 1_200_000 }, () => {
+  before(async () => {
+    c = await MachineCluster.start({
+      agents: 2,
+      serverArgs: ['--node-monitor-grace-period', '10s', '--disable-ingress'],
+      agentArgs: ['--node-lease-duration-seconds', '8'],
+    });
+    c.kubectlOk(['create', 'namespace', NS]);
+    const toleration = (key: string) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 });
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify(webDeployment(NS, 'echo', 3, {
+      tolerations: [toleration('node.kubernetes.io/unreachable'), toleration('node.kubernetes.io/not-ready')],
+    })));
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: NS }, spec: { selector: { app: 'echo' }, ports: [{ port: 80, targetPort: 'http' }] } }));
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify(podOn(NS, 'client', 'server', { app: 'client' })));
+    const rollout = c.kubectl(['rollout', 'status', 'deployment/echo', '-n', NS, '--timeout=180s']);
+    assert.equal(rollout.code, 0, `echo did not roll out:\n${rollout.stderr}\n${c.kubectl(['get', 'pods,events', '-n', NS, '-o', 'wide']).stdout}`);
+    assert.equal(c.kubectl(['wait', '-n', NS, '--for=condition=Ready', 'pod/client', '--timeout=180s']).code, 0, 'client ready');
+  });
+
+  after(async () => {
+    if (!c) return;
+    await c.stop();
+    assert.deepEqual(c.leftovers(), [], 'the cluster left nothing on the host');
+  });
+
+  it('a SIGKILLed agent: Unknown, endpoints withdrawn, pods evicted and recreated elsewhere; back, it removes them', async () => {
+    const victimPod = echoPods().find((p) => p.node.startsWith('agent-'));
+    assert.ok(victimPod, `an echo pod runs on an agent: ${JSON.stringify(echoPods())}`);
+    const victim = c.agents.find((a) => a.nodeName === victimPod.node)!;
+    await waitFor('the echo Service answering from all three pods', () => new Set(serviceAnswers(9)).size === 3, 60_000, 500);
+    await victim.kill();
+    await waitFor(`${victim.nodeName} Ready=Unknown`, () => nodeReady(victim.nodeName) === 'Unknown', 90_000, 500);
+    // Upstream marks the pods not ready in the same pass that sets Unknown; the endpoint controllers follow at once.
+    await waitFor(`${victimPod.name} withdrawn from the echo endpoints`, () => !readyEndpoints().includes(victimPod.ip), 30_000, 250);
+    assert.ok(!serviceAnswers(6).includes('FAIL'), 'no request goes to the dead node once its endpoint is withdrawn');
+    await waitFor(`unreachable NoExecute taint on ${victim.nodeName}`, () => taints(victim.nodeName).includes('node.kubernetes.io/unreachable:NoExecute'), 30_000, 500);
+    await waitReplacedAwayFrom(victim.nodeName);
+    assert.ok(!serviceAnswers(6).includes('FAIL'), 'the Service answers from the replacements');
+
+    await victim.start();
+    await c.waitReady(victim.nodeName);
+    await waitFor(`the evicted pod ${victimPod.name} gone once its node is back`, () => !echoPods().some((p) => p.name === victimPod.name), 120_000, 1000);
+    await waitFor(`${victimPod.name}'s containers removed from ${victim.nodeName}'s runtime`, () => {
+      const left = runcContainers(victim);
+      return victimPod.containerIDs.every((id) => !left.includes(id));
+    }, 60_000, 1000);
+  });
+
+  it('an agent whose link is cut goes Unknown, its endpoints withdrawn; plugged back, it is Ready again', async () => {
+    await waitFor('echo spread again after the last test', () => echoPods().filter((p) => !p.terminating && p.ready).length === 3, 120_000, 1000);
+    // Move one echo pod onto each agent is not guaranteed; cut whichever agent runs one, else the first.
+    const onAgent = echoPods().find((p) => !p.terminating && p.node.startsWith('agent-'));
+    const victim = c.agents.find((a) => a.nodeName === onAgent?.node) ?? c.agents[0];
+    c.lab.cut(victim.machine);
+    try {
+      await waitFor(`${victim.nodeName} Ready=Unknown with its link cut`, () => nodeReady(victim.nodeName) === 'Unknown', 90_000, 500);
+      if (onAgent) await waitFor(`${onAgent.name} withdrawn from the echo endpoints`, () => !readyEndpoints().includes(onAgent.ip), 30_000, 250);
+      await waitReplacedAwayFrom(victim.nodeName);
+      assert.ok(!serviceAnswers(6).includes('FAIL'), 'the Service answers while the node is cut off');
+    } finally {
+      c.lab.restore(victim.machine);
+    }
+    await c.waitReady(victim.nodeName);
+    if (onAgent) await waitFor(`${onAgent.name} removed once ${victim.nodeName} is back`, () => !echoPods().some((p) => p.name === onAgent.name), 120_000, 1000);
+  });
+
+  it('kubectl drain honours a PodDisruptionBudget, then uncordon', async () => {
+    await waitFor('echo ready on three pods', () => echoPods().filter((p) => !p.terminating && p.ready).length === 3, 120_000, 1000);
+    // minAvailable 3 of 3: no eviction is allowed, so the drain must give up with the budget's refusal.
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'echo', namespace: NS }, spec: { minAvailable: 3, selector: { matchLabels: { app: 'echo' } } } }));
+    await waitFor('the PDB observed with no disruptions allowed', () => c.kubectlOk(['get', 'pdb', 'echo', '-n', NS, '-o', 'jsonpath={.status.currentHealthy}/{.status.disruptionsAllowed}']) === '3/0', 60_000, 500);
+    const target = echoPods().find((p) => !p.terminating && p.node.startsWith('agent-'))?.node ?? 'agent-1';
+    const blocked = c.kubectl(['drain', target, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=15s']);
+    assert.notEqual(blocked.code, 0, `drain should be refused by the budget:\n${blocked.stdout}`);
+    assert.match(blocked.stderr + blocked.stdout, /disruption budget/);
+    assert.equal(echoPods().filter((p) => !p.terminating).length, 3, 'nothing was evicted');
+    // A fourth replica makes one disruption affordable: the drain goes through.
+    c.kubectlOk(['scale', 'deployment/echo', '-n', NS, '--replicas=4']);
+    await waitFor('four ready echo pods', () => echoPods().filter((p) => !p.terminating && p.ready).length === 4, 120_000, 1000);
+    const drain = c.kubectl(['drain', target, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=240s']);
+    assert.equal(drain.code, 0, `drain failed:\n${drain.stderr}${drain.stdout}`);
+    assert.match(drain.stdout, new RegExp(`node/${target} drained`));
+    assert.equal(c.kubectlOk(['get', 'node', target, '-o', 'jsonpath={.spec.unschedulable}']), 'true');
+    await waitFor(`four ready echo pods, none on ${target}`, () => {
+      const live = echoPods().filter((p) => !p.terminating);
+      return live.length === 4 && live.every((p) => p.ready && p.node !== target);
+    }, 180_000, 1000);
+    c.kubectlOk(['uncordon', target]);
+    assert.equal(c.kubectlOk(['get', 'node', target, '-o', 'jsonpath={.spec.unschedulable}']), '');
+  });
+});
