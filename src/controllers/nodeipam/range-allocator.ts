@@ -16,7 +16,7 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import type { InformerFactory, SharedInformer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { cidrContains, subnets24 } from './cidr-set.js';
 
 /** NodeIpamControllerOptions are the dependencies of a NodeIpamController. */
