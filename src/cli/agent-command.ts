@@ -54,7 +54,7 @@ export async function runAgent(args: string[]): Promise<void> {
   const client = new HttpClient({ server, ca, token: String(flags.token) });
   const agent = new NodeAgent({
     client, dataDir, nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
-    hostIP: flags['node-ip'] ? String(flags['node-ip']) : hostAddress(),
+    hostIP: flags['node-ip'] ? String(flags['node-ip']) : hostAddress([String(flags['cluster-cidr'])]),
     clusterCIDR: String(flags['cluster-cidr']), serviceCIDR: String(flags['service-cidr']),
     clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : await clusterDNSAddress(client, String(flags['service-cidr']), log),
     flannelBackend: String(flags['flannel-backend']) as Backend,

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { BlockList, isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { openStore, type Store, type StoreTuning } from '../storage/index.js';
 import { nthAddress } from '../api/validation/network.js';
@@ -71,10 +72,20 @@ export const DEFAULT_SERVER_OPTIONS = {
   tlsSans: [] as string[],
 };
 
-/** hostAddress picks the machine's first non-loopback IPv4 address, the default advertise address. */
-export function hostAddress(): string {
+/**
+ * hostAddress picks the machine's first non-loopback IPv4 address, the
+ * default advertise address, skipping addresses inside `excludeCIDRs` (the
+ * cluster CIDR: a restarted node's CNI bridge and VXLAN device hold pod
+ * network addresses that must never become its node address).
+ */
+export function hostAddress(excludeCIDRs: string[] = []): string {
+  const excluded = new BlockList();
+  for (const cidr of excludeCIDRs) {
+    const [addr, bits] = cidr.split('/');
+    if (isIPv4(addr ?? '')) excluded.addSubnet(addr, Number(bits), 'ipv4');
+  }
   for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal && !excluded.check(a.address, 'ipv4')) return a.address;
   }
   return '127.0.0.1';
 }
@@ -120,7 +131,7 @@ export class SkiffServer {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock();
     this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, this.opts.storage), loadOrCreateKeys(dataDir));
-    const advertise = this.opts.advertiseAddress ?? hostAddress();
+    const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     const tokens = new StaticTokens();

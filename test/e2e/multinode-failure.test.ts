@@ -75,6 +75,35 @@ function runcContainers(node: SkiffProcess): string[] {
   return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
 }
 
+/** statefulSetOn is a one-replica StatefulSet preferring a node, tolerating its loss for 5 s like echo. */
+function statefulSetOn(node: string): unknown {
+  const toleration = (key: string) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 });
+  const pod = podOn(NS, 'db', node, { app: 'db' }, true) as { metadata: unknown; spec: Record<string, unknown> };
+  delete pod.spec.nodeName;
+  return {
+    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: NS },
+    spec: {
+      replicas: 1, serviceName: 'db', selector: { matchLabels: { app: 'db' } },
+      template: {
+        metadata: { labels: { app: 'db' } },
+        spec: {
+          ...pod.spec,
+          tolerations: [toleration('node.kubernetes.io/unreachable'), toleration('node.kubernetes.io/not-ready')],
+          affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] } }] } },
+        },
+      },
+    },
+  };
+}
+
+function dbPod(): { uid: string; node: string; terminating: boolean; ready: boolean } | undefined {
+  type P = { metadata: { uid: string; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { conditions?: { type: string; status: string }[] } };
+  const r = c.kubectl(['get', 'pod', 'db-0', '-n', NS, '-o', 'json']);
+  if (r.code !== 0) return undefined;
+  const p = JSON.parse(r.stdout) as P;
+  return { uid: p.metadata.uid, node: p.spec.nodeName ?? '', terminating: !!p.metadata.deletionTimestamp, ready: !!p.status.conditions?.some((k) => k.type === 'Ready' && k.status === 'True') };
+}
+
 async function waitReplacedAwayFrom(node: string): Promise<void> {
   await waitFor(`three ready echo pods, none on ${node}`, () => {
     const live = echoPods().filter((p) => !p.terminating);
@@ -111,6 +140,10 @@ describe('nodes that fail', { skip: skip || undefined, timeout: 1_200_000 }, () 
     const victimPod = echoPods().find((p) => p.node.startsWith('agent-'));
     assert.ok(victimPod, `an echo pod runs on an agent: ${JSON.stringify(echoPods())}`);
     const victim = c.agents.find((a) => a.nodeName === victimPod.node)!;
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify(statefulSetOn(victim.nodeName)));
+    assert.equal(c.kubectl(['rollout', 'status', 'statefulset/db', '-n', NS, '--timeout=180s']).code, 0, 'db rolled out');
+    const db = dbPod()!;
+    assert.equal(db.node, victim.nodeName);
     await waitFor('the echo Service answering from all three pods', () => new Set(serviceAnswers(9)).size === 3, 60_000, 500);
     await victim.kill();
     await waitFor(`${victim.nodeName} Ready=Unknown`, () => nodeReady(victim.nodeName) === 'Unknown', 90_000, 500);
@@ -120,10 +153,17 @@ describe('nodes that fail', { skip: skip || undefined, timeout: 1_200_000 }, () 
     await waitFor(`unreachable NoExecute taint on ${victim.nodeName}`, () => taints(victim.nodeName).includes('node.kubernetes.io/unreachable:NoExecute'), 30_000, 500);
     await waitReplacedAwayFrom(victim.nodeName);
     assert.ok(!serviceAnswers(6).includes('FAIL'), 'the Service answers from the replacements');
+    // The StatefulSet pod was evicted too, but its old incarnation may still run on the silent node: no second db-0 (upstream).
+    const stuck = dbPod();
+    assert.ok(stuck && stuck.uid === db.uid && stuck.terminating && stuck.node === victim.nodeName, `db-0 waits for its node: ${JSON.stringify(stuck)}`);
 
     await victim.start();
     await c.waitReady(victim.nodeName);
     await waitFor(`the evicted pod ${victimPod.name} gone once its node is back`, () => !echoPods().some((p) => p.name === victimPod.name), 120_000, 1000);
+    await waitFor('db-0 recreated once its old incarnation is confirmed gone', () => {
+      const now = dbPod();
+      return now && now.uid !== db.uid && !now.terminating && now.ready;
+    }, 180_000, 1000);
     await waitFor(`${victimPod.name}'s containers removed from ${victim.nodeName}'s runtime`, () => {
       const left = runcContainers(victim);
       return victimPod.containerIDs.every((id) => !left.includes(id));

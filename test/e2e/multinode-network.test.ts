@@ -101,6 +101,13 @@ describe('one pod network across machines', { skip: skip || undefined, timeout: 
     assert.equal(seen, clientIP, 'the server-node pod sees the client pod address');
   });
 
+  it('kubectl logs and exec reach pods on every node', () => {
+    for (const p of pods('app=web')) {
+      assert.equal(c.kubectlOk(['exec', '-n', NS, p.name, '--', 'hostname']).trim(), p.name, `exec on ${p.node}`);
+      assert.equal(c.kubectl(['logs', '-n', NS, p.name]).code, 0, `logs from ${p.node}`);
+    }
+  });
+
   it('a ClusterIP Service by DNS name reaches endpoints on every node, from a pod on the last node to join', async () => {
     const names = new Set(pods('app=web').map((p) => p.name));
     const seen = new Set<string>();
