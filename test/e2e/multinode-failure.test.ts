@@ -80,6 +80,8 @@ function statefulSetOn(node: string): unknown {
   const toleration = (key: string) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 });
   const pod = podOn(NS, 'db', node, { app: 'db' }, true) as { metadata: unknown; spec: Record<string, unknown> };
   delete pod.spec.nodeName;
+  // A grace period of 0 deletes a pod at once even on a silent node (upstream too): that is what makes duplicates possible.
+  pod.spec.terminationGracePeriodSeconds = 30;
   return {
     apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: NS },
     spec: {
@@ -154,8 +156,13 @@ describe('nodes that fail', { skip: skip || undefined, timeout: 1_200_000 }, () 
     await waitReplacedAwayFrom(victim.nodeName);
     assert.ok(!serviceAnswers(6).includes('FAIL'), 'the Service answers from the replacements');
     // The StatefulSet pod was evicted too, but its old incarnation may still run on the silent node: no second db-0 (upstream).
-    const stuck = dbPod();
-    assert.ok(stuck && stuck.uid === db.uid && stuck.terminating && stuck.node === victim.nodeName, `db-0 waits for its node: ${JSON.stringify(stuck)}`);
+    const stuck = await waitFor('db-0 evicted (Terminating on the silent node)', () => {
+      const p = dbPod();
+      return p?.terminating && p;
+    }, 60_000, 500);
+    assert.ok(stuck.uid === db.uid && stuck.node === victim.nodeName, `db-0 waits for its node: ${JSON.stringify(stuck)}`);
+    await new Promise((r) => setTimeout(r, 5000));
+    assert.equal(dbPod()?.uid, db.uid, 'no second db-0 while the old one may still run');
 
     await victim.start();
     await c.waitReady(victim.nodeName);
@@ -189,25 +196,30 @@ describe('nodes that fail', { skip: skip || undefined, timeout: 1_200_000 }, () 
   });
 
   it('kubectl drain honours a PodDisruptionBudget, then uncordon', async () => {
-    await waitFor('echo ready on three pods', () => echoPods().filter((p) => !p.terminating && p.ready).length === 3, 120_000, 1000);
-    // minAvailable 3 of 3: no eviction is allowed, so the drain must give up with the budget's refusal.
-    c.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'echo', namespace: NS }, spec: { minAvailable: 3, selector: { matchLabels: { app: 'echo' } } } }));
-    await waitFor('the PDB observed with no disruptions allowed', () => c.kubectlOk(['get', 'pdb', 'echo', '-n', NS, '-o', 'jsonpath={.status.currentHealthy}/{.status.disruptionsAllowed}']) === '3/0', 60_000, 500);
-    const target = echoPods().find((p) => !p.terminating && p.node.startsWith('agent-'))?.node ?? 'agent-1';
+    // Two pods kept off the server (whose bare client pod a drain would refuse), budget: both must stay.
+    const dr = webDeployment(NS, 'dr', 2, {
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: ['server'] }] }] } } },
+    });
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify(dr));
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'dr', namespace: NS }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'dr' } } } }));
+    assert.equal(c.kubectl(['rollout', 'status', 'deployment/dr', '-n', NS, '--timeout=180s']).code, 0, 'dr rolled out');
+    await waitFor('the PDB observed with no disruptions allowed', () => c.kubectlOk(['get', 'pdb', 'dr', '-n', NS, '-o', 'jsonpath={.status.currentHealthy}/{.status.disruptionsAllowed}']) === '2/0', 60_000, 500);
+    const drPods = () => c.json<{ items: { metadata: { name: string; deletionTimestamp?: string }; spec: { nodeName: string }; status: { conditions?: { type: string; status: string }[] } }[] }>(['pods', '-n', NS, '-l', 'app=dr']).items.filter((p) => !p.metadata.deletionTimestamp);
+    const target = drPods()[0].spec.nodeName;
     const blocked = c.kubectl(['drain', target, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=15s']);
     assert.notEqual(blocked.code, 0, `drain should be refused by the budget:\n${blocked.stdout}`);
     assert.match(blocked.stderr + blocked.stdout, /disruption budget/);
-    assert.equal(echoPods().filter((p) => !p.terminating).length, 3, 'nothing was evicted');
-    // A fourth replica makes one disruption affordable: the drain goes through.
-    c.kubectlOk(['scale', 'deployment/echo', '-n', NS, '--replicas=4']);
-    await waitFor('four ready echo pods', () => echoPods().filter((p) => !p.terminating && p.ready).length === 4, 120_000, 1000);
+    assert.equal(drPods().length, 2, 'nothing of dr was evicted');
+    // A third replica makes one disruption affordable: the drain goes through (kubectl retries refused evictions).
+    c.kubectlOk(['scale', 'deployment/dr', '-n', NS, '--replicas=3']);
+    await waitFor('the PDB allowing one disruption', () => c.kubectlOk(['get', 'pdb', 'dr', '-n', NS, '-o', 'jsonpath={.status.disruptionsAllowed}']) === '1', 120_000, 1000);
     const drain = c.kubectl(['drain', target, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=240s']);
     assert.equal(drain.code, 0, `drain failed:\n${drain.stderr}${drain.stdout}`);
     assert.match(drain.stdout, new RegExp(`node/${target} drained`));
     assert.equal(c.kubectlOk(['get', 'node', target, '-o', 'jsonpath={.spec.unschedulable}']), 'true');
-    await waitFor(`four ready echo pods, none on ${target}`, () => {
-      const live = echoPods().filter((p) => !p.terminating);
-      return live.length === 4 && live.every((p) => p.ready && p.node !== target);
+    await waitFor(`three ready dr pods, none on ${target}`, () => {
+      const live = drPods();
+      return live.length === 3 && live.every((p) => p.spec.nodeName !== target && p.status.conditions?.some((k) => k.type === 'Ready' && k.status === 'True'));
     }, 180_000, 1000);
     c.kubectlOk(['uncordon', target]);
     assert.equal(c.kubectlOk(['get', 'node', target, '-o', 'jsonpath={.spec.unschedulable}']), '');
