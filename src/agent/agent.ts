@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * NodeAgent composes what runs on a node: the pod range, sink routes for
- * the cluster and service CIDRs (before any pod starts), a private
+ * NodeAgent composes what runs on a node: the pod range (from the server's
+ * node IPAM), sink routes for the cluster and service CIDRs (before any pod
+ * starts), the pod network to other nodes (src/flannel), a private
  * containerd (or an existing CRI endpoint), the pause image imported on
  * first start, the Kubelet and its HTTPS server (logs, exec, port-forward,
  * stats), the Service proxy and NetworkPolicy enforcement. Stopping leaves

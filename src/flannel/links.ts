@@ -102,3 +102,9 @@ export function removePeer(run: Runner, p: Peer): void {
   run('ip', ['neigh', 'del', networkAddress(p.podCIDR), 'dev', VXLAN_DEVICE]);
   run('bridge', ['fdb', 'del', p.vtepMAC!, 'dev', VXLAN_DEVICE, 'self']);
 }
+
+/** staleVxlanRoutes lists the pod ranges routed through the VXLAN device that are not in `keep` (left by an earlier run). */
+export function staleVxlanRoutes(run: Runner, keep: Set<string>): string[] {
+  const out = run('ip', ['-4', 'route', 'show', 'dev', VXLAN_DEVICE]).out;
+  return out.split('\n').map((l) => l.split(' ')[0]).filter((dst) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(dst) && !keep.has(dst));
+}

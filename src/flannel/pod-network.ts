@@ -16,7 +16,7 @@ import { R, type Client } from '../client/client.js';
 import { InformerFactory, type SharedInformer } from '../client/informer.js';
 import { WorkQueue } from '../client/workqueue.js';
 import { ownAnnotations, peerOf, type Backend, type Peer } from './backend-data.js';
-import { addPeer, deleteVxlanDevice, ensureVxlanDevice, execRunner, removePeer, type Runner } from './links.js';
+import { addPeer, deleteVxlanDevice, ensureVxlanDevice, execRunner, removePeer, staleVxlanRoutes, VXLAN_DEVICE, type Runner } from './links.js';
 import { applyMasquerade, removeMasquerade } from './masquerade.js';
 
 /** PodNetworkOptions configure the pod network of one node. */
@@ -128,6 +128,11 @@ export class PodNetwork {
     if (wanted.size > 0 && o.backend === 'vxlan' && !this.#device) {
       ensureVxlanDevice(this.#run, { nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: o.podCIDR });
       this.#device = true;
+      // A device kept from before a restart may still route to nodes deleted meanwhile.
+      for (const dst of staleVxlanRoutes(this.#run, new Set([...wanted.values()].map((p) => p.podCIDR)))) {
+        this.#run('ip', ['route', 'del', dst, 'dev', VXLAN_DEVICE]);
+        o.log(`pod network: removed stale route ${dst}`);
+      }
     }
     for (const [name, peer] of wanted) {
       if (this.#applied.has(name)) continue;

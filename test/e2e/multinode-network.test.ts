@@ -133,6 +133,17 @@ describe('one pod network across machines', { skip: skip || undefined, timeout: 
     }
   });
 
+  it('a NodePort with externalTrafficPolicy Local answers on each node from that node\'s own pod only', async () => {
+    apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-local', namespace: NS }, spec: { type: 'NodePort', externalTrafficPolicy: 'Local', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
+    const port = Number(c.kubectlOk(['get', 'service', 'web-local', '-n', NS, '-o', 'jsonpath={.spec.ports[0].nodePort}']));
+    const byNode = new Map(pods('app=web').map((p) => [p.node, p.name]));
+    for (const m of c.lab.machines) {
+      const own = byNode.get(m.name)!;
+      await waitFor(`Local NodePort ${port} on ${m.name}`, async () => (await httpGet(m.ip, port)) === own, 60_000, 500);
+      for (let i = 0; i < 5; i++) assert.equal(await httpGet(m.ip, port), own, `${m.name} answers only from its own pod`);
+    }
+  });
+
   it('the Ingress on the server reaches a pod on an agent', async () => {
     apply(podOn(NS, 'backend', 'agent-1', { app: 'backend' }, true));
     apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'backend', namespace: NS }, spec: { selector: { app: 'backend' }, ports: [{ port: 80, targetPort: 8080 }] } });

@@ -172,8 +172,9 @@ export interface CniNetworkInput {
 
 /**
  * renderCniConflist returns the node's CNI network: a bridge that is the pods'
- * gateway, host-local IPAM over the pod CIDR, and portmap for hostPorts. No
- * masquerading: nothing in the pod network needs to leave the machine. The
+ * gateway, host-local IPAM over the pod CIDR, and portmap for hostPorts. The
+ * plugin masquerades nothing: the pod network (src/flannel) masquerades only
+ * traffic leaving the cluster CIDR, so pods on other nodes see pod addresses. The
  * loopback plugin is not listed; containerd's CRI brings `lo` up itself with
  * the `loopback` binary from bin_dir.
  */
