@@ -9,6 +9,8 @@
  *   recreated on the other nodes while the Service keeps answering; started
  *   again, it stops and removes the pods deleted while it was away;
  * - an agent's link cut: the same, and it rejoins when plugged back;
+ * - an agent cut off from the API only: its pods keep running, and a pod
+ *   bound to it meanwhile starts once it reaches the API again;
  * - `kubectl drain` with a PodDisruptionBudget, then uncordon;
  * - and stop() leaves nothing behind on the host.
  */
@@ -193,6 +195,26 @@ describe('nodes that fail', { skip: skip || undefined, timeout: 1_200_000 }, () 
     }
     await c.waitReady(victim.nodeName);
     if (onAgent) await waitFor(`${onAgent.name} removed once ${victim.nodeName} is back`, () => !echoPods().some((p) => p.name === onAgent.name), 120_000, 1000);
+  });
+
+  it('an agent cut off from the API keeps its pods running and catches up when it can reach it again', async () => {
+    const target = c.agents[1];
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify(podOn(NS, 'keeper', target.nodeName, { app: 'keeper' })));
+    assert.equal(c.kubectl(['wait', '-n', NS, '--for=condition=Ready', 'pod/keeper', '--timeout=180s']).code, 0, 'keeper ready');
+    // Only the agent's way to the API is cut (a rule in the server machine), so the API can still reach its kubelet.
+    const rule = ['INPUT', '-s', target.machine.ip, '-p', 'tcp', '--dport', '6443', '-j', 'DROP'];
+    c.lab.exec(c.lab.machines[0], ['iptables', '-w', '-I', ...rule]);
+    try {
+      await waitFor(`${target.nodeName} Ready=Unknown without the API`, () => nodeReady(target.nodeName) === 'Unknown', 90_000, 500);
+      assert.equal(c.kubectlOk(['exec', '-n', NS, 'keeper', '--', 'echo', 'alive']).trim(), 'alive', 'its pod still runs');
+      c.kubectlOk(['apply', '-f', '-'], JSON.stringify(podOn(NS, 'late', target.nodeName, { app: 'late' })));
+    } finally {
+      c.lab.exec(c.lab.machines[0], ['iptables', '-w', '-D', ...rule]);
+    }
+    await c.waitReady(target.nodeName);
+    assert.equal(c.kubectl(['wait', '-n', NS, '--for=condition=Ready', 'pod/late', '--timeout=180s']).code, 0, 'the pod bound while it was away runs');
+    // Bare pods would make the drain below refuse this node without --force.
+    c.kubectlOk(['delete', 'pod', 'keeper', 'late', '-n', NS, '--wait=true']);
   });
 
   it('kubectl drain honours a PodDisruptionBudget, then uncordon', async () => {
