@@ -8,10 +8,10 @@
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
-import { nodeLabels } from '../kubelet/node-status.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { isAlreadyExists, isNotFound } from '../machinery/index.js';
+import { nodeLabels } from '../kubelet/index.js';
 
 /** nodePodCIDR returns the node's podCIDR, registering the Node and waiting for the allocator if needed. */
 export async function nodePodCIDR(client: Client, nodeName: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {

@@ -11,10 +11,10 @@
  * back-off. Masquerading follows flannel's --ip-masq rules.
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { InformerFactory, type SharedInformer } from '../client/informer.js';
-import { WorkQueue } from '../client/workqueue.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { InformerFactory, type SharedInformer } from '../client/index.js';
+import { WorkQueue } from '../client/index.js';
 import { ownAnnotations, peerOf, type Backend, type Peer } from './backend-data.js';
 import { addPeer, deleteVxlanDevice, ensureVxlanDevice, execRunner, removePeer, staleVxlanRoutes, VXLAN_DEVICE, type Runner } from './links.js';
 import { applyMasquerade, removeMasquerade } from './masquerade.js';

@@ -10,13 +10,13 @@
  * CIDRNotAvailable event on the Node.
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import type { InformerFactory, SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import type { InformerFactory, SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { cidrContains, subnets24 } from './cidr-set.js';
 
 /** NodeIpamControllerOptions are the dependencies of a NodeIpamController. */
