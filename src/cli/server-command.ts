@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseCommandFlags } from './flags.js';
 import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/index.js';
 import { parseDurationMs } from '../machinery/index.js';
+import { BACKENDS, type Backend } from '../flannel/index.js';
 
 export async function runServer(args: string[]): Promise<void> {
   const flags = parseCommandFlags(
@@ -34,9 +35,14 @@ export async function runServer(args: string[]): Promise<void> {
       'service-node-port-range': { type: 'string', default: '30000-32767', usage: 'port range of NodePort Services' },
       'datastore-endpoint': { type: 'string', default: '', usage: 'sqlite://PATH or etcd://HOST:PORT (default: sqlite in the data dir)' },
       'tls-san': { type: 'list', default: [], usage: 'extra names or addresses for the API serving certificate (repeatable)' },
+      'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
     },
     { name: 'skiff server', summary: 'Run a whole single-node cluster (API server, controllers, scheduler and, unless disabled, a node agent) in this process.' },
   );
+  if (!BACKENDS.includes(String(flags['flannel-backend']) as Backend)) {
+    process.stderr.write(`skiff server: --flannel-backend must be one of ${BACKENDS.join(', ')}\n`);
+    process.exit(2);
+  }
   const range = /^(\d+)-(\d+)$/.exec(String(flags['service-node-port-range']));
   if (!range) {
     process.stderr.write('skiff server: --service-node-port-range must look like 30000-32767\n');
@@ -67,6 +73,7 @@ export async function runServer(args: string[]): Promise<void> {
       nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
       containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
       kubeletPort: Number(flags['kubelet-port']),
+      flannelBackend: String(flags['flannel-backend']) as Backend,
       ...backoffFlag(String(flags['kubelet-backoff'])),
     },
     nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),
