@@ -11,12 +11,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HttpClient } from '../client/index.js';
-import { R, type Client } from '../client/index.js';
-import { ensureObject } from '../client/index.js';
-import { FlagError, parseFlags } from './flags.js';
+import { HttpClient, R, ensureObject, readKubeconfig, type Client } from '../client/index.js';
 import { parseDurationMs } from '../machinery/index.js';
-import { readKubeconfig } from '../client/index.js';
+import { parseCommandFlags } from './flags.js';
 
 const ADMIN_ACCOUNT = { namespace: 'kube-system', name: 'skiff-dashboard-admin' };
 const CLUSTER_ROLE_BINDINGS = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings' };
@@ -39,21 +36,16 @@ export async function dashboardLink(client: Client, server: string, account: { n
 }
 
 export async function runDashboard(args: string[]): Promise<void> {
-  let flags;
-  try {
-    flags = parseFlags(args, {
-      'data-dir': { type: 'string', default: '/var/lib/skiff' },
-      'service-account': { type: 'string', default: '' },
-      ttl: { type: 'string', default: '1h' },
-      'no-open': { type: 'boolean', default: false },
-    });
-  } catch (err) {
-    if (err instanceof FlagError) {
-      process.stderr.write(`skiff dashboard: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const flags = parseCommandFlags(
+    args,
+    {
+      'data-dir': { type: 'string', default: '/var/lib/skiff', usage: 'data dir of the server whose admin kubeconfig mints the login' },
+      'service-account': { type: 'string', default: '', usage: 'log in as this NAMESPACE/NAME service account (default: kube-system/skiff-dashboard-admin, a cluster-admin)' },
+      ttl: { type: 'string', default: '1h', usage: 'how long the login lasts (at least 10m)' },
+      'no-open': { type: 'boolean', default: false, usage: 'print the link without opening a browser' },
+    },
+    { name: 'skiff dashboard', summary: 'Print a login link to the web dashboard and open it in a browser.' },
+  );
   const ttlMs = parseDurationMs(String(flags.ttl));
   if (!ttlMs || ttlMs < 600_000) {
     process.stderr.write(`skiff dashboard: --ttl must be a duration of at least 10m (like 1h), not ${JSON.stringify(flags.ttl)}\n`);

@@ -27,12 +27,16 @@ export interface WatchSink {
   end(): void;
 }
 
-/** WatchRequest is what a watch serves: the resource, the query and, for kubectl get -w, a Table convertor. */
+/** WatchRequest is what a watch serves: the resource, its decoded parameters and, for kubectl get -w, a Table convertor. */
 export interface WatchRequest {
   reg: ResourceRegistry;
   info: ResourceRequestInfo;
-  query: URLSearchParams;
   ctx: RequestContext;
+  resourceVersion?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  allowBookmarks: boolean;
+  sendInitialEvents?: boolean;
   /** timeoutSeconds ends the watch (validated by the caller); unset: 30-60 min, as upstream. */
   timeoutSeconds?: number;
   includeObject: 'None' | 'Metadata' | 'Object';
@@ -41,8 +45,8 @@ export interface WatchRequest {
 
 /** serveWatch streams events into sink until the watch ends or the receiver leaves. */
 export async function serveWatch(w: WatchRequest, sink: WatchSink): Promise<void> {
-  const { reg, info, query, ctx } = w;
-  const predicate = buildPredicate(reg.info, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined, info.name);
+  const { reg, info, ctx } = w;
+  const predicate = buildPredicate(reg.info, w.labelSelector, w.fieldSelector, info.name);
   const ac = new AbortController();
   const onClosed = () => ac.abort();
   sink.closed.addEventListener('abort', onClosed, { once: true });
@@ -50,9 +54,9 @@ export async function serveWatch(w: WatchRequest, sink: WatchSink): Promise<void
     ctx,
     {
       predicate,
-      resourceVersion: query.get('resourceVersion') ?? undefined,
-      allowBookmarks: query.get('allowWatchBookmarks') === 'true',
-      sendInitialEvents: query.get('sendInitialEvents') === 'true' ? true : undefined,
+      resourceVersion: w.resourceVersion,
+      allowBookmarks: w.allowBookmarks,
+      sendInitialEvents: w.sendInitialEvents,
       // Upstream ends watches after a random 30-60 min when no timeout is given; clients re-watch.
       timeoutSeconds: w.timeoutSeconds ?? 1800 + Math.floor(Math.random() * 1800),
     },

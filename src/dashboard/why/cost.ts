@@ -5,7 +5,7 @@
  * bill. A month is 730 hours, as cloud price sheets count it.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { podRequests } from '../../scheduler/index.js';
+import { podRequests } from '../../api/scheduling/pod-resources.js';
 import { holdsResources } from './pod-resources.js';
 
 export const HOURS_PER_MONTH = 730;

@@ -7,7 +7,7 @@
  * probe failures (the kubelet's Unhealthy events) and the nodes' free room.
  */
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
-import { podRequests } from '../../scheduler/index.js';
+import { podRequests } from '../../api/scheduling/pod-resources.js';
 import { formatCPU, formatMemory, nodeRooms } from './pod-resources.js';
 
 /** Finding is one reason, with the evidence a person would look at next. */

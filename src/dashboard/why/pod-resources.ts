@@ -5,8 +5,8 @@
  * NodeResourcesFit counts them.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { parseQuantity } from '../../api/index.js';
-import { podRequests } from '../../scheduler/index.js';
+import { parseQuantity } from '../../api/validation/quantity.js';
+import { podRequests } from '../../api/scheduling/pod-resources.js';
 
 /** NodeRoom is one node's allocatable, requested and free CPU (millicores) and memory (bytes). */
 export interface NodeRoom {
