@@ -28,6 +28,8 @@ import { ResourceHandler, type PodConnector } from './http/resource-handler.js';
 import { writeError, writeJson, writeJsonText } from './http/response.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
+import { builtinDefinitions, DefinitionRegistry } from './definitions/index.js';
+import { CRDController, customResourceDefinitionKind } from './apiextensions/index.js';
 import type { UserInfo } from './registry/request-context.js';
 import { OPENAPI_V2_PROTOBUF_ACCEPT, OpenAPIDocuments } from './openapi/index.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
@@ -65,12 +67,16 @@ export class APIServer {
   readonly #discovery = new Map<string, string | undefined>();
   /** OpenAPI documents of what this server serves, rebuilt after a definition comes or goes. */
   readonly #openapi: OpenAPIDocuments;
+  /** crds serves custom resources for every accepted CustomResourceDefinition. */
+  readonly #crds: CRDController;
   #authorizer: Authorizer;
   #impersonator?: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>;
 
   constructor(opts: APIServerOptions) {
     this.#opts = opts;
-    this.registry = new APIRegistry({ store: opts.store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
+    const definitions = new DefinitionRegistry([...builtinDefinitions(), customResourceDefinitionKind()]);
+    this.registry = new APIRegistry({ store: opts.store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange, definitions });
+    this.#crds = new CRDController(this.registry, opts.log);
     registerDefaultAdmission(this.registry);
     const defs = this.registry.definitions;
     this.#openapi = new OpenAPIDocuments({
@@ -126,6 +132,8 @@ export class APIServer {
 
   async listen(): Promise<void> {
     await this.registry.start();
+    // Stored CRDs are served before the first request, so custom resources survive a restart.
+    await this.#crds.start();
     const server = createServer({
       key: this.#opts.pki.serving.key,
       cert: this.#opts.pki.serving.cert,
@@ -160,6 +168,7 @@ export class APIServer {
 
   async close(): Promise<void> {
     this.#ready = false;
+    this.#crds.stop();
     const server = this.#server;
     if (!server) return;
     await new Promise<void>((resolve) => {

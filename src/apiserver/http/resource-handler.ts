@@ -235,6 +235,10 @@ export class ResourceHandler {
       throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported by this server yet; use client-side `kubectl apply`');
     }
     const type = PATCH_TYPES[media];
+    if (type === 'strategic' && reg.definition.strategicMergePatch === false) {
+      // Upstream serves custom resources without strategic merge (no patch strategies in their schemas).
+      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+    }
     if (!type) throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
     const patch = decodeBody(await readBody(req), 'json');
     const name = info.name;
