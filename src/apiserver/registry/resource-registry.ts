@@ -41,6 +41,7 @@ import { decodeObject, encodeObject } from './object-codec.js';
 import type { RequestContext } from './request-context.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { watchResource, type WatchRequest } from './watch.js';
+import { parseResourceVersion } from './resource-version.js';
 
 /** RegistryHooks add kind-specific steps that need storage or allocation (cluster IPs, node ports). */
 export interface RegistryHooks {
@@ -603,13 +604,6 @@ export function translateStorageError(gr: GroupResource, name: string): (err: un
     if (err instanceof StorageError) throw newInternalError(err);
     throw newInternalError(err);
   };
-}
-
-/** parseResourceVersion reads a resourceVersion parameter, with upstream's error for garbage. */
-export function parseResourceVersion(rv: string): number {
-  const n = Number(rv);
-  if (!Number.isSafeInteger(n) || n < 0) throw newBadRequest(`invalid resource version: ${JSON.stringify(rv)}`);
-  return n;
 }
 
 function generateName(base: string): string {
