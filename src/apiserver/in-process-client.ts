@@ -6,6 +6,7 @@
  * other watchers and must be treated as read-only.
  */
 import type { KubeList, KubeObject, WatchEvent } from '../api/object.js';
+import type { ResourceInfo } from '../api/resources.js';
 import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from '../client/client.js';
 import { StatusError } from '../machinery/errors.js';
 import { applyPatch } from '../machinery/patch/index.js';
@@ -113,6 +114,11 @@ export class InProcessClient implements Client {
       preconditions: opts?.preconditions,
     });
     return object;
+  }
+
+  /** serverResources lists every served resource, custom resources included. */
+  async serverResources(): Promise<readonly ResourceInfo[]> {
+    return this.#api.definitions.resources();
   }
 
   async deleteCollection(ref: ResourceRef, opts: ListOptions & DeleteOptions = {}): Promise<KubeList> {

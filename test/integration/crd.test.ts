@@ -118,7 +118,7 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.equal(JSON.parse(s.kubectlOk(['get', 'cert', 'good', '-n', n, '-o', 'json'])).spec.replicas, 1);
   });
 
-  it('serves status and scale subresources (kubectl scale)', async () => {
+  it('serves status and scale subresources (kubectl scale)', () => {
     const n = ns('crd-scale');
     s.kubectlOk(['apply', '-f', '-'], { input: certificate('s', n) });
     s.kubectlOk(['scale', 'certificate', 's', '-n', n, '--replicas=3']);
@@ -127,7 +127,7 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.equal(scaled.metadata.generation, 2);
     s.kubectlOk(['patch', 'cert', 's', '-n', n, '--subresource=status', '--type=merge', '-p', '{"status":{"replicas":3,"selector":"app=s","conditions":[{"type":"Ready","status":"True"}]}}']);
     assert.match(s.kubectlOk(['get', 'cert', 's', '-n', n]), /^s\s+True\s+s-tls\s+3\s+/m);
-    const scale = JSON.parse((await s.request('GET', `/apis/cert-manager.io/v1/namespaces/${n}/certificates/s/scale`)).body);
+    const scale = JSON.parse(s.kubectlOk(['get', '--raw', `/apis/cert-manager.io/v1/namespaces/${n}/certificates/s/scale`]));
     assert.deepEqual({ spec: scale.spec, status: scale.status, kind: scale.kind }, { spec: { replicas: 3 }, status: { replicas: 3, selector: 'app=s' }, kind: 'Scale' });
     // The main resource does not write status, and a status write does not bump generation.
     s.kubectlOk(['patch', 'cert', 's', '-n', n, '--type=merge', '-p', '{"status":{"replicas":9}}']);
@@ -154,6 +154,25 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.match(s.kubectlOk(['get', 'cert-manager']), /clusterissuer\.cert-manager\.io\/ca/);
     const nsd = await s.request('GET', '/apis/cert-manager.io/v1/namespaces/default/clusterissuers/ca');
     assert.equal(nsd.status, 404);
+  });
+
+  it('takes part in garbage collection and namespace deletion', async () => {
+    const n = ns('crd-gc');
+    s.kubectlOk(['create', 'configmap', 'owner', '-n', n]);
+    const owner = JSON.parse(s.kubectlOk(['get', 'configmap', 'owner', '-n', n, '-o', 'json']));
+    const ref = `  ownerReferences:\n  - {apiVersion: v1, kind: ConfigMap, name: owner, uid: ${owner.metadata.uid}}\n`;
+    s.kubectlOk(['apply', '-f', '-'], { input: certificate('owned', n).replace('  labels:\n', `${ref}  labels:\n`) });
+    const cert = JSON.parse(s.kubectlOk(['get', 'cert', 'owned', '-n', n, '-o', 'json']));
+    s.kubectlOk(['create', 'secret', 'generic', 'owned-tls', '-n', n]);
+    s.kubectlOk(['patch', 'secret', 'owned-tls', '-n', n, '--type=merge', '-p', JSON.stringify({ metadata: { ownerReferences: [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', name: 'owned', uid: cert.metadata.uid }] } })]);
+    s.kubectlOk(['delete', 'configmap', 'owner', '-n', n]);
+    // The certificate goes with its owner, and the secret with the certificate.
+    await waitFor('certificate collected', () => s.kubectl(['get', 'cert', 'owned', '-n', n]).code !== 0, 60_000);
+    await waitFor('secret collected', () => s.kubectl(['get', 'secret', 'owned-tls', '-n', n]).code !== 0, 60_000);
+    s.kubectlOk(['apply', '-f', '-'], { input: certificate('left', n) });
+    s.kubectlOk(['delete', 'namespace', n, '--wait=false']);
+    await waitFor('namespace gone with its certificates', () => s.kubectl(['get', 'namespace', n]).code !== 0, 60_000);
+    assert.deepEqual(JSON.parse((await s.request('GET', `/apis/cert-manager.io/v1/namespaces/${n}/certificates`)).body).items, []);
   });
 
   it('reports name conflicts and rejects malformed CRDs with upstream messages', async () => {
