@@ -18,14 +18,17 @@ import type { JSONSchemaProps } from './types.js';
 /** customResourceStrategy builds the strategy of one version from its schema. */
 export function customResourceStrategy(schema: JSONSchemaProps): ResourceStrategy {
   const cel: CELValidator | undefined = celValidator(schema);
-  const check = (obj: KubeObject, old?: KubeObject): FieldError[] => {
+  const check = (obj: KubeObject): FieldError[] => {
     const errs: FieldError[] = [];
     // metadata is checked generically; the schema checks everything else from the root.
     const { metadata: _metadata, ...rest } = obj;
     validateValue({ ...schema, properties: withoutMetadata(schema.properties) }, rest, '', errs);
-    if (cel && errs.length === 0) errs.push(...cel(obj, old));
+    // Rules run on values of the right shape only (upstream skips CEL when the schema rejects the object).
+    if (cel && errs.length === 0) errs.push(...cel(obj));
     return errs;
   };
+  // Transition rules (oldSelf) see the stored object.
+  const transitions = (obj: KubeObject, old: KubeObject): FieldError[] => (cel ? cel(obj, old) : []);
   return {
     default(obj: KubeObject): void {
       prune(schema, obj);
@@ -37,7 +40,11 @@ export function customResourceStrategy(schema: JSONSchemaProps): ResourceStrateg
       applyDefaults(schema, obj);
     },
     validate: (obj) => check(obj),
-    validateStatusUpdate: (obj, old) => check(obj, old),
+    validateUpdate: transitions,
+    validateStatusUpdate: (obj, old) => {
+      const errs = check(obj);
+      return errs.length ? errs : transitions(obj, old);
+    },
   };
 }
 

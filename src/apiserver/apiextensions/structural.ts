@@ -10,6 +10,7 @@
  */
 import { field, type FieldError } from '../../machinery/errors.js';
 import { child, key, type JSONSchemaProps } from './types.js';
+import { compileRule } from './cel-rules.js';
 
 const FORBIDDEN = ['$ref', 'additionalItems', 'patternProperties', 'dependencies', 'definitions', 'id', '$schema'] as const;
 
@@ -59,6 +60,12 @@ function walk(s: JSONSchemaProps, path: string, errs: FieldError[], root: boolea
       errs.push(field.required(child(path, 'x-kubernetes-list-map-keys'), 'must not be empty if x-kubernetes-list-type is map'));
     }
   }
+  (s['x-kubernetes-validations'] ?? []).forEach((rule, i) => {
+    const rp = `${child(path, 'x-kubernetes-validations')}[${i}]`;
+    if (!rule.rule) return errs.push(field.required(child(rp, 'rule'), ''));
+    const { error } = compileRule(rule);
+    if (error) errs.push(field.invalid(child(rp, 'rule'), rule.rule, error));
+  });
   for (const [k, prop] of Object.entries(s.properties ?? {})) walk(prop, key(child(path, 'properties'), k), errs, false);
   if (s.items && !Array.isArray(s.items)) walkItems(s.items as JSONSchemaProps, child(path, 'items'), errs);
   if (typeof s.additionalProperties === 'object') walk(s.additionalProperties as JSONSchemaProps, child(path, 'additionalProperties'), errs, false);

@@ -97,8 +97,13 @@ export class GarbageCollector extends Reconciler {
         // Discovery failing now is retried at the next round.
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, REDISCOVER_MS);
-        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        const done = (): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, REDISCOVER_MS);
+        signal.addEventListener('abort', done, { once: true });
       });
     }
   }
