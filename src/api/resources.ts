@@ -43,6 +43,8 @@ export interface ResourceInfo {
    * storage location and are converted on the way in and out.
    */
   storage: { group: string; resource: string; version: string };
+  /** selectableFields are field-selector labels beyond the kind's own (a custom resource's selectableFields). */
+  selectableFields?: string[];
 }
 
 const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -94,6 +94,9 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.deepEqual(s.kubectlOk(['get', 'cert', '-n', n, '-l', 'app=api', '-o', 'name']).trim().split('\n'), ['certificate.cert-manager.io/api']);
     assert.equal(s.kubectlOk(['get', 'cert', '-n', n, '--field-selector', 'metadata.name=web', '-o', 'name']).trim(), 'certificate.cert-manager.io/web');
     assert.match(s.kubectlOk(['get', 'all', '-n', n]), /certificate\.cert-manager\.io\/web/);
+    assert.equal(s.kubectlOk(['get', 'cert', '-n', n, '--field-selector', 'spec.secretName=api-tls', '-o', 'name']).trim(), 'certificate.cert-manager.io/api');
+    const badField = s.kubectl(['get', 'cert', '-n', n, '--field-selector', 'spec.duration=1h']);
+    assert.match(badField.stderr, /"spec\.duration" is not a known field selector: only "metadata\.name", "metadata\.namespace", "spec\.secretName"/);
     // The served v1alpha2 reads the same objects (None conversion changes only apiVersion).
     const old = JSON.parse(s.kubectlOk(['get', 'certificates.v1alpha2.cert-manager.io', 'web', '-n', n, '-o', 'json']));
     assert.equal(old.apiVersion, 'cert-manager.io/v1alpha2');

@@ -45,6 +45,7 @@ function versionDefinition(crd: CustomResourceDefinition, v: CustomResourceDefin
     verbs: VERBS,
     subresources,
     storage: { group, resource: names.plural, version: storageVersion },
+    selectableFields: v.selectableFields?.length ? v.selectableFields.map((f) => f.jsonPath.replace(/^\./, '')) : undefined,
   };
   const scale = v.subresources?.scale;
   return {

@@ -83,6 +83,12 @@ function validateVersions(versions: CustomResourceDefinitionVersion[], errs: Fie
     }
     validateStructuralSchema(v.schema?.openAPIV3Schema, `${path}.schema.openAPIV3Schema`, errs);
     validateSubresources(v, path, errs);
+    (v.selectableFields ?? []).forEach((f, j) => {
+      const fp = `${path}.selectableFields[${j}].jsonPath`;
+      if (!f.jsonPath) errs.push(field.required(fp, ''));
+      else if (!/^(\.[A-Za-z0-9_-]+)+$/.test(f.jsonPath)) errs.push(field.invalid(fp, f.jsonPath, 'must be a simple field path'));
+    });
+    if ((v.selectableFields?.length ?? 0) > 8) errs.push(field.tooMany(`${path}.selectableFields`, v.selectableFields!.length, 8));
     (v.additionalPrinterColumns ?? []).forEach((c, j) => {
       const cp = `${path}.additionalPrinterColumns[${j}]`;
       if (!c.name) errs.push(field.required(`${cp}.name`, ''));
