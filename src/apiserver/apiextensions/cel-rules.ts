@@ -101,7 +101,9 @@ function evaluate(c: Compiled, s: JSONSchemaProps, value: unknown, old: unknown,
   const at = c.rule.fieldPath ? path + c.rule.fieldPath.replace(/^\.?/, path ? '.' : '') : path;
   const result = c.program(bindings);
   if (isCelError(result)) {
-    errs.push(field.invalid(path, type, `${result.message} evaluating rule: ${ruleText(c.rule)}`));
+    // cel-go words a missing map key `no such key: <key>`; @bufbuild/cel says `field not found`.
+    const why = result.message.replace(/^field not found: /, 'no such key: ');
+    errs.push(field.invalid(path, type, `${why} evaluating rule: ${ruleText(c.rule)}`));
     return;
   }
   if (result === true) return;
