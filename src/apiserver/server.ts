@@ -30,7 +30,8 @@ import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import { builtinDefinitions, DefinitionRegistry } from './definitions/index.js';
 import { CRDController, customResourceDefinitionKind } from './apiextensions/index.js';
-import type { UserInfo } from './registry/request-context.js';
+import { SYSTEM_USER, type UserInfo } from './registry/request-context.js';
+import { InProcessClient } from './in-process-client.js';
 import { OPENAPI_V2_PROTOBUF_ACCEPT, OpenAPIDocuments } from './openapi/index.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
 
@@ -105,6 +106,15 @@ export class APIServer {
    */
   setImpersonator(f: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>): void {
     this.#impersonator = f;
+  }
+
+  /**
+   * inProcessClient is the client of a component running in this process:
+   * its calls are authorized as `user` by the current authorizer, then served
+   * by the same registry and subresource code as HTTP requests.
+   */
+  inProcessClient(user: UserInfo = SYSTEM_USER): InProcessClient {
+    return new InProcessClient(this.registry, user, () => this.#authorizer);
   }
 
   /** setAuthorizer replaces the authorizer (RBAC once its informers are ready). */

@@ -15,7 +15,6 @@ import { nthAddress } from '../api/validation/network.js';
 import { APIServer } from '../apiserver/server.js';
 import { ensurePKI } from '../apiserver/certs.js';
 import { StaticTokens } from '../apiserver/authn.js';
-import { InProcessClient } from '../apiserver/in-process-client.js';
 import type { Client } from '../client/client.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { renderKubeconfig } from '../client/kubeconfig.js';
@@ -138,7 +137,8 @@ export class SkiffServer {
       log,
     });
     await this.#api.listen();
-    this.#client = new InProcessClient(this.#api.registry);
+    // Components act as the server's own identity, authorized like any other caller.
+    this.#client = this.#api.inProcessClient();
     await bootstrapCluster(this.#client, {
       advertiseAddress: advertise,
       apiPort: Number(new URL(this.#api.url).port),

@@ -11,7 +11,7 @@ import type { APIServer } from '../server.js';
 import type { KubeObject } from '../../api/object.js';
 import type { Client } from '../../client/client.js';
 import { InformerFactory } from '../../client/informer.js';
-import { addSubresourceCreateHandler } from '../http/resource-handler.js';
+import { addSubresourceCreateHandler } from '../subresources/index.js';
 import type { Component } from '../../machinery/component.js';
 import type { SharedInformer } from '../../client/informer.js';
 import { ensureBootstrapPolicy } from './bootstrap-policy.js';

@@ -4,11 +4,11 @@
  * and marks PodScheduled=True, as upstream's BindingREST does; a pod that
  * is already bound answers 409.
  */
-import type { KubeObject } from '../../../api/object.js';
-import { isPlainObject } from '../../../api/object.js';
-import { StatusError, newBadRequest } from '../../../machinery/errors.js';
-import { INTERNAL_FULL_UPDATE, rfc3339, type ResourceRegistry } from '../../registry/resource-registry.js';
-import type { RequestContext } from '../../registry/request-context.js';
+import type { KubeObject } from '../../api/object.js';
+import { isPlainObject } from '../../api/object.js';
+import { StatusError, newBadRequest } from '../../machinery/errors.js';
+import { INTERNAL_FULL_UPDATE, rfc3339, type ResourceRegistry } from '../registry/resource-registry.js';
+import type { RequestContext } from '../registry/request-context.js';
 
 interface PodCondition {
   type: string;
