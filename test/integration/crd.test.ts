@@ -146,7 +146,7 @@ describe('CustomResourceDefinitions with kubectl', () => {
     assert.match(s.kubectl(['get', 'cert', 'ed', '-n', n]).stderr, /not found/);
   });
 
-  it('serves status and scale subresources (kubectl scale)', () => {
+  it('serves status and scale subresources (kubectl scale, HPA)', async () => {
     const n = ns('crd-scale');
     s.kubectlOk(['apply', '-f', '-'], { input: certificate('s', n) });
     s.kubectlOk(['scale', 'certificate', 's', '-n', n, '--replicas=3']);
@@ -162,6 +162,9 @@ describe('CustomResourceDefinitions with kubectl', () => {
     const after = JSON.parse(s.kubectlOk(['get', 'cert', 's', '-n', n, '-o', 'json']));
     assert.equal(after.status.replicas, 3);
     assert.equal(after.metadata.generation, 2);
+    // The HPA reads a custom resource's scale like a Deployment's.
+    s.kubectlOk(['autoscale', 'certificate', 's', '-n', n, '--min=1', '--max=3', '--cpu-percent=50']);
+    await waitFor('HPA got the scale', () => s.kubectlOk(['get', 'hpa', 's', '-n', n, '-o', 'jsonpath={.status.conditions[?(@.type=="AbleToScale")].reason}']) === 'SucceededGetScale', 90_000);
     const badStatus = s.kubectl(['patch', 'cert', 's', '-n', n, '--subresource=status', '--type=merge', '-p', '{"status":{"conditions":[{"type":"Ready","status":"Maybe"}]}}']);
     assert.match(badStatus.stderr, /status\.conditions\[0\]\.status: Unsupported value: "Maybe": supported values: "True", "False", "Unknown"/);
   });
