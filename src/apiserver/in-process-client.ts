@@ -7,12 +7,10 @@
  * storage), without HTTP or JSON. Objects in watch events are shared with
  * other watchers and must be treated as read-only.
  */
-import type { KubeList, KubeObject, WatchEvent } from '../api/object.js';
-import type { ResourceInfo } from '../api/resources.js';
-import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from '../client/client.js';
-import { StatusError } from '../machinery/errors.js';
-import { applyPatch } from '../machinery/patch/index.js';
-import { buildPredicate } from '../machinery/selectors/index.js';
+import type { KubeList, KubeObject, ResourceInfo, WatchEvent } from '../api/index.js';
+import { applyPatch } from '../api/index.js';
+import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from '../client/index.js';
+import { buildPredicate, StatusError } from '../machinery/index.js';
 import { forbiddenMessage, type AuthorizationAttributes, type Authorizer } from './authz.js';
 import type { APIRegistry } from './registry/api-registry.js';
 import { newContext, SYSTEM_USER, type RequestContext, type UserInfo } from './registry/request-context.js';

@@ -6,8 +6,7 @@
  * agents on other machines use the HTTPS implementation. A controller never
  * knows which one it has.
  */
-import type { ResourceInfo } from '../api/resources.js';
-import type { KubeList, KubeObject, WatchEvent } from '../api/object.js';
+import type { KubeList, KubeObject, ResourceInfo, WatchEvent } from '../api/index.js';
 
 /** ResourceRef names a served resource, as in a URL: group, version, plural. */
 export interface ResourceRef {

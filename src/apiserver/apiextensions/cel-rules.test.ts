@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../api/object.js';
-import { fieldErrorMessage, type FieldError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { fieldErrorMessage, type FieldError } from '../../machinery/index.js';
 import { celValidator } from './cel-rules.js';
 import { validateStructuralSchema } from './structural.js';
 import type { JSONSchemaProps } from './types.js';

@@ -10,8 +10,8 @@
  */
 import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import type { KubeObject } from '../../api/object.js';
-import { field, type FieldError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { field, type FieldError } from '../../machinery/index.js';
 import { child, index, isObject, type JSONSchemaProps, type ValidationRule } from './types.js';
 
 /**

@@ -5,8 +5,8 @@
  * version. Conversion is `None`, as upstream's nopConverter: only apiVersion
  * changes between versions.
  */
-import type { KubeObject } from '../../api/object.js';
-import type { ResourceInfo, SubresourceName, Verb } from '../../api/resources.js';
+import type { KubeObject } from '../../api/index.js';
+import type { ResourceInfo, SubresourceName, Verb } from '../../api/index.js';
 import type { ResourceDefinition, VersionConverter } from '../definitions/index.js';
 import { customResourceStrategy } from './cr-strategy.js';
 import { customResourceModel } from './cr-openapi.js';

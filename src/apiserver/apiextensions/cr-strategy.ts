@@ -6,8 +6,8 @@
  * validated against its structural schema and `x-kubernetes-validations`
  * rules. Status writes get the same treatment for the status they carry.
  */
-import type { KubeObject } from '../../api/object.js';
-import type { FieldError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import type { FieldError } from '../../machinery/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { applyDefaults } from './defaulting.js';
 import { prune } from './pruning.js';

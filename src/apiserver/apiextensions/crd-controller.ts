@@ -8,9 +8,9 @@
  * until its custom resources are gone, then its finalizer is removed and its
  * definitions dropped.
  */
-import type { KubeObject } from '../../api/object.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { WorkQueue } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
 import type { DefinitionRegistry } from '../definitions/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import { newContext, SYSTEM_USER } from '../registry/request-context.js';

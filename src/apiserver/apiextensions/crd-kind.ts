@@ -6,8 +6,8 @@
  * version recorded in status.storedVersions, validation, and the cleanup
  * finalizer that makes deletion remove the custom resources first.
  */
-import type { KubeObject } from '../../api/object.js';
-import type { ResourceInfo } from '../../api/resources.js';
+import type { KubeObject } from '../../api/index.js';
+import type { ResourceInfo } from '../../api/index.js';
 import type { ResourceDefinition } from '../definitions/index.js';
 import { defaultTableConvertor } from '../printers/index.js';
 import type { ResourceStrategy } from '../strategy.js';

@@ -6,8 +6,8 @@
  * printer columns; on update, the immutable group and scope and the stored
  * versions that must stay listed.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../api/validation/names.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../api/index.js';
 import { validateStructuralSchema } from './structural.js';
 import { parseJSONPath } from './jsonpath.js';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from './types.js';

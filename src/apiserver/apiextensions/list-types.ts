@@ -4,7 +4,7 @@
  * listtype validation: a `set` holds no duplicates, a `map` no two items
  * with the same values of `x-kubernetes-list-map-keys`.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
+import { field, type FieldError } from '../../machinery/index.js';
 import { index, isObject, type JSONSchemaProps } from './types.js';
 
 export function validateListType(s: JSONSchemaProps, v: unknown[], path: string, errs: FieldError[]): void {

@@ -6,7 +6,7 @@
  * types as typed cells, dates as ages). A version without columns shows Age,
  * as upstream serves default columns when none are declared.
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 import type { TableCell, TableColumnDefinition, TableConvertor } from '../printers/table.js';
 import { nameColumn } from '../printers/columns.js';
 import { timeSince } from '../printers/duration.js';

@@ -5,7 +5,7 @@
  * kube-openapi validator's `spec.replicas in body must be of type integer:
  * "string"` wording, turned into field errors as validation.go does).
  */
-import { field, type FieldError } from '../../machinery/errors.js';
+import { field, type FieldError } from '../../machinery/index.js';
 import { formatError } from './formats.js';
 import { validateListType } from './list-types.js';
 import { child, index, isObject, jsonType, type JSONSchemaProps } from './types.js';

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fieldErrorMessage, type FieldError } from '../../machinery/errors.js';
+import { fieldErrorMessage, type FieldError } from '../../machinery/index.js';
 import { validateValue } from './schema-validation.js';
 import { applyDefaults } from './defaulting.js';
 import { prune, unknownFields } from './pruning.js';

@@ -8,7 +8,7 @@
  * paths follow upstream (`...properties[spec].type: Required value: must not
  * be empty for specified object fields`).
  */
-import { field, type FieldError } from '../../machinery/errors.js';
+import { field, type FieldError } from '../../machinery/index.js';
 import { child, key, type JSONSchemaProps } from './types.js';
 import { compileRule } from './cel-rules.js';
 

@@ -6,8 +6,8 @@
  * the HTTP handler and the in-process client both call it, so a request
  * takes the same path whichever way it comes in.
  */
-import type { KubeObject } from '../../api/object.js';
-import { StatusError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { StatusError } from '../../machinery/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { RequestContext } from '../registry/request-context.js';

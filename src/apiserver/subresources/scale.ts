@@ -7,12 +7,12 @@
  * (specReplicasPath, statusReplicasPath, labelSelectorPath), as upstream's
  * customresource ScaleREST reads them.
  */
-import type { KubeObject } from '../../api/object.js';
-import { newBadRequest, newConflict, conflictStaleMessage } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { newBadRequest, newConflict, conflictStaleMessage } from '../../machinery/index.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { RequestContext } from '../registry/request-context.js';
 import type { ScalePaths } from '../definitions/index.js';
-import { labelSelectorString } from '../../machinery/selectors/index.js';
+import { labelSelectorString } from '../../machinery/index.js';
 
 /** scaleOf renders the Scale of a workload object. */
 export function scaleOf(obj: KubeObject, paths?: ScalePaths): KubeObject {
