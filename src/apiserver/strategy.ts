@@ -31,6 +31,8 @@ export interface ResourceStrategy {
   validate?(obj: KubeObject): FieldError[];
   /** validateUpdate checks an update (upstream ValidateXUpdate): immutable fields and the like. validate() runs too. */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** prepareForStatusUpdate adjusts a write to the status subresource (custom resources prune and default it). */
+  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
   /** validateStatusUpdate checks a write to the status subresource. */
   validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /**

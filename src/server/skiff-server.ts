@@ -16,7 +16,6 @@ import { nthAddress } from '../api/index.js';
 import { APIServer } from '../apiserver/index.js';
 import { ensurePKI } from '../apiserver/index.js';
 import { StaticTokens } from '../apiserver/index.js';
-import { InProcessClient } from '../apiserver/index.js';
 import type { Client } from '../client/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { renderKubeconfig } from '../client/index.js';
@@ -152,7 +151,8 @@ export class SkiffServer {
       log,
     });
     await this.#api.listen();
-    this.#client = new InProcessClient(this.#api.registry);
+    // Components act as the server's own identity, authorized like any other caller.
+    this.#client = this.#api.inProcessClient();
     await bootstrapCluster(this.#client, {
       advertiseAddress: advertise,
       apiPort: Number(new URL(this.#api.url).port),
