@@ -17,6 +17,7 @@ import { bindPod } from './http/subresources/binding.js';
 import { evictPod } from './http/subresources/eviction.js';
 import { getScale, updateScale } from './http/subresources/scale.js';
 import { subresourceCreateHandlerFor } from './http/resource-handler.js';
+import { decodeApplyBody, serverSideApply, validateWriteOptions } from './http/apply.js';
 
 export class InProcessClient implements Client {
   readonly #api: APIRegistry;
@@ -96,9 +97,13 @@ export class InProcessClient implements Client {
   }
 
   async patch<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, type: PatchType, patch: unknown, opts?: RequestOptions): Promise<T> {
-    if (type === 'apply') throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply is not supported yet');
     const reg = this.#reg(ref);
     const ctx = this.#ctx(opts);
+    if (type === 'apply') {
+      validateWriteOptions('PatchOptions', ctx, { apply: true, force: !!opts?.force });
+      const config = typeof patch === 'string' ? decodeApplyBody(patch) : (structuredClone(patch) as KubeObject);
+      return (await serverSideApply(reg, ctx, name, config, !!opts?.force, opts?.subresource)) as T;
+    }
     if (opts?.subresource === 'scale') {
       return (await updateScale(reg, ctx, name, (s) => applyPatch(type, s, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }) as KubeObject)) as T;
     }

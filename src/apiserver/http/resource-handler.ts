@@ -22,6 +22,7 @@ import { writeError, writeJson } from './response.js';
 import { getScale, updateScale } from './subresources/scale.js';
 import { bindPod } from './subresources/binding.js';
 import { evictPod } from './subresources/eviction.js';
+import { decodeApplyBody, serverSideApply, validateWriteOptions } from './apply.js';
 
 /** PodConnector serves the streaming pod subresources (log, exec, attach, portforward, proxy); the kubelet side provides it. */
 export interface PodConnector {
@@ -80,7 +81,7 @@ export class ResourceHandler {
       }
       const reg = this.#registry.require(info.group, info.version, info.resource);
       if (!reg.info.namespaced && info.namespace) throw this.#notFound();
-      const ctx = contextFor(user, info, query);
+      const ctx = contextFor(user, info, query, req.headers['user-agent']);
       await this.#dispatch(req, res, reg, info, query, ctx);
     } catch (err) {
       writeError(res, err, this.#opts.log);
@@ -109,7 +110,7 @@ export class ResourceHandler {
       case 'update':
         return this.#update(req, res, reg, info, ctx);
       case 'patch':
-        return this.#patch(req, res, reg, info, ctx);
+        return this.#patch(req, res, reg, info, query, ctx);
       case 'delete':
         return this.#delete(req, res, reg, info, query, ctx);
       case 'deletecollection':
@@ -208,6 +209,7 @@ export class ResourceHandler {
   }
 
   async #create(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+    validateWriteOptions('CreateOptions', ctx);
     const body = await readObjectBody(req);
     if (info.subresource === 'binding') return writeJson(res, 201, await bindPod(reg, ctx, info.name!, body));
     if (info.subresource === 'eviction') return writeJson(res, 201, await evictPod(this.#registry, reg, ctx, info.name!, body));
@@ -220,6 +222,7 @@ export class ResourceHandler {
   }
 
   async #update(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+    validateWriteOptions('UpdateOptions', ctx);
     const body = await readObjectBody(req);
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'update of a collection');
@@ -229,10 +232,14 @@ export class ResourceHandler {
     writeJson(res, 200, updated, ctx.warnings);
   }
 
-  async #patch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+  async #patch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const media = mediaTypeOf(req, 'strategic-merge-patch');
+    const force = parseForce(query);
+    validateWriteOptions('PatchOptions', ctx, { apply: media === 'apply-patch', force: force !== undefined });
     if (media === 'apply-patch') {
-      throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported by this server yet; use client-side `kubectl apply`');
+      if (!info.name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
+      const config = decodeApplyBody((await readBody(req)).toString('utf8'));
+      return writeJson(res, 200, await serverSideApply(reg, ctx, info.name, config, force === true, info.subresource), ctx.warnings);
     }
     const type = PATCH_TYPES[media];
     if (!type) throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
@@ -281,7 +288,7 @@ export class ResourceHandler {
   }
 }
 
-function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchParams): RequestContext {
+function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchParams, userAgent: string | undefined): RequestContext {
   const fv = query.get('fieldValidation');
   let fieldValidation: FieldValidation = 'Warn';
   if (fv) {
@@ -292,7 +299,16 @@ function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchP
   }
   const dryRun = query.getAll('dryRun');
   for (const d of dryRun) if (d !== 'All') throw newBadRequest(`Invalid dry run value "${d}": valid values are "All"`);
-  return newContext(user, info.namespace, { dryRun: dryRun.length > 0, fieldValidation, fieldManager: query.get('fieldManager') ?? undefined });
+  return newContext(user, info.namespace, { dryRun: dryRun.length > 0, fieldValidation, fieldManager: query.get('fieldManager') || undefined, userAgent: userAgent ?? '' });
+}
+
+/** parseForce reads the `force` parameter (a Go bool: true/false/1/0/t/f), undefined when absent. */
+function parseForce(query: URLSearchParams): boolean | undefined {
+  const v = query.get('force');
+  if (v === null) return undefined;
+  if (['true', '1', 't', 'T', 'TRUE', 'True'].includes(v)) return true;
+  if (['false', '0', 'f', 'F', 'FALSE', 'False', ''].includes(v)) return false;
+  throw newBadRequest(`invalid value for force: ${JSON.stringify(v)}`);
 }
 
 function intParam(query: URLSearchParams, name: string): number | undefined {

@@ -40,6 +40,7 @@ import { decodeObject, encodeObject } from './object-codec.js';
 import type { RequestContext } from './request-context.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { watchResource, type WatchRequest } from './watch.js';
+import { ManagedFieldsTracker, type KindSchema } from './managed-fields.js';
 
 /** RegistryHooks add kind-specific steps that need storage or allocation (cluster IPs, node ports). */
 export interface RegistryHooks {
@@ -72,6 +73,8 @@ export interface ResourceRegistryOptions {
   admission?: AdmissionChain;
   /** namespaceState tells whether a namespace exists and whether it is terminating. */
   namespaceState(name: string): Promise<'Active' | 'Terminating' | undefined>;
+  /** kindSchema gives the structure managedFields are tracked against (built-in definitions by default). */
+  kindSchema?: () => KindSchema;
   now?: () => Date;
 }
 
@@ -120,6 +123,8 @@ const MAX_GENERATE_NAME_ATTEMPTS = 8;
 export class ResourceRegistry {
   readonly info: ResourceInfo;
   readonly gr: GroupResource;
+  /** managedFields records every write's field ownership and runs server-side apply. */
+  readonly managedFields: ManagedFieldsTracker;
   readonly #store: Store;
   readonly #strategy: ResourceStrategy;
   readonly #hooks: RegistryHooks;
@@ -142,6 +147,7 @@ export class ResourceRegistry {
     this.#apiVersion = apiVersionOf(opts.info);
     this.#hasStatus = opts.info.subresources.includes('status');
     this.#tracksGeneration = GENERATION_KINDS.has(`${opts.info.group}/${opts.info.kind}`);
+    this.managedFields = new ManagedFieldsTracker(opts.info, opts.kindSchema, opts.now);
   }
 
   // ---------------------------------------------------------------- reads
@@ -246,6 +252,7 @@ export class ResourceRegistry {
     // Upstream defaults at decode time, before the strategy's PrepareForCreate.
     this.#strategy.default?.(obj);
     this.#strategy.prepareForCreate?.(obj);
+    this.managedFields.recordWrite(ctx, undefined, obj, input);
     const attrs = { operation: 'CREATE' as const, resource: this.info, object: obj, ctx };
     await this.#opts.admission?.admit(attrs);
     this.#validate(obj, [...this.#opts.validateMeta(obj, this.info), ...(this.#strategy.validate?.(obj) ?? [])]);
@@ -315,6 +322,7 @@ export class ResourceRegistry {
         throw newConflict(this.gr, name, conflictStaleMessage);
       }
       const next = this.#prepareUpdate(requested, old, subresource);
+      this.managedFields.recordWrite(ctx, old, next, requested, subresource);
       const attrs = { operation: 'UPDATE' as const, resource: this.info, subresource, object: next, oldObject: old, ctx };
       await this.#opts.admission?.admit(attrs);
       this.#validateUpdate(next, old, subresource);
@@ -342,6 +350,7 @@ export class ResourceRegistry {
       if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw newBadRequest('the patch produced an object without metadata');
       this.#checkUnknownFields(ctx, patched);
       const typed = this.#checkTypeMeta(patched);
+      ManagedFieldsTracker.carryApplied(patched, typed);
       if (typed.metadata.name !== name) throw newBadRequest(`the name of the object (${String(typed.metadata.name)}) does not match the name on the URL (${name})`);
       return typed;
     }, subresource);

@@ -43,6 +43,7 @@ export async function updateScale(reg: ResourceRegistry, ctx: RequestContext, na
     const out = current as KubeObject & Scalable;
     out.spec = { ...(out.spec ?? {}), replicas };
     return out;
-  });
+    // Written as the scale subresource, so managedFields name it as upstream does.
+  }, 'scale');
   return scaleOf(updated);
 }
