@@ -24,6 +24,11 @@ import { bindPod } from './subresources/binding.js';
 import { evictPod } from './subresources/eviction.js';
 import { decodeApplyBody, serverSideApply, validateWriteOptions } from './apply.js';
 
+/** ProxyConnector serves the proxy subresources (apiserver/proxy provides it). */
+export interface ProxyConnector {
+  connect(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo): Promise<void>;
+}
+
 /** PodConnector serves the streaming pod subresources (log, exec, attach, portforward, proxy); the kubelet side provides it. */
 export interface PodConnector {
   connect(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo, pod: KubeObject, user: UserInfo): Promise<void>;
@@ -67,6 +72,8 @@ export class ResourceHandler {
   readonly #opts: ResourceHandlerOptions;
   /** podConnector serves log/exec/attach/port-forward once a node agent is wired in. */
   podConnector?: PodConnector;
+  /** proxyConnector serves services/proxy, pods/proxy and nodes/proxy. */
+  proxyConnector?: ProxyConnector;
 
   constructor(opts: ResourceHandlerOptions) {
     this.#registry = opts.registry;
@@ -275,6 +282,10 @@ export class ResourceHandler {
   }
 
   async #connect(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+    if (info.subresource === 'proxy') {
+      if (!this.proxyConnector) throw new StatusError(503, 'ServiceUnavailable', `no node agent is connected to serve proxy for ${reg.info.plural}`);
+      return this.proxyConnector.connect(req, res, info);
+    }
     if (reg.info.kind !== 'Pod') {
       throw new StatusError(503, 'ServiceUnavailable', `${info.subresource} for ${reg.info.plural} is not available on this server yet`);
     }
