@@ -13,6 +13,7 @@ import { apiVersionOf, type ResourceInfo } from '../../api/resources.js';
 import { applyWithMigration, ConflictsError, FieldManager, FieldSet, managerFromUserAgent, newApplyConflict, type SchemaNode } from '../../machinery/fieldmanager/index.js';
 import { definitions, resolveSchema, schemaFor, type Schema } from '../openapi/index.js';
 import type { RequestContext } from './request-context.js';
+import type { ResourceDefinition } from '../definitions/definition.js';
 
 /** KindSchema is where a kind's structure comes from: the generated definitions, or a custom resource's own. */
 export interface KindSchema {
@@ -25,6 +26,17 @@ export function builtinKindSchema(info: ResourceInfo): KindSchema {
   const found = schemaFor(apiVersionOf(info), info.kind);
   const defs = definitions();
   return { schema: found?.schema as SchemaNode | undefined, resolve: (node) => resolveSchema(node as Schema, defs) as SchemaNode };
+}
+
+/**
+ * kindSchemaOf takes a definition's published schema (custom resources
+ * carry their own OpenAPI model), else the built-in definitions.
+ */
+export function kindSchemaOf(def: ResourceDefinition): KindSchema {
+  const model = def.openAPI;
+  if (!model) return builtinKindSchema(def.info);
+  const defs = model.definitions;
+  return { schema: defs[model.name] as SchemaNode | undefined, resolve: (node) => resolveSchema(node as Schema, defs) as SchemaNode };
 }
 
 /** Objects produced by an apply carry their managedFields already; the registry must not record an Update for them. */

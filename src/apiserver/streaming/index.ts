@@ -8,10 +8,11 @@ import type { Client } from '../../client/client.js';
 import { issueClientCert, type PemPair } from '../certs.js';
 import type { APIServer } from '../server.js';
 import { KubeletMetricsSource, SimulatedMetricsSource, metricsAPI, type MetricsSource } from '../metrics/index.js';
-import { KUBELET_CLIENT_USER } from '../../kubelet/streaming/kubelet-server.js';
+import { KUBELET_CLIENT_USER } from '../../api/kubelet/index.js';
 import { KubeletClient } from './kubelet-client.js';
 import { PodStreaming } from './pod-streaming.js';
 import { ResourceProxy } from '../proxy/index.js';
+import type { SimulatedUsage } from '../../api/metrics/index.js';
 
 export { KubeletClient, type KubeletEndpoint, type KubeletClientOptions } from './kubelet-client.js';
 export { PodStreaming, containerFor, type PodStreamingOptions } from './pod-streaming.js';
@@ -23,6 +24,8 @@ export interface PodStreamingSetup {
   ca: PemPair;
   /** kubeletCA verifies kubelet serving certificates (default: not verified, as upstream without --kubelet-certificate-authority). */
   kubeletCA?: string;
+  /** simulatedUsage is what simulated nodes report (the server injects the simulator's); without it only kubelets are asked. */
+  simulatedUsage?: SimulatedUsage;
   /** extraMetricsSources are asked besides kubelets and simulated nodes. */
   extraMetricsSources?: MetricsSource[];
   log?: (msg: string) => void;
@@ -41,7 +44,7 @@ export async function installPodStreaming(api: APIServer, setup: PodStreamingSet
   const proxy = new ResourceProxy({ client: setup.client, kubelets, log: setup.log });
   api.setProxyConnector(proxy);
   api.upgradeHandler = async (req, socket, head, user) => (await proxy.upgradeHandler(req, socket, head, user)) || streaming.upgradeHandler(req, socket, head, user);
-  const sources: MetricsSource[] = [new KubeletMetricsSource(setup.client, kubelets, setup.log), new SimulatedMetricsSource(setup.client), ...(setup.extraMetricsSources ?? [])];
+  const sources: MetricsSource[] = [new KubeletMetricsSource(setup.client, kubelets, setup.log), ...(setup.simulatedUsage ? [new SimulatedMetricsSource(setup.client, setup.simulatedUsage)] : []), ...(setup.extraMetricsSources ?? [])];
   api.addExtension(metricsAPI(setup.client, sources));
   return { kubelets, streaming };
 }
