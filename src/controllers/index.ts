@@ -4,6 +4,7 @@
  * informers started together, workers started once every cache has synced
  * (as kube-controller-manager does). Other components import only this.
  */
+import type { KubeObject } from '../api/object.js';
 import type { Client } from '../client/client.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { InformerFactory } from '../client/informer.js';
@@ -19,6 +20,7 @@ import { NamespaceController } from './namespace/namespace-controller.js';
 import { ReplicaSetController, REPLICATION_CONTROLLER_KIND } from './replicaset/replicaset-controller.js';
 import { ResourceQuotaController } from './resourcequota/resourcequota-controller.js';
 import { ServiceAccountController } from './serviceaccount/serviceaccount-controller.js';
+import { TokensController } from './serviceaccount/tokens-controller.js';
 import { StatefulSetController } from './statefulset/statefulset-controller.js';
 import { DaemonSetController } from './daemonset/daemonset-controller.js';
 import { JobController } from './job/job-controller.js';
@@ -51,6 +53,8 @@ export interface ControllerManagerOptions {
   podMetrics?: PodMetricsSource;
   /** hpaSyncPeriodMs is --horizontal-pod-autoscaler-sync-period (15 s). */
   hpaSyncPeriodMs?: number;
+  /** serviceAccountTokens runs the token controller (legacy token Secrets) with the server's CA and signing key. */
+  serviceAccountTokens?: { rootCA: string; generateToken(sa: KubeObject, secret: KubeObject): string };
 }
 
 /** SharedControllerContext is what every controller of the manager is built over. */
@@ -101,6 +105,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new TTLAfterFinishedController(common),
     new CronJobController({ ...common, recorder: recorder('cronjob-controller') }),
   ];
+  if (opts.serviceAccountTokens) controllers.push(new TokensController({ ...common, ...opts.serviceAccountTokens }));
   controllers.push(...(opts.extraControllers?.({ ...common, recorder }) ?? []));
   const abort = new AbortController();
   let running: Promise<unknown> | undefined;

@@ -28,7 +28,7 @@ import { installPodStreaming, type KubeletClient } from '../apiserver/streaming/
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { controllerManager } from '../controllers/index.js';
 import { ClusterRoleAggregator } from '../controllers/clusterroleaggregation/index.js';
-import { installAuth } from '../apiserver/auth/index.js';
+import { installAuth, legacyToken, loadOrCreateSigningKey, serviceAccountKeyPath } from '../apiserver/auth/index.js';
 import { encryptedStore, loadOrCreateKeys } from '../apiserver/encryption/index.js';
 import type { Component } from '../machinery/component.js';
 
@@ -150,9 +150,11 @@ export class SkiffServer {
     const client = this.#client;
     this.components.push(installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) }));
     const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, log, simulatedUsage });
+    const saKey = loadOrCreateSigningKey(serviceAccountKeyPath(dataDir));
     this.components.push(controllerManager(client, {
       log,
       simulatedUsage,
+      serviceAccountTokens: { rootCA: pki.ca.cert, generateToken: (sa, secret) => legacyToken(saKey, sa, secret) },
       extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
       setUp: () => ensureLocalPathStorageClass(client),
     }));
