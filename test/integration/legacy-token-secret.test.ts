@@ -92,6 +92,8 @@ type: kubernetes.io/service-account-token
     assert.match(denied.stderr, new RegExp(`User "system:serviceaccount:${NS}:dash" cannot list resource "pods"`));
     s.kubectlOk(['create', 'rolebinding', 'dash-view', '--clusterrole=view', `--serviceaccount=${NS}:dash`, '-n', NS]);
     await poll('the binding to take effect', () => (s.kubectl(['get', 'pods'], { env }).code === 0 ? true : undefined));
+    const labels = JSON.parse(s.kubectlOk(['get', 'secret', 'dash-token', '-n', NS, '-o', 'json'])).metadata.labels;
+    assert.equal(labels['kubernetes.io/legacy-token-last-used'], new Date().toISOString().slice(0, 10));
   });
 
   it('a token Secret goes with its ServiceAccount, and its token stops working', async () => {

@@ -22,6 +22,8 @@ const NS = 'kubernetes.io/serviceaccount/namespace';
 const SECRET = 'kubernetes.io/serviceaccount/secret.name';
 const SA_NAME = 'kubernetes.io/serviceaccount/service-account.name';
 const SA_UID = 'kubernetes.io/serviceaccount/service-account.uid';
+/** LAST_USED_LABEL records the day a legacy token was last used (upstream legacy token tracking). */
+export const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
 
 /** legacyToken signs the token of `secret` for `sa` (upstream LegacyClaims). */
 export function legacyToken(key: SigningKey, sa: KubeObject, secret: KubeObject): string {
@@ -54,7 +56,22 @@ export class LegacyTokenAuthenticator implements TokenAuthenticator {
     if (!secret || secret.metadata.deletionTimestamp || !stored || Buffer.from(stored, 'base64').toString('utf8') !== token) return undefined;
     const sa = await this.#get(R.serviceaccounts, saName, namespace);
     if (!sa || sa.metadata.deletionTimestamp || (saUid && sa.metadata.uid !== saUid)) return undefined;
+    await this.#markUsed(secret);
     return { name: serviceAccountUsername(namespace, saName), uid: sa.metadata.uid, groups: [...serviceAccountGroups(namespace), 'system:authenticated'] };
+  }
+
+  /** markUsed labels the Secret with today's date (UTC) unless it says today or tomorrow already, as upstream; failures only cost the label. */
+  async #markUsed(secret: KubeObject): Promise<void> {
+    const now = new Date();
+    const today = now.toISOString().slice(0, 10);
+    const tomorrow = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const last = secret.metadata.labels?.[LAST_USED_LABEL];
+    if (last === today || last === tomorrow) return;
+    try {
+      await this.client.patch(R.secrets, secret.metadata.name!, 'merge', { metadata: { uid: secret.metadata.uid, labels: { [LAST_USED_LABEL]: today } } }, { namespace: secret.metadata.namespace });
+    } catch {
+      // Upstream logs and carries on: authentication does not depend on the label.
+    }
   }
 
   async #get(gr: typeof R.secrets | typeof R.serviceaccounts, name: string, namespace: string): Promise<KubeObject | undefined> {
