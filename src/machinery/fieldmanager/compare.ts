@@ -20,9 +20,14 @@ export interface Comparison {
   removed: FieldSet;
 }
 
-export function compare(lhs: unknown, rhs: unknown, root: SchemaNode | undefined, resolve: ResolveRef): Comparison {
+/**
+ * compare walks both values; fields under a member of `skip` (fields nobody
+ * owns here, such as status on the main resource) are not walked at all,
+ * which spares large statuses on every write.
+ */
+export function compare(lhs: unknown, rhs: unknown, root: SchemaNode | undefined, resolve: ResolveRef, skip?: FieldSet): Comparison {
   const out: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  walk(lhs, rhs, root, [], out, resolve);
+  walk(lhs, rhs, root, [], out, resolve, skip);
   return out;
 }
 
@@ -40,7 +45,7 @@ function leaf(lhs: unknown, rhs: unknown, path: string[], out: Comparison): void
   else if (!deepEqual(lhs, rhs)) out.modified.insert(path);
 }
 
-function walk(lhs: unknown, rhs: unknown, node: SchemaNode | undefined, path: string[], out: Comparison, resolve: ResolveRef): void {
+function walk(lhs: unknown, rhs: unknown, node: SchemaNode | undefined, path: string[], out: Comparison, resolve: ResolveRef, skip?: FieldSet): void {
   const ls = lhs === undefined ? undefined : shapeOf(node, lhs, resolve);
   const rs = rhs === undefined ? undefined : shapeOf(node, rhs, resolve);
   // Upstream handles each side's atom when the two disagree (a list replaced by a map): both are leaves then.
@@ -63,7 +68,12 @@ function walk(lhs: unknown, rhs: unknown, node: SchemaNode | undefined, path: st
       const lv = l[key];
       const rv = r[key];
       if (lv === undefined && rv === undefined) continue;
-      walk(lv, rv, shape.field(key), [...path, fieldElement(key)], out, resolve);
+      const pe = fieldElement(key);
+      if (skip?.members.has(pe)) continue;
+      // One path array for the whole walk: sets copy what they keep, so pushing and popping spares an array per node.
+      path.push(pe);
+      walk(lv, rv, shape.field(key), path, out, resolve, skip?.children.get(pe));
+      path.pop();
     }
   }
   if (!inLeaf && path.length > 0) {
@@ -78,6 +88,8 @@ function walkList(lhs: unknown[] | undefined, rhs: unknown[] | undefined, shape:
   const right = new Map<string, unknown>();
   (rhs ?? []).forEach((item, i) => right.set(itemElement(shape, item, i), item));
   for (const pe of new Set([...right.keys(), ...left.keys()])) {
-    walk(left.get(pe), right.get(pe), shape.item, [...path, pe], out, resolve);
+    path.push(pe);
+    walk(left.get(pe), right.get(pe), shape.item, path, out, resolve);
+    path.pop();
   }
 }

@@ -12,7 +12,7 @@ import { deepEqual, type KubeObject } from '../../api/object.js';
 import { compare, type Comparison } from './compare.js';
 import { ConflictsError, type Conflict } from './conflicts.js';
 import { FieldSet } from './field-set.js';
-import { capUpdateManagers, decodeManagedFields, encodeManagedFields, managerIdentifier, type Managed, type ManagerEntry } from './managed-fields.js';
+import { capUpdateManagers, decodeManagedFields, encodeManagedFields, managerIdentifier, rawHas, sortEntries, type Managed, type ManagedFieldsEntry, type ManagerEntry } from './managed-fields.js';
 import { merge, removePaths } from './merge.js';
 import { toFieldSet } from './to-field-set.js';
 import type { ResolveRef, SchemaNode } from './type-shape.js';
@@ -45,6 +45,7 @@ for (const f of ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'c
 export class FieldManager {
   readonly #o: FieldManagerOptions;
   readonly #ignored: FieldSet;
+  #skeletonSpec: unknown;
 
   constructor(opts: FieldManagerOptions) {
     this.#o = opts;
@@ -63,23 +64,67 @@ export class FieldManager {
    * live object's are used.
    */
   update(live: KubeObject | undefined, next: KubeObject, manager: string): void {
-    let managed = this.#decodeOrEmpty(next.metadata.managedFields);
-    if (managed.size === 0 || this.#o.subresource) managed = this.#decodeOrEmpty(live?.metadata.managedFields);
-    const before = live ?? skeletonOf(next, this.#o.schema, this.#o.resolve);
-    this.#recordUpdate(managed, before, next, manager);
+    const sent = next.metadata.managedFields;
+    const honoursSent = !this.#o.subresource && Array.isArray(sent) && sent.length > 0;
+    let cmp: Comparison | undefined;
+    if (live && (!honoursSent || sent === live.metadata.managedFields || deepEqual(sent, live.metadata.managedFields))) {
+      cmp = this.#compare(live, next);
+      if (this.#updateInPlace(live, next, manager, cmp)) return;
+    }
+    let managed = honoursSent ? this.#decodeOrEmpty(sent) : new Map() as Managed;
+    if (managed.size === 0) managed = this.#decodeOrEmpty(live?.metadata.managedFields);
+    const before = live ?? this.#skeleton(next);
+    this.#recordUpdate(managed, before, next, manager, cmp);
     capUpdateManagers(managed);
     setManagedFields(next, managed);
   }
 
-  #recordUpdate(managed: Managed, live: KubeObject, next: KubeObject, manager: string): void {
-    const cmp = this.#compare(live, next);
+  /**
+   * updateInPlace is the common case of a write that changes only fields its
+   * manager already owns alone (status heartbeats, a controller's own
+   * fields): the stored entries stay as they are, the manager's time moves.
+   * Upstream reaches the same entries through the general path; this one
+   * skips decoding and re-encoding every set. False when it does not apply.
+   */
+  #updateInPlace(live: KubeObject, next: KubeObject, manager: string, cmp: Comparison): boolean {
+    const entries = (live.metadata.managedFields ?? []) as ManagedFieldsEntry[];
+    if (!cmp.removed.isEmpty()) return false;
+    const changed = cmp.modified.union(cmp.added);
+    const paths = changed.paths();
+    const own = entries.findIndex((e) => e.manager === manager && e.operation === 'Update' && e.apiVersion === this.#o.apiVersion && (e.subresource || undefined) === this.#o.subresource);
+    if (paths.length === 0) {
+      next.metadata.managedFields = live.metadata.managedFields;
+      if (!next.metadata.managedFields) delete next.metadata.managedFields;
+      return true;
+    }
+    if (own < 0) return false;
+    for (let i = 0; i < entries.length; i++) {
+      const fields = entries[i].fieldsV1;
+      if (entries[i].fieldsType !== 'FieldsV1' || !fields) return false;
+      for (const p of paths) if (rawHas(fields, p) !== (i === own)) return false;
+    }
+    const out = entries.map((e, i) => (i === own ? { ...e, time: this.#now() } : e));
+    next.metadata.managedFields = sortEntries(out) as NonNullable<KubeObject['metadata']['managedFields']>;
+    return true;
+  }
+
+  #skeleton(obj: KubeObject): KubeObject {
+    this.#skeletonSpec ??= skeletonOf(obj, this.#o.schema, this.#o.resolve).spec ?? null;
+    const out: KubeObject = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: {} };
+    if (this.#skeletonSpec !== null) out.spec = structuredClone(this.#skeletonSpec);
+    if (obj.status !== undefined) out.status = {};
+    return out;
+  }
+
+  #recordUpdate(managed: Managed, live: KubeObject, next: KubeObject, manager: string, known?: Comparison): void {
+    const cmp = known ?? this.#compare(live, next);
     takeFromOthers(managed, undefined, cmp, true);
-    const changed = cmp.modified.union(cmp.added).recursiveDifference(this.#ignored);
+    const changed = cmp.modified.union(cmp.added);
     if (changed.isEmpty()) return;
     const entry = { manager, operation: 'Update' as const, apiVersion: this.#o.apiVersion, subresource: this.#o.subresource };
     const id = managerIdentifier(entry);
     const previous = managed.get(id);
-    managed.set(id, { ...entry, set: previous ? changed.union(previous.set) : changed, time: this.#now() });
+    managed.set(id, { ...entry, set: previous ? changed.union(previous.set) : changed, time: this.#now(), raw: undefined });
   }
 
   /**
@@ -91,14 +136,14 @@ export class FieldManager {
     const managed = this.#decodeOrEmpty(live.metadata.managedFields);
     if (managed.size === 0 && live.metadata.uid) {
       // Upstream's skipNonApplied manager: what the object held before its first apply is owned by a placeholder.
-      this.#recordUpdate(managed, skeletonOf(live, this.#o.schema, this.#o.resolve), live, BEFORE_FIRST_APPLY);
+      this.#recordUpdate(managed, this.#skeleton(live), live, BEFORE_FIRST_APPLY);
     }
     const entry = { manager, operation: 'Apply' as const, apiVersion: this.#o.apiVersion, subresource: this.#o.subresource };
     const id = managerIdentifier(entry);
     const lastSet = managed.get(id)?.set;
     const lastTime = managed.get(id)?.time;
     const newSet = toFieldSet(config, this.#o.schema, this.#o.resolve).recursiveDifference(this.#ignored);
-    managed.set(id, { ...entry, set: newSet, time: lastTime });
+    managed.set(id, { ...entry, set: newSet, time: lastTime, raw: undefined });
     const merged = merge(live, config, this.#o.schema, this.#o.resolve) as KubeObject;
     if (lastSet) this.#prune(merged, managed, lastSet.difference(newSet));
     const conflicts = takeFromOthers(managed, id, this.#compare(live, merged), force);
@@ -117,12 +162,7 @@ export class FieldManager {
   }
 
   #compare(lhs: KubeObject, rhs: KubeObject): Comparison {
-    const cmp = compare(stripForCompare(lhs), stripForCompare(rhs), this.#o.schema, this.#o.resolve);
-    return {
-      added: cmp.added.recursiveDifference(this.#ignored),
-      modified: cmp.modified.recursiveDifference(this.#ignored),
-      removed: cmp.removed.recursiveDifference(this.#ignored),
-    };
+    return compare(lhs, rhs, this.#o.schema, this.#o.resolve, this.#ignored);
   }
 
   #decodeOrEmpty(entries: unknown): Managed {
@@ -151,9 +191,11 @@ function takeFromOthers(managed: Managed, self: string | undefined, cmp: Compari
   if (conflicts.length && !force) return conflicts;
   for (const [id, entry] of managed) {
     if (id === self) continue;
+    // Most writes touch nobody else's fields: those entries (and their encoded form) stay as they are.
+    if (entry.set.intersection(changed).isEmpty() && entry.set.intersection(cmp.removed).isEmpty()) continue;
     const set = entry.set.difference(changed).difference(cmp.removed);
     if (set.isEmpty()) managed.delete(id);
-    else managed.set(id, { ...entry, set });
+    else managed.set(id, { ...entry, set, raw: undefined });
   }
   return [];
 }

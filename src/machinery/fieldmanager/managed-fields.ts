@@ -18,6 +18,8 @@ export interface ManagerEntry {
   subresource?: string;
   time?: string;
   set: FieldSet;
+  /** raw is the stored fieldsV1 this set was decoded from, reused when the set did not change. */
+  raw?: FieldsV1;
 }
 
 /** Managed maps manager identifiers to their entries. */
@@ -61,6 +63,7 @@ export function decodeManagedFields(entries: unknown): Managed {
       subresource: raw.subresource || undefined,
       time: raw.time,
       set: FieldSet.fromFieldsV1(raw.fieldsV1 ?? {}),
+      raw: raw.fieldsV1,
     };
     managed.set(managerIdentifier(entry), entry);
   });
@@ -75,23 +78,38 @@ export function decodeManagedFields(entries: unknown): Managed {
 export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | undefined {
   const entries = [...managed.values()].filter((e) => !e.set.isEmpty());
   if (entries.length === 0) return undefined;
-  entries.sort((p, q) => {
-    if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
-    const pt = p.time ? Date.parse(p.time) : 0;
-    const qt = q.time ? Date.parse(q.time) : 0;
-    if (pt !== qt) return pt - qt;
-    if (p.manager !== q.manager) return p.manager < q.manager ? -1 : 1;
-    if (p.apiVersion !== q.apiVersion) return p.apiVersion < q.apiVersion ? -1 : 1;
-    return (p.subresource ?? '') < (q.subresource ?? '') ? -1 : (p.subresource ?? '') > (q.subresource ?? '') ? 1 : 0;
-  });
-  return entries.map((e) => {
+  return sortEntries(entries).map((e) => {
     const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
     if (e.time) out.time = e.time;
     out.fieldsType = 'FieldsV1';
-    out.fieldsV1 = e.set.toFieldsV1();
+    out.fieldsV1 = e.raw ?? e.set.toFieldsV1();
     if (e.subresource) out.subresource = e.subresource;
     return out;
   });
+}
+
+/** sortEntries orders entries as upstream stores them. */
+export function sortEntries<T extends { operation?: string; time?: string; manager?: string; apiVersion?: string; subresource?: string }>(entries: T[]): T[] {
+  return entries.sort((p, q) => {
+    if (p.operation !== q.operation) return (p.operation ?? '') < (q.operation ?? '') ? -1 : 1;
+    const pt = p.time ? Date.parse(p.time) : 0;
+    const qt = q.time ? Date.parse(q.time) : 0;
+    if (pt !== qt) return pt - qt;
+    if (p.manager !== q.manager) return (p.manager ?? '') < (q.manager ?? '') ? -1 : 1;
+    if (p.apiVersion !== q.apiVersion) return (p.apiVersion ?? '') < (q.apiVersion ?? '') ? -1 : 1;
+    return (p.subresource ?? '') < (q.subresource ?? '') ? -1 : (p.subresource ?? '') > (q.subresource ?? '') ? 1 : 0;
+  });
+}
+
+/** rawHas tells whether a path is a member of an encoded FieldsV1 set, without decoding it. */
+export function rawHas(fields: FieldsV1, path: readonly string[]): boolean {
+  let node: FieldsV1 | undefined = fields;
+  for (const pe of path) {
+    node = node[pe];
+    if (node === undefined || typeof node !== 'object' || node === null) return false;
+  }
+  const keys = Object.keys(node);
+  return keys.length === 0 || Object.prototype.hasOwnProperty.call(node, '.');
 }
 
 /**
@@ -121,11 +139,11 @@ export function capUpdateManagers(managed: Managed, max = MAX_UPDATE_MANAGERS): 
     if (!managed.has(bucketId)) {
       const firstEntry = managed.get(first)!;
       managed.delete(first);
-      managed.set(bucketId, { ...firstEntry, manager: ANCIENT_CHANGES, subresource: undefined });
+      managed.set(bucketId, { ...firstEntry, manager: ANCIENT_CHANGES, subresource: undefined, raw: firstEntry.raw });
     }
     const bucket = managed.get(bucketId)!;
     // The bucket takes the time of the newer update merged into it, as upstream.
-    managed.set(bucketId, { ...bucket, set: entry.set.union(bucket.set), time: entry.time });
+    managed.set(bucketId, { ...bucket, set: entry.set.union(bucket.set), time: entry.time, raw: undefined });
     managed.delete(id);
     length--;
   }

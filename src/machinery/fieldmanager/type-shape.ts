@@ -49,27 +49,36 @@ export function shapeOf(node: SchemaNode | undefined, value: unknown, resolve: R
   const isArray = Array.isArray(value);
   const isObject = typeof value === 'object' && value !== null && !isArray;
   if (!node) return isObject ? UNTYPED_MAP : isArray ? ATOMIC_LIST : SCALAR;
+  if (!isArray && !isObject) return SCALAR;
+  // Shapes depend on the schema node only: computed once per node (every write walks the same schemas).
+  let cached = SHAPES.get(node);
+  if (!cached) SHAPES.set(node, (cached = {}));
+  if (isArray) return (cached.list ??= arrayShape(node, resolve));
+  return (cached.object ??= objectShape(node, resolve));
+}
+
+const SHAPES = new WeakMap<SchemaNode, { list?: Shape; object?: Shape }>();
+
+function arrayShape(own: SchemaNode, resolve: ResolveRef): Shape {
   // Extensions may sit on the referring property (list types) or on the definition (map type).
-  const own = node;
-  const s = resolve(node) ?? {};
-  if (isArray) {
-    if (s.type !== undefined && s.type !== 'array') return SCALAR;
-    return listShape(own, s);
-  }
-  if (isObject) {
-    if (s.type !== undefined && s.type !== 'object') return SCALAR;
-    const atomic = (own['x-kubernetes-map-type'] ?? s['x-kubernetes-map-type']) === 'atomic';
-    const props = s.properties;
-    const extra = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
-    if (!props && !extra) return atomic ? { ...UNTYPED_MAP, atomic } : UNTYPED_MAP;
-    return {
-      kind: 'map',
-      atomic,
-      field: (name) => props?.[name] ?? extra,
-      declared: (name) => !!props && Object.prototype.hasOwnProperty.call(props, name),
-    };
-  }
-  return SCALAR;
+  const s = resolve(own) ?? {};
+  if (s.type !== undefined && s.type !== 'array') return SCALAR;
+  return listShape(own, s);
+}
+
+function objectShape(own: SchemaNode, resolve: ResolveRef): Shape {
+  const s = resolve(own) ?? {};
+  if (s.type !== undefined && s.type !== 'object') return SCALAR;
+  const atomic = (own['x-kubernetes-map-type'] ?? s['x-kubernetes-map-type']) === 'atomic';
+  const props = s.properties;
+  const extra = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+  if (!props && !extra) return atomic ? { ...UNTYPED_MAP, atomic } : UNTYPED_MAP;
+  return {
+    kind: 'map',
+    atomic,
+    field: (name) => props?.[name] ?? extra,
+    declared: (name) => !!props && Object.prototype.hasOwnProperty.call(props, name),
+  };
 }
 
 function listShape(own: SchemaNode, s: SchemaNode): Shape {
