@@ -216,8 +216,8 @@ export class ResourceHandler {
   }
 
   async #create(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
-    validateWriteOptions('CreateOptions', ctx);
     const body = await readObjectBody(req);
+    validateWriteOptions('CreateOptions', ctx);
     if (info.subresource === 'binding') return writeJson(res, 201, await bindPod(reg, ctx, info.name!, body));
     if (info.subresource === 'eviction') return writeJson(res, 201, await evictPod(this.#registry, reg, ctx, info.name!, body));
     const plugged = info.subresource && subresourceCreateHandlerFor(this.#registry, info.group, info.resource, info.subresource);
@@ -229,8 +229,8 @@ export class ResourceHandler {
   }
 
   async #update(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
-    validateWriteOptions('UpdateOptions', ctx);
     const body = await readObjectBody(req);
+    validateWriteOptions('UpdateOptions', ctx);
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'update of a collection');
     if (info.subresource === 'scale') return writeJson(res, 200, await updateScale(reg, ctx, name, () => body));
@@ -241,16 +241,18 @@ export class ResourceHandler {
 
   async #patch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const media = mediaTypeOf(req, 'strategic-merge-patch');
+    // The body is read before the options are judged, so a refusal never resets a client still sending.
+    const raw = await readBody(req);
     const force = parseForce(query);
     validateWriteOptions('PatchOptions', ctx, { apply: media === 'apply-patch', force: force !== undefined });
     if (media === 'apply-patch') {
       if (!info.name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
-      const config = decodeApplyBody((await readBody(req)).toString('utf8'));
+      const config = decodeApplyBody(raw.toString('utf8'));
       return writeJson(res, 200, await serverSideApply(reg, ctx, info.name, config, force === true, info.subresource), ctx.warnings);
     }
     const type = PATCH_TYPES[media];
     if (!type) throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
-    const patch = decodeBody(await readBody(req), 'json');
+    const patch = decodeBody(raw, 'json');
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
     const gvk = { group: reg.info.group, version: reg.info.version, kind: reg.info.kind };
