@@ -4,11 +4,11 @@
  * informers started together, workers started once every cache has synced
  * (as kube-controller-manager does). Other components import only this.
  */
-import type { KubeObject } from '../api/object.js';
-import type { Client } from '../client/client.js';
-import { EventRecorder } from '../client/event-recorder.js';
-import { InformerFactory } from '../client/informer.js';
-import type { Controller } from '../client/controller.js';
+import type { KubeObject } from '../api/index.js';
+import type { Client } from '../client/index.js';
+import { EventRecorder } from '../client/index.js';
+import { InformerFactory } from '../client/index.js';
+import type { Controller } from '../client/index.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { DisruptionController } from './disruption/disruption-controller.js';
 import { EndpointsController } from './endpoint/endpoints-controller.js';
@@ -26,10 +26,11 @@ import { DaemonSetController } from './daemonset/daemonset-controller.js';
 import { JobController } from './job/job-controller.js';
 import { TTLAfterFinishedController } from './job/ttl-after-finished-controller.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
+import { NodeIpamController } from './nodeipam/index.js';
 import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
-import type { SimulatedUsage } from '../api/metrics/index.js';
+import type { SimulatedUsage } from '../api/index.js';
 
-export type { Controller } from '../client/controller.js';
+export type { Controller } from '../client/index.js';
 
 /** ControllerManagerOptions tunes the controller manager. */
 export interface ControllerManagerOptions {
@@ -55,6 +56,8 @@ export interface ControllerManagerOptions {
   hpaSyncPeriodMs?: number;
   /** serviceAccountTokens runs the token controller (legacy token Secrets) with the server's CA and signing key. */
   serviceAccountTokens?: { rootCA: string; generateToken(sa: KubeObject, secret: KubeObject): string };
+  /** clusterCIDR turns on the node IPAM controller, which gives each Node a /24 of it (upstream --allocate-node-cidrs). */
+  clusterCIDR?: string;
 }
 
 /** SharedControllerContext is what every controller of the manager is built over. */
@@ -106,6 +109,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new CronJobController({ ...common, recorder: recorder('cronjob-controller') }),
   ];
   if (opts.serviceAccountTokens) controllers.push(new TokensController({ ...common, ...opts.serviceAccountTokens }));
+  if (opts.clusterCIDR) controllers.push(new NodeIpamController({ ...common, clusterCIDR: opts.clusterCIDR, recorder: recorder('cidrAllocator') }));
   controllers.push(...(opts.extraControllers?.({ ...common, recorder }) ?? []));
   const abort = new AbortController();
   let running: Promise<unknown> | undefined;
@@ -133,3 +137,5 @@ function defaultPodMetrics(client: Client, simulated: SimulatedUsage | undefined
   const api = new ApiPodMetricsSource(client);
   return simulated ? new FallbackPodMetricsSource(api, new SimulatedPodMetricsSource(client, simulated)) : api;
 }
+export { ClusterRoleAggregator } from './clusterroleaggregation/index.js';
+export { nodeLifecycleController } from './node-lifecycle/index.js';

@@ -9,28 +9,29 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { BlockList, isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { openStore, type Store, type StoreTuning } from '../storage/index.js';
-import { nthAddress } from '../api/validation/network.js';
-import { APIServer } from '../apiserver/server.js';
-import { ensurePKI } from '../apiserver/certs.js';
-import { StaticTokens } from '../apiserver/authn.js';
-import { InProcessClient } from '../apiserver/in-process-client.js';
-import type { Client } from '../client/client.js';
+import { nthAddress } from '../api/index.js';
+import { APIServer } from '../apiserver/index.js';
+import { ensurePKI } from '../apiserver/index.js';
+import { StaticTokens } from '../apiserver/index.js';
+import { InProcessClient } from '../apiserver/index.js';
+import type { Client } from '../client/index.js';
 import { bootstrapCluster } from './bootstrap.js';
-import { renderKubeconfig } from '../client/kubeconfig.js';
-import { writeFileAtomic } from '../machinery/atomic-file.js';
+import { renderKubeconfig } from '../client/index.js';
+import { writeFileAtomic } from '../machinery/index.js';
 import { scheduler } from '../scheduler/index.js';
 import { simulatedNodes, simulatedUsage } from '../kwok/index.js';
 import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
 import type { NodeAgentOptions } from '../agent/index.js';
-import { installPodStreaming, type KubeletClient } from '../apiserver/streaming/index.js';
-import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
+import { installPodStreaming, type KubeletClient } from '../apiserver/index.js';
+import { nodeLifecycleController } from '../controllers/index.js';
 import { controllerManager } from '../controllers/index.js';
-import { ClusterRoleAggregator } from '../controllers/clusterroleaggregation/index.js';
-import { installAuth, legacyToken, loadOrCreateSigningKey, serviceAccountKeyPath } from '../apiserver/auth/index.js';
-import { encryptedStore, loadOrCreateKeys } from '../apiserver/encryption/index.js';
-import type { Component } from '../machinery/component.js';
+import { ClusterRoleAggregator } from '../controllers/index.js';
+import { installAuth, legacyToken, loadOrCreateSigningKey, serviceAccountKeyPath } from '../apiserver/index.js';
+import { encryptedStore, loadOrCreateKeys } from '../apiserver/index.js';
+import type { Component } from '../machinery/index.js';
 
 
 export interface SkiffServerOptions {
@@ -46,7 +47,7 @@ export interface SkiffServerOptions {
   /** disableAgent runs the control plane without a node agent (--disable-agent). */
   disableAgent?: boolean;
   /** agent tunes the node agent (hidden test flags: back-off, cleanup on exit, node name, CRI endpoint). */
-  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort'>;
+  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort' | 'flannelBackend'>;
   /** ingress configures the built-in Ingress controller on the server's node; false turns it off. */
   ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
   /** storage tunes history compaction (hidden flags, for tests of 410 Gone). */
@@ -71,10 +72,20 @@ export const DEFAULT_SERVER_OPTIONS = {
   tlsSans: [] as string[],
 };
 
-/** hostAddress picks the machine's first non-loopback IPv4 address, the default advertise address. */
-export function hostAddress(): string {
+/**
+ * hostAddress picks the machine's first non-loopback IPv4 address, the
+ * default advertise address, skipping addresses inside `excludeCIDRs` (the
+ * cluster CIDR: a restarted node's CNI bridge and VXLAN device hold pod
+ * network addresses that must never become its node address).
+ */
+export function hostAddress(excludeCIDRs: string[] = []): string {
+  const excluded = new BlockList();
+  for (const cidr of excludeCIDRs) {
+    const [addr, bits] = cidr.split('/');
+    if (isIPv4(addr ?? '')) excluded.addSubnet(addr, Number(bits), 'ipv4');
+  }
   for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal && !excluded.check(a.address, 'ipv4')) return a.address;
   }
   return '127.0.0.1';
 }
@@ -120,7 +131,7 @@ export class SkiffServer {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock();
     this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, this.opts.storage), loadOrCreateKeys(dataDir));
-    const advertise = this.opts.advertiseAddress ?? hostAddress();
+    const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     const tokens = new StaticTokens();
@@ -155,6 +166,7 @@ export class SkiffServer {
       log,
       simulatedUsage,
       serviceAccountTokens: { rootCA: pki.ca.cert, generateToken: (sa, secret) => legacyToken(saKey, sa, secret) },
+      clusterCIDR: this.opts.clusterCIDR,
       extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
       setUp: () => ensureLocalPathStorageClass(client),
     }));
@@ -187,7 +199,9 @@ export class SkiffServer {
     ]);
     const agent = new NodeAgent({
       client: this.#client!, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
-      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log, ...this.opts.agent,
+      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log,
+      // The server's own node renews its Lease at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
+      leaseRenewIntervalMs: Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4), ...this.opts.agent,
     });
     this.components.push(agent);
     // The API server reaches its own node's kubelet on loopback rather than the node's LAN address.

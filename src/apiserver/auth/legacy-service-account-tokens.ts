@@ -7,9 +7,9 @@
  * claims, and hold only while their Secret still exists with that very
  * token and their ServiceAccount with the claimed uid.
  */
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import { isNotFound } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
 import type { TokenAuthenticator } from '../authn.js';
 import type { UserInfo } from '../registry/request-context.js';
 import { looksLikeJWT, signJWT, verifyJWT } from './jwt.js';

@@ -7,8 +7,8 @@
  * served version of a kind shares its entry, as upstream's strategies and
  * printers work on the internal type.
  */
-import type { KubeObject } from '../../api/object.js';
-import { RESOURCES, type ResourceInfo } from '../../api/resources.js';
+import type { KubeObject } from '../../api/index.js';
+import { RESOURCES, type ResourceInfo } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import type { TableConvertor } from '../printers/table.js';
 import { defaultTableConvertor } from '../printers/default-printer.js';
@@ -43,6 +43,7 @@ const KINDS: Record<string, KindEntry> = {
   '/PersistentVolumeClaim': { strategy: s.persistentVolumeClaimStrategy, printer: p.persistentVolumeClaimTableConvertor, generation: true },
   '/ResourceQuota': { strategy: s.resourceQuotaStrategy, printer: p.resourceQuotaTableConvertor },
   '/LimitRange': { strategy: s.limitRangeStrategy },
+  '/PodTemplate': { strategy: s.podTemplateStrategy, printer: p.podTemplateTableConvertor, generation: true },
   '/ReplicationController': { strategy: s.replicationControllerStrategy, printer: p.replicationControllerTableConvertor, generation: true },
   'apps/Deployment': { strategy: s.deploymentStrategy, printer: p.deploymentTableConvertor, generation: true },
   'apps/ReplicaSet': { strategy: s.replicaSetStrategy, printer: p.replicaSetTableConvertor, generation: true },

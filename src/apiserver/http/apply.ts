@@ -8,11 +8,9 @@
  * write.
  */
 import { parse as parseYaml } from 'yaml';
-import type { KubeObject } from '../../api/object.js';
-import { apiVersionOf } from '../../api/resources.js';
-import { isAlreadyExists, isNotFound, newBadRequest, newInvalid, type FieldError } from '../../machinery/errors.js';
-import { validateFieldManager } from '../../machinery/fieldmanager/index.js';
-import { goJsonKind } from '../../machinery/patch/patch-errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { apiVersionOf } from '../../api/index.js';
+import { goJsonKind, isAlreadyExists, isNotFound, newBadRequest, newInvalid, validateFieldManager, type FieldError } from '../../machinery/index.js';
 import type { RequestContext } from '../registry/request-context.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 

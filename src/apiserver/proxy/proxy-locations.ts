@@ -9,8 +9,8 @@
  */
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
 import { isIP } from 'node:net';
-import { R, type Client } from '../../client/client.js';
-import { newBadRequest, newServiceUnavailable } from '../../machinery/errors.js';
+import { R, type Client } from '../../client/index.js';
+import { newBadRequest, newServiceUnavailable } from '../../machinery/index.js';
 import type { KubeletClient } from '../streaming/kubelet-client.js';
 import { splitSchemeNamePort } from './proxy-id.js';
 

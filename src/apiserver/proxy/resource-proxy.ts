@@ -9,8 +9,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RequestOptions } from 'node:https';
-import type { Client } from '../../client/client.js';
-import { StatusError } from '../../machinery/errors.js';
+import type { Client } from '../../client/index.js';
+import { StatusError } from '../../machinery/index.js';
 import { parseResourcePath, type ResourceRequestInfo } from '../http/request-info.js';
 import type { UserInfo } from '../registry/request-context.js';
 import type { KubeletClient } from '../streaming/kubelet-client.js';

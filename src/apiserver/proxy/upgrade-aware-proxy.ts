@@ -11,7 +11,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
-import { StatusError } from '../../machinery/errors.js';
+import { StatusError } from '../../machinery/index.js';
 
 /** HOP_BY_HOP are the headers a proxy must not forward (RFC 9110 section 7.6.1), plus the caller's credentials. */
 const DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'authorization', 'host']);

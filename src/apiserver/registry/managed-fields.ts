@@ -8,9 +8,8 @@
  * of the User-Agent (kubectl's client-side commands name themselves:
  * `kubectl-client-side-apply`, `kubectl-edit`, `kubectl-create`, ...).
  */
-import type { KubeObject } from '../../api/object.js';
-import { apiVersionOf, type ResourceInfo } from '../../api/resources.js';
-import { applyWithMigration, ConflictsError, FieldManager, FieldSet, managerFromUserAgent, newApplyConflict, type SchemaNode } from '../../machinery/fieldmanager/index.js';
+import { apiVersionOf, type KubeObject, type ResourceInfo } from '../../api/index.js';
+import { applyWithMigration, ConflictsError, FieldManager, FieldSet, managerFromUserAgent, newApplyConflict, type ManagedObject, type SchemaNode } from '../../machinery/index.js';
 import { definitions, resolveSchema, schemaFor, type Schema } from '../openapi/index.js';
 import type { RequestContext } from './request-context.js';
 import type { ResourceDefinition } from '../definitions/definition.js';
@@ -37,6 +36,15 @@ export function kindSchemaOf(def: ResourceDefinition): KindSchema {
   if (!model) return builtinKindSchema(def.info);
   const defs = model.definitions;
   return { schema: defs[model.name] as SchemaNode | undefined, resolve: (node) => resolveSchema(node as Schema, defs) as SchemaNode };
+}
+
+/**
+ * asManaged views an API object as the field manager's ManagedObject: the
+ * same JSON, typed by machinery without API types (kubernetes-types' FieldsV1
+ * is an opaque interface, hence the cast).
+ */
+function asManaged(obj: KubeObject): ManagedObject {
+  return obj as unknown as ManagedObject;
 }
 
 /** Objects produced by an apply carry their managedFields already; the registry must not record an Update for them. */
@@ -89,7 +97,7 @@ export class ManagedFieldsTracker {
       if (requested !== next) next.metadata.managedFields = requested.metadata.managedFields;
       return;
     }
-    this.#endpoint(subresource).update(live, next, ManagedFieldsTracker.managerName(ctx));
+    this.#endpoint(subresource).update(live && asManaged(live), asManaged(next), ManagedFieldsTracker.managerName(ctx));
   }
 
   /** carryApplied keeps the mark of an applied object on the copy the registry makes of it. */
@@ -105,7 +113,7 @@ export class ManagedFieldsTracker {
   apply(ctx: RequestContext, live: KubeObject, config: KubeObject, force: boolean, subresource?: string): KubeObject {
     const manager = ctx.fieldManager ?? '';
     try {
-      const out = applyWithMigration(this.#endpoint(subresource), this.#schema(), live, config, manager, force);
+      const out = applyWithMigration(this.#endpoint(subresource), this.#schema(), asManaged(live), asManaged(config), manager, force) as unknown as KubeObject;
       applied.add(out);
       return out;
     } catch (err) {

@@ -8,14 +8,14 @@
  * requeues itself for the next activation; the clock is injectable.
  */
 import type { ObjectReference } from 'kubernetes-types/core/v1.js';
-import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
-import { CronParseError, isKnownTimeZone, parseCronSchedule, type CronSchedule } from '../../api/validation/cron.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
+import { CronParseError, isKnownTimeZone, parseCronSchedule, type CronSchedule } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isAlreadyExists, isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { controllerRefOf, newControllerRef } from '../controller-ref.js';
 import { isFinished, trueCondition } from '../job/job-conditions.js';
 import type { JobObj } from '../job/job-pod.js';
@@ -133,6 +133,12 @@ export class CronJobController extends Reconciler {
     const now = this.#clock.now();
     const recent = mostRecentScheduleTime({ ...cj, status: { ...(cj.status ?? {}), lastScheduleTime: w.lastScheduleTime } }, sched, now);
     const next = recent.next?.getTime();
+    if (!recent.scheduled && next === undefined) {
+      // A schedule that parses but never fires (`59 23 31 2 *`): upstream's mostRecentScheduleTime finds two
+      // equal (zero) activations and the sync records this, then waits for a spec change.
+      void this.#recorder.event(cj, 'Warning', InvalidSchedule, `invalid schedule: ${cj.spec?.schedule} : time difference between two schedules is less than 1 second`);
+      return undefined;
+    }
     if (recent.missed > TOO_MANY_MISSED) {
       void this.#recorder.event(cj, 'Warning', TooManyMissedTimes, 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
     }

@@ -7,7 +7,7 @@
  * added or removed besides its contents (hence the `.` entries of Update
  * managers).
  */
-import { deepEqual } from '../../api/object.js';
+import { deepEqual } from './managed-object.js';
 import { FieldSet } from './field-set.js';
 import { fieldElement } from './path-element.js';
 import { itemElement } from './list-item.js';

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../api/object.js';
+import type { ManagedObject as KubeObject } from './managed-object.js';
 import { definitions, resolveSchema, schemaFor, type Schema } from '../../apiserver/openapi/index.js';
 import { ConflictsError, newApplyConflict } from './conflicts.js';
 import { FieldManager } from './field-manager.js';

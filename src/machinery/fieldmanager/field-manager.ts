@@ -8,7 +8,7 @@
  * since its last apply unless someone else owns them, and fails with
  * conflicts where it would change another manager's fields (unless forced).
  */
-import { deepEqual, type KubeObject } from '../../api/object.js';
+import { deepEqual, type ManagedObject as KubeObject } from './managed-object.js';
 import { compare, type Comparison } from './compare.js';
 import { ConflictsError, type Conflict } from './conflicts.js';
 import { FieldSet } from './field-set.js';
@@ -104,7 +104,7 @@ export class FieldManager {
       for (const p of paths) if (rawHas(fields, p) !== (i === own)) return false;
     }
     const out = entries.map((e, i) => (i === own ? { ...e, time: this.#now() } : e));
-    next.metadata.managedFields = sortEntries(out) as NonNullable<KubeObject['metadata']['managedFields']>;
+    next.metadata.managedFields = sortEntries(out);
     return true;
   }
 
@@ -202,7 +202,7 @@ function takeFromOthers(managed: Managed, self: string | undefined, cmp: Compari
 
 function setManagedFields(obj: KubeObject, managed: Managed): void {
   const encoded = encodeManagedFields(managed);
-  if (encoded) obj.metadata.managedFields = encoded as NonNullable<KubeObject['metadata']['managedFields']>;
+  if (encoded) obj.metadata.managedFields = encoded;
   else delete obj.metadata.managedFields;
 }
 

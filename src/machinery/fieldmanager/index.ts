@@ -15,3 +15,4 @@ export { decodeManagedFields, encodeManagedFields, MAX_UPDATE_MANAGERS, type Man
 export { managerFromUserAgent, validateFieldManager, FIELD_MANAGER_MAX_LENGTH } from './manager-name.js';
 export { pathString } from './path-element.js';
 export type { ResolveRef, SchemaNode } from './type-shape.js';
+export type { ManagedObject } from './managed-object.js';

@@ -8,7 +8,7 @@
  * such an apply the annotation is rewritten to the applied configuration, so
  * a later client-side apply computes the right three-way diff.
  */
-import { deepClone, type KubeObject } from '../../api/object.js';
+import { deepClone, type ManagedObject as KubeObject } from './managed-object.js';
 import { compare } from './compare.js';
 import { ConflictsError } from './conflicts.js';
 import type { FieldManager } from './field-manager.js';

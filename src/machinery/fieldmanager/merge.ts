@@ -7,7 +7,7 @@
  * order), and scalars, atomic lists and atomic maps are replaced whole. A
  * null in the configuration clears the field.
  */
-import { deepClone } from '../../api/object.js';
+import { deepClone } from './managed-object.js';
 import { itemElement } from './list-item.js';
 import { shapeOf, type ResolveRef, type SchemaNode, type Shape } from './type-shape.js';
 
