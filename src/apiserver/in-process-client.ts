@@ -16,6 +16,7 @@ import type { APIRegistry } from './registry/api-registry.js';
 import { newContext, SYSTEM_USER, type RequestContext, type UserInfo } from './registry/request-context.js';
 import type { ResourceRegistry } from './registry/resource-registry.js';
 import { createSubresource, readSubresource, writeSubresource } from './subresources/index.js';
+import { decodeApplyBody, serverSideApply, validateWriteOptions } from './http/apply.js';
 
 const SCALE_GVK = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
 
@@ -121,10 +122,14 @@ export class InProcessClient implements Client {
   }
 
   async patch<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, type: PatchType, patch: unknown, opts?: RequestOptions): Promise<T> {
-    if (type === 'apply') throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply is not supported yet');
     await this.#authorize('patch', ref, opts, name);
     const reg = this.#reg(ref);
     const ctx = this.#ctx(opts);
+    if (type === 'apply') {
+      validateWriteOptions('PatchOptions', ctx, { apply: true, force: !!opts?.force });
+      const config = typeof patch === 'string' ? decodeApplyBody(patch) : (structuredClone(patch) as KubeObject);
+      return (await serverSideApply(reg, ctx, name, config, !!opts?.force, opts?.subresource)) as T;
+    }
     const written = writeSubresource(reg, ctx, name, opts?.subresource, (view) => applyPatch(type, view, patch, SCALE_GVK) as KubeObject);
     if (written) return (await written) as T;
     const gvk = { group: reg.info.group, version: reg.info.version, kind: reg.info.kind };

@@ -4,7 +4,7 @@
  * authorization, admission, registry, watch, protobuf, OpenAPI), pod
  * streaming through kubelets and the metrics API. The server composes it.
  */
-export { installAuth } from './auth/index.js';
+export { installAuth, legacyToken, loadOrCreateSigningKey, serviceAccountKeyPath } from './auth/index.js';
 export { StaticTokens } from './authn.js';
 export { ensurePKI } from './certs.js';
 export { encryptedStore, loadOrCreateKeys } from './encryption/index.js';

@@ -24,7 +24,7 @@ import {
   wantsAggregatedDiscovery,
 } from './discovery.js';
 import { parseResourcePath } from './http/request-info.js';
-import { ResourceHandler, type PodConnector } from './http/resource-handler.js';
+import { ResourceHandler, type PodConnector, type ProxyConnector } from './http/resource-handler.js';
 import { writeError, writeJson, writeJsonText, writeUpgradeError } from './http/response.js';
 import { PROMETHEUS_TEXT, RequestMetrics } from './http/request-metrics.js';
 import { APIRegistry } from './registry/api-registry.js';
@@ -154,6 +154,11 @@ export class APIServer {
   /** setPodConnector plugs in the kubelet-facing streaming (logs, exec, port-forward). */
   setPodConnector(c: PodConnector): void {
     this.#resources.podConnector = c;
+  }
+
+  /** setProxyConnector plugs in services/proxy, pods/proxy and nodes/proxy. */
+  setProxyConnector(c: ProxyConnector): void {
+    this.#resources.proxyConnector = c;
   }
 
   /** url is the https URL clients use. */

@@ -24,6 +24,8 @@ export interface RequestOptions {
   dryRun?: boolean;
   fieldManager?: string;
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** force takes over conflicting fields on a server-side apply patch. */
+  force?: boolean;
   signal?: AbortSignal;
 }
 

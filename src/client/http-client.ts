@@ -188,6 +188,7 @@ function writeQuery(o: RequestOptions): string {
   if (o.dryRun) p.set('dryRun', 'All');
   if (o.fieldManager) p.set('fieldManager', o.fieldManager);
   if (o.fieldValidation) p.set('fieldValidation', o.fieldValidation);
+  if (o.force !== undefined) p.set('force', String(o.force));
   const s = p.toString();
   return s ? `?${s}` : '';
 }

@@ -4,6 +4,7 @@
  * informers started together, workers started once every cache has synced
  * (as kube-controller-manager does). Other components import only this.
  */
+import type { KubeObject } from '../api/index.js';
 import type { Client } from '../client/index.js';
 import { EventRecorder } from '../client/index.js';
 import { InformerFactory } from '../client/index.js';
@@ -19,6 +20,7 @@ import { NamespaceController } from './namespace/namespace-controller.js';
 import { ReplicaSetController, REPLICATION_CONTROLLER_KIND } from './replicaset/replicaset-controller.js';
 import { ResourceQuotaController } from './resourcequota/resourcequota-controller.js';
 import { ServiceAccountController } from './serviceaccount/serviceaccount-controller.js';
+import { TokensController } from './serviceaccount/tokens-controller.js';
 import { StatefulSetController } from './statefulset/statefulset-controller.js';
 import { DaemonSetController } from './daemonset/daemonset-controller.js';
 import { JobController } from './job/job-controller.js';
@@ -52,6 +54,8 @@ export interface ControllerManagerOptions {
   podMetrics?: PodMetricsSource;
   /** hpaSyncPeriodMs is --horizontal-pod-autoscaler-sync-period (15 s). */
   hpaSyncPeriodMs?: number;
+  /** serviceAccountTokens runs the token controller (legacy token Secrets) with the server's CA and signing key. */
+  serviceAccountTokens?: { rootCA: string; generateToken(sa: KubeObject, secret: KubeObject): string };
   /** clusterCIDR turns on the node IPAM controller, which gives each Node a /24 of it (upstream --allocate-node-cidrs). */
   clusterCIDR?: string;
 }
@@ -104,6 +108,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new TTLAfterFinishedController(common),
     new CronJobController({ ...common, recorder: recorder('cronjob-controller') }),
   ];
+  if (opts.serviceAccountTokens) controllers.push(new TokensController({ ...common, ...opts.serviceAccountTokens }));
   if (opts.clusterCIDR) controllers.push(new NodeIpamController({ ...common, clusterCIDR: opts.clusterCIDR, recorder: recorder('cidrAllocator') }));
   controllers.push(...(opts.extraControllers?.({ ...common, recorder }) ?? []));
   const abort = new AbortController();

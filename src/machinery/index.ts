@@ -7,7 +7,7 @@
 export { writeFileAtomic } from './atomic-file.js';
 export { asComponent, type Component, ComponentLifecycle } from './component.js';
 export { parseDurationMs } from './duration.js';
-export { conflictStaleMessage, field, type FieldError, fieldErrorMessage, type GroupResource, isAlreadyExists, isConflict, isNotFound, newAlreadyExists, newBadRequest, newConflict, newForbidden, newGone, newInternalError, newInvalid, newMethodNotSupported, newNotFound, newRequestEntityTooLarge, newUnauthorized, newUnsupportedMediaType, newStatus, type Status, StatusError, type StatusReason } from './errors.js';
+export { conflictStaleMessage, field, type FieldError, fieldErrorMessage, type GroupResource, isAlreadyExists, isConflict, isNotFound, newAlreadyExists, newBadRequest, newConflict, newForbidden, newGone, newInternalError, newInvalid, newMethodNotSupported, newNotFound, newRequestEntityTooLarge, newServiceUnavailable, newUnauthorized, newUnsupportedMediaType, newStatus, type Status, StatusError, type StatusReason } from './errors.js';
 export { QueryParameterError, parseGoBool, queryBool, queryInt, queryOptionalBool, queryString, wantsPretty } from './query/index.js';
 export {
   PATCH_CONTENT_TYPES, applyJsonPatch, applyMergePatch, applyStrategicMergePatch, goJsonKind, isJsonObject, newServerSideApplyUnsupported, patchTypeFromContentType,
@@ -15,3 +15,7 @@ export {
 } from './patch/index.js';
 export { buildPredicate, fromLabelSelector, labelSelectorString, matchesLabels, selectorMatches } from './selectors/index.js';
 export { BoundedFrequencyRunner, type BoundedFrequencyRunnerOptions } from './bounded-frequency-runner.js';
+export {
+  FieldManager, FieldSet, ConflictsError, newApplyConflict, applyWithMigration, managerFromUserAgent, validateFieldManager, LAST_APPLIED_ANNOTATION,
+  type ManagedObject, type SchemaNode,
+} from './fieldmanager/index.js';

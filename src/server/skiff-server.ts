@@ -28,7 +28,7 @@ import { installPodStreaming, type KubeletClient } from '../apiserver/index.js';
 import { nodeLifecycleController } from '../controllers/index.js';
 import { controllerManager } from '../controllers/index.js';
 import { ClusterRoleAggregator } from '../controllers/index.js';
-import { installAuth } from '../apiserver/index.js';
+import { installAuth, legacyToken, loadOrCreateSigningKey, serviceAccountKeyPath } from '../apiserver/index.js';
 import { encryptedStore, loadOrCreateKeys } from '../apiserver/index.js';
 import type { Component } from '../machinery/index.js';
 import { DashboardFiles, dashboardListener } from '../dashboard/index.js';
@@ -165,9 +165,11 @@ export class SkiffServer {
     this.components.push(installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) }));
     if (this.opts.dashboard !== false) this.#addDashboard(pki.serving, advertise);
     const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, log, simulatedUsage });
+    const saKey = loadOrCreateSigningKey(serviceAccountKeyPath(dataDir));
     this.components.push(controllerManager(client, {
       log,
       simulatedUsage,
+      serviceAccountTokens: { rootCA: pki.ca.cert, generateToken: (sa, secret) => legacyToken(saKey, sa, secret) },
       clusterCIDR: this.opts.clusterCIDR,
       extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
       setUp: () => ensureLocalPathStorageClass(client),

@@ -21,11 +21,14 @@ import { authenticationExtension, authorizationExtension } from './review-apis.j
 import { DEFAULT_ISSUER } from './service-account-claims.js';
 import { TokenIssuer } from './service-account-tokens.js';
 import { loadOrCreateSigningKey, serviceAccountKeyPath } from './signing-key.js';
+import { LegacyTokenAuthenticator } from './legacy-service-account-tokens.js';
 
 export { impersonate } from './impersonation.js';
 import { impersonate } from './impersonation.js';
 export { RBACAuthorizer, SUPERUSER_GROUP, type RBACSource } from './rbac-authorizer.js';
 export { TokenIssuer } from './service-account-tokens.js';
+export { legacyToken, LegacyTokenAuthenticator, LEGACY_ISSUER } from './legacy-service-account-tokens.js';
+export { loadOrCreateSigningKey, serviceAccountKeyPath } from './signing-key.js';
 export { DEFAULT_ISSUER, serviceAccountUsername } from './service-account-claims.js';
 
 /** AuthOptions configure installAuth. */
@@ -59,8 +62,10 @@ export interface RoleAggregation {
 export function installAuth(server: APIServer, client: Client, opts: AuthOptions): Component {
   const log = opts.log;
   const issuer = opts.issuer ?? DEFAULT_ISSUER;
-  const tokens = new TokenIssuer({ key: loadOrCreateSigningKey(serviceAccountKeyPath(opts.dataDir)), issuer, apiAudiences: [issuer], client });
+  const key = loadOrCreateSigningKey(serviceAccountKeyPath(opts.dataDir));
+  const tokens = new TokenIssuer({ key, issuer, apiAudiences: [issuer], client });
   server.addTokenAuthenticator(tokens);
+  server.addTokenAuthenticator(new LegacyTokenAuthenticator(key, client));
   server.setImpersonator(impersonate);
   addSubresourceCreateHandler(server.registry, '', 'serviceaccounts', 'token', async (ctx, name, body, reg) => tokens.createToken(ctx, name, body, await reg.get(ctx, name)));
 

@@ -23,7 +23,14 @@ import { unrecognizedObjectMessage } from './decode-error.js';
 import { writeError, writeJson, writeUpgradeError } from './response.js';
 import { createSubresource, readSubresource, writeSubresource } from '../subresources/index.js';
 
+import { decodeApplyBody, serverSideApply, validateWriteOptions } from './apply.js';
+
 export { addSubresourceCreateHandler, type SubresourceCreateHandler } from '../subresources/index.js';
+
+/** ProxyConnector serves the proxy subresources (apiserver/proxy provides it). */
+export interface ProxyConnector {
+  connect(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo): Promise<void>;
+}
 
 /** PodConnector serves the streaming pod subresources (log, exec, attach, portforward, proxy); the kubelet side provides it. */
 export interface PodConnector {
@@ -46,6 +53,8 @@ export class ResourceHandler {
   readonly #opts: ResourceHandlerOptions;
   /** podConnector serves log/exec/attach/port-forward once a node agent is wired in. */
   podConnector?: PodConnector;
+  /** proxyConnector serves services/proxy, pods/proxy and nodes/proxy. */
+  proxyConnector?: ProxyConnector;
 
   constructor(opts: ResourceHandlerOptions) {
     this.#registry = opts.registry;
@@ -60,7 +69,7 @@ export class ResourceHandler {
       }
       const reg = this.#registry.require(info.group, info.version, info.resource);
       if (!reg.info.namespaced && info.namespace) throw this.#notFound();
-      const ctx = contextFor(user, info, query);
+      const ctx = contextFor(user, info, query, req.headers['user-agent']);
       await this.#dispatch(req, res, reg, info, query, ctx);
     } catch (err) {
       writeError(res, err, this.#opts.log);
@@ -89,7 +98,7 @@ export class ResourceHandler {
       case 'update':
         return this.#update(req, res, reg, info, ctx);
       case 'patch':
-        return this.#patch(req, res, reg, info, ctx);
+        return this.#patch(req, res, reg, info, query, ctx);
       case 'delete':
         return this.#delete(req, res, reg, info, query, ctx);
       case 'deletecollection':
@@ -169,7 +178,7 @@ export class ResourceHandler {
       const reg = this.#registry.require(info.group, info.version, info.resource);
       if (!reg.info.namespaced && info.namespace) throw this.#notFound();
       if (!reg.info.verbs.includes('watch')) throw newMethodNotSupported(reg.gr, 'watch');
-      w = this.#watchRequest(reg, info, query, contextFor(user, info, query), false);
+      w = this.#watchRequest(reg, info, query, contextFor(user, info, query, req.headers['user-agent']), false);
     } catch (err) {
       return writeUpgradeError(socket, err);
     }
@@ -178,6 +187,7 @@ export class ResourceHandler {
 
   async #create(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
     const body = await readObjectBody(req, reg.info.kind);
+    validateWriteOptions('CreateOptions', ctx);
     if (info.subresource) {
       try {
         return writeJson(res, 201, await createSubresource(this.#registry, reg, ctx, info.name!, info.subresource, body), ctx.warnings);
@@ -194,6 +204,7 @@ export class ResourceHandler {
 
   async #update(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
     const body = await readObjectBody(req, reg.info.kind);
+    validateWriteOptions('UpdateOptions', ctx);
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'update of a collection');
     const written = writeSubresource(reg, ctx, name, info.subresource, () => body);
@@ -203,10 +214,16 @@ export class ResourceHandler {
     writeJson(res, 200, updated, ctx.warnings);
   }
 
-  async #patch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+  async #patch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const media = mediaTypeOf(req, 'strategic-merge-patch');
+    // The body is read before the options are judged, so a refusal never resets a client still sending.
+    const raw = await readBody(req);
+    const force = parseForce(query);
+    validateWriteOptions('PatchOptions', ctx, { apply: media === 'apply-patch', force: force !== undefined });
     if (media === 'apply-patch') {
-      throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported by this server yet; use client-side `kubectl apply`');
+      if (!info.name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
+      const config = decodeApplyBody(raw.toString('utf8'));
+      return writeJson(res, 200, await serverSideApply(reg, ctx, info.name, config, force === true, info.subresource), ctx.warnings);
     }
     const type = PATCH_TYPES[media];
     if (type === 'strategic' && reg.definition.strategicMergePatch === false) {
@@ -214,7 +231,7 @@ export class ResourceHandler {
       throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
     }
     if (!type) throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
-    const patch = decodeBody(await readBody(req), 'json');
+    const patch = decodeBody(raw, 'json');
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
     const gvk = { group: reg.info.group, version: reg.info.version, kind: reg.info.kind };
@@ -246,6 +263,10 @@ export class ResourceHandler {
   }
 
   async #connect(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
+    if (info.subresource === 'proxy') {
+      if (!this.proxyConnector) throw new StatusError(503, 'ServiceUnavailable', `no node agent is connected to serve proxy for ${reg.info.plural}`);
+      return this.proxyConnector.connect(req, res, info);
+    }
     if (reg.info.kind !== 'Pod') {
       throw new StatusError(503, 'ServiceUnavailable', `${info.subresource} for ${reg.info.plural} is not available on this server yet`);
     }
@@ -259,7 +280,7 @@ export class ResourceHandler {
   }
 }
 
-function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchParams): RequestContext {
+function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchParams, userAgent: string | undefined): RequestContext {
   const fv = query.get('fieldValidation');
   let fieldValidation: FieldValidation = 'Warn';
   if (fv) {
@@ -270,7 +291,16 @@ function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchP
   }
   const dryRun = query.getAll('dryRun');
   for (const d of dryRun) if (d !== 'All') throw newBadRequest(`Invalid dry run value "${d}": valid values are "All"`);
-  return newContext(user, info.namespace, { dryRun: dryRun.length > 0, fieldValidation, fieldManager: query.get('fieldManager') ?? undefined });
+  return newContext(user, info.namespace, { dryRun: dryRun.length > 0, fieldValidation, fieldManager: query.get('fieldManager') || undefined, userAgent: userAgent ?? '' });
+}
+
+/** parseForce reads the `force` parameter (a Go bool: true/false/1/0/t/f), undefined when absent. */
+function parseForce(query: URLSearchParams): boolean | undefined {
+  const v = query.get('force');
+  if (v === null) return undefined;
+  if (['true', '1', 't', 'T', 'TRUE', 'True'].includes(v)) return true;
+  if (['false', '0', 'f', 'F', 'FALSE', 'False', ''].includes(v)) return false;
+  throw newBadRequest(`invalid value for force: ${JSON.stringify(v)}`);
 }
 
 function intParam(query: URLSearchParams, name: string): number | undefined {

@@ -17,6 +17,8 @@ export interface RequestContext {
   dryRun: boolean;
   fieldValidation: FieldValidation;
   fieldManager?: string;
+  /** userAgent of an HTTP request (the default field manager is its prefix); undefined in process. */
+  userAgent?: string;
   /** Warnings to send back as `Warning: 299 - "..."` headers. */
   warnings: string[];
   signal?: AbortSignal;

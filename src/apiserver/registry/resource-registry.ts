@@ -42,6 +42,7 @@ import type { RequestContext } from './request-context.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { watchResource, type WatchRequest } from './watch.js';
 import { parseResourceVersion } from './resource-version.js';
+import { ManagedFieldsTracker, kindSchemaOf, type KindSchema } from './managed-fields.js';
 
 /** RegistryHooks add kind-specific steps that need storage or allocation (cluster IPs, node ports). */
 export interface RegistryHooks {
@@ -71,6 +72,8 @@ export interface ResourceRegistryOptions {
   admission?: AdmissionChain;
   /** namespaceState tells whether a namespace exists and whether it is terminating. */
   namespaceState(name: string): Promise<'Active' | 'Terminating' | undefined>;
+  /** kindSchema gives the structure managedFields are tracked against (built-in definitions by default). */
+  kindSchema?: () => KindSchema;
   now?: () => Date;
 }
 
@@ -110,6 +113,8 @@ export class ResourceRegistry {
   readonly info: ResourceInfo;
   readonly definition: ResourceDefinition;
   readonly gr: GroupResource;
+  /** managedFields records every write's field ownership and runs server-side apply. */
+  readonly managedFields: ManagedFieldsTracker;
   readonly #store: Store;
   readonly #strategy: ResourceStrategy;
   readonly #hooks: RegistryHooks;
@@ -134,6 +139,7 @@ export class ResourceRegistry {
     this.#apiVersion = apiVersionOf(def.info);
     this.#hasStatus = def.info.subresources.includes('status');
     this.#tracksGeneration = def.tracksGeneration;
+    this.managedFields = new ManagedFieldsTracker(def.info, opts.kindSchema ?? (() => kindSchemaOf(def)), opts.now);
   }
 
   // ---------------------------------------------------------------- reads
@@ -239,6 +245,7 @@ export class ResourceRegistry {
     // Upstream defaults at decode time, before the strategy's PrepareForCreate.
     this.#strategy.default?.(obj);
     this.#strategy.prepareForCreate?.(obj);
+    this.managedFields.recordWrite(ctx, undefined, obj, input);
     const attrs = { operation: 'CREATE' as const, resource: this.info, object: obj, ctx };
     await this.#opts.admission?.admit(attrs);
     this.#validate(obj, [...this.#opts.validateMeta(obj, this.info), ...(this.#strategy.validate?.(obj) ?? [])]);
@@ -309,6 +316,7 @@ export class ResourceRegistry {
         throw newConflict(this.gr, name, conflictStaleMessage);
       }
       const next = this.#prepareUpdate(requested, old, subresource);
+      this.managedFields.recordWrite(ctx, old, next, requested, subresource);
       const attrs = { operation: 'UPDATE' as const, resource: this.info, subresource, object: next, oldObject: old, ctx };
       await this.#opts.admission?.admit(attrs);
       this.#validateUpdate(next, old, subresource);
@@ -336,6 +344,7 @@ export class ResourceRegistry {
       if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw newBadRequest('the patch produced an object without metadata');
       this.#checkUnknownFields(ctx, patched);
       const typed = this.#checkTypeMeta(patched);
+      ManagedFieldsTracker.carryApplied(patched, typed);
       if (typed.metadata.name !== name) throw newBadRequest(`the name of the object (${String(typed.metadata.name)}) does not match the name on the URL (${name})`);
       return typed;
     }, subresource);

@@ -11,6 +11,7 @@ import { KubeletMetricsSource, SimulatedMetricsSource, metricsAPI, type MetricsS
 import { KUBELET_CLIENT_USER } from '../../api/index.js';
 import { KubeletClient } from './kubelet-client.js';
 import { PodStreaming } from './pod-streaming.js';
+import { ResourceProxy } from '../proxy/index.js';
 import type { SimulatedUsage } from '../../api/index.js';
 
 export { KubeletClient, type KubeletEndpoint, type KubeletClientOptions } from './kubelet-client.js';
@@ -40,7 +41,9 @@ export async function installPodStreaming(api: APIServer, setup: PodStreamingSet
   const kubelets = new KubeletClient({ client: setup.client, cert: cert.cert, key: cert.key, ca: setup.kubeletCA });
   const streaming = new PodStreaming({ client: setup.client, kubelets, log: setup.log });
   api.setPodConnector(streaming);
-  api.upgradeHandler = streaming.upgradeHandler;
+  const proxy = new ResourceProxy({ client: setup.client, kubelets, log: setup.log });
+  api.setProxyConnector(proxy);
+  api.upgradeHandler = async (req, socket, head, user) => (await proxy.upgradeHandler(req, socket, head, user)) || streaming.upgradeHandler(req, socket, head, user);
   const sources: MetricsSource[] = [new KubeletMetricsSource(setup.client, kubelets, setup.log), ...(setup.simulatedUsage ? [new SimulatedMetricsSource(setup.client, setup.simulatedUsage)] : []), ...(setup.extraMetricsSources ?? [])];
   api.addExtension(metricsAPI(setup.client, sources));
   return { kubelets, streaming };

@@ -69,6 +69,11 @@ export class KubeletClient {
     };
   }
 
+  /** requestOptions are the connection options of a request to a node's kubelet (nodes/proxy). */
+  requestOptions(nodeName: string, path: string, method: string): Promise<RequestOptions> {
+    return this.#options(nodeName, path, method);
+  }
+
   /** get sends a GET and resolves with the response (any status), to be streamed by the caller. */
   async get(nodeName: string, path: string, signal?: AbortSignal): Promise<IncomingMessage> {
     const opts = await this.#options(nodeName, path, 'GET');

@@ -49,7 +49,8 @@ export async function updateScale(reg: ResourceRegistry, ctx: RequestContext, na
     if (typeof replicas !== 'number' || !Number.isInteger(replicas)) throw newBadRequest('Scale spec.replicas must be an integer');
     writePath(current, paths?.specReplicasPath ?? '.spec.replicas', replicas);
     return current;
-  });
+    // Written as the scale subresource, so managedFields name it as upstream does.
+  }, 'scale');
   return scaleOf(updated, paths);
 }
 

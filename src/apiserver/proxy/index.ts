@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * apiserver/proxy: the proxy subresources of services, pods and nodes
+ * (upstream's ProxyREST with the registries' ResourceLocation).
+ */
+export { ResourceProxy, forwardedPath, type ResourceProxyOptions } from './resource-proxy.js';
+export { splitSchemeNamePort, type ProxyId } from './proxy-id.js';

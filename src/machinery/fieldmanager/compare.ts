@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * compare tells which fields an update added, modified and removed, as
+ * upstream's TypedValue.Compare does: leaves (scalars, atomic lists and
+ * maps, and lists or maps empty on both sides) are compared by value; a
+ * granular list or map that appears or disappears is itself recorded as
+ * added or removed besides its contents (hence the `.` entries of Update
+ * managers).
+ */
+import { deepEqual } from './managed-object.js';
+import { FieldSet } from './field-set.js';
+import { fieldElement } from './path-element.js';
+import { itemElement } from './list-item.js';
+import { shapeOf, type ResolveRef, type SchemaNode, type Shape } from './type-shape.js';
+
+/** Comparison is the result of compare. */
+export interface Comparison {
+  added: FieldSet;
+  modified: FieldSet;
+  removed: FieldSet;
+}
+
+/**
+ * compare walks both values; fields under a member of `skip` (fields nobody
+ * owns here, such as status on the main resource) are not walked at all,
+ * which spares large statuses on every write.
+ */
+export function compare(lhs: unknown, rhs: unknown, root: SchemaNode | undefined, resolve: ResolveRef, skip?: FieldSet): Comparison {
+  const out: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
+  walk(lhs, rhs, root, [], out, resolve, skip);
+  return out;
+}
+
+function isEmpty(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v === 'object') return Object.keys(v).length === 0;
+  return false;
+}
+
+function leaf(lhs: unknown, rhs: unknown, path: string[], out: Comparison): void {
+  if (lhs === undefined && rhs === undefined) return;
+  if (lhs === undefined) out.added.insert(path);
+  else if (rhs === undefined) out.removed.insert(path);
+  else if (!deepEqual(lhs, rhs)) out.modified.insert(path);
+}
+
+function walk(lhs: unknown, rhs: unknown, node: SchemaNode | undefined, path: string[], out: Comparison, resolve: ResolveRef, skip?: FieldSet): void {
+  const ls = lhs === undefined ? undefined : shapeOf(node, lhs, resolve);
+  const rs = rhs === undefined ? undefined : shapeOf(node, rhs, resolve);
+  // Upstream handles each side's atom when the two disagree (a list replaced by a map): both are leaves then.
+  // A null side (a Go zero value's nil list or map) takes the other side's shape: its contents are added or removed.
+  let shape: Shape;
+  if (lhs === null && rs) shape = rs;
+  else if (rhs === null && ls) shape = ls;
+  else shape = ls && rs && ls.kind !== rs.kind ? { kind: 'scalar' } : (rs ?? ls!);
+  let inLeaf = false;
+  if (shape.kind === 'scalar' || (shape.kind === 'list' && shape.relationship === 'atomic') || (shape.kind === 'map' && shape.atomic) || (isEmpty(lhs) && isEmpty(rhs))) {
+    leaf(lhs, rhs, path, out);
+    inLeaf = true;
+  } else if (shape.kind === 'list') {
+    walkList(lhs as unknown[] | undefined, rhs as unknown[] | undefined, shape, path, out, resolve);
+  } else {
+    const l = (lhs ?? {}) as Record<string, unknown>;
+    const r = (rhs ?? {}) as Record<string, unknown>;
+    if (!shape.atomic && (typeof l !== 'object' || typeof r !== 'object')) return;
+    for (const key of new Set([...Object.keys(l), ...Object.keys(r)])) {
+      const lv = l[key];
+      const rv = r[key];
+      if (lv === undefined && rv === undefined) continue;
+      const pe = fieldElement(key);
+      if (skip?.members.has(pe)) continue;
+      // One path array for the whole walk: sets copy what they keep, so pushing and popping spares an array per node.
+      path.push(pe);
+      walk(lv, rv, shape.field(key), path, out, resolve, skip?.children.get(pe));
+      path.pop();
+    }
+  }
+  if (!inLeaf && path.length > 0) {
+    if (lhs === undefined) out.added.insert(path);
+    else if (rhs === undefined) out.removed.insert(path);
+  }
+}
+
+function walkList(lhs: unknown[] | undefined, rhs: unknown[] | undefined, shape: Extract<Shape, { kind: 'list' }>, path: string[], out: Comparison, resolve: ResolveRef): void {
+  const left = new Map<string, unknown>();
+  (lhs ?? []).forEach((item, i) => left.set(itemElement(shape, item, i), item));
+  const right = new Map<string, unknown>();
+  (rhs ?? []).forEach((item, i) => right.set(itemElement(shape, item, i), item));
+  for (const pe of new Set([...right.keys(), ...left.keys()])) {
+    path.push(pe);
+    walk(left.get(pe), right.get(pe), shape.item, path, out, resolve);
+    path.pop();
+  }
+}

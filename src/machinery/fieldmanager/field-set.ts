@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * FieldSet is a set of field paths stored as a trie, upstream's
+ * fieldpath.Set: `members` are the elements that are themselves in the set,
+ * `children` the elements under which deeper paths are. Its FieldsV1 form is
+ * the JSON object kept in managedFields: one key per element, `{}` for a
+ * member without children, and a `.` entry for an element that is both a
+ * member and a parent (fieldpath/serialize.go).
+ */
+import { compareElements, isPathElement } from './path-element.js';
+
+/** FieldsV1 is the JSON form of a field set. */
+export type FieldsV1 = { [element: string]: FieldsV1 };
+
+export class FieldSet {
+  readonly members = new Set<string>();
+  readonly children = new Map<string, FieldSet>();
+
+  /** insert adds a path (a list of elements) to the set. */
+  insert(path: readonly string[]): void {
+    if (path.length === 0) return;
+    let set: FieldSet = this;
+    for (let i = 0; i < path.length - 1; i++) set = set.child(path[i]);
+    set.members.add(path[path.length - 1]);
+  }
+
+  /** child returns the subset under an element, creating it. */
+  child(pe: string): FieldSet {
+    let c = this.children.get(pe);
+    if (!c) this.children.set(pe, (c = new FieldSet()));
+    return c;
+  }
+
+  /** has tells whether a path is a member. */
+  has(path: readonly string[]): boolean {
+    let set: FieldSet | undefined = this;
+    for (let i = 0; i < path.length - 1 && set; i++) set = set.children.get(path[i]);
+    return !!set && set.members.has(path[path.length - 1]);
+  }
+
+  /** hasPrefix tells whether a path or anything under it is in the set. */
+  hasPrefix(path: readonly string[]): boolean {
+    let set: FieldSet | undefined = this;
+    for (let i = 0; i < path.length - 1 && set; i++) set = set.children.get(path[i]);
+    if (!set) return false;
+    const last = path[path.length - 1];
+    return set.members.has(last) || (set.children.get(last)?.isEmpty() === false);
+  }
+
+  isEmpty(): boolean {
+    if (this.members.size > 0) return false;
+    for (const c of this.children.values()) if (!c.isEmpty()) return false;
+    return true;
+  }
+
+  union(other: FieldSet): FieldSet {
+    const out = this.clone();
+    out.#addAll(other);
+    return out;
+  }
+
+  #addAll(other: FieldSet): void {
+    for (const m of other.members) this.members.add(m);
+    for (const [pe, c] of other.children) this.child(pe).#addAll(c);
+  }
+
+  /** difference keeps the members of this set that `other` does not have, element by element (Set.Difference). */
+  difference(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) if (!other.members.has(m)) out.members.add(m);
+    for (const [pe, c] of this.children) {
+      const o = other.children.get(pe);
+      const d = o ? c.difference(o) : c.clone();
+      if (!d.isEmpty()) out.children.set(pe, d);
+    }
+    return out;
+  }
+
+  /** recursiveDifference also drops everything under a member of `other` (Set.RecursiveDifference). */
+  recursiveDifference(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) if (!other.members.has(m)) out.members.add(m);
+    for (const [pe, c] of this.children) {
+      if (other.members.has(pe)) continue;
+      const o = other.children.get(pe);
+      const d = o ? c.recursiveDifference(o) : c.clone();
+      if (!d.isEmpty()) out.children.set(pe, d);
+    }
+    return out;
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) if (other.members.has(m)) out.members.add(m);
+    for (const [pe, c] of this.children) {
+      const o = other.children.get(pe);
+      if (!o) continue;
+      const i = c.intersection(o);
+      if (!i.isEmpty()) out.children.set(pe, i);
+    }
+    return out;
+  }
+
+  clone(): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) out.members.add(m);
+    for (const [pe, c] of this.children) out.children.set(pe, c.clone());
+    return out;
+  }
+
+  equals(other: FieldSet): boolean {
+    return JSON.stringify(this.toFieldsV1()) === JSON.stringify(other.toFieldsV1());
+  }
+
+  /** paths lists the member paths in upstream's iteration order (element order, parents before children). */
+  paths(prefix: string[] = [], out: string[][] = []): string[][] {
+    for (const pe of this.#elements()) {
+      if (this.members.has(pe)) out.push([...prefix, pe]);
+      this.children.get(pe)?.paths([...prefix, pe], out);
+    }
+    return out;
+  }
+
+  #elements(): string[] {
+    const all = new Set<string>(this.members);
+    for (const [pe, c] of this.children) if (!c.isEmpty()) all.add(pe);
+    return [...all].sort(compareElements);
+  }
+
+  /** toFieldsV1 is the managedFields form, elements in upstream's order with `.` first. */
+  toFieldsV1(): FieldsV1 {
+    const out: FieldsV1 = {};
+    for (const pe of this.#elements()) {
+      const c = this.children.get(pe);
+      if (!c || c.isEmpty()) {
+        out[pe] = {};
+        continue;
+      }
+      const inner: FieldsV1 = this.members.has(pe) ? { '.': {} } : {};
+      Object.assign(inner, c.toFieldsV1());
+      out[pe] = inner;
+    }
+    return out;
+  }
+
+  /** fromFieldsV1 decodes a managedFields entry's fieldsV1; it throws on anything upstream would not decode. */
+  static fromFieldsV1(json: unknown): FieldSet {
+    const out = new FieldSet();
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('expected an object');
+    for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+      if (key === '.') continue;
+      if (!isPathElement(key)) throw new Error(`parsing JSON: unknown path element ${JSON.stringify(key)}`);
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`expected an object at ${key}`);
+      const entries = Object.keys(value);
+      if (entries.length === 0 || entries.includes('.')) out.members.add(key);
+      if (entries.some((e) => e !== '.')) out.children.set(key, FieldSet.fromFieldsV1(value));
+    }
+    return out;
+  }
+}
