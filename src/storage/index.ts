@@ -14,9 +14,12 @@ export {
   RevisionConflictError,
   StorageError,
   StoreClosedError,
+  StoreUnavailableError,
   WatcherTooSlowError,
 } from './errors.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
 export type { WatchBroadcasterOptions } from './watch-broadcaster.js';
 export { defaultSqlitePath, openStore, type StoreTuning } from './open-store.js';
+export { EtcdStore, type EtcdStoreOptions } from './etcd/etcd-store.js';
+export type { EtcdTLS } from './etcd/etcd-client.js';
