@@ -215,7 +215,8 @@ export class EtcdClient {
 
   #unavailable(ep: Endpoint, err: grpc.ServiceError, timeoutMs = this.#timeoutMs): StoreUnavailableError {
     const all = this.#endpoints.length > 1 ? ` (endpoints: ${this.endpoints.join(', ')})` : '';
-    const why = err.code === grpc.status.DEADLINE_EXCEEDED ? `no answer within ${timeoutMs / 1000}s` : err.details || err.message;
+    // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing here.
+    const why = err.code === grpc.status.DEADLINE_EXCEEDED ? `no answer within ${timeoutMs / 1000}s` : (err.details || err.message).replace(/\.?\s*Resolution note:\s*$/, '');
     return new StoreUnavailableError(`etcd at ${ep.url} is unavailable: ${why}${all}`, { cause: err });
   }
 }
