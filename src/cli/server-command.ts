@@ -33,6 +33,11 @@ export async function runServer(args: string[]): Promise<void> {
       'cluster-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.clusterCIDR },
       'service-node-port-range': { type: 'string', default: '30000-32767' },
       'datastore-endpoint': { type: 'string', default: '' },
+      'datastore-cafile': { type: 'string', default: '' },
+      'datastore-certfile': { type: 'string', default: '' },
+      'datastore-keyfile': { type: 'string', default: '' },
+      // Hidden: how long one etcd request may take before it fails as unavailable (tests shorten it).
+      'datastore-request-timeout': { type: 'string', default: '' },
       'tls-san': { type: 'list', default: [] },
     });
   } catch (err) {
@@ -57,6 +62,12 @@ export async function runServer(args: string[]): Promise<void> {
     clusterCIDR: String(flags['cluster-cidr']),
     nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
     datastoreEndpoint: String(flags['datastore-endpoint']),
+    datastore: {
+      caFile: flags['datastore-cafile'] ? resolve(String(flags['datastore-cafile'])) : undefined,
+      certFile: flags['datastore-certfile'] ? resolve(String(flags['datastore-certfile'])) : undefined,
+      keyFile: flags['datastore-keyfile'] ? resolve(String(flags['datastore-keyfile'])) : undefined,
+      requestTimeoutMs: flags['datastore-request-timeout'] ? parseDurationMs(String(flags['datastore-request-timeout'])) : undefined,
+    },
     tlsSans: flags['tls-san'] as string[],
     simulatedNodes: Number(flags['simulated-nodes']),
     storage: {

@@ -10,7 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store, type StoreTuning } from '../storage/index.js';
+import { openStore, type DatastoreOptions, type Store, type StoreTuning } from '../storage/index.js';
 import { nthAddress } from '../api/validation/network.js';
 import { APIServer } from '../apiserver/server.js';
 import { ensurePKI } from '../apiserver/certs.js';
@@ -53,6 +53,8 @@ export interface SkiffServerOptions {
   ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
   /** storage tunes history compaction (hidden flags, for tests of 410 Gone). */
   storage?: StoreTuning;
+  /** datastore has the etcd client's TLS files and request deadline (--datastore-cafile/-certfile/-keyfile). */
+  datastore?: Pick<DatastoreOptions, 'caFile' | 'certFile' | 'keyFile' | 'requestTimeoutMs'>;
   /** dnsPort is where cluster DNS listens on the node (default: a free port; pods reach it through 10.43.0.10:53). */
   dnsPort?: number;
   /** simulatedNodes is how many KWOK-style simulated nodes to run (--simulated-nodes). */
@@ -121,7 +123,7 @@ export class SkiffServer {
     setMaxListeners(200, this.#abort.signal);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock();
-    this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, this.opts.storage), loadOrCreateKeys(dataDir));
+    this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, { ...this.opts.storage, ...this.opts.datastore, log }), loadOrCreateKeys(dataDir));
     const advertise = this.opts.advertiseAddress ?? hostAddress();
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });

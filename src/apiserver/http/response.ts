@@ -2,6 +2,8 @@
 /** Writing answers: JSON objects, Status errors and warning headers, the one place errors become HTTP. */
 import type { ServerResponse } from 'node:http';
 import { StatusError, newInternalError } from '../../machinery/errors.js';
+import { StoreUnavailableError } from '../../storage/errors.js';
+import { newStoreUnavailable } from '../registry/resource-registry.js';
 
 /** warningHeader renders one warning the way upstream does (RFC 7234 warn-code 299). */
 function warningHeader(text: string): string {
@@ -35,6 +37,8 @@ export function writeJsonText(res: ServerResponse, code: number, text: string, w
 export function writeError(res: ServerResponse, err: unknown, log: (msg: string) => void = console.error): void {
   let se: StatusError;
   if (err instanceof StatusError) se = err;
+  // Storage reads outside the registry (admission's lookups, say) reach here untranslated; an unreachable store is still a 503.
+  else if (err instanceof StoreUnavailableError) se = newStoreUnavailable(err);
   else {
     log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     se = newInternalError(err);

@@ -216,7 +216,7 @@ export class EtcdClient {
   #unavailable(ep: Endpoint, err: grpc.ServiceError, timeoutMs = this.#timeoutMs): StoreUnavailableError {
     const all = this.#endpoints.length > 1 ? ` (endpoints: ${this.endpoints.join(', ')})` : '';
     // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing here.
-    const why = err.code === grpc.status.DEADLINE_EXCEEDED ? `no answer within ${timeoutMs / 1000}s` : (err.details || err.message).replace(/\.?\s*Resolution note:\s*$/, '');
+    const why = err.code === grpc.status.DEADLINE_EXCEEDED || /context deadline exceeded/.test(err.details ?? '') ? `no answer within ${timeoutMs / 1000}s (etcd serves only while a majority of its members are up)` : (err.details || err.message).replace(/\.?\s*Resolution note:\s*$/, '');
     return new StoreUnavailableError(`etcd at ${ep.url} is unavailable: ${why}${all}`, { cause: err });
   }
 }
@@ -232,12 +232,16 @@ function callOnce<Res>(client: grpc.Client, method: string, req: object, deadlin
  * isAvailabilityError says a call failed because the cluster could not serve
  * it (unreachable member, no leader, timeout), not because of the request:
  * etcd reports lost quorum and leader changes as Unavailable, as clientv3's
- * retry policy reads them.
+ * retry policy reads them, but a deadline that expires inside the member
+ * comes back as Unknown "context deadline exceeded".
  */
 export function isAvailabilityError(err: unknown): boolean {
-  const code = (err as grpc.ServiceError | undefined)?.code;
-  return code === grpc.status.UNAVAILABLE || code === grpc.status.DEADLINE_EXCEEDED || code === grpc.status.CANCELLED && /Connection dropped|RST_STREAM/i.test((err as grpc.ServiceError).details ?? '');
+  const e = err as grpc.ServiceError | undefined;
+  if (e?.code === grpc.status.UNAVAILABLE || e?.code === grpc.status.DEADLINE_EXCEEDED) return true;
+  return AVAILABILITY_MESSAGES.test(e?.details ?? '');
 }
+
+const AVAILABILITY_MESSAGES = /context deadline exceeded|etcdserver: (request timed out|no leader|leader changed|too many requests)|Connection dropped/;
 
 /** neverSent says grpc-js failed the call before it reached any member (no connection was ready). */
 function neverSent(err: grpc.ServiceError): boolean {
