@@ -29,6 +29,10 @@ export async function runServer(args: string[]): Promise<void> {
       'storage-compact-interval': { type: 'string', default: '' },
       'storage-compact-retain': { type: 'number', default: 0 },
       'node-monitor-grace-period': { type: 'string', default: '40s' },
+      // Upstream's kube-controller-manager/kube-scheduler leader election flags and defaults.
+      'leader-elect-lease-duration': { type: 'string', default: '15s' },
+      'leader-elect-renew-deadline': { type: 'string', default: '10s' },
+      'leader-elect-retry-period': { type: 'string', default: '2s' },
       'service-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.serviceCIDR },
       'cluster-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.clusterCIDR },
       'service-node-port-range': { type: 'string', default: '30000-32767' },
@@ -86,6 +90,11 @@ export async function runServer(args: string[]): Promise<void> {
       ...backoffFlag(String(flags['kubelet-backoff'])),
     },
     nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),
+    leaderElection: {
+      leaseDurationMs: parseDurationMs(String(flags['leader-elect-lease-duration'])),
+      renewDeadlineMs: parseDurationMs(String(flags['leader-elect-renew-deadline'])),
+      retryPeriodMs: parseDurationMs(String(flags['leader-elect-retry-period'])),
+    },
     log,
   });
   let stopping = false;

@@ -5,10 +5,10 @@
  * components (controllers, scheduler, agent) as later parts plug them in.
  * It owns start-up order and a clean shutdown.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type DatastoreOptions, type Store, type StoreTuning } from '../storage/index.js';
 import { nthAddress } from '../api/validation/network.js';
@@ -27,6 +27,7 @@ import type { NodeAgentOptions } from '../agent/index.js';
 import { installPodStreaming, type KubeletClient } from '../apiserver/streaming/index.js';
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { controllerManager } from '../controllers/index.js';
+import { leaderElected, type LeaderElectionTiming } from '../leaderelection/index.js';
 import { ClusterRoleAggregator } from '../controllers/clusterroleaggregation/index.js';
 import { installAuth } from '../apiserver/auth/index.js';
 import { encryptedStore, loadOrCreateKeys } from '../apiserver/encryption/index.js';
@@ -57,6 +58,8 @@ export interface SkiffServerOptions {
   dnsPort?: number;
   /** simulatedNodes is how many KWOK-style simulated nodes to run (--simulated-nodes). */
   simulatedNodes?: number;
+  /** leaderElection shortens the controller manager's and scheduler's lease timings (--leader-elect-lease-duration, ...). */
+  leaderElection?: LeaderElectionTiming;
   /** nodeMonitorGracePeriodMs: node silence after which it is marked Unknown (--node-monitor-grace-period). */
   nodeMonitorGracePeriodMs?: number;
   log: (msg: string) => void;
@@ -152,13 +155,30 @@ export class SkiffServer {
     const client = this.#client;
     this.components.push(installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) }));
     const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, log, simulatedUsage });
-    this.components.push(controllerManager(client, {
-      log,
-      simulatedUsage,
-      extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
-      setUp: () => ensureLocalPathStorageClass(client),
-    }));
-    this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
+    // The controllers and the scheduler act only on the server holding their Lease (upstream's names and timings),
+    // so several servers on one datastore never both reconcile; the others stand by and take over.
+    const election = { client, identity: this.#identity(), log, ...this.opts.leaderElection };
+    this.components.push(leaderElected('kube-controller-manager', () => {
+      const manager = controllerManager(client, {
+        log,
+        simulatedUsage,
+        extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
+        setUp: () => ensureLocalPathStorageClass(client),
+      });
+      const lifecycle = nodeLifecycleController(client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs });
+      return {
+        name: 'kube-controller-manager',
+        start: async (signal) => {
+          await manager.start(signal);
+          await lifecycle.start(signal);
+        },
+        stop: async () => {
+          await lifecycle.stop?.();
+          await manager.stop?.();
+        },
+      };
+    }, { ...election, lease: 'kube-controller-manager' }));
+    this.components.push(leaderElected('kube-scheduler', () => scheduler(client, { log }), { ...election, lease: 'kube-scheduler' }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
     // Always running: Nodes created through the API with the simulated annotation are adopted even without --simulated-nodes.
@@ -242,6 +262,18 @@ export class SkiffServer {
     await this.#api?.close();
     await this.#store?.close();
     this.#unlock();
+  }
+
+  /**
+   * identity names this server in leader election, as upstream's hostname_uuid;
+   * the uuid is kept in the data dir, so a server restarted on its data dir
+   * (only one process can hold it) renews its own lease at once instead of
+   * waiting for it to expire.
+   */
+  #identity(): string {
+    const path = join(this.opts.dataDir, 'server-identity');
+    if (!existsSync(path)) writeFileSync(path, `${randomUUID()}\n`, { mode: 0o600 });
+    return `${hostname()}_${readFileSync(path, 'utf8').trim()}`;
   }
 
   #loadJoinToken(): string {
