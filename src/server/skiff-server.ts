@@ -28,6 +28,7 @@ import { installPodStreaming, type KubeletClient } from '../apiserver/streaming/
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { controllerManager } from '../controllers/index.js';
 import { leaderElected, type LeaderElectionTiming } from '../leaderelection/index.js';
+import { LeaseEndpointReconciler } from '../controlplane/index.js';
 import { ClusterRoleAggregator } from '../controllers/clusterroleaggregation/index.js';
 import { installAuth } from '../apiserver/auth/index.js';
 import { encryptedStore, loadOrCreateKeys } from '../apiserver/encryption/index.js';
@@ -145,7 +146,6 @@ export class SkiffServer {
     await this.#api.listen();
     this.#client = new InProcessClient(this.#api.registry);
     await bootstrapCluster(this.#client, {
-      advertiseAddress: advertise,
       apiPort: Number(new URL(this.#api.url).port),
       kubernetesServiceIP: kubernetesIP,
       caCert: pki.ca.cert,
@@ -153,11 +153,14 @@ export class SkiffServer {
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
     const client = this.#client;
+    const identity = this.#identity();
+    // Every server lists itself behind the `kubernetes` Service while it lives (upstream's lease endpoint reconciler).
+    this.components.push(new LeaseEndpointReconciler({ client, identity, advertiseAddress: advertise, apiPort: Number(new URL(this.#api.url).port), log }));
     this.components.push(installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) }));
     const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, log, simulatedUsage });
     // The controllers and the scheduler act only on the server holding their Lease (upstream's names and timings),
     // so several servers on one datastore never both reconcile; the others stand by and take over.
-    const election = { client, identity: this.#identity(), log, ...this.opts.leaderElection };
+    const election = { client, identity, log, ...this.opts.leaderElection };
     this.components.push(leaderElected('kube-controller-manager', () => {
       const manager = controllerManager(client, {
         log,
