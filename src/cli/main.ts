@@ -18,6 +18,7 @@ Usage:
   skiff agent --server URL --token TOKEN --data-dir DIR [--ca-file CA.crt]   join this machine as a node
   skiff image import FILE.tar [--data-dir DIR]   load an image archive into the node's containerd
   skiff image ls [--data-dir DIR]
+  skiff etcd-snapshot save --datastore-endpoint URLS [--file PATH]   back up the cluster from its etcd
   skiff kubeconfig --data-dir DIR      print the admin kubeconfig
   skiff token create --data-dir DIR    print the node join token
   skiff version
@@ -41,6 +42,8 @@ export async function main(argv: string[]): Promise<void> {
       return (await import('./image-command.js')).runImage(rest);
     case 'agent':
       return (await import('./agent-command.js')).runAgent(rest);
+    case 'etcd-snapshot':
+      return (await import('./etcd-snapshot-command.js')).runEtcdSnapshot(rest);
     case 'kubeconfig':
       return printFile(rest, 'kubeconfig.yaml');
     case 'token':

@@ -23,3 +23,4 @@ export type { WatchBroadcasterOptions } from './watch-broadcaster.js';
 export { defaultSqlitePath, openStore, type DatastoreOptions, type StoreTuning } from './open-store.js';
 export { EtcdStore, type EtcdStoreOptions } from './etcd/etcd-store.js';
 export type { EtcdTLS } from './etcd/etcd-client.js';
+export { saveEtcdSnapshot } from './etcd/etcd-snapshot.js';

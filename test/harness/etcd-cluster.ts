@@ -6,7 +6,7 @@
  * ports to test failover and quorum loss; stop() kills every process and
  * removes every directory, also after a failed test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,8 @@ export interface EtcdClusterOptions {
   size?: number;
   /** etcd's --experimental-watch-progress-notify-interval (default 5s, as upstream recommends for the apiserver). */
   progressNotifyInterval?: string;
+  /** restoreFrom starts the members from a snapshot file (`etcdctl snapshot restore` into each data dir). */
+  restoreFrom?: string;
 }
 
 /** startEtcdCluster starts `size` members as one new cluster and waits until it has a leader. */
@@ -88,6 +90,14 @@ export async function startEtcdCluster(opts: EtcdClusterOptions = {}): Promise<E
     },
   };
   try {
+    if (opts.restoreFrom) {
+      for (const m of members) {
+        const r = spawnSync('etcdctl', ['snapshot', 'restore', opts.restoreFrom, '--data-dir', m.dataDir, '--name', m.name,
+          '--initial-cluster', initialCluster, '--initial-cluster-token', `skiff-test-${process.pid}`, '--initial-advertise-peer-urls', m.peerURL],
+        { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } });
+        if (r.status !== 0) throw new Error(`etcdctl snapshot restore failed: ${r.stderr}`);
+      }
+    }
     for (let i = 0; i < size; i++) launch(i);
     for (const m of members) await waitFor(`etcd member ${m.name} to be healthy`, () => healthy(m.clientURL), 30_000, 100);
   } catch (err) {
