@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FlagError, parseFlags } from './flags.js';
 import { HttpClient } from '../client/http-client.js';
-import { NodeAgent } from '../agent/index.js';
+import { NodeAgent, followAPIServers } from '../agent/index.js';
 import { hostAddress } from '../server/skiff-server.js';
 
 /** runAgent runs a node agent until SIGTERM/SIGINT. */
@@ -69,6 +69,8 @@ export async function runAgent(args: string[]): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
     await agent.start(abort.signal);
+    // Learn every API server and fail over between them (the one named by --server may die).
+    followAPIServers(client, abort.signal, log);
   } catch (err) {
     log(`agent failed to start: ${(err as Error).stack ?? err}`);
     await agent.stop().catch(() => undefined);

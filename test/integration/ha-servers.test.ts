@@ -19,6 +19,9 @@ import { after, before, describe, it } from 'node:test';
 import { startEtcdCluster, type EtcdCluster } from '../harness/etcd-cluster.js';
 import { startServer, type ServerHandle } from '../harness/server-harness.js';
 import { waitFor } from '../harness/wait-for.js';
+import { HttpClient, loadKubeconfig } from '../../src/client/http-client.js';
+import { R } from '../../src/client/client.js';
+import { refreshAPIServers } from '../../src/agent/index.js';
 
 // Short leases so the test waits seconds, not the default 15 s.
 const ELECTION = ['--leader-elect-lease-duration', '4s', '--leader-elect-renew-deadline', '3s', '--leader-elect-retry-period', '500ms'];
@@ -78,6 +81,11 @@ describe('two API servers on one etcd', () => {
   });
 
   it('SIGKILL the holder under writes: nothing acknowledged is lost, the survivor leads and drops the dead server', async () => {
+    // A client that knows only the first server learns the second from the kubernetes endpoints (as an agent does).
+    const agentClient = new HttpClient(loadKubeconfig(first.kubeconfig));
+    const learned = await refreshAPIServers(agentClient);
+    assert.equal(learned.length, 3, `the --server URL plus both servers by address: ${learned.join(', ')}`);
+    assert.ok(learned.some((u) => u.endsWith(`:${new URL(second.url).port}`)));
     const acknowledged: string[] = [];
     let stopWriting = false;
     const writer = async (w: number) => {
@@ -98,6 +106,9 @@ describe('two API servers on one etcd', () => {
     // The new leader acts: a deployment created now gets its pods.
     second.kubectlOk(['create', 'deployment', 'after', '-n', 'ha', '--image=busybox', '--replicas=3']);
     await waitFor('the new leader to create the pods', () => podCount(second, 'ha') === 5, 60_000);
+    // The client that joined through the dead server is served by the survivor.
+    assert.ok((await agentClient.list(R.namespaces)).items.some((n) => n.metadata.name === 'ha'));
+    agentClient.close();
     await waitFor('the dead server to leave the endpoints', () => JSON.stringify(endpointPorts(second)) === JSON.stringify([new URL(second.url).port]), 60_000, 500);
   });
 });
