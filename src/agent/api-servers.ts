@@ -6,9 +6,9 @@
  * hands the addresses to the HttpClient, which fails over between them. An
  * agent that joined through a server that later died keeps working.
  */
-import { R } from '../client/client.js';
-import type { HttpClient } from '../client/http-client.js';
-import type { KubeObject } from '../api/object.js';
+import { R } from '../client/index.js';
+import type { HttpClient } from '../client/index.js';
+import type { KubeObject } from '../api/index.js';
 
 type Endpoints = KubeObject & { subsets?: { addresses?: { ip: string }[]; ports?: { port: number }[] }[] };
 

@@ -14,10 +14,10 @@
  * one that dies drops out when its lease expires.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client, type ResourceRef } from '../client/client.js';
-import { isAlreadyExists, isNotFound, StatusError } from '../machinery/errors.js';
-import { ComponentLifecycle, type Component } from '../machinery/component.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client, type ResourceRef } from '../client/index.js';
+import { isAlreadyExists, isNotFound, StatusError } from '../machinery/index.js';
+import { ComponentLifecycle, type Component } from '../machinery/index.js';
 
 export const IDENTITY_LABEL = 'apiserver.kubernetes.io/identity';
 /** ENDPOINT_ANNOTATION carries the server's advertised address:port on its lease. */

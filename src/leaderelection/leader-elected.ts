@@ -6,8 +6,8 @@
  * `make` (informers, queues and caches start empty and sync again), and it
  * is stopped the moment the term ends.
  */
-import type { Client } from '../client/client.js';
-import type { Component } from '../machinery/component.js';
+import type { Client } from '../client/index.js';
+import type { Component } from '../machinery/index.js';
 import { LeaderElector, type LeaderElectionTiming } from './leader-elector.js';
 
 /** LEADER_ELECTION_NAMESPACE is where upstream's components keep their leases. */

@@ -11,7 +11,7 @@ import { MemoryStore } from '../storage/index.js';
 import { APIRegistry } from '../apiserver/registry/api-registry.js';
 import { newContext, SYSTEM_USER } from '../apiserver/registry/request-context.js';
 import { InProcessClient } from '../apiserver/in-process-client.js';
-import { R, type Client } from '../client/client.js';
+import { R, type Client } from '../client/index.js';
 import { waitFor } from '../../test/harness/wait-for.js';
 import { LeaderElector } from './index.js';
 
@@ -70,7 +70,7 @@ test('one leader at a time; a holder that cannot renew stops before another take
   assert.equal(termA!.who, 'a');
   assert.equal(termB!.who, 'b');
   assert.ok(termA!.end! <= termB!.start, `a stopped (${termA!.end}) before b started (${termB!.start})`);
-  const lease = await base.get<{ spec: { holderIdentity: string; leaseTransitions: number; leaseDurationSeconds: number } } & import('../api/object.js').KubeObject>(R.leases, 'kube-scheduler', { namespace: 'kube-system' });
+  const lease = await base.get<{ spec: { holderIdentity: string; leaseTransitions: number; leaseDurationSeconds: number } } & import('../api/index.js').KubeObject>(R.leases, 'kube-scheduler', { namespace: 'kube-system' });
   assert.equal(lease.spec.holderIdentity, 'b');
   assert.equal(lease.spec.leaseTransitions, 1);
 

@@ -15,9 +15,9 @@
  * Every write is an update at the read resourceVersion, so two candidates
  * racing for an expired lease cannot both win.
  */
-import { R, type Client } from '../client/client.js';
-import type { KubeObject } from '../api/object.js';
-import { isNotFound, StatusError } from '../machinery/errors.js';
+import { R, type Client } from '../client/index.js';
+import type { KubeObject } from '../api/index.js';
+import { isNotFound, StatusError } from '../machinery/index.js';
 
 /** Upstream's defaults (kube-controller-manager and kube-scheduler --leader-elect-*). */
 export const DEFAULT_LEASE_DURATION_MS = 15_000;

@@ -6,9 +6,9 @@
  * The Service's Endpoints and EndpointSlice follow the live API servers and
  * are written by the lease endpoint reconciler (src/controlplane).
  */
-import type { KubeObject } from '../api/object.js';
-import { R, type Client, type ResourceRef } from '../client/client.js';
-import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client, type ResourceRef } from '../client/index.js';
+import { isAlreadyExists, isNotFound } from '../machinery/index.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 

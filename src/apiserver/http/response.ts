@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Writing answers: JSON objects, Status errors and warning headers, the one place errors become HTTP. */
 import type { ServerResponse } from 'node:http';
-import { StatusError, newInternalError } from '../../machinery/errors.js';
-import { StoreUnavailableError } from '../../storage/errors.js';
+import { StatusError, newInternalError } from '../../machinery/index.js';
+import { StoreUnavailableError } from '../../storage/index.js';
 import { newStoreUnavailable } from '../registry/resource-registry.js';
 
 /** warningHeader renders one warning the way upstream does (RFC 7234 warn-code 299). */
