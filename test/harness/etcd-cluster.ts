@@ -43,8 +43,22 @@ export interface EtcdClusterOptions {
   restoreFrom?: string;
 }
 
-/** startEtcdCluster starts `size` members as one new cluster and waits until it has a leader. */
+/**
+ * startEtcdCluster starts `size` members as one new cluster and waits until it
+ * has a leader. A free port can be taken by another process between finding
+ * it and etcd binding it; then the cluster is started again on new ports.
+ */
 export async function startEtcdCluster(opts: EtcdClusterOptions = {}): Promise<EtcdCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tryStartEtcdCluster(opts);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function tryStartEtcdCluster(opts: EtcdClusterOptions): Promise<EtcdCluster> {
   const size = opts.size ?? 1;
   const root = mkdtempSync(join(tmpdir(), 'skiff-etcd-'));
   const members: EtcdMember[] = [];
@@ -99,7 +113,15 @@ export async function startEtcdCluster(opts: EtcdClusterOptions = {}): Promise<E
       }
     }
     for (let i = 0; i < size; i++) launch(i);
-    for (const m of members) await waitFor(`etcd member ${m.name} to be healthy`, () => healthy(m.clientURL), 30_000, 100);
+    const deadline = Date.now() + 30_000;
+    for (const m of members) {
+      while (!(await healthy(m.clientURL))) {
+        // A member that exited (its port taken, say) will not become healthy: fail now, with its log.
+        if (members.some((x) => x.process && x.process.exitCode !== null)) throw new Error('an etcd member exited during start-up');
+        if (Date.now() > deadline) throw new Error(`timed out waiting for etcd member ${m.name} to be healthy`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   } catch (err) {
     await cluster.stop();
     throw new Error(`${(err as Error).message}\n${logs.join('\n')}`);
