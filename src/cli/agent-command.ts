@@ -9,35 +9,33 @@
 import { connect } from 'node:tls';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FlagError, parseFlags } from './flags.js';
+import { parseCommandFlags } from './flags.js';
 import { HttpClient } from '../client/index.js';
 import { NodeAgent, followAPIServers } from '../agent/index.js';
 import { hostAddress } from '../server/index.js';
 
 /** runAgent runs a node agent until SIGTERM/SIGINT. */
 export async function runAgent(args: string[]): Promise<void> {
-  let flags;
-  try {
-    flags = parseFlags(args, {
-      server: { type: 'string' },
-      token: { type: 'string' },
-      'data-dir': { type: 'string', default: '/var/lib/skiff-agent' },
-      'ca-file': { type: 'string' },
-      'node-name': { type: 'string' },
-      'node-ip': { type: 'string' },
-      'cluster-cidr': { type: 'string', default: '10.42.0.0/16' },
-      'service-cidr': { type: 'string', default: '10.43.0.0/16' },
-      'cluster-dns': { type: 'string' },
-      'container-runtime-endpoint': { type: 'string' },
-      'cleanup-on-exit': { type: 'boolean', default: false },
-    });
-    if (!flags.server || !flags.token) throw new FlagError('--server and --token are required');
-  } catch (err) {
-    if (err instanceof FlagError) {
-      process.stderr.write(`skiff agent: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+  const flags = parseCommandFlags(
+    args,
+    {
+      server: { type: 'string', usage: 'URL of the API server to join (required)' },
+      token: { type: 'string', usage: 'join token from `skiff token create` (required)' },
+      'data-dir': { type: 'string', default: '/var/lib/skiff-agent', usage: 'directory for the agent\'s credentials, containerd and pod state' },
+      'ca-file': { type: 'string', usage: 'CA certificate of the cluster (default: verified through the token\'s CA hash)' },
+      'node-name': { type: 'string', usage: 'name of this Node (default: the host name)' },
+      'node-ip': { type: 'string', usage: 'address other nodes reach this one at (default: the host\'s address)' },
+      'cluster-cidr': { type: 'string', default: '10.42.0.0/16', usage: 'IP range of pod IPs (must match the server)' },
+      'service-cidr': { type: 'string', default: '10.43.0.0/16', usage: 'IP range of Service cluster IPs (must match the server)' },
+      'cluster-dns': { type: 'string', usage: 'address of the cluster DNS given to pods (default: the 10th address of the service range)' },
+      'container-runtime-endpoint': { type: 'string', usage: 'CRI socket of an existing containerd (default: run one under the data dir)' },
+      'cleanup-on-exit': { type: 'boolean', default: false, hidden: true },
+    },
+    { name: 'skiff agent', summary: 'Join this machine to a cluster as a node (kubelet, proxy) and run until stopped.' },
+  );
+  if (!flags.server || !flags.token) {
+    process.stderr.write("skiff agent: --server and --token are required\nRun 'skiff agent --help' for usage.\n");
+    process.exit(2);
   }
   const dataDir = resolve(String(flags['data-dir']));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
