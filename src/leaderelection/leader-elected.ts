@@ -30,6 +30,8 @@ export function leaderElected(name: string, make: () => Component, o: LeaderElec
   const abort = new AbortController();
   let running: Promise<void> | undefined;
   let current: Component | undefined;
+  let firstTermStarted!: () => void;
+  const firstTerm = new Promise<void>((r) => (firstTermStarted = r));
   const elector = new LeaderElector({
     client: o.client,
     namespace: LEADER_ELECTION_NAMESPACE,
@@ -42,7 +44,11 @@ export function leaderElected(name: string, make: () => Component, o: LeaderElec
     onStartedLeading: async (signal) => {
       current = make();
       o.log?.(`${name}: leading (lease ${LEADER_ELECTION_NAMESPACE}/${o.lease})`);
-      await current.start(signal);
+      try {
+        await current.start(signal);
+      } finally {
+        firstTermStarted();
+      }
     },
     onStoppedLeading: async () => {
       const c = current;
@@ -62,8 +68,11 @@ export function leaderElected(name: string, make: () => Component, o: LeaderElec
     elector,
     async start(signal) {
       signal.addEventListener('abort', () => abort.abort(), { once: true });
-      // Campaigning runs in the background: a standby server is up and serving without leading.
+      // Campaigning runs in the background: a standby server is up and serving without leading. A server
+      // that takes the lease at its first try (a lone server, or a restart) starts the component before
+      // it reports ready, so its controllers have synced by then, as without leader election.
       running = elector.run(abort.signal);
+      if (await elector.firstAttempt) await firstTerm;
     },
     async stop() {
       abort.abort();

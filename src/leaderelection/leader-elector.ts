@@ -82,6 +82,7 @@ export class LeaderElector {
   #observedAt = 0;
   #leading = false;
   #reportedLeader = '';
+  #firstAttempt: { promise: Promise<boolean>; resolve: (acquired: boolean) => void };
 
   constructor(o: LeaderElectorOptions) {
     this.#o = o;
@@ -90,6 +91,13 @@ export class LeaderElector {
     this.#retryPeriodMs = o.retryPeriodMs ?? DEFAULT_RETRY_PERIOD_MS;
     if (!(this.#leaseDurationMs > this.#renewDeadlineMs)) throw new Error('leaseDuration must be greater than renewDeadline');
     if (!(this.#renewDeadlineMs > JITTER_FACTOR * this.#retryPeriodMs)) throw new Error('renewDeadline must be greater than retryPeriod*1.2');
+    let resolve!: (acquired: boolean) => void;
+    this.#firstAttempt = { promise: new Promise<boolean>((r) => (resolve = r)), resolve };
+  }
+
+  /** firstAttempt says whether this candidate's first try took the lease (a lone server leads at once). */
+  get firstAttempt(): Promise<boolean> {
+    return this.#firstAttempt.promise;
   }
 
   /** isLeader says whether this candidate holds the lease now. */
@@ -123,13 +131,16 @@ export class LeaderElector {
       await leading;
       await this.#o.onStoppedLeading?.();
     }
+    this.#firstAttempt.resolve(false);
     await this.#release();
   }
 
   /** acquire polls until this candidate holds the lease (true) or signal aborts (false). */
   async #acquire(signal: AbortSignal): Promise<boolean> {
     while (!signal.aborted) {
-      if (await this.#tryAcquireOrRenew()) return true;
+      const acquired = await this.#tryAcquireOrRenew();
+      this.#firstAttempt.resolve(acquired);
+      if (acquired) return true;
       await sleep(this.#retryPeriodMs * (1 + Math.random() * (JITTER_FACTOR - 1)), signal);
     }
     return false;
