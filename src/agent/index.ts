@@ -5,5 +5,5 @@
  */
 export { NodeAgent } from './agent.js';
 export type { NodeAgentOptions } from './agent.js';
-export { nodePodCIDR, subnets24 } from './pod-cidr.js';
+export { nodePodCIDR } from './pod-cidr.js';
 export { apiServerURLs, followAPIServers, refreshAPIServers } from './api-servers.js';

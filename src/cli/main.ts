@@ -19,6 +19,7 @@ Usage:
   skiff image import FILE.tar [--data-dir DIR]   load an image archive into the node's containerd
   skiff image ls [--data-dir DIR]
   skiff etcd-snapshot save --datastore-endpoint URLS [--file PATH]   back up the cluster from its etcd
+  skiff dashboard [--data-dir DIR] [--service-account NS/NAME] [--ttl 1h]   print and open a login link to the web dashboard
   skiff kubeconfig --data-dir DIR      print the admin kubeconfig
   skiff token create --data-dir DIR    print the node join token
   skiff version
@@ -44,6 +45,8 @@ export async function main(argv: string[]): Promise<void> {
       return (await import('./agent-command.js')).runAgent(rest);
     case 'etcd-snapshot':
       return (await import('./etcd-snapshot-command.js')).runEtcdSnapshot(rest);
+    case 'dashboard':
+      return (await import('./dashboard-command.js')).runDashboard(rest);
     case 'kubeconfig':
       return printFile(rest, 'kubeconfig.yaml', { name: 'skiff kubeconfig', summary: 'Print the admin kubeconfig of a server.' });
     case 'token':

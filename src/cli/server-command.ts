@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseCommandFlags } from './flags.js';
 import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/index.js';
 import { parseDurationMs } from '../machinery/index.js';
+import { BACKENDS, type Backend } from '../flannel/index.js';
 
 export async function runServer(args: string[]): Promise<void> {
   const flags = parseCommandFlags(
@@ -24,6 +25,8 @@ export async function runServer(args: string[]): Promise<void> {
       'ingress-https-port': { type: 'number', default: 443, usage: 'port the built-in Ingress serves HTTPS on' },
       'ingress-bind-address': { type: 'string', default: '0.0.0.0', usage: 'address the built-in Ingress listens on' },
       'disable-ingress': { type: 'boolean', default: false, usage: 'do not run the built-in Ingress controller' },
+      'disable-dashboard': { type: 'boolean', default: false, usage: 'do not serve the web dashboard (/ui/ and the kube-system/kubernetes-dashboard Service)' },
+      'dashboard-port': { type: 'number', default: 0, usage: 'port of the dashboard listener behind its Service (0 picks a free one)' },
       'kubelet-port': { type: 'number', default: 10250, usage: 'port of the kubelet API (logs, exec, port-forward)' },
       // Hidden: compact history often and keep little of it, so tests can see 410 Gone.
       'storage-compact-interval': { type: 'string', default: '', hidden: true },
@@ -43,9 +46,14 @@ export async function runServer(args: string[]): Promise<void> {
       // Hidden: how long one etcd request may take before it fails as unavailable (tests shorten it).
       'datastore-request-timeout': { type: 'string', default: '', hidden: true },
       'tls-san': { type: 'list', default: [], usage: 'extra names or addresses for the API serving certificate (repeatable)' },
+      'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
     },
     { name: 'skiff server', summary: 'Run a whole single-node cluster (API server, controllers, scheduler and, unless disabled, a node agent) in this process.' },
   );
+  if (!BACKENDS.includes(String(flags['flannel-backend']) as Backend)) {
+    process.stderr.write(`skiff server: --flannel-backend must be one of ${BACKENDS.join(', ')}\n`);
+    process.exit(2);
+  }
   const range = /^(\d+)-(\d+)$/.exec(String(flags['service-node-port-range']));
   if (!range) {
     process.stderr.write('skiff server: --service-node-port-range must look like 30000-32767\n');
@@ -77,11 +85,13 @@ export async function runServer(args: string[]): Promise<void> {
       ? false
       : { httpPort: Number(flags['ingress-http-port']), httpsPort: Number(flags['ingress-https-port']), bindAddress: String(flags['ingress-bind-address']) },
     disableAgent: Boolean(flags['disable-agent']),
+    dashboard: flags['disable-dashboard'] ? false : { port: Number(flags['dashboard-port']) },
     agent: {
       cleanupOnExit: Boolean(flags['cleanup-on-exit']),
       nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
       containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
       kubeletPort: Number(flags['kubelet-port']),
+      flannelBackend: String(flags['flannel-backend']) as Backend,
       ...backoffFlag(String(flags['kubelet-backoff'])),
     },
     nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),

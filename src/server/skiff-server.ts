@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
+import { BlockList, isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { openStore, type DatastoreOptions, type Store, type StoreTuning } from '../storage/index.js';
 import { nthAddress } from '../api/index.js';
@@ -33,6 +34,7 @@ import { ClusterRoleAggregator } from '../controllers/index.js';
 import { installAuth } from '../apiserver/index.js';
 import { encryptedStore, loadOrCreateKeys } from '../apiserver/index.js';
 import type { Component } from '../machinery/index.js';
+import { DashboardFiles, dashboardListener } from '../dashboard/index.js';
 
 
 export interface SkiffServerOptions {
@@ -48,9 +50,11 @@ export interface SkiffServerOptions {
   /** disableAgent runs the control plane without a node agent (--disable-agent). */
   disableAgent?: boolean;
   /** agent tunes the node agent (hidden test flags: back-off, cleanup on exit, node name, CRI endpoint). */
-  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort'>;
+  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort' | 'flannelBackend'>;
   /** ingress configures the built-in Ingress controller on the server's node; false turns it off. */
   ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
+  /** dashboard serves the web UI at /ui/ and behind the kube-system/kubernetes-dashboard Service; false turns it off. */
+  dashboard?: false | { port?: number };
   /** storage tunes history compaction (hidden flags, for tests of 410 Gone). */
   storage?: StoreTuning;
   /** datastore has the etcd client's TLS files and request deadline (--datastore-cafile/-certfile/-keyfile). */
@@ -77,10 +81,20 @@ export const DEFAULT_SERVER_OPTIONS = {
   tlsSans: [] as string[],
 };
 
-/** hostAddress picks the machine's first non-loopback IPv4 address, the default advertise address. */
-export function hostAddress(): string {
+/**
+ * hostAddress picks the machine's first non-loopback IPv4 address, the
+ * default advertise address, skipping addresses inside `excludeCIDRs` (the
+ * cluster CIDR: a restarted node's CNI bridge and VXLAN device hold pod
+ * network addresses that must never become its node address).
+ */
+export function hostAddress(excludeCIDRs: string[] = []): string {
+  const excluded = new BlockList();
+  for (const cidr of excludeCIDRs) {
+    const [addr, bits] = cidr.split('/');
+    if (isIPv4(addr ?? '')) excluded.addSubnet(addr, Number(bits), 'ipv4');
+  }
   for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal && !excluded.check(a.address, 'ipv4')) return a.address;
   }
   return '127.0.0.1';
 }
@@ -126,7 +140,7 @@ export class SkiffServer {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock();
     this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, { ...this.opts.storage, ...this.opts.datastore, log }), loadOrCreateKeys(dataDir));
-    const advertise = this.opts.advertiseAddress ?? hostAddress();
+    const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     const tokens = new StaticTokens();
@@ -157,6 +171,7 @@ export class SkiffServer {
     // Every server lists itself behind the `kubernetes` Service while it lives (upstream's lease endpoint reconciler).
     this.components.push(new LeaseEndpointReconciler({ client, identity, advertiseAddress: advertise, apiPort: Number(new URL(this.#api.url).port), log }));
     this.components.push(installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) }));
+    if (this.opts.dashboard !== false) this.#addDashboard(pki.serving, advertise);
     const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, log, simulatedUsage });
     // The controllers and the scheduler act only on the server holding their Lease (upstream's names and timings),
     // so several servers on one datastore never both reconcile; the others stand by and take over.
@@ -165,6 +180,7 @@ export class SkiffServer {
       const manager = controllerManager(client, {
         log,
         simulatedUsage,
+        clusterCIDR: this.opts.clusterCIDR,
         extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
         setUp: () => ensureLocalPathStorageClass(client),
       });
@@ -195,6 +211,14 @@ export class SkiffServer {
     log(`skiff server ready at ${this.#api.url}; kubeconfig: ${this.kubeconfigPath}`);
   }
 
+  /** addDashboard serves the UI's files at /ui/ on the API port, and on a listener of its own behind its Service. */
+  #addDashboard(tls: { key: string; cert: string }, advertise: string): void {
+    const files = new DashboardFiles();
+    this.#api!.servePublicFiles('/ui', (req, res, rest) => files.serve(req, res, rest));
+    const port = this.opts.dashboard ? this.opts.dashboard.port ?? 0 : 0;
+    this.components.push(dashboardListener({ client: this.#client!, files, tls, bindAddress: this.opts.bindAddress, port, advertiseAddress: advertise, log: this.opts.log }));
+  }
+
   /**
    * addNodeComponents runs this machine as a node: the agent (kubelet,
    * containerd, proxy, network policy) and the add-ons that live on the
@@ -210,7 +234,9 @@ export class SkiffServer {
     ]);
     const agent = new NodeAgent({
       client: this.#client!, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
-      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log, ...this.opts.agent,
+      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log,
+      // The server's own node renews its Lease at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
+      leaseRenewIntervalMs: Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4), ...this.opts.agent,
     });
     this.components.push(agent);
     // The API server reaches its own node's kubelet on loopback rather than the node's LAN address.
