@@ -6,6 +6,8 @@
  */
 import { runAPIServerBench } from './apiserver-bench.js';
 import { runStorageBench } from './storage-bench.js';
+import { runEtcdBench } from './etcd-bench.js';
+import { runFailoverBench } from './failover-bench.js';
 import { runCriBench } from './cri-bench.js';
 import { runSchedulerBench } from './scheduler-bench.js';
 import { runNetworkBench } from './network-bench.js';
@@ -18,6 +20,8 @@ import { runMultinodeBench } from './multinode-bench.js';
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   apiserver: runAPIServerBench,
   storage: runStorageBench,
+  etcd: runEtcdBench,
+  failover: runFailoverBench,
   cri: async () => flatten(await runCriBench({ n: 20 })),
   scheduler: async () => flatten(await runSchedulerBench()),
   kubelet: async () => flatten(await runKubeletBench()),

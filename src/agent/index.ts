@@ -6,3 +6,4 @@
 export { NodeAgent } from './agent.js';
 export type { NodeAgentOptions } from './agent.js';
 export { nodePodCIDR } from './pod-cidr.js';
+export { apiServerURLs, followAPIServers, refreshAPIServers } from './api-servers.js';

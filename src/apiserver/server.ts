@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Store } from '../storage/index.js';
+import { serveHealth, type HealthEndpoints } from './health-checks.js';
 import { StatusError, newUnauthorized } from '../machinery/index.js';
 import { allowAuthenticated, forbiddenMessage, type AuthorizationAttributes, type Authorizer } from './authz.js';
 import type { APIExtension } from './extensions.js';
@@ -276,7 +277,7 @@ export class APIServer {
     const user = await authenticate(req, this.#opts.tokens);
     if (!user) return writeError(res, newUnauthorized());
     if (PUBLIC_PATHS.has(path) || path.startsWith('/readyz/') || path.startsWith('/livez/') || path.startsWith('/healthz/')) {
-      return this.#servePublic(req, res, path);
+      return this.#servePublic(req, res, path, url.searchParams.has('verbose'));
     }
     if (user === ANONYMOUS) return writeError(res, newUnauthorized());
     let actor: UserInfo;
@@ -322,7 +323,7 @@ export class APIServer {
     await this.#resources.handle(req, res, info, url.searchParams, user);
   }
 
-  #servePublic(req: IncomingMessage, res: ServerResponse, path: string): void {
+  async #servePublic(req: IncomingMessage, res: ServerResponse, path: string, verbose: boolean): Promise<void> {
     if (path === '/version') {
       return writeJson(res, 200, {
         major: KUBERNETES_VERSION.major,
@@ -336,11 +337,23 @@ export class APIServer {
         platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
       });
     }
-    const ok = path.startsWith('/readyz') ? this.#ready : true;
-    const body = ok ? 'ok' : '[-]skiff-bootstrap failed: not ready yet\nreadyz check failed';
-    res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
-    res.end(body);
+    await serveHealth(res, path, verbose, this.#healthChecks, this.#opts.log);
   }
+
+  /** Upstream's check names: `ping` always passes, `etcd` reads the store with a quorum, and readiness waits for bootstrap. */
+  readonly #healthChecks: HealthEndpoints = {
+    live: [{ name: 'ping', check: () => undefined }],
+    ready: [
+      { name: 'ping', check: () => undefined },
+      { name: 'etcd', check: () => this.#opts.store.checkHealth() },
+      {
+        name: 'skiff-bootstrap',
+        check: () => {
+          if (!this.#ready) throw new Error('bootstrap objects are not created yet');
+        },
+      },
+    ],
+  };
 
   #serveDiscoveryRoot(req: IncomingMessage, res: ServerResponse, path: string): void {
     const legacy = path === '/api';

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCommandFlags } from './flags.js';
 import { HttpClient } from '../client/index.js';
-import { NodeAgent } from '../agent/index.js';
+import { NodeAgent, followAPIServers } from '../agent/index.js';
 import { hostAddress } from '../server/index.js';
 import { BACKENDS, type Backend } from '../flannel/index.js';
 import { nthAddress } from '../api/index.js';
@@ -80,6 +80,8 @@ export async function runAgent(args: string[]): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
     await agent.start(abort.signal);
+    // Learn every API server and fail over between them (the one named by --server may die).
+    followAPIServers(client, abort.signal, log);
   } catch (err) {
     log(`agent failed to start: ${(err as Error).stack ?? err}`);
     await agent.stop().catch(() => undefined);

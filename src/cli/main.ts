@@ -12,10 +12,13 @@ Usage:
   skiff down [--data-dir DIR] [--purge]            stop it (and delete its data with --purge)
   skiff server --data-dir DIR [--https-port 6443] [--bind-address 127.0.0.1] [--disable-agent]
                [--simulated-nodes N] [--service-cidr 10.43.0.0/16] [--cluster-cidr 10.42.0.0/16]
-               [--datastore-endpoint sqlite://PATH] [--tls-san NAME]... [--advertise-address IP]
+               [--datastore-endpoint sqlite://PATH | https://ETCD1:2379,https://ETCD2:2379,...]
+               [--datastore-cafile F --datastore-certfile F --datastore-keyfile F]
+               [--tls-san NAME]... [--advertise-address IP]
   skiff agent --server URL --token TOKEN --data-dir DIR [--ca-file CA.crt]   join this machine as a node
   skiff image import FILE.tar [--data-dir DIR]   load an image archive into the node's containerd
   skiff image ls [--data-dir DIR]
+  skiff etcd-snapshot save --datastore-endpoint URLS [--file PATH]   back up the cluster from its etcd
   skiff dashboard [--data-dir DIR] [--service-account NS/NAME] [--ttl 1h]   print and open a login link to the web dashboard
   skiff kubeconfig --data-dir DIR      print the admin kubeconfig
   skiff token create --data-dir DIR    print the node join token
@@ -40,6 +43,8 @@ export async function main(argv: string[]): Promise<void> {
       return (await import('./image-command.js')).runImage(rest);
     case 'agent':
       return (await import('./agent-command.js')).runAgent(rest);
+    case 'etcd-snapshot':
+      return (await import('./etcd-snapshot-command.js')).runEtcdSnapshot(rest);
     case 'dashboard':
       return (await import('./dashboard-command.js')).runDashboard(rest);
     case 'kubeconfig':

@@ -32,10 +32,19 @@ export async function runServer(args: string[]): Promise<void> {
       'storage-compact-interval': { type: 'string', default: '', hidden: true },
       'storage-compact-retain': { type: 'number', default: 0, hidden: true },
       'node-monitor-grace-period': { type: 'string', default: '40s', usage: 'how long a node may be silent before it is marked NotReady' },
+      // Upstream's kube-controller-manager/kube-scheduler leader election flags and defaults.
+      'leader-elect-lease-duration': { type: 'string', default: '15s', usage: 'how long a standby server waits before taking over the controllers and scheduler of a silent leader' },
+      'leader-elect-renew-deadline': { type: 'string', default: '10s', usage: 'how long the leader keeps trying to renew its lease before it stops acting' },
+      'leader-elect-retry-period': { type: 'string', default: '2s', usage: 'how often servers try to acquire or renew the leases' },
       'service-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.serviceCIDR, usage: 'IP range of Service cluster IPs' },
       'cluster-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.clusterCIDR, usage: 'IP range of pod IPs, split into one range per node' },
       'service-node-port-range': { type: 'string', default: '30000-32767', usage: 'port range of NodePort Services' },
-      'datastore-endpoint': { type: 'string', default: '', usage: 'sqlite://PATH or etcd://HOST:PORT (default: sqlite in the data dir)' },
+      'datastore-endpoint': { type: 'string', default: '', usage: 'sqlite://PATH, or etcd members as https://HOST:2379,https://HOST2:2379,... (default: sqlite in the data dir)' },
+      'datastore-cafile': { type: 'string', default: '', usage: 'CA certificate that signed the etcd members\' certificates' },
+      'datastore-certfile': { type: 'string', default: '', usage: 'client certificate for etcd' },
+      'datastore-keyfile': { type: 'string', default: '', usage: 'client key for etcd' },
+      // Hidden: how long one etcd request may take before it fails as unavailable (tests shorten it).
+      'datastore-request-timeout': { type: 'string', default: '', hidden: true },
       'tls-san': { type: 'list', default: [], usage: 'extra names or addresses for the API serving certificate (repeatable)' },
       'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
     },
@@ -60,6 +69,12 @@ export async function runServer(args: string[]): Promise<void> {
     clusterCIDR: String(flags['cluster-cidr']),
     nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
     datastoreEndpoint: String(flags['datastore-endpoint']),
+    datastore: {
+      caFile: flags['datastore-cafile'] ? resolve(String(flags['datastore-cafile'])) : undefined,
+      certFile: flags['datastore-certfile'] ? resolve(String(flags['datastore-certfile'])) : undefined,
+      keyFile: flags['datastore-keyfile'] ? resolve(String(flags['datastore-keyfile'])) : undefined,
+      requestTimeoutMs: flags['datastore-request-timeout'] ? parseDurationMs(String(flags['datastore-request-timeout'])) : undefined,
+    },
     tlsSans: flags['tls-san'] as string[],
     simulatedNodes: Number(flags['simulated-nodes']),
     storage: {
@@ -80,6 +95,11 @@ export async function runServer(args: string[]): Promise<void> {
       ...backoffFlag(String(flags['kubelet-backoff'])),
     },
     nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),
+    leaderElection: {
+      leaseDurationMs: parseDurationMs(String(flags['leader-elect-lease-duration'])),
+      renewDeadlineMs: parseDurationMs(String(flags['leader-elect-renew-deadline'])),
+      retryPeriodMs: parseDurationMs(String(flags['leader-elect-retry-period'])),
+    },
     log,
   });
   let stopping = false;

@@ -16,6 +16,14 @@ import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, Res
 
 export interface HttpClientOptions {
   server: string;
+  /**
+   * More API servers of the same cluster to fail over to, as k3s's agent load
+   * balancer: a request that cannot connect to the current server goes to the
+   * next one. setServers replaces the list (from the `kubernetes` endpoints).
+   */
+  servers?: string[];
+  /** How long a new connection may take before the server counts as unreachable (default 5 s). */
+  connectTimeoutMs?: number;
   ca: string | Buffer;
   cert?: string | Buffer;
   key?: string | Buffer;
@@ -62,21 +70,53 @@ export function resourcePath(ref: ResourceRef, namespace?: string, name?: string
   return p;
 }
 
+/** CONNECT_FAILURES are errors raised before a request reached a server, so sending it elsewhere is safe for every method. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ECONNECT_TIMEOUT']);
+
 export class HttpClient implements Client {
   readonly #opts: HttpClientOptions;
   readonly #agent: Agent;
+  #servers: string[];
+  #active = 0;
 
   constructor(opts: HttpClientOptions) {
     this.#opts = opts;
+    this.#servers = [...new Set([opts.server, ...(opts.servers ?? [])])];
     this.#agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: opts.ca, cert: opts.cert, key: opts.key });
+  }
+
+  /** servers lists the API servers this client may use, the current one first. */
+  get servers(): string[] {
+    return [...this.#servers.slice(this.#active), ...this.#servers.slice(0, this.#active)];
+  }
+
+  /** setServers replaces the list (the --server URL stays as a last resort); the current server stays current if listed. */
+  setServers(servers: string[]): void {
+    const current = this.#servers[this.#active]!;
+    this.#servers = [...new Set([...servers, this.#opts.server])];
+    this.#active = Math.max(0, this.#servers.indexOf(current));
   }
 
   close(): void {
     this.#agent.destroy();
   }
 
-  #send(method: string, path: string, body?: unknown, contentType = 'application/json', signal?: AbortSignal): Promise<IncomingMessage> {
-    const url = new URL(path, this.#opts.server);
+  /** send tries each server at most once, moving on only when the connection itself failed. */
+  async #send(method: string, path: string, body?: unknown, contentType = 'application/json', signal?: AbortSignal): Promise<IncomingMessage> {
+    for (let tried = 1; ; tried++) {
+      const server = this.#servers[this.#active]!;
+      try {
+        return await this.#sendTo(server, method, path, body, contentType, signal);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!CONNECT_FAILURES.has(code) || tried >= this.#servers.length || signal?.aborted) throw err;
+        if (this.#servers[this.#active] === server) this.#active = (this.#active + 1) % this.#servers.length;
+      }
+    }
+  }
+
+  #sendTo(server: string, method: string, path: string, body: unknown, contentType: string, signal?: AbortSignal): Promise<IncomingMessage> {
+    const url = new URL(path, server);
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string | number> = { Accept: 'application/json' };
     if (data) {
@@ -88,6 +128,13 @@ export class HttpClient implements Client {
     return new Promise((resolve, reject) => {
       const req = request(url, options, resolve);
       req.on('error', reject);
+      // A machine that died answers nothing (no RST): give up on connecting after a bound, as a connect failure.
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => req.destroy(Object.assign(new Error(`connecting to ${url.host} timed out`), { code: 'ECONNECT_TIMEOUT' })), this.#opts.connectTimeoutMs ?? 5_000);
+        socket.once('connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
       if (data) req.write(data);
       req.end();
     });

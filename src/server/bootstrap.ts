@@ -2,8 +2,9 @@
 /**
  * Objects every cluster has from its first start, created idempotently on
  * each start (upstream's bootstrap controllers in kube-apiserver): the
- * system namespaces, the `kubernetes` Service with its Endpoints and
- * EndpointSlice pointing at the API server, and `kube-public/cluster-info`.
+ * system namespaces, the `kubernetes` Service and `kube-public/cluster-info`.
+ * The Service's Endpoints and EndpointSlice follow the live API servers and
+ * are written by the lease endpoint reconciler (src/controlplane).
  */
 import type { KubeObject } from '../api/index.js';
 import { R, ensureObject as ensure, ensureObjectFields as ensureOrReplace, type Client } from '../client/index.js';
@@ -11,8 +12,6 @@ import { R, ensureObject as ensure, ensureObjectFields as ensureOrReplace, type 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export interface BootstrapOptions {
-  /** Address pods use to reach the API server (must not be loopback: Endpoints may not name 127.0.0.0/8). */
-  advertiseAddress: string;
   /** The port behind the `kubernetes` Service. */
   apiPort: number;
   /** The first address of the service range, given to the `kubernetes` Service. */
@@ -37,26 +36,6 @@ export async function bootstrapCluster(client: Client, o: BootstrapOptions): Pro
       sessionAffinity: 'None',
     },
   });
-  await ensureOrReplace(
-    client,
-    R.endpoints,
-    {
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-      subsets: [{ addresses: [{ ip: o.advertiseAddress }], ports: [{ name: 'https', port: o.apiPort, protocol: 'TCP' }] }],
-    },
-    ['subsets'],
-  );
-  await ensureOrReplace(
-    client,
-    R.endpointslices,
-    {
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
-      addressType: 'IPv4',
-      endpoints: [{ addresses: [o.advertiseAddress], conditions: { ready: true } }],
-      ports: [{ name: 'https', port: o.apiPort, protocol: 'TCP' }],
-    },
-    ['endpoints', 'ports'],
-  );
   const kubeconfig = [
     'apiVersion: v1',
     'kind: Config',

@@ -5,13 +5,13 @@
  * components (controllers, scheduler, agent) as later parts plug them in.
  * It owns start-up order and a clean shutdown.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { BlockList, isIPv4 } from 'node:net';
 import { join } from 'node:path';
-import { openStore, type Store, type StoreTuning } from '../storage/index.js';
+import { openStore, type DatastoreOptions, type Store, type StoreTuning } from '../storage/index.js';
 import { nthAddress } from '../api/index.js';
 import { APIServer } from '../apiserver/index.js';
 import { ensurePKI } from '../apiserver/index.js';
@@ -27,6 +27,8 @@ import type { NodeAgentOptions } from '../agent/index.js';
 import { installPodStreaming, type KubeletClient } from '../apiserver/index.js';
 import { nodeLifecycleController } from '../controllers/index.js';
 import { controllerManager } from '../controllers/index.js';
+import { leaderElected, type LeaderElectionTiming } from '../leaderelection/index.js';
+import { LeaseEndpointReconciler } from '../controlplane/index.js';
 import { ClusterRoleAggregator } from '../controllers/index.js';
 import { installAuth, legacyToken, loadOrCreateSigningKey, serviceAccountKeyPath } from '../apiserver/index.js';
 import { encryptedStore, loadOrCreateKeys } from '../apiserver/index.js';
@@ -54,10 +56,14 @@ export interface SkiffServerOptions {
   dashboard?: false | { port?: number };
   /** storage tunes history compaction (hidden flags, for tests of 410 Gone). */
   storage?: StoreTuning;
+  /** datastore has the etcd client's TLS files and request deadline (--datastore-cafile/-certfile/-keyfile). */
+  datastore?: Pick<DatastoreOptions, 'caFile' | 'certFile' | 'keyFile' | 'requestTimeoutMs'>;
   /** dnsPort is where cluster DNS listens on the node (default: a free port; pods reach it through 10.43.0.10:53). */
   dnsPort?: number;
   /** simulatedNodes is how many KWOK-style simulated nodes to run (--simulated-nodes). */
   simulatedNodes?: number;
+  /** leaderElection shortens the controller manager's and scheduler's lease timings (--leader-elect-lease-duration, ...). */
+  leaderElection?: LeaderElectionTiming;
   /** nodeMonitorGracePeriodMs: node silence after which it is marked Unknown (--node-monitor-grace-period). */
   nodeMonitorGracePeriodMs?: number;
   log: (msg: string) => void;
@@ -132,7 +138,7 @@ export class SkiffServer {
     setMaxListeners(200, this.#abort.signal);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock();
-    this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, this.opts.storage), loadOrCreateKeys(dataDir));
+    this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, { ...this.opts.storage, ...this.opts.datastore, log }), loadOrCreateKeys(dataDir));
     const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
@@ -154,7 +160,6 @@ export class SkiffServer {
     // Components act as the server's own identity, authorized like any other caller.
     this.#client = this.#api.inProcessClient();
     await bootstrapCluster(this.#client, {
-      advertiseAddress: advertise,
       apiPort: Number(new URL(this.#api.url).port),
       kubernetesServiceIP: kubernetesIP,
       caCert: pki.ca.cert,
@@ -162,19 +167,39 @@ export class SkiffServer {
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
     const client = this.#client;
+    const identity = this.#identity();
+    // Every server lists itself behind the `kubernetes` Service while it lives (upstream's lease endpoint reconciler).
+    this.components.push(new LeaseEndpointReconciler({ client, identity, advertiseAddress: advertise, apiPort: Number(new URL(this.#api.url).port), log }));
     this.components.push(installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) }));
     if (this.opts.dashboard !== false) this.#addDashboard(pki.serving, advertise);
     const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, log, simulatedUsage });
+    // The controllers and the scheduler act only on the server holding their Lease (upstream's names and timings),
+    // so several servers on one datastore never both reconcile; the others stand by and take over.
+    const election = { client, identity, log, ...this.opts.leaderElection };
     const saKey = loadOrCreateSigningKey(serviceAccountKeyPath(dataDir));
-    this.components.push(controllerManager(client, {
-      log,
-      simulatedUsage,
-      serviceAccountTokens: { rootCA: pki.ca.cert, generateToken: (sa, secret) => legacyToken(saKey, sa, secret) },
-      clusterCIDR: this.opts.clusterCIDR,
-      extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
-      setUp: () => ensureLocalPathStorageClass(client),
-    }));
-    this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
+    this.components.push(leaderElected('kube-controller-manager', () => {
+      const manager = controllerManager(client, {
+        log,
+        simulatedUsage,
+        serviceAccountTokens: { rootCA: pki.ca.cert, generateToken: (sa, secret) => legacyToken(saKey, sa, secret) },
+        clusterCIDR: this.opts.clusterCIDR,
+        extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
+        setUp: () => ensureLocalPathStorageClass(client),
+      });
+      const lifecycle = nodeLifecycleController(client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs });
+      return {
+        name: 'kube-controller-manager',
+        start: async (signal) => {
+          await manager.start(signal);
+          await lifecycle.start(signal);
+        },
+        stop: async () => {
+          await lifecycle.stop?.();
+          await manager.stop?.();
+        },
+      };
+    }, { ...election, lease: 'kube-controller-manager' }));
+    this.components.push(leaderElected('kube-scheduler', () => scheduler(client, { log }), { ...election, lease: 'kube-scheduler' }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
     // Always running: Nodes created through the API with the simulated annotation are adopted even without --simulated-nodes.
@@ -268,6 +293,18 @@ export class SkiffServer {
     await this.#api?.close();
     await this.#store?.close();
     this.#unlock();
+  }
+
+  /**
+   * identity names this server in leader election, as upstream's hostname_uuid;
+   * the uuid is kept in the data dir, so a server restarted on its data dir
+   * (only one process can hold it) renews its own lease at once instead of
+   * waiting for it to expire.
+   */
+  #identity(): string {
+    const path = join(this.opts.dataDir, 'server-identity');
+    if (!existsSync(path)) writeFileSync(path, `${randomUUID()}\n`, { mode: 0o600 });
+    return `${hostname()}_${readFileSync(path, 'utf8').trim()}`;
   }
 
   #loadJoinToken(): string {

@@ -56,6 +56,17 @@ export class WatcherTooSlowError extends StorageError {
   }
 }
 
+/**
+ * StoreUnavailableError: the backend did not answer in time or has no quorum
+ * (an unreachable etcd). A write that timed out may still be applied by
+ * etcd later, exactly once (every write is a compare-and-swap transaction).
+ */
+export class StoreUnavailableError extends StorageError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_STORAGE_UNAVAILABLE', message, options);
+  }
+}
+
 /** StoreClosedError: the store is closed. */
 export class StoreClosedError extends StorageError {
   constructor() {

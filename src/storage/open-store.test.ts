@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SqliteStore, openStore } from './index.js';
+import { EtcdStore, SqliteStore, openStore } from './index.js';
 
 test('openStore picks sqlite for an empty endpoint and for sqlite:// URLs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-open-'));
@@ -25,8 +25,13 @@ test('openStore picks sqlite for an empty endpoint and for sqlite:// URLs', asyn
   }
 });
 
-test('openStore refuses etcd (for now) and unknown schemes with a clear message', () => {
-  assert.throws(() => openStore('etcd://127.0.0.1:2379', '/nonexistent'), /etcd is not supported yet/);
+test('openStore opens etcd for http(s) member lists and refuses unknown schemes with a clear message', async () => {
+  const etcd = openStore('http://127.0.0.1:1, http://127.0.0.1:2', '/nonexistent');
+  assert.ok(etcd instanceof EtcdStore);
+  assert.deepEqual(etcd.endpoints, ['http://127.0.0.1:1', 'http://127.0.0.1:2']);
+  await etcd.close();
+  assert.throws(() => openStore('http://127.0.0.1:2379/path', '/nonexistent'), /an etcd member is http:\/\/HOST:PORT or https:\/\/HOST:PORT/);
+  assert.throws(() => openStore('https://h1:2379', '/nonexistent', { caFile: '/nonexistent/ca.crt' }), /ENOENT/);
   assert.throws(() => openStore('postgres://db/skiff', '/nonexistent'), /unsupported scheme "postgres"/);
   assert.throws(() => openStore('/just/a/path', '/nonexistent'), /unsupported scheme \(none\)/);
 });

@@ -92,6 +92,12 @@ export interface Store {
   compactedRevision(): Promise<number>;
   /** compact drops history older than revision (keeping every live key's latest value). */
   compact(revision: number): Promise<void>;
+  /**
+   * checkHealth resolves when the backend can serve a write now (for /readyz):
+   * an embedded file always can; etcd must answer a quorum read in time.
+   * It throws StoreUnavailableError otherwise.
+   */
+  checkHealth(): Promise<void>;
   /** close releases the backend; pending watches end. */
   close(): Promise<void>;
 }

@@ -93,6 +93,10 @@ class EncryptedStore implements Store {
     return this.#inner.compact(revision);
   }
 
+  checkHealth(): Promise<void> {
+    return this.#inner.checkHealth();
+  }
+
   close(): Promise<void> {
     return this.#inner.close();
   }

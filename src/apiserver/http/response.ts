@@ -3,6 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { QueryParameterError, StatusError, newBadRequest, newInternalError, wantsPretty } from '../../machinery/index.js';
+import { StoreUnavailableError } from '../../storage/index.js';
+import { newStoreUnavailable } from '../registry/resource-registry.js';
 
 /** warningHeader renders one warning the way upstream does (RFC 7234 warn-code 299). */
 function warningHeader(text: string): string {
@@ -52,6 +54,8 @@ export function writeError(res: ServerResponse, err: unknown, log: (msg: string)
   let se: StatusError;
   if (err instanceof StatusError) se = err;
   else if (err instanceof QueryParameterError) se = newBadRequest(err.message);
+  // Storage reads outside the registry (admission's lookups, say) reach here untranslated; an unreachable store is still a 503.
+  else if (err instanceof StoreUnavailableError) se = newStoreUnavailable(err);
   else {
     log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     se = newInternalError(err);

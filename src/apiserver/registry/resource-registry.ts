@@ -19,6 +19,7 @@ import {
   newConflict,
   newGone,
   newInternalError,
+  newServiceUnavailable,
   newInvalid,
   newNotFound,
   newForbidden,
@@ -33,6 +34,7 @@ import {
   KeyNotFoundError,
   RevisionConflictError,
   StorageError,
+  StoreUnavailableError,
 } from '../../storage/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import type { ResourceDefinition, VersionConverter } from '../definitions/definition.js';
@@ -618,6 +620,11 @@ export class ResourceRegistry {
   }
 }
 
+/** newStoreUnavailable: the backend could not answer (etcd unreachable or without quorum): 503 with the reason. */
+export function newStoreUnavailable(err: StoreUnavailableError): StatusError {
+  return newServiceUnavailable(`storage is unavailable: ${err.message}`);
+}
+
 /** translateStorageError maps storage errors to API errors once, at this boundary. */
 export function translateStorageError(gr: GroupResource, name: string): (err: unknown) => never {
   return (err: unknown): never => {
@@ -632,6 +639,7 @@ export function translateStorageError(gr: GroupResource, name: string): (err: un
         retryAfterSeconds: 1,
       });
     }
+    if (err instanceof StoreUnavailableError) throw newStoreUnavailable(err);
     if (err instanceof StorageError) throw newInternalError(err);
     throw newInternalError(err);
   };

@@ -100,6 +100,10 @@ export class MemoryStore implements Store {
     this.#compacted = revision;
   }
 
+  async checkHealth(): Promise<void> {
+    this.#open();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

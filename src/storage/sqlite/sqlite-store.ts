@@ -138,6 +138,10 @@ export class SqliteStore implements Store {
     await this.#compactor.compact(revision);
   }
 
+  async checkHealth(): Promise<void> {
+    this.#open();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
