@@ -16,6 +16,7 @@ import { newContext, type FieldValidation, type RequestContext, type UserInfo } 
 import { buildPredicate } from '../../machinery/selectors/index.js';
 import type { SourcedWatchEvent } from '../registry/watch.js';
 import { encodedOnce } from '../registry/object-codec.js';
+import { assertNestingDepth } from './nesting-depth.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import { writeError, writeJson } from './response.js';
@@ -241,9 +242,9 @@ export class ResourceHandler {
     if (!name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
     const gvk = { group: reg.info.group, version: reg.info.version, kind: reg.info.kind };
     if (info.subresource === 'scale') {
-      return writeJson(res, 200, await updateScale(reg, ctx, name, (scale) => applyPatch(type, scale, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }) as KubeObject));
+      return writeJson(res, 200, await updateScale(reg, ctx, name, (scale) => patched(applyPatch(type, scale, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }))));
     }
-    const updated = await reg.patchWith(ctx, name, (current) => applyPatch(type, current, patch, gvk) as KubeObject, info.subresource);
+    const updated = await reg.patchWith(ctx, name, (current) => patched(applyPatch(type, current, patch, gvk)), info.subresource);
     writeJson(res, 200, updated, ctx.warnings);
   }
 
@@ -336,6 +337,16 @@ async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Pr
     orphanDependents: query.get('orphanDependents') === 'true' || body.orphanDependents === true,
     dryRun: dry,
   };
+}
+
+/**
+ * patched bounds what a patch built: a JSON patch may add a value as deep as
+ * the limit at a path as deep as the limit, and the result is walked
+ * recursively next (validation, storage), so it is checked like a body.
+ */
+function patched(result: unknown): KubeObject {
+  assertNestingDepth(result);
+  return result as KubeObject;
 }
 
 function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
