@@ -47,6 +47,22 @@ export interface APIServerOptions {
   log?: (msg: string) => void;
 }
 
+/**
+ * answerClientError answers a request Node's HTTP parser refused (unknown
+ * method, malformed request line or headers, headers too large) with a
+ * Status, so even those clients get the error shape every other answer has;
+ * Go's server answers these 400 (431 for large headers) before any handler.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const code = tooLarge ? 431 : 400;
+  const status = new StatusError(code, 'BadRequest', tooLarge ? 'request header fields too large' : `malformed HTTP request: ${err.code ?? err.message}`).toStatus();
+  const body = JSON.stringify(status);
+  const text = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 /** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
@@ -123,6 +139,7 @@ export class APIServer {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((err) => writeError(res, err, this.#opts.log));
     });
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
     server.on('connection', (s: Socket) => {
       this.#sockets.add(s);
       s.on('close', () => this.#sockets.delete(s));

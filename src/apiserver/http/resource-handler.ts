@@ -7,11 +7,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/object.js';
 import { isPlainObject } from '../../api/object.js';
-import { newBadRequest, newMethodNotSupported, StatusError } from '../../machinery/errors.js';
+import { newBadRequest, newInternalError, newMethodNotSupported, StatusError } from '../../machinery/errors.js';
 import { applyPatch } from '../../machinery/patch/index.js';
 import { parseIncludeObject, tableConvertorFor, toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
-import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
+import { parseResourceVersion, type DeleteRequest, type ResourceRegistry } from '../registry/resource-registry.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
 import { buildPredicate } from '../../machinery/selectors/index.js';
 import type { SourcedWatchEvent } from '../registry/watch.js';
@@ -162,6 +162,9 @@ export class ResourceHandler {
 
   async #watch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const predicate = buildPredicate(reg.info, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined, info.name);
+    const rv = query.get('resourceVersion') ?? undefined;
+    // Refused before the stream starts: once headers are out, an error can only end the stream.
+    if (rv) parseResourceVersion(rv);
     const ac = new AbortController();
     const onClose = () => ac.abort();
     res.on('close', onClose);
@@ -201,6 +204,11 @@ export class ResourceHandler {
         if (!res.write(line)) await waitDrain(res, ac.signal);
         if (ac.signal.aborted) break;
       }
+    } catch (err) {
+      // Upstream reports a failure inside a started watch as an ERROR event carrying the Status, then ends the stream.
+      if (!(err instanceof StatusError)) this.#opts.log?.(`watch ${reg.gr}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      const st = err instanceof StatusError ? err : newInternalError(err);
+      if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify({ type: 'ERROR', object: st.toStatus() }) + '\n');
     } finally {
       res.off('close', onClose);
       ac.abort();
