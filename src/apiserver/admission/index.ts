@@ -5,7 +5,7 @@ import { limitRangerAdmission } from './limit-ranger.js';
 import { podPriorityAdmission } from './pod-priority.js';
 import { resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account.js';
-import { storageAdmissionPlugins } from '../../controllers/volume/admission/storage-admission.js';
+import { storageAdmissionPlugins } from './storage-admission.js';
 
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.js';
 
