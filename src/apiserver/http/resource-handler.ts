@@ -11,7 +11,8 @@ import { newBadRequest, newInternalError, newMethodNotSupported, StatusError } f
 import { applyPatch } from '../../machinery/patch/index.js';
 import { parseIncludeObject, toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
-import { parseResourceVersion, type DeleteRequest, type ResourceRegistry } from '../registry/resource-registry.js';
+import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
+import { parseResourceVersion } from '../registry/resource-version.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
 import { buildPredicate } from '../../machinery/selectors/index.js';
 import type { SourcedWatchEvent } from '../registry/watch.js';
