@@ -62,6 +62,31 @@ export class ApiClient {
     });
   }
 
+  /** lines opens a streaming GET (a watch) and calls onLine per line until the stream ends or fails; resolves with the HTTP status. */
+  lines(path: string, onLine: (line: string) => void, signal?: AbortSignal): Promise<number> {
+    const u = new URL(this.#url);
+    const onAbort = (): void => void req.destroy();
+    let req: ReturnType<typeof request>;
+    const done = new Promise<number>((resolve, reject) => {
+      req = request({ host: u.hostname, port: u.port, method: 'GET', path, agent: false, ...this.#tls }, (res) => {
+        let rest = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          const parts = (rest + d).split('\n');
+          rest = parts.pop()!;
+          for (const p of parts) if (p) onLine(p);
+        });
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(res.statusCode ?? 0));
+        res.on('aborted', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.end();
+    });
+    return done.finally(() => signal?.removeEventListener('abort', onAbort));
+  }
+
   /** json sends a JSON body (or none) and parses a JSON answer. */
   async json<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; object: T }> {
     const r = await this.send(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? {} : { 'Content-Type': 'application/json' });
