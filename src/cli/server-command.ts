@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { FlagError, parseFlags } from './flags.js';
 import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/skiff-server.js';
 import { parseDurationMs } from '../machinery/duration.js';
+import { startResourceSampler } from '../server/resource-sampler.js';
 
 export async function runServer(args: string[]): Promise<void> {
   let flags;
@@ -90,6 +91,8 @@ export async function runServer(args: string[]): Promise<void> {
       },
     );
   };
+  // Soak runs read heap and event-loop delay from these lines (bench/soak-bench.ts).
+  if (process.env.SKIFF_RESOURCE_LOG_MS) startResourceSampler(log, Number(process.env.SKIFF_RESOURCE_LOG_MS));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
