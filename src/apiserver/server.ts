@@ -44,6 +44,8 @@ export interface APIServerOptions {
   advertiseAddress: string;
   /** authorizer decides every request after authentication (default: any authenticated user may do anything). */
   authorizer?: Authorizer;
+  /** maxWatchesPerUser bounds the concurrent watches of one user; more answer 429 (default 1000). */
+  maxWatchesPerUser?: number;
   log?: (msg: string) => void;
 }
 
@@ -56,10 +58,11 @@ export interface APIServerOptions {
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const code = tooLarge ? 431 : 400;
-  const status = new StatusError(code, 'BadRequest', tooLarge ? 'request header fields too large' : `malformed HTTP request: ${err.code ?? err.message}`).toStatus();
-  const body = JSON.stringify(status);
-  const text = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const code = tooLarge ? 431 : timedOut ? 408 : 400;
+  const message = tooLarge ? 'request header fields too large' : timedOut ? 'the request was not received in full within 60s' : `malformed HTTP request: ${err.code ?? err.message}`;
+  const body = JSON.stringify(new StatusError(code, timedOut ? 'Timeout' : 'BadRequest', message).toStatus());
+  const text = tooLarge ? 'Request Header Fields Too Large' : timedOut ? 'Request Timeout' : 'Bad Request';
   socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
@@ -99,7 +102,7 @@ export class APIServer {
       this.#discovery.clear();
       this.#openapi.invalidate();
     });
-    this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log });
+    this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log, maxWatchesPerUser: opts.maxWatchesPerUser });
     this.#authorizer = opts.authorizer ?? allowAuthenticated;
   }
 
@@ -148,6 +151,12 @@ export class APIServer {
       ca: this.#opts.pki.ca.cert,
       requestCert: true,
       rejectUnauthorized: false,
+      // As kube-apiserver: 32 s to send the headers (its ReadHeaderTimeout) and
+      // its default --request-timeout of 60 s to send a whole request; a
+      // client trickling bytes cannot hold a connection longer. Watches are
+      // not affected: their request ends before the stream starts.
+      headersTimeout: 32_000,
+      requestTimeout: 60_000,
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((err) => writeError(res, err, this.#opts.log));

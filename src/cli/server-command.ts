@@ -35,6 +35,8 @@ export async function runServer(args: string[]): Promise<void> {
       'service-node-port-range': { type: 'string', default: '30000-32767' },
       'datastore-endpoint': { type: 'string', default: '' },
       'tls-san': { type: 'list', default: [] },
+      // Concurrent watches one user may hold; more answer 429 (bounds what one client can cost the server).
+      'max-watches-per-user': { type: 'number', default: 1000 },
     });
   } catch (err) {
     if (err instanceof FlagError) {
@@ -57,6 +59,7 @@ export async function runServer(args: string[]): Promise<void> {
     serviceCIDR: String(flags['service-cidr']),
     clusterCIDR: String(flags['cluster-cidr']),
     nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
+    maxWatchesPerUser: Number(flags['max-watches-per-user']),
     datastoreEndpoint: String(flags['datastore-endpoint']),
     tlsSans: flags['tls-san'] as string[],
     simulatedNodes: Number(flags['simulated-nodes']),

@@ -35,6 +35,8 @@ import type { Component } from '../machinery/component.js';
 
 export interface SkiffServerOptions {
   dataDir: string;
+  /** maxWatchesPerUser bounds the concurrent watches of one user (default 1000). */
+  maxWatchesPerUser?: number;
   httpsPort: number;
   bindAddress: string;
   serviceCIDR: string;
@@ -135,6 +137,7 @@ export class SkiffServer {
       serviceCIDR: this.opts.serviceCIDR,
       nodePortRange: this.opts.nodePortRange,
       advertiseAddress: advertise,
+      maxWatchesPerUser: this.opts.maxWatchesPerUser,
       log,
     });
     await this.#api.listen();

@@ -33,7 +33,18 @@ export interface PodConnector {
 export interface ResourceHandlerOptions {
   registry: APIRegistry;
   log?: (msg: string) => void;
+  /** maxWatchesPerUser bounds the concurrent watches of one user (default 1000). */
+  maxWatchesPerUser?: number;
 }
+
+/**
+ * WATCH_STALL_MS is how long a watch may wait for its client to take bytes
+ * (a full socket buffer) before it is closed. The broadcaster already ends a
+ * watcher whose queue overflows; this frees the connection and what it
+ * buffered too, so a stuck client costs nothing after a minute. The client
+ * re-watches from its last resourceVersion, as after any ended watch.
+ */
+const WATCH_STALL_MS = 60_000;
 
 /**
  * SubresourceCreateHandler serves POST on a subresource that a component
@@ -68,6 +79,8 @@ export class ResourceHandler {
   readonly #opts: ResourceHandlerOptions;
   /** podConnector serves log/exec/attach/port-forward once a node agent is wired in. */
   podConnector?: PodConnector;
+  /** Open watches per user name, for the per-user bound. */
+  readonly #watchesByUser = new Map<string, number>();
 
   constructor(opts: ResourceHandlerOptions) {
     this.#registry = opts.registry;
@@ -166,6 +179,18 @@ export class ResourceHandler {
     const rv = query.get('resourceVersion') ?? undefined;
     // Refused before the stream starts: once headers are out, an error can only end the stream.
     if (rv) parseResourceVersion(rv);
+    const user = ctx.user.name;
+    const open = this.#watchesByUser.get(user) ?? 0;
+    if (open >= (this.#opts.maxWatchesPerUser ?? 1000)) {
+      // Upstream's answer when a client exceeds what the server admits (max-in-flight / priority and fairness).
+      throw new StatusError(429, 'TooManyRequests', `Too many requests, please try again later: user ${JSON.stringify(user)} holds ${open} watches`, { retryAfterSeconds: 1 });
+    }
+    this.#watchesByUser.set(user, open + 1);
+    res.once('close', () => {
+      const n = (this.#watchesByUser.get(user) ?? 1) - 1;
+      if (n > 0) this.#watchesByUser.set(user, n);
+      else this.#watchesByUser.delete(user);
+    });
     const ac = new AbortController();
     const onClose = () => ac.abort();
     res.on('close', onClose);
@@ -358,13 +383,19 @@ function patched(result: unknown): KubeObject {
   return result as KubeObject;
 }
 
+/** waitDrain waits until the client took the buffered bytes; a client stuck for WATCH_STALL_MS loses the connection. */
 function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
+      clearTimeout(stall);
       res.off('drain', done);
       signal.removeEventListener('abort', done);
       resolve();
     };
+    const stall = setTimeout(() => {
+      res.destroy();
+      done();
+    }, WATCH_STALL_MS);
     res.on('drain', done);
     signal.addEventListener('abort', done, { once: true });
   });
