@@ -112,7 +112,8 @@ function objectFor(r: ResourceInfo, name: string, namespace: string | undefined)
   });
   return fc.array(fc.tuple(fc.constantFrom(...pathsOf(r)), wrongValues), { maxLength: 2 }).map((edits) => {
     const obj = base();
-    for (const [path, value] of edits) setPath(obj, path, value);
+    // Cloned: constantFrom hands out the same [] and {} each time, and a later edit may write inside them.
+    for (const [path, value] of edits) setPath(obj, path, structuredClone(value));
     return obj;
   });
 }
