@@ -10,9 +10,9 @@ import { connect } from 'node:tls';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FlagError, parseFlags } from './flags.js';
-import { HttpClient } from '../client/http-client.js';
+import { HttpClient } from '../client/index.js';
 import { NodeAgent } from '../agent/index.js';
-import { hostAddress } from '../server/skiff-server.js';
+import { hostAddress } from '../server/index.js';
 
 /** runAgent runs a node agent until SIGTERM/SIGINT. */
 export async function runAgent(args: string[]): Promise<void> {

@@ -8,12 +8,12 @@
  * component turns RBAC on once its caches have synced.
  */
 import type { APIServer } from '../server.js';
-import type { KubeObject } from '../../api/object.js';
-import type { Client } from '../../client/client.js';
-import { InformerFactory } from '../../client/informer.js';
+import type { KubeObject } from '../../api/index.js';
+import type { Client } from '../../client/index.js';
+import { InformerFactory } from '../../client/index.js';
 import { addSubresourceCreateHandler } from '../http/resource-handler.js';
-import type { Component } from '../../machinery/component.js';
-import type { SharedInformer } from '../../client/informer.js';
+import type { Component } from '../../machinery/index.js';
+import type { SharedInformer } from '../../client/index.js';
 import { ensureBootstrapPolicy } from './bootstrap-policy.js';
 import { RBACAuthorizer } from './rbac-authorizer.js';
 import { InformerRBACSource } from './rbac-informers.js';

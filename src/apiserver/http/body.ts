@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '../../machinery/errors.js';
+import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '../../machinery/index.js';
 import { PROTOBUF_MEDIA_TYPE, decodeProtobufObject } from '../protobuf/index.js';
 import { MAX_NESTING_DEPTH, assertNestingDepth, tooDeep, yamlNestingBound } from './nesting-depth.js';
 

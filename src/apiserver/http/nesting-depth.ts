@@ -14,7 +14,7 @@
  * so our bound is lower, and still far beyond any real object (a CRD's
  * OpenAPI schema nests a few dozen levels).
  */
-import { newBadRequest, type StatusError } from '../../machinery/errors.js';
+import { newBadRequest, type StatusError } from '../../machinery/index.js';
 
 /** MAX_NESTING_DEPTH is the deepest object/array nesting a request body may have. */
 export const MAX_NESTING_DEPTH = 500;

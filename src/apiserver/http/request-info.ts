@@ -5,7 +5,7 @@
  * does (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go).
  */
 
-import { newBadRequest } from '../../machinery/errors.js';
+import { newBadRequest } from '../../machinery/index.js';
 
 export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'connect';
 

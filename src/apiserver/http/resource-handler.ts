@@ -5,16 +5,16 @@
  * upstream's endpoints/handlers do.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeList, KubeObject } from '../../api/object.js';
-import { isPlainObject } from '../../api/object.js';
-import { newBadRequest, newInternalError, newMethodNotSupported, StatusError } from '../../machinery/errors.js';
-import { applyPatch } from '../../machinery/patch/index.js';
+import type { KubeList, KubeObject } from '../../api/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { newBadRequest, newInternalError, newMethodNotSupported, StatusError } from '../../machinery/index.js';
+import { applyPatch } from '../../api/index.js';
 import { parseIncludeObject, toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
 import { parseResourceVersion } from '../registry/resource-version.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
-import { buildPredicate } from '../../machinery/selectors/index.js';
+import { buildPredicate } from '../../machinery/index.js';
 import type { SourcedWatchEvent } from '../registry/watch.js';
 import { encodedOnce } from '../registry/object-codec.js';
 import { assertNestingDepth } from './nesting-depth.js';

@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { StatusError } from '../errors.js';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchMetaFor } from './index.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './index.js';
+import { patchMetaFor } from '../../api/patch/index.js';
 
 const seed = Number(process.env.SKIFF_FUZZ_SEED ?? 42);
 const key = fc.constantFrom('spec', 'template', 'containers', 'name', 'ports', 'containerPort', 'env', 'value', 'metadata', 'labels', 'finalizers', '$patch', '$retainKeys', '$setElementOrder/containers', '$deleteFromPrimitiveList/finalizers', 'a', 'volumes', 'volumeMounts', 'mountPath');
