@@ -13,6 +13,7 @@ import { runIngressBench } from './ingress-bench.js';
 import { runTimeToK8sBench } from './time-to-k8s-bench.js';
 import { runRolloutBench } from './rollout-bench.js';
 import { runKubeletBench } from './kubelet-bench.js';
+import { runMultinodeBench } from './multinode-bench.js';
 import { runCrashBench } from './crash-bench.js';
 import { runSoakBench } from './soak-bench.js';
 
@@ -26,6 +27,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   ingress: async () => flatten(await runIngressBench({ seconds: 3, concurrency: 16 })),
   'time-to-k8s': runTimeToK8sBench,
   rollout: runRolloutBench,
+  multinode: runMultinodeBench,
   crash: runCrashBench,
   // 30 minutes unless `--soak-minutes N`.
   soak: runSoakBench,

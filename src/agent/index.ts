@@ -5,4 +5,4 @@
  */
 export { NodeAgent } from './agent.js';
 export type { NodeAgentOptions } from './agent.js';
-export { nodePodCIDR, subnets24 } from './pod-cidr.js';
+export { nodePodCIDR } from './pod-cidr.js';

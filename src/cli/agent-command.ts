@@ -9,35 +9,43 @@
 import { connect } from 'node:tls';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FlagError, parseFlags } from './flags.js';
+import { parseCommandFlags } from './flags.js';
 import { HttpClient } from '../client/index.js';
 import { NodeAgent } from '../agent/index.js';
 import { hostAddress } from '../server/index.js';
+import { BACKENDS, type Backend } from '../flannel/index.js';
+import { nthAddress } from '../api/index.js';
+import { R } from '../client/index.js';
+import type { KubeObject } from '../api/index.js';
 
 /** runAgent runs a node agent until SIGTERM/SIGINT. */
 export async function runAgent(args: string[]): Promise<void> {
-  let flags;
-  try {
-    flags = parseFlags(args, {
-      server: { type: 'string' },
-      token: { type: 'string' },
-      'data-dir': { type: 'string', default: '/var/lib/skiff-agent' },
-      'ca-file': { type: 'string' },
-      'node-name': { type: 'string' },
-      'node-ip': { type: 'string' },
-      'cluster-cidr': { type: 'string', default: '10.42.0.0/16' },
-      'service-cidr': { type: 'string', default: '10.43.0.0/16' },
-      'cluster-dns': { type: 'string' },
-      'container-runtime-endpoint': { type: 'string' },
-      'cleanup-on-exit': { type: 'boolean', default: false },
-    });
-    if (!flags.server || !flags.token) throw new FlagError('--server and --token are required');
-  } catch (err) {
-    if (err instanceof FlagError) {
-      process.stderr.write(`skiff agent: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+  const flags = parseCommandFlags(
+    args,
+    {
+      server: { type: 'string', usage: 'URL of the API server to join (required)' },
+      token: { type: 'string', usage: 'join token from `skiff token create` (required)' },
+      'data-dir': { type: 'string', default: '/var/lib/skiff-agent', usage: 'directory for the agent\'s credentials, containerd and pod state' },
+      'ca-file': { type: 'string', usage: 'CA certificate of the cluster (default: verified through the token\'s CA hash)' },
+      'node-name': { type: 'string', usage: 'name of this Node (default: the host name)' },
+      'node-ip': { type: 'string', usage: 'address other nodes reach this one at (default: the host\'s address)' },
+      'cluster-cidr': { type: 'string', default: '10.42.0.0/16', usage: 'IP range of pod IPs (must match the server)' },
+      'service-cidr': { type: 'string', default: '10.43.0.0/16', usage: 'IP range of Service cluster IPs (must match the server)' },
+      'cluster-dns': { type: 'string', usage: 'address of the cluster DNS given to pods (default: the 10th address of the service range)' },
+      'container-runtime-endpoint': { type: 'string', usage: 'CRI socket of an existing containerd (default: run one under the data dir)' },
+      'cleanup-on-exit': { type: 'boolean', default: false, hidden: true },
+      'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
+      'node-lease-duration-seconds': { type: 'number', default: 40, usage: 'how long the node\'s Lease lasts; the kubelet renews it every quarter of that' },
+    },
+    { name: 'skiff agent', summary: 'Join this machine to a cluster as a node (kubelet, proxy) and run until stopped.' },
+  );
+  if (!flags.server || !flags.token) {
+    process.stderr.write("skiff agent: --server and --token are required\nRun 'skiff agent --help' for usage.\n");
+    process.exit(2);
+  }
+  if (!BACKENDS.includes(String(flags['flannel-backend']) as Backend)) {
+    process.stderr.write(`skiff agent: --flannel-backend must be one of ${BACKENDS.join(', ')}\n`);
+    process.exit(2);
   }
   const dataDir = resolve(String(flags['data-dir']));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -47,9 +55,12 @@ export async function runAgent(args: string[]): Promise<void> {
   const client = new HttpClient({ server, ca, token: String(flags.token) });
   const agent = new NodeAgent({
     client, dataDir, nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
-    hostIP: flags['node-ip'] ? String(flags['node-ip']) : hostAddress(),
+    hostIP: flags['node-ip'] ? String(flags['node-ip']) : hostAddress([String(flags['cluster-cidr'])]),
     clusterCIDR: String(flags['cluster-cidr']), serviceCIDR: String(flags['service-cidr']),
-    clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : undefined,
+    clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : await clusterDNSAddress(client, String(flags['service-cidr']), log),
+    flannelBackend: String(flags['flannel-backend']) as Backend,
+    // The kubelet renews its Lease every quarter of the lease duration, as upstream (40 s → 10 s).
+    leaseRenewIntervalMs: Number(flags['node-lease-duration-seconds']) * 250,
     containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
     cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: ca.toString(), log,
   });
@@ -74,6 +85,22 @@ export async function runAgent(args: string[]): Promise<void> {
     await agent.stop().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/**
+ * clusterDNSAddress is the kube-dns Service's ClusterIP, so pods on a node
+ * that joins later resolve through the same address as everyone else (k3s
+ * passes it in the agent's config); the 10th address of the service CIDR
+ * (upstream's and k3s's convention) when the server has no such Service.
+ */
+async function clusterDNSAddress(client: HttpClient, serviceCIDR: string, log: (m: string) => void): Promise<string> {
+  try {
+    const svc = await client.get<KubeObject & { spec?: { clusterIP?: string } }>(R.services, 'kube-dns', { namespace: 'kube-system' });
+    if (svc.spec?.clusterIP) return svc.spec.clusterIP;
+  } catch (err) {
+    log(`cluster DNS: cannot read kube-system/kube-dns (${(err as Error).message}); using the service CIDR's 10th address`);
+  }
+  return nthAddress(serviceCIDR, 10);
 }
 
 // The last certificate of the server's chain is its CA (Skiff serves leaf + CA).

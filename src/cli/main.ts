@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The `skiff` command: parses the sub-command and hands off to its module. */
-import { parseFlags, type FlagSpec } from './flags.js';
+import { parseCommandFlags, type CommandUsage, type FlagSpec } from './flags.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
 
 const USAGE = `skiff — a Kubernetes-compatible cluster in one process
@@ -40,10 +40,11 @@ export async function main(argv: string[]): Promise<void> {
     case 'agent':
       return (await import('./agent-command.js')).runAgent(rest);
     case 'kubeconfig':
-      return printFile(rest, 'kubeconfig.yaml');
+      return printFile(rest, 'kubeconfig.yaml', { name: 'skiff kubeconfig', summary: 'Print the admin kubeconfig of a server.' });
     case 'token':
+      if (rest[0] === '--help' || rest[0] === '-h') return printFile(rest, 'token', TOKEN_USAGE);
       if (rest[0] !== 'create') return fail(`unknown token command ${JSON.stringify(rest[0] ?? '')}; try 'skiff token create'`);
-      return printFile(rest.slice(1), 'token');
+      return printFile(rest.slice(1), 'token', TOKEN_USAGE);
     case 'version':
     case '--version':
       console.log(`skiff ${SKIFF_VERSION} (Kubernetes API v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor})`);
@@ -59,12 +60,13 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-const DATA_DIR_FLAG: Record<string, FlagSpec> = { 'data-dir': { type: 'string', default: '/var/lib/skiff' } };
+const DATA_DIR_FLAG: Record<string, FlagSpec> = { 'data-dir': { type: 'string', default: '/var/lib/skiff', usage: 'data dir of the server' } };
+const TOKEN_USAGE: CommandUsage = { name: 'skiff token create', summary: 'Print the token that joins a node to this server.' };
 
-async function printFile(args: string[], name: string): Promise<void> {
+async function printFile(args: string[], name: string, usage: CommandUsage): Promise<void> {
   const { readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const flags = parseFlags(args, DATA_DIR_FLAG);
+  const flags = parseCommandFlags(args, DATA_DIR_FLAG, usage);
   const path = join(String(flags['data-dir']), name);
   try {
     process.stdout.write(readFileSync(path, 'utf8'));

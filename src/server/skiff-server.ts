@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { BlockList, isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { openStore, type Store, type StoreTuning } from '../storage/index.js';
 import { nthAddress } from '../api/index.js';
@@ -48,7 +49,7 @@ export interface SkiffServerOptions {
   /** disableAgent runs the control plane without a node agent (--disable-agent). */
   disableAgent?: boolean;
   /** agent tunes the node agent (hidden test flags: back-off, cleanup on exit, node name, CRI endpoint). */
-  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort'>;
+  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort' | 'flannelBackend'>;
   /** ingress configures the built-in Ingress controller on the server's node; false turns it off. */
   ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
   /** storage tunes history compaction (hidden flags, for tests of 410 Gone). */
@@ -73,10 +74,20 @@ export const DEFAULT_SERVER_OPTIONS = {
   tlsSans: [] as string[],
 };
 
-/** hostAddress picks the machine's first non-loopback IPv4 address, the default advertise address. */
-export function hostAddress(): string {
+/**
+ * hostAddress picks the machine's first non-loopback IPv4 address, the
+ * default advertise address, skipping addresses inside `excludeCIDRs` (the
+ * cluster CIDR: a restarted node's CNI bridge and VXLAN device hold pod
+ * network addresses that must never become its node address).
+ */
+export function hostAddress(excludeCIDRs: string[] = []): string {
+  const excluded = new BlockList();
+  for (const cidr of excludeCIDRs) {
+    const [addr, bits] = cidr.split('/');
+    if (isIPv4(addr ?? '')) excluded.addSubnet(addr, Number(bits), 'ipv4');
+  }
   for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal && !excluded.check(a.address, 'ipv4')) return a.address;
   }
   return '127.0.0.1';
 }
@@ -122,7 +133,7 @@ export class SkiffServer {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock();
     this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, this.opts.storage), loadOrCreateKeys(dataDir));
-    const advertise = this.opts.advertiseAddress ?? hostAddress();
+    const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     const tokens = new StaticTokens();
@@ -156,6 +167,7 @@ export class SkiffServer {
     this.components.push(controllerManager(client, {
       log,
       simulatedUsage,
+      clusterCIDR: this.opts.clusterCIDR,
       extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
       setUp: () => ensureLocalPathStorageClass(client),
     }));
@@ -188,7 +200,9 @@ export class SkiffServer {
     ]);
     const agent = new NodeAgent({
       client: this.#client!, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
-      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log, ...this.opts.agent,
+      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log,
+      // The server's own node renews its Lease at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
+      leaseRenewIntervalMs: Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4), ...this.opts.agent,
     });
     this.components.push(agent);
     // The API server reaches its own node's kubelet on loopback rather than the node's LAN address.

@@ -28,3 +28,4 @@ export { serviceAccountStrategy } from '../strategies/service-account.js';
 export { limitRangeStrategy } from '../strategies/limit-range.js';
 export { resourceQuotaStrategy } from '../strategies/resource-quota.js';
 export { controllerRevisionStrategy } from '../strategies/controller-revision.js';
+export { podTemplateStrategy } from '../strategies/pod-template.js';
