@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * statusProblem tells what is wrong with an error answer: it must be a
- * metav1.Status (kind, apiVersion, status Failure, a message, a reason and
- * the same code as the HTTP status), as every upstream error answer is.
+ * metav1.Status (kind, apiVersion, status Failure, a message, a reason
+ * unless it is upstream's empty one, and the same code as the HTTP status), as every upstream error answer is.
  */
 import assert from 'node:assert/strict';
 
@@ -12,7 +12,7 @@ export interface StatusBody {
   apiVersion: string;
   status: string;
   message: string;
-  reason: string;
+  reason?: string;
   code: number;
   details?: { causes?: { reason?: string; message?: string; field?: string }[] };
 }
@@ -30,7 +30,8 @@ export function statusProblem(body: string, code: number): string | undefined {
   if (st.status !== 'Failure') return `status is ${String(st.status)}, not Failure`;
   if (st.code !== code) return `code ${String(st.code)} differs from the HTTP status ${code}`;
   if (typeof st.message !== 'string' || st.message === '') return 'no message';
-  if (typeof st.reason !== 'string') return 'no reason';
+  // Upstream omits an empty reason (StatusReasonUnknown, e.g. its 500 for untyped patch errors).
+  if (st.reason !== undefined && typeof st.reason !== 'string') return 'reason is not a string';
   return undefined;
 }
 

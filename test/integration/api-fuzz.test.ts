@@ -38,7 +38,7 @@ function answerProblem(r: FuzzRequest, a: ApiAnswer): string | undefined {
   if (st >= 500) {
     // Upstream answers untyped strategic-merge errors with 500 and reason "" (StatusReasonUnknown): parity, not a crash.
     const parsed = safeJson(a.body) as { reason?: string } | undefined;
-    const upstreamPatch500 = st === 500 && r.method === 'PATCH' && parsed?.reason === '';
+    const upstreamPatch500 = st === 500 && r.method === 'PATCH' && !parsed?.reason;
     // Upstream answers a resourceVersion beyond the newest with 504 Timeout "Too large resource version".
     const tooLargeRV = st === 504 && /resourceVersion=/.test(r.path) && (r.method === 'HEAD' || parsed?.reason === 'Timeout');
     if (!upstreamPatch500 && !tooLargeRV) return `answered ${st}: ${a.body.slice(0, 400)}`;

@@ -92,7 +92,7 @@ describe('hostile input', () => {
         const r = await s.request(method, path, body, headers);
         if (r.status >= 400) assertStatus(r.body, r.status);
         // Upstream answers an untyped strategic-merge error ("list element types are not identical") with 500 and no reason; nothing else may be 5xx.
-        const upstreamPatch500 = r.status === 500 && JSON.parse(r.body).reason === '';
+        const upstreamPatch500 = r.status === 500 && !JSON.parse(r.body).reason;
         assert.ok(r.status < 500 || upstreamPatch500, `${method} ${path} at depth ${n}: ${r.status} ${r.body.slice(0, 300)}`);
       }
     }
