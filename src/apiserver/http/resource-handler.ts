@@ -5,9 +5,10 @@
  * upstream's endpoints/handlers do.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { KubeList, KubeObject } from '../../api/index.js';
 import { isPlainObject } from '../../api/index.js';
-import { field, newBadRequest, newInternalError, newInvalid, newMethodNotSupported, StatusError } from '../../machinery/index.js';
+import { field, newBadRequest, newInvalid, newMethodNotSupported, StatusError } from '../../machinery/index.js';
 import { findTypeMismatch, goFormat, jsonDecodeMessage } from '../openapi/index.js';
 import { applyPatch } from '../../api/index.js';
 import { parseIncludeObject, toTable } from '../printers/index.js';
@@ -16,13 +17,12 @@ import type { DeleteRequest, ResourceRegistry } from '../registry/resource-regis
 import { parseResourceVersion } from '../registry/resource-version.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
 import { buildPredicate, queryBool, queryInt, queryOptionalBool } from '../../machinery/index.js';
-import type { SourcedWatchEvent } from '../registry/watch.js';
-import { encodedOnce } from '../registry/object-codec.js';
 import { assertNestingDepth } from './nesting-depth.js';
+import { httpWatchSink, serveWatch, webSocketWatchSink, type WatchRequest } from './watch-stream.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import { unrecognizedObjectMessage } from './decode-error.js';
-import { writeError, writeJson } from './response.js';
+import { writeError, writeJson, writeUpgradeError } from './response.js';
 import { getScale, updateScale } from './subresources/scale.js';
 import { bindPod } from './subresources/binding.js';
 import { evictPod } from './subresources/eviction.js';
@@ -39,14 +39,6 @@ export interface ResourceHandlerOptions {
   maxWatchesPerUser?: number;
 }
 
-/**
- * WATCH_STALL_MS is how long a watch may wait for its client to take bytes
- * (a full socket buffer) before it is closed. The broadcaster already ends a
- * watcher whose queue overflows; this frees the connection and what it
- * buffered too, so a stuck client costs nothing after a minute. The client
- * re-watches from its last resourceVersion, as after any ended watch.
- */
-const WATCH_STALL_MS = 60_000;
 
 /**
  * SubresourceCreateHandler serves POST on a subresource that a component
@@ -176,11 +168,10 @@ export class ResourceHandler {
     writeJson(res, 200, list, ctx.warnings);
   }
 
-  async #watch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
-    const predicate = buildPredicate(reg.info, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined, info.name);
-    const rv = query.get('resourceVersion') ?? undefined;
+  #watch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
+    const w = this.#watchRequest(reg, info, query, ctx, wantsTable(req));
     // Refused before the stream starts: once headers are out, an error can only end the stream.
-    if (rv) parseResourceVersion(rv);
+    if (w.resourceVersion) parseResourceVersion(w.resourceVersion);
     const user = ctx.user.name;
     const open = this.#watchesByUser.get(user) ?? 0;
     if (open >= (this.#opts.maxWatchesPerUser ?? 1000)) {
@@ -193,55 +184,38 @@ export class ResourceHandler {
       if (n > 0) this.#watchesByUser.set(user, n);
       else this.#watchesByUser.delete(user);
     });
-    const ac = new AbortController();
-    const onClose = () => ac.abort();
-    res.on('close', onClose);
-    const timeout = intParam(query, 'timeoutSeconds');
-    const events = reg.watch(
-      ctx,
-      {
-        predicate,
-        resourceVersion: query.get('resourceVersion') ?? undefined,
-        allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
-        sendInitialEvents: queryOptionalBool(query, 'sendInitialEvents'),
-        // Upstream ends watches after a random 30-60 min when no timeout is given; clients re-watch.
-        timeoutSeconds: timeout ?? 1800 + Math.floor(Math.random() * 1800),
-      },
-      ac.signal,
-    );
-    const table = wantsTable(req) ? reg.definition.printer : undefined;
-    const includeObject = includeObjectOf(query);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-    // Upstream sends column definitions with the first Table event only; kubectl reuses them.
-    let headersSent = false;
+    return serveWatch(w, httpWatchSink(res));
+  }
+
+  #watchRequest(reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext, table: boolean): WatchRequest {
+    return {
+      reg, info, ctx,
+      resourceVersion: query.get('resourceVersion') ?? undefined,
+      labelSelector: query.get('labelSelector') ?? undefined,
+      fieldSelector: query.get('fieldSelector') ?? undefined,
+      allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
+      sendInitialEvents: queryOptionalBool(query, 'sendInitialEvents'),
+      timeoutSeconds: intParam(query, 'timeoutSeconds'),
+      includeObject: includeObjectOf(query),
+      table: table ? reg.definition.printer : undefined,
+    };
+  }
+
+  /**
+   * watchWebSocket serves a watch over a WebSocket upgrade (browsers' live
+   * views). Errors before the handshake are answered as plain HTTP Status responses.
+   */
+  async watchWebSocket(req: IncomingMessage, socket: Socket, head: Buffer, info: ResourceRequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
+    let w: WatchRequest;
     try {
-      for await (const ev of events as AsyncIterable<SourcedWatchEvent>) {
-        let line: string;
-        if (table && (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')) {
-          const t = toTable(table, [ev.object], { now: new Date(), includeObject, noHeaders: headersSent });
-          headersSent = true;
-          line = JSON.stringify({ type: ev.type, object: t }) + '\n';
-        } else if (ev.source) {
-          // Cached with its newline, so a hundred watchers of one event share one string and copy nothing.
-          const src = ev.source;
-          line = encodedOnce(src, `${ev.type}|${reg.info.group}/${reg.info.version}`, () => JSON.stringify({ type: ev.type, object: ev.object }) + '\n');
-        } else {
-          line = JSON.stringify({ type: ev.type, object: ev.object }) + '\n';
-        }
-        if (!res.write(line)) await waitDrain(res, ac.signal);
-        if (ac.signal.aborted) break;
-      }
+      const reg = this.#registry.require(info.group, info.version, info.resource);
+      if (!reg.info.namespaced && info.namespace) throw this.#notFound();
+      if (!reg.info.verbs.includes('watch')) throw newMethodNotSupported(reg.gr, 'watch');
+      w = this.#watchRequest(reg, info, query, contextFor(user, info, query), false);
     } catch (err) {
-      // Upstream reports a failure inside a started watch as an ERROR event carrying the Status, then ends the stream.
-      if (!(err instanceof StatusError)) this.#opts.log?.(`watch ${reg.gr}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      const st = err instanceof StatusError ? err : newInternalError(err);
-      if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify({ type: 'ERROR', object: st.toStatus() }) + '\n');
-    } finally {
-      res.off('close', onClose);
-      ac.abort();
-      res.end();
+      return writeUpgradeError(socket, err);
     }
+    await serveWatch(w, await webSocketWatchSink(req, socket, head));
   }
 
   async #create(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
@@ -409,20 +383,3 @@ function checkPatchedTypes(type: 'json' | 'merge' | 'strategic', apiVersion: str
   throw newInvalid('', '', '', [cause]);
 }
 
-/** waitDrain waits until the client took the buffered bytes; a client stuck for WATCH_STALL_MS loses the connection. */
-function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(stall);
-      res.off('drain', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const stall = setTimeout(() => {
-      res.destroy();
-      done();
-    }, WATCH_STALL_MS);
-    res.on('drain', done);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
