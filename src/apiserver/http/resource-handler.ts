@@ -172,6 +172,7 @@ export class ResourceHandler {
     const w = this.#watchRequest(reg, info, query, ctx, wantsTable(req));
     // Refused before the stream starts: once headers are out, an error can only end the stream.
     if (w.resourceVersion) parseResourceVersion(w.resourceVersion);
+    buildPredicate(reg.info, w.labelSelector, w.fieldSelector, info.name);
     const user = ctx.user.name;
     const open = this.#watchesByUser.get(user) ?? 0;
     if (open >= (this.#opts.maxWatchesPerUser ?? 1000)) {
