@@ -16,6 +16,8 @@ import { runTimeToK8sBench } from './time-to-k8s-bench.js';
 import { runRolloutBench } from './rollout-bench.js';
 import { runKubeletBench } from './kubelet-bench.js';
 import { runMultinodeBench } from './multinode-bench.js';
+import { runCrashBench } from './crash-bench.js';
+import { runSoakBench } from './soak-bench.js';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   apiserver: runAPIServerBench,
@@ -30,6 +32,9 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   'time-to-k8s': runTimeToK8sBench,
   rollout: runRolloutBench,
   multinode: runMultinodeBench,
+  crash: runCrashBench,
+  // 30 minutes unless `--soak-minutes N`.
+  soak: runSoakBench,
 };
 
 /** flatten turns nested figure objects into `a.b` keys. */
@@ -43,7 +48,8 @@ function flatten(o: object, prefix = ''): Record<string, number> {
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const wanted = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
   for (const [name, run] of Object.entries(suites)) {
     if (wanted.length && !wanted.includes(name)) continue;
     console.log(`\n== ${name}`);

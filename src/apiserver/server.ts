@@ -49,7 +49,26 @@ export interface APIServerOptions {
   advertiseAddress: string;
   /** authorizer decides every request after authentication (default: any authenticated user may do anything). */
   authorizer?: Authorizer;
+  /** maxWatchesPerUser bounds the concurrent watches of one user; more answer 429 (default 1000). */
+  maxWatchesPerUser?: number;
   log?: (msg: string) => void;
+}
+
+/**
+ * answerClientError answers a request Node's HTTP parser refused (unknown
+ * method, malformed request line or headers, headers too large) with a
+ * Status, so even those clients get the error shape every other answer has;
+ * Go's server answers these 400 (431 for large headers) before any handler.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const code = tooLarge ? 431 : timedOut ? 408 : 400;
+  const message = tooLarge ? 'request header fields too large' : timedOut ? 'the request was not received in full within 60s' : `malformed HTTP request: ${err.code ?? err.message}`;
+  const body = JSON.stringify(new StatusError(code, timedOut ? 'Timeout' : 'BadRequest', message).toStatus());
+  const text = tooLarge ? 'Request Header Fields Too Large' : timedOut ? 'Request Timeout' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /**
@@ -107,7 +126,7 @@ export class APIServer {
       this.#discovery.clear();
       this.#openapi.invalidate();
     });
-    this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log });
+    this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log, maxWatchesPerUser: opts.maxWatchesPerUser });
     this.#authorizer = opts.authorizer ?? allowAuthenticated;
   }
 
@@ -181,10 +200,16 @@ export class APIServer {
       requestCert: true,
       rejectUnauthorized: false,
       ...KEEP_ALIVE,
+      // kube-apiserver's default --request-timeout (60 s) bounds sending a
+      // whole request too: a client trickling a body cannot hold a
+      // connection longer. Watches are not affected: their request ends
+      // before the stream starts.
+      requestTimeout: 60_000,
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((err) => writeError(res, err, this.#opts.log));
     });
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
     server.on('connection', (s: Socket) => {
       this.#sockets.add(s);
       s.on('close', () => this.#sockets.delete(s));

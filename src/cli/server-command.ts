@@ -5,6 +5,7 @@ import { parseCommandFlags } from './flags.js';
 import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/index.js';
 import { parseDurationMs } from '../machinery/index.js';
 import { BACKENDS, type Backend } from '../flannel/index.js';
+import { startResourceSampler } from '../server/index.js';
 
 export async function runServer(args: string[]): Promise<void> {
   const flags = parseCommandFlags(
@@ -46,6 +47,7 @@ export async function runServer(args: string[]): Promise<void> {
       // Hidden: how long one etcd request may take before it fails as unavailable (tests shorten it).
       'datastore-request-timeout': { type: 'string', default: '', hidden: true },
       'tls-san': { type: 'list', default: [], usage: 'extra names or addresses for the API serving certificate (repeatable)' },
+      'max-watches-per-user': { type: 'number', default: 1000, usage: 'concurrent watches one user may hold; more answer 429 Too Many Requests' },
       'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
     },
     { name: 'skiff server', summary: 'Run a whole single-node cluster (API server, controllers, scheduler and, unless disabled, a node agent) in this process.' },
@@ -68,6 +70,7 @@ export async function runServer(args: string[]): Promise<void> {
     serviceCIDR: String(flags['service-cidr']),
     clusterCIDR: String(flags['cluster-cidr']),
     nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
+    maxWatchesPerUser: Number(flags['max-watches-per-user']),
     datastoreEndpoint: String(flags['datastore-endpoint']),
     datastore: {
       caFile: flags['datastore-cafile'] ? resolve(String(flags['datastore-cafile'])) : undefined,
@@ -115,6 +118,8 @@ export async function runServer(args: string[]): Promise<void> {
       },
     );
   };
+  // Soak runs read heap and event-loop delay from these lines (bench/soak-bench.ts).
+  if (process.env.SKIFF_RESOURCE_LOG_MS) startResourceSampler(log, Number(process.env.SKIFF_RESOURCE_LOG_MS));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {

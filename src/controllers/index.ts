@@ -4,6 +4,7 @@
  * informers started together, workers started once every cache has synced
  * (as kube-controller-manager does). Other components import only this.
  */
+import { setMaxListeners } from 'node:events';
 import type { KubeObject } from '../api/index.js';
 import type { Client } from '../client/index.js';
 import { EventRecorder } from '../client/index.js';
@@ -112,6 +113,11 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
   if (opts.clusterCIDR) controllers.push(new NodeIpamController({ ...common, clusterCIDR: opts.clusterCIDR, recorder: recorder('cidrAllocator') }));
   controllers.push(...(opts.extraControllers?.({ ...common, recorder }) ?? []));
   const abort = new AbortController();
+  // Every informer's watch, sync wait and controller loop listens on this one
+  // signal while it runs (about a hundred at once) and removes its listener
+  // when done; that many is the design, not a leak, so Node's warning past 10
+  // (logged at every server start) is turned off for it.
+  setMaxListeners(0, abort.signal);
   let running: Promise<unknown> | undefined;
   return {
     name: 'controller-manager',

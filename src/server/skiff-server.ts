@@ -38,6 +38,8 @@ import { DashboardFiles, dashboardListener } from '../dashboard/index.js';
 
 export interface SkiffServerOptions {
   dataDir: string;
+  /** maxWatchesPerUser bounds the concurrent watches of one user (default 1000). */
+  maxWatchesPerUser?: number;
   httpsPort: number;
   bindAddress: string;
   serviceCIDR: string;
@@ -154,6 +156,7 @@ export class SkiffServer {
       serviceCIDR: this.opts.serviceCIDR,
       nodePortRange: this.opts.nodePortRange,
       advertiseAddress: advertise,
+      maxWatchesPerUser: this.opts.maxWatchesPerUser,
       log,
     });
     await this.#api.listen();

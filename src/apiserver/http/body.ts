@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '../../machinery/index.js';
 import { PROTOBUF_MEDIA_TYPE, decodeProtobufObject } from '../protobuf/index.js';
+import { MAX_NESTING_DEPTH, assertNestingDepth, tooDeep, yamlNestingBound } from './nesting-depth.js';
 
 /** MAX_BODY_BYTES matches kube-apiserver's default --max-request-body-bytes for JSON (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -84,12 +85,23 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** decodeBody parses JSON or YAML text into a value, with upstream's 400 wording. */
+/**
+ * decodeBody parses JSON, YAML or protobuf into a value, with upstream's 400
+ * wording, and refuses nesting beyond MAX_NESTING_DEPTH before any recursive
+ * code (the YAML parser included) walks the value.
+ */
 export function decodeBody(buf: Buffer, type: BodyMediaType): unknown {
+  const value = decodeBodyUnchecked(buf, type);
+  assertNestingDepth(value);
+  return value;
+}
+
+function decodeBodyUnchecked(buf: Buffer, type: BodyMediaType): unknown {
   if (type === 'protobuf') return decodeProtobufObject(buf);
   const text = buf.toString('utf8');
   if (text.trim() === '') throw newBadRequest('the body of the request was empty');
   if (type === 'yaml' || type === 'apply-patch') {
+    if (yamlNestingBound(text) > MAX_NESTING_DEPTH) throw tooDeep('error converting YAML to JSON');
     try {
       return parseYaml(text);
     } catch (err) {
@@ -97,6 +109,7 @@ export function decodeBody(buf: Buffer, type: BodyMediaType): unknown {
     }
   }
   try {
+    // JSON.parse is iterative in V8: any depth parses, and the check above bounds it after.
     return JSON.parse(text);
   } catch (err) {
     throw newBadRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);

@@ -6,6 +6,8 @@
  */
 import { queryBool } from '../../machinery/index.js';
 
+import { newBadRequest } from '../../machinery/index.js';
+
 export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'connect';
 
 export interface ResourceRequestInfo {
@@ -22,7 +24,7 @@ export interface ResourceRequestInfo {
 
 /** parseResourcePath parses `/api/v1/...` or `/apis/g/v/...`; undefined when the path is not a resource path. */
 export function parseResourcePath(method: string, pathname: string, query: URLSearchParams): ResourceRequestInfo | undefined {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathname.split('/').filter((p) => p !== '').map(decodePathSegment);
   let group: string;
   let version: string;
   let i: number;
@@ -89,4 +91,13 @@ export function parseResourcePath(method: string, pathname: string, query: URLSe
     verb = subresource === 'log' ? 'get' : 'connect';
   }
   return { verb, group, version, resource, namespace, name, subresource, rest };
+}
+
+/** decodePathSegment undoes %-escapes; a malformed escape is the client's 400, as Go's URL parser refuses it. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw newBadRequest(`invalid URL escape in path segment ${JSON.stringify(segment)}`);
+  }
 }

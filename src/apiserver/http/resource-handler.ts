@@ -14,8 +14,10 @@ import { applyPatch } from '../../api/index.js';
 import { parseIncludeObject, toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
+import { parseResourceVersion } from '../registry/resource-version.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
 import { buildPredicate, queryBool, queryInt, queryOptionalBool } from '../../machinery/index.js';
+import { assertNestingDepth } from './nesting-depth.js';
 import { httpWatchSink, serveWatch, webSocketWatchSink, type WatchRequest } from './watch-stream.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
 import type { ResourceRequestInfo } from './request-info.js';
@@ -40,6 +42,8 @@ export interface PodConnector {
 export interface ResourceHandlerOptions {
   registry: APIRegistry;
   log?: (msg: string) => void;
+  /** maxWatchesPerUser bounds the concurrent watches of one user (default 1000). */
+  maxWatchesPerUser?: number;
 }
 
 const PATCH_TYPES: Partial<Record<BodyMediaType, 'json' | 'merge' | 'strategic'>> = {
@@ -55,6 +59,8 @@ export class ResourceHandler {
   podConnector?: PodConnector;
   /** proxyConnector serves services/proxy, pods/proxy and nodes/proxy. */
   proxyConnector?: ProxyConnector;
+  /** Open watches per user name, for the per-user bound. */
+  readonly #watchesByUser = new Map<string, number>();
 
   constructor(opts: ResourceHandlerOptions) {
     this.#registry = opts.registry;
@@ -151,6 +157,21 @@ export class ResourceHandler {
 
   #watch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const w = this.#watchRequest(reg, info, query, ctx, wantsTable(req));
+    // Refused before the stream starts: once headers are out, an error can only end the stream.
+    if (w.resourceVersion) parseResourceVersion(w.resourceVersion);
+    buildPredicate(reg.info, w.labelSelector, w.fieldSelector, info.name);
+    const user = ctx.user.name;
+    const open = this.#watchesByUser.get(user) ?? 0;
+    if (open >= (this.#opts.maxWatchesPerUser ?? 1000)) {
+      // Upstream's answer when a client exceeds what the server admits (max-in-flight / priority and fairness).
+      throw new StatusError(429, 'TooManyRequests', `Too many requests, please try again later: user ${JSON.stringify(user)} holds ${open} watches`, { retryAfterSeconds: 1 });
+    }
+    this.#watchesByUser.set(user, open + 1);
+    res.once('close', () => {
+      const n = (this.#watchesByUser.get(user) ?? 1) - 1;
+      if (n > 0) this.#watchesByUser.set(user, n);
+      else this.#watchesByUser.delete(user);
+    });
     return serveWatch(w, httpWatchSink(res));
   }
 
@@ -235,10 +256,10 @@ export class ResourceHandler {
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
     const gvk = { group: reg.info.group, version: reg.info.version, kind: reg.info.kind };
-    const patched = writeSubresource(reg, ctx, name, info.subresource, (view) => applyPatch(type, view, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }) as KubeObject);
-    if (patched) return writeJson(res, 200, await patched);
+    const written = writeSubresource(reg, ctx, name, info.subresource, (view) => patched(applyPatch(type, view, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' })));
+    if (written) return writeJson(res, 200, await written);
     const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-    const updated = await reg.patchWith(ctx, name, (current) => checkPatchedTypes(type, apiVersion, gvk.kind, patch, applyPatch(type, current, patch, gvk) as KubeObject), info.subresource);
+    const updated = await reg.patchWith(ctx, name, (current) => checkPatchedTypes(type, apiVersion, gvk.kind, patch, patched(applyPatch(type, current, patch, gvk))), info.subresource);
     writeJson(res, 200, updated, ctx.warnings);
   }
 
@@ -354,6 +375,16 @@ async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Pr
     orphanDependents: queryOptionalBool(query, 'orphanDependents') ?? body.orphanDependents === true,
     dryRun: dry,
   };
+}
+
+/**
+ * patched bounds what a patch built: a JSON patch may add a value as deep as
+ * the limit at a path as deep as the limit, and the result is walked
+ * recursively next (validation, storage), so it is checked like a body.
+ */
+function patched(result: unknown): KubeObject {
+  assertNestingDepth(result);
+  return result as KubeObject;
 }
 
 /**

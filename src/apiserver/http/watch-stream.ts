@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { buildPredicate } from '../../machinery/index.js';
+import { StatusError, buildPredicate, newInternalError } from '../../machinery/index.js';
 import { toTable, type TableConvertor } from '../printers/index.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { RequestContext } from '../registry/request-context.js';
@@ -82,12 +82,25 @@ export async function serveWatch(w: WatchRequest, sink: WatchSink): Promise<void
       await sink.send(line);
       if (ac.signal.aborted) break;
     }
+  } catch (err) {
+    // Upstream reports a failure inside a started watch as an ERROR event carrying the Status, then ends the stream.
+    const st = err instanceof StatusError ? err : newInternalError(err);
+    if (!ac.signal.aborted) await sink.send(JSON.stringify({ type: 'ERROR', object: st.toStatus() }) + '\n');
   } finally {
     sink.closed.removeEventListener('abort', onClosed);
     ac.abort();
     sink.end();
   }
 }
+
+/**
+ * WATCH_STALL_MS is how long a watch may wait for its client to take bytes
+ * (a full socket buffer) before it is closed. The broadcaster already ends a
+ * watcher whose queue overflows; this frees the connection and what it
+ * buffered too, so a stuck client costs nothing after a minute. The client
+ * re-watches from its last resourceVersion, as after any ended watch.
+ */
+const WATCH_STALL_MS = 60_000;
 
 /** httpWatchSink writes a chunked JSON stream, waiting for drain when the client reads slowly. */
 export function httpWatchSink(res: ServerResponse): WatchSink {
@@ -101,10 +114,16 @@ export function httpWatchSink(res: ServerResponse): WatchSink {
       if (res.write(line) || closed.signal.aborted) return;
       return new Promise<void>((resolve) => {
         const done = () => {
+          clearTimeout(stall);
           res.off('drain', done);
           closed.signal.removeEventListener('abort', done);
           resolve();
         };
+        // A client stuck for WATCH_STALL_MS loses the connection and what it buffered.
+        const stall = setTimeout(() => {
+          res.destroy();
+          done();
+        }, WATCH_STALL_MS);
         res.on('drain', done);
         closed.signal.addEventListener('abort', done, { once: true });
       });

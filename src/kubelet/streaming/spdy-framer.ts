@@ -58,7 +58,8 @@ export class HeaderDecoder {
     this.#compressed.push(block);
     let plain: Buffer;
     try {
-      plain = inflateSync(Buffer.concat(this.#compressed), { dictionary: SPDY3_DICTIONARY, finishFlush: zconst.Z_SYNC_FLUSH });
+      // Bounded output too: a few KiB of deflate can inflate to gigabytes.
+      plain = inflateSync(Buffer.concat(this.#compressed), { dictionary: SPDY3_DICTIONARY, finishFlush: zconst.Z_SYNC_FLUSH, maxOutputLength: MAX_HEADER_STREAM });
     } catch (err) {
       throw new SpdyProtocolError(`bad header block: ${(err as Error).message}`);
     }

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * A periodic log line of what the process holds, for soak runs: heap,
+ * RSS, event-loop delay and active handles, which only the process itself
+ * can read. Off unless SKIFF_RESOURCE_LOG_MS is set; the soak benchmark sets
+ * it and reads the lines from the server's log.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** RESOURCE_LOG_PREFIX starts every sample line: `resources: {json}`. */
+export const RESOURCE_LOG_PREFIX = 'resources: ';
+
+/** startResourceSampler logs one sample every `intervalMs` until the returned stop is called. */
+export function startResourceSampler(log: (msg: string) => void, intervalMs: number): () => void {
+  const delay = monitorEventLoopDelay({ resolution: 20 });
+  delay.enable();
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    const sample = {
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      loopDelayP99Ms: delay.percentile(99) / 1e6,
+      loopDelayMaxMs: delay.max / 1e6,
+      handles: process.getActiveResourcesInfo().length,
+    };
+    delay.reset();
+    log(RESOURCE_LOG_PREFIX + JSON.stringify(sample));
+  }, intervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    delay.disable();
+  };
+}
