@@ -90,11 +90,16 @@ spec:
 
   it('kubectl replace of a pod without priority keeps the admitted priority', () => {
     s.kubectlOk(['run', 'prio', '--image=busybox']);
-    const pod = json<{ spec: Record<string, unknown>; metadata: Record<string, unknown> }>(['get', 'pod', 'prio']);
-    delete pod.spec.priority;
-    delete pod.spec.preemptionPolicy;
-    pod.metadata.labels = { replaced: 'yes' };
-    s.kubectlOk(['replace', '-f', '-'], { input: JSON.stringify(pod) });
+    // Read-modify-replace retried on 409, as client-go's RetryOnConflict: the scheduler may write the pod in between.
+    for (let attempt = 0; ; attempt++) {
+      const pod = json<{ spec: Record<string, unknown>; metadata: Record<string, unknown> }>(['get', 'pod', 'prio']);
+      delete pod.spec.priority;
+      delete pod.spec.preemptionPolicy;
+      pod.metadata.labels = { replaced: 'yes' };
+      const r = s.kubectl(['replace', '-f', '-'], { input: JSON.stringify(pod) });
+      if (r.code === 0) break;
+      assert.ok(attempt < 5 && /the object has been modified/.test(r.stderr), `kubectl replace failed: ${r.stderr}`);
+    }
     const after = json<{ spec: { priority: number; preemptionPolicy: string }; metadata: { labels: Record<string, string> } }>(['get', 'pod', 'prio']);
     assert.equal(after.metadata.labels.replaced, 'yes');
     assert.equal(after.spec.priority, 0);
