@@ -115,7 +115,8 @@ export class APIServer {
     await this.registry.start();
     const server = createServer({
       key: this.#opts.pki.serving.key,
-      cert: this.#opts.pki.serving.cert,
+      // The chain ends with the CA, so a joining agent can pin it by hash before trusting it (kubeadm's discovery).
+      cert: this.#opts.pki.serving.cert + this.#opts.pki.ca.cert,
       ca: this.#opts.pki.ca.cert,
       requestCert: true,
       rejectUnauthorized: false,
@@ -191,7 +192,12 @@ export class APIServer {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const user = await authenticate(req, this.#opts.tokens);
-    if (!user) return writeError(res, newUnauthorized());
+    if (!user) {
+      // Upstream logs "Unable to authenticate the request" with the union authenticator's error; the
+      // authenticator that recognised the token has already logged its own reason (expired, unknown...).
+      this.#opts.log?.(`authentication: ${req.method} ${path} from ${req.socket.remoteAddress}: Unable to authenticate the request: invalid bearer token`);
+      return writeError(res, newUnauthorized());
+    }
     if (PUBLIC_PATHS.has(path) || path.startsWith('/readyz/') || path.startsWith('/livez/') || path.startsWith('/healthz/')) {
       return this.#servePublic(req, res, path);
     }

@@ -13,11 +13,11 @@ Usage:
   skiff server --data-dir DIR [--https-port 6443] [--bind-address 127.0.0.1] [--disable-agent]
                [--simulated-nodes N] [--service-cidr 10.43.0.0/16] [--cluster-cidr 10.42.0.0/16]
                [--datastore-endpoint sqlite://PATH] [--tls-san NAME]... [--advertise-address IP]
-  skiff agent --server URL --token TOKEN --data-dir DIR [--ca-file CA.crt]   join this machine as a node
+  skiff agent --server URL --token TOKEN [--data-dir DIR] [--node-ip IP]   join this machine as a node
   skiff image import FILE.tar [--data-dir DIR]   load an image archive into the node's containerd
   skiff image ls [--data-dir DIR]
   skiff kubeconfig --data-dir DIR      print the admin kubeconfig
-  skiff token create --data-dir DIR    print the node join token
+  skiff token create [--ttl 24h] [--data-dir DIR]   create a bootstrap token and print the join token
   skiff version
 
 Run 'skiff server --data-dir /tmp/skiff' and then 'KUBECONFIG=/tmp/skiff/kubeconfig.yaml kubectl get nodes'.
@@ -42,8 +42,7 @@ export async function main(argv: string[]): Promise<void> {
     case 'kubeconfig':
       return printFile(rest, 'kubeconfig.yaml');
     case 'token':
-      if (rest[0] !== 'create') return fail(`unknown token command ${JSON.stringify(rest[0] ?? '')}; try 'skiff token create'`);
-      return printFile(rest.slice(1), 'token');
+      return (await import('./token-command.js')).runToken(rest);
     case 'version':
     case '--version':
       console.log(`skiff ${SKIFF_VERSION} (Kubernetes API v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor})`);

@@ -5,19 +5,18 @@
  * components (controllers, scheduler, agent) as later parts plug them in.
  * It owns start-up order and a clean shutdown.
  */
-import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store, type StoreTuning } from '../storage/index.js';
 import { nthAddress } from '../api/validation/network.js';
 import { APIServer } from '../apiserver/server.js';
 import { ensurePKI } from '../apiserver/certs.js';
-import { StaticTokens } from '../apiserver/authn.js';
 import { InProcessClient } from '../apiserver/in-process-client.js';
 import type { Client } from '../client/client.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { createJoinToken } from './join-token.js';
 import { renderKubeconfig, writeFileAtomic } from '../cli/kubeconfig.js';
 import { scheduler } from '../scheduler/index.js';
 import { simulatedNodes } from '../kwok/index.js';
@@ -90,7 +89,7 @@ export class SkiffServer {
   #client?: Client;
   #lockFd?: number;
   #abort = new AbortController();
-  #joinToken = '';
+  #caCert = '';
 
   constructor(opts: SkiffServerOptions) {
     this.opts = opts;
@@ -111,8 +110,9 @@ export class SkiffServer {
     return join(this.opts.dataDir, 'kubeconfig.yaml');
   }
 
-  get joinToken(): string {
-    return this.#joinToken;
+  /** createJoinToken makes a bootstrap token and returns the join token text, as `skiff token create` does. */
+  createJoinToken(ttlSeconds?: number): Promise<string> {
+    return createJoinToken(this.client, { caCert: this.#caCert, ttlSeconds });
   }
 
   async start(): Promise<void> {
@@ -125,15 +125,13 @@ export class SkiffServer {
     const advertise = this.opts.advertiseAddress ?? hostAddress();
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
-    const tokens = new StaticTokens();
-    this.#joinToken = this.#loadJoinToken();
-    tokens.add(this.#joinToken, { name: 'system:node-agent', groups: ['system:nodes'] });
+    this.#caCert = pki.ca.cert;
     this.#api = new APIServer({
       store: this.#store,
       pki,
       host: this.opts.bindAddress,
       port: this.opts.httpsPort,
-      tokens: [tokens],
+      tokens: [],
       serviceCIDR: this.opts.serviceCIDR,
       nodePortRange: this.opts.nodePortRange,
       advertiseAddress: advertise,
@@ -236,14 +234,6 @@ export class SkiffServer {
     await this.#api?.close();
     await this.#store?.close();
     this.#unlock();
-  }
-
-  #loadJoinToken(): string {
-    const path = join(this.opts.dataDir, 'token');
-    if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-    const token = `K10${randomBytes(24).toString('hex')}`;
-    writeFileSync(path, token + '\n', { mode: 0o600 });
-    return token;
   }
 
   /** lock refuses a second server on the same data dir, which would corrupt nothing but confuse everything. */

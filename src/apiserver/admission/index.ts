@@ -2,6 +2,7 @@
 /** Admission plugins and the chain; registerDefaultAdmission installs the plugins every server runs. */
 import type { APIRegistry } from '../registry/api-registry.js';
 import { limitRangerAdmission } from './limit-ranger.js';
+import { nodeRestrictionAdmission } from './node-restriction.js';
 import { podPriorityAdmission } from './pod-priority.js';
 import { resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account.js';
@@ -11,6 +12,8 @@ export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type Ad
 
 /** registerDefaultAdmission installs upstream's default plugins that Skiff implements, in upstream's order. */
 export function registerDefaultAdmission(api: APIRegistry): void {
+  // NodeRestriction comes first, as in upstream's plugin order: a node's write is refused before anything is charged for it.
+  api.admission.register(nodeRestrictionAdmission());
   api.admission.register(limitRangerAdmission(api));
   api.admission.register(serviceAccountAdmission(api));
   api.admission.register(podPriorityAdmission(api));

@@ -20,12 +20,24 @@ import { authenticationExtension, authorizationExtension } from './review-apis.j
 import { DEFAULT_ISSUER } from './service-account-claims.js';
 import { TokenIssuer } from './service-account-tokens.js';
 import { loadOrCreateSigningKey, serviceAccountKeyPath } from './signing-key.js';
+import { BootstrapTokenAuthenticator, BOOTSTRAP_TOKEN_NAMESPACE } from './bootstrap-tokens.js';
+import { NodeAuthorizer } from './node-authorizer.js';
+import { NodeGraph } from './node-graph.js';
+import { nodeRules } from './bootstrap-policy.js';
+import { unionAuthorizer, type Authorizer } from '../authz.js';
+import { R } from '../../client/client.js';
+import { isNotFound } from '../../machinery/errors.js';
 
 export { impersonate } from './impersonation.js';
 import { impersonate } from './impersonation.js';
 export { RBACAuthorizer, SUPERUSER_GROUP, type RBACSource } from './rbac-authorizer.js';
 export { TokenIssuer } from './service-account-tokens.js';
 export { DEFAULT_ISSUER, serviceAccountUsername } from './service-account-claims.js';
+export { NodeAuthorizer, nodeIdentity, NODES_GROUP, NODE_USER_PREFIX } from './node-authorizer.js';
+export { NodeGraph, podReferences, type NodeGraphSource } from './node-graph.js';
+export * from './bootstrap-tokens.js';
+
+const POD_NODE_INDEX = 'spec.nodeName';
 
 /** AuthOptions configure installAuth. */
 export interface AuthOptions {
@@ -42,25 +54,40 @@ export interface AuthOptions {
  * and returns the component that creates the default policy, syncs the
  * RBAC caches and then makes RBAC the server's authorizer.
  */
-export function installAuth(server: APIServer, client: Client, opts: AuthOptions): Component {
+export function installAuth(server: APIServer, client: Client, opts: AuthOptions): Component & { authorizer: Authorizer } {
   const log = opts.log;
   const issuer = opts.issuer ?? DEFAULT_ISSUER;
   const tokens = new TokenIssuer({ key: loadOrCreateSigningKey(serviceAccountKeyPath(opts.dataDir)), issuer, apiAudiences: [issuer], client });
   server.addTokenAuthenticator(tokens);
+  server.addTokenAuthenticator(new BootstrapTokenAuthenticator({
+    getSecret: (name) => client.get(R.secrets, name, { namespace: BOOTSTRAP_TOKEN_NAMESPACE }).catch((err) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }),
+    log,
+  }));
   server.setImpersonator(impersonate);
   addSubresourceCreateHandler(server.registry, '', 'serviceaccounts', 'token', async (ctx, name, body, reg) => tokens.createToken(ctx, name, body, await reg.get(ctx, name)));
 
   const factory = new InformerFactory(client, { log });
   const source = new InformerRBACSource(factory);
   const rbac = new RBACAuthorizer(source);
+  // The Node authorizer reads pods by the node they are bound to, and claims for the PVs they use.
+  const pods = factory.informer(R.pods);
+  pods.addIndexer(POD_NODE_INDEX, (p) => [(p.spec as { nodeName?: string } | undefined)?.nodeName ?? '']);
+  const claims = factory.informer(R.persistentvolumeclaims);
+  const graph = new NodeGraph({ podsOnNode: (node) => pods.byIndex(POD_NODE_INDEX, node), claim: (ns, name) => claims.get(`${ns}/${name}`) });
+  // --authorization-mode=Node,RBAC, as kubeadm and k3s configure it.
+  const authorizer = unionAuthorizer(new NodeAuthorizer(graph, nodeRules()), rbac);
   const aggregator = new ClusterRoleAggregator({ client, roles: source.clusterRoleInformer, log });
   server.addExtension(authenticationExtension(tokens));
-  server.addExtension(authorizationExtension(rbac, rbac));
+  server.addExtension(authorizationExtension(authorizer, rbac));
 
   const abort = new AbortController();
   let running: Promise<unknown> | undefined;
   return {
     name: 'rbac',
+    authorizer,
     async start(signal: AbortSignal) {
       signal.addEventListener('abort', () => abort.abort(), { once: true });
       const created = await ensureBootstrapPolicy(client);
@@ -71,7 +98,7 @@ export function installAuth(server: APIServer, client: Client, opts: AuthOptions
       // Let admin/edit/view fill (aggregation chains: view into edit into admin) before enforcing, so no
       // request is judged against an empty aggregated role.
       for (let i = 0; i < 250 && !aggregator.settled() && !abort.signal.aborted; i++) await new Promise((r) => setTimeout(r, 20));
-      server.setAuthorizer(rbac);
+      server.setAuthorizer(authorizer);
     },
     async stop() {
       abort.abort();

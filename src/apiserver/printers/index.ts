@@ -42,6 +42,7 @@ import { horizontalPodAutoscalerTableConvertor } from './autoscaling-printer.js'
 import { clusterRoleBindingTableConvertor, roleBindingTableConvertor } from './rbac-printers.js';
 import { persistentVolumeClaimTableConvertor, persistentVolumeTableConvertor, storageClassTableConvertor } from './storage-printers.js';
 import { defaultTableConvertor } from './default-printer.js';
+import { certificateSigningRequestTableConvertor } from './certificates-printer.js';
 
 export type { TableConvertor, TableColumnDefinition, TableCell } from './table.js';
 export type { TableRowCondition, RowConditionsConvertor } from './row-conditions.js';
@@ -77,6 +78,7 @@ const byGroupKind = new Map<string, TableConvertor>([
   ['networking.k8s.io/NetworkPolicy', networkPolicyTableConvertor],
   ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerTableConvertor],
   ['coordination.k8s.io/Lease', leaseTableConvertor],
+  ['certificates.k8s.io/CertificateSigningRequest', certificateSigningRequestTableConvertor],
   ['discovery.k8s.io/EndpointSlice', endpointSliceTableConvertor],
   ['events.k8s.io/Event', eventTableConvertor],
   ['storage.k8s.io/StorageClass', storageClassTableConvertor],

@@ -245,7 +245,7 @@ export class ResourceRegistry {
     if (generated) meta.name = generateName(meta.generateName!);
     // Upstream defaults at decode time, before the strategy's PrepareForCreate.
     this.#strategy.default?.(obj);
-    this.#strategy.prepareForCreate?.(obj);
+    this.#strategy.prepareForCreate?.(obj, ctx);
     const attrs = { operation: 'CREATE' as const, resource: this.info, object: obj, ctx };
     await this.#opts.admission?.admit(attrs);
     this.#validate(obj, [...this.#opts.validateMeta(obj, this.info), ...(this.#strategy.validate?.(obj) ?? [])]);
@@ -350,13 +350,14 @@ export class ResourceRegistry {
   /** Builds the object to store from the requested one (what the caller may change, defaults, generation). */
   #prepareUpdate(requested: KubeObject, old: KubeObject, subresource?: string): KubeObject {
     let next: KubeObject;
-    if (subresource === 'status') {
+    if (subresource === 'status' || subresource === 'approval') {
       // A status write changes status (and annotations: upstream's status strategies keep spec and
       // labels but take annotations, which is how the deployment controller records revisions
-      // without bumping generation).
+      // without bumping generation). `approval` (CSRs) is a status write the strategy narrows.
       next = deepClone(old);
       next.status = requested.status;
       if (requested.metadata.annotations !== undefined) next.metadata.annotations = requested.metadata.annotations;
+      this.#strategy.prepareForStatusUpdate?.(next, old, subresource);
     } else if (subresource === 'finalize') {
       // namespaces/finalize changes spec.finalizers only.
       next = deepClone(old);
@@ -388,8 +389,8 @@ export class ResourceRegistry {
 
   #validateUpdate(next: KubeObject, old: KubeObject, subresource?: string): void {
     const errs =
-      subresource === 'status'
-        ? (this.#strategy.validateStatusUpdate?.(next, old) ?? [])
+      subresource === 'status' || subresource === 'approval'
+        ? (this.#strategy.validateStatusUpdate?.(next, old, subresource) ?? [])
         : [
             ...this.#opts.validateMeta(next, this.info),
             ...(this.#strategy.validate?.(next) ?? []),

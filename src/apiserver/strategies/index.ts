@@ -35,6 +35,7 @@ import { serviceAccountStrategy } from './service-account.js';
 import { limitRangeStrategy } from './limit-range.js';
 import { resourceQuotaStrategy } from './resource-quota.js';
 import { controllerRevisionStrategy } from './controller-revision.js';
+import { certificateSigningRequestStrategy } from './certificate-signing-request.js';
 
 export { nameRuleFor, validateObjectMeta } from '../../api/validation/object-meta.js';
 export type { NameRule, ValidateObjectMetaOptions } from '../../api/validation/object-meta.js';
@@ -69,6 +70,7 @@ const strategies = new Map<string, ResourceStrategy>([
   ['networking.k8s.io/NetworkPolicy', networkPolicyStrategy],
   ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerStrategy],
   ['coordination.k8s.io/Lease', leaseStrategy],
+  ['certificates.k8s.io/CertificateSigningRequest', certificateSigningRequestStrategy],
   ['discovery.k8s.io/EndpointSlice', endpointSliceStrategy],
   ['events.k8s.io/Event', eventStrategy],
   ['storage.k8s.io/StorageClass', storageClassStrategy],

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * `skiff token create [--ttl 24h] [--description TEXT] [--data-dir DIR]`
+ * creates a bootstrap token through the API with the server's admin
+ * kubeconfig and prints the join token for `skiff agent --token`.
+ */
+import { join } from 'node:path';
+import { FlagError, parseFlags } from './flags.js';
+import { HttpClient, loadKubeconfig } from '../client/http-client.js';
+import { createJoinToken } from '../server/join-token.js';
+import { parseDurationMs } from '../kwok/annotations.js';
+import { fail } from './main.js';
+
+/** runToken runs `skiff token <sub-command>`. */
+export async function runToken(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') return fail(`unknown token command ${JSON.stringify(sub ?? '')}; try 'skiff token create'`);
+  let flags;
+  try {
+    flags = parseFlags(rest, {
+      'data-dir': { type: 'string', default: '/var/lib/skiff' },
+      ttl: { type: 'string', default: '24h' },
+      description: { type: 'string' },
+    });
+  } catch (err) {
+    if (err instanceof FlagError) return fail(err.message);
+    throw err;
+  }
+  const ttl = String(flags.ttl);
+  const ttlMs = ttl === '0' ? 0 : parseDurationMs(ttl);
+  if (ttlMs === undefined) return fail(`--ttl: invalid duration ${JSON.stringify(ttl)} (e.g. 24h, 30m, 0 for never)`);
+  const kubeconfig = join(String(flags['data-dir']), 'kubeconfig.yaml');
+  let opts;
+  try {
+    opts = loadKubeconfig(kubeconfig);
+  } catch {
+    return fail(`cannot read ${kubeconfig}: has 'skiff server --data-dir ${String(flags['data-dir'])}' run?`);
+  }
+  const client = new HttpClient(opts);
+  try {
+    const token = await createJoinToken(client, {
+      caCert: opts.ca.toString(),
+      ttlSeconds: Math.round(ttlMs / 1000),
+      description: flags.description ? String(flags.description) : undefined,
+    });
+    process.stdout.write(`${token}\n`);
+  } catch (err) {
+    fail(`creating the token through ${opts.server}: ${(err as Error).message}`);
+  } finally {
+    client.close();
+  }
+}
