@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * `skiff agent --server URL --token TOKEN --data-dir DIR` joins this machine
- * to a cluster as a node: the NodeAgent (containerd, routes, kubelet) talking
- * to the server over HTTPS with the join token as bearer token. The server's
- * CA comes from --ca-file, else from the server's own TLS chain on first
- * contact (trust on first use), saved to DIR/server-ca.crt for later starts.
+ * `skiff agent --server URL --token TOKEN [--data-dir DIR] [--node-ip IP]`
+ * joins this machine to a cluster as a node: it checks the server's CA
+ * against the token's pin, gets a node certificate through a
+ * CertificateSigningRequest made with the bootstrap token (agent/join.ts),
+ * then runs the NodeAgent (containerd, routes, kubelet) with that identity.
+ * A restart reuses the stored certificate. `--ca-file` trusts a given CA
+ * (for a bare `<id>.<secret>` token).
  */
-import { connect } from 'node:tls';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { FlagError, parseFlags } from './flags.js';
-import { HttpClient } from '../client/http-client.js';
-import { NodeAgent } from '../agent/index.js';
+import { NodeAgent, JoinError, joinCluster } from '../agent/index.js';
 import { hostAddress } from '../server/skiff-server.js';
 
 /** runAgent runs a node agent until SIGTERM/SIGINT. */
@@ -43,17 +44,27 @@ export async function runAgent(args: string[]): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
   const server = String(flags.server);
-  const ca = flags['ca-file'] ? readFileSync(String(flags['ca-file'])) : await serverCA(server, join(dataDir, 'server-ca.crt'), log);
-  const client = new HttpClient({ server, ca, token: String(flags.token) });
+  const nodeName = flags['node-name'] ? String(flags['node-name']) : hostname().toLowerCase();
+  const hostIP = flags['node-ip'] ? String(flags['node-ip']) : hostAddress();
+  const abort = new AbortController();
+  let joined;
+  try {
+    joined = await joinCluster({
+      server, token: String(flags.token), dataDir, nodeName, nodeAddresses: [hostIP],
+      caFile: flags['ca-file'] ? String(flags['ca-file']) : undefined, log, signal: abort.signal,
+    });
+  } catch (err) {
+    if (!(err instanceof JoinError)) throw err;
+    process.stderr.write(`skiff agent: ${err.message}\n`);
+    process.exit(1);
+  }
   const agent = new NodeAgent({
-    client, dataDir, nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
-    hostIP: flags['node-ip'] ? String(flags['node-ip']) : hostAddress(),
+    client: joined.client, dataDir, nodeName, hostIP,
     clusterCIDR: String(flags['cluster-cidr']), serviceCIDR: String(flags['service-cidr']),
     clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : undefined,
     containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
-    cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: ca.toString(), log,
+    cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: joined.caCert, servingCertificate: joined.servingCertificate, log,
   });
-  const abort = new AbortController();
   let stopping = false;
   const shutdown = (sig: string) => {
     if (stopping) return;
@@ -69,27 +80,10 @@ export async function runAgent(args: string[]): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
     await agent.start(abort.signal);
+    joined.startRotation(abort.signal);
   } catch (err) {
     log(`agent failed to start: ${(err as Error).stack ?? err}`);
     await agent.stop().catch(() => undefined);
     process.exit(1);
   }
-}
-
-// The last certificate of the server's chain is its CA (Skiff serves leaf + CA).
-async function serverCA(server: string, cachePath: string, log: (m: string) => void): Promise<Buffer> {
-  if (existsSync(cachePath)) return readFileSync(cachePath);
-  const u = new URL(server);
-  const pem = await new Promise<string>((res, rej) => {
-    const s = connect({ host: u.hostname, port: Number(u.port || 443), rejectUnauthorized: false, servername: u.hostname }, () => {
-      let cert = s.getPeerCertificate(true);
-      while (cert.issuerCertificate && cert.issuerCertificate !== cert && cert.issuerCertificate.fingerprint256 !== cert.fingerprint256) cert = cert.issuerCertificate;
-      s.end();
-      res(`-----BEGIN CERTIFICATE-----\n${cert.raw.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`);
-    });
-    s.on('error', rej);
-  });
-  writeFileSync(cachePath, pem, { mode: 0o600 });
-  log(`trusting the server CA seen on first contact; saved to ${cachePath}`);
-  return Buffer.from(pem);
 }

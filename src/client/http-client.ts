@@ -63,16 +63,34 @@ export function resourcePath(ref: ResourceRef, namespace?: string, name?: string
 }
 
 export class HttpClient implements Client {
-  readonly #opts: HttpClientOptions;
-  readonly #agent: Agent;
+  #opts: HttpClientOptions;
+  #agent: Agent;
+  readonly #retired: Agent[] = [];
 
   constructor(opts: HttpClientOptions) {
     this.#opts = opts;
-    this.#agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: opts.ca, cert: opts.cert, key: opts.key });
+    this.#agent = HttpClient.#newAgent(opts);
+  }
+
+  static #newAgent(opts: HttpClientOptions): Agent {
+    return new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: opts.ca, cert: opts.cert, key: opts.key });
+  }
+
+  /**
+   * setClientCertificate switches to a new client certificate (a rotated
+   * kubelet certificate): new requests use it; requests and watches in
+   * flight finish on their connections, which stay valid until the old
+   * certificate expires.
+   */
+  setClientCertificate(cert: string | Buffer, key: string | Buffer): void {
+    this.#opts = { ...this.#opts, cert, key, token: undefined };
+    this.#retired.push(this.#agent);
+    this.#agent = HttpClient.#newAgent(this.#opts);
   }
 
   close(): void {
     this.#agent.destroy();
+    for (const a of this.#retired) a.destroy();
   }
 
   #send(method: string, path: string, body?: unknown, contentType = 'application/json', signal?: AbortSignal): Promise<IncomingMessage> {

@@ -26,6 +26,9 @@ import { TTLAfterFinishedController } from './job/ttl-after-finished-controller.
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
 import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
+import { CSRApprovingController, CSRSigningController } from './certificates/index.js';
+import type { Authorizer } from '../apiserver/authz.js';
+import type { PemPair } from '../pki/index.js';
 
 export type { Controller } from './controller.js';
 
@@ -44,6 +47,11 @@ export interface ControllerManagerOptions {
   podMetrics?: PodMetricsSource;
   /** hpaSyncPeriodMs is --horizontal-pod-autoscaler-sync-period (15 s). */
   hpaSyncPeriodMs?: number;
+  /**
+   * certificates turns on the CSR approver (asking `authorizer`) and the
+   * signer (the cluster CA; --cluster-signing-duration in seconds).
+   */
+  certificates?: { ca: PemPair; authorizer: Authorizer; signingDurationSeconds?: number };
 }
 
 /** ControllerManager is the component SkiffServer runs. */
@@ -85,6 +93,12 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new TTLAfterFinishedController(common),
     new CronJobController({ ...common, recorder: recorder('cronjob-controller') }),
   ];
+  if (opts.certificates) {
+    controllers.push(
+      new CSRApprovingController({ ...common, authorizer: opts.certificates.authorizer }),
+      new CSRSigningController({ ...common, ca: opts.certificates.ca, signingDurationSeconds: opts.certificates.signingDurationSeconds }),
+    );
+  }
   const dataDir = opts.dataDir;
   if (dataDir) controllers.push(newLocalPathProvisioner({ ...common, recorder: recorder('skiff.dev/local-path'), dataDir }));
   const abort = new AbortController();

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { openStore, type Store, type StoreTuning } from '../storage/index.js';
 import { nthAddress } from '../api/validation/network.js';
 import { APIServer } from '../apiserver/server.js';
-import { ensurePKI } from '../apiserver/certs.js';
+import { ensurePKI, type PemPair } from '../apiserver/certs.js';
+import { issueCertificate } from '../pki/index.js';
 import { InProcessClient } from '../apiserver/in-process-client.js';
 import type { Client } from '../client/client.js';
 import { bootstrapCluster } from './bootstrap.js';
@@ -147,15 +148,17 @@ export class SkiffServer {
       serverURL: this.#api.url,
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
-    this.components.push(installAuth(this.#api, this.#client, { dataDir, log }));
-    const { kubelets } = await installPodStreaming(this.#api, { client: this.#client, ca: pki.ca, log });
-    this.components.push(controllerManager(this.#client, { log, dataDir }));
+    const auth = installAuth(this.#api, this.#client, { dataDir, log });
+    this.components.push(auth);
+    // The API server verifies kubelet serving certificates against the cluster CA (--kubelet-certificate-authority).
+    const { kubelets } = await installPodStreaming(this.#api, { client: this.#client, ca: pki.ca, kubeletCA: pki.ca.cert, log });
+    this.components.push(controllerManager(this.#client, { log, dataDir, certificates: { ca: pki.ca, authorizer: auth.authorizer } }));
     this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
     // Always running: Nodes created through the API with the simulated annotation are adopted even without --simulated-nodes.
     this.components.push(simulatedNodes(this.#client, { count: this.opts.simulatedNodes ?? 0, leaseRenewIntervalMs, log }));
-    if (!this.opts.disableAgent) await this.#addNodeComponents(advertise, pki.ca.cert, kubelets);
+    if (!this.opts.disableAgent) await this.#addNodeComponents(advertise, pki.ca, kubelets);
     for (const c of this.components) {
       await c.start(this.#abort.signal);
       log(`started ${c.name}`);
@@ -169,7 +172,7 @@ export class SkiffServer {
    * containerd, proxy, network policy) and the add-ons that live on the
    * server's node: cluster DNS and the Ingress controller.
    */
-  async #addNodeComponents(advertise: string, caCert: string, kubelets: KubeletClient): Promise<void> {
+  async #addNodeComponents(advertise: string, ca: PemPair, kubelets: KubeletClient): Promise<void> {
     const { dataDir, log } = this.opts;
     // Loaded only when this server runs a node: the CRI/gRPC stack is a large share of start-up time.
     const [{ NodeAgent }, { clusterDNS }, { ingressController }] = await Promise.all([
@@ -179,7 +182,11 @@ export class SkiffServer {
     ]);
     const agent = new NodeAgent({
       client: this.#client!, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
-      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log, ...this.opts.agent,
+      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert: ca.cert, loadBalancerAddress: advertise, log,
+      // The server's own node needs no CSR: its kubelet serving certificate comes from the CA directly, valid for
+      // the loopback address the API server dials it on and the node's address.
+      servingCertificate: (nodeName) => issueCertificate(ca, { subject: `CN=system:node:${nodeName}, O=system:nodes`, server: true, sans: [nodeName, '127.0.0.1', advertise] }),
+      ...this.opts.agent,
     });
     this.components.push(agent);
     // The API server reaches its own node's kubelet on loopback rather than the node's LAN address.

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * kubelet/certificate: the node's certificates from the cluster CA through
+ * CertificateSigningRequests, stored in the data dir and rotated before they
+ * expire (upstream pkg/kubelet/certificate and client-go's certificate manager).
+ */
+export { CertificateManager, rotationDeadline, type CertificateManagerOptions } from './certificate-manager.js';
+export { requestCertificate, CertificateRequestDenied, type CertificateRequestOptions } from './certificate-request.js';
+export { loadCertificate, storeCertificate, describeCertificate, type StoredCertificate } from './certificate-store.js';
+
+/** The signers a kubelet asks (certificates.k8s.io/v1 well-known signer names). */
+export const KUBELET_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
+export const KUBELET_SERVING_SIGNER = 'kubernetes.io/kubelet-serving';
