@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * API discovery documents, all derived from the resource table: legacy
+ * API discovery documents, all derived from the served definitions: legacy
  * (`APIVersions`, `APIGroupList`, `APIGroup`, `APIResourceList`) and the
  * aggregated `apidiscovery.k8s.io/v2` form that kubectl 1.32 asks for first
  * (one request for every group instead of one per group-version).
@@ -8,6 +8,14 @@
 import { createHash } from 'node:crypto';
 import { RESOURCES, apiVersionOf, servedGroups, type GroupVersions, type ResourceInfo, type SubresourceName } from '../api/resources.js';
 import type { APIExtension, ExtensionResource } from './extensions.js';
+
+/** ServedResources is what discovery describes: a server's definitions, or the built-in table. */
+export interface ServedResources {
+  servedGroups(): GroupVersions[];
+  resources(): readonly ResourceInfo[];
+}
+
+const BUILTIN: ServedResources = { servedGroups, resources: () => RESOURCES };
 
 interface GroupVersionKind {
   group: string;
@@ -57,8 +65,8 @@ function apiGroup(group: string, versions: string[]): object {
 }
 
 /** allGroups lists stored groups then extension groups, preferred version first. */
-function allGroups(ext: APIExtension[]): GroupVersions[] {
-  const out = servedGroups().map((g) => ({ group: g.group, versions: [...g.versions] }));
+function allGroups(ext: APIExtension[], served: ServedResources): GroupVersions[] {
+  const out = served.servedGroups().map((g) => ({ group: g.group, versions: [...g.versions] }));
   for (const e of ext) {
     let g = out.find((x) => x.group === e.group);
     if (!g) out.push((g = { group: e.group, versions: [] }));
@@ -68,21 +76,21 @@ function allGroups(ext: APIExtension[]): GroupVersions[] {
 }
 
 /** apiGroupList is GET /apis. */
-export function apiGroupList(ext: APIExtension[] = []): object {
-  const groups = allGroups(ext).filter((g) => g.group !== '');
+export function apiGroupList(ext: APIExtension[] = [], served: ServedResources = BUILTIN): object {
+  const groups = allGroups(ext, served).filter((g) => g.group !== '');
   return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => apiGroup(g.group, g.versions)) };
 }
 
 /** apiGroupDoc is GET /apis/<group>, or undefined for an unknown group. */
-export function apiGroupDoc(group: string, ext: APIExtension[] = []): object | undefined {
-  const g = allGroups(ext).find((x) => x.group === group && group !== '');
+export function apiGroupDoc(group: string, ext: APIExtension[] = [], served: ServedResources = BUILTIN): object | undefined {
+  const g = allGroups(ext, served).find((x) => x.group === group && group !== '');
   if (!g) return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(g.group, g.versions) };
 }
 
 /** apiResourceList is GET /api/v1 or /apis/<group>/<version>, or undefined when not served. */
-export function apiResourceList(group: string, version: string, ext: APIExtension[] = []): object | undefined {
-  const rows = RESOURCES.filter((r) => r.group === group && r.version === version);
+export function apiResourceList(group: string, version: string, ext: APIExtension[] = [], served: ServedResources = BUILTIN): object | undefined {
+  const rows = served.resources().filter((r) => r.group === group && r.version === version);
   const extRows = ext.filter((e) => e.group === group && e.version === version).flatMap((e) => e.resources);
   if (rows.length === 0 && extRows.length === 0) return undefined;
   const resources: object[] = extRows.map((r) => ({
@@ -155,14 +163,15 @@ function extensionResource(e: APIExtension, r: ExtensionResource): object {
  * aggregatedDiscovery is the apidiscovery.k8s.io/v2 APIGroupDiscoveryList for
  * /api (core only) or /apis (every other group), versions preferred first.
  */
-export function aggregatedDiscovery(legacy: boolean, ext: APIExtension[] = []): object {
-  const groups = allGroups(ext).filter((g) => (g.group === '') === legacy);
+export function aggregatedDiscovery(legacy: boolean, ext: APIExtension[] = [], served: ServedResources = BUILTIN): object {
+  const resources = served.resources();
+  const groups = allGroups(ext, served).filter((g) => (g.group === '') === legacy);
   const items = groups.map((g) => ({
     metadata: { name: g.group, creationTimestamp: null },
     versions: g.versions.map((v) => ({
       version: v,
       resources: [
-        ...RESOURCES.filter((r) => r.group === g.group && r.version === v).map(discoveryResource),
+        ...resources.filter((r) => r.group === g.group && r.version === v).map(discoveryResource),
         ...ext.filter((e) => e.group === g.group && e.version === v).flatMap((e) => e.resources.map((r) => extensionResource(e, r))),
       ],
       freshness: 'Current',

@@ -29,7 +29,7 @@ import { writeError, writeJson, writeJsonText } from './http/response.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import type { UserInfo } from './registry/request-context.js';
-import { OPENAPI_V2_PROTOBUF_ACCEPT, openAPIV2For, openAPIV3IndexJson, openAPIV3Json } from './openapi/index.js';
+import { OPENAPI_V2_PROTOBUF_ACCEPT, OpenAPIDocuments } from './openapi/index.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
 
 export interface APIServerOptions {
@@ -63,6 +63,8 @@ export class APIServer {
    * is added, and kubectl fetches them on most invocations.
    */
   readonly #discovery = new Map<string, string | undefined>();
+  /** OpenAPI documents of what this server serves, rebuilt after a definition comes or goes. */
+  readonly #openapi: OpenAPIDocuments;
   #authorizer: Authorizer;
   #impersonator?: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>;
 
@@ -70,6 +72,17 @@ export class APIServer {
     this.#opts = opts;
     this.registry = new APIRegistry({ store: opts.store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
     registerDefaultAdmission(this.registry);
+    const defs = this.registry.definitions;
+    this.#openapi = new OpenAPIDocuments({
+      servedGroups: () => defs.servedGroups(),
+      resources: () => defs.resources(),
+      schemaOf: (r) => defs.lookup(r.group, r.version, r.plural)?.openAPI,
+    });
+    // Custom resources come and go at run time: discovery and OpenAPI follow at once.
+    defs.onChange(() => {
+      this.#discovery.clear();
+      this.#openapi.invalidate();
+    });
     this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log });
     this.#authorizer = opts.authorizer ?? allowAuthenticated;
   }
@@ -224,9 +237,9 @@ export class APIServer {
     if (path === '/api' || path === '/apis') return this.#serveDiscoveryRoot(req, res, path);
     if (path.startsWith('/openapi/')) return this.#serveOpenAPI(req, res, path, url);
     const parts = path.split('/').filter(Boolean);
-    if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, path, () => apiResourceList('', parts[1], this.#extensions));
-    if (parts[0] === 'apis' && parts.length === 2) return this.#maybe(res, path, () => apiGroupDoc(parts[1], this.#extensions));
-    if (parts[0] === 'apis' && parts.length === 3) return this.#maybe(res, path, () => apiResourceList(parts[1], parts[2], this.#extensions));
+    if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, path, () => apiResourceList('', parts[1], this.#extensions, this.registry.definitions));
+    if (parts[0] === 'apis' && parts.length === 2) return this.#maybe(res, path, () => apiGroupDoc(parts[1], this.#extensions, this.registry.definitions));
+    if (parts[0] === 'apis' && parts.length === 3) return this.#maybe(res, path, () => apiResourceList(parts[1], parts[2], this.#extensions, this.registry.definitions));
     if (!info) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
     const ext = this.#extensions.find((e) => e.group === info.group && e.version === info.version && e.resources.some((r) => r.name === info.resource));
     if (ext) {
@@ -262,12 +275,12 @@ export class APIServer {
   #serveDiscoveryRoot(req: IncomingMessage, res: ServerResponse, path: string): void {
     const legacy = path === '/api';
     if (wantsAggregatedDiscovery(req.headers.accept)) {
-      const text = this.#cachedDiscovery(`aggregated ${path}`, () => aggregatedDiscovery(legacy, this.#extensions))!;
+      const text = this.#cachedDiscovery(`aggregated ${path}`, () => aggregatedDiscovery(legacy, this.#extensions, this.registry.definitions))!;
       return writeJsonText(res, 200, text, [], AGGREGATED_DISCOVERY_V2);
     }
     const host = req.headers.host ?? `127.0.0.1:${this.#opts.port}`;
     // /api names the address the client used, so its cached form is per Host.
-    const text = legacy ? this.#cachedDiscovery(`/api ${host}`, () => apiVersions(host))! : this.#cachedDiscovery('/apis', () => apiGroupList(this.#extensions))!;
+    const text = legacy ? this.#cachedDiscovery(`/api ${host}`, () => apiVersions(host))! : this.#cachedDiscovery('/apis', () => apiGroupList(this.#extensions, this.registry.definitions))!;
     writeJsonText(res, 200, text);
   }
 
@@ -287,13 +300,13 @@ export class APIServer {
     const v3 = path.startsWith('/openapi/v3/');
     if (path === '/openapi/v2') {
       // JSON or gnostic protobuf (what kubectl's client-side validation downloads), by Accept as upstream.
-      const v2 = openAPIV2For(req.headers.accept);
+      const v2 = this.#openapi.v2For(req.headers.accept);
       if (!v2) return writeError(res, new StatusError(406, 'NotAcceptable', `only application/json and ${OPENAPI_V2_PROTOBUF_ACCEPT} are served for /openapi/v2`));
       ({ rendered: doc, contentType } = v2);
     } else if (path === '/openapi/v3') {
-      doc = openAPIV3IndexJson();
+      doc = this.#openapi.v3IndexJson();
     } else if (v3) {
-      doc = openAPIV3Json(path.slice('/openapi/v3/'.length));
+      doc = this.#openapi.v3Json(path.slice('/openapi/v3/'.length));
       const asked = url.searchParams.get('hash');
       // A stale hash is redirected to the current document, as upstream does, so caches stay correct.
       if (doc && asked && doc.hash && asked !== doc.hash) {

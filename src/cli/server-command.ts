@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { FlagError, parseFlags } from './flags.js';
 import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/skiff-server.js';
-import { parseDurationMs } from '../kwok/annotations.js';
+import { parseDurationMs } from '../machinery/duration.js';
 
 export async function runServer(args: string[]): Promise<void> {
   let flags;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { FlagError, parseFlags } from './flags.js';
 import { HttpClient, loadKubeconfig } from '../client/http-client.js';
 import { createJoinToken } from '../server/join-token.js';
-import { parseDurationMs } from '../kwok/annotations.js';
+import { parseDurationMs } from '../machinery/duration.js';
 import { fail } from './main.js';
 
 /** runToken runs `skiff token <sub-command>`. */

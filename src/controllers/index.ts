@@ -7,7 +7,7 @@
 import type { Client } from '../client/client.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { InformerFactory } from '../client/informer.js';
-import type { Controller } from './controller.js';
+import type { Controller } from '../client/controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { DisruptionController } from './disruption/disruption-controller.js';
 import { EndpointsController } from './endpoint/endpoints-controller.js';
@@ -25,20 +25,24 @@ import { JobController } from './job/job-controller.js';
 import { TTLAfterFinishedController } from './job/ttl-after-finished-controller.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
-import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
-import { CSRApprovingController, CSRSigningController } from './certificates/index.js';
-import type { Authorizer } from '../apiserver/authz.js';
-import type { PemPair } from '../pki/index.js';
+import type { SimulatedUsage } from '../api/metrics/index.js';
 
-export type { Controller } from './controller.js';
+export type { Controller } from '../client/controller.js';
 
 /** ControllerManagerOptions tunes the controller manager. */
 export interface ControllerManagerOptions {
   /** workers per controller (upstream's --concurrent-*-syncs default to 5). */
   workers?: number;
   log?: (m: string) => void;
-  /** dataDir turns on the local-path provisioner (volumes under `<dataDir>/storage`) and its default StorageClass. */
-  dataDir?: string;
+  /**
+   * extraControllers are other components' controllers run over the
+   * manager's shared informers (the server adds the local-path provisioner).
+   */
+  extraControllers?: (shared: SharedControllerContext) => Controller[];
+  /** setUp runs before the informers start (the provisioner's default StorageClass). */
+  setUp?: () => Promise<void>;
+  /** simulatedUsage is the usage simulated pods report (injected by the server), the HPA's fallback source. */
+  simulatedUsage?: SimulatedUsage;
   /**
    * podMetrics is where the HPA reads pod usage. The default reads
    * metrics.k8s.io through the client and, where that API is not served
@@ -47,11 +51,15 @@ export interface ControllerManagerOptions {
   podMetrics?: PodMetricsSource;
   /** hpaSyncPeriodMs is --horizontal-pod-autoscaler-sync-period (15 s). */
   hpaSyncPeriodMs?: number;
-  /**
-   * certificates turns on the CSR approver (asking `authorizer`) and the
-   * signer (the cluster CA; --cluster-signing-duration in seconds).
-   */
-  certificates?: { ca: PemPair; authorizer: Authorizer; signingDurationSeconds?: number };
+}
+
+/** SharedControllerContext is what every controller of the manager is built over. */
+export interface SharedControllerContext {
+  client: Client;
+  factory: InformerFactory;
+  log?: (m: string) => void;
+  /** recorder makes an event recorder reporting as `component`. */
+  recorder(component: string): EventRecorder;
 }
 
 /** ControllerManager is the component SkiffServer runs. */
@@ -82,7 +90,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new HorizontalController({
       ...common,
       recorder: recorder('horizontal-pod-autoscaler'),
-      metrics: opts.podMetrics ?? new FallbackPodMetricsSource(new ApiPodMetricsSource(client), new SimulatedPodMetricsSource(client)),
+      metrics: opts.podMetrics ?? defaultPodMetrics(client, opts.simulatedUsage),
       syncPeriodMs: opts.hpaSyncPeriodMs,
     }),
     new DisruptionController({ ...common, recorder: recorder('controllermanager') }),
@@ -93,14 +101,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new TTLAfterFinishedController(common),
     new CronJobController({ ...common, recorder: recorder('cronjob-controller') }),
   ];
-  if (opts.certificates) {
-    controllers.push(
-      new CSRApprovingController({ ...common, authorizer: opts.certificates.authorizer }),
-      new CSRSigningController({ ...common, ca: opts.certificates.ca, signingDurationSeconds: opts.certificates.signingDurationSeconds }),
-    );
-  }
-  const dataDir = opts.dataDir;
-  if (dataDir) controllers.push(newLocalPathProvisioner({ ...common, recorder: recorder('skiff.dev/local-path'), dataDir }));
+  controllers.push(...(opts.extraControllers?.({ ...common, recorder }) ?? []));
   const abort = new AbortController();
   let running: Promise<unknown> | undefined;
   return {
@@ -109,7 +110,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
       const onAbort = (): void => abort.abort();
       if (signal.aborted) onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      if (dataDir) await ensureLocalPathStorageClass(client);
+      await opts.setUp?.();
       factory.start(abort.signal);
       if (!(await factory.waitForSync(abort.signal))) return;
       running = Promise.all(controllers.map((c) => c.run(abort.signal, opts.workers ?? 5)));
@@ -120,4 +121,10 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
       await factory.stopped();
     },
   };
+}
+
+/** defaultPodMetrics reads metrics.k8s.io, falling back to simulated usage where that API is not served (an in-process client). */
+function defaultPodMetrics(client: Client, simulated: SimulatedUsage | undefined): PodMetricsSource {
+  const api = new ApiPodMetricsSource(client);
+  return simulated ? new FallbackPodMetricsSource(api, new SimulatedPodMetricsSource(client, simulated)) : api;
 }

@@ -19,6 +19,7 @@ import { buildReverseIndex, ClusterZone, type ClusterView, type LookupResult } f
 import { CLASS_IN, decodeMessage, encodeMessage, optRecord, RCODE, TYPE, type DnsMessage, type Question } from './dns-message.js';
 import { Forwarder, parseUpstream, upstreamsFromResolvConf } from './dns-forwarder.js';
 import { DnsServer, type ListenAddress, type Transport } from './dns-server.js';
+import { ComponentLifecycle } from '../machinery/component.js';
 
 /** KubeDNSServiceOptions: where the kube-dns Service points. */
 export interface KubeDNSServiceOptions {
@@ -61,7 +62,7 @@ export class ClusterDNS {
   readonly #opts: ClusterDNSOptions;
   readonly #server: DnsServer;
   #forwarder = new Forwarder([]);
-  #abort?: AbortController;
+  readonly #lifecycle = new ComponentLifecycle();
   #services?: SharedInformer<KubeObject & Service>;
   #slices?: SharedInformer<KubeObject & EndpointSlice>;
   #pods?: SharedInformer<KubeObject & Pod>;
@@ -78,8 +79,7 @@ export class ClusterDNS {
 
   /** start fills the caches, listens, and ensures the kube-dns Service. */
   async start(signal: AbortSignal): Promise<void> {
-    this.#abort = new AbortController();
-    signal.addEventListener('abort', () => this.#abort?.abort(), { once: true });
+    const run = this.#lifecycle.begin(signal);
     const own = !this.#opts.informers;
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });
     this.#services = informers.informer<KubeObject & Service>(R.services);
@@ -94,11 +94,11 @@ export class ClusterDNS {
       this.#pods = informers.informer<KubeObject & Pod>(R.pods);
       this.#pods.addIndexer('subdomain', (p) => (p.spec?.subdomain ? [`${p.metadata.namespace}/${p.spec.subdomain}`] : []));
     }
-    if (own) informers.start(this.#abort.signal);
+    if (own) informers.start(run);
     this.addresses = [];
     for (const a of this.#opts.listenAddresses) this.addresses.push(await this.#server.listen(a));
     this.#forwarder = new Forwarder(this.#upstreams());
-    await informers.waitForSync(this.#abort.signal);
+    await informers.waitForSync(run);
     if (this.#opts.kubeDNS) {
       await this.#ensureKubeDNS(this.#opts.kubeDNS);
       this.#bindEndpointAddress(this.#opts.kubeDNS.endpointAddress, this.#opts.kubeDNS.endpointPort ?? this.addresses[0]?.port);
@@ -118,7 +118,7 @@ export class ClusterDNS {
     const wildcard = this.addresses.some((a) => (a.host === '0.0.0.0' || a.host === '::') && a.port === port);
     if (!wildcard || port === undefined || this.addresses.some((a) => a.host === host)) return;
     const attempt = (): void => {
-      if (this.#abort?.signal.aborted) return;
+      if (this.#lifecycle.stopping) return;
       this.#server.listenUdp({ host, port }).then(
         () => this.#opts.log?.(`dns: answering UDP on ${host}:${port} from that address`),
         (err: NodeJS.ErrnoException) => {
@@ -132,7 +132,7 @@ export class ClusterDNS {
 
   /** stop closes the listeners and ends the watches. */
   async stop(): Promise<void> {
-    this.#abort?.abort();
+    this.#lifecycle.stop();
     await this.#server.close();
   }
 

@@ -5,7 +5,7 @@
  * this module.
  */
 import type { Client } from '../client/client.js';
-import type { Component } from '../server/skiff-server.js';
+import { asComponent, type Component } from '../machinery/component.js';
 import { ClusterDNS, type ClusterDNSOptions } from './cluster-dns.js';
 
 export { ClusterDNS, DEFAULT_CLUSTER_DNS_IP, type ClusterDNSOptions, type KubeDNSServiceOptions } from './cluster-dns.js';
@@ -14,6 +14,5 @@ export { decodeMessage, encodeMessage, TYPE, RCODE, CLASS_IN, type DnsMessage, t
 
 /** clusterDNS returns the cluster DNS server as a server Component. */
 export function clusterDNS(client: Client, opts: ClusterDNSOptions): Component & { instance: ClusterDNS } {
-  const d = new ClusterDNS(client, opts);
-  return { name: 'cluster-dns', instance: d, start: (signal) => d.start(signal), stop: () => d.stop() };
+  return asComponent('cluster-dns', new ClusterDNS(client, opts));
 }

@@ -20,6 +20,7 @@ import { DEFAULT_CLASS_NAME, isOurIngress, newIngressClass, type IngressClassObj
 import { IngressProxy } from './ingress-proxy.js';
 import { buildRouteTable, type IngressProblem } from './route-table.js';
 import { TLSStore } from './tls-store.js';
+import { ComponentLifecycle } from '../machinery/component.js';
 
 /** COMPONENT is the Event source of this controller. */
 export const COMPONENT = 'skiff-ingress-controller';
@@ -48,7 +49,7 @@ export class IngressController {
   readonly #client: Client;
   readonly #opts: IngressControllerOptions;
   readonly #recorder: EventRecorder;
-  readonly #abort = new AbortController();
+  readonly #lifecycle = new ComponentLifecycle();
   #factory?: InformerFactory;
   #proxy?: IngressProxy;
   #timer?: NodeJS.Timeout;
@@ -80,7 +81,7 @@ export class IngressController {
   /** start listens, syncs the caches and builds the first table; it rejects when a port cannot be bound. */
   async start(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
-    signal.addEventListener('abort', () => this.#abort.abort(), { once: true });
+    const run = this.#lifecycle.begin(signal);
     await this.#ensureClass();
     const tls = new TLSStore(await selfSignedCertificate());
     const proxy = new IngressProxy({ httpPort: this.#opts.httpPort ?? 80, httpsPort: this.#opts.httpsPort ?? 443, bindAddress: this.#opts.bindAddress ?? '0.0.0.0', tls, log: this.#opts.log });
@@ -94,13 +95,13 @@ export class IngressController {
     });
     const kick = (): void => this.#schedule(tls);
     for (const inf of informers) inf.addEventHandler({ onAdd: kick, onUpdate: kick, onDelete: kick });
-    factory.start(this.#abort.signal);
-    if (await factory.waitForSync(this.#abort.signal)) this.#rebuild(tls);
+    factory.start(run);
+    if (await factory.waitForSync(run)) this.#rebuild(tls);
   }
 
   /** stop closes the listeners and ends the watches. */
   async stop(): Promise<void> {
-    this.#abort.abort();
+    this.#lifecycle.stop();
     clearTimeout(this.#timer);
     await this.#proxy?.close();
     await this.#factory?.stopped();
@@ -119,7 +120,7 @@ export class IngressController {
     if (this.#timer || !this.#factory) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (!this.#abort.signal.aborted) this.#rebuild(tls);
+      if (!this.#lifecycle.stopping) this.#rebuild(tls);
     }, DEBOUNCE_MS);
   }
 

@@ -26,17 +26,3 @@ export function isSimulated(obj: { metadata?: { annotations?: Record<string, str
 export function isStopped(obj: { metadata?: { annotations?: Record<string, string> } }): boolean {
   return obj.metadata?.annotations?.[SIMULATED_STOPPED] === 'true';
 }
-
-/** parseDurationMs reads Go-style durations ("5s", "1m30s", "250ms"); undefined when malformed. */
-export function parseDurationMs(s: string | undefined): number | undefined {
-  if (!s) return undefined;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    total += Number(m[1]) * units[m[2]];
-    consumed += m[0].length;
-  }
-  return consumed === s.length && consumed > 0 ? total : undefined;
-}

@@ -6,16 +6,15 @@
  * `skiff.dev/simulated: "true"` annotation, and by scale tests.
  */
 import type { Client } from '../client/client.js';
-import type { Component } from '../server/skiff-server.js';
+import { asComponent, type Component } from '../machinery/component.js';
 import { NodeSimulator, type SimulatedNodesOptions } from './node-simulator.js';
 
 export { NodeSimulator, type SimulatedNodesOptions } from './node-simulator.js';
-export { metricsFor, type SimulatedPodMetrics, type ContainerUsage } from './metrics.js';
+export { metricsFor, simulatedUsage, type SimulatedPodMetrics } from './metrics.js';
 export { SIMULATED, SIMULATED_STOPPED, SIMULATED_EXIT_AFTER, SIMULATED_EXIT_CODE, SIMULATED_CPU, SIMULATED_MEMORY, isSimulated } from './annotations.js';
 export { NODE_LEASE_NAMESPACE } from './node-lease.js';
 
 /** simulatedNodes returns the simulator as a server Component. */
 export function simulatedNodes(client: Client, opts: SimulatedNodesOptions): Component & { instance: NodeSimulator } {
-  const sim = new NodeSimulator(client, opts);
-  return { name: 'simulated-nodes', instance: sim, start: (signal) => sim.start(signal), stop: () => sim.stop() };
+  return asComponent('simulated-nodes', new NodeSimulator(client, opts));
 }

@@ -7,20 +7,11 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parseQuantity } from '../api/validation/quantity.js';
-import { SIMULATED_CPU, SIMULATED_MEMORY } from './annotations.js';
-
-/** ContainerUsage is one container's entry in PodMetrics. */
-export interface ContainerUsage {
-  name: string;
-  usage: { cpu: string; memory: string };
-}
+import type { PodUsageReport, SimulatedUsage } from '../api/metrics/index.js';
+import { SIMULATED_CPU, SIMULATED_MEMORY, isSimulated } from './annotations.js';
 
 /** SimulatedPodMetrics is a PodMetrics body without apiVersion/kind/metadata. */
-export interface SimulatedPodMetrics {
-  timestamp: string;
-  window: string;
-  containers: ContainerUsage[];
-}
+export type SimulatedPodMetrics = PodUsageReport;
 
 function share(q: string | undefined, n: number, unit: 'milli' | 'value'): string {
   if (!q || n === 0) return unit === 'milli' ? '0' : '0';
@@ -49,3 +40,6 @@ export function metricsFor(pod: Pod, now: Date = new Date()): SimulatedPodMetric
     containers: containers.map((c) => ({ name: c.name, usage: { cpu: share(ann[SIMULATED_CPU], containers.length, 'milli'), memory: share(ann[SIMULATED_MEMORY], containers.length, 'value') } })),
   };
 }
+
+/** simulatedUsage is the simulator's answer to the metrics API and the HPA; the server injects it into both. */
+export const simulatedUsage: SimulatedUsage = { podUsage: metricsFor, isSimulatedNode: isSimulated };

@@ -6,7 +6,6 @@
  * Leases renewed (unless told to stop), and hands their pods to the
  * PodSimulator.
  */
-import { setMaxListeners } from 'node:events';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
 import { R, type Client } from '../client/client.js';
@@ -18,6 +17,7 @@ import { isSimulated, isStopped } from './annotations.js';
 import { NodeLeaseRenewer } from './node-lease.js';
 import { adoptedNodeStatus, isHealthy, KUBELET_VERSION, newSimulatedNode, nodeConditions } from './node-template.js';
 import { PodSimulator, type PodHost } from './pod-simulator.js';
+import { ComponentLifecycle } from '../machinery/component.js';
 
 /** SimulatedNodesOptions configures the simulator; only `count` is required. */
 export interface SimulatedNodesOptions {
@@ -56,7 +56,7 @@ export class NodeSimulator {
   readonly #leases: NodeLeaseRenewer;
   #nodes?: SharedInformer<KubeObject & Node>;
   #podSim?: PodSimulator;
-  #abort?: AbortController;
+  readonly #lifecycle = new ComponentLifecycle();
   #adoptedCount = 0;
   #statusTimer?: unknown;
   #runs: Promise<void>[] = [];
@@ -86,10 +86,7 @@ export class NodeSimulator {
 
   /** start creates the nodes, waits for the caches and starts heartbeats and pod workers. */
   async start(signal: AbortSignal): Promise<void> {
-    this.#abort = new AbortController();
-    // Informers, queues and timers each listen on this signal; that many listeners is expected, not a leak.
-    setMaxListeners(0, this.#abort.signal);
-    signal.addEventListener('abort', () => this.#abort?.abort(), { once: true });
+    const run = this.#lifecycle.begin(signal);
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });
     this.#nodes = informers.informer<KubeObject & Node>(R.nodes);
     const pods = informers.informer<KubeObject & Pod>(R.pods);
@@ -97,16 +94,16 @@ export class NodeSimulator {
     this.#podSim = new PodSimulator(this.#client, { pods, hostOf: (n) => this.#managed.get(n), clock: this.#clock, workers: this.#opts.podWorkers, log: this.#opts.log });
     this.#nodes.addEventHandler({ onAdd: (n) => this.#observe(n), onUpdate: (_o, n) => this.#observe(n), onDelete: (n) => this.#forget(n.metadata.name ?? '') });
     // Starting is idempotent per informer, so a shared factory is safe to start again here.
-    informers.start(this.#abort.signal);
-    await informers.waitForSync(this.#abort.signal);
-    this.#runs.push(this.#podSim.run(this.#abort.signal));
+    informers.start(run);
+    await informers.waitForSync(run);
+    this.#runs.push(this.#podSim.run(run));
     await this.createNodes();
     this.#armStatusRefresh();
   }
 
   /** stop ends heartbeats and pod workers. */
   async stop(): Promise<void> {
-    this.#abort?.abort();
+    this.#lifecycle.stop();
     this.#leases.stop();
     if (this.#statusTimer) this.#clock.clearTimeout(this.#statusTimer);
     await Promise.all(this.#runs);
@@ -206,9 +203,9 @@ export class NodeSimulator {
     this.#statusTimer = this.#clock.setTimeout(async () => {
       for (const m of this.#managed.values()) {
         const node = this.#nodes?.get(m.name);
-        if (node && m.running && !this.#abort?.signal.aborted) await this.#writeStatus(node);
+        if (node && m.running && !this.#lifecycle.stopping) await this.#writeStatus(node);
       }
-      if (!this.#abort?.signal.aborted) this.#armStatusRefresh();
+      if (!this.#lifecycle.stopping) this.#armStatusRefresh();
     }, period);
   }
 }

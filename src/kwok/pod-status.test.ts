@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { desiredPodStatus, terminatedStatus } from './pod-status.js';
-import { parseDurationMs } from './annotations.js';
+import { parseDurationMs } from '../machinery/duration.js';
 import { PodIPPool, podCIDRFor } from './addresses.js';
 import { metricsFor } from './metrics.js';
 

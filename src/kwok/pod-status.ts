@@ -7,7 +7,8 @@
  * Field shapes follow what the kubelet writes (pkg/kubelet/status).
  */
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
-import { parseDurationMs, SIMULATED_EXIT_AFTER, SIMULATED_EXIT_CODE } from './annotations.js';
+import { SIMULATED_EXIT_AFTER, SIMULATED_EXIT_CODE } from './annotations.js';
+import { parseDurationMs } from '../machinery/duration.js';
 
 /** PodAddresses are the node and pod IPs of a simulated pod. */
 export interface PodAddresses {

@@ -14,6 +14,7 @@ import { R, type Client } from '../client/client.js';
 import { InformerFactory } from '../client/informer.js';
 import { applyRules, ensureBridgeNetfilter, execRunner, removeRules, type Runner } from './iptables.js';
 import { DEFAULT_CHAIN_PREFIX, renderPolicyRules } from './policy-rules.js';
+import { ComponentLifecycle } from '../machinery/component.js';
 
 const DEBOUNCE_MS = 50;
 const RETRY_MAX_MS = 30_000;
@@ -35,7 +36,7 @@ export class NetworkPolicyEnforcer {
   readonly #opts: NetworkPolicyEnforcerOptions;
   readonly #prefix: string;
   readonly #runner: Runner;
-  readonly #abort = new AbortController();
+  readonly #lifecycle = new ComponentLifecycle();
   #factory?: InformerFactory;
   #timer?: NodeJS.Timeout;
   #syncing?: Promise<void>;
@@ -58,13 +59,13 @@ export class NetworkPolicyEnforcer {
   /** start syncs the caches and applies the first rules before returning. */
   async start(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
-    signal.addEventListener('abort', () => this.#abort.abort(), { once: true });
+    const run = this.#lifecycle.begin(signal);
     this.#opts.log?.(`networkpolicy: ${await ensureBridgeNetfilter(this.#runner)}`);
     const factory = (this.#factory = new InformerFactory(this.#client, { log: this.#opts.log }));
     const kick = (): void => this.#schedule(DEBOUNCE_MS);
     for (const ref of [R.networkpolicies, R.pods, R.namespaces]) factory.informer(ref).addEventHandler({ onAdd: kick, onUpdate: kick, onDelete: kick });
-    factory.start(this.#abort.signal);
-    if (!(await factory.waitForSync(this.#abort.signal))) return;
+    factory.start(run);
+    if (!(await factory.waitForSync(run))) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#sync();
@@ -72,7 +73,7 @@ export class NetworkPolicyEnforcer {
 
   /** stop ends the watches and removes every chain this enforcer owns. */
   async stop(): Promise<void> {
-    this.#abort.abort();
+    this.#lifecycle.stop();
     clearTimeout(this.#timer);
     await this.#syncing;
     await this.#factory?.stopped();
@@ -80,7 +81,7 @@ export class NetworkPolicyEnforcer {
   }
 
   #schedule(ms: number): void {
-    if (this.#timer || this.#abort.signal.aborted) return;
+    if (this.#timer || this.#lifecycle.stopping) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#sync();
@@ -103,7 +104,7 @@ export class NetworkPolicyEnforcer {
   }
 
   async #syncOnce(): Promise<void> {
-    if (this.#abort.signal.aborted || !this.#factory) return;
+    if (this.#lifecycle.stopping || !this.#factory) return;
     const list = <T>(ref: (typeof R)[keyof typeof R]): T[] => this.#factory!.informer<KubeObject>(ref).list() as unknown as T[];
     const rendered = renderPolicyRules({
       policies: list<NetworkPolicy>(R.networkpolicies),

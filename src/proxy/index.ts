@@ -5,7 +5,7 @@
  * Other components import only this module.
  */
 import type { Client } from '../client/client.js';
-import type { Component } from '../server/skiff-server.js';
+import { asComponent, type Component } from '../machinery/component.js';
 import { ServiceProxy, type ServiceProxyOptions } from './service-proxy.js';
 
 export { ServiceProxy, type ServiceProxyOptions } from './service-proxy.js';
@@ -15,6 +15,5 @@ export { servicePorts, type ServicePortInfo, type ProxyEndpoint } from './servic
 
 /** serviceProxy returns a node's Service proxy as a server Component. */
 export function serviceProxy(client: Client, opts: ServiceProxyOptions): Component & { instance: ServiceProxy } {
-  const p = new ServiceProxy(client, opts);
-  return { name: 'service-proxy', instance: p, start: (signal) => p.start(signal), stop: () => p.stop() };
+  return asComponent('service-proxy', new ServiceProxy(client, opts));
 }

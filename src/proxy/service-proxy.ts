@@ -22,6 +22,7 @@ import { ChainNames } from './chain-names.js';
 import { Iptables, restorePayload } from './iptables.js';
 import { renderRules, type RuleSet } from './proxy-rules.js';
 import { servicePorts } from './service-port.js';
+import { ComponentLifecycle } from '../machinery/component.js';
 
 /** ServiceProxyOptions configure one node's proxy. */
 export interface ServiceProxyOptions {
@@ -60,7 +61,7 @@ export class ServiceProxy {
   readonly #client: Client;
   readonly #opts: ServiceProxyOptions;
   readonly #iptables = new Iptables();
-  #abort?: AbortController;
+  readonly #lifecycle = new ComponentLifecycle();
   #services?: SharedInformer<KubeObject & Service>;
   #slices?: SharedInformer<KubeObject & EndpointSlice>;
   #timer?: NodeJS.Timeout;
@@ -76,17 +77,16 @@ export class ServiceProxy {
 
   /** start watches, waits for the caches, and applies the first full sync before returning. */
   async start(signal: AbortSignal): Promise<void> {
-    this.#abort = new AbortController();
-    signal.addEventListener('abort', () => this.#abort?.abort(), { once: true });
+    const run = this.#lifecycle.begin(signal);
     const own = !this.#opts.informers;
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });
     this.#services = informers.informer<KubeObject & Service>(R.services);
     this.#slices = informers.informer<KubeObject & EndpointSlice>(R.endpointslices);
     const changed = (): void => this.requestSync();
     for (const inf of [this.#services, this.#slices] as SharedInformer[]) inf.addEventHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
-    if (own) informers.start(this.#abort.signal);
+    if (own) informers.start(run);
     if (this.#opts.localhostNodePorts ?? true) enableRouteLocalnet(this.#opts.log);
-    await informers.waitForSync(this.#abort.signal);
+    await informers.waitForSync(run);
     await this.syncNow();
     const resync = (): void => {
       this.requestSync();
@@ -97,7 +97,7 @@ export class ServiceProxy {
 
   /** stop ends the watches and removes every chain and jump of ours. */
   async stop(): Promise<void> {
-    this.#abort?.abort();
+    this.#lifecycle.stop();
     clearTimeout(this.#timer);
     clearTimeout(this.#resync);
     await this.#syncing?.catch(() => undefined);
@@ -106,12 +106,12 @@ export class ServiceProxy {
 
   /** requestSync schedules a sync within minSyncMs, coalescing everything that arrives meanwhile. */
   requestSync(): void {
-    if (this.#timer || this.#abort?.signal.aborted) return;
+    if (this.#timer || this.#lifecycle.stopping) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.syncNow().catch((err: Error) => {
         this.#opts.log?.(`proxy: sync failed (retry in ${RETRY_MS} ms): ${err.message}`);
-        if (!this.#abort?.signal.aborted) setTimeout(() => this.requestSync(), RETRY_MS).unref();
+        if (!this.#lifecycle.stopping) setTimeout(() => this.requestSync(), RETRY_MS).unref();
       });
     }, this.#opts.minSyncMs ?? DEFAULT_MIN_SYNC_MS);
   }
@@ -119,7 +119,7 @@ export class ServiceProxy {
   /** syncNow applies the current state at once (one sync at a time; a request during a sync runs another after it). */
   async syncNow(): Promise<void> {
     while (this.#syncing) await this.#syncing.catch(() => undefined);
-    if (this.#abort?.signal.aborted) return;
+    if (this.#lifecycle.stopping) return;
     this.#syncing = this.#sync();
     try {
       await this.#syncing;

@@ -5,17 +5,14 @@
  * profile. Other components import only this module.
  */
 import type { Client } from '../client/client.js';
-import type { Component } from '../server/skiff-server.js';
+import { asComponent, type Component } from '../machinery/component.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
 export { Scheduler, DEFAULT_SCHEDULER_NAME, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
 export { fitErrorMessage, NO_NODES_AVAILABLE, type Diagnosis } from './framework/fit-error.js';
-export { toleratesTaint, tolerationsTolerateTaint, findUntoleratedTaint } from './framework/tolerations.js';
-export { podMatchesNodeSelectorAndAffinity } from './framework/node-selector.js';
 export { podRequests, toResources, type Resources } from './framework/resources.js';
 
 /** scheduler returns the default scheduler as a server Component. */
 export function scheduler(client: Client, opts: SchedulerOptions = {}): Component & { instance: Scheduler } {
-  const s = new Scheduler(client, opts);
-  return { name: 'scheduler', instance: s, start: (signal) => s.start(signal), stop: () => s.stop() };
+  return asComponent('scheduler', new Scheduler(client, opts));
 }

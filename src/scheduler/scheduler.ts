@@ -6,7 +6,6 @@
  * as upstream's schedule_one.go. Binding is asynchronous (the pod is
  * assumed on its node first), so scheduling never waits on storage.
  */
-import { setMaxListeners } from 'node:events';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
 import { deepEqual } from '../api/object.js';
@@ -25,6 +24,7 @@ import { SchedulerCache } from './scheduler-cache.js';
 import { SchedulingQueue, type QueuedPod } from './scheduling-queue.js';
 import { bindPod, evictVictim, recordUnschedulable } from './pod-updates.js';
 import { VolumeBinding } from './plugins/volume-binding.js';
+import { ComponentLifecycle } from '../machinery/component.js';
 
 /** DEFAULT_SCHEDULER_NAME is the spec.schedulerName this scheduler serves by default. */
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -68,7 +68,7 @@ export class Scheduler {
   readonly #volumeBinding = new VolumeBinding();
   #informers?: InformerFactory;
   #priorityClasses?: SharedInformer;
-  #abort?: AbortController;
+  readonly #lifecycle = new ComponentLifecycle();
   #inFlight = 0;
   #slotWaiter?: () => void;
   #loop?: Promise<void>;
@@ -84,11 +84,7 @@ export class Scheduler {
 
   /** start wires the informers, waits for them to sync and starts the scheduling loop in the background. */
   async start(signal: AbortSignal): Promise<void> {
-    this.#abort = new AbortController();
-    // Informers, queues and timers each listen on this signal; that many listeners is expected, not a leak.
-    setMaxListeners(0, this.#abort.signal);
-    const stop = () => this.#abort?.abort();
-    signal.addEventListener('abort', stop, { once: true });
+    const run = this.#lifecycle.begin(signal);
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });
     this.#informers = informers;
     this.#priorityClasses = informers.informer(R.priorityclasses);
@@ -104,14 +100,14 @@ export class Scheduler {
       onDelete: (p) => this.onPodDelete(p),
     });
     // Starting is idempotent per informer, so a shared factory is safe to start again here.
-    informers.start(this.#abort.signal);
-    await informers.waitForSync(this.#abort.signal);
-    this.#loop = this.#run(this.#abort.signal);
+    informers.start(run);
+    await informers.waitForSync(run);
+    this.#loop = this.#run(run);
   }
 
   /** stop ends the loop and waits for it. */
   async stop(): Promise<void> {
-    this.#abort?.abort();
+    this.#lifecycle.stop();
     this.queue.close();
     await this.#loop;
   }
@@ -246,7 +242,7 @@ export class Scheduler {
   #startBinding(qp: QueuedPod, nodeName: string): void {
     this.#inFlight++;
     const pod = qp.info.pod;
-    this.#volumeBinding.preBind(this.#client, pod, this.cache.get(nodeName)?.node, nodeName, this.#abort?.signal)
+    this.#volumeBinding.preBind(this.#client, pod, this.cache.get(nodeName)?.node, nodeName, this.#lifecycle.signal)
       .then(() => bindPod(this.#client, pod, nodeName))
       .then(() => {
         this.stats.scheduled++;

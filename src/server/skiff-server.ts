@@ -18,22 +18,21 @@ import { InProcessClient } from '../apiserver/in-process-client.js';
 import type { Client } from '../client/client.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { createJoinToken } from './join-token.js';
-import { renderKubeconfig, writeFileAtomic } from '../cli/kubeconfig.js';
+import { renderKubeconfig } from '../client/kubeconfig.js';
+import { writeFileAtomic } from '../machinery/atomic-file.js';
 import { scheduler } from '../scheduler/index.js';
-import { simulatedNodes } from '../kwok/index.js';
+import { simulatedNodes, simulatedUsage } from '../kwok/index.js';
+import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
 import type { NodeAgentOptions } from '../agent/index.js';
+import { CSRApprovingController, CSRSigningController } from '../controllers/certificates/index.js';
 import { installPodStreaming, type KubeletClient } from '../apiserver/streaming/index.js';
 import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
 import { controllerManager } from '../controllers/index.js';
+import { ClusterRoleAggregator } from '../controllers/clusterroleaggregation/index.js';
 import { installAuth } from '../apiserver/auth/index.js';
 import { encryptedStore, loadOrCreateKeys } from '../apiserver/encryption/index.js';
+import type { Component } from '../machinery/component.js';
 
-/** Component is anything the server starts after the API is up and stops before it goes down. */
-export interface Component {
-  name: string;
-  start(signal: AbortSignal): Promise<void>;
-  stop?(): Promise<void>;
-}
 
 export interface SkiffServerOptions {
   dataDir: string;
@@ -148,11 +147,22 @@ export class SkiffServer {
       serverURL: this.#api.url,
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
-    const auth = installAuth(this.#api, this.#client, { dataDir, log });
+    const client = this.#client;
+    const auth = installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) });
     this.components.push(auth);
     // The API server verifies kubelet serving certificates against the cluster CA (--kubelet-certificate-authority).
-    const { kubelets } = await installPodStreaming(this.#api, { client: this.#client, ca: pki.ca, kubeletCA: pki.ca.cert, log });
-    this.components.push(controllerManager(this.#client, { log, dataDir, certificates: { ca: pki.ca, authorizer: auth.authorizer } }));
+    const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, kubeletCA: pki.ca.cert, log, simulatedUsage });
+    this.components.push(controllerManager(client, {
+      log,
+      simulatedUsage,
+      extraControllers: ({ factory, recorder }) => [
+        newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir }),
+        // kube-controller-manager's csrapproving and csrsigning: kubelet certificates from the cluster CA.
+        new CSRApprovingController({ client, factory, log, authorizer: auth.authorizer }),
+        new CSRSigningController({ client, factory, log, ca: pki.ca }),
+      ],
+      setUp: () => ensureLocalPathStorageClass(client),
+    }));
     this.components.push(scheduler(this.#client, { log }), nodeLifecycleController(this.#client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);

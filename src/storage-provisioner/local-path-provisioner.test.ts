@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newFixture } from '../controllers/controller-fixture.js';
 import { R } from '../client/client.js';
-import type { PV, PVC } from '../controllers/volume/index.js';
+import type { PV, PVC } from '../api/volume/index.js';
 import { LocalPathProvisioner } from './local-path-provisioner.js';
 import { localPathStorageClass } from './local-path-storage-class.js';
 import { provisionedVolumeName, volumeDirName } from './local-path-naming.js';

@@ -19,10 +19,10 @@ import type { EventRecorder } from '../client/event-recorder.js';
 import type { InformerFactory, SharedInformer } from '../client/informer.js';
 import type { Clock } from '../client/workqueue.js';
 import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
-import { Reconciler } from '../controllers/controller.js';
+import { Reconciler } from '../client/controller.js';
 import {
   ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, claimClass, claimKey, LOCAL_PATH_PROVISIONER, VolumeEvents, type PV, type PVC, type SC,
-} from '../controllers/volume/index.js';
+} from '../api/volume/index.js';
 import { provisionedVolumeName, volumePath } from './local-path-naming.js';
 import type { VolumeDirectories } from './volume-directories.js';
 

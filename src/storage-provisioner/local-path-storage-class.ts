@@ -8,7 +8,7 @@
 import type { KubeObject } from '../api/object.js';
 import { R, type Client } from '../client/client.js';
 import { isAlreadyExists } from '../machinery/errors.js';
-import { ANN_DEFAULT_STORAGE_CLASS, LOCAL_PATH_PROVISIONER, type SC } from '../controllers/volume/index.js';
+import { ANN_DEFAULT_STORAGE_CLASS, LOCAL_PATH_PROVISIONER, type SC } from '../api/volume/index.js';
 
 /** LOCAL_PATH_CLASS is the name of the default StorageClass. */
 export const LOCAL_PATH_CLASS = 'local-path';

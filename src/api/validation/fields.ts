@@ -11,18 +11,9 @@ export const IS_NEGATIVE_ERROR_MSG = 'must be greater than or equal to 0';
 /** FIELD_IMMUTABLE_ERROR_MSG is upstream's FieldImmutableErrorMsg. */
 export const FIELD_IMMUTABLE_ERROR_MSG = 'field is immutable';
 
-/** deepEqual compares JSON values structurally (key order ignored; undefined and absent are equal). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-  for (const k of keys) if (!deepEqual(ao[k], bo[k])) return false;
-  return true;
-}
+// deepEqual (JSON values, key order ignored, undefined and absent equal) is the one in api/object.
+export { deepEqual } from '../object.js';
+import { deepEqual } from '../object.js';
 
 /** validateNonnegativeField rejects a negative number (ValidateNonnegativeField). */
 export function validateNonnegativeField(value: unknown, path: string): FieldError[] {

@@ -6,7 +6,7 @@ import { nodeRestrictionAdmission } from './node-restriction.js';
 import { podPriorityAdmission } from './pod-priority.js';
 import { resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account.js';
-import { storageAdmissionPlugins } from '../../controllers/volume/admission/storage-admission.js';
+import { storageAdmissionPlugins } from './storage-admission.js';
 
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.js';
 

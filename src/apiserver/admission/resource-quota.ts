@@ -12,7 +12,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/object.js';
 import { Quantity, parseQuantity } from '../../api/validation/quantity.js';
-import { kindsFor, matchesScopes, parseList, podConstraints, prettyList, usageOf, type QuotaSpec, type ResourceList } from '../../controllers/resourcequota/index.js';
+import { kindsFor, matchesScopes, parseList, podConstraints, prettyList, usageOf, type QuotaSpec, type ResourceList } from '../../api/quota/index.js';
 import { newForbidden } from '../../machinery/errors.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import { newContext, SYSTEM_USER } from '../registry/request-context.js';

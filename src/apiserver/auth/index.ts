@@ -8,11 +8,12 @@
  * component turns RBAC on once its caches have synced.
  */
 import type { APIServer } from '../server.js';
+import type { KubeObject } from '../../api/object.js';
 import type { Client } from '../../client/client.js';
 import { InformerFactory } from '../../client/informer.js';
 import { addSubresourceCreateHandler } from '../http/resource-handler.js';
-import type { Component } from '../../server/skiff-server.js';
-import { ClusterRoleAggregator } from './cluster-role-aggregation.js';
+import type { Component } from '../../machinery/component.js';
+import type { SharedInformer } from '../../client/informer.js';
 import { ensureBootstrapPolicy } from './bootstrap-policy.js';
 import { RBACAuthorizer } from './rbac-authorizer.js';
 import { InformerRBACSource } from './rbac-informers.js';
@@ -46,6 +47,19 @@ export interface AuthOptions {
   /** issuer is the `iss` of service account tokens and the API's audience (default https://kubernetes.default.svc.cluster.local). */
   issuer?: string;
   log?: (m: string) => void;
+  /**
+   * aggregation runs ClusterRole aggregation over the RBAC cache (the
+   * controller lives in controllers/; the server injects it so RBAC is
+   * enforced only once aggregated roles are filled).
+   */
+  aggregation: (roles: SharedInformer<KubeObject>) => RoleAggregation;
+}
+
+/** RoleAggregation is the ClusterRole aggregation controller as installAuth drives it. */
+export interface RoleAggregation {
+  run(signal: AbortSignal, workers: number): Promise<unknown>;
+  /** settled tells whether every aggregated role in the cache already has its aggregated rules. */
+  settled(): boolean;
 }
 
 /**
@@ -79,7 +93,7 @@ export function installAuth(server: APIServer, client: Client, opts: AuthOptions
   const graph = new NodeGraph({ podsOnNode: (node) => pods.byIndex(POD_NODE_INDEX, node), claim: (ns, name) => claims.get(`${ns}/${name}`) });
   // --authorization-mode=Node,RBAC, as kubeadm and k3s configure it.
   const authorizer = unionAuthorizer(new NodeAuthorizer(graph, nodeRules()), rbac);
-  const aggregator = new ClusterRoleAggregator({ client, roles: source.clusterRoleInformer, log });
+  const aggregator = opts.aggregation(source.clusterRoleInformer);
   server.addExtension(authenticationExtension(tokens));
   server.addExtension(authorizationExtension(authorizer, rbac));
 

@@ -5,7 +5,7 @@ import type { AuthorizationAttributes } from '../authz.js';
 import type { UserInfo } from '../registry/request-context.js';
 import { RBACAuthorizer, type BindingObject, type RBACSource, type RoleObject } from './rbac-authorizer.js';
 import { ruleAllows, type PolicyRule } from './rbac-rules.js';
-import { aggregatedRules } from './cluster-role-aggregation.js';
+import { aggregatedRules } from '../../controllers/clusterroleaggregation/cluster-role-aggregation.js';
 import { defaultClusterRoles } from './bootstrap-policy.js';
 
 const alice: UserInfo = { name: 'alice', groups: ['devs', 'system:authenticated'] };

@@ -9,7 +9,7 @@ import type { KubeList, KubeObject } from '../../api/object.js';
 import { isPlainObject } from '../../api/object.js';
 import { newBadRequest, newMethodNotSupported, StatusError } from '../../machinery/errors.js';
 import { applyPatch } from '../../machinery/patch/index.js';
-import { parseIncludeObject, tableConvertorFor, toTable } from '../printers/index.js';
+import { parseIncludeObject, toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
@@ -124,7 +124,7 @@ export class ResourceHandler {
     if (info.subresource === 'scale') return writeJson(res, 200, await getScale(reg, ctx, name));
     const obj = await reg.get(ctx, name);
     if (wantsTable(req) && !info.subresource) {
-      const table = toTable(tableConvertorFor(reg.info.group, reg.info.kind), [obj], {
+      const table = toTable(reg.definition.printer, [obj], {
         now: new Date(),
         includeObject: includeObjectOf(query),
       });
@@ -142,7 +142,7 @@ export class ResourceHandler {
       resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
     });
     if (wantsTable(req)) {
-      const table = toTable(tableConvertorFor(reg.info.group, reg.info.kind), list.items, {
+      const table = toTable(reg.definition.printer, list.items, {
         now: new Date(),
         includeObject: includeObjectOf(query),
         listMeta: list.metadata,
@@ -177,7 +177,7 @@ export class ResourceHandler {
       },
       ac.signal,
     );
-    const table = wantsTable(req) ? tableConvertorFor(reg.info.group, reg.info.kind) : undefined;
+    const table = wantsTable(req) ? reg.definition.printer : undefined;
     const includeObject = includeObjectOf(query);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();

@@ -7,7 +7,7 @@
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { R, type Client } from '../../client/client.js';
-import type { StatsSummary } from '../../kubelet/streaming/stats-summary.js';
+import type { StatsSummary } from '../../api/kubelet/index.js';
 import type { KubeletClient } from '../streaming/kubelet-client.js';
 import { cpuQuantity, memoryQuantity, type MetricsSource, type NodeUsage, type PodUsage } from './metrics-source.js';
 

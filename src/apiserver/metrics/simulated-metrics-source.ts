@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Usage of pods on simulated nodes, from the simulator's `metricsFor(pod)`
+ * Usage of pods on simulated nodes, from the simulator's `this.usage.podUsage(pod)`
  * (their annotations); a simulated node's usage is the sum of its pods.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { R, type Client } from '../../client/client.js';
 import { parseQuantity } from '../../api/validation/quantity.js';
-import { metricsFor, isSimulated } from '../../kwok/index.js';
+import type { SimulatedUsage } from '../../api/metrics/index.js';
 import { cpuQuantity, memoryQuantity, type MetricsSource, type NodeUsage, type PodUsage } from './metrics-source.js';
 
 /** SimulatedMetricsSource reports what simulated pods claim to use. */
 export class SimulatedMetricsSource implements MetricsSource {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    private readonly usage: SimulatedUsage,
+  ) {}
 
   async podMetrics(namespace?: string): Promise<PodUsage[]> {
     const simulated = await this.#simulatedNodes();
@@ -20,7 +23,7 @@ export class SimulatedMetricsSource implements MetricsSource {
     const out: PodUsage[] = [];
     for (const pod of pods) {
       if (!simulated.has(pod.spec?.nodeName ?? '')) continue;
-      const m = metricsFor(pod);
+      const m = this.usage.podUsage(pod);
       if (m) out.push({ namespace: pod.metadata!.namespace!, name: pod.metadata!.name!, ...m });
     }
     return out;
@@ -32,7 +35,7 @@ export class SimulatedMetricsSource implements MetricsSource {
     const totals = new Map<string, { cpu: number; memory: number }>([...simulated].map((n) => [n, { cpu: 0, memory: 0 }]));
     for (const pod of (await this.client.list(R.pods)).items as Pod[]) {
       const t = totals.get(pod.spec?.nodeName ?? '');
-      const m = t && metricsFor(pod);
+      const m = t && this.usage.podUsage(pod);
       if (!t || !m) continue;
       for (const c of m.containers) {
         t.cpu += parseQuantity(c.usage.cpu).milliValue() * 1e6;
@@ -45,6 +48,6 @@ export class SimulatedMetricsSource implements MetricsSource {
 
   async #simulatedNodes(): Promise<Set<string>> {
     const nodes = ((await this.client.list(R.nodes)).items as Node[]);
-    return new Set(nodes.filter((n) => isSimulated(n)).map((n) => n.metadata!.name!));
+    return new Set(nodes.filter((n) => this.usage.isSimulatedNode(n)).map((n) => n.metadata!.name!));
   }
 }

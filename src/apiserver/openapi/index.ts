@@ -4,8 +4,9 @@
  * server-side field validation. See openapi.ts for what the HTTP layer must
  * answer.
  */
-export { openAPIV2, openAPIV2For, openAPIV2Json, openAPIV2Protobuf, openAPIV3Index, openAPIV3IndexJson, openAPIV3Json } from './openapi.js';
-export type { OpenAPIV3Index, Rendered } from './openapi.js';
+export { OpenAPIDocuments, openAPIV2, openAPIV2For, openAPIV2Json, openAPIV2Protobuf, openAPIV3Index, openAPIV3IndexJson, openAPIV3Json } from './openapi.js';
+export type { OpenAPISource, Rendered } from './builders.js';
+export type { OpenAPIV3Index } from './openapi.js';
 export { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_ACCEPT } from './v2-media-types.js';
 export { findUnknownFields, schemaFor } from './unknown-fields.js';
 export type { SchemaRef } from './unknown-fields.js';

@@ -1,319 +1,166 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The served OpenAPI documents: swagger 2.0 at /openapi/v2 (JSON, or gnostic
- * protobuf for kubectl's client-side validation), the OpenAPI 3.0
- * index at /openapi/v3 and one 3.0 document per group version at
- * /openapi/v3/<api/v1 | apis/<group>/<version> | ...>. All are built once from
- * RESOURCES and the generated definitions, serialized once, and served from
- * cached Buffers with an ETag. As upstream (kube-openapi handler3), the hash
- * in each index URL is the SHA-512 of the document, so a client that caches
- * `?hash=` URLs forever is never stale.
+ * The served OpenAPI documents of one set of resources (builders.ts renders
+ * them), each built and serialized once until a resource comes or goes, and
+ * served from cached Buffers with an ETag. As upstream (kube-openapi
+ * handler3), the hash in each index URL is the SHA-512 of the document, so a
+ * client that caches `?hash=` URLs forever is never stale. The module functions serve the built-in resources, for
+ * callers without a server of their own.
  */
-import { createHash } from 'node:crypto';
-import { servedGroups } from '../../api/resources.js';
+import { RESOURCES, servedGroups } from '../../api/resources.js';
 import { encodeGnosticDocument } from './gnostic-v2.js';
-import { DEF, groupPathPrefix, groupVersionPaths, pascalGroup, tagOf, type Operation, type Param, type PathItem } from './operations.js';
-import { DEFINITION_REF_PREFIX, definitions, refName, type Definitions, type Schema } from './schema.js';
+import type { DefinitionNameOf } from './operations.js';
+import { builtinDefinitionName, JSON_TYPE, render, renderBytes, v2Document, v3Document, v3PathsByDocument, type OpenAPISource, type Rendered } from './builders.js';
+import { definitions, type Definitions } from './schema.js';
 import { negotiateV2Format, OPENAPI_V2_PROTOBUF } from './v2-media-types.js';
-
-/** Rendered is a serialized document with its validators. */
-export interface Rendered {
-  body: Buffer;
-  /** Quoted entity tag for the ETag header (`"<HASH>"`). */
-  etag: string;
-  /** Upper-case hex SHA-512 of the body, as used in `?hash=`. */
-  hash: string;
-}
-
-const INFO = { title: 'Kubernetes', version: 'unversioned' };
-const JSON_TYPE = 'application/json';
-const WATCH_TYPE = 'application/json;stream=watch';
-const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
-const CODE_TEXT: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted' };
-
-function render(doc: unknown): Rendered {
-  return renderBytes(Buffer.from(JSON.stringify(doc)));
-}
-
-function renderBytes(body: Buffer): Rendered {
-  const hash = createHash('sha512').update(body).digest('hex').toUpperCase();
-  return { body, etag: `"${hash}"`, hash };
-}
-
-/** discoveryOperation is a GET of a discovery document, which upstream also lists in OpenAPI. */
-function discoveryOperation(operationId: string, description: string, tag: string, response: string): Operation {
-  return { method: 'get', action: 'get', operationId, description, tag, params: [], response, extraCodes: [] };
-}
-
-function groupVersionResourcesPath(group: string, version: string): PathItem {
-  const base = groupPathPrefix(group, version);
-  const id = `${pascalGroup(group)}${version[0].toUpperCase()}${version.slice(1)}`;
-  return { path: `${base}/`, params: [], operations: [discoveryOperation(`get${id}APIResources`, 'get available resources', tagOf(group, version), DEF.apiResourceList)] };
-}
-
-// ---- swagger 2.0 ----
-
-function v2Param(p: Param): object {
-  return { uniqueItems: true, ...p, ...(p.required ? { required: true } : {}) };
-}
-
-function v2Schema(def: string | undefined): Schema {
-  return def ? { $ref: DEFINITION_REF_PREFIX + def } : { type: 'string' };
-}
-
-function v2Operation(o: Operation): object {
-  const parameters: object[] = [];
-  if (o.body) parameters.push({ name: 'body', in: 'body', required: true, schema: v2Schema(o.body) });
-  parameters.push(...o.params.map(v2Param));
-  const responses: Record<string, object> = { '200': { description: 'OK', schema: v2Schema(o.response) } };
-  for (const code of o.extraCodes) responses[code] = { description: CODE_TEXT[code], schema: v2Schema(o.response) };
-  responses['401'] = { description: 'Unauthorized' };
-  return {
-    description: o.description,
-    consumes: o.patchTypes ? PATCH_TYPES : ['*/*'],
-    produces: o.response ? (o.streams ? [JSON_TYPE, WATCH_TYPE] : [JSON_TYPE]) : ['*/*'],
-    schemes: ['https'],
-    tags: [o.tag],
-    operationId: o.operationId,
-    ...(parameters.length > 0 ? { parameters } : {}),
-    responses,
-    'x-kubernetes-action': o.action,
-    ...(o.gvk ? { 'x-kubernetes-group-version-kind': o.gvk } : {}),
-  };
-}
-
-function v2PathItem(p: PathItem): object {
-  const item: Record<string, unknown> = {};
-  for (const o of p.operations) item[o.method] = v2Operation(o);
-  if (p.params.length > 0) item.parameters = p.params.map(v2Param);
-  return item;
-}
-
-function allPaths(): PathItem[] {
-  const out: PathItem[] = [];
-  for (const g of servedGroups()) {
-    for (const v of g.versions) out.push(groupVersionResourcesPath(g.group, v), ...groupVersionPaths(g.group, v));
-  }
-  return out;
-}
-
-let v2Cache: { doc: object; rendered: Rendered } | undefined;
-
-/** openAPIV2 returns the swagger 2.0 document of every served resource. */
-export function openAPIV2(): object {
-  return v2Json().doc;
-}
-
-/** openAPIV2Json returns the swagger 2.0 document serialized once, with its ETag. */
-export function openAPIV2Json(): Rendered {
-  return v2Json().rendered;
-}
-
-let v2ProtobufCache: Rendered | undefined;
-
-/**
- * openAPIV2Protobuf returns the swagger 2.0 document as gnostic's
- * `openapi.v2.Document` protobuf, encoded once, with an ETag of its own bytes
- * (upstream hashes each served form separately).
- */
-export function openAPIV2Protobuf(): Rendered {
-  v2ProtobufCache ??= renderBytes(encodeGnosticDocument(v2Json().doc as Record<string, unknown>));
-  return v2ProtobufCache;
-}
-
-/**
- * openAPIV2For returns /openapi/v2 in the form the Accept header asks for,
- * JSON or protobuf, with the Content-Type to answer; undefined means neither
- * is acceptable (406).
- */
-export function openAPIV2For(accept: string | undefined): { rendered: Rendered; contentType: string } | undefined {
-  const format = negotiateV2Format(accept);
-  if (format === 'protobuf') return { rendered: openAPIV2Protobuf(), contentType: OPENAPI_V2_PROTOBUF };
-  return format === 'json' ? { rendered: openAPIV2Json(), contentType: JSON_TYPE } : undefined;
-}
-
-function v2Json(): { doc: object; rendered: Rendered } {
-  if (v2Cache) return v2Cache;
-  const paths: Record<string, object> = {};
-  for (const p of allPaths()) paths[p.path] = v2PathItem(p);
-  const doc = {
-    swagger: '2.0',
-    info: INFO,
-    paths,
-    definitions: definitions(),
-    securityDefinitions: { BearerToken: { description: 'Bearer Token authentication', type: 'apiKey', name: 'authorization', in: 'header' } },
-    security: [{ BearerToken: [] }],
-  };
-  v2Cache = { doc, rendered: render(doc) };
-  return v2Cache;
-}
-
-// ---- OpenAPI 3.0 ----
-
-const V3_REF_PREFIX = '#/components/schemas/';
-
-function v3Ref(def: string): Schema {
-  return { $ref: V3_REF_PREFIX + def };
-}
-
-function v3Param(p: Param): object {
-  return { name: p.name, in: p.in, description: p.description, ...(p.required ? { required: true } : {}), schema: { type: p.type, uniqueItems: true } };
-}
-
-function v3Content(def: string | undefined, streams: boolean | undefined): object {
-  const schema = def ? v3Ref(def) : { type: 'string' };
-  if (!def) return { '*/*': { schema } };
-  return streams ? { [JSON_TYPE]: { schema }, [WATCH_TYPE]: { schema } } : { [JSON_TYPE]: { schema } };
-}
-
-function v3Operation(o: Operation): object {
-  const responses: Record<string, object> = { '200': { description: 'OK', content: v3Content(o.response, o.streams) } };
-  for (const code of o.extraCodes) responses[code] = { description: CODE_TEXT[code], content: v3Content(o.response, false) };
-  let requestBody: object | undefined;
-  if (o.body) {
-    const types = o.patchTypes ? PATCH_TYPES : [JSON_TYPE];
-    requestBody = { content: Object.fromEntries(types.map((t) => [t, { schema: v3Ref(o.body as string) }])), required: o.method !== 'delete' };
-  }
-  return {
-    tags: [o.tag],
-    description: o.description,
-    operationId: o.operationId,
-    ...(o.params.length > 0 ? { parameters: o.params.map(v3Param) } : {}),
-    ...(requestBody ? { requestBody } : {}),
-    responses,
-    'x-kubernetes-action': o.action,
-    ...(o.gvk ? { 'x-kubernetes-group-version-kind': o.gvk } : {}),
-  };
-}
-
-function v3PathItem(p: PathItem): object {
-  const item: Record<string, unknown> = {};
-  for (const o of p.operations) item[o.method] = v3Operation(o);
-  if (p.params.length > 0) item.parameters = p.params.map(v3Param);
-  return item;
-}
-
-/** referencedDefinitions returns the definitions the operations use, and everything those refer to. */
-function referencedDefinitions(paths: PathItem[], defs: Definitions): string[] {
-  const seen = new Set<string>();
-  const visit = (name: string): void => {
-    if (seen.has(name) || !defs[name]) return;
-    seen.add(name);
-    walkRefs(defs[name], visit);
-  };
-  for (const p of paths) for (const o of p.operations) for (const d of [o.body, o.response]) if (d) visit(d);
-  return [...seen].sort();
-}
-
-function walkRefs(s: Schema, visit: (name: string) => void): void {
-  const name = refName(s);
-  if (name) visit(name);
-  for (const child of Object.values(s.properties ?? {})) walkRefs(child, visit);
-  if (s.items) walkRefs(s.items, visit);
-  if (typeof s.additionalProperties === 'object') walkRefs(s.additionalProperties, visit);
-}
-
-/**
- * v3Property converts one schema to 3.0 form. A `$ref` with siblings
- * (description, merge keys) becomes `allOf: [{$ref}]` plus the siblings, as
- * upstream's v3 documents write it: OpenAPI 3.0 ignores a `$ref`'s siblings,
- * and kubectl explain shows the field's own description only in this form.
- */
-function v3Property(s: Schema): Schema {
-  const out: Schema = { ...s };
-  if (s.properties) out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, v3Property(v)]));
-  if (s.items) out.items = v3Property(s.items);
-  if (typeof s.additionalProperties === 'object') out.additionalProperties = v3Property(s.additionalProperties);
-  const name = refName(s);
-  if (!name) return out;
-  delete out.$ref;
-  const ref = v3Ref(name);
-  return Object.keys(out).length === 0 ? ref : { allOf: [ref], ...out };
-}
-
-/** v3Schemas converts definitions to 3.0 form: refs into components, Quantity and IntOrString as oneOf, as upstream. */
-function v3Schemas(names: string[], defs: Definitions): Record<string, unknown> {
-  const out: Record<string, Schema> = {};
-  for (const n of names) out[n] = v3Property(defs[n]);
-  const quantity = out['io.k8s.apimachinery.pkg.api.resource.Quantity'];
-  if (quantity) out['io.k8s.apimachinery.pkg.api.resource.Quantity'] = { description: quantity.description, oneOf: [{ type: 'string' }, { type: 'number' }] };
-  const ios = out['io.k8s.apimachinery.pkg.util.intstr.IntOrString'];
-  if (ios) out['io.k8s.apimachinery.pkg.util.intstr.IntOrString'] = { description: ios.description, format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }] };
-  return out;
-}
-
-function v3Document(paths: PathItem[]): object {
-  const defs = definitions();
-  const pathMap: Record<string, object> = {};
-  for (const p of paths) pathMap[p.path] = v3PathItem(p);
-  return {
-    openapi: '3.0.0',
-    info: INFO,
-    paths: pathMap,
-    components: {
-      schemas: v3Schemas(referencedDefinitions(paths, defs), defs),
-      securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
-    },
-    security: [{ BearerToken: [] }],
-  };
-}
-
-/** v3PathsByDocument lists, per index key (`api/v1`, `apis/apps`, ...), the paths its document holds. */
-function v3PathsByDocument(): Map<string, PathItem[]> {
-  const docs = new Map<string, PathItem[]>();
-  docs.set('api', [{ path: '/api/', params: [], operations: [discoveryOperation('getCoreAPIVersions', 'get available API versions', 'core', DEF.apiVersions)] }]);
-  docs.set('apis', [{ path: '/apis/', params: [], operations: [discoveryOperation('getAPIVersions', 'get available API versions', 'apis', DEF.apiGroupList)] }]);
-  for (const g of servedGroups()) {
-    if (g.group !== '') {
-      const id = pascalGroup(g.group);
-      const tag = `${id[0].toLowerCase()}${id.slice(1)}`;
-      docs.set(`apis/${g.group}`, [{ path: `/apis/${g.group}/`, params: [], operations: [discoveryOperation(`get${id}APIGroup`, 'get information of a group', tag, DEF.apiGroup)] }]);
-    }
-    for (const v of g.versions) {
-      const key = groupPathPrefix(g.group, v).slice(1);
-      docs.set(key, [groupVersionResourcesPath(g.group, v), ...groupVersionPaths(g.group, v)]);
-    }
-  }
-  docs.set('version', [{ path: '/version/', params: [], operations: [discoveryOperation('getCodeVersion', 'get the version information for this server', 'version', DEF.versionInfo)] }]);
-  return docs;
-}
-
-let v3Cache: Map<string, Rendered> | undefined;
-
-function v3Rendered(): Map<string, Rendered> {
-  if (v3Cache) return v3Cache;
-  const out = new Map<string, Rendered>();
-  for (const [key, paths] of v3PathsByDocument()) out.set(key, render(v3Document(paths)));
-  v3Cache = out;
-  return out;
-}
 
 /** OpenAPIV3Index is the document served at /openapi/v3. */
 export interface OpenAPIV3Index {
   paths: Record<string, { serverRelativeURL: string }>;
 }
 
-/** openAPIV3Index lists every v3 document (`api/v1`, `apis/apps/v1`, `apis/apps`, `api`, `apis`, `version`) with its hashed URL. */
-export function openAPIV3Index(): OpenAPIV3Index {
-  const paths: OpenAPIV3Index['paths'] = {};
-  for (const [key, r] of v3Rendered()) paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${r.hash}` };
-  return { paths };
-}
-
-let indexCache: Rendered | undefined;
-
-/** openAPIV3IndexJson returns the /openapi/v3 index serialized once, with its ETag. */
-export function openAPIV3IndexJson(): Rendered {
-  indexCache ??= render(openAPIV3Index());
-  return indexCache;
-}
-
 /**
- * openAPIV3Json returns the document for one index key (`api/v1`,
- * `apis/apps/v1`; a leading slash or `/openapi/v3/` prefix is tolerated), or
- * undefined when no such document exists (answer 404).
+ * OpenAPIDocuments renders the documents of one OpenAPISource, each built and
+ * serialized once until invalidate() (a resource came or went).
  */
+export class OpenAPIDocuments {
+  readonly #src: OpenAPISource;
+  #defs?: { all: Definitions; nameOf: DefinitionNameOf };
+  #v2?: { doc: object; rendered: Rendered };
+  #v2Protobuf?: Rendered;
+  #v3?: Map<string, Rendered>;
+  #index?: Rendered;
+
+  constructor(src: OpenAPISource) {
+    this.#src = src;
+  }
+
+  /** invalidate drops every rendered document; the next request rebuilds them. */
+  invalidate(): void {
+    this.#defs = this.#v2 = this.#v2Protobuf = this.#v3 = this.#index = undefined;
+  }
+
+  /** v2 returns the swagger 2.0 document of every served resource. */
+  v2(): object {
+    return this.#v2Rendered().doc;
+  }
+
+  /** v2Json returns the swagger 2.0 document serialized once, with its ETag. */
+  v2Json(): Rendered {
+    return this.#v2Rendered().rendered;
+  }
+
+  /**
+   * v2Protobuf returns the swagger 2.0 document as gnostic's
+   * `openapi.v2.Document` protobuf, encoded once, with an ETag of its own bytes
+   * (upstream hashes each served form separately).
+   */
+  v2Protobuf(): Rendered {
+    this.#v2Protobuf ??= renderBytes(encodeGnosticDocument(this.v2() as Record<string, unknown>));
+    return this.#v2Protobuf;
+  }
+
+  /**
+   * v2For returns /openapi/v2 in the form the Accept header asks for, JSON or
+   * protobuf, with the Content-Type to answer; undefined means neither is
+   * acceptable (406).
+   */
+  v2For(accept: string | undefined): { rendered: Rendered; contentType: string } | undefined {
+    const format = negotiateV2Format(accept);
+    if (format === 'protobuf') return { rendered: this.v2Protobuf(), contentType: OPENAPI_V2_PROTOBUF };
+    return format === 'json' ? { rendered: this.v2Json(), contentType: JSON_TYPE } : undefined;
+  }
+
+  /** v3Index lists every v3 document (`api/v1`, `apis/apps/v1`, `apis/apps`, `api`, `apis`, `version`) with its hashed URL. */
+  v3Index(): OpenAPIV3Index {
+    const paths: OpenAPIV3Index['paths'] = {};
+    for (const [key, r] of this.#v3Rendered()) paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${r.hash}` };
+    return { paths };
+  }
+
+  /** v3IndexJson returns the /openapi/v3 index serialized once, with its ETag. */
+  v3IndexJson(): Rendered {
+    this.#index ??= render(this.v3Index());
+    return this.#index;
+  }
+
+  /**
+   * v3Json returns the document for one index key (`api/v1`, `apis/apps/v1`;
+   * a leading slash or `/openapi/v3/` prefix is tolerated), or undefined when
+   * no such document exists (answer 404).
+   */
+  v3Json(groupVersionPath: string): Rendered | undefined {
+    const key = groupVersionPath.replace(/^\/?(openapi\/v3\/)?/, '').replace(/\/$/, '');
+    return this.#v3Rendered().get(key);
+  }
+
+  /** definitions: the generated ones plus those of run-time kinds, and how each served kind's is named. */
+  #definitions(): { all: Definitions; nameOf: DefinitionNameOf } {
+    if (this.#defs) return this.#defs;
+    const base = definitions();
+    const schemaOf = this.#src.schemaOf?.bind(this.#src);
+    let all = base;
+    for (const r of this.#src.resources()) {
+      const model = schemaOf?.(r);
+      if (model) all = { ...(all === base ? { ...base } : all), ...model.definitions };
+    }
+    const nameOf: DefinitionNameOf = (r) => schemaOf?.(r)?.name ?? builtinDefinitionName(r);
+    this.#defs = { all, nameOf };
+    return this.#defs;
+  }
+
+  #v2Rendered(): { doc: object; rendered: Rendered } {
+    if (this.#v2) return this.#v2;
+    const { all, nameOf } = this.#definitions();
+    const doc = v2Document(this.#src, all, nameOf);
+    this.#v2 = { doc, rendered: render(doc) };
+    return this.#v2;
+  }
+
+  #v3Rendered(): Map<string, Rendered> {
+    if (this.#v3) return this.#v3;
+    const { all, nameOf } = this.#definitions();
+    const out = new Map<string, Rendered>();
+    for (const [key, paths] of v3PathsByDocument(this.#src, nameOf)) out.set(key, render(v3Document(paths, all)));
+    this.#v3 = out;
+    return out;
+  }
+}
+
+/** The built-in resources' documents, for callers without a server of their own (tests, tools). */
+const builtin = new OpenAPIDocuments({ servedGroups, resources: () => RESOURCES });
+
+/** openAPIV2 returns the swagger 2.0 document of every built-in resource. */
+export function openAPIV2(): object {
+  return builtin.v2();
+}
+
+/** openAPIV2Json returns the built-in swagger 2.0 document serialized once, with its ETag. */
+export function openAPIV2Json(): Rendered {
+  return builtin.v2Json();
+}
+
+/** openAPIV2Protobuf returns the built-in swagger 2.0 document as gnostic protobuf. */
+export function openAPIV2Protobuf(): Rendered {
+  return builtin.v2Protobuf();
+}
+
+/** openAPIV2For returns the built-in /openapi/v2 in the form the Accept header asks for. */
+export function openAPIV2For(accept: string | undefined): { rendered: Rendered; contentType: string } | undefined {
+  return builtin.v2For(accept);
+}
+
+/** openAPIV3Index lists every built-in v3 document with its hashed URL. */
+export function openAPIV3Index(): OpenAPIV3Index {
+  return builtin.v3Index();
+}
+
+/** openAPIV3IndexJson returns the built-in /openapi/v3 index serialized once. */
+export function openAPIV3IndexJson(): Rendered {
+  return builtin.v3IndexJson();
+}
+
+/** openAPIV3Json returns the built-in document for one index key, or undefined. */
 export function openAPIV3Json(groupVersionPath: string): Rendered | undefined {
-  const key = groupVersionPath.replace(/^\/?(openapi\/v3\/)?/, '').replace(/\/$/, '');
-  return v3Rendered().get(key);
+  return builtin.v3Json(groupVersionPath);
 }

@@ -9,7 +9,7 @@
  * client-side validation, which needs the protobuf v2 document) only when the
  * first PATCH operation it finds for the kind lists that parameter.
  */
-import { RESOURCES, type ResourceInfo, type SubresourceName } from '../../api/resources.js';
+import type { ResourceInfo, SubresourceName } from '../../api/resources.js';
 import type { GroupVersionKind } from './schema.js';
 
 /** ParamType is the JSON type of a path or query parameter. */
@@ -140,14 +140,20 @@ interface ResourceContext {
   collection: string;
 }
 
-function contextOf(r: ResourceInfo): ResourceContext {
+/** DefinitionNameOf names the schema of a served kind (custom resources name theirs by reversed group). */
+export type DefinitionNameOf = (r: ResourceInfo) => string;
+
+const builtinName: DefinitionNameOf = (r) => definitionName(r.group, r.version, r.kind);
+
+function contextOf(r: ResourceInfo, nameOf: DefinitionNameOf): ResourceContext {
   const base = groupPathPrefix(r.group, r.version);
   const ns = r.namespaced ? '/namespaces/{namespace}' : '';
+  const def = nameOf(r);
   return {
     r,
     gvk: { group: r.group, version: r.version, kind: r.kind },
-    def: definitionName(r.group, r.version, r.kind),
-    list: definitionName(r.group, r.version, `${r.kind}List`),
+    def,
+    list: `${def}List`,
     tag: tagOf(r.group, r.version),
     idStem: `${pascalGroup(r.group)}${r.version[0].toUpperCase()}${r.version.slice(1)}${r.namespaced ? 'Namespaced' : ''}${r.kind}`,
     base,
@@ -231,16 +237,16 @@ function watchPaths(c: ResourceContext): PathItem[] {
 }
 
 /** resourcePaths lists every path of one served resource, subresources included. */
-export function resourcePaths(r: ResourceInfo): PathItem[] {
-  const c = contextOf(r);
+export function resourcePaths(r: ResourceInfo, nameOf: DefinitionNameOf = builtinName): PathItem[] {
+  const c = contextOf(r, nameOf);
   const out = [collectionPath(c), itemPath(c), ...watchPaths(c)];
   for (const sub of r.subresources) out.push(...subresourcePaths(c, sub));
   return out.filter((p) => p.operations.length > 0);
 }
 
-/** groupVersionPaths lists the paths of every resource in one group version, in RESOURCES order. */
-export function groupVersionPaths(group: string, version: string): PathItem[] {
-  return RESOURCES.filter((r) => r.group === group && r.version === version).flatMap(resourcePaths);
+/** groupVersionPaths lists the paths of every resource of `rows` in one group version, in table order. */
+export function groupVersionPaths(group: string, version: string, rows: readonly ResourceInfo[], nameOf: DefinitionNameOf = builtinName): PathItem[] {
+  return rows.filter((r) => r.group === group && r.version === version).flatMap((r) => resourcePaths(r, nameOf));
 }
 
 const coreGVK = (kind: string): GroupVersionKind => ({ group: '', version: 'v1', kind });

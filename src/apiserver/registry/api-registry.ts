@@ -5,13 +5,13 @@
  * for both the HTTP handlers and the in-process client.
  */
 import { RESOURCES, storageKey, type ResourceInfo } from '../../api/resources.js';
+import { DefinitionRegistry, gvrKey, type ResourceDefinition } from '../definitions/index.js';
 import type { KubeObject } from '../../api/object.js';
 import type { Store } from '../../storage/store.js';
 import { StatusError } from '../../machinery/errors.js';
-import { strategyFor, validateObjectMeta, nameRuleFor } from '../strategies/index.js';
+import { validateObjectMeta, nameRuleFor } from '../strategies/index.js';
 import { findUnknownFields } from '../openapi/index.js';
-import { ResourceRegistry, type RegistryHooks, type VersionConverter } from './resource-registry.js';
-import { hpaV1, eventsV1 } from './converters.js';
+import { ResourceRegistry, type RegistryHooks } from './resource-registry.js';
 import { ServiceAllocator } from './service-allocator.js';
 import { decodeObject } from './object-codec.js';
 import { AdmissionChain } from '../admission/admission.js';
@@ -22,6 +22,8 @@ export interface APIRegistryOptions {
   serviceCIDR: string;
   nodePortRange: { min: number; max: number };
   now?: () => Date;
+  /** definitions to serve (default: the built-in ones); more may be added at run time. */
+  definitions?: DefinitionRegistry;
 }
 
 const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.plural === 'namespaces')!;
@@ -31,27 +33,38 @@ export class APIRegistry {
   readonly services: ServiceAllocator;
   /** admission is the plugin chain every create and update passes; components register plugins before serving. */
   readonly admission = new AdmissionChain();
+  /** definitions is what this server serves; adding or removing one serves or stops serving its URLs. */
+  readonly definitions: DefinitionRegistry;
   readonly #byGVR = new Map<string, ResourceRegistry>();
+  readonly #opts: APIRegistryOptions;
 
   constructor(opts: APIRegistryOptions) {
     this.store = opts.store;
+    this.#opts = opts;
     this.services = new ServiceAllocator({ serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
-    for (const info of RESOURCES) {
-      const reg = new ResourceRegistry({
-        info,
-        store: opts.store,
-        strategy: strategyFor(info.group, info.kind),
-        hooks: this.#hooksFor(info),
-        converter: converterFor(info),
-        validateMeta: (obj, i) => validateObjectMeta(obj.metadata, { namespaced: i.namespaced, nameRule: nameRuleFor(i.group, i.kind) }),
-        findUnknownFields,
-        admission: this.admission,
-        onWritten: () => this.#bumpGeneration(info),
-        namespaceState: (name) => this.#namespaceState(name),
-        now: opts.now,
-      });
-      this.#byGVR.set(`${info.group}/${info.version}/${info.plural}`, reg);
-    }
+    this.definitions = opts.definitions ?? new DefinitionRegistry();
+    for (const def of this.definitions.all()) this.#serve(def);
+    this.definitions.onChange((c) => {
+      const { group, version, plural } = c.definition.info;
+      if (c.type === 'added') this.#serve(c.definition);
+      else this.#byGVR.delete(gvrKey(group, version, plural));
+    });
+  }
+
+  #serve(def: ResourceDefinition): void {
+    const info = def.info;
+    const reg = new ResourceRegistry({
+      definition: def,
+      store: this.store,
+      hooks: this.#hooksFor(info),
+      validateMeta: (obj, i) => validateObjectMeta(obj.metadata, { namespaced: i.namespaced, nameRule: nameRuleFor(i.group, i.kind) }),
+      findUnknownFields,
+      admission: this.admission,
+      onWritten: () => this.#bumpGeneration(info),
+      namespaceState: (name) => this.#namespaceState(name),
+      now: this.#opts.now,
+    });
+    this.#byGVR.set(gvrKey(info.group, info.version, info.plural), reg);
   }
 
   /** Write generations per storage location: a cached list is valid while its generation is unchanged. */
@@ -114,10 +127,4 @@ export class APIRegistry {
     if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') return 'Terminating';
     return 'Active';
   }
-}
-
-function converterFor(info: ResourceInfo): VersionConverter | undefined {
-  if (info.group === 'autoscaling' && info.version === 'v1') return hpaV1;
-  if (info.group === 'events.k8s.io') return eventsV1;
-  return undefined;
 }

@@ -6,7 +6,7 @@
  * Converters never mutate their input: decoded objects are shared by watchers.
  */
 import type { KubeObject } from '../../api/object.js';
-import type { VersionConverter } from './resource-registry.js';
+import type { VersionConverter } from '../definitions/definition.js';
 
 type Json = Record<string, unknown>;
 

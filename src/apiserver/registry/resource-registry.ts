@@ -35,11 +35,13 @@ import {
   StorageError,
 } from '../../storage/errors.js';
 import type { ResourceStrategy } from '../strategy.js';
+import type { ResourceDefinition, VersionConverter } from '../definitions/definition.js';
 import type { AdmissionChain } from '../admission/admission.js';
 import { decodeObject, encodeObject } from './object-codec.js';
 import type { RequestContext } from './request-context.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { watchResource, type WatchRequest } from './watch.js';
+import { parseResourceVersion } from './resource-version.js';
 
 /** RegistryHooks add kind-specific steps that need storage or allocation (cluster IPs, node ports). */
 export interface RegistryHooks {
@@ -50,18 +52,13 @@ export interface RegistryHooks {
   afterDelete?(obj: KubeObject): void;
 }
 
-/** VersionConverter converts between a served version and the storage version of the same resource. */
-export interface VersionConverter {
-  toStorage(obj: KubeObject): KubeObject;
-  fromStorage(obj: KubeObject): KubeObject;
-}
+export type { VersionConverter } from '../definitions/definition.js';
 
 export interface ResourceRegistryOptions {
-  info: ResourceInfo;
+  /** definition says what is served and how its kind behaves (strategy, generation, graceful deletion). */
+  definition: ResourceDefinition;
   store: Store;
-  strategy: ResourceStrategy;
   hooks?: RegistryHooks;
-  converter?: VersionConverter;
   /** validateMeta checks metadata generically (name rules, labels, annotations). */
   validateMeta(obj: KubeObject, info: ResourceInfo): FieldError[];
   /** findUnknownFields lists fields the schema does not know, as `spec.foo` paths. */
@@ -104,21 +101,12 @@ export interface DeleteRequest {
  */
 export const INTERNAL_FULL_UPDATE = '*';
 
-/** Kinds whose metadata.generation tracks spec changes (upstream strategies that set it). */
-const GENERATION_KINDS = new Set([
-  'apps/Deployment', 'apps/ReplicaSet', 'apps/StatefulSet', 'apps/DaemonSet', '/ReplicationController',
-  'batch/Job', 'batch/CronJob', 'autoscaling/HorizontalPodAutoscaler', 'policy/PodDisruptionBudget',
-  'networking.k8s.io/Ingress', 'networking.k8s.io/NetworkPolicy', 'networking.k8s.io/IngressClass',
-  'storage.k8s.io/StorageClass', '/Service', '/PersistentVolume', '/PersistentVolumeClaim',
-]);
-/** Kinds that are deleted gracefully (deletionTimestamp first, the kubelet finishes the delete). */
-const GRACEFUL_KINDS = new Set(['/Pod']);
-
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_GENERATE_NAME_ATTEMPTS = 8;
 
 export class ResourceRegistry {
   readonly info: ResourceInfo;
+  readonly definition: ResourceDefinition;
   readonly gr: GroupResource;
   readonly #store: Store;
   readonly #strategy: ResourceStrategy;
@@ -131,17 +119,19 @@ export class ResourceRegistry {
   readonly #tracksGeneration: boolean;
 
   constructor(opts: ResourceRegistryOptions) {
-    this.info = opts.info;
-    this.gr = { group: opts.info.group, resource: opts.info.plural };
+    const def = opts.definition;
+    this.definition = def;
+    this.info = def.info;
+    this.gr = { group: def.info.group, resource: def.info.plural };
     this.#store = opts.store;
-    this.#strategy = opts.strategy;
+    this.#strategy = def.strategy;
     this.#hooks = opts.hooks ?? {};
-    this.#converter = opts.converter;
+    this.#converter = def.converter;
     this.#opts = opts;
     this.#now = opts.now ?? (() => new Date());
-    this.#apiVersion = apiVersionOf(opts.info);
-    this.#hasStatus = opts.info.subresources.includes('status');
-    this.#tracksGeneration = GENERATION_KINDS.has(`${opts.info.group}/${opts.info.kind}`);
+    this.#apiVersion = apiVersionOf(def.info);
+    this.#hasStatus = def.info.subresources.includes('status');
+    this.#tracksGeneration = def.tracksGeneration;
   }
 
   // ---------------------------------------------------------------- reads
@@ -240,7 +230,7 @@ export class ResourceRegistry {
     if (this.#tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     // Status is the system's to write; a Node registers with its status (capacity), as upstream allows.
-    if (this.#hasStatus && this.info.kind !== 'Node') delete obj.status;
+    if (this.#hasStatus && !this.definition.keepsStatusOnCreate) delete obj.status;
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = generateName(meta.generateName!);
     // Upstream defaults at decode time, before the strategy's PrepareForCreate.
@@ -403,10 +393,10 @@ export class ResourceRegistry {
 
   /** releasedByFinalizers: an object being deleted goes once its last finalizer is removed. */
   #releasedByFinalizers(next: KubeObject): boolean {
-    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !hasSpecFinalizers(next)) {
-      // Upstream: an object being deleted is removed once its finalizers are gone, kinds once its grace period is also over.
+    if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length) && !this.#hasSpecFinalizers(next)) {
+      // Upstream: an object being deleted is removed once its finalizers are gone,
       // and for graceful kinds (pods) only once the grace period was cut to zero by the kubelet.
-      if (!GRACEFUL_KINDS.has(`${this.info.group}/${this.info.kind}`)) return true;
+      if (!this.definition.gracePeriod) return true;
       if (next.metadata.deletionGracePeriodSeconds === 0) return true;
     }
     return false;
@@ -472,9 +462,8 @@ export class ResourceRegistry {
       dirty = true;
     }
     if (dirty) m.finalizers = [...finalizers];
-    let grace = 0;
-    if (GRACEFUL_KINDS.has(`${this.info.group}/${this.info.kind}`)) grace = this.#podGracePeriod(obj, req);
-    const specHeld = hasSpecFinalizers(obj);
+    const grace = this.definition.gracePeriod?.(obj, req.gracePeriodSeconds) ?? 0;
+    const specHeld = this.#hasSpecFinalizers(obj);
     if (grace === 0 && finalizers.size === 0 && !specHeld) return { keep: false, dirty };
     if (specHeld && (obj.status as { phase?: string } | undefined)?.phase !== 'Terminating') {
       // A namespace being deleted turns Terminating until the namespace controller empties it.
@@ -495,14 +484,9 @@ export class ResourceRegistry {
     return { keep: true, dirty };
   }
 
-  /** Pod grace period as upstream's pod strategy CheckGracefulDelete computes it. */
-  #podGracePeriod(pod: KubeObject, req: DeleteRequest): number {
-    const spec = (pod.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
-    const phase = (pod.status as { phase?: string } | undefined)?.phase;
-    if (!spec.nodeName) return 0; // never scheduled: nothing to stop
-    if (phase === 'Succeeded' || phase === 'Failed') return 0;
-    const g = req.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
-    return Math.max(0, g);
+  /** hasSpecFinalizers: namespaces carry finalizers in spec too (`kubernetes`), which hold their deletion. */
+  #hasSpecFinalizers(obj: KubeObject): boolean {
+    return (this.definition.specFinalizers?.(obj).length ?? 0) > 0;
   }
 
   async #finishDeletion(ctx: RequestContext, kv: KeyValue, current: KubeObject): Promise<KubeObject> {
@@ -570,8 +554,10 @@ export class ResourceRegistry {
   }
 
   #checkUnknownFields(ctx: RequestContext, obj: unknown): void {
-    if (ctx.fieldValidation === 'Ignore' || !this.#opts.findUnknownFields) return;
-    const unknown = this.#opts.findUnknownFields(this.#apiVersion, this.info.kind, obj);
+    if (ctx.fieldValidation === 'Ignore') return;
+    const unknown = this.definition.findUnknownFields
+      ? this.definition.findUnknownFields(obj)
+      : (this.#opts.findUnknownFields?.(this.#apiVersion, this.info.kind, obj) ?? []);
     if (unknown.length === 0) return;
     if (ctx.fieldValidation === 'Strict') {
       // Upstream's decoder wording: `Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: ...`.
@@ -613,13 +599,6 @@ export function translateStorageError(gr: GroupResource, name: string): (err: un
   };
 }
 
-/** parseResourceVersion reads a resourceVersion parameter, with upstream's error for garbage. */
-export function parseResourceVersion(rv: string): number {
-  const n = Number(rv);
-  if (!Number.isSafeInteger(n) || n < 0) throw newBadRequest(`invalid resource version: ${JSON.stringify(rv)}`);
-  return n;
-}
-
 function generateName(base: string): string {
   // Upstream: base truncated to 58 characters plus five random characters.
   let suffix = '';
@@ -640,11 +619,6 @@ function specChanged(a: KubeObject, b: KubeObject): boolean {
     if (!deepEqual(a[k], b[k])) return true;
   }
   return false;
-}
-
-/** hasSpecFinalizers: namespaces carry finalizers in spec too (`kubernetes`), which hold their deletion. */
-function hasSpecFinalizers(obj: KubeObject): boolean {
-  return obj.kind === 'Namespace' && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers?.length ?? 0) > 0;
 }
 
 function sameObject(a: KubeObject, b: KubeObject): boolean {

@@ -11,7 +11,7 @@ import type { KeyValue, Store } from '../../storage/store.js';
 import { CompactedError, WatcherTooSlowError } from '../../storage/errors.js';
 import { StatusError, newGone } from '../../machinery/errors.js';
 import { decodeShared } from './object-codec.js';
-import { parseResourceVersion } from './resource-registry.js';
+import { parseResourceVersion } from './resource-version.js';
 
 export interface WatchRequest {
   predicate?: (obj: KubeObject) => boolean;

@@ -8,9 +8,10 @@ import type { Client } from '../../client/client.js';
 import { issueClientCert, type PemPair } from '../certs.js';
 import type { APIServer } from '../server.js';
 import { KubeletMetricsSource, SimulatedMetricsSource, metricsAPI, type MetricsSource } from '../metrics/index.js';
-import { KUBELET_CLIENT_USER } from '../../kubelet/streaming/kubelet-server.js';
+import { KUBELET_CLIENT_USER } from '../../api/kubelet/index.js';
 import { KubeletClient } from './kubelet-client.js';
 import { PodStreaming } from './pod-streaming.js';
+import type { SimulatedUsage } from '../../api/metrics/index.js';
 
 export { KubeletClient, type KubeletEndpoint, type KubeletClientOptions } from './kubelet-client.js';
 export { PodStreaming, containerFor, type PodStreamingOptions } from './pod-streaming.js';
@@ -22,6 +23,8 @@ export interface PodStreamingSetup {
   ca: PemPair;
   /** kubeletCA verifies kubelet serving certificates (default: not verified, as upstream without --kubelet-certificate-authority). */
   kubeletCA?: string;
+  /** simulatedUsage is what simulated nodes report (the server injects the simulator's); without it only kubelets are asked. */
+  simulatedUsage?: SimulatedUsage;
   /** extraMetricsSources are asked besides kubelets and simulated nodes. */
   extraMetricsSources?: MetricsSource[];
   log?: (msg: string) => void;
@@ -38,7 +41,7 @@ export async function installPodStreaming(api: APIServer, setup: PodStreamingSet
   const streaming = new PodStreaming({ client: setup.client, kubelets, log: setup.log });
   api.setPodConnector(streaming);
   api.upgradeHandler = streaming.upgradeHandler;
-  const sources: MetricsSource[] = [new KubeletMetricsSource(setup.client, kubelets, setup.log), new SimulatedMetricsSource(setup.client), ...(setup.extraMetricsSources ?? [])];
+  const sources: MetricsSource[] = [new KubeletMetricsSource(setup.client, kubelets, setup.log), ...(setup.simulatedUsage ? [new SimulatedMetricsSource(setup.client, setup.simulatedUsage)] : []), ...(setup.extraMetricsSources ?? [])];
   api.addExtension(metricsAPI(setup.client, sources));
   return { kubelets, streaming };
 }

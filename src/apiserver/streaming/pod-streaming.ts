@@ -16,7 +16,7 @@ import { newBadRequest, StatusError } from '../../machinery/errors.js';
 import { parseResourcePath, type ResourceRequestInfo } from '../http/request-info.js';
 import type { PodConnector } from '../http/resource-handler.js';
 import type { UserInfo } from '../registry/request-context.js';
-import { LogOptionsError, logOptionsQuery, parseLogOptions } from '../../kubelet/streaming/log-options.js';
+import { LogOptionsError, logOptionsQuery, parseLogOptions } from '../../api/kubelet/index.js';
 import type { KubeletClient } from './kubelet-client.js';
 
 const UPGRADED = new Set(['exec', 'attach', 'portforward']);

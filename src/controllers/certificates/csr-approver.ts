@@ -17,7 +17,7 @@ import type { InformerFactory, SharedInformer } from '../../client/informer.js';
 import type { Authorizer } from '../../apiserver/authz.js';
 import { parseCertificateRequest, CertificateRequestError, type ParsedRequest } from '../../pki/index.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError } from './kubelet-csr.js';
 
 export interface CSRApprovingOptions {

@@ -13,7 +13,7 @@ import { R, type Client } from '../../client/client.js';
 import type { InformerFactory, SharedInformer } from '../../client/informer.js';
 import { CertificateRequestError, parseCertificateRequest, signCertificateRequest, type PemPair } from '../../pki/index.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError, isFinished } from './kubelet-csr.js';
 
 /** DEFAULT_SIGNING_DURATION_SECONDS is upstream's --cluster-signing-duration (8760h). */

@@ -15,7 +15,7 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import { systemClock, type Clock } from '../../client/workqueue.js';
 import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { controllerRefOf, newControllerRef } from '../controller-ref.js';
 import { isFinished, trueCondition } from '../job/job-conditions.js';
 import type { JobObj } from '../job/job-pod.js';

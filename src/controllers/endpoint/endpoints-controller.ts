@@ -10,7 +10,7 @@ import { R, type Client } from '../../client/client.js';
 import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
 import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { candidates, portsFor, selectsPod, targetRefOf, type EndpointCandidate, type PodObj, type ServiceObj } from './service-pods.js';
 
 /** HEADLESS_LABEL marks Endpoints of headless Services, as upstream. */

@@ -12,7 +12,7 @@ import { R, type Client } from '../../client/client.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { newControllerRef } from '../controller-ref.js';
 import { servicesOfPod } from '../endpoint/endpoints-controller.js';
 import { candidates, portsFor, targetRefOf, type PodObj, type ResolvedPort, type ServiceObj } from '../endpoint/service-pods.js';

@@ -19,7 +19,7 @@ import type { Client, ResourceRef } from '../../client/client.js';
 import { type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 
 /** Node is one object in the ownership graph. */
 interface Node {

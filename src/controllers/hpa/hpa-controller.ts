@@ -18,7 +18,7 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import { systemClock, type Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { setCondition } from './hpa-status.js';
 import { parseWindow, type PodMetricsSource } from './pod-metrics.js';
 import { DEFAULT_CALCULATOR_OPTIONS, type PodSample, resourceAverageValueReplicas, resourceUtilizationReplicas, type CalculatorOptions, type ReplicaProposal } from './replica-calculator.js';

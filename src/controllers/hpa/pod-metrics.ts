@@ -10,7 +10,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Client } from '../../client/client.js';
 import { isNotFound, StatusError } from '../../machinery/errors.js';
-import { metricsFor } from '../../kwok/index.js';
+import type { SimulatedUsage } from '../../api/metrics/index.js';
 
 /** PodMetrics is one pod's usage, as metrics.k8s.io PodMetrics reports it. */
 export interface PodMetrics {
@@ -54,13 +54,15 @@ export class ApiPodMetricsSource implements PodMetricsSource {
   }
 }
 
-/** SimulatedPodMetricsSource reports the usage simulated pods declare in their annotations (kwok metricsFor). */
+/** SimulatedPodMetricsSource reports the usage simulated pods declare (the simulator's SimulatedUsage, injected). */
 export class SimulatedPodMetricsSource implements PodMetricsSource {
   readonly #client: Client;
+  readonly #usage: SimulatedUsage;
   readonly #now: () => Date;
 
-  constructor(client: Client, now: () => Date = () => new Date()) {
+  constructor(client: Client, usage: SimulatedUsage, now: () => Date = () => new Date()) {
     this.#client = client;
+    this.#usage = usage;
     this.#now = now;
   }
 
@@ -68,7 +70,7 @@ export class SimulatedPodMetricsSource implements PodMetricsSource {
     const pods = (await this.#client.list({ group: '', version: 'v1', resource: 'pods' }, { namespace, labelSelector: selector || undefined })).items as Pod[];
     const out: PodMetrics[] = [];
     for (const pod of pods) {
-      const m = metricsFor(pod, this.#now());
+      const m = this.#usage.podUsage(pod, this.#now());
       if (m) out.push({ pod: pod.metadata?.name ?? '', ...m });
     }
     return out;

@@ -8,7 +8,7 @@ import { R, type Client } from '../../client/client.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import { systemClock, type Clock } from '../../client/workqueue.js';
 import { isNotFound, isConflict } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { trueCondition } from './job-conditions.js';
 import type { JobObj } from './job-pod.js';
 

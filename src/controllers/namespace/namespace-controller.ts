@@ -13,7 +13,7 @@ import type { InformerFactory, SharedInformer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
 import { deepClone } from '../../api/object.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 
 /** FINALIZER_KUBERNETES is the spec.finalizers entry this controller owns. */
 export const FINALIZER_KUBERNETES = 'kubernetes';

@@ -5,7 +5,7 @@
  * DefaultTolerationSeconds admission function the API server calls.
  */
 import type { Client } from '../../client/client.js';
-import type { Component } from '../../server/skiff-server.js';
+import { asComponent, type Component } from '../../machinery/component.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller.js';
 
 export { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller.js';
@@ -15,6 +15,5 @@ export { KUBELET_STOPPED_MESSAGE, NODE_STATUS_UNKNOWN } from './node-health.js';
 
 /** nodeLifecycleController returns the controller as a server Component. */
 export function nodeLifecycleController(client: Client, opts: NodeLifecycleOptions = {}): Component & { instance: NodeLifecycleController } {
-  const c = new NodeLifecycleController(client, opts);
-  return { name: 'node-lifecycle-controller', instance: c, start: (signal) => c.start(signal), stop: () => c.stop() };
+  return asComponent('node-lifecycle-controller', new NodeLifecycleController(client, opts));
 }

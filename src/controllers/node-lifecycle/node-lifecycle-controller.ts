@@ -7,7 +7,6 @@
  * node's NoExecute taints are evicted (upstream pkg/controller/
  * nodelifecycle with the taint-eviction controller).
  */
-import { setMaxListeners } from 'node:events';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/object.js';
 import { R, type Client } from '../../client/client.js';
@@ -17,6 +16,7 @@ import { systemClock, WorkQueue, type Clock } from '../../client/workqueue.js';
 import { isConflict, isNotFound } from '../../machinery/errors.js';
 import { desiredTaints, lastHeartbeatMs, unknownConditions } from './node-health.js';
 import { evictionDecision } from './taint-eviction.js';
+import { ComponentLifecycle } from '../../machinery/component.js';
 
 /** NodeLifecycleOptions configures the controller; all times are options so tests run fast. */
 export interface NodeLifecycleOptions {
@@ -44,7 +44,7 @@ export class NodeLifecycleController {
   #nodes?: SharedInformer<KubeObject & Node>;
   #leases?: SharedInformer;
   #pods?: SharedInformer<KubeObject & Pod>;
-  #abort?: AbortController;
+  readonly #lifecycle = new ComponentLifecycle();
   #monitorTimer?: unknown;
   #workers: Promise<void>[] = [];
 
@@ -58,10 +58,7 @@ export class NodeLifecycleController {
 
   /** start wires informers, waits for sync, then starts the monitor and workers. */
   async start(signal: AbortSignal): Promise<void> {
-    this.#abort = new AbortController();
-    // Informers, queues and timers each listen on this signal; that many listeners is expected, not a leak.
-    setMaxListeners(0, this.#abort.signal);
-    signal.addEventListener('abort', () => this.#abort?.abort(), { once: true });
+    const run = this.#lifecycle.begin(signal);
     const informers = this.#opts.informers ?? new InformerFactory(this.#client, { log: this.#opts.log });
     this.#nodes = informers.informer<KubeObject & Node>(R.nodes);
     this.#leases = informers.informer(R.leases, { namespace: 'kube-node-lease' });
@@ -70,16 +67,16 @@ export class NodeLifecycleController {
     this.#nodes.addEventHandler({ onAdd: (n) => this.#enqueueNode(n), onUpdate: (_o, n) => this.#enqueueNode(n) });
     this.#pods.addEventHandler({ onAdd: (p) => this.#enqueuePod(p), onUpdate: (_o, p) => this.#enqueuePod(p) });
     // Starting is idempotent per informer, so a shared factory is safe to start again here.
-    informers.start(this.#abort.signal);
-    await informers.waitForSync(this.#abort.signal);
-    this.#abort.signal.addEventListener('abort', () => this.queue.shutDown(), { once: true });
+    informers.start(run);
+    await informers.waitForSync(run);
+    run.addEventListener('abort', () => this.queue.shutDown(), { once: true });
     this.#workers = Array.from({ length: 4 }, () => this.#worker());
     this.#armMonitor();
   }
 
   /** stop ends the monitor and workers. */
   async stop(): Promise<void> {
-    this.#abort?.abort();
+    this.#lifecycle.stop();
     if (this.#monitorTimer) this.#clock.clearTimeout(this.#monitorTimer);
     this.queue.shutDown();
     await Promise.all(this.#workers);
@@ -98,7 +95,7 @@ export class NodeLifecycleController {
   #armMonitor(): void {
     this.#monitorTimer = this.#clock.setTimeout(() => {
       for (const n of this.#nodes?.list() ?? []) this.#enqueueNode(n);
-      if (!this.#abort?.signal.aborted) this.#armMonitor();
+      if (!this.#lifecycle.stopping) this.#armMonitor();
     }, this.#opts.nodeMonitorPeriodMs ?? 5000);
   }
 

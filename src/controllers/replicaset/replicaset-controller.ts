@@ -14,7 +14,7 @@ import { keyOf, type InformerFactory, type SharedInformer } from '../../client/i
 import { systemClock, type Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
 import { labelSelectorMatches, type LabelSelector } from '../../api/validation/label-selector.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { adoptPatch, controllerRefOf, newControllerRef, releasePatch } from '../controller-ref.js';
 import { ControllerExpectations } from '../expectations.js';
 import { isPodActive, isPodReady } from '../pod-status.js';

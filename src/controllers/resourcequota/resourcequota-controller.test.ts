@@ -5,7 +5,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/object.js';
 import { R } from '../../client/client.js';
 import { newFixture } from '../controller-fixture.js';
-import { podConstraints, podUsage, prettyList, usageOf, matchesScopes } from './quota-evaluator.js';
+import { podConstraints, podUsage, prettyList, usageOf, matchesScopes } from '../../api/quota/quota-evaluator.js';
 import { ResourceQuotaController } from './resourcequota-controller.js';
 
 function pod(name: string, resources: Record<string, Record<string, string>> = {}, phase = 'Running', extra: Record<string, unknown> = {}): KubeObject {

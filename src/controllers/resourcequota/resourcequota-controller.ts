@@ -9,14 +9,13 @@
  */
 import type { KubeObject } from '../../api/object.js';
 import { deepClone, deepEqual } from '../../api/object.js';
-import { lookupResource } from '../../api/resources.js';
 import { Quantity } from '../../api/validation/quantity.js';
 import { R, type Client, type ResourceRef } from '../../client/client.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import { systemClock, type Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
-import { addInto, matchesScopes, usageOf, type QuotaSpec, type ResourceList } from './quota-evaluator.js';
+import { Reconciler } from '../../client/controller.js';
+import { addInto, kindsFor, matchesScopes, usageOf, type QuotaSpec, type ResourceList } from '../../api/quota/index.js';
 
 /** DEFAULT_QUOTA_RESYNC_MS is --resource-quota-sync-period (5 minutes). */
 export const DEFAULT_QUOTA_RESYNC_MS = 5 * 60_000;
@@ -101,32 +100,4 @@ export class ResourceQuotaController extends Reconciler {
     }
     return total;
   }
-}
-
-/** kindsFor lists the resources whose objects can contribute to the named quota resources. */
-export function kindsFor(names: string[]): ResourceRef[] {
-  const out = new Map<string, ResourceRef>();
-  const add = (ref: ResourceRef | undefined): void => {
-    if (ref) out.set(`${ref.group}/${ref.resource}`, ref);
-  };
-  for (const n of names) {
-    if (n.startsWith('count/')) add(resolveCountName(n.slice('count/'.length)));
-    else if (/^(requests|limits)\.(cpu|memory|ephemeral-storage)$|^(cpu|memory|ephemeral-storage|pods)$/.test(n)) add(R.pods);
-    else if (n.startsWith('services')) add(R.services);
-    else if (n === 'requests.storage' || n === 'persistentvolumeclaims' || n.includes('.storageclass.storage.k8s.io/')) add(R.persistentvolumeclaims);
-    else add(resolveCountName(n));
-  }
-  return [...out.values()];
-}
-
-/** resolveCountName finds the served resource of `<plural>` or `<plural>.<group>`. */
-function resolveCountName(name: string): ResourceRef | undefined {
-  const dot = name.indexOf('.');
-  const plural = dot < 0 ? name : name.slice(0, dot);
-  const group = dot < 0 ? '' : name.slice(dot + 1);
-  for (const v of ['v1', 'v2', 'v1beta1', 'v1beta2', 'v1alpha1']) {
-    const info = lookupResource(group, v, plural);
-    if (info) return { group, version: v, resource: plural };
-  }
-  return undefined;
 }

@@ -9,7 +9,7 @@ import { R, type Client } from '../../client/client.js';
 import type { InformerFactory, SharedInformer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
 import { isAlreadyExists } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 
 /** DEFAULT_SERVICE_ACCOUNT is the ServiceAccount every namespace gets. */
 export const DEFAULT_SERVICE_ACCOUNT = 'default';

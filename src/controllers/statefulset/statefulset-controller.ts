@@ -15,7 +15,7 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import { systemClock, type Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import { controllerRefOf } from '../controller-ref.js';
 import {
   createControllerRevision, equalRevision, newControllerRevision, nextRevision, REVISION_HASH_LABEL, sortRevisions, truncateHistory, updateRevisionNumber,

@@ -5,7 +5,7 @@ import { newFixture } from '../controller-fixture.js';
 import { R } from '../../client/client.js';
 import type { KubeObject } from '../../api/object.js';
 import { PersistentVolumeController, NO_CLASS_MESSAGE, WAIT_FOR_CONSUMER_MESSAGE } from './pv-controller.js';
-import { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_STORAGE_PROVISIONER, type PV, type PVC, type SC } from './volume-annotations.js';
+import { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_STORAGE_PROVISIONER, type PV, type PVC, type SC } from '../../api/volume/volume-annotations.js';
 
 const pv = (name: string, extra: Partial<NonNullable<PV['spec']>> = {}, phase = 'Available', meta: Partial<PV['metadata']> = {}): PV => ({
   apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name, ...meta },

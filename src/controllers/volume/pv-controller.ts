@@ -16,12 +16,12 @@ import type { EventRecorder } from '../../client/event-recorder.js';
 import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
+import { Reconciler } from '../../client/controller.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER, claimClass, claimKey, claimRefKey, isBindCompleted, isDelayedBinding, VolumeEvents, type PV, type PVC, type SC,
-} from './volume-annotations.js';
-import { findMatchingVolume, isVolumeBoundToClaim, mismatchReason } from './volume-matching.js';
+} from '../../api/volume/volume-annotations.js';
+import { findMatchingVolume, isVolumeBoundToClaim, mismatchReason } from '../../api/volume/volume-matching.js';
 import { expandBoundClaim } from './volume-expansion.js';
 import { FreshestCache } from './freshest-cache.js';
 

@@ -10,8 +10,8 @@ import { R, type Client } from '../../client/client.js';
 import type { InformerFactory, SharedInformer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
-import { PV_PROTECTION_FINALIZER, type PV } from './volume-annotations.js';
+import { Reconciler } from '../../client/controller.js';
+import { PV_PROTECTION_FINALIZER, type PV } from '../../api/volume/volume-annotations.js';
 
 /** PVProtectionControllerOptions are the controller's dependencies. */
 export interface PVProtectionControllerOptions {

@@ -14,8 +14,8 @@ import { R, type Client } from '../../client/client.js';
 import { splitKey, type InformerFactory, type SharedInformer } from '../../client/informer.js';
 import type { Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../controller.js';
-import { claimKey, PVC_PROTECTION_FINALIZER, type PVC } from './volume-annotations.js';
+import { Reconciler } from '../../client/controller.js';
+import { claimKey, PVC_PROTECTION_FINALIZER, type PVC } from '../../api/volume/volume-annotations.js';
 
 type PodObject = KubeObject & Pod;
 

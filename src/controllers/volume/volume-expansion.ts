@@ -11,8 +11,8 @@
  */
 import { deepClone } from '../../api/object.js';
 import type { EventRecorder } from '../../client/event-recorder.js';
-import { VolumeEvents, type PV, type PVC, type SC } from './volume-annotations.js';
-import { claimRequest, storageOf, volumeCapacity } from './volume-matching.js';
+import { VolumeEvents, type PV, type PVC, type SC } from '../../api/volume/volume-annotations.js';
+import { claimRequest, storageOf, volumeCapacity } from '../../api/volume/volume-matching.js';
 
 /** ExpansionStep is what expandBoundClaim needs: the bound pair, the class, and ways to write. */
 export interface ExpansionStep {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCriLogLine } from './cri-log.js';
 import { readContainerLog } from './container-log-reader.js';
-import { LogOptionsError, parseLogOptions, type LogOptions } from './log-options.js';
+import { LogOptionsError, parseLogOptions, type LogOptions } from '../../api/kubelet/log-options.js';
 
 const LOG = [
   '2026-01-01T00:00:01.000000001Z stdout F one',

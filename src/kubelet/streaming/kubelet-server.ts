@@ -30,14 +30,13 @@ import type { RuntimeService } from '../cri/runtime-service.js';
 import { CriError } from '../cri/errors.js';
 import { readContainerLog } from './container-log-reader.js';
 import { EXEC_PROTOCOLS, bridgeExec, type ExecStreams } from './exec-bridge.js';
-import { LogOptionsError, parseLogOptions } from './log-options.js';
+import { KUBELET_CLIENT_USER, LogOptionsError, parseLogOptions } from '../../api/kubelet/index.js';
 import { LocateError, PodLocator } from './pod-locator.js';
 import { proxyWebSocketPortForward, serveSpdyPortForward, SPDY_PORT_FORWARD_PROTOCOL } from './port-forward-bridge.js';
 import { selfSignedServingCert, type ServingCert } from './serving-cert.js';
 import { StatsProvider } from './stats-summary.js';
 
-/** KUBELET_CLIENT_USER is the certificate CN the API server uses toward kubelets (upstream's kube-apiserver-kubelet-client). */
-export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
+export { KUBELET_CLIENT_USER };
 
 /** DEFAULT_KUBELET_PORT is upstream's kubelet port. */
 export const DEFAULT_KUBELET_PORT = 10250;

@@ -11,42 +11,9 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeService } from '../cri/runtime-service.js';
 import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL } from './pod-locator.js';
+import type { CPUStats, MemoryStats, PodStatsSummary, StatsSummary } from '../../api/kubelet/index.js';
 
-/** CPUStats: an instantaneous rate and the cumulative total. */
-export interface CPUStats {
-  time: string;
-  usageNanoCores: number;
-  usageCoreNanoSeconds: number;
-}
-
-/** MemoryStats: the working set is what metrics and eviction use. */
-export interface MemoryStats {
-  time: string;
-  workingSetBytes: number;
-  usageBytes?: number;
-  availableBytes?: number;
-}
-
-/** ContainerStatsSummary is one container's usage. */
-export interface ContainerStatsSummary {
-  name: string;
-  cpu: CPUStats;
-  memory: MemoryStats;
-}
-
-/** PodStatsSummary is one pod's usage with its containers. */
-export interface PodStatsSummary {
-  podRef: { name: string; namespace: string; uid: string };
-  cpu: CPUStats;
-  memory: MemoryStats;
-  containers: ContainerStatsSummary[];
-}
-
-/** StatsSummary is the answer of GET /stats/summary. */
-export interface StatsSummary {
-  node: { nodeName: string; cpu: CPUStats; memory: MemoryStats };
-  pods: PodStatsSummary[];
-}
+export type { CPUStats, MemoryStats, ContainerStatsSummary, PodStatsSummary, StatsSummary } from '../../api/kubelet/index.js';
 
 interface Sample {
   atNs: bigint;

@@ -10,7 +10,7 @@
 import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
 import { labelSelectorMatches, type LabelSelector } from '../../api/validation/label-selector.js';
 import type { NodeInfo } from '../framework/node-info.js';
-import { podMatchesNodeSelectorAndAffinity } from '../framework/node-selector.js';
+import { podMatchesNodeSelectorAndAffinity } from '../../api/scheduling/node-selector.js';
 import { MAX_NODE_SCORE, unresolvable, unschedulable, type Plugin, type Snapshot } from '../framework/plugin.js';
 import type { PodInfo } from '../framework/pod-info.js';
 import { topologyPair } from './affinity-term.js';

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import type { PV, PVC, SC } from '../../controllers/volume/index.js';
+import type { PV, PVC, SC } from '../../api/volume/index.js';
 import { NodeInfo } from '../framework/node-info.js';
 import type { CycleState, Snapshot } from '../framework/plugin.js';
 import { newPodInfo } from '../framework/pod-info.js';

@@ -21,7 +21,7 @@ import { R, type Client } from '../../client/client.js';
 import type { InformerFactory, SharedInformer } from '../../client/informer.js';
 import {
   ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, claimClass, findMatchingVolume, NO_PROVISIONER, volumeNodeAffinityMatches, type PV, type PVC, type SC,
-} from '../../controllers/volume/index.js';
+} from '../../api/volume/index.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import { unresolvable, unschedulable, type CycleState, type Failure, type Plugin, type Snapshot } from '../framework/plugin.js';
 import type { PodInfo } from '../framework/pod-info.js';

@@ -8,7 +8,7 @@
  */
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../object.js';
 
 /** PV is a PersistentVolume as the Client returns it. */
 export type PV = KubeObject & PersistentVolume;

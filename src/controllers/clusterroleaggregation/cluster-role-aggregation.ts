@@ -14,11 +14,13 @@ import type { Clock } from '../../client/workqueue.js';
 import { isNotFound } from '../../machinery/errors.js';
 import { fromLabelSelector, matchesLabels } from '../../machinery/selectors/index.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import { Reconciler } from '../../controllers/controller.js';
-import { RBAC_REFS } from './rbac-informers.js';
-import type { PolicyRule } from './rbac-rules.js';
+import { Reconciler } from '../../client/controller.js';
+import type { PolicyRule } from 'kubernetes-types/rbac/v1.js';
 
-interface AggregatedRole extends KubeObject {
+const CLUSTER_ROLES = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles' };
+
+/** AggregatedRole is the part of a ClusterRole aggregation reads and writes. */
+export interface AggregatedRole extends KubeObject {
   aggregationRule?: { clusterRoleSelectors?: LabelSelector[] | null } | null;
   rules?: PolicyRule[] | null;
 }
@@ -72,7 +74,7 @@ export class ClusterRoleAggregator extends Reconciler {
     const updated = deepClone(role);
     updated.rules = rules;
     try {
-      await this.#client.update(RBAC_REFS.clusterRoles, updated);
+      await this.#client.update(CLUSTER_ROLES, updated);
     } catch (err) {
       // Deleted meanwhile: nothing to aggregate. A conflict throws and retries from the newer cache.
       if (!isNotFound(err)) throw err;

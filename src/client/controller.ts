@@ -5,8 +5,8 @@
  * `sync(key)`, and requeue it with back-off when sync throws (a transient
  * error). A sync that returns normally forgets the key's failures.
  */
-import type { Clock } from '../client/workqueue.js';
-import { WorkQueue } from '../client/workqueue.js';
+import type { Clock } from './workqueue.js';
+import { WorkQueue } from './workqueue.js';
 
 /** Controller is one reconcile loop the controller manager runs. */
 export interface Controller {

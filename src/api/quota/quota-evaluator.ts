@@ -10,8 +10,8 @@
  * sums these; the admission plugin charges them.
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import { Quantity, parseQuantity } from '../../api/validation/quantity.js';
+import type { KubeObject } from '../object.js';
+import { Quantity, parseQuantity } from '../validation/quantity.js';
 
 /** ResourceList maps resource names to amounts. */
 export type ResourceList = Record<string, Quantity>;

@@ -10,9 +10,9 @@
  * here; the scheduler binds the rest once it knows the node.
  */
 import type { Node, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
-import { labelSelectorMatches, type LabelSelector } from '../../api/validation/label-selector.js';
-import { Quantity, tryParseQuantity } from '../../api/validation/quantity.js';
-import { termMatches } from '../../scheduler/framework/node-selector.js';
+import { labelSelectorMatches, type LabelSelector } from '../validation/label-selector.js';
+import { Quantity, tryParseQuantity } from '../validation/quantity.js';
+import { termMatches } from '../scheduling/node-selector.js';
 import { claimClass, volumeClass } from './volume-annotations.js';
 
 /** MatchOptions narrows the search: a delayed-binding claim without a node only takes pre-bound volumes. */

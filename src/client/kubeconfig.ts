@@ -4,9 +4,9 @@
  * and merging a cluster's context into a user's ~/.kube/config without
  * touching their other clusters, users and contexts.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
+import { writeFileAtomic } from '../machinery/atomic-file.js';
 
 export interface KubeconfigEntry {
   /** Name used for the cluster, the user and the context. */
@@ -49,14 +49,6 @@ export function renderKubeconfig(e: KubeconfigEntry): string {
   const d = entryDoc(e);
   const doc: KubeconfigDoc = { apiVersion: 'v1', kind: 'Config', clusters: [d.cluster], users: [d.user], contexts: [d.context], 'current-context': e.name, preferences: {} };
   return stringify(doc);
-}
-
-/** writeFileAtomic replaces a file in one step so readers never see half of it. */
-export function writeFileAtomic(path: string, text: string, mode = 0o600): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, path);
 }
 
 function upsert(list: NamedItem[], item: NamedItem): NamedItem[] {

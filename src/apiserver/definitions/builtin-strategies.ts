@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+/** The strategies of the built-in kinds, gathered for builtin.ts's table. */
+export { podStrategy } from '../strategies/pod.js';
+export { deploymentStrategy } from '../strategies/deployment.js';
+export { replicaSetStrategy, replicationControllerStrategy } from '../strategies/replica-set.js';
+export { statefulSetStrategy } from '../strategies/stateful-set.js';
+export { daemonSetStrategy } from '../strategies/daemon-set.js';
+export { jobStrategy } from '../strategies/job.js';
+export { cronJobStrategy } from '../strategies/cron-job.js';
+export { serviceStrategy } from '../strategies/service.js';
+export { configMapStrategy } from '../strategies/config-map.js';
+export { secretStrategy } from '../strategies/secret.js';
+export { namespaceStrategy } from '../strategies/namespace.js';
+export { nodeStrategy } from '../strategies/node.js';
+export { persistentVolumeStrategy } from '../strategies/persistent-volume.js';
+export { persistentVolumeClaimStrategy } from '../strategies/persistent-volume-claim.js';
+export { ingressClassStrategy, ingressStrategy } from '../strategies/ingress.js';
+export { networkPolicyStrategy } from '../strategies/network-policy.js';
+export { horizontalPodAutoscalerStrategy } from '../strategies/horizontal-pod-autoscaler.js';
+export { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategyNamespaced } from '../strategies/rbac.js';
+export { leaseStrategy } from '../strategies/lease.js';
+export { endpointSliceStrategy, endpointsStrategy } from '../strategies/endpoints.js';
+export { eventStrategy } from '../strategies/event.js';
+export { storageClassStrategy } from '../strategies/storage-class.js';
+export { podDisruptionBudgetStrategy } from '../strategies/pod-disruption-budget.js';
+export { priorityClassStrategy } from '../strategies/priority-class.js';
+export { serviceAccountStrategy } from '../strategies/service-account.js';
+export { limitRangeStrategy } from '../strategies/limit-range.js';
+export { resourceQuotaStrategy } from '../strategies/resource-quota.js';
+export { controllerRevisionStrategy } from '../strategies/controller-revision.js';
+export { certificateSigningRequestStrategy } from '../strategies/certificate-signing-request.js';
