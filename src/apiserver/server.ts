@@ -129,7 +129,7 @@ export class APIServer {
     const server = createServer({
       key: this.#opts.pki.serving.key,
       // The chain ends with the CA, so a joining agent can pin it by hash before trusting it (kubeadm's discovery).
-      cert: this.#opts.pki.serving.cert + this.#opts.pki.ca.cert,
+      cert: `${this.#opts.pki.serving.cert.trimEnd()}\n${this.#opts.pki.ca.cert}`,
       ca: this.#opts.pki.ca.cert,
       requestCert: true,
       rejectUnauthorized: false,
