@@ -173,9 +173,13 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
     assert.match(srv.kubectlOk(['get', 'csr', 'to-deny']), /Denied\s*$/m);
     const approved = srv.json<Csr>(['csr', 'to-approve']);
     assert.deepEqual(approved.status?.conditions?.map((c) => [c.type, c.reason]), [['Approved', 'KubectlApprove']]);
-    // kubectl refuses to approve a denied request; forced, the server refuses it as upstream's validation does.
+    // kubectl refuses to approve a denied request; sent anyway, the server refuses it as upstream's validation does.
     assert.match(srv.kubectl(['certificate', 'approve', 'to-deny']).stderr, /certificate signing request "to-deny" is already Denied/);
-    const both = srv.kubectl(['certificate', 'approve', '--force', 'to-deny']);
+    const denied = srv.json<Csr>(['csr', 'to-deny']);
+    denied.status!.conditions!.push({ type: 'Approved', status: 'True', reason: 'Both' });
+    const file = join(srv.dataDir, 'both.json');
+    writeFileSync(file, JSON.stringify(denied));
+    const both = srv.kubectl(['replace', '--raw', '/apis/certificates.k8s.io/v1/certificatesigningrequests/to-deny/approval', '-f', file]);
     assert.notEqual(both.code, 0);
     assert.match(both.stderr, /Approved and Denied conditions are mutually exclusive/);
     assert.match(srv.kubectlOk(['get', 'csr', 'to-deny']), /Denied\s*$/m);
