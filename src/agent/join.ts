@@ -36,6 +36,8 @@ export interface JoinOptions {
   nodeName: string;
   /** caFile is a CA to trust instead of (or besides) the token's pin. */
   caFile?: string;
+  /** caCertHash pins the CA for a bare `<id>.<secret>` token (kubeadm's --discovery-token-ca-cert-hash, `sha256:<hex>`). */
+  caCertHash?: string;
   /** nodeAddresses go into the kubelet serving certificate (the node's InternalIP). */
   nodeAddresses: string[];
   log: (msg: string) => void;
@@ -73,7 +75,7 @@ async function discoverCA(o: JoinOptions, pin: string | undefined): Promise<stri
   if (o.caFile) ca = readFileSync(o.caFile, 'utf8');
   else if (existsSync(saved)) ca = readFileSync(saved, 'utf8');
   else if (pin) ca = await serverChainCA(o.server);
-  else throw new JoinError('the token carries no CA hash: use the K10<hash>::<id>.<secret> token that \'skiff token create\' prints, or pass --ca-file');
+  else throw new JoinError('the token carries no CA hash: use the K10<hash>::<id>.<secret> token that \'skiff token create\' prints, or pass --discovery-token-ca-cert-hash sha256:<hex> or --ca-file');
   if (pin) {
     const seen = caPublicKeyHash(ca);
     if (seen !== pin) {
@@ -111,7 +113,8 @@ export async function joinCluster(o: JoinOptions): Promise<JoinedNode> {
   if (!token && !stored.current) {
     throw new JoinError('the token is not a join token: expected K10<ca-hash>::<id>.<secret> (from \'skiff token create\') or <id>.<secret> with --ca-file');
   }
-  const ca = await discoverCA(o, token?.caHash);
+  if (o.caCertHash && !/^sha256:[0-9a-f]{64}$/.test(o.caCertHash)) throw new JoinError(`--discovery-token-ca-cert-hash: expected sha256:<64 hex digits>, got ${JSON.stringify(o.caCertHash)}`);
+  const ca = await discoverCA(o, token?.caHash ?? o.caCertHash);
   let pair: StoredCertificate | undefined = stored.current;
   if (pair) {
     o.log(`join: reusing the node certificate in ${join(o.dataDir, 'pki')} (valid until ${pair.notAfter.toISOString()})`);

@@ -5,8 +5,9 @@
  * against the token's pin, gets a node certificate through a
  * CertificateSigningRequest made with the bootstrap token (agent/join.ts),
  * then runs the NodeAgent (containerd, routes, kubelet) with that identity.
- * A restart reuses the stored certificate. `--ca-file` trusts a given CA
- * (for a bare `<id>.<secret>` token).
+ * A restart reuses the stored certificate. A bare `<id>.<secret>` token
+ * needs `--discovery-token-ca-cert-hash sha256:<hex>` (as kubeadm join) or
+ * `--ca-file`.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,6 +25,7 @@ export async function runAgent(args: string[]): Promise<void> {
       token: { type: 'string' },
       'data-dir': { type: 'string', default: '/var/lib/skiff-agent' },
       'ca-file': { type: 'string' },
+      'discovery-token-ca-cert-hash': { type: 'string' },
       'node-name': { type: 'string' },
       'node-ip': { type: 'string' },
       'cluster-cidr': { type: 'string', default: '10.42.0.0/16' },
@@ -51,7 +53,9 @@ export async function runAgent(args: string[]): Promise<void> {
   try {
     joined = await joinCluster({
       server, token: String(flags.token), dataDir, nodeName, nodeAddresses: [hostIP],
-      caFile: flags['ca-file'] ? String(flags['ca-file']) : undefined, log, signal: abort.signal,
+      caFile: flags['ca-file'] ? String(flags['ca-file']) : undefined,
+      caCertHash: flags['discovery-token-ca-cert-hash'] ? String(flags['discovery-token-ca-cert-hash']) : undefined,
+      log, signal: abort.signal,
     });
   } catch (err) {
     if (!(err instanceof JoinError)) throw err;

@@ -106,6 +106,14 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
     const r = skiff(['agent', '--server', serverURL, '--token', wrongHash, '--data-dir', dir, '--node-name', `${NODE}-x`]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /skiff agent: refusing to join https:\/\/.*: its CA's public key hash is sha256:[0-9a-f]{64} but the token pins sha256:[0-9a-f]{64}/);
+    // kubeadm's form: a bare token and --discovery-token-ca-cert-hash; without any pin, nothing is trusted.
+    const bare = token.split('::')[1];
+    const kubeadmStyle = skiff(['agent', '--server', serverURL, '--token', bare, '--discovery-token-ca-cert-hash', `sha256:${'0'.repeat(64)}`, '--data-dir', dir, '--node-name', `${NODE}-x`]);
+    assert.equal(kubeadmStyle.code, 1, kubeadmStyle.stderr);
+    assert.match(kubeadmStyle.stderr, /refusing to join .* but the token pins sha256:0{64}/);
+    const unpinned = skiff(['agent', '--server', serverURL, '--token', bare, '--data-dir', dir, '--node-name', `${NODE}-x`]);
+    assert.equal(unpinned.code, 1, unpinned.stderr);
+    assert.match(unpinned.stderr, /the token carries no CA hash/);
     const id = token.split('::')[1].split('.')[0];
     // spawnSync held the event loop: let the server's output in before looking for what it did not log.
     await sleep(1000);
