@@ -227,6 +227,7 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
     // NodeRestriction: only its own Node, only mirror pods.
     assert.match(asNode(['label', 'node', serverNode, 'x=y']).stderr, new RegExp(`nodes "${serverNode}" is forbidden: node "${NODE}" is not allowed to modify node "${serverNode}"`));
     assert.match(asNode(['run', 'sneaky', '--image=busybox:1.35']).stderr, new RegExp(`pods "sneaky" is forbidden: pod does not have "kubernetes.io/config.mirror" annotation, node "${NODE}" can only create mirror pods`));
+    assert.match(asNode(['delete', 'pod', 'on-server']).stderr, new RegExp(`pods "on-server" is forbidden: node "${NODE}" can only delete pods with spec.nodeName set to itself`));
     srv.kubectlOk(['delete', 'pod', 'on-agent', 'on-server', '--wait=true', '--timeout=120s']);
   });
 

@@ -2,7 +2,7 @@
 /**
  * NodeRestriction admission (upstream plugin/pkg/admission/noderestriction):
  * a node (`system:node:<name>`) may create only mirror pods, update the
- * status only of pods bound to it, create and update only its own Node, and
+ * status of and delete only pods bound to it, create, update and delete only its own Node, and
  * may not set the `node-restriction.kubernetes.io/` labels reserved for
  * administrators. The Node authorizer has already limited what a node may
  * reach; this limits what it may write.
@@ -35,6 +35,9 @@ function admitPod(a: AdmissionAttributes, node: string): void {
   }
   if (a.operation === 'UPDATE' && a.subresource === 'status' && nodeNameOf(a.oldObject) !== node) {
     forbid(a, `node "${node}" can only update pod status for pods with spec.nodeName set to itself`);
+  }
+  if (a.operation === 'DELETE' && nodeNameOf(a.oldObject) !== node) {
+    forbid(a, `node "${node}" can only delete pods with spec.nodeName set to itself`);
   }
 }
 

@@ -418,6 +418,8 @@ export class ResourceRegistry {
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
         throw newConflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
+      // Validating admission sees deletes too (upstream's NodeRestriction keeps a node to its own pods).
+      await this.#opts.admission?.validate({ operation: 'DELETE', resource: this.info, object: current, oldObject: current, ctx });
       const next = deepClone(current);
       const changed = this.#markForDeletion(next, req);
       if (!changed.keep) {
