@@ -8,8 +8,9 @@
  * registered); the join itself (CSRs approved and issued, visible in
  * `kubectl get csr`, node Ready); `kubectl certificate approve|deny`; the
  * node's own credentials (system:node:<name>) refused another Secret with
- * upstream's 403 while reading the Secret of its own pod; logs and exec of
- * pods on both nodes (the API server verifies each kubelet's serving
+ * upstream's 403 while reading the Secret of its own pod, and NodeRestriction
+ * refusing writes to another node and its pods; logs, exec and `kubectl top`
+ * through both kubelets (the API server verifies each kubelet's serving
  * certificate against the cluster CA); a restart reusing the stored
  * certificate. Needs root, containerd, runc, CNI plugins, busybox and kubectl.
  */
@@ -217,6 +218,8 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
       await waitFor(`logs of ${p}`, () => srv.kubectl(['logs', p]).stdout.includes('from-my-secret'), 30_000, 500);
       assert.equal(srv.kubectlOk(['exec', p, '--', 'cat', '/s/k']), 'from-my-secret');
     }
+    // metrics.k8s.io reads the joined kubelet's stats over the same verified connection.
+    await waitFor(`kubectl top node ${NODE}`, () => new RegExp(`^${NODE}\\s+\\d+m`, 'm').test(srv.kubectl(['top', 'node', NODE]).stdout), 90_000, 2000);
     assert.equal(asNode(['get', 'secret', 'mine', '-o', 'jsonpath={.data.k}']).stdout, Buffer.from('from-my-secret').toString('base64'));
     const denied = asNode(['get', 'secret', 'theirs']);
     assert.equal(denied.code, 1);
