@@ -12,17 +12,17 @@
 import { hostname } from 'node:os';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client } from '../client/client.js';
-import { ContainerdSupervisor, dataDirTag } from '../kubelet/containerd/index.js';
-import { CriClient } from '../kubelet/cri/index.js';
+import type { Client } from '../client/index.js';
+import { ContainerdSupervisor, dataDirTag } from '../kubelet/index.js';
+import { CriClient } from '../kubelet/index.js';
 import { Kubelet, type BackoffTimings } from '../kubelet/index.js';
 import { importImage, pauseImage, PAUSE_IMAGE } from '../images/index.js';
 import { deleteLink, ensureSinkRoutes, removeSinkRoutes } from './host-network.js';
-import { KubeletServer, DEFAULT_KUBELET_PORT } from '../kubelet/streaming/index.js';
+import { KubeletServer, DEFAULT_KUBELET_PORT } from '../kubelet/index.js';
 import { serviceProxy } from '../proxy/index.js';
 import { networkPolicyEnforcer } from '../networkpolicy/index.js';
 import { nodePodCIDR } from './pod-cidr.js';
-import { nthAddress } from '../api/validation/network.js';
+import { nthAddress } from '../api/index.js';
 import type { PemPair } from '../pki/index.js';
 
 /** NodeAgentOptions configure a node agent. */

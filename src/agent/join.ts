@@ -20,11 +20,11 @@ import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HttpClient } from '../client/http-client.js';
+import { HttpClient } from '../client/index.js';
 import { caPublicKeyHash, type PemPair } from '../pki/index.js';
-import { parseJoinToken } from '../apiserver/auth/bootstrap-tokens.js';
-import { CertificateManager, KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, type StoredCertificate } from '../kubelet/certificate/index.js';
-import { StatusError } from '../machinery/errors.js';
+import { parseJoinToken, KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER } from '../api/index.js';
+import { CertificateManager, type StoredCertificate } from '../kubelet/index.js';
+import { StatusError } from '../machinery/index.js';
 
 /** JoinError is a refusal to join that the user can act on; its message says what to do. */
 export class JoinError extends Error {}

@@ -7,9 +7,9 @@
  * the node IPAM controller; until Skiff has one, the agent allocates.
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { isNotFound } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { isNotFound } from '../machinery/index.js';
 
 function toInt(ip: string): number {
   return ip.split('.').reduce((a, o) => ((a << 8) >>> 0) + Number(o), 0) >>> 0;

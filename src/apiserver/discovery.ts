@@ -6,7 +6,7 @@
  * (one request for every group instead of one per group-version).
  */
 import { createHash } from 'node:crypto';
-import { RESOURCES, apiVersionOf, servedGroups, type GroupVersions, type ResourceInfo, type SubresourceName } from '../api/resources.js';
+import { RESOURCES, apiVersionOf, servedGroups, type GroupVersions, type ResourceInfo, type SubresourceName } from '../api/index.js';
 import type { APIExtension, ExtensionResource } from './extensions.js';
 
 /** ServedResources is what discovery describes: a server's definitions, or the built-in table. */

@@ -5,14 +5,14 @@
  * storage), without HTTP or JSON. Objects in watch events are shared with
  * other watchers and must be treated as read-only.
  */
-import type { KubeList, KubeObject, WatchEvent } from '../api/object.js';
-import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from '../client/client.js';
-import { StatusError } from '../machinery/errors.js';
-import { applyPatch } from '../machinery/patch/index.js';
+import type { KubeList, KubeObject, WatchEvent } from '../api/index.js';
+import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from '../client/index.js';
+import { StatusError } from '../machinery/index.js';
+import { applyPatch } from '../api/index.js';
 import type { APIRegistry } from './registry/api-registry.js';
 import { newContext, SYSTEM_USER, type RequestContext, type UserInfo } from './registry/request-context.js';
 import type { ResourceRegistry } from './registry/resource-registry.js';
-import { buildPredicate } from '../machinery/selectors/index.js';
+import { buildPredicate } from '../machinery/index.js';
 import { bindPod } from './http/subresources/binding.js';
 import { evictPod } from './http/subresources/eviction.js';
 import { getScale, updateScale } from './http/subresources/scale.js';

@@ -8,8 +8,8 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Store } from '../storage/store.js';
-import { StatusError, newUnauthorized } from '../machinery/errors.js';
+import type { Store } from '../storage/index.js';
+import { StatusError, newUnauthorized } from '../machinery/index.js';
 import { allowAuthenticated, forbiddenMessage, type AuthorizationAttributes, type Authorizer } from './authz.js';
 import type { APIExtension } from './extensions.js';
 import { ANONYMOUS, authenticate, type TokenAuthenticator } from './authn.js';

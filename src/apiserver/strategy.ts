@@ -9,8 +9,8 @@
  * change), status reset on create when a status subresource exists, and
  * resourceVersion checks. A strategy only adds what is particular to a kind.
  */
-import type { FieldError } from '../machinery/errors.js';
-import type { KubeObject } from '../api/object.js';
+import type { FieldError } from '../machinery/index.js';
+import type { KubeObject } from '../api/index.js';
 import type { RequestContext } from './registry/request-context.js';
 
 export interface ResourceStrategy {

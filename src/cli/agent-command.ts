@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { FlagError, parseFlags } from './flags.js';
 import { NodeAgent, JoinError, joinCluster } from '../agent/index.js';
-import { hostAddress } from '../server/skiff-server.js';
+import { hostAddress } from '../server/index.js';
 
 /** runAgent runs a node agent until SIGTERM/SIGINT. */
 export async function runAgent(args: string[]): Promise<void> {

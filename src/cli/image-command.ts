@@ -7,8 +7,8 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { FlagError, parseFlags } from './flags.js';
-import { containerdLayout } from '../kubelet/containerd/index.js';
-import { CriClient } from '../kubelet/cri/index.js';
+import { containerdLayout } from '../kubelet/index.js';
+import { CriClient } from '../kubelet/index.js';
 import { importImage } from '../images/index.js';
 
 const FLAGS = { 'data-dir': { type: 'string' as const, default: '/var/lib/skiff' } };

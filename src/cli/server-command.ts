@@ -2,8 +2,8 @@
 /** `skiff server`: run a whole cluster in this process until SIGTERM/SIGINT. */
 import { resolve } from 'node:path';
 import { FlagError, parseFlags } from './flags.js';
-import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/skiff-server.js';
-import { parseDurationMs } from '../machinery/duration.js';
+import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/index.js';
+import { parseDurationMs } from '../machinery/index.js';
 
 export async function runServer(args: string[]): Promise<void> {
   let flags;

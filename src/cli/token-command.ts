@@ -6,10 +6,9 @@
  */
 import { join } from 'node:path';
 import { FlagError, parseFlags } from './flags.js';
-import { HttpClient, loadKubeconfig } from '../client/http-client.js';
-import { createJoinToken } from '../server/join-token.js';
-import { parseDurationMs } from '../machinery/duration.js';
-import { fail } from './main.js';
+import { HttpClient, loadKubeconfig } from '../client/index.js';
+import { createJoinToken } from '../server/index.js';
+import { parseDurationMs } from '../machinery/index.js';
 
 /** runToken runs `skiff token <sub-command>`. */
 export async function runToken(args: string[]): Promise<void> {
@@ -49,4 +48,9 @@ export async function runToken(args: string[]): Promise<void> {
   } finally {
     client.close();
   }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`skiff token: ${message}\n`);
+  process.exit(2);
 }

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { request } from 'node:https';
 import { parse } from 'yaml';
 import { FlagError, parseFlags, type FlagValues } from './flags.js';
-import { mergeKubeconfig } from '../client/kubeconfig.js';
+import { mergeKubeconfig } from '../client/index.js';
 
 /** Debian packages the node agent needs, with the binary that shows each is present. */
 export const REQUIRED_PACKAGES: { pkg: string; probe: string }[] = [

@@ -6,7 +6,7 @@
  * agents on other machines use the HTTPS implementation. A controller never
  * knows which one it has.
  */
-import type { KubeList, KubeObject, WatchEvent } from '../api/object.js';
+import type { KubeList, KubeObject, WatchEvent } from '../api/index.js';
 
 /** ResourceRef names a served resource, as in a URL: group, version, plural. */
 export interface ResourceRef {

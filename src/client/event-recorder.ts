@@ -8,8 +8,8 @@
  * existing Event instead of creating another (the EventCorrelator's
  * dedup step).
  */
-import type { KubeObject } from '../api/object.js';
-import { isNotFound } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { isNotFound } from '../machinery/index.js';
 import { R, type Client } from './client.js';
 
 /** EventType is Normal or Warning, as upstream. */

@@ -9,11 +9,11 @@
  * FakeClock lives here too: controllers' tests drive time with it.
  */
 import { randomUUID } from 'node:crypto';
-import { deepClone, deepEqual, type KubeList, type KubeObject, type WatchEvent } from '../api/object.js';
-import { lookupKind, lookupResource, type ResourceInfo } from '../api/resources.js';
-import { buildPredicate } from '../machinery/selectors/index.js';
-import { newAlreadyExists, newConflict, newNotFound, conflictStaleMessage, StatusError } from '../machinery/errors.js';
-import { applyPatch } from '../machinery/patch/index.js';
+import { deepClone, deepEqual, type KubeList, type KubeObject, type WatchEvent } from '../api/index.js';
+import { lookupKind, lookupResource, type ResourceInfo } from '../api/index.js';
+import { buildPredicate } from '../machinery/index.js';
+import { newAlreadyExists, newConflict, newNotFound, conflictStaleMessage, StatusError } from '../machinery/index.js';
+import { applyPatch } from '../api/index.js';
 import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from './client.js';
 import type { Clock } from './workqueue.js';
 

@@ -10,8 +10,8 @@ import { Agent, request, type RequestOptions as HttpsRequestOptions } from 'node
 import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { KubeList, KubeObject, WatchEvent } from '../api/object.js';
-import { StatusError, type Status } from '../machinery/errors.js';
+import type { KubeList, KubeObject, WatchEvent } from '../api/index.js';
+import { StatusError, type Status } from '../machinery/index.js';
 import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from './client.js';
 
 export interface HttpClientOptions {

@@ -9,9 +9,9 @@
  * (and, in process, with the API server's watch fan-out). Never change one:
  * `deepClone` it first and send the copy through the Client.
  */
-import type { KubeObject, WatchEvent } from '../api/object.js';
-import { lookupResource } from '../api/resources.js';
-import { StatusError } from '../machinery/errors.js';
+import type { KubeObject, WatchEvent } from '../api/index.js';
+import { lookupResource } from '../api/index.js';
+import { StatusError } from '../machinery/index.js';
 import type { Client, ResourceRef } from './client.js';
 import { systemClock, type Clock } from './workqueue.js';
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { writeFileAtomic } from '../machinery/atomic-file.js';
+import { writeFileAtomic } from '../machinery/index.js';
 
 export interface KubeconfigEntry {
   /** Name used for the cluster, the user and the context. */

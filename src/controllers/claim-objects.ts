@@ -7,10 +7,10 @@
  * being deleted adopts nothing), release what we control but no longer
  * select. Shared by the StatefulSet, DaemonSet, Job and CronJob controllers.
  */
-import type { KubeObject } from '../api/object.js';
-import { labelSelectorMatches, type LabelSelector } from '../api/validation/label-selector.js';
-import type { Client, ResourceRef } from '../client/client.js';
-import { isNotFound } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { labelSelectorMatches, type LabelSelector } from '../api/index.js';
+import type { Client, ResourceRef } from '../client/index.js';
+import { isNotFound } from '../machinery/index.js';
 import { adoptPatch, controllerRefOf, newControllerRef, releasePatch } from './controller-ref.js';
 
 /** ClaimOptions describe one claim pass. */

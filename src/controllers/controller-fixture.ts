@@ -5,10 +5,11 @@
  * read the recorded writes. Tests build the controller, call sync(key)
  * directly and compare `writes()` with what upstream would send.
  */
-import type { KubeObject } from '../api/object.js';
-import { EventRecorder } from '../client/event-recorder.js';
+import type { KubeObject } from '../api/index.js';
+import { EventRecorder } from '../client/index.js';
+// Test support: the fake client is not part of client's production surface.
 import { FakeClient, FakeClock, type Action } from '../client/fake-client.js';
-import { InformerFactory } from '../client/informer.js';
+import { InformerFactory } from '../client/index.js';
 
 /** Fixture holds one test's fake cluster. */
 export interface Fixture {

@@ -4,7 +4,7 @@
  * NewControllerRef): the one reference with `controller: true` names the
  * object's managing controller.
  */
-import type { KubeObject, OwnerReference } from '../api/object.js';
+import type { KubeObject, OwnerReference } from '../api/index.js';
 
 /** controllerRefOf returns the reference with controller: true, if any. */
 export function controllerRefOf(obj: KubeObject): OwnerReference | undefined {

@@ -9,9 +9,9 @@
  * upstream does, so `rollout history` shows it as the latest.
  */
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { deepClone, deepEqual, type KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
+import { deepClone, deepEqual, type KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { isAlreadyExists, isNotFound } from '../machinery/index.js';
 import { newControllerRef } from './controller-ref.js';
 import { computeHash, semantic } from './deployment/deployment-util.js';
 

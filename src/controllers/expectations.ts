@@ -6,7 +6,7 @@
  * (upstream pkg/controller/controller_utils.go, UIDTrackingControllerExpectations).
  * Expectations expire after five minutes, in case a watch event was lost.
  */
-import { systemClock, type Clock } from '../client/workqueue.js';
+import { systemClock, type Clock } from '../client/index.js';
 
 const EXPECTATIONS_TTL_MS = 5 * 60 * 1000;
 

@@ -4,10 +4,10 @@
  * informers started together, workers started once every cache has synced
  * (as kube-controller-manager does). Other components import only this.
  */
-import type { Client } from '../client/client.js';
-import { EventRecorder } from '../client/event-recorder.js';
-import { InformerFactory } from '../client/informer.js';
-import type { Controller } from '../client/controller.js';
+import type { Client } from '../client/index.js';
+import { EventRecorder } from '../client/index.js';
+import { InformerFactory } from '../client/index.js';
+import type { Controller } from '../client/index.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { DisruptionController } from './disruption/disruption-controller.js';
 import { EndpointsController } from './endpoint/endpoints-controller.js';
@@ -25,9 +25,9 @@ import { JobController } from './job/job-controller.js';
 import { TTLAfterFinishedController } from './job/ttl-after-finished-controller.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
-import type { SimulatedUsage } from '../api/metrics/index.js';
+import type { SimulatedUsage } from '../api/index.js';
 
-export type { Controller } from '../client/controller.js';
+export type { Controller } from '../client/index.js';
 
 /** ControllerManagerOptions tunes the controller manager. */
 export interface ControllerManagerOptions {
@@ -128,3 +128,6 @@ function defaultPodMetrics(client: Client, simulated: SimulatedUsage | undefined
   const api = new ApiPodMetricsSource(client);
   return simulated ? new FallbackPodMetricsSource(api, new SimulatedPodMetricsSource(client, simulated)) : api;
 }
+export { ClusterRoleAggregator } from './clusterroleaggregation/index.js';
+export { nodeLifecycleController } from './node-lifecycle/index.js';
+export { CSRApprovingController, CSRSigningController, type AccessReview, type SubjectAccessReviewer } from './certificates/index.js';

@@ -11,15 +11,15 @@ import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import type { Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { InformerFactory, type SharedInformer } from '../client/informer.js';
-import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { InformerFactory, type SharedInformer } from '../client/index.js';
+import { isAlreadyExists, isNotFound } from '../machinery/index.js';
 import { buildReverseIndex, ClusterZone, type ClusterView, type LookupResult } from './cluster-records.js';
 import { CLASS_IN, decodeMessage, encodeMessage, optRecord, RCODE, TYPE, type DnsMessage, type Question } from './dns-message.js';
 import { Forwarder, parseUpstream, upstreamsFromResolvConf } from './dns-forwarder.js';
 import { DnsServer, type ListenAddress, type Transport } from './dns-server.js';
-import { ComponentLifecycle } from '../machinery/component.js';
+import { ComponentLifecycle } from '../machinery/index.js';
 
 /** KubeDNSServiceOptions: where the kube-dns Service points. */
 export interface KubeDNSServiceOptions {

@@ -4,8 +4,8 @@
  * names forwarded to the node's resolvers. Other components import only
  * this module.
  */
-import type { Client } from '../client/client.js';
-import { asComponent, type Component } from '../machinery/component.js';
+import type { Client } from '../client/index.js';
+import { asComponent, type Component } from '../machinery/index.js';
 import { ClusterDNS, type ClusterDNSOptions } from './cluster-dns.js';
 
 export { ClusterDNS, DEFAULT_CLUSTER_DNS_IP, type ClusterDNSOptions, type KubeDNSServiceOptions } from './cluster-dns.js';

@@ -8,7 +8,7 @@
  * tutorials' manifests work unchanged.
  */
 import type { Ingress, IngressClass } from 'kubernetes-types/networking/v1.js';
-import type { KubeObject } from '../api/object.js';
+import type { KubeObject } from '../api/index.js';
 
 /** INGRESS_CONTROLLER is the spec.controller value of Skiff's IngressClass. */
 export const INGRESS_CONTROLLER = 'skiff.dev/ingress';

@@ -9,18 +9,18 @@
  */
 import type { Secret, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { deepEqual, type KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { EventRecorder } from '../client/event-recorder.js';
-import { InformerFactory, type SharedInformer } from '../client/informer.js';
-import { isAlreadyExists } from '../machinery/errors.js';
+import { deepEqual, type KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { EventRecorder } from '../client/index.js';
+import { InformerFactory, type SharedInformer } from '../client/index.js';
+import { isAlreadyExists } from '../machinery/index.js';
 import { BackendResolver, SERVICE_NAME_LABEL } from './backend-resolver.js';
 import { selfSignedCertificate } from './default-certificate.js';
 import { DEFAULT_CLASS_NAME, isOurIngress, newIngressClass, type IngressClassObj, type IngressObj } from './ingress-class.js';
 import { IngressProxy } from './ingress-proxy.js';
 import { buildRouteTable, type IngressProblem } from './route-table.js';
 import { TLSStore } from './tls-store.js';
-import { ComponentLifecycle } from '../machinery/component.js';
+import { BoundedFrequencyRunner, ComponentLifecycle } from '../machinery/index.js';
 
 /** COMPONENT is the Event source of this controller. */
 export const COMPONENT = 'skiff-ingress-controller';
@@ -52,7 +52,7 @@ export class IngressController {
   readonly #lifecycle = new ComponentLifecycle();
   #factory?: InformerFactory;
   #proxy?: IngressProxy;
-  #timer?: NodeJS.Timeout;
+  #rebuildRunner?: BoundedFrequencyRunner;
   /** reported: Ingress uid → problems already told as Events, so a rebuild does not repeat them. */
   #reported = new Map<string, Set<string>>();
   #statusInFlight = new Set<string>();
@@ -93,7 +93,8 @@ export class IngressController {
       const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
       return svc ? [`${s.metadata.namespace}/${svc}`] : [];
     });
-    const kick = (): void => this.#schedule(tls);
+    const runner = (this.#rebuildRunner = new BoundedFrequencyRunner(() => this.#rebuild(tls), { minIntervalMs: DEBOUNCE_MS, stopping: () => this.#lifecycle.stopping }));
+    const kick = (): void => runner.run();
     for (const inf of informers) inf.addEventHandler({ onAdd: kick, onUpdate: kick, onDelete: kick });
     factory.start(run);
     if (await factory.waitForSync(run)) this.#rebuild(tls);
@@ -102,7 +103,7 @@ export class IngressController {
   /** stop closes the listeners and ends the watches. */
   async stop(): Promise<void> {
     this.#lifecycle.stop();
-    clearTimeout(this.#timer);
+    await this.#rebuildRunner?.stop();
     await this.#proxy?.close();
     await this.#factory?.stopped();
     await this.#recorder.flush();
@@ -114,14 +115,6 @@ export class IngressController {
     } catch (err) {
       if (!isAlreadyExists(err)) this.#opts.log?.(`ingress: cannot create IngressClass: ${(err as Error).message}`);
     }
-  }
-
-  #schedule(tls: TLSStore): void {
-    if (this.#timer || !this.#factory) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      if (!this.#lifecycle.stopping) this.#rebuild(tls);
-    }, DEBOUNCE_MS);
   }
 
   #informer<T>(ref: (typeof R)[keyof typeof R]): SharedInformer<Obj<T>> {

@@ -8,8 +8,8 @@
  * reference is optional.
  */
 import type { ConfigMap, Container, Pod, Secret, Service } from 'kubernetes-types/core/v1.js';
-import { R, type Client } from '../client/client.js';
-import { isNotFound } from '../machinery/errors.js';
+import { R, type Client } from '../client/index.js';
+import { isNotFound } from '../machinery/index.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
 
 /** ObjectCache memoises ConfigMap/Secret reads within one pod sync. */

@@ -6,7 +6,7 @@
  * the node's allocatable amount.
  */
 import type { Container, ObjectFieldSelector, Pod, ResourceFieldSelector } from 'kubernetes-types/core/v1.js';
-import { parseQuantity } from '../api/validation/quantity.js';
+import { parseQuantity } from '../api/index.js';
 
 /** NodeAllocatable is what an unset limit falls back to. */
 export interface NodeAllocatable {

@@ -14,8 +14,8 @@ import type { Container, Pod, Secret } from 'kubernetes-types/core/v1.js';
 import type { ImageService } from './cri/runtime-service.js';
 import type { AuthConfig } from './cri/cri-types.js';
 import { credentialsFor } from './credential-keyring.js';
-import type { EventRecorder } from '../client/event-recorder.js';
-import type { KubeObject } from '../api/object.js';
+import type { EventRecorder } from '../client/index.js';
+import type { KubeObject } from '../api/index.js';
 import { Backoff, type BackoffTimings } from './backoff.js';
 import type { ObjectCache } from './container-env.js';
 

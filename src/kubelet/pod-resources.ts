@@ -7,7 +7,7 @@
  * adjustment per QoS class (pkg/kubelet/qos/policy.go).
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import { parseQuantity } from '../api/validation/quantity.js';
+import { parseQuantity } from '../api/index.js';
 import type { LinuxContainerResources } from './cri/cri-types.js';
 
 /** QOSClass is Guaranteed, Burstable or BestEffort. */

@@ -11,11 +11,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { deepEqual } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import type { EventRecorder } from '../client/event-recorder.js';
-import { isConflict, isNotFound } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { deepEqual } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import type { EventRecorder } from '../client/index.js';
+import { isConflict, isNotFound } from '../machinery/index.js';
 import type { ImageService, RuntimeService } from './cri/runtime-service.js';
 import type { ContainerStatus, PodSandbox, PodSandboxConfig } from './cri/cri-types.js';
 import { Backoff, formatDelay, type BackoffTimings } from './backoff.js';

@@ -7,7 +7,7 @@
  * from the API get one final "terminate" sync.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { deepEqual } from '../api/object.js';
+import { deepEqual } from '../api/index.js';
 import type { SyncResult } from './pod-sync.js';
 
 interface Worker {

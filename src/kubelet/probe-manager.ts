@@ -11,8 +11,8 @@
  * `onChange(podUid)` so the pod worker syncs.
  */
 import type { Container, Pod, Probe } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../api/object.js';
-import type { EventRecorder } from '../client/event-recorder.js';
+import type { KubeObject } from '../api/index.js';
+import type { EventRecorder } from '../client/index.js';
 import type { RuntimeService } from './cri/runtime-service.js';
 import { runProbe } from './prober.js';
 

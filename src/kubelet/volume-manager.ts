@@ -16,10 +16,10 @@ import { join } from 'node:path';
 import type {
   ConfigMap, DownwardAPIVolumeFile, KeyToPath, PersistentVolume, PersistentVolumeClaim, Pod, Secret, ServiceAccountTokenProjection, Volume,
 } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { isNotFound } from '../machinery/errors.js';
-import { parseQuantity } from '../api/validation/quantity.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { isNotFound } from '../machinery/index.js';
+import { parseQuantity } from '../api/index.js';
 import { writeAtomic, type PayloadFile } from './atomic-writer.js';
 import { secretValue, type ObjectCache } from './container-env.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';

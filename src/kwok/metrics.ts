@@ -6,8 +6,8 @@
  * shape.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { parseQuantity } from '../api/validation/quantity.js';
-import type { PodUsageReport, SimulatedUsage } from '../api/metrics/index.js';
+import { parseQuantity } from '../api/index.js';
+import type { PodUsageReport, SimulatedUsage } from '../api/index.js';
 import { SIMULATED_CPU, SIMULATED_MEMORY, isSimulated } from './annotations.js';
 
 /** SimulatedPodMetrics is a PodMetrics body without apiVersion/kind/metadata. */

@@ -1,23 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * NodeLeaseRenewer keeps one Lease per simulated node fresh in
- * kube-node-lease, as the kubelet's node lease controller does
- * (pkg/kubelet/nodelease): holderIdentity is the node, renewTime is bumped
- * every renew interval. Renewals are spread over the interval instead of
+ * kube-node-lease with the kubelet's renewNodeLease (client/node-lease),
+ * renewTime bumped every renew interval. Renewals are spread over the interval instead of
  * fired together, so 5000 nodes cost a steady trickle of writes.
  */
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import type { Clock } from '../client/workqueue.js';
-import { isNotFound } from '../machinery/errors.js';
+import type { Client, Clock } from '../client/index.js';
+import { renewNodeLease } from '../client/index.js';
 
-/** NODE_LEASE_NAMESPACE is where node leases live. */
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
-
-/** microTime formats a MicroTime (RFC 3339 with microseconds), as Lease.spec.renewTime uses. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/(\.\d{3})Z$/, '$1000Z');
-}
 
 interface Entry {
   uid: string;
@@ -91,26 +81,10 @@ export class NodeLeaseRenewer {
 
   /** renew bumps (or creates) one node's Lease. */
   async renew(name: string, uid: string, nowMs: number): Promise<void> {
-    const renewTime = microTime(nowMs);
     try {
-      await this.#client.patch(R.leases, name, 'merge', { spec: { renewTime, holderIdentity: name } }, { namespace: NODE_LEASE_NAMESPACE });
+      await renewNodeLease(this.#client, name, uid, { nowMs, leaseDurationSeconds: this.#opts.leaseDurationSeconds });
     } catch (err) {
-      if (!isNotFound(err)) return this.#opts.log?.(`kwok: renewing lease of ${name}: ${(err as Error).message}`);
-      await this.#create(name, uid, renewTime);
-    }
-  }
-
-  async #create(name: string, uid: string, renewTime: string): Promise<void> {
-    const lease: KubeObject = {
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: { name, namespace: NODE_LEASE_NAMESPACE, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid }] },
-      spec: { holderIdentity: name, leaseDurationSeconds: this.#opts.leaseDurationSeconds, renewTime },
-    };
-    try {
-      await this.#client.create(R.leases, lease, { namespace: NODE_LEASE_NAMESPACE });
-    } catch (err) {
-      this.#opts.log?.(`kwok: creating lease of ${name}: ${(err as Error).message}`);
+      this.#opts.log?.(`kwok: renewing lease of ${name}: ${(err as Error).message}`);
     }
   }
 }

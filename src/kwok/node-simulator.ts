@@ -7,17 +7,17 @@
  * PodSimulator.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { InformerFactory, type SharedInformer } from '../client/informer.js';
-import { systemClock, type Clock } from '../client/workqueue.js';
-import { isAlreadyExists } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { InformerFactory, type SharedInformer } from '../client/index.js';
+import { systemClock, type Clock } from '../client/index.js';
+import { isAlreadyExists } from '../machinery/index.js';
 import { podCIDRFor, PodIPPool } from './addresses.js';
 import { isSimulated, isStopped } from './annotations.js';
 import { NodeLeaseRenewer } from './node-lease.js';
 import { adoptedNodeStatus, isHealthy, KUBELET_VERSION, newSimulatedNode, nodeConditions } from './node-template.js';
 import { PodSimulator, type PodHost } from './pod-simulator.js';
-import { ComponentLifecycle } from '../machinery/component.js';
+import { ComponentLifecycle } from '../machinery/index.js';
 
 /** SimulatedNodesOptions configures the simulator; only `count` is required. */
 export interface SimulatedNodesOptions {

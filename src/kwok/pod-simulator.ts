@@ -8,11 +8,11 @@
  * writes whatever differs from the desired status.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { deepEqual, type KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { splitKey, type SharedInformer } from '../client/informer.js';
-import { WorkQueue, type Clock } from '../client/workqueue.js';
-import { isConflict, isNotFound } from '../machinery/errors.js';
+import { deepEqual, type KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { splitKey, type SharedInformer } from '../client/index.js';
+import { WorkQueue, type Clock } from '../client/index.js';
+import { isConflict, isNotFound } from '../machinery/index.js';
 import { desiredPodStatus, terminatedStatus } from './pod-status.js';
 
 /** PodHost is what the pod simulator needs to know about a simulated node. */

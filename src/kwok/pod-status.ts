@@ -8,7 +8,7 @@
  */
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import { SIMULATED_EXIT_AFTER, SIMULATED_EXIT_CODE } from './annotations.js';
-import { parseDurationMs } from '../machinery/duration.js';
+import { parseDurationMs } from '../machinery/index.js';
 
 /** PodAddresses are the node and pod IPs of a simulated pod. */
 export interface PodAddresses {

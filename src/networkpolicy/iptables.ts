@@ -1,61 +1,44 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Applies rendered chains to the kernel with iptables-restore (one atomic
- * transaction per sync, as kube-proxy does) and removes them again. Only
+ * Applies rendered chains to the kernel through netfilter's Iptables (one
+ * atomic iptables-restore per sync, as kube-proxy does) and removes them again. Only
  * chains carrying our prefix and the one jump from FORWARD are touched.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { Iptables, execRunner, type Runner } from '../netfilter/index.js';
 import { toRestoreInput, type RenderedRules } from './policy-rules.js';
 
-const run = promisify(execFile);
-const WAIT = ['-w', '5'];
-
-/** Runner executes a command with optional stdin; injectable for tests. */
-export type Runner = (cmd: string, args: string[], input?: string) => Promise<string>;
-
-/** execRunner runs real commands. */
-export const execRunner: Runner = async (cmd, args, input) => {
-  if (input === undefined) return (await run(cmd, args, { maxBuffer: 64 << 20 })).stdout;
-  return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
-    child.stdin!.end(input);
-  });
-};
-
 /** ownedChains lists the filter-table chains whose names start with `<prefix>-`. */
-export async function ownedChains(prefix: string, runner: Runner = execRunner): Promise<string[]> {
-  const saved = await runner('iptables-save', ['-t', 'filter']);
-  const out: string[] = [];
-  for (const line of saved.split('\n')) if (line.startsWith(`:${prefix}-`)) out.push(line.slice(1, line.indexOf(' ')));
-  return out;
+export function ownedChains(prefix: string, runner: Runner = execRunner): Promise<string[]> {
+  return new Iptables(runner).ownedChains('filter', prefix);
 }
 
 /** applyRules replaces our chains with `rendered` in one transaction and makes sure FORWARD jumps to the main chain first. */
 export async function applyRules(rendered: RenderedRules, prefix: string, runner: Runner = execRunner): Promise<void> {
-  const stale = (await ownedChains(prefix, runner)).filter((c) => !rendered.chains.has(c));
-  await runner('iptables-restore', ['--noflush', ...WAIT], toRestoreInput(rendered, stale));
+  const iptables = new Iptables(runner);
+  const stale = (await iptables.ownedChains('filter', prefix)).filter((c) => !rendered.chains.has(c));
+  await iptables.restore(toRestoreInput(rendered, stale));
   try {
-    await runner('iptables', [...WAIT, '-C', 'FORWARD', '-j', rendered.main]);
+    await iptables.run(['-C', 'FORWARD', '-j', rendered.main]);
   } catch {
     // Inserted first so no other FORWARD rule can accept pod traffic before policy sees it.
-    await runner('iptables', [...WAIT, '-I', 'FORWARD', '1', '-j', rendered.main]);
+    await iptables.run(['-I', 'FORWARD', '1', '-j', rendered.main]);
   }
 }
 
 /** removeRules deletes the FORWARD jump(s) and every chain with our prefix. */
 export async function removeRules(prefix: string, runner: Runner = execRunner): Promise<void> {
+  const iptables = new Iptables(runner);
   const main = `${prefix}-FORWARD`;
   for (let i = 0; i < 10; i++) {
     try {
-      await runner('iptables', [...WAIT, '-D', 'FORWARD', '-j', main]);
+      await iptables.run(['-D', 'FORWARD', '-j', main]);
     } catch {
       break;
     }
   }
-  const chains = await ownedChains(prefix, runner);
-  if (chains.length) await runner('iptables-restore', ['--noflush', ...WAIT], toRestoreInput({ main, chains: new Map() }, chains));
+  const chains = await iptables.ownedChains('filter', prefix);
+  if (chains.length) await iptables.restore(toRestoreInput({ main, chains: new Map() }, chains));
 }
 
 const BRIDGE_NF = '/proc/sys/net/bridge/bridge-nf-call-iptables';

@@ -9,12 +9,13 @@
  */
 import type { Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { InformerFactory } from '../client/informer.js';
-import { applyRules, ensureBridgeNetfilter, execRunner, removeRules, type Runner } from './iptables.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { InformerFactory } from '../client/index.js';
+import { applyRules, ensureBridgeNetfilter, removeRules } from './iptables.js';
+import { execRunner, type Runner } from '../netfilter/index.js';
 import { DEFAULT_CHAIN_PREFIX, renderPolicyRules } from './policy-rules.js';
-import { ComponentLifecycle } from '../machinery/component.js';
+import { BoundedFrequencyRunner, ComponentLifecycle } from '../machinery/index.js';
 
 const DEBOUNCE_MS = 50;
 const RETRY_MAX_MS = 30_000;
@@ -37,10 +38,8 @@ export class NetworkPolicyEnforcer {
   readonly #prefix: string;
   readonly #runner: Runner;
   readonly #lifecycle = new ComponentLifecycle();
+  readonly #syncRunner = new BoundedFrequencyRunner(() => this.#syncOnce(), { minIntervalMs: DEBOUNCE_MS, stopping: () => this.#lifecycle.stopping });
   #factory?: InformerFactory;
-  #timer?: NodeJS.Timeout;
-  #syncing?: Promise<void>;
-  #dirty = false;
   #retryMs = 500;
   #syncs = 0;
 
@@ -62,45 +61,20 @@ export class NetworkPolicyEnforcer {
     const run = this.#lifecycle.begin(signal);
     this.#opts.log?.(`networkpolicy: ${await ensureBridgeNetfilter(this.#runner)}`);
     const factory = (this.#factory = new InformerFactory(this.#client, { log: this.#opts.log }));
-    const kick = (): void => this.#schedule(DEBOUNCE_MS);
+    const kick = (): void => this.#syncRunner.run();
     for (const ref of [R.networkpolicies, R.pods, R.namespaces]) factory.informer(ref).addEventHandler({ onAdd: kick, onUpdate: kick, onDelete: kick });
     factory.start(run);
     if (!(await factory.waitForSync(run))) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#sync();
+    this.#syncRunner.cancelPending();
+    await this.#syncRunner.runNow();
   }
 
   /** stop ends the watches and removes every chain this enforcer owns. */
   async stop(): Promise<void> {
     this.#lifecycle.stop();
-    clearTimeout(this.#timer);
-    await this.#syncing;
+    await this.#syncRunner.stop();
     await this.#factory?.stopped();
     await removeRules(this.#prefix, this.#runner).catch((err: Error) => this.#opts.log?.(`networkpolicy: cleanup failed: ${err.message}`));
-  }
-
-  #schedule(ms: number): void {
-    if (this.#timer || this.#lifecycle.stopping) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#sync();
-    }, ms);
-  }
-
-  async #sync(): Promise<void> {
-    if (this.#syncing) {
-      this.#dirty = true;
-      return this.#syncing;
-    }
-    this.#syncing = this.#syncOnce().finally(() => {
-      this.#syncing = undefined;
-      if (this.#dirty) {
-        this.#dirty = false;
-        this.#schedule(0);
-      }
-    });
-    return this.#syncing;
   }
 
   async #syncOnce(): Promise<void> {
@@ -119,7 +93,7 @@ export class NetworkPolicyEnforcer {
       this.#retryMs = 500;
     } catch (err) {
       this.#opts.log?.(`networkpolicy: applying rules failed (retry in ${this.#retryMs} ms): ${(err as Error).message}`);
-      this.#schedule(this.#retryMs);
+      this.#syncRunner.run(this.#retryMs);
       this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
     }
   }

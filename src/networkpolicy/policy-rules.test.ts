@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import type { Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import type { NetworkPolicy, NetworkPolicySpec } from 'kubernetes-types/networking/v1.js';
 import { podChainName, portMatches, renderPolicyRules, toRestoreInput } from './policy-rules.js';
-import { applyRules, removeRules, type Runner } from './iptables.js';
+import { applyRules, removeRules } from './iptables.js';
+import type { Runner } from '../netfilter/index.js';
 
 function pod(ns: string, name: string, ip: string, labels: Record<string, string>, node = 'n1', ports: { name: string; containerPort: number }[] = []): Pod {
   return { metadata: { namespace: ns, name, labels }, spec: { nodeName: node, containers: [{ name: 'c', ports }] }, status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] } };

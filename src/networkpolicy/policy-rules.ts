@@ -25,7 +25,7 @@
 import { createHash } from 'node:crypto';
 import type { Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
-import { fromLabelSelector, matchesLabels } from '../machinery/selectors/index.js';
+import { fromLabelSelector, matchesLabels } from '../machinery/index.js';
 import { isIPv4CIDR, subtractCIDRs } from './cidr.js';
 
 /** DEFAULT_CHAIN_PREFIX prefixes every chain the enforcer owns. */

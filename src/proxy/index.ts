@@ -4,8 +4,8 @@
  * external IP and LoadBalancer Services as iptables rules on each node.
  * Other components import only this module.
  */
-import type { Client } from '../client/client.js';
-import { asComponent, type Component } from '../machinery/component.js';
+import type { Client } from '../client/index.js';
+import { asComponent, type Component } from '../machinery/index.js';
 import { ServiceProxy, type ServiceProxyOptions } from './service-proxy.js';
 
 export { ServiceProxy, type ServiceProxyOptions } from './service-proxy.js';

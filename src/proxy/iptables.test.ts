@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChainNames } from './chain-names.js';
-import { parseSave, restorePayload } from './iptables.js';
+import { restorePayload } from './iptables.js';
+import { parseSave } from '../netfilter/index.js';
 import { renderRules } from './proxy-rules.js';
 
 const names = new ChainNames('SKIFF');

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Applying a RuleSet with `iptables-restore --noflush`: one transaction per
+ * The proxy's rules as an `iptables-restore --noflush` payload (applied by
+ * netfilter's Iptables): one transaction per
  * table set, so the kernel never sees half a sync. `--noflush` leaves every
  * chain we do not name alone; naming one of ours (`:CHAIN - [0:0]`) flushes
  * it, so each sync rewrites our chains whole and the result does not depend
@@ -18,28 +19,9 @@
  * kube-proxy's iptables mode is the best-understood design, and at the
  * scale of a Skiff cluster its linear chains cost nothing measurable.
  */
-import { spawn } from 'node:child_process';
+import type { SavedTable } from '../netfilter/index.js';
 import type { ChainNames } from './chain-names.js';
 import type { Jump, RuleSet } from './proxy-rules.js';
-
-/** SavedTable is one table of `iptables-save` output. */
-export interface SavedTable {
-  chains: Set<string>;
-  /** rules are the `-A ...` lines, as printed. */
-  rules: string[];
-}
-
-/** parseSave reads `iptables-save` output into tables. */
-export function parseSave(text: string): Map<string, SavedTable> {
-  const tables = new Map<string, SavedTable>();
-  let cur: SavedTable | undefined;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('*')) tables.set(line.slice(1).trim(), (cur = { chains: new Set(), rules: [] }));
-    else if (line.startsWith(':') && cur) cur.chains.add(line.slice(1).split(' ')[0]);
-    else if (line.startsWith('-A ') && cur) cur.rules.push(line);
-  }
-  return tables;
-}
 
 function ruleChain(line: string): string {
   return line.split(' ')[1];
@@ -92,36 +74,3 @@ function jumpChanges(have: SavedTable, names: ChainNames, want: Jump[]): string[
 }
 
 const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
-
-/** Iptables runs iptables-save and iptables-restore. */
-export class Iptables {
-  /** save returns `iptables-save` output for the nat and filter tables. */
-  async save(): Promise<Map<string, SavedTable>> {
-    const [nat, filter] = await Promise.all([run('iptables-save', ['-t', 'nat']), run('iptables-save', ['-t', 'filter'])]);
-    return parseSave(nat + '\n' + filter);
-  }
-
-  /** restore applies a payload as one transaction, leaving other chains alone. */
-  async restore(payload: string): Promise<void> {
-    // -w: wait for the xtables lock instead of failing when CNI or another proxy holds it.
-    await run('iptables-restore', ['-w', '5', '--noflush'], payload);
-  }
-}
-
-function run(cmd: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    // A restore that fails early stops reading its input; its exit status is the error that matters, not EPIPE.
-    child.stdin.on('error', () => undefined);
-    child.on('close', (code) => {
-      if (code === 0) resolve(out);
-      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.trim()}`));
-    });
-    child.stdin.end(input ?? '');
-  });
-}

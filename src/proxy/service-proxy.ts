@@ -14,15 +14,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { deepClone, type KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { InformerFactory, type SharedInformer } from '../client/informer.js';
-import { isConflict, isNotFound } from '../machinery/errors.js';
+import { deepClone, type KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { InformerFactory, type SharedInformer } from '../client/index.js';
+import { isConflict, isNotFound } from '../machinery/index.js';
 import { ChainNames } from './chain-names.js';
-import { Iptables, restorePayload } from './iptables.js';
+import { restorePayload } from './iptables.js';
+import { Iptables } from '../netfilter/index.js';
 import { renderRules, type RuleSet } from './proxy-rules.js';
 import { servicePorts } from './service-port.js';
-import { ComponentLifecycle } from '../machinery/component.js';
+import { BoundedFrequencyRunner, ComponentLifecycle } from '../machinery/index.js';
 
 /** ServiceProxyOptions configure one node's proxy. */
 export interface ServiceProxyOptions {
@@ -64,15 +65,22 @@ export class ServiceProxy {
   readonly #lifecycle = new ComponentLifecycle();
   #services?: SharedInformer<KubeObject & Service>;
   #slices?: SharedInformer<KubeObject & EndpointSlice>;
-  #timer?: NodeJS.Timeout;
+  readonly #runner: BoundedFrequencyRunner;
   #resync?: NodeJS.Timeout;
-  #syncing?: Promise<void>;
 
   constructor(client: Client, opts: ServiceProxyOptions) {
     if (opts.mode && opts.mode !== 'iptables') throw new Error(`proxy mode ${opts.mode} is not supported (iptables only)`);
     this.#client = client;
     this.#opts = opts;
     this.names = new ChainNames(opts.chainPrefix ?? 'SKIFF');
+    this.#runner = new BoundedFrequencyRunner(() => this.#sync(), {
+      minIntervalMs: opts.minSyncMs ?? DEFAULT_MIN_SYNC_MS,
+      stopping: () => this.#lifecycle.stopping,
+      onError: (err) => {
+        this.#opts.log?.(`proxy: sync failed (retry in ${RETRY_MS} ms): ${err.message}`);
+        this.#runner.retryAfter(RETRY_MS);
+      },
+    });
   }
 
   /** start watches, waits for the caches, and applies the first full sync before returning. */
@@ -98,34 +106,19 @@ export class ServiceProxy {
   /** stop ends the watches and removes every chain and jump of ours. */
   async stop(): Promise<void> {
     this.#lifecycle.stop();
-    clearTimeout(this.#timer);
     clearTimeout(this.#resync);
-    await this.#syncing?.catch(() => undefined);
+    await this.#runner.stop();
     await this.#iptables.restore(restorePayload(await this.#iptables.save(), this.names, undefined));
   }
 
   /** requestSync schedules a sync within minSyncMs, coalescing everything that arrives meanwhile. */
   requestSync(): void {
-    if (this.#timer || this.#lifecycle.stopping) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.syncNow().catch((err: Error) => {
-        this.#opts.log?.(`proxy: sync failed (retry in ${RETRY_MS} ms): ${err.message}`);
-        if (!this.#lifecycle.stopping) setTimeout(() => this.requestSync(), RETRY_MS).unref();
-      });
-    }, this.#opts.minSyncMs ?? DEFAULT_MIN_SYNC_MS);
+    this.#runner.run();
   }
 
   /** syncNow applies the current state at once (one sync at a time; a request during a sync runs another after it). */
   async syncNow(): Promise<void> {
-    while (this.#syncing) await this.#syncing.catch(() => undefined);
-    if (this.#lifecycle.stopping) return;
-    this.#syncing = this.#sync();
-    try {
-      await this.#syncing;
-    } finally {
-      this.#syncing = undefined;
-    }
+    await this.#runner.runNow();
   }
 
   /** desired renders the rules for the cached state (exposed for tests). */

@@ -4,8 +4,8 @@
  * plugins, preemption, binding) as upstream kube-scheduler's default
  * profile. Other components import only this module.
  */
-import type { Client } from '../client/client.js';
-import { asComponent, type Component } from '../machinery/component.js';
+import type { Client } from '../client/index.js';
+import { asComponent, type Component } from '../machinery/index.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
 export { Scheduler, DEFAULT_SCHEDULER_NAME, type SchedulerOptions, type SchedulerStats } from './scheduler.js';

@@ -4,9 +4,9 @@
  * condition of an unschedulable pod, and the eviction of preemption victims.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { isNotFound } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { isNotFound } from '../machinery/index.js';
 
 /** bindPod writes a Binding of the pod to a node through pods/binding. */
 export async function bindPod(client: Client, pod: Pod, nodeName: string): Promise<void> {

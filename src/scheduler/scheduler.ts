@@ -7,13 +7,13 @@
  * assumed on its node first), so scheduling never waits on storage.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { deepEqual } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { EventRecorder } from '../client/event-recorder.js';
-import { InformerFactory, type SharedInformer } from '../client/informer.js';
-import type { Clock } from '../client/workqueue.js';
-import { isConflict, isNotFound } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { deepEqual } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { EventRecorder } from '../client/index.js';
+import { InformerFactory, type SharedInformer } from '../client/index.js';
+import type { Clock } from '../client/index.js';
+import { isConflict, isNotFound } from '../machinery/index.js';
 import { defaultProfile } from './default-plugins.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE, type Diagnosis } from './framework/fit-error.js';
 import { Framework } from './framework/framework.js';
@@ -24,7 +24,7 @@ import { SchedulerCache } from './scheduler-cache.js';
 import { SchedulingQueue, type QueuedPod } from './scheduling-queue.js';
 import { bindPod, evictVictim, recordUnschedulable } from './pod-updates.js';
 import { VolumeBinding } from './plugins/volume-binding.js';
-import { ComponentLifecycle } from '../machinery/component.js';
+import { ComponentLifecycle } from '../machinery/index.js';
 
 /** DEFAULT_SCHEDULER_NAME is the spec.schedulerName this scheduler serves by default. */
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';

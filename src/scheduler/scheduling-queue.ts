@@ -7,8 +7,8 @@
  * - unschedulable: failed, waiting for a cluster change (node added or
  *   updated, pod deleted) that might make them fit, or for a periodic flush.
  */
-import type { Clock } from '../client/workqueue.js';
-import { systemClock } from '../client/workqueue.js';
+import type { Clock } from '../client/index.js';
+import { systemClock } from '../client/index.js';
 import type { PodInfo } from './framework/pod-info.js';
 
 /** QueuedPod is a pod in the queue with its attempt history. */

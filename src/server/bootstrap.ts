@@ -5,9 +5,9 @@
  * system namespaces, the `kubernetes` Service with its Endpoints and
  * EndpointSlice pointing at the API server, and `kube-public/cluster-info`.
  */
-import type { KubeObject } from '../api/object.js';
-import { R, type Client, type ResourceRef } from '../client/client.js';
-import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client, type ResourceRef } from '../client/index.js';
+import { isAlreadyExists, isNotFound } from '../machinery/index.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 

@@ -5,15 +5,10 @@
  * token text that carries it with the CA pin, so the joining agent can
  * check it talks to this cluster before it sends the token anywhere.
  */
-import { R, type Client } from '../client/client.js';
+import { R, type Client } from '../client/index.js';
 import { caPublicKeyHash } from '../pki/index.js';
-import {
-  bootstrapTokenSecret,
-  formatJoinToken,
-  generateBootstrapToken,
-  BOOTSTRAP_TOKEN_NAMESPACE,
-} from '../apiserver/auth/bootstrap-tokens.js';
-import { isAlreadyExists } from '../machinery/errors.js';
+import { bootstrapTokenSecret, formatJoinToken, generateBootstrapToken, BOOTSTRAP_TOKEN_NAMESPACE } from '../api/index.js';
+import { isAlreadyExists } from '../machinery/index.js';
 
 /** DEFAULT_TOKEN_TTL_SECONDS is kubeadm's default token TTL (24h). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600;

@@ -10,28 +10,28 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store, type StoreTuning } from '../storage/index.js';
-import { nthAddress } from '../api/validation/network.js';
-import { APIServer } from '../apiserver/server.js';
-import { ensurePKI, type PemPair } from '../apiserver/certs.js';
-import { issueCertificate } from '../pki/index.js';
-import { InProcessClient } from '../apiserver/in-process-client.js';
-import type { Client } from '../client/client.js';
+import { nthAddress } from '../api/index.js';
+import { APIServer } from '../apiserver/index.js';
+import { ensurePKI } from '../apiserver/index.js';
+import { InProcessClient } from '../apiserver/index.js';
+import { issueCertificate, type PemPair } from '../pki/index.js';
+import type { Client } from '../client/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { createJoinToken } from './join-token.js';
-import { renderKubeconfig } from '../client/kubeconfig.js';
-import { writeFileAtomic } from '../machinery/atomic-file.js';
+import { renderKubeconfig } from '../client/index.js';
+import { writeFileAtomic } from '../machinery/index.js';
 import { scheduler } from '../scheduler/index.js';
 import { simulatedNodes, simulatedUsage } from '../kwok/index.js';
 import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
 import type { NodeAgentOptions } from '../agent/index.js';
-import { CSRApprovingController, CSRSigningController } from '../controllers/certificates/index.js';
-import { installPodStreaming, type KubeletClient } from '../apiserver/streaming/index.js';
-import { nodeLifecycleController } from '../controllers/node-lifecycle/index.js';
+import { CSRApprovingController, CSRSigningController } from '../controllers/index.js';
+import { installPodStreaming, type KubeletClient } from '../apiserver/index.js';
+import { nodeLifecycleController } from '../controllers/index.js';
 import { controllerManager } from '../controllers/index.js';
-import { ClusterRoleAggregator } from '../controllers/clusterroleaggregation/index.js';
-import { installAuth } from '../apiserver/auth/index.js';
-import { encryptedStore, loadOrCreateKeys } from '../apiserver/encryption/index.js';
-import type { Component } from '../machinery/component.js';
+import { ClusterRoleAggregator } from '../controllers/index.js';
+import { installAuth } from '../apiserver/index.js';
+import { encryptedStore, loadOrCreateKeys } from '../apiserver/index.js';
+import type { Component } from '../machinery/index.js';
 
 
 export interface SkiffServerOptions {
@@ -158,7 +158,10 @@ export class SkiffServer {
       extraControllers: ({ factory, recorder }) => [
         newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir }),
         // kube-controller-manager's csrapproving and csrsigning: kubelet certificates from the cluster CA.
-        new CSRApprovingController({ client, factory, log, authorizer: auth.authorizer }),
+        new CSRApprovingController({
+          client, factory, log,
+          review: async (r) => (await auth.authorizer.authorize({ ...r, resourceRequest: true, version: '*' })).allowed,
+        }),
         new CSRSigningController({ client, factory, log, ca: pki.ca }),
       ],
       setUp: () => ensureLocalPathStorageClass(client),

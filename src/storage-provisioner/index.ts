@@ -6,9 +6,9 @@
  * components import only this module.
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
-import type { Client } from '../client/client.js';
-import type { EventRecorder } from '../client/event-recorder.js';
-import type { InformerFactory } from '../client/informer.js';
+import type { Client } from '../client/index.js';
+import type { EventRecorder } from '../client/index.js';
+import type { InformerFactory } from '../client/index.js';
 import { LocalPathProvisioner, type NodeStorage } from './local-path-provisioner.js';
 import { storageRoot } from './local-path-naming.js';
 import { LocalVolumeDirectories } from './volume-directories.js';

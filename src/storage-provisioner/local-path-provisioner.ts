@@ -13,16 +13,16 @@
  * Keys are `claim:<ns>/<name>` and `volume:<name>`.
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import type { EventRecorder } from '../client/event-recorder.js';
-import type { InformerFactory, SharedInformer } from '../client/informer.js';
-import type { Clock } from '../client/workqueue.js';
-import { isAlreadyExists, isNotFound } from '../machinery/errors.js';
-import { Reconciler } from '../client/controller.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import type { EventRecorder } from '../client/index.js';
+import type { InformerFactory, SharedInformer } from '../client/index.js';
+import type { Clock } from '../client/index.js';
+import { isAlreadyExists, isNotFound } from '../machinery/index.js';
+import { Reconciler } from '../client/index.js';
 import {
   ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, claimClass, claimKey, LOCAL_PATH_PROVISIONER, VolumeEvents, type PV, type PVC, type SC,
-} from '../api/volume/index.js';
+} from '../api/index.js';
 import { provisionedVolumeName, volumePath } from './local-path-naming.js';
 import type { VolumeDirectories } from './volume-directories.js';
 

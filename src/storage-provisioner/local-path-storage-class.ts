@@ -5,10 +5,10 @@
  * one node, so the claim must wait until a pod picks the node), Delete,
  * and expandable (a directory has no size to grow).
  */
-import type { KubeObject } from '../api/object.js';
-import { R, type Client } from '../client/client.js';
-import { isAlreadyExists } from '../machinery/errors.js';
-import { ANN_DEFAULT_STORAGE_CLASS, LOCAL_PATH_PROVISIONER, type SC } from '../api/volume/index.js';
+import type { KubeObject } from '../api/index.js';
+import { R, type Client } from '../client/index.js';
+import { isAlreadyExists } from '../machinery/index.js';
+import { ANN_DEFAULT_STORAGE_CLASS, LOCAL_PATH_PROVISIONER, type SC } from '../api/index.js';
 
 /** LOCAL_PATH_CLASS is the name of the default StorageClass. */
 export const LOCAL_PATH_CLASS = 'local-path';

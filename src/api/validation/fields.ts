@@ -3,7 +3,7 @@
  * Small field checks every kind's validation uses, with apimachinery's
  * wording: non-negative numbers, immutable fields, percent strings.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
+import { field, type FieldError } from '../../machinery/index.js';
 import { regexError } from './names.js';
 
 /** IS_NEGATIVE_ERROR_MSG is upstream's IsNegativeErrorMsg. */

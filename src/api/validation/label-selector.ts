@@ -5,7 +5,7 @@
  * LabelSelectorAsSelector: workload kinds need both to check that a
  * selector matches its pod template.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
+import { field, type FieldError } from '../../machinery/index.js';
 import { isPlainObject } from '../object.js';
 import { isQualifiedName, isValidLabelValue } from './names.js';
 import { validateLabels } from './object-meta.js';

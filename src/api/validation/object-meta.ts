@@ -6,7 +6,7 @@
  * labels, annotations (256 KiB in total), finalizers and ownerReferences.
  * The generic registry calls validateObjectMeta for every kind.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
+import { field, type FieldError } from '../../machinery/index.js';
 import { isPlainObject } from '../object.js';
 import {
   isDNS1035Label,

@@ -5,8 +5,8 @@
  * stored, as kube-apiserver's admission chain does. A plugin names the
  * resources it handles; plugins run in registration order.
  */
-import type { KubeObject } from '../../api/object.js';
-import type { ResourceInfo } from '../../api/resources.js';
+import type { KubeObject } from '../../api/index.js';
+import type { ResourceInfo } from '../../api/index.js';
 import type { RequestContext } from '../registry/request-context.js';
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';

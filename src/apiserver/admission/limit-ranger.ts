@@ -9,10 +9,10 @@
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { LimitRangeItem } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import { Quantity } from '../../api/validation/quantity.js';
-import { parseList, podResources, type ResourceList } from '../../api/quota/index.js';
-import { newForbidden } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { Quantity } from '../../api/index.js';
+import { parseList, podResources, type ResourceList } from '../../api/index.js';
+import { newForbidden } from '../../machinery/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { AdmissionPlugin } from './admission.js';
 

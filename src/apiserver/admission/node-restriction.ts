@@ -7,8 +7,8 @@
  * administrators. The Node authorizer has already limited what a node may
  * reach; this limits what it may write.
  */
-import type { KubeObject } from '../../api/object.js';
-import { newForbidden } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { newForbidden } from '../../machinery/index.js';
 import { nodeIdentity } from '../auth/node-authorizer.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
 

@@ -5,8 +5,8 @@
  * the globalDefault class when none is named; an unknown class is refused.
  * The two built-in classes exist without objects, as upstream.
  */
-import type { KubeObject } from '../../api/object.js';
-import { StatusError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { StatusError } from '../../machinery/index.js';
 import { newContext, SYSTEM_USER } from '../registry/request-context.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { AdmissionPlugin } from './admission.js';

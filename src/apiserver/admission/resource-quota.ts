@@ -10,10 +10,10 @@
  * what exists (a creation that failed after admission is given back then).
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import { Quantity, parseQuantity } from '../../api/validation/quantity.js';
-import { kindsFor, matchesScopes, parseList, podConstraints, prettyList, usageOf, type QuotaSpec, type ResourceList } from '../../api/quota/index.js';
-import { newForbidden } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { Quantity, parseQuantity } from '../../api/index.js';
+import { kindsFor, matchesScopes, parseList, podConstraints, prettyList, usageOf, type QuotaSpec, type ResourceList } from '../../api/index.js';
+import { newForbidden } from '../../machinery/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import { newContext, SYSTEM_USER } from '../registry/request-context.js';
 import type { AdmissionPlugin } from './admission.js';

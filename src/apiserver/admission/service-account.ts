@@ -7,7 +7,7 @@
  * covers every pod of a namespace. Mounting the account's token is the
  * kubelet's part (projected volume).
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import { newContext, SYSTEM_USER } from '../registry/request-context.js';
 import type { AdmissionPlugin } from './admission.js';

@@ -10,13 +10,13 @@
  * - PersistentVolumeClaimResize (.../persistentvolume/resize): a larger
  *   request is refused unless the claim's class allows expansion.
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 import type { AdmissionPlugin } from './admission.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import { newContext, SYSTEM_USER } from '../registry/request-context.js';
-import { newForbidden } from '../../machinery/errors.js';
-import { ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_STORAGE_CLASS, claimClass, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, type PVC, type SC } from '../../api/volume/volume-annotations.js';
-import { claimRequest } from '../../api/volume/volume-matching.js';
+import { newForbidden } from '../../machinery/index.js';
+import { ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_STORAGE_CLASS, claimClass, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, type PVC, type SC } from '../../api/index.js';
+import { claimRequest } from '../../api/index.js';
 
 /** RESIZE_FORBIDDEN is upstream's refusal of a resize the class does not allow. */
 export const RESIZE_FORBIDDEN = 'only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize';

@@ -8,12 +8,12 @@
  * version info for everyone, and what a node agent needs. Objects are
  * created when missing and never overwritten, so an operator's edits stay.
  */
-import type { KubeObject } from '../../api/object.js';
-import type { Client, ResourceRef } from '../../client/client.js';
+import type { KubeObject } from '../../api/index.js';
+import type { Client, ResourceRef } from '../../client/index.js';
 import { RBAC_REFS } from './rbac-informers.js';
-import { isAlreadyExists } from '../../machinery/errors.js';
+import { isAlreadyExists } from '../../machinery/index.js';
 import type { PolicyRule, Subject } from './rbac-rules.js';
-import { DEFAULT_NODE_TOKEN_GROUP } from './bootstrap-tokens.js';
+import { DEFAULT_NODE_TOKEN_GROUP } from '../../api/index.js';
 
 /** BOOTSTRAP_LABELS mark the default policy objects, as upstream. */
 export const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };

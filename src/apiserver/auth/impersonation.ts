@@ -8,7 +8,7 @@
  * authenticated, and a service account gets its groups when none are asked.
  */
 import type { IncomingMessage } from 'node:http';
-import { StatusError, newBadRequest } from '../../machinery/errors.js';
+import { StatusError, newBadRequest } from '../../machinery/index.js';
 import { forbiddenMessage, type AuthorizationAttributes, type Authorizer } from '../authz.js';
 import type { UserInfo } from '../registry/request-context.js';
 import { SERVICE_ACCOUNT_USER_PREFIX, serviceAccountGroups } from './service-account-claims.js';

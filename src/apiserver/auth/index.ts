@@ -8,12 +8,12 @@
  * component turns RBAC on once its caches have synced.
  */
 import type { APIServer } from '../server.js';
-import type { KubeObject } from '../../api/object.js';
-import type { Client } from '../../client/client.js';
-import { InformerFactory } from '../../client/informer.js';
+import type { KubeObject } from '../../api/index.js';
+import type { Client } from '../../client/index.js';
+import { InformerFactory } from '../../client/index.js';
 import { addSubresourceCreateHandler } from '../http/resource-handler.js';
-import type { Component } from '../../machinery/component.js';
-import type { SharedInformer } from '../../client/informer.js';
+import type { Component } from '../../machinery/index.js';
+import type { SharedInformer } from '../../client/index.js';
 import { ensureBootstrapPolicy } from './bootstrap-policy.js';
 import { RBACAuthorizer } from './rbac-authorizer.js';
 import { InformerRBACSource } from './rbac-informers.js';
@@ -21,13 +21,14 @@ import { authenticationExtension, authorizationExtension } from './review-apis.j
 import { DEFAULT_ISSUER } from './service-account-claims.js';
 import { TokenIssuer } from './service-account-tokens.js';
 import { loadOrCreateSigningKey, serviceAccountKeyPath } from './signing-key.js';
-import { BootstrapTokenAuthenticator, BOOTSTRAP_TOKEN_NAMESPACE } from './bootstrap-tokens.js';
+import { BootstrapTokenAuthenticator } from './bootstrap-token-authenticator.js';
+import { BOOTSTRAP_TOKEN_NAMESPACE } from '../../api/index.js';
 import { NodeAuthorizer } from './node-authorizer.js';
 import { NodeGraph } from './node-graph.js';
 import { nodeRules } from './bootstrap-policy.js';
 import { unionAuthorizer, type Authorizer } from '../authz.js';
-import { R } from '../../client/client.js';
-import { isNotFound } from '../../machinery/errors.js';
+import { R } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
 
 export { impersonate } from './impersonation.js';
 import { impersonate } from './impersonation.js';
@@ -36,7 +37,7 @@ export { TokenIssuer } from './service-account-tokens.js';
 export { DEFAULT_ISSUER, serviceAccountUsername } from './service-account-claims.js';
 export { NodeAuthorizer, nodeIdentity, NODES_GROUP, NODE_USER_PREFIX } from './node-authorizer.js';
 export { NodeGraph, podReferences, type NodeGraphSource } from './node-graph.js';
-export * from './bootstrap-tokens.js';
+export { BootstrapTokenAuthenticator, type BootstrapTokenOptions } from './bootstrap-token-authenticator.js';
 
 const POD_NODE_INDEX = 'spec.nodeName';
 

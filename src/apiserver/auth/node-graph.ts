@@ -8,7 +8,7 @@
  * answers the same question: is there a path from this object to the node?
  */
 import type { Pod, PodSpec, PersistentVolumeClaim, Volume } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 
 /** ObjectKind is what the graph relates to a node. */
 export type GraphKind = 'secret' | 'configmap' | 'persistentvolumeclaim' | 'persistentvolume' | 'serviceaccount' | 'pod';

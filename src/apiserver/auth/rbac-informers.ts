@@ -4,9 +4,9 @@
  * the server. Lookups are cache reads, so authorizing costs no storage round
  * trip; the caches follow every change through their watches.
  */
-import type { KubeObject } from '../../api/object.js';
-import type { ResourceRef } from '../../client/client.js';
-import type { InformerFactory, SharedInformer } from '../../client/informer.js';
+import type { KubeObject } from '../../api/index.js';
+import type { ResourceRef } from '../../client/index.js';
+import type { InformerFactory, SharedInformer } from '../../client/index.js';
 import type { BindingObject, RBACSource, RoleObject } from './rbac-authorizer.js';
 
 const RBAC = 'rbac.authorization.k8s.io';

@@ -8,8 +8,8 @@
  * SelfSubjectRulesReview (`kubectl auth can-i --list`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { field, newBadRequest, newInvalid, newMethodNotSupported, type FieldError } from '../../machinery/errors.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { field, newBadRequest, newInvalid, newMethodNotSupported, type FieldError } from '../../machinery/index.js';
 import type { AuthorizationAttributes, Authorizer } from '../authz.js';
 import type { APIExtension, ExtensionResource } from '../extensions.js';
 import { decodeBody, mediaTypeOf, readBody } from '../http/body.js';

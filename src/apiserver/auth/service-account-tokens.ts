@@ -7,9 +7,9 @@
  * its ServiceAccount, and the Pod or Secret it is bound to, still exist with
  * the uid the token names.
  */
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import { field, isNotFound, newBadRequest, newConflict, newInvalid, type FieldError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import { field, isNotFound, newBadRequest, newConflict, newInvalid, type FieldError } from '../../machinery/index.js';
 import type { TokenAuthenticator } from '../authn.js';
 import type { RequestContext, UserInfo } from '../registry/request-context.js';
 import { checkClaims, newClaims, serviceAccountGroups, serviceAccountUsername, type ObjectRef, type ServiceAccountClaims, type TokenSubject } from './service-account-claims.js';

@@ -8,7 +8,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../../machinery/atomic-file.js';
+import { writeFileAtomic } from '../../machinery/index.js';
 
 /** SigningKey is the private key that signs tokens, its public half, and the key id put in JWT headers. */
 export interface SigningKey {

@@ -7,8 +7,8 @@
  * served version of a kind shares its entry, as upstream's strategies and
  * printers work on the internal type.
  */
-import type { KubeObject } from '../../api/object.js';
-import { RESOURCES, type ResourceInfo } from '../../api/resources.js';
+import type { KubeObject } from '../../api/index.js';
+import { RESOURCES, type ResourceInfo } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import type { TableConvertor } from '../printers/table.js';
 import { defaultTableConvertor } from '../printers/default-printer.js';

@@ -8,8 +8,8 @@
  * Tables and the registry all read definitions; built-in kinds and custom
  * resources are described the same way, the latter added at run time.
  */
-import type { KubeObject } from '../../api/object.js';
-import type { ResourceInfo } from '../../api/resources.js';
+import type { KubeObject } from '../../api/index.js';
+import type { ResourceInfo } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import type { TableConvertor } from '../printers/table.js';
 import type { Definitions } from '../openapi/schema.js';

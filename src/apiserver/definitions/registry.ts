@@ -6,7 +6,7 @@
  * (apiVersion/kind); caches derived from the set (discovery, OpenAPI)
  * subscribe to changes.
  */
-import { apiVersionOf, type GroupVersions, type ResourceInfo } from '../../api/resources.js';
+import { apiVersionOf, type GroupVersions, type ResourceInfo } from '../../api/index.js';
 import { builtinDefinitions } from './builtin.js';
 import { gvrKey, type ResourceDefinition } from './definition.js';
 import { compareKubeVersions } from './version-priority.js';

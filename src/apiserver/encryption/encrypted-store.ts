@@ -8,7 +8,7 @@
  * Values without the prefix read as they are (the identity provider that
  * follows aesgcm upstream), so data written before encryption still works.
  */
-import type { KeyValue, ListOptions, ListResult, Store, StoreEvent, WatchOptions } from '../../storage/store.js';
+import type { KeyValue, ListOptions, ListResult, Store, StoreEvent, WatchOptions } from '../../storage/index.js';
 import { AesGcmTransformer, isEncrypted, type EncryptionKey } from './aes-gcm-transformer.js';
 
 /** SECRET_PREFIXES are the key prefixes encrypted by default (upstream: the `secrets` resource). */

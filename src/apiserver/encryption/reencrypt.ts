@@ -7,8 +7,8 @@
  * sealed it and sealed again with the primary; a concurrent write wins
  * (the revision check fails and that key is skipped: it is already fresh).
  */
-import { RevisionConflictError, KeyNotFoundError } from '../../storage/errors.js';
-import type { Store } from '../../storage/store.js';
+import { RevisionConflictError, KeyNotFoundError } from '../../storage/index.js';
+import type { Store } from '../../storage/index.js';
 import { SECRET_PREFIXES } from './encrypted-store.js';
 
 /** reencryptSecrets rewrites each value under the prefixes through `store` (an encryptedStore); it returns how many it rewrote. */

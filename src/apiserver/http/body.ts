@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '../../machinery/errors.js';
+import { newBadRequest, newRequestEntityTooLarge, newUnsupportedMediaType } from '../../machinery/index.js';
 import { PROTOBUF_MEDIA_TYPE, decodeProtobufObject } from '../protobuf/index.js';
 
 /** MAX_BODY_BYTES matches kube-apiserver's default --max-request-body-bytes for JSON (3 MiB). */

@@ -5,15 +5,15 @@
  * upstream's endpoints/handlers do.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeList, KubeObject } from '../../api/object.js';
-import { isPlainObject } from '../../api/object.js';
-import { newBadRequest, newMethodNotSupported, StatusError } from '../../machinery/errors.js';
-import { applyPatch } from '../../machinery/patch/index.js';
+import type { KubeList, KubeObject } from '../../api/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { newBadRequest, newMethodNotSupported, StatusError } from '../../machinery/index.js';
+import { applyPatch } from '../../api/index.js';
 import { parseIncludeObject, toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
-import { buildPredicate } from '../../machinery/selectors/index.js';
+import { buildPredicate } from '../../machinery/index.js';
 import type { SourcedWatchEvent } from '../registry/watch.js';
 import { encodedOnce } from '../registry/object-codec.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Writing answers: JSON objects, Status errors and warning headers, the one place errors become HTTP. */
 import type { ServerResponse } from 'node:http';
-import { StatusError, newInternalError } from '../../machinery/errors.js';
+import { StatusError, newInternalError } from '../../machinery/index.js';
 
 /** warningHeader renders one warning the way upstream does (RFC 7234 warn-code 299). */
 function warningHeader(text: string): string {

@@ -6,8 +6,8 @@
  * answer leaves its node and pods out, as metrics-server does.
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
-import { R, type Client } from '../../client/client.js';
-import type { StatsSummary } from '../../api/kubelet/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { StatsSummary } from '../../api/index.js';
 import type { KubeletClient } from '../streaming/kubelet-client.js';
 import { cpuQuantity, memoryQuantity, type MetricsSource, type NodeUsage, type PodUsage } from './metrics-source.js';
 

@@ -6,9 +6,9 @@
  * and nodes themselves. `kubectl top pod|node` reads these.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import { StatusError, newMethodNotSupported } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import { StatusError, newMethodNotSupported } from '../../machinery/index.js';
 import type { APIExtension } from '../extensions.js';
 import type { ResourceRequestInfo } from '../http/request-info.js';
 import { writeJson } from '../http/response.js';

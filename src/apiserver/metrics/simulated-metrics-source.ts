@@ -4,9 +4,9 @@
  * (their annotations); a simulated node's usage is the sum of its pods.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { R, type Client } from '../../client/client.js';
-import { parseQuantity } from '../../api/validation/quantity.js';
-import type { SimulatedUsage } from '../../api/metrics/index.js';
+import { R, type Client } from '../../client/index.js';
+import { parseQuantity } from '../../api/index.js';
+import type { SimulatedUsage } from '../../api/index.js';
 import { cpuQuantity, memoryQuantity, type MetricsSource, type NodeUsage, type PodUsage } from './metrics-source.js';
 
 /** SimulatedMetricsSource reports what simulated pods claim to use. */

@@ -7,7 +7,7 @@
  * resources and their definitions. openapi.ts caches what these build.
  */
 import { createHash } from 'node:crypto';
-import type { GroupVersions, ResourceInfo } from '../../api/resources.js';
+import type { GroupVersions, ResourceInfo } from '../../api/index.js';
 import { DEF, definitionName, groupPathPrefix, groupVersionPaths, pascalGroup, tagOf, type DefinitionNameOf, type Operation, type Param, type PathItem } from './operations.js';
 import { DEFINITION_REF_PREFIX, refName, type Definitions, type Schema } from './schema.js';
 

@@ -7,7 +7,7 @@
  * client that caches `?hash=` URLs forever is never stale. The module functions serve the built-in resources, for
  * callers without a server of their own.
  */
-import { RESOURCES, servedGroups } from '../../api/resources.js';
+import { RESOURCES, servedGroups } from '../../api/index.js';
 import { encodeGnosticDocument } from './gnostic-v2.js';
 import type { DefinitionNameOf } from './operations.js';
 import { builtinDefinitionName, JSON_TYPE, render, renderBytes, v2Document, v3Document, v3PathsByDocument, type OpenAPISource, type Rendered } from './builders.js';

@@ -9,7 +9,7 @@
  * client-side validation, which needs the protobuf v2 document) only when the
  * first PATCH operation it finds for the kind lists that parameter.
  */
-import type { ResourceInfo, SubresourceName } from '../../api/resources.js';
+import type { ResourceInfo, SubresourceName } from '../../api/index.js';
 import type { GroupVersionKind } from './schema.js';
 
 /** ParamType is the JSON type of a path or query parameter. */

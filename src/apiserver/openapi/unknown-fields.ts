@@ -7,7 +7,7 @@
  * header per field); the paths here use the same dotted form, with list
  * indices as `[0]`.
  */
-import { isPlainObject } from '../../api/object.js';
+import { isPlainObject } from '../../api/index.js';
 import { definitions, resolveSchema, type Definitions, type Schema } from './schema.js';
 
 let byGVK: Map<string, string> | undefined;

@@ -5,7 +5,7 @@
  * as apiserver's rest.NewDefaultTableConvertor. CREATED AT is an RFC 3339
  * timestamp in UTC, not an age.
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 import type { TableCell, TableConvertor } from './table.js';
 import { column, nameColumn } from './columns.js';
 import { parseTime } from './duration.js';

@@ -7,7 +7,7 @@
  */
 import type { Event, EventSource, ObjectReference } from 'kubernetes-types/core/v1.js';
 import type { Event as EventsV1Event } from 'kubernetes-types/events/v1.js';
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 import type { TableCell, TableConvertor } from './table.js';
 import { column, nameColumn } from './columns.js';
 import { parseTime, timeSince } from './duration.js';

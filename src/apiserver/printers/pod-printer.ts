@@ -7,7 +7,7 @@
  * `Completed`, `Terminating`, `3 (5m ago)`).
  */
 import type { Container, ContainerStatus, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 import type { TableCell } from './table.js';
 import type { RowConditionsConvertor, TableRowCondition } from './row-conditions.js';
 import { age, column, nameColumn, ageColumn } from './columns.js';

@@ -5,7 +5,7 @@
  * shared TableConvertor interface has no place for them, so convertors that
  * set them implement this extension and toTable looks for it.
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 import type { TableConvertor } from './table.js';
 
 /** TableRowCondition is metav1.TableRowCondition. */

@@ -5,7 +5,7 @@
  * upstream's column definitions (pkg/printers/internalversion/printers.go);
  * columns with priority > 0 show only with `-o wide`.
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 
 export interface TableColumnDefinition {
   name: string;

@@ -6,8 +6,8 @@
  * object with the object embedded as the client asked (includeObject), and
  * the list metadata.
  */
-import type { KubeObject, ListMeta } from '../../api/object.js';
-import { newBadRequest } from '../../machinery/errors.js';
+import type { KubeObject, ListMeta } from '../../api/index.js';
+import { newBadRequest } from '../../machinery/index.js';
 import type { TableCell, TableColumnDefinition, TableConvertor } from './table.js';
 import { rowConditionsOf, type TableRowCondition } from './row-conditions.js';
 

@@ -10,7 +10,7 @@
  * 2 kind}, 2 raw (the object's own message), 3 contentEncoding, 4 contentType.
  * The object comes back in the JSON shape every other client sends.
  */
-import { newBadRequest, type StatusError } from '../../machinery/errors.js';
+import { newBadRequest, type StatusError } from '../../machinery/index.js';
 import { decodeMessage, type DecodeContext } from './message-decoder.js';
 import { messageForKind } from './schema/index.js';
 import { WireError, WireReader, WireType } from './wire-reader.js';

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiGroupList, apiResourceList, apiVersions } from '../discovery.js';
-import { StatusError } from '../../machinery/errors.js';
+import { StatusError } from '../../machinery/index.js';
 import { decodeProtobufObject, isProtobufMediaType } from './index.js';
 
 /** CapturedRequest is one request with a body, as kubectl sent it. */

@@ -4,11 +4,11 @@
  * by group, version and resource. It is the single entry to cluster state
  * for both the HTTP handlers and the in-process client.
  */
-import { RESOURCES, storageKey, type ResourceInfo } from '../../api/resources.js';
+import { RESOURCES, storageKey, type ResourceInfo } from '../../api/index.js';
 import { DefinitionRegistry, gvrKey, type ResourceDefinition } from '../definitions/index.js';
-import type { KubeObject } from '../../api/object.js';
-import type { Store } from '../../storage/store.js';
-import { StatusError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import type { Store } from '../../storage/index.js';
+import { StatusError } from '../../machinery/index.js';
 import { validateObjectMeta, nameRuleFor } from '../strategies/index.js';
 import { findUnknownFields } from '../openapi/index.js';
 import { ResourceRegistry, type RegistryHooks } from './resource-registry.js';

@@ -4,7 +4,7 @@
  * key (relative to the listed prefix) after which the next page starts, as
  * upstream's etcd3 storage encodes it (base64 JSON with a version tag).
  */
-import { newBadRequest } from '../../machinery/errors.js';
+import { newBadRequest } from '../../machinery/index.js';
 
 interface ContinueToken {
   v: 'meta.k8s.io/v1';

@@ -5,7 +5,7 @@
  * Event (stored as core/v1 Event), following upstream's conversion functions.
  * Converters never mutate their input: decoded objects are shared by watchers.
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 import type { VersionConverter } from '../definitions/definition.js';
 
 type Json = Record<string, unknown>;

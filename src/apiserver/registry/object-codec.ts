@@ -4,8 +4,8 @@
  * resourceVersion (the store's revision is the resourceVersion, so writing it
  * into the value would be stale the moment it is stored).
  */
-import type { KeyValue } from '../../storage/store.js';
-import type { KubeObject } from '../../api/object.js';
+import type { KeyValue } from '../../storage/index.js';
+import type { KubeObject } from '../../api/index.js';
 
 /** decodeObject parses a stored value and stamps the revision that wrote it as its resourceVersion. */
 export function decodeObject(kv: KeyValue): KubeObject {

@@ -8,9 +8,9 @@
  * ResourceStrategy and optional RegistryHooks.
  */
 import { randomUUID } from 'node:crypto';
-import type { KubeList, KubeObject, WatchEvent } from '../../api/object.js';
-import { deepClone, deepEqual, isPlainObject } from '../../api/object.js';
-import { apiVersionOf, storageKey, storagePrefix, type ResourceInfo } from '../../api/resources.js';
+import type { KubeList, KubeObject, WatchEvent } from '../../api/index.js';
+import { deepClone, deepEqual, isPlainObject } from '../../api/index.js';
+import { apiVersionOf, storageKey, storagePrefix, type ResourceInfo } from '../../api/index.js';
 import {
   StatusError,
   conflictStaleMessage,
@@ -24,8 +24,8 @@ import {
   newForbidden,
   type FieldError,
   type GroupResource,
-} from '../../machinery/errors.js';
-import type { KeyValue, Store } from '../../storage/store.js';
+} from '../../machinery/index.js';
+import type { KeyValue, Store } from '../../storage/index.js';
 import {
   CompactedError,
   FutureRevisionError,
@@ -33,7 +33,7 @@ import {
   KeyNotFoundError,
   RevisionConflictError,
   StorageError,
-} from '../../storage/errors.js';
+} from '../../storage/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import type { ResourceDefinition, VersionConverter } from '../definitions/definition.js';
 import type { AdmissionChain } from '../admission/admission.js';

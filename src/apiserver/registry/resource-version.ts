@@ -4,7 +4,7 @@
  * APIObjectVersioner.ParseResourceVersion): the registry's reads and the
  * watch both parse them.
  */
-import { newBadRequest } from '../../machinery/errors.js';
+import { newBadRequest } from '../../machinery/index.js';
 
 /** parseResourceVersion reads a resourceVersion parameter, with upstream's error for garbage. */
 export function parseResourceVersion(rv: string): number {

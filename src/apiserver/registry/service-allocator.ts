@@ -6,8 +6,8 @@
  * rejected with upstream's 422 message; unset ones are picked at random.
  * The allocation maps are rebuilt from stored Services at start-up.
  */
-import type { KubeObject } from '../../api/object.js';
-import { newInvalid, field, type FieldError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { newInvalid, field, type FieldError } from '../../machinery/index.js';
 import type { RegistryHooks } from './resource-registry.js';
 
 interface ServicePort {

@@ -6,10 +6,10 @@
  * one that starts matching as ADDED), bookmarks, and 410 Expired when the
  * requested revision has been compacted.
  */
-import type { KubeList, KubeObject, WatchEvent } from '../../api/object.js';
-import type { KeyValue, Store } from '../../storage/store.js';
-import { CompactedError, WatcherTooSlowError } from '../../storage/errors.js';
-import { StatusError, newGone } from '../../machinery/errors.js';
+import type { KubeList, KubeObject, WatchEvent } from '../../api/index.js';
+import type { KeyValue, Store } from '../../storage/index.js';
+import { CompactedError, WatcherTooSlowError } from '../../storage/index.js';
+import { StatusError, newGone } from '../../machinery/index.js';
 import { decodeShared } from './object-codec.js';
 import { parseResourceVersion } from './resource-version.js';
 

@@ -7,9 +7,9 @@
  * only those two, and a certificate is only ever issued once.
  */
 import type { CertificateSigningRequest, CertificateSigningRequestCondition } from 'kubernetes-types/certificates/v1.js';
-import { field, type FieldError } from '../../machinery/errors.js';
-import type { KubeObject } from '../../api/object.js';
-import { isQualifiedName } from '../../api/validation/names.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import type { KubeObject } from '../../api/index.js';
+import { isQualifiedName } from '../../api/index.js';
 import { certificateRequestError } from '../../pki/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 

@@ -4,11 +4,11 @@
  * be valid file names, data and binaryData may not share keys, the total is
  * capped at 1 MiB, and an `immutable` ConfigMap keeps its data.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { deepEqual } from '../../api/validation/fields.js';
-import { isConfigMapKey } from '../../api/validation/names.js';
-import { tooLongError } from '../../api/validation/object-meta.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { deepEqual } from '../../api/index.js';
+import { isConfigMapKey } from '../../api/index.js';
+import { tooLongError } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 /** MAX_CONFIG_SIZE is upstream's MaxSecretSize (1 MiB), which also bounds ConfigMaps. */

@@ -6,12 +6,12 @@
  * messages.
  */
 import type { Container, ContainerPort, EnvVar, Probe, ResourceRequirements, VolumeMount } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject } from '../../api/object.js';
-import { isConfigMapKey, isDNS1123Label, isEnvVarName, isQualifiedName } from '../../api/validation/names.js';
-import { isValidPortName, isValidPortNum } from '../../api/validation/network.js';
-import { validateNonnegativeField, IS_NEGATIVE_ERROR_MSG } from '../../api/validation/fields.js';
-import { tryParseQuantity, type Quantity } from '../../api/validation/quantity.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { isConfigMapKey, isDNS1123Label, isEnvVarName, isQualifiedName } from '../../api/index.js';
+import { isValidPortName, isValidPortNum } from '../../api/index.js';
+import { validateNonnegativeField, IS_NEGATIVE_ERROR_MSG } from '../../api/index.js';
+import { tryParseQuantity, type Quantity } from '../../api/index.js';
 
 /** validateDNS1123LabelField wraps each isDNS1123Label message in field.invalid. */
 export function validateDNS1123LabelField(value: string, path: string): FieldError[] {

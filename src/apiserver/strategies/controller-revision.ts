@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The ControllerRevision strategy: data is mandatory and immutable, revision non-negative (upstream ValidateControllerRevision). */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { validateImmutableField, validateNonnegativeField } from '../../api/validation/fields.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { validateImmutableField, validateNonnegativeField } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 /** controllerRevisionStrategy is the ResourceStrategy of apps/v1 ControllerRevisions. */

@@ -5,10 +5,10 @@
  * favour of timeZone, concurrencyPolicy, job template rules), plus the
  * 52-character name limit (Job names get an 11-character suffix).
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { validateNonnegativeField } from '../../api/validation/fields.js';
-import { CronParseError, isKnownTimeZone, parseCronSchedule } from '../../api/validation/cron.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { validateNonnegativeField } from '../../api/index.js';
+import { CronParseError, isKnownTimeZone, parseCronSchedule } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { validateJobSpecCommon } from './job.js';
 import { defaultTemplate, readSpec, specRecord } from './workload-common.js';

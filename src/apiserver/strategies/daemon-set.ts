@@ -4,15 +4,15 @@
  * maxUnavailable 1, maxSurge 0), ValidateDaemonSetSpec and the immutable
  * selector of apps/v1.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
 import {
   intOrPercentValue,
   isNotMoreThan100Percent,
   validateImmutableField,
   validateNonnegativeField,
   validatePositiveIntOrPercent,
-} from '../../api/validation/fields.js';
+} from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { validatePodTemplateForSelector } from './pod-spec-validation.js';
 import { defaultTemplate, readSpec, selectorOf, specRecord, validateWorkloadSelector } from './workload-common.js';

@@ -4,8 +4,8 @@
  * and ValidateDeploymentUpdate (selector immutable in apps/v1), and the
  * generation bump upstream also gives annotation-only changes.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
 import {
   deepEqual,
   intOrPercentValue,
@@ -13,7 +13,7 @@ import {
   validateImmutableField,
   validateNonnegativeField,
   validatePositiveIntOrPercent,
-} from '../../api/validation/fields.js';
+} from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { validatePodTemplateForSelector } from './pod-spec-validation.js';
 import { defaultTemplate, readSpec, selectorOf, specRecord, validateWorkloadSelector } from './workload-common.js';

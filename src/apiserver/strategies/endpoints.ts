@@ -5,10 +5,10 @@
  * ports in range, names DNS labels (upstream ValidateEndpoints and
  * ValidateEndpointSlice).
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject } from '../../api/object.js';
-import { isDNS1123Subdomain } from '../../api/validation/names.js';
-import { ipFamilyOf, isValidIP, isValidPortNum } from '../../api/validation/network.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { isDNS1123Subdomain } from '../../api/index.js';
+import { ipFamilyOf, isValidIP, isValidPortNum } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { validateDNS1123LabelField } from './container-validation.js';
 

@@ -4,9 +4,9 @@
  * legacyValidateEvent: the involved object's namespace must match the
  * event's, and events with an eventTime need reporting fields.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { isQualifiedName } from '../../api/validation/names.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { isQualifiedName } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 function validateCoreEvent(obj: KubeObject): FieldError[] {

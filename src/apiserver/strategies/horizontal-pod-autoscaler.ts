@@ -5,9 +5,9 @@
  * given (v2), behavior defaults when behavior is set, and upstream's
  * ValidateHorizontalPodAutoscalerSpec.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { isValidPathSegmentName } from '../../api/validation/names.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { isValidPathSegmentName } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { readSpec, specRecord } from './workload-common.js';
 

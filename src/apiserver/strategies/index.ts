@@ -10,8 +10,8 @@
 import type { ResourceStrategy } from '../strategy.js';
 import { builtinStrategy } from '../definitions/builtin.js';
 
-export { nameRuleFor, validateObjectMeta } from '../../api/validation/object-meta.js';
-export type { NameRule, ValidateObjectMetaOptions } from '../../api/validation/object-meta.js';
+export { nameRuleFor, validateObjectMeta } from '../../api/index.js';
+export type { NameRule, ValidateObjectMetaOptions } from '../../api/index.js';
 export { validateNodePortRange, DEFAULT_NODE_PORT_RANGE, type NodePortRange } from './service.js';
 export { podQOSClass } from './pod.js';
 export { JOB_LABELS } from './job.js';

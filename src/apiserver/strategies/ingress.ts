@@ -5,12 +5,12 @@
  * (wildcard) DNS names, paths with a pathType, service backends with a name
  * and a port name or number; IngressClass controllers as domain-prefixed paths.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { isDNS1035Label, isDNS1123Subdomain, regexError } from '../../api/validation/names.js';
-import { ipFamilyOf, isValidPortName, isValidPortNum } from '../../api/validation/network.js';
-import { validateImmutableField } from '../../api/validation/fields.js';
-import { tooLongError } from '../../api/validation/object-meta.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { isDNS1035Label, isDNS1123Subdomain, regexError } from '../../api/index.js';
+import { ipFamilyOf, isValidPortName, isValidPortNum } from '../../api/index.js';
+import { validateImmutableField } from '../../api/index.js';
+import { tooLongError } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { readSpec, specRecord } from './workload-common.js';
 

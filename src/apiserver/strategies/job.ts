@@ -5,10 +5,10 @@
  * batch.kubernetes.io/ forms), ValidateJob and ValidateJobUpdate (selector,
  * completions, completionMode and template immutable).
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { deepClone, isPlainObject, type KubeObject } from '../../api/object.js';
-import { deepEqual, validateImmutableField, validateNonnegativeField } from '../../api/validation/fields.js';
-import { labelSelectorMatches, validateLabelSelector, type LabelSelector } from '../../api/validation/label-selector.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { deepClone, isPlainObject, type KubeObject } from '../../api/index.js';
+import { deepEqual, validateImmutableField, validateNonnegativeField } from '../../api/index.js';
+import { labelSelectorMatches, validateLabelSelector, type LabelSelector } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { validatePodTemplateSpec } from './pod-spec-validation.js';
 import { defaultTemplate, readSpec, selectorOf, specRecord } from './workload-common.js';

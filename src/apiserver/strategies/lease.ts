@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The Lease strategy, as upstream's ValidateLeaseSpec: durations positive, transitions non-negative. */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { validateNonnegativeField } from '../../api/validation/fields.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { validateNonnegativeField } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { readSpec } from './workload-common.js';
 

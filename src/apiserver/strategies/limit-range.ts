@@ -4,9 +4,9 @@
  * default requests from default or min (SetDefaults_LimitRangeItem);
  * validation checks types, quantities and min <= max.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject } from '../../api/object.js';
-import { tryParseQuantity, type Quantity } from '../../api/validation/quantity.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { tryParseQuantity, type Quantity } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { canonicalizeResourceList } from './pod-defaults.js';
 import { readSpec, specRecord } from './workload-common.js';

@@ -4,9 +4,9 @@
  * `kubernetes` finalizer and Active phase on create (upstream's
  * namespaceStrategy), spec.finalizers changeable only through /finalize.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { isQualifiedName } from '../../api/validation/names.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { isQualifiedName } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 /** NAMESPACE_NAME_LABEL is the label every namespace carries with its own name. */

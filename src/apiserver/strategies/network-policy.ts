@@ -4,10 +4,10 @@
  * Ingress (plus Egress when egress rules exist), and upstream's
  * ValidateNetworkPolicySpec for selectors, ports, peers and ipBlocks.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject } from '../../api/object.js';
-import { validateLabelSelector } from '../../api/validation/label-selector.js';
-import { isValidCIDR, isValidPortName, isValidPortNum } from '../../api/validation/network.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { validateLabelSelector } from '../../api/index.js';
+import { isValidCIDR, isValidPortName, isValidPortNum } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { readSpec, specRecord } from './workload-common.js';
 

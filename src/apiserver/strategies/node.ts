@@ -5,10 +5,10 @@
  * podCIDR/providerID can only be set once (upstream ValidateNode(Update)).
  */
 import type { NodeSpec, Taint } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { isQualifiedName, isValidLabelValue } from '../../api/validation/names.js';
-import { isValidCIDR } from '../../api/validation/network.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { isQualifiedName, isValidLabelValue } from '../../api/index.js';
+import { isValidCIDR } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { canonicalizeResourceList } from './pod-defaults.js';
 

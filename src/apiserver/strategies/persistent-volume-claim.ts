@@ -5,12 +5,12 @@
  * are required; after creation only the storage request may grow (and the
  * binder may set volumeName once).
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { deepClone, isPlainObject, type KubeObject } from '../../api/object.js';
-import { deepEqual } from '../../api/validation/fields.js';
-import { isDNS1123Subdomain } from '../../api/validation/names.js';
-import { validateLabelSelector } from '../../api/validation/label-selector.js';
-import { tryParseQuantity } from '../../api/validation/quantity.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { deepClone, isPlainObject, type KubeObject } from '../../api/index.js';
+import { deepEqual } from '../../api/index.js';
+import { isDNS1123Subdomain } from '../../api/index.js';
+import { validateLabelSelector } from '../../api/index.js';
+import { tryParseQuantity } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { defaultResourceList } from './pod-defaults.js';
 import { describeSpecDiff } from './spec-diff.js';

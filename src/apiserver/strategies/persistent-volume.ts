@@ -4,10 +4,10 @@
  * Filesystem, Pending phase on create; ValidatePersistentVolume's access
  * modes, storage capacity and single volume source; the source is immutable.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { deepEqual, validateImmutableField } from '../../api/validation/fields.js';
-import { tryParseQuantity } from '../../api/validation/quantity.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { deepEqual, validateImmutableField } from '../../api/index.js';
+import { tryParseQuantity } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { canonicalizeResourceList } from './pod-defaults.js';
 import { validateAccessModes } from './persistent-volume-claim.js';

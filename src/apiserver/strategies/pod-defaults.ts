@@ -7,8 +7,8 @@
  * pod template; defaultPodOnly adds what upstream applies to Pods alone.
  */
 import type { Container, LifecycleHandler, PodSpec, Probe, Volume, EnvVar } from 'kubernetes-types/core/v1.js';
-import { isPlainObject } from '../../api/object.js';
-import { canonicalQuantity, tryParseQuantity } from '../../api/validation/quantity.js';
+import { isPlainObject } from '../../api/index.js';
+import { canonicalQuantity, tryParseQuantity } from '../../api/index.js';
 
 /** DEFAULT_TERMINATION_MESSAGE_PATH is v1.TerminationMessagePathDefault. */
 export const DEFAULT_TERMINATION_MESSAGE_PATH = '/dev/termination-log';

@@ -4,9 +4,9 @@
  * maxUnavailable (not both) as non-negative ints or percents up to 100%,
  * a valid selector and eviction policy (upstream ValidatePodDisruptionBudgetSpec).
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isNotMoreThan100Percent, validatePositiveIntOrPercent } from '../../api/validation/fields.js';
-import { validateLabelSelector } from '../../api/validation/label-selector.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isNotMoreThan100Percent, validatePositiveIntOrPercent } from '../../api/index.js';
+import { validateLabelSelector } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { readSpec } from './workload-common.js';
 

@@ -5,12 +5,12 @@
  * and every workload kind.
  */
 import type { PodSpec, PodTemplateSpec, Toleration } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject } from '../../api/object.js';
-import { isDNS1123Subdomain, isQualifiedName } from '../../api/validation/names.js';
-import { inclusiveRangeError } from '../../api/validation/network.js';
-import { validateAnnotations, validateLabels } from '../../api/validation/object-meta.js';
-import { labelSelectorMatches, isEmptySelector, type LabelSelector } from '../../api/validation/label-selector.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { isDNS1123Subdomain, isQualifiedName } from '../../api/index.js';
+import { inclusiveRangeError } from '../../api/index.js';
+import { validateAnnotations, validateLabels } from '../../api/index.js';
+import { labelSelectorMatches, isEmptySelector, type LabelSelector } from '../../api/index.js';
 import { validateContainers, validateDNS1123LabelField } from './container-validation.js';
 import { validateVolumes } from './volume-validation.js';
 

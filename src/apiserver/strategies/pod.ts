@@ -5,11 +5,11 @@
  * with its QoS class, and the narrow set of spec fields an update may change.
  */
 import type { Container, Pod, PodSpec, Toleration } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../machinery/errors.js';
-import type { KubeObject } from '../../api/object.js';
-import { isPlainObject, deepClone } from '../../api/object.js';
-import { deepEqual } from '../../api/validation/fields.js';
-import { tryParseQuantity, Quantity } from '../../api/validation/quantity.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import type { KubeObject } from '../../api/index.js';
+import { isPlainObject, deepClone } from '../../api/index.js';
+import { deepEqual } from '../../api/index.js';
+import { tryParseQuantity, Quantity } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { defaultPodOnly, defaultPodSpec } from './pod-defaults.js';
 import { validatePodSpec } from './pod-spec-validation.js';

@@ -5,8 +5,8 @@
  * billion and may not use the `system-` prefix; value and preemptionPolicy
  * never change (upstream ValidatePriorityClass(Update)).
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { validateImmutableField } from '../../api/validation/fields.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { validateImmutableField } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 /** HIGHEST_USER_DEFINABLE_PRIORITY is upstream's cap on non-system priority values. */

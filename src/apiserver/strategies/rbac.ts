@@ -5,11 +5,11 @@
  * verbs plus api groups and resources (or non-resource URLs on cluster
  * roles); bindings need a valid roleRef, which cannot change.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { deepEqual } from '../../api/validation/fields.js';
-import { isDNS1123Subdomain, isValidPathSegmentName } from '../../api/validation/names.js';
-import { validateLabelSelector } from '../../api/validation/label-selector.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { deepEqual } from '../../api/index.js';
+import { isDNS1123Subdomain, isValidPathSegmentName } from '../../api/index.js';
+import { validateLabelSelector } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';

@@ -4,10 +4,10 @@
  * replicas default 1, selector rules, template restart policy Always; an
  * RC without a selector takes its template's labels, as upstream defaults.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { validateImmutableField, validateNonnegativeField } from '../../api/validation/fields.js';
-import { validateLabels } from '../../api/validation/object-meta.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { validateImmutableField, validateNonnegativeField } from '../../api/index.js';
+import { validateLabels } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { validatePodTemplateForSelector } from './pod-spec-validation.js';
 import { defaultTemplate, readSpec, selectorOf, specRecord, validateWorkloadSelector } from './workload-common.js';

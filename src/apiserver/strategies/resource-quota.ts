@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The ResourceQuota strategy: hard limits are non-negative quantities and scopes are known (upstream ValidateResourceQuota). */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject } from '../../api/object.js';
-import { IS_NEGATIVE_ERROR_MSG } from '../../api/validation/fields.js';
-import { tryParseQuantity } from '../../api/validation/quantity.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { IS_NEGATIVE_ERROR_MSG } from '../../api/index.js';
+import { tryParseQuantity } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { canonicalizeResourceList } from './pod-defaults.js';
 import { readSpec, specRecord } from './workload-common.js';

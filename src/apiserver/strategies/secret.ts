@@ -5,11 +5,11 @@
  * (dockercfg/dockerconfigjson JSON, basic-auth, ssh-auth, tls, SA tokens);
  * type is immutable and `immutable` freezes data.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { validateImmutableField } from '../../api/validation/fields.js';
-import { isConfigMapKey } from '../../api/validation/names.js';
-import { tooLongError } from '../../api/validation/object-meta.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { validateImmutableField } from '../../api/index.js';
+import { isConfigMapKey } from '../../api/index.js';
+import { tooLongError } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { MAX_CONFIG_SIZE, validateImmutableData } from './config-map.js';
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The ServiceAccount strategy: referenced secrets and image pull secrets need names. */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject } from '../../api/object.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 /** serviceAccountStrategy is the ResourceStrategy of core/v1 ServiceAccounts. */

@@ -8,11 +8,11 @@
  * upstream's range message.
  */
 import type { Service, ServicePort, ServiceSpec } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { isDNS1123Subdomain, isQualifiedName } from '../../api/validation/names.js';
-import { ipFamilyOf, isValidIP, isValidPortNum } from '../../api/validation/network.js';
-import { validateLabels } from '../../api/validation/object-meta.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { isDNS1123Subdomain, isQualifiedName } from '../../api/index.js';
+import { ipFamilyOf, isValidIP, isValidPortNum } from '../../api/index.js';
+import { validateLabels } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { validateDNS1123LabelField, validatePortNumOrName } from './container-validation.js';
 

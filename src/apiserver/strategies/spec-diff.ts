@@ -4,7 +4,7 @@
  * "immutable" messages where upstream appends a cmp.Diff. Upstream's diff
  * prints Go structs; this lists the changed top-level fields as JSON.
  */
-import { deepEqual } from '../../api/validation/fields.js';
+import { deepEqual } from '../../api/index.js';
 
 /** describeSpecDiff lists the top-level fields that differ, in the `- old` / `+ new` shape of cmp.Diff. */
 export function describeSpecDiff(typeName: string, oldSpec: Record<string, unknown>, newSpec: Record<string, unknown>): string {

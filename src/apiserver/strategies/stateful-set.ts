@@ -5,9 +5,9 @@
  * ordinals, template, updateStrategy, revisionHistoryLimit,
  * persistentVolumeClaimRetentionPolicy and minReadySeconds may change.
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { deepClone, isPlainObject, type KubeObject } from '../../api/object.js';
-import { deepEqual, validateImmutableField, validateNonnegativeField, validatePositiveIntOrPercent } from '../../api/validation/fields.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { deepClone, isPlainObject, type KubeObject } from '../../api/index.js';
+import { deepEqual, validateImmutableField, validateNonnegativeField, validatePositiveIntOrPercent } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import { validatePodTemplateForSelector } from './pod-spec-validation.js';
 import { defaultPersistentVolumeClaimSpec, validatePersistentVolumeClaimSpec } from './persistent-volume-claim.js';

@@ -5,8 +5,8 @@
  * reclaimPolicy and volumeBindingMode fixed after creation (upstream
  * ValidateStorageClass(Update)).
  */
-import { field, type FieldError } from '../../machinery/errors.js';
-import { deepEqual, validateImmutableField } from '../../api/validation/fields.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { deepEqual, validateImmutableField } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 /** storageClassStrategy is the ResourceStrategy of storage.k8s.io/v1 StorageClasses. */

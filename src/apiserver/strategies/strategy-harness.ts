@@ -5,8 +5,8 @@
  * update runs prepareForUpdate → default → validate → validateUpdate. Messages come out as
  * fieldErrorMessage renders them, so tests compare upstream's exact text.
  */
-import { fieldErrorMessage, type FieldError } from '../../machinery/errors.js';
-import { deepClone, type KubeObject } from '../../api/object.js';
+import { fieldErrorMessage, type FieldError } from '../../machinery/index.js';
+import { deepClone, type KubeObject } from '../../api/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 
 /** HarnessResult is the object after the pipeline and its rendered error messages. */

@@ -5,10 +5,10 @@
  * use (emptyDir, hostPath, configMap, secret, PVC, projected, downwardAPI).
  */
 import type { KeyToPath, Volume } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject } from '../../api/object.js';
-import { tryParseQuantity } from '../../api/validation/quantity.js';
-import { IS_NEGATIVE_ERROR_MSG } from '../../api/validation/fields.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { tryParseQuantity } from '../../api/index.js';
+import { IS_NEGATIVE_ERROR_MSG } from '../../api/index.js';
 import { VOLUME_SOURCE_KEYS } from './pod-defaults.js';
 import { validateDNS1123LabelField } from './container-validation.js';
 

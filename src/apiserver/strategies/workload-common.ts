@@ -5,9 +5,9 @@
  * rules of apps validation, and small accessors over untyped objects.
  */
 import type { PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { field, type FieldError } from '../../machinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../api/object.js';
-import { validateLabelSelector, isEmptySelector, type LabelSelector } from '../../api/validation/label-selector.js';
+import { field, type FieldError } from '../../machinery/index.js';
+import { isPlainObject, type KubeObject } from '../../api/index.js';
+import { validateLabelSelector, isEmptySelector, type LabelSelector } from '../../api/index.js';
 import { defaultPodSpec } from './pod-defaults.js';
 
 /** specRecord returns obj.spec as a record, creating it when absent so defaulting can fill it. */

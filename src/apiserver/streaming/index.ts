@@ -4,14 +4,14 @@
  * server, relayed to each node's kubelet server (kubelet/streaming), plus
  * metrics.k8s.io over the same kubelet connections.
  */
-import type { Client } from '../../client/client.js';
+import type { Client } from '../../client/index.js';
 import { issueClientCert, type PemPair } from '../certs.js';
 import type { APIServer } from '../server.js';
 import { KubeletMetricsSource, SimulatedMetricsSource, metricsAPI, type MetricsSource } from '../metrics/index.js';
-import { KUBELET_CLIENT_USER } from '../../api/kubelet/index.js';
+import { KUBELET_CLIENT_USER } from '../../api/index.js';
 import { KubeletClient } from './kubelet-client.js';
 import { PodStreaming } from './pod-streaming.js';
-import type { SimulatedUsage } from '../../api/metrics/index.js';
+import type { SimulatedUsage } from '../../api/index.js';
 
 export { KubeletClient, type KubeletEndpoint, type KubeletClientOptions } from './kubelet-client.js';
 export { PodStreaming, containerFor, type PodStreamingOptions } from './pod-streaming.js';

@@ -12,8 +12,8 @@ import { request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Node } from 'kubernetes-types/core/v1.js';
-import { R, type Client } from '../../client/client.js';
-import { StatusError } from '../../machinery/errors.js';
+import { R, type Client } from '../../client/index.js';
+import { StatusError } from '../../machinery/index.js';
 
 /** KubeletEndpoint is where a node's kubelet server listens. */
 export interface KubeletEndpoint {

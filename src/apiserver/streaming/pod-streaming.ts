@@ -10,13 +10,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import { newBadRequest, StatusError } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import { newBadRequest, StatusError } from '../../machinery/index.js';
 import { parseResourcePath, type ResourceRequestInfo } from '../http/request-info.js';
 import type { PodConnector } from '../http/resource-handler.js';
 import type { UserInfo } from '../registry/request-context.js';
-import { LogOptionsError, logOptionsQuery, parseLogOptions } from '../../api/kubelet/index.js';
+import { LogOptionsError, logOptionsQuery, parseLogOptions } from '../../api/index.js';
 import type { KubeletClient } from './kubelet-client.js';
 
 const UPGRADED = new Set(['exec', 'attach', 'portforward']);

@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import type { KubeObject } from '../../api/object.js';
-import type { AuthorizationAttributes, Authorizer } from '../../apiserver/authz.js';
 import { createCA, createCertificateRequest, type RequestSubject } from '../../pki/index.js';
 import { R } from '../../client/client.js';
 import { newFixture } from '../controller-fixture.js';
-import { CSRApprovingController, CSRSigningController, KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER } from './index.js';
+import { CSRApprovingController, CSRSigningController, type AccessReview, type SubjectAccessReviewer } from './index.js';
+import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER } from '../../api/index.js';
 
 async function csr(name: string, subject: RequestSubject, o: { signer?: string; usages?: string[]; username: string; groups: string[]; conditions?: object[] }): Promise<KubeObject> {
   const { request } = await createCertificateRequest(subject);
@@ -24,14 +24,12 @@ const node = (n: string): RequestSubject => ({ commonName: `system:node:${n}`, o
 const bootstrapper = { username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers', 'system:bootstrappers:skiff:default-node-token', 'system:authenticated'] };
 
 /** An authorizer standing in for RBAC with kubeadm's bindings: the token group may nodeclient, nodes may selfnodeclient. */
-const asked: AuthorizationAttributes[] = [];
-const authorizer: Authorizer = {
-  authorize(a) {
-    asked.push(a);
-    if (a.subresource === 'nodeclient') return { allowed: a.user.groups.includes('system:bootstrappers:skiff:default-node-token') };
-    if (a.subresource === 'selfnodeclient') return { allowed: a.user.groups.includes('system:nodes') };
-    return { allowed: false };
-  },
+const asked: AccessReview[] = [];
+const review: SubjectAccessReviewer = (a) => {
+  asked.push(a);
+  if (a.subresource === 'nodeclient') return a.user.groups.includes('system:bootstrappers:skiff:default-node-token');
+  if (a.subresource === 'selfnodeclient') return a.user.groups.includes('system:nodes');
+  return false;
 };
 
 test('approver: kubelet client requests are approved after a SubjectAccessReview, others are left pending', async () => {
@@ -46,15 +44,15 @@ test('approver: kubelet client requests are approved after a SubjectAccessReview
     await csr('denied', node('a'), { ...bootstrapper, conditions: [{ type: 'Denied', status: 'True', reason: 'No' }] }),
   ];
   const f = newFixture(objs);
-  const c = new CSRApprovingController({ client: f.client, factory: f.factory, authorizer });
+  const c = new CSRApprovingController({ client: f.client, factory: f.factory, review });
   await f.start();
   for (const o of objs) await c.sync(o.metadata.name!);
   assert.deepEqual(f.writes(), ['update certificatesigningrequests/approval boot', 'update certificatesigningrequests/approval renew', 'update certificatesigningrequests/approval serving']);
   const boot = f.client.mutations().find((a) => a.name === 'boot')!.object as KubeObject;
   const cond = (boot.status as { conditions: { type: string; status: string; reason: string; message: string }[] }).conditions[0];
   assert.deepEqual([cond.type, cond.status, cond.reason, cond.message], ['Approved', 'True', 'AutoApproved', 'Auto approving kubelet client certificate after SubjectAccessReview.']);
-  const review = asked.find((a) => a.user.name === 'system:bootstrap:abcdef')!;
-  assert.deepEqual([review.verb, review.group, review.resource, review.subresource], ['create', 'certificates.k8s.io', 'certificatesigningrequests', 'nodeclient']);
+  const sar = asked.find((a) => a.user.name === 'system:bootstrap:abcdef')!;
+  assert.deepEqual([sar.verb, sar.group, sar.resource, sar.subresource], ['create', 'certificates.k8s.io', 'certificatesigningrequests', 'nodeclient']);
   await f.stop();
 });
 

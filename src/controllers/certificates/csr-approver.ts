@@ -11,22 +11,33 @@
  * administrator (`kubectl certificate approve|deny`).
  */
 import type { CertificateSigningRequest } from 'kubernetes-types/certificates/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import type { InformerFactory, SharedInformer } from '../../client/informer.js';
-import type { Authorizer } from '../../apiserver/authz.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { InformerFactory, SharedInformer } from '../../client/index.js';
 import { parseCertificateRequest, CertificateRequestError, type ParsedRequest } from '../../pki/index.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
-import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError } from './kubelet-csr.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
+import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError } from '../../api/index.js';
 
 export interface CSRApprovingOptions {
   client: Client;
   factory: InformerFactory;
-  /** authorizer answers the SubjectAccessReviews (the API server's own). */
-  authorizer: Authorizer;
+  /** review answers a SubjectAccessReview (injected: the API server's own authorizer). */
+  review: SubjectAccessReviewer;
   log?: (msg: string) => void;
 }
+
+/** AccessReview is the question a SubjectAccessReview asks: may this user do this verb on this resource? */
+export interface AccessReview {
+  user: { name: string; uid?: string; groups: string[] };
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+}
+
+/** SubjectAccessReviewer answers AccessReviews. */
+export type SubjectAccessReviewer = (r: AccessReview) => Promise<boolean> | boolean;
 
 /** Approval is what the approver decided for one request. */
 interface Approval {
@@ -89,7 +100,6 @@ export class CSRApprovingController extends Reconciler {
   async #allowed(csr: CertificateSigningRequest, subresource: string): Promise<boolean> {
     const spec = csr.spec!;
     const user = { name: spec.username ?? '', uid: spec.uid, groups: spec.groups ?? [] };
-    const d = await this.#o.authorizer.authorize({ user, verb: 'create', resourceRequest: true, group: 'certificates.k8s.io', version: '*', resource: 'certificatesigningrequests', subresource });
-    return d.allowed;
+    return this.#o.review({ user, verb: 'create', group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource });
   }
 }

@@ -8,13 +8,13 @@
  * cannot honour is marked Failed with reason SignerValidationFailure.
  */
 import type { CertificateSigningRequest } from 'kubernetes-types/certificates/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import type { InformerFactory, SharedInformer } from '../../client/informer.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { InformerFactory, SharedInformer } from '../../client/index.js';
 import { CertificateRequestError, parseCertificateRequest, signCertificateRequest, type PemPair } from '../../pki/index.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
-import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError, isFinished } from './kubelet-csr.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
+import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError, isFinished } from '../../api/index.js';
 
 /** DEFAULT_SIGNING_DURATION_SECONDS is upstream's --cluster-signing-duration (8760h). */
 export const DEFAULT_SIGNING_DURATION_SECONDS = 365 * 24 * 3600;

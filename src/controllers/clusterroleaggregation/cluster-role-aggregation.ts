@@ -7,14 +7,14 @@
  * duplicates. That is how admin, edit and view pick up rules that CRDs and
  * operators add through `aggregate-to-*` labels.
  */
-import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
-import type { Client } from '../../client/client.js';
-import type { SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { fromLabelSelector, matchesLabels } from '../../machinery/selectors/index.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
+import type { Client } from '../../client/index.js';
+import type { SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { fromLabelSelector, matchesLabels } from '../../machinery/index.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import { Reconciler } from '../../client/controller.js';
+import { Reconciler } from '../../client/index.js';
 import type { PolicyRule } from 'kubernetes-types/rbac/v1.js';
 
 const CLUSTER_ROLES = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles' };

@@ -6,8 +6,8 @@
  * the names and annotations of the Jobs it creates.
  */
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import type { CronSchedule } from '../../api/validation/cron.js';
+import type { KubeObject } from '../../api/index.js';
+import type { CronSchedule } from '../../api/index.js';
 
 /** CronJobObj is a batch/v1 CronJob as the cache holds it. */
 export type CronJobObj = Omit<CronJob, 'metadata'> & KubeObject;

@@ -8,14 +8,14 @@
  * requeues itself for the next activation; the clock is injectable.
  */
 import type { ObjectReference } from 'kubernetes-types/core/v1.js';
-import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
-import { CronParseError, isKnownTimeZone, parseCronSchedule, type CronSchedule } from '../../api/validation/cron.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
+import { CronParseError, isKnownTimeZone, parseCronSchedule, type CronSchedule } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isAlreadyExists, isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { controllerRefOf, newControllerRef } from '../controller-ref.js';
 import { isFinished, trueCondition } from '../job/job-conditions.js';
 import type { JobObj } from '../job/job-pod.js';

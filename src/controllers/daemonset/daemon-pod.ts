@@ -10,8 +10,8 @@
  */
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Node, Pod, Toleration } from 'kubernetes-types/core/v1.js';
-import { deepClone, type KubeObject } from '../../api/object.js';
-import { findUntoleratedTaint, podMatchesNodeSelectorAndAffinity } from '../../api/scheduling/index.js';
+import { deepClone, type KubeObject } from '../../api/index.js';
+import { findUntoleratedTaint, podMatchesNodeSelectorAndAffinity } from '../../api/index.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../controller-revision.js';
 import { newControllerRef } from '../controller-ref.js';
 

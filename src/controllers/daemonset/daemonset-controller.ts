@@ -7,14 +7,14 @@
  * current revision within maxUnavailable/maxSurge, and writes status.
  */
 import type { DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
-import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
-import { labelSelectorMatches } from '../../api/validation/label-selector.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isConflict, isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
+import { labelSelectorMatches } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isConflict, isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { controllerRefOf } from '../controller-ref.js';
 import { type ControllerRevisionObj, truncateHistory } from '../controller-revision.js';
 import { ControllerExpectations } from '../expectations.js';

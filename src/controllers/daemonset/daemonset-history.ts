@@ -6,8 +6,8 @@
  * `rollout undo` bumps that old revision), and its hash label is what
  * updated pods carry.
  */
-import { R, type Client } from '../../client/client.js';
-import { isNotFound } from '../../machinery/errors.js';
+import { R, type Client } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
 import {
   CONTROLLER_REVISION_HASH_LABEL, createControllerRevision, equalRevision, hashOf, newControllerRevision, nextRevision, sortRevisions, updateRevisionNumber,
   type ControllerRevisionObj,

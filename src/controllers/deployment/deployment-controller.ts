@@ -8,14 +8,14 @@
  * beyond revisionHistoryLimit and writes status and conditions.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
-import { labelSelectorMatches, isEmptySelector, type LabelSelector } from '../../api/validation/label-selector.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
+import { labelSelectorMatches, isEmptySelector, type LabelSelector } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isAlreadyExists, isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { adoptPatch, controllerRefOf, newControllerRef, releasePatch } from '../controller-ref.js';
 import {
   calculateStatus, deploymentComplete, deploymentProgressing, deploymentTimedOut, getCondition, hasProgressDeadline, newCondition, Reason, removeCondition, setCondition, type WritableStatus,

@@ -6,7 +6,7 @@
  * DeploymentTimedOut).
  */
 import type { DeploymentCondition, DeploymentStatus } from 'kubernetes-types/apps/v1.js';
-import { deepClone } from '../../api/object.js';
+import { deepClone } from '../../api/index.js';
 import { availableReplicas, maxUnavailable, readyReplicas, replicasOf, specReplicas, statusReplicas, type DeploymentObj, type ReplicaSetObj } from './deployment-util.js';
 
 /** Condition reasons, as upstream's deploymentutil constants. */

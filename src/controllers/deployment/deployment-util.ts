@@ -7,7 +7,7 @@
  */
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
 
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';

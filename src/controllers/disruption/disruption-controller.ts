@@ -9,15 +9,15 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1.js';
-import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
-import { lookupKind } from '../../api/resources.js';
-import { selectorMatches } from '../../machinery/selectors/index.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
+import { lookupKind } from '../../api/index.js';
+import { selectorMatches } from '../../machinery/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { controllerRefOf } from '../controller-ref.js';
 import { isPodReady } from '../pod-status.js';
 import { budgetStatus, desiredHealthyFor, type Budget } from './budget.js';

@@ -5,12 +5,12 @@
  * subsets list the ready pods as addresses and the others as
  * notReadyAddresses, grouped by the ports they resolve to.
  */
-import { deepEqual, type KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { isAlreadyExists, isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepEqual, type KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { isAlreadyExists, isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { candidates, portsFor, selectsPod, targetRefOf, type EndpointCandidate, type PodObj, type ServiceObj } from './service-pods.js';
 
 /** HEADLESS_LABEL marks Endpoints of headless Services, as upstream. */

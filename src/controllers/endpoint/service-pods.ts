@@ -7,7 +7,7 @@
  * a pod without that port is left out for that port.
  */
 import type { Pod, Service, ServicePort } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 import { isPodReady } from '../pod-status.js';
 
 export type ServiceObj = Omit<Service, 'metadata'> & KubeObject;

@@ -7,12 +7,12 @@
  * controller as manager, owned by the Service, with ready/serving/
  * terminating conditions per pod.
  */
-import { deepEqual, type KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepEqual, type KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { newControllerRef } from '../controller-ref.js';
 import { servicesOfPod } from '../endpoint/endpoints-controller.js';
 import { candidates, portsFor, targetRefOf, type PodObj, type ResolvedPort, type ServiceObj } from '../endpoint/service-pods.js';

@@ -13,13 +13,13 @@
  *   from its dependents, then the finalizer.
  * The work queue holds object uids.
  */
-import type { KubeObject, OwnerReference } from '../../api/object.js';
-import { RESOURCES, lookupKind, type ResourceInfo } from '../../api/resources.js';
-import type { Client, ResourceRef } from '../../client/client.js';
-import { type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import type { KubeObject, OwnerReference } from '../../api/index.js';
+import { RESOURCES, lookupKind, type ResourceInfo } from '../../api/index.js';
+import type { Client, ResourceRef } from '../../client/index.js';
+import { type InformerFactory, type SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 
 /** Node is one object in the ownership graph. */
 interface Node {

@@ -10,15 +10,15 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, MetricSpec, MetricStatus } from 'kubernetes-types/autoscaling/v2.js';
-import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
-import { lookupKind } from '../../api/resources.js';
-import { Quantity, parseQuantity } from '../../api/validation/quantity.js';
-import { R, type Client, type ResourceRef } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
+import { lookupKind } from '../../api/index.js';
+import { Quantity, parseQuantity } from '../../api/index.js';
+import { R, type Client, type ResourceRef } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { setCondition } from './hpa-status.js';
 import { parseWindow, type PodMetricsSource } from './pod-metrics.js';
 import { DEFAULT_CALCULATOR_OPTIONS, type PodSample, resourceAverageValueReplicas, resourceUtilizationReplicas, type CalculatorOptions, type ReplicaProposal } from './replica-calculator.js';

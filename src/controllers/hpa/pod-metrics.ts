@@ -8,9 +8,9 @@
  * asks the API first and the simulation only when the API is not served.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { Client } from '../../client/client.js';
-import { isNotFound, StatusError } from '../../machinery/errors.js';
-import type { SimulatedUsage } from '../../api/metrics/index.js';
+import type { Client } from '../../client/index.js';
+import { isNotFound, StatusError } from '../../machinery/index.js';
+import type { SimulatedUsage } from '../../api/index.js';
 
 /** PodMetrics is one pod's usage, as metrics.k8s.io PodMetrics reports it. */
 export interface PodMetrics {

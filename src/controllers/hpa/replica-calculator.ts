@@ -11,7 +11,7 @@
  * All values are in thousandths of a unit (upstream uses MilliValue).
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { parseQuantity } from '../../api/validation/quantity.js';
+import { parseQuantity } from '../../api/index.js';
 import { readyCondition } from '../pod-status.js';
 
 /** PodSample is one pod's metric value, in thousandths, with when and over what window it was measured. */

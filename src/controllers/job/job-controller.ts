@@ -8,14 +8,14 @@
  * removed, so a count survives the pod's deletion and is never doubled.
  */
 import type { JobStatus } from 'kubernetes-types/batch/v1.js';
-import { deepClone, deepEqual, type KubeObject } from '../../api/object.js';
-import { labelSelectorMatches } from '../../api/validation/label-selector.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isConflict, isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
+import { labelSelectorMatches } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isConflict, isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { controllerRefOf } from '../controller-ref.js';
 import { ControllerExpectations } from '../expectations.js';
 import { isPodActive, isPodReady } from '../pod-status.js';

@@ -8,7 +8,7 @@
  */
 import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import { deepClone, type KubeObject } from '../../api/object.js';
+import { deepClone, type KubeObject } from '../../api/index.js';
 import { newControllerRef } from '../controller-ref.js';
 
 /** JobObj is a batch/v1 Job as the cache holds it. */

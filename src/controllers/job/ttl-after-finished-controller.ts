@@ -4,11 +4,11 @@
  * a finished Job with spec.ttlSecondsAfterFinished is deleted, with its
  * pods (foreground propagation), that many seconds after it finished.
  */
-import { R, type Client } from '../../client/client.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isNotFound, isConflict } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { R, type Client } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isNotFound, isConflict } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { trueCondition } from './job-conditions.js';
 import type { JobObj } from './job-pod.js';
 

@@ -6,14 +6,14 @@
  * all gone, then remove the `kubernetes` finalizer through the `finalize`
  * subresource so the API server can delete the namespace.
  */
-import type { KubeObject } from '../../api/object.js';
-import { RESOURCES, type ResourceInfo } from '../../api/resources.js';
-import { R, type Client, type ResourceRef } from '../../client/client.js';
-import type { InformerFactory, SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { deepClone } from '../../api/object.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import type { KubeObject } from '../../api/index.js';
+import { RESOURCES, type ResourceInfo } from '../../api/index.js';
+import { R, type Client, type ResourceRef } from '../../client/index.js';
+import type { InformerFactory, SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { deepClone } from '../../api/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 
 /** FINALIZER_KUBERNETES is the spec.finalizers entry this controller owns. */
 export const FINALIZER_KUBERNETES = 'kubernetes';

@@ -4,8 +4,8 @@
  * taint management, and taint-based eviction, plus the
  * DefaultTolerationSeconds admission function the API server calls.
  */
-import type { Client } from '../../client/client.js';
-import { asComponent, type Component } from '../../machinery/component.js';
+import type { Client } from '../../client/index.js';
+import { asComponent, type Component } from '../../machinery/index.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller.js';
 
 export { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller.js';

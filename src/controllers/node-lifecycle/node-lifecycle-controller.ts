@@ -8,15 +8,15 @@
  * nodelifecycle with the taint-eviction controller).
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import { EventRecorder } from '../../client/event-recorder.js';
-import { InformerFactory, splitKey, type SharedInformer } from '../../client/informer.js';
-import { systemClock, WorkQueue, type Clock } from '../../client/workqueue.js';
-import { isConflict, isNotFound } from '../../machinery/errors.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import { EventRecorder } from '../../client/index.js';
+import { InformerFactory, splitKey, type SharedInformer } from '../../client/index.js';
+import { systemClock, WorkQueue, type Clock } from '../../client/index.js';
+import { isConflict, isNotFound } from '../../machinery/index.js';
 import { desiredTaints, lastHeartbeatMs, unknownConditions } from './node-health.js';
 import { evictionDecision } from './taint-eviction.js';
-import { ComponentLifecycle } from '../../machinery/component.js';
+import { ComponentLifecycle } from '../../machinery/index.js';
 
 /** NodeLifecycleOptions configures the controller; all times are options so tests run fast. */
 export interface NodeLifecycleOptions {

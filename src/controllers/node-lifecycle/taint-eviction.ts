@@ -7,7 +7,7 @@
  * tolerated forever.
  */
 import type { Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
-import { toleratesTaint } from '../../api/scheduling/index.js';
+import { toleratesTaint } from '../../api/index.js';
 
 /** EvictionDecision says what to do with a pod now. */
 export type EvictionDecision = { action: 'keep' } | { action: 'evict' } | { action: 'wait'; at: number };

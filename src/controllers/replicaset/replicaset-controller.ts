@@ -7,14 +7,14 @@
  * matching, and report what it sees in status.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { deepClone, type KubeObject } from '../../api/object.js';
-import { R, type Client, type ResourceRef } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { labelSelectorMatches, type LabelSelector } from '../../api/validation/label-selector.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, type KubeObject } from '../../api/index.js';
+import { R, type Client, type ResourceRef } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { labelSelectorMatches, type LabelSelector } from '../../api/index.js';
+import { Reconciler } from '../../client/index.js';
 import { adoptPatch, controllerRefOf, newControllerRef, releasePatch } from '../controller-ref.js';
 import { ControllerExpectations } from '../expectations.js';
 import { isPodActive, isPodReady } from '../pod-status.js';

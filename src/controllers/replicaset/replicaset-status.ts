@@ -6,7 +6,7 @@
  * pods fails.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { deepEqual, type KubeObject } from '../../api/object.js';
+import { deepEqual, type KubeObject } from '../../api/index.js';
 import { isPodAvailable, isPodReady } from '../pod-status.js';
 
 /** ReplicaSetCondition is one entry of status.conditions. */

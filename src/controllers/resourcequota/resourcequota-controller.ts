@@ -7,15 +7,15 @@
  * admission plugin charges creations optimistically; this controller
  * corrects the charge to what really exists.
  */
-import type { KubeObject } from '../../api/object.js';
-import { deepClone, deepEqual } from '../../api/object.js';
-import { Quantity } from '../../api/validation/quantity.js';
-import { R, type Client, type ResourceRef } from '../../client/client.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
-import { addInto, kindsFor, matchesScopes, usageOf, type QuotaSpec, type ResourceList } from '../../api/quota/index.js';
+import type { KubeObject } from '../../api/index.js';
+import { deepClone, deepEqual } from '../../api/index.js';
+import { Quantity } from '../../api/index.js';
+import { R, type Client, type ResourceRef } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
+import { addInto, kindsFor, matchesScopes, usageOf, type QuotaSpec, type ResourceList } from '../../api/index.js';
 
 /** DEFAULT_QUOTA_RESYNC_MS is --resource-quota-sync-period (5 minutes). */
 export const DEFAULT_QUOTA_RESYNC_MS = 5 * 60_000;

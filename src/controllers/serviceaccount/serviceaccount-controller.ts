@@ -4,12 +4,12 @@
  * (serviceaccounts_controller.go): every Active namespace has a `default`
  * ServiceAccount; deleting it brings it back.
  */
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import type { InformerFactory, SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { isAlreadyExists } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { InformerFactory, SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { isAlreadyExists } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 
 /** DEFAULT_SERVICE_ACCOUNT is the ServiceAccount every namespace gets. */
 export const DEFAULT_SERVICE_ACCOUNT = 'default';

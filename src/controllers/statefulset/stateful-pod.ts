@@ -9,7 +9,7 @@
  */
 import type { PersistentVolumeClaim, Pod, Volume } from 'kubernetes-types/core/v1.js';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
-import { deepClone, type KubeObject, type OwnerReference } from '../../api/object.js';
+import { deepClone, type KubeObject, type OwnerReference } from '../../api/index.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../controller-revision.js';
 import { newControllerRef } from '../controller-ref.js';
 

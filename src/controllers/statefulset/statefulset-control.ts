@@ -8,11 +8,11 @@
  * revision from the highest ordinal down to the partition, one pod at a
  * time, waiting for each to be healthy again.
  */
-import { deepClone, deepEqual } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../machinery/errors.js';
-import type { SharedInformer } from '../../client/informer.js';
+import { deepClone, deepEqual } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { isAlreadyExists, isConflict, isNotFound } from '../../machinery/index.js';
+import type { SharedInformer } from '../../client/index.js';
 import {
   claimOwnerRefs, identityMatches, inOrdinalRange, newClaims, newStatefulSetPod, ordinalOf, replicasOf, startOrdinal, storageMatches, updateIdentity, updateStorage,
   type ClaimObj, type PodObj, type StatefulSetObj,

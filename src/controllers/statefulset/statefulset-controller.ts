@@ -8,14 +8,14 @@
  */
 import type { StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { deepClone, isPlainObject, type KubeObject } from '../../api/object.js';
-import { labelSelectorMatches } from '../../api/validation/label-selector.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import { systemClock, type Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, isPlainObject, type KubeObject } from '../../api/index.js';
+import { labelSelectorMatches } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { systemClock, type Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import { controllerRefOf } from '../controller-ref.js';
 import {
   createControllerRevision, equalRevision, newControllerRevision, nextRevision, REVISION_HASH_LABEL, sortRevisions, truncateHistory, updateRevisionNumber,

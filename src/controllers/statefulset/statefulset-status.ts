@@ -4,7 +4,7 @@
  * and updateStatus in stateful_set_control.go.
  */
 import type { StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
-import { deepEqual } from '../../api/object.js';
+import { deepEqual } from '../../api/index.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../controller-revision.js';
 import { isPodAvailable, isPodReady } from '../pod-status.js';
 import type { PodObj, StatefulSetObj } from './stateful-pod.js';

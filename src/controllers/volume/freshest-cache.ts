@@ -5,7 +5,7 @@
  * decide from the stale cached copy and lose a round trip to a 409. It is
  * a small cousin of upstream's assume cache (pkg/scheduler/util/assumecache).
  */
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/index.js';
 
 /** FreshestCache maps keys to our last written version. */
 export class FreshestCache {

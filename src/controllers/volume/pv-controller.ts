@@ -10,18 +10,18 @@
  * claims never race for the same volume inside the controller (the
  * apiserver's resourceVersion check catches anyone else).
  */
-import { deepClone, type KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
+import { deepClone, type KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER, claimClass, claimKey, claimRefKey, isBindCompleted, isDelayedBinding, VolumeEvents, type PV, type PVC, type SC,
-} from '../../api/volume/volume-annotations.js';
-import { findMatchingVolume, isVolumeBoundToClaim, mismatchReason } from '../../api/volume/volume-matching.js';
+} from '../../api/index.js';
+import { findMatchingVolume, isVolumeBoundToClaim, mismatchReason } from '../../api/index.js';
 import { expandBoundClaim } from './volume-expansion.js';
 import { FreshestCache } from './freshest-cache.js';
 

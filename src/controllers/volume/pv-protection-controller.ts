@@ -5,13 +5,13 @@
  * kubernetes.io/pv-protection finalizer, and a deleted volume loses it only
  * once it is no longer Bound (its claim is gone and the binder released it).
  */
-import { deepClone } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import type { InformerFactory, SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
-import { PV_PROTECTION_FINALIZER, type PV } from '../../api/volume/volume-annotations.js';
+import { deepClone } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { InformerFactory, SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
+import { PV_PROTECTION_FINALIZER, type PV } from '../../api/index.js';
 
 /** PVProtectionControllerOptions are the controller's dependencies. */
 export interface PVProtectionControllerOptions {

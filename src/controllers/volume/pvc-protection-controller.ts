@@ -9,13 +9,13 @@
  * as upstream does.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { deepClone, type KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import { splitKey, type InformerFactory, type SharedInformer } from '../../client/informer.js';
-import type { Clock } from '../../client/workqueue.js';
-import { isNotFound } from '../../machinery/errors.js';
-import { Reconciler } from '../../client/controller.js';
-import { claimKey, PVC_PROTECTION_FINALIZER, type PVC } from '../../api/volume/volume-annotations.js';
+import { deepClone, type KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import { splitKey, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import type { Clock } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
+import { Reconciler } from '../../client/index.js';
+import { claimKey, PVC_PROTECTION_FINALIZER, type PVC } from '../../api/index.js';
 
 type PodObject = KubeObject & Pod;
 

@@ -9,10 +9,10 @@
  * the claim's status.capacity and allocatedResources, with the resizer's
  * events. Other volume types are left alone (no resizer serves them).
  */
-import { deepClone } from '../../api/object.js';
-import type { EventRecorder } from '../../client/event-recorder.js';
-import { VolumeEvents, type PV, type PVC, type SC } from '../../api/volume/volume-annotations.js';
-import { claimRequest, storageOf, volumeCapacity } from '../../api/volume/volume-matching.js';
+import { deepClone } from '../../api/index.js';
+import type { EventRecorder } from '../../client/index.js';
+import { VolumeEvents, type PV, type PVC, type SC } from '../../api/index.js';
+import { claimRequest, storageOf, volumeCapacity } from '../../api/index.js';
 
 /** ExpansionStep is what expandBoundClaim needs: the bound pair, the class, and ways to write. */
 export interface ExpansionStep {

@@ -8,7 +8,7 @@
  * context). A failed renewal is retried with back-off while the old
  * certificate is still valid.
  */
-import type { Client } from '../../client/client.js';
+import type { Client } from '../../client/index.js';
 import type { PemPair } from '../../pki/index.js';
 import { describeCertificate, loadCertificate, storeCertificate, type StoredCertificate } from './certificate-store.js';
 import { requestCertificate, type CertificateRequestOptions } from './certificate-request.js';

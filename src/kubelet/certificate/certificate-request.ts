@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { CertificateSigningRequest } from 'kubernetes-types/certificates/v1.js';
-import type { KubeObject } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
+import type { KubeObject } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
 import { createCertificateRequest, type PemPair, type RequestSubject } from '../../pki/index.js';
 
 export interface CertificateRequestOptions {

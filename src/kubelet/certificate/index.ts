@@ -7,7 +7,3 @@
 export { CertificateManager, rotationDeadline, type CertificateManagerOptions } from './certificate-manager.js';
 export { requestCertificate, CertificateRequestDenied, type CertificateRequestOptions } from './certificate-request.js';
 export { loadCertificate, storeCertificate, describeCertificate, type StoredCertificate } from './certificate-store.js';
-
-/** The signers a kubelet asks (certificates.k8s.io/v1 well-known signer names). */
-export const KUBELET_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
-export const KUBELET_SERVING_SIGNER = 'kubernetes.io/kubelet-serving';

@@ -13,7 +13,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } f
 import { BlockList, isIPv4 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CriClient } from '../cri/cri-client.js';
-import { PAUSE_IMAGE } from '../../images/pause-image.js';
+import { PAUSE_IMAGE } from '../../images/index.js';
 import {
   cniNetworkName, containerdLayout, defaultBridgeName, renderCniConflist, renderContainerdConfig,
   type ContainerdLayout,

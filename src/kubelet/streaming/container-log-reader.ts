@@ -9,7 +9,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCriLogLine, renderLogLine } from './cri-log.js';
-import type { LogOptions } from '../../api/kubelet/log-options.js';
+import type { LogOptions } from '../../api/index.js';
 
 /** LogSink receives output; the promise resolves once the consumer can take more (back-pressure). */
 export type LogSink = (chunk: Buffer) => Promise<void>;

@@ -14,7 +14,7 @@ export { KubeletServer, KUBELET_CLIENT_USER, DEFAULT_KUBELET_PORT, type KubeletS
 export { PodLocator, LocateError, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, CONTAINER_NAME_LABEL } from './pod-locator.js';
 export { readContainerLog, tailOffset, type LogSink, type FollowControl } from './container-log-reader.js';
 export { parseCriLogLine, renderLogLine, type CriLogLine } from './cri-log.js';
-export { parseLogOptions, logOptionsQuery, LogOptionsError, type LogOptions } from '../../api/kubelet/log-options.js';
+export { parseLogOptions, logOptionsQuery, LogOptionsError, type LogOptions } from '../../api/index.js';
 export { StatsProvider, type StatsSummary, type PodStatsSummary, type ContainerStatsSummary, type CPUStats, type MemoryStats } from './stats-summary.js';
 export { selfSignedServingCert, type ServingCert } from './serving-cert.js';
 export { EXEC_PROTOCOLS, Channel, bridgeExec, type ExecStreams } from './exec-bridge.js';

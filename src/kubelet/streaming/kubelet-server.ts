@@ -30,7 +30,7 @@ import type { RuntimeService } from '../cri/runtime-service.js';
 import { CriError } from '../cri/errors.js';
 import { readContainerLog } from './container-log-reader.js';
 import { EXEC_PROTOCOLS, bridgeExec, type ExecStreams } from './exec-bridge.js';
-import { KUBELET_CLIENT_USER, LogOptionsError, parseLogOptions } from '../../api/kubelet/index.js';
+import { KUBELET_CLIENT_USER, LogOptionsError, parseLogOptions } from '../../api/index.js';
 import { LocateError, PodLocator } from './pod-locator.js';
 import { proxyWebSocketPortForward, serveSpdyPortForward, SPDY_PORT_FORWARD_PROTOCOL } from './port-forward-bridge.js';
 import { selfSignedServingCert, type ServingCert } from './serving-cert.js';

@@ -11,9 +11,9 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeService } from '../cri/runtime-service.js';
 import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL } from './pod-locator.js';
-import type { CPUStats, MemoryStats, PodStatsSummary, StatsSummary } from '../../api/kubelet/index.js';
+import type { CPUStats, MemoryStats, PodStatsSummary, StatsSummary } from '../../api/index.js';
 
-export type { CPUStats, MemoryStats, ContainerStatsSummary, PodStatsSummary, StatsSummary } from '../../api/kubelet/index.js';
+export type { CPUStats, MemoryStats, ContainerStatsSummary, PodStatsSummary, StatsSummary } from '../../api/index.js';
 
 interface Sample {
   atNs: bigint;

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../errors.js';
-import { patchMetaFor, type PatchMeta } from './patch-meta.js';
+import type { PatchMeta } from './patch-meta.js';
+import { patchMetaFor } from '../../api/patch/index.js';
 import { applyStrategicMergePatch } from './strategic-merge.js';
 
 const deployMeta = patchMetaFor('apps', 'v1', 'Deployment');

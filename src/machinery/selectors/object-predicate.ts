@@ -4,17 +4,22 @@
  * objects, checking field selectors against the fields each kind supports
  * (400 for an unsupported one, as upstream).
  */
-import type { KubeObject } from '../../api/object.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { fromLabelSelector, labelSelectorToString, matchesLabels, parseLabelSelector } from './label-selector.js';
 import { matchesFields, parseFieldSelector, validateFieldSelector } from './field-selector.js';
+
+/** SelectableObject is any API object (api's KubeObject), as far as selection reads it. */
+export interface SelectableObject {
+  metadata: { name?: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+}
 
 /**
  * buildPredicate returns undefined when nothing is selected on (the fast path);
  * `name` narrows to one object (a watch on `.../pods/NAME` or fieldSelector
  * metadata.name, as kubectl wait uses).
  */
-export function buildPredicate(info: { group: string; kind: string }, labelSelector?: string, fieldSelector?: string, name?: string): ((obj: KubeObject) => boolean) | undefined {
+export function buildPredicate(info: { group: string; kind: string }, labelSelector?: string, fieldSelector?: string, name?: string): ((obj: SelectableObject) => boolean) | undefined {
   const labels = labelSelector ? parseLabelSelector(labelSelector) : undefined;
   const gk = { group: info.group, kind: info.kind };
   const fields = fieldSelector ? validateFieldSelector(parseFieldSelector(fieldSelector), info.group, info.kind) : undefined;

@@ -5,7 +5,7 @@
  * that owns the term (upstream framework.AffinityTerm).
  */
 import type { PodAffinityTerm } from 'kubernetes-types/core/v1.js';
-import { labelSelectorMatches } from '../../api/validation/label-selector.js';
+import { labelSelectorMatches } from '../../api/index.js';
 import type { PodInfo } from '../framework/pod-info.js';
 
 /**

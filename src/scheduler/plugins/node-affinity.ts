@@ -5,7 +5,7 @@
  * nodeaffinity/node_affinity.go).
  */
 import { normalizeToMax, unresolvable, type Plugin } from '../framework/plugin.js';
-import { podMatchesNodeSelectorAndAffinity, preferredAffinityScore } from '../../api/scheduling/node-selector.js';
+import { podMatchesNodeSelectorAndAffinity, preferredAffinityScore } from '../../api/index.js';
 
 /** NODE_AFFINITY_MISMATCH is upstream's ErrReasonPod. */
 export const NODE_AFFINITY_MISMATCH = "node(s) didn't match Pod's node affinity/selector";

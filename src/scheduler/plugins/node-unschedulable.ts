@@ -5,7 +5,7 @@
  * (upstream nodeunschedulable/node_unschedulable.go).
  */
 import { unresolvable, type Plugin } from '../framework/plugin.js';
-import { tolerationsTolerateTaint } from '../../api/scheduling/tolerations.js';
+import { tolerationsTolerateTaint } from '../../api/index.js';
 
 /** NODE_UNSCHEDULABLE is upstream's ErrReasonUnschedulable. */
 export const NODE_UNSCHEDULABLE = 'node(s) were unschedulable';

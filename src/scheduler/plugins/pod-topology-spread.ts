@@ -8,9 +8,9 @@
  * affinity (nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore: the defaults).
  */
 import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
-import { labelSelectorMatches, type LabelSelector } from '../../api/validation/label-selector.js';
+import { labelSelectorMatches, type LabelSelector } from '../../api/index.js';
 import type { NodeInfo } from '../framework/node-info.js';
-import { podMatchesNodeSelectorAndAffinity } from '../../api/scheduling/node-selector.js';
+import { podMatchesNodeSelectorAndAffinity } from '../../api/index.js';
 import { MAX_NODE_SCORE, unresolvable, unschedulable, type Plugin, type Snapshot } from '../framework/plugin.js';
 import type { PodInfo } from '../framework/pod-info.js';
 import { topologyPair } from './affinity-term.js';

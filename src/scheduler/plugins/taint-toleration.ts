@@ -6,7 +6,7 @@
  */
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import { normalizeToMax, unresolvable, type Plugin } from '../framework/plugin.js';
-import { findUntoleratedTaint, tolerationsTolerateTaint } from '../../api/scheduling/tolerations.js';
+import { findUntoleratedTaint, tolerationsTolerateTaint } from '../../api/index.js';
 
 const filterEffects = ['NoSchedule', 'NoExecute'];
 

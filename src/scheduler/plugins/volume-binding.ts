@@ -16,12 +16,12 @@
  *   every claim is bound before the pod is bound, as upstream's BindPodVolumes.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { deepClone } from '../../api/object.js';
-import { R, type Client } from '../../client/client.js';
-import type { InformerFactory, SharedInformer } from '../../client/informer.js';
+import { deepClone } from '../../api/index.js';
+import { R, type Client } from '../../client/index.js';
+import type { InformerFactory, SharedInformer } from '../../client/index.js';
 import {
   ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, claimClass, findMatchingVolume, NO_PROVISIONER, volumeNodeAffinityMatches, type PV, type PVC, type SC,
-} from '../../api/volume/index.js';
+} from '../../api/index.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import { unresolvable, unschedulable, type CycleState, type Failure, type Plugin, type Snapshot } from '../framework/plugin.js';
 import type { PodInfo } from '../framework/pod-info.js';

@@ -4,9 +4,9 @@
  * and marks PodScheduled=True, as upstream's BindingREST does; a pod that
  * is already bound answers 409.
  */
-import type { KubeObject } from '../../../api/object.js';
-import { isPlainObject } from '../../../api/object.js';
-import { StatusError, newBadRequest } from '../../../machinery/errors.js';
+import type { KubeObject } from '../../../api/index.js';
+import { isPlainObject } from '../../../api/index.js';
+import { StatusError, newBadRequest } from '../../../machinery/index.js';
 import { INTERNAL_FULL_UPDATE, rfc3339, type ResourceRegistry } from '../../registry/resource-registry.js';
 import type { RequestContext } from '../../registry/request-context.js';
 

@@ -3,11 +3,11 @@
  * The `scale` subresource: an autoscaling/v1 Scale view of a workload's
  * replicas (what `kubectl scale` and the HPA read and write).
  */
-import type { KubeObject } from '../../../api/object.js';
-import { newBadRequest, newConflict, conflictStaleMessage } from '../../../machinery/errors.js';
+import type { KubeObject } from '../../../api/index.js';
+import { newBadRequest, newConflict, conflictStaleMessage } from '../../../machinery/index.js';
 import type { ResourceRegistry } from '../../registry/resource-registry.js';
 import type { RequestContext } from '../../registry/request-context.js';
-import { labelSelectorString } from '../../../machinery/selectors/index.js';
+import { labelSelectorString } from '../../../machinery/index.js';
 
 interface Scalable {
   spec?: { replicas?: number; selector?: unknown };

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../object.js';
+import { BootstrapTokenAuthenticator } from '../../apiserver/auth/bootstrap-token-authenticator.js';
 import {
-  BootstrapTokenAuthenticator,
   bootstrapTokenSecret,
   formatJoinToken,
   generateBootstrapToken,
   parseBootstrapToken,
   parseJoinToken,
-} from './bootstrap-tokens.js';
+} from './token.js';
 
 const HASH = `sha256:${'ab'.repeat(32)}`;
 

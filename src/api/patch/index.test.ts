@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StatusError } from '../errors.js';
-import { RESOURCES } from '../../api/resources.js';
-import { applyPatch, patchContentTypesFor, patchMetaFor, patchTypeFromContentType } from './index.js';
+import { StatusError, patchTypeFromContentType } from '../../machinery/index.js';
+import { RESOURCES } from '../resources.js';
+import { applyPatch, patchContentTypesFor, patchMetaFor } from './index.js';
 
 const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: '1' } }, spec: { containers: [{ name: 'c', image: 'x' }] } };
 const podGVK = { group: '', version: 'v1', kind: 'Pod' };

@@ -7,9 +7,20 @@
  * client (or serving) certificate, and a client certificate names nothing else.
  */
 import type { CertificateSigningRequest } from 'kubernetes-types/certificates/v1.js';
-import type { ParsedRequest } from '../../pki/index.js';
 
-export { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER } from '../../kubelet/certificate/index.js';
+/** The signers a kubelet asks (certificates.k8s.io/v1 well-known signer names). */
+export const KUBELET_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
+export const KUBELET_SERVING_SIGNER = 'kubernetes.io/kubelet-serving';
+
+/** ParsedRequest is what an approver or signer reads from a PKCS#10 request (pki's parseCertificateRequest returns it). */
+export interface ParsedRequest {
+  commonName: string;
+  organizations: string[];
+  dnsNames: string[];
+  ipAddresses: string[];
+  /** otherNames counts SANs of other kinds (email, URI). */
+  otherNames: number;
+}
 const NODE_PREFIX = 'system:node:';
 const NODES_GROUP = 'system:nodes';
 
