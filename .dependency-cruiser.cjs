@@ -8,9 +8,9 @@
  *
  *   cli
  *   server                      (composes the control plane)
- *   agent                       (composes one node: kubelet, proxy, networkpolicy)
+ *   agent                       (composes one node: kubelet, proxy, networkpolicy, flannel)
  *   components                  apiserver controllers scheduler kubelet proxy dns ingress
- *                               networkpolicy kwok storage-provisioner
+ *                               networkpolicy flannel kwok storage-provisioner
  *   client storage              (talking to the API, persisting it)
  *   api                         (types and the logic components share about them)
  *   machinery, version.ts       (apimachinery: errors, selectors, patch engines, lifecycle)
@@ -18,7 +18,7 @@
  *
  * And: a file in src/<A>/ reaches src/<B>/ only through src/<B>/index.ts.
  */
-const COMPONENTS = ['apiserver', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'ingress', 'networkpolicy', 'kwok', 'storage-provisioner'];
+const COMPONENTS = ['apiserver', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'ingress', 'networkpolicy', 'flannel', 'kwok', 'storage-provisioner'];
 const MIDDLE = ['client', 'storage'];
 const LEAVES = ['pki', 'images', 'netfilter'];
 const FOUNDATION = ['api', 'machinery', 'version\\.ts', ...LEAVES];

@@ -84,20 +84,39 @@ async function startSkiff(dataDir: string): Promise<{ pid: number; creds: Creds;
   };
 }
 
+/**
+ * client sends requests over a keep-alive agent. A request that fails with
+ * ECONNRESET on a reused socket is sent once more on a fresh one: the server
+ * may close an idle connection just as the request goes out, and Go's
+ * transport (what client-go uses) retries that case too. Any other failure
+ * resolves with status 0, so a phase counts errors instead of ending the run.
+ */
 function client(creds: Creds, maxSockets = 50) {
   const agent = new Agent({ keepAlive: true, maxSockets, ca: creds.ca, cert: creds.cert, key: creds.key });
-  return (method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> =>
-    new Promise((res, rej) => {
-      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const once = (method: string, path: string, data: Buffer | undefined): Promise<{ status: number; text: string; error?: string; retry?: boolean }> =>
+    new Promise((res) => {
       const req = request(new URL(path, creds.url), { method, agent, headers: data ? { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', 'Content-Length': data.length } : {} }, (r) => {
         const chunks: Buffer[] = [];
         r.on('data', (c: Buffer) => chunks.push(c));
         r.on('end', () => res({ status: r.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        r.on('error', (err) => res({ status: 0, text: '', error: err.message }));
       });
-      req.on('error', rej);
+      req.on('error', (err: NodeJS.ErrnoException) => res({ status: 0, text: '', error: `${err.code ?? ''} ${err.message}`, retry: req.reusedSocket && err.code === 'ECONNRESET' }));
       if (data) req.write(data);
       req.end();
     });
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string; error?: string }> => {
+    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const first = await once(method, path, data);
+    return first.retry ? once(method, path, data) : first;
+  };
+}
+
+/** failures counts answers that are transport errors (status 0) or server errors (5xx). */
+let failures = 0;
+function counted<T extends { status: number }>(r: T): T {
+  if (r.status === 0 || r.status >= 500) failures++;
+  return r;
 }
 
 async function concurrent(n: number, total: number, op: (i: number) => Promise<unknown>): Promise<{ lat: number[]; seconds: number }> {
@@ -109,7 +128,8 @@ async function concurrent(n: number, total: number, op: (i: number) => Promise<u
       while (next < total) {
         const i = next++;
         const s = performance.now();
-        await op(i);
+        const r = await op(i);
+        if (r && typeof r === 'object' && 'status' in r) counted(r as { status: number });
         lat.push(performance.now() - s);
       }
     }),
@@ -143,6 +163,23 @@ export async function runAPIServerBench(): Promise<Record<string, number>> {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-'));
   const srv = await startSkiff(dataDir);
+  failures = 0;
+  try {
+    await measure(srv, dataDir, out);
+  } catch (err) {
+    // Report what was measured and why the rest was not, rather than dying without a figure.
+    console.error(`apiserver bench stopped early: ${err instanceof Error ? err.message : String(err)}`);
+    out['stopped_early'] = 1;
+  } finally {
+    out['failed_requests'] = failures;
+    out['load_avg_1m_end'] = loadavg()[0];
+    await srv.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+async function measure(srv: Awaited<ReturnType<typeof startSkiff>>, dataDir: string, out: Record<string, number>): Promise<void> {
   out['start_to_ready_ms'] = srv.readyMs;
   out['start_to_ready_vs_node_start'] = srv.readyMs / out['baseline.node_process_start_ms'];
   await new Promise((r) => setTimeout(r, 2000));
@@ -241,8 +278,4 @@ export async function runAPIServerBench(): Promise<Record<string, number>> {
   out['watch100.p99_ms'] = percentile(latencies, 99);
   for (const r of reqs) r.destroy();
   agent.destroy();
-  out['load_avg_1m_end'] = loadavg()[0];
-  await srv.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  return out;
 }

@@ -13,6 +13,7 @@ import { runIngressBench } from './ingress-bench.js';
 import { runTimeToK8sBench } from './time-to-k8s-bench.js';
 import { runRolloutBench } from './rollout-bench.js';
 import { runKubeletBench } from './kubelet-bench.js';
+import { runMultinodeBench } from './multinode-bench.js';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   apiserver: runAPIServerBench,
@@ -24,6 +25,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   ingress: async () => flatten(await runIngressBench({ seconds: 3, concurrency: 16 })),
   'time-to-k8s': runTimeToK8sBench,
   rollout: runRolloutBench,
+  multinode: runMultinodeBench,
 };
 
 /** flatten turns nested figure objects into `a.b` keys. */

@@ -36,7 +36,7 @@ const ROUNDS = 4;
 const CONCURRENCY = 16;
 
 /** LOADGEN runs in the client netns: new connection per request for a while, prints {rps, p50, p99} in ms. */
-const LOADGEN = `
+export const LOADGEN = `
 const http = require('http');
 const [targets, seconds, conc] = [process.argv[1].split(','), Number(process.argv[2]), Number(process.argv[3])];
 const lat = []; let i = 0; const end = Date.now() + seconds * 1000;
@@ -132,7 +132,7 @@ export async function runNetworkBench(): Promise<Record<string, number>> {
 }
 
 /** alternate runs the load against both target sets in alternating rounds and averages each. */
-function alternate(load: (targets: string[]) => { rps: number; p99: number }, direct: string[], service: string[]): { direct: { rps: number; p99: number }; service: { rps: number; p99: number } } {
+export function alternate(load: (targets: string[]) => { rps: number; p99: number }, direct: string[], service: string[]): { direct: { rps: number; p99: number }; service: { rps: number; p99: number } } {
   const rounds: { direct: { rps: number; p99: number }[]; service: { rps: number; p99: number }[] } = { direct: [], service: [] };
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? (['direct', 'service'] as const) : (['service', 'direct'] as const);
@@ -143,7 +143,7 @@ function alternate(load: (targets: string[]) => { rps: number; p99: number }, di
 }
 
 /** podNetns finds the network namespace file (under the node's containerd state) whose eth0 has this IP. */
-function podNetns(dataDir: string, ip: string): string {
+export function podNetns(dataDir: string, ip: string): string {
   const files: string[] = [];
   const walk = (dir: string, depth: number): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * NodeAgent composes what runs on a node: the pod range, sink routes for
- * the cluster and service CIDRs (before any pod starts), a private
+ * NodeAgent composes what runs on a node: the pod range (from the server's
+ * node IPAM), sink routes for the cluster and service CIDRs (before any pod
+ * starts), the pod network to other nodes (src/flannel), a private
  * containerd (or an existing CRI endpoint), the pause image imported on
  * first start, the Kubelet and its HTTPS server (logs, exec, port-forward,
  * stats), the Service proxy and NetworkPolicy enforcement. Stopping leaves
@@ -22,6 +23,7 @@ import { KubeletServer, DEFAULT_KUBELET_PORT } from '../kubelet/index.js';
 import { serviceProxy } from '../proxy/index.js';
 import { networkPolicyEnforcer } from '../networkpolicy/index.js';
 import { nodePodCIDR } from './pod-cidr.js';
+import { PodNetwork, podMTU, execRunner, type Backend } from '../flannel/index.js';
 import { nthAddress } from '../api/index.js';
 import type { PemPair } from '../pki/index.js';
 
@@ -52,6 +54,10 @@ export interface NodeAgentOptions {
    * back with renewed certificates.
    */
   servingCertificate?: (nodeName: string, onRotate: (pair: PemPair) => void) => Promise<PemPair>;
+  /** leaseRenewIntervalMs is how often the kubelet renews its Lease and posts status (default 10 s, a quarter of upstream's 40 s lease). */
+  leaseRenewIntervalMs?: number;
+  /** flannelBackend is how pod traffic crosses between nodes: VXLAN (default) or host-gw (plain routes, nodes on one L2 segment). */
+  flannelBackend?: Backend;
   /** loadBalancerAddress makes this node's proxy publish and serve LoadBalancer Services there (one node per cluster). */
   loadBalancerAddress?: string;
   log: (msg: string) => void;
@@ -104,7 +110,8 @@ export class NodeAgent {
   async start(signal: AbortSignal): Promise<void> {
     const o = this.#o;
     const nodeName = o.nodeName ?? hostname().toLowerCase();
-    const podCIDR = await nodePodCIDR(o.client, nodeName, o.clusterCIDR);
+    const podCIDR = await nodePodCIDR(o.client, nodeName, { signal });
+    const backend = o.flannelBackend ?? 'vxlan';
     this.#podCIDR = podCIDR;
     this.#nodeName = nodeName;
     this.#addedRoutes = [...new Set([...readRoutes(this.#routesFile), ...ensureSinkRoutes(this.#sinkLink, [o.clusterCIDR, o.serviceCIDR])])];
@@ -112,7 +119,7 @@ export class NodeAgent {
     writeFileSync(this.#routesFile, JSON.stringify(this.#addedRoutes));
     let socket = o.containerRuntimeEndpoint?.replace(/^unix:\/\//, '');
     if (!socket) {
-      this.#supervisor = new ContainerdSupervisor({ dataDir: o.dataDir, podCIDR, log: o.log });
+      this.#supervisor = new ContainerdSupervisor({ dataDir: o.dataDir, podCIDR, mtu: podMTU(execRunner, o.hostIP, backend), log: o.log });
       await this.#supervisor.start();
       socket = this.#supervisor.socketPath;
     }
@@ -122,12 +129,17 @@ export class NodeAgent {
     this.#kubelet = new Kubelet({
       client: o.client, runtime: this.#cri, images: this.#cri, nodeName, dataDir: o.dataDir, hostIP: o.hostIP, podCIDR,
       clusterDNS: [o.clusterDNS ?? nthAddress(o.serviceCIDR, 10)], cgroupRoot: `/skiff-${dataDirTag(o.dataDir)}`,
-      crashBackoff: o.crashBackoff, imageBackoff: o.imageBackoff, kubeletPort: this.#kubeletServer.port, log: o.log,
+      crashBackoff: o.crashBackoff, imageBackoff: o.imageBackoff,
+      leaseIntervalMs: o.leaseRenewIntervalMs, nodeStatusIntervalMs: o.leaseRenewIntervalMs, kubeletPort: this.#kubeletServer.port, log: o.log,
     });
     await this.#kubelet.start(signal);
     // Chains are named per data dir so several nodes on one machine (tests) never touch each other's rules.
     const chainTag = dataDirTag(o.dataDir).slice(0, 6).toUpperCase();
     this.#parts = [
+      new PodNetwork({
+        client: o.client, nodeName, nodeIP: o.hostIP, podCIDR, clusterCIDR: o.clusterCIDR, backend, chainPrefix: `SKFL${chainTag}`,
+        cleanupOnExit: o.cleanupOnExit, log: o.log,
+      }),
       serviceProxy(o.client, {
         nodeName, nodeIPs: [o.hostIP], serviceCIDR: o.serviceCIDR, clusterCIDR: o.clusterCIDR,
         chainPrefix: `SK${chainTag}`, loadBalancerAddress: o.loadBalancerAddress, log: o.log,

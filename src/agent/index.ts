@@ -5,5 +5,5 @@
  */
 export { NodeAgent } from './agent.js';
 export type { NodeAgentOptions } from './agent.js';
-export { nodePodCIDR, subnets24 } from './pod-cidr.js';
+export { nodePodCIDR } from './pod-cidr.js';
 export { joinCluster, serverChainCA, JoinError, type JoinOptions, type JoinedNode } from './join.js';

@@ -6,6 +6,7 @@
  * shared predicates (scheduling, quota, volume matching, kubelet and metrics
  * contracts). Imports only machinery.
  */
+export { inUpstreamOrder } from './field-order.js';
 export { deepClone, deepEqual, isPlainObject, type KubeList, type KubeObject, type ListMeta, type OwnerReference, type WatchEvent } from './object.js';
 export { apiVersionOf, type GroupVersions, lookupKind, lookupResource, type ResourceInfo, RESOURCES, servedGroups, storageKey, storagePrefix, type SubresourceName } from './resources.js';
 export { CronParseError, type CronSchedule, isKnownTimeZone, parseCronSchedule } from './validation/cron.js';

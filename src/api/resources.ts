@@ -76,6 +76,7 @@ const rows: Row[] = [
   { g: '', v: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', ns: true, short: ['pvc'], sub: ['status'] },
   { g: '', v: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', ns: true, short: ['quota'], sub: ['status'] },
   { g: '', v: 'v1', kind: 'LimitRange', plural: 'limitranges', ns: true, short: ['limits'] },
+  { g: '', v: 'v1', kind: 'PodTemplate', plural: 'podtemplates', ns: true },
   { g: '', v: 'v1', kind: 'ReplicationController', plural: 'replicationcontrollers', ns: true, short: ['rc'], cat: ['all'], sub: ['status', 'scale'] },
   // apps/v1
   { g: 'apps', v: 'v1', kind: 'Deployment', plural: 'deployments', ns: true, short: ['deploy'], cat: ['all'], sub: ['status', 'scale'] },

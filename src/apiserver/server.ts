@@ -26,6 +26,7 @@ import {
 import { parseResourcePath } from './http/request-info.js';
 import { ResourceHandler, type PodConnector } from './http/resource-handler.js';
 import { writeError, writeJson, writeJsonText } from './http/response.js';
+import { PROMETHEUS_TEXT, RequestMetrics } from './http/request-metrics.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import type { UserInfo } from './registry/request-context.js';
@@ -47,6 +48,17 @@ export interface APIServerOptions {
   log?: (msg: string) => void;
 }
 
+/**
+ * KEEP_ALIVE serves idle connections as kube-apiserver's Go server does
+ * (k8s.io/apiserver/pkg/server/secure_serving.go: IdleTimeout 90 s to match
+ * http.DefaultTransport, ReadHeaderTimeout 32 s), not Node's 5 s default.
+ * Clients (client-go: 90 s idle timeout) reuse a connection long after a
+ * request; a server that closed it first makes that request fail with
+ * ECONNRESET. The idle timeout is a little past 90 s so the client, not the
+ * server, is the one that gives up an idle connection.
+ */
+export const KEEP_ALIVE = { keepAliveTimeout: 95_000, headersTimeout: 32_000 } as const;
+
 /** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
@@ -55,6 +67,8 @@ export class APIServer {
   readonly #opts: APIServerOptions;
   readonly #resources: ResourceHandler;
   readonly #sockets = new Set<Socket>();
+  /** metrics count every answered request for `/metrics`. */
+  readonly #metrics = new RequestMetrics();
   #server?: Server;
   #ready = false;
   readonly #extensions: APIExtension[] = [];
@@ -133,6 +147,7 @@ export class APIServer {
       ca: this.#opts.pki.ca.cert,
       requestCert: true,
       rejectUnauthorized: false,
+      ...KEEP_ALIVE,
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((err) => writeError(res, err, this.#opts.log));
@@ -165,7 +180,9 @@ export class APIServer {
     if (!server) return;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
-      // Watches are long-lived: end them so close() does not wait for their timeouts.
+      // Idle keep-alive connections are closed cleanly (FIN, as Go's Shutdown does) ...
+      server.closeIdleConnections();
+      // ... while watches are long-lived: end them so close() does not wait for their timeouts.
       for (const s of this.#sockets) s.destroy();
     });
   }
@@ -226,6 +243,7 @@ export class APIServer {
 
   async #handleAs(req: IncomingMessage, res: ServerResponse, url: URL, path: string, user: UserInfo): Promise<void> {
     const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
+    this.#metrics.observe(req, res, info);
     const attrs: AuthorizationAttributes = info
       ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
       : { user, verb: (req.method ?? 'GET').toLowerCase(), resourceRequest: false, path };
@@ -235,6 +253,11 @@ export class APIServer {
       return writeError(res, new StatusError(403, 'Forbidden', msg, info ? { name: info.name, group: info.group, kind: info.resource } : undefined));
     }
     if (path === '/api' || path === '/apis') return this.#serveDiscoveryRoot(req, res, path);
+    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const text = this.#metrics.render();
+      res.writeHead(200, { 'Content-Type': PROMETHEUS_TEXT, 'Content-Length': Buffer.byteLength(text) });
+      return void res.end(req.method === 'HEAD' ? undefined : text);
+    }
     if (path.startsWith('/openapi/')) return this.#serveOpenAPI(req, res, path, url);
     const parts = path.split('/').filter(Boolean);
     if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, path, () => apiResourceList('', parts[1], this.#extensions, this.registry.definitions));

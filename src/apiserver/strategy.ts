@@ -49,4 +49,18 @@ export interface ResourceStrategy {
    * (deprecated fields and the like); optional.
    */
   warnings?(obj: KubeObject, old?: KubeObject): string[];
+  /**
+   * subresources are the strategies of writable subresources other than
+   * status (pods/ephemeralcontainers), each with its own rules, as upstream
+   * gives such a subresource its own REST strategy.
+   */
+  subresources?: Readonly<Record<string, SubresourceStrategy>>;
+}
+
+/** SubresourceStrategy decides what a write to one subresource changes and whether it is valid. */
+export interface SubresourceStrategy {
+  /** prepareForUpdate builds the object to store from the stored one and the request. */
+  prepareForUpdate(requested: KubeObject, old: KubeObject): KubeObject;
+  /** validateUpdate checks the object prepareForUpdate built. */
+  validateUpdate(next: KubeObject, old: KubeObject): FieldError[];
 }

@@ -12,42 +12,51 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { FlagError, parseFlags } from './flags.js';
+import { parseCommandFlags } from './flags.js';
+import type { HttpClient } from '../client/index.js';
 import { NodeAgent, JoinError, joinCluster } from '../agent/index.js';
 import { hostAddress } from '../server/index.js';
+import { BACKENDS, type Backend } from '../flannel/index.js';
+import { nthAddress } from '../api/index.js';
+import { R } from '../client/index.js';
+import type { KubeObject } from '../api/index.js';
 
 /** runAgent runs a node agent until SIGTERM/SIGINT. */
 export async function runAgent(args: string[]): Promise<void> {
-  let flags;
-  try {
-    flags = parseFlags(args, {
-      server: { type: 'string' },
-      token: { type: 'string' },
-      'data-dir': { type: 'string', default: '/var/lib/skiff-agent' },
-      'ca-file': { type: 'string' },
-      'discovery-token-ca-cert-hash': { type: 'string' },
-      'node-name': { type: 'string' },
-      'node-ip': { type: 'string' },
-      'cluster-cidr': { type: 'string', default: '10.42.0.0/16' },
-      'service-cidr': { type: 'string', default: '10.43.0.0/16' },
-      'cluster-dns': { type: 'string' },
-      'container-runtime-endpoint': { type: 'string' },
-      'cleanup-on-exit': { type: 'boolean', default: false },
-    });
-    if (!flags.server || !flags.token) throw new FlagError('--server and --token are required');
-  } catch (err) {
-    if (err instanceof FlagError) {
-      process.stderr.write(`skiff agent: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+  const flags = parseCommandFlags(
+    args,
+    {
+      server: { type: 'string', usage: 'URL of the API server to join (required)' },
+      token: { type: 'string', usage: 'join token from `skiff token create` (required)' },
+      'data-dir': { type: 'string', default: '/var/lib/skiff-agent', usage: 'directory for the agent\'s credentials, containerd and pod state' },
+      'ca-file': { type: 'string', usage: 'CA certificate of the cluster (default: verified through the token\'s CA hash)' },
+      'discovery-token-ca-cert-hash': { type: 'string', usage: 'sha256:<hex> of the cluster CA\'s public key, for a bare <id>.<secret> token (as kubeadm join)' },
+      'node-name': { type: 'string', usage: 'name of this Node (default: the host name)' },
+      'node-ip': { type: 'string', usage: 'address other nodes reach this one at (default: the host\'s address)' },
+      'cluster-cidr': { type: 'string', default: '10.42.0.0/16', usage: 'IP range of pod IPs (must match the server)' },
+      'service-cidr': { type: 'string', default: '10.43.0.0/16', usage: 'IP range of Service cluster IPs (must match the server)' },
+      'cluster-dns': { type: 'string', usage: 'address of the cluster DNS given to pods (default: the 10th address of the service range)' },
+      'container-runtime-endpoint': { type: 'string', usage: 'CRI socket of an existing containerd (default: run one under the data dir)' },
+      'cleanup-on-exit': { type: 'boolean', default: false, hidden: true },
+      'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
+      'node-lease-duration-seconds': { type: 'number', default: 40, usage: 'how long the node\'s Lease lasts; the kubelet renews it every quarter of that' },
+    },
+    { name: 'skiff agent', summary: 'Join this machine to a cluster as a node (kubelet, proxy) and run until stopped.' },
+  );
+  if (!flags.server || !flags.token) {
+    process.stderr.write("skiff agent: --server and --token are required\nRun 'skiff agent --help' for usage.\n");
+    process.exit(2);
+  }
+  if (!BACKENDS.includes(String(flags['flannel-backend']) as Backend)) {
+    process.stderr.write(`skiff agent: --flannel-backend must be one of ${BACKENDS.join(', ')}\n`);
+    process.exit(2);
   }
   const dataDir = resolve(String(flags['data-dir']));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
   const server = String(flags.server);
   const nodeName = flags['node-name'] ? String(flags['node-name']) : hostname().toLowerCase();
-  const hostIP = flags['node-ip'] ? String(flags['node-ip']) : hostAddress();
+  const hostIP = flags['node-ip'] ? String(flags['node-ip']) : hostAddress([String(flags['cluster-cidr'])]);
   const abort = new AbortController();
   let joined;
   try {
@@ -62,12 +71,16 @@ export async function runAgent(args: string[]): Promise<void> {
     process.stderr.write(`skiff agent: ${err.message}\n`);
     process.exit(1);
   }
+  const client = joined.client;
   const agent = new NodeAgent({
-    client: joined.client, dataDir, nodeName, hostIP,
+    client, dataDir, nodeName, hostIP, servingCertificate: joined.servingCertificate,
     clusterCIDR: String(flags['cluster-cidr']), serviceCIDR: String(flags['service-cidr']),
-    clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : undefined,
+    clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : await clusterDNSAddress(client, String(flags['service-cidr']), log),
+    flannelBackend: String(flags['flannel-backend']) as Backend,
+    // The kubelet renews its Lease every quarter of the lease duration, as upstream (40 s → 10 s).
+    leaseRenewIntervalMs: Number(flags['node-lease-duration-seconds']) * 250,
     containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
-    cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: joined.caCert, servingCertificate: joined.servingCertificate, log,
+    cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: joined.caCert, log,
   });
   let stopping = false;
   const shutdown = (sig: string) => {
@@ -90,4 +103,20 @@ export async function runAgent(args: string[]): Promise<void> {
     await agent.stop().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/**
+ * clusterDNSAddress is the kube-dns Service's ClusterIP, so pods on a node
+ * that joins later resolve through the same address as everyone else (k3s
+ * passes it in the agent's config); the 10th address of the service CIDR
+ * (upstream's and k3s's convention) when the server has no such Service.
+ */
+async function clusterDNSAddress(client: HttpClient, serviceCIDR: string, log: (m: string) => void): Promise<string> {
+  try {
+    const svc = await client.get<KubeObject & { spec?: { clusterIP?: string } }>(R.services, 'kube-dns', { namespace: 'kube-system' });
+    if (svc.spec?.clusterIP) return svc.spec.clusterIP;
+  } catch (err) {
+    log(`cluster DNS: cannot read kube-system/kube-dns (${(err as Error).message}); using the service CIDR's 10th address`);
+  }
+  return nthAddress(serviceCIDR, 10);
 }

@@ -6,24 +6,22 @@
  */
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { FlagError, parseFlags } from './flags.js';
+import { parseCommandFlags } from './flags.js';
 import { containerdLayout } from '../kubelet/index.js';
 import { CriClient } from '../kubelet/index.js';
 import { importImage } from '../images/index.js';
 
-const FLAGS = { 'data-dir': { type: 'string' as const, default: '/var/lib/skiff' } };
+const FLAGS = { 'data-dir': { type: 'string' as const, default: '/var/lib/skiff', usage: 'data dir of the server (or agent) whose containerd gets the image' } };
 
 /** runImage dispatches `skiff image <import|ls>`. */
 export async function runImage(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   const files = rest.filter((a, i) => !a.startsWith('--') && !(i > 0 && rest[i - 1] === '--data-dir'));
-  let flags;
-  try {
-    flags = parseFlags(rest.filter((a) => !files.includes(a)), FLAGS);
-  } catch (err) {
-    if (err instanceof FlagError) return fail(err.message);
-    throw err;
-  }
+  const flags = parseCommandFlags(rest.filter((a) => !files.includes(a)), FLAGS, {
+    name: `skiff image ${sub === 'ls' ? 'ls' : 'import'}`,
+    args: sub === 'ls' ? '' : 'FILE.tar',
+    summary: sub === 'ls' ? "List the images in the node's containerd." : "Load an image archive (docker-archive or OCI) into the node's containerd.",
+  });
   const socket = containerdLayout(resolve(String(flags['data-dir']))).socketPath;
   if (!existsSync(socket)) return fail(`no containerd socket at ${socket}: is 'skiff server --data-dir ${String(flags['data-dir'])}' running with its agent?`);
   if (sub === 'import') {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The `skiff` command: parses the sub-command and hands off to its module. */
-import { parseFlags, type FlagSpec } from './flags.js';
+import { parseCommandFlags, type CommandUsage, type FlagSpec } from './flags.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
 
 const USAGE = `skiff — a Kubernetes-compatible cluster in one process
@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<void> {
     case 'agent':
       return (await import('./agent-command.js')).runAgent(rest);
     case 'kubeconfig':
-      return printFile(rest, 'kubeconfig.yaml');
+      return printFile(rest, 'kubeconfig.yaml', { name: 'skiff kubeconfig', summary: 'Print the admin kubeconfig of a server.' });
     case 'token':
       return (await import('./token-command.js')).runToken(rest);
     case 'version':
@@ -58,12 +58,12 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-const DATA_DIR_FLAG: Record<string, FlagSpec> = { 'data-dir': { type: 'string', default: '/var/lib/skiff' } };
+const DATA_DIR_FLAG: Record<string, FlagSpec> = { 'data-dir': { type: 'string', default: '/var/lib/skiff', usage: 'data dir of the server' } };
 
-async function printFile(args: string[], name: string): Promise<void> {
+async function printFile(args: string[], name: string, usage: CommandUsage): Promise<void> {
   const { readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const flags = parseFlags(args, DATA_DIR_FLAG);
+  const flags = parseCommandFlags(args, DATA_DIR_FLAG, usage);
   const path = join(String(flags['data-dir']), name);
   try {
     process.stdout.write(readFileSync(path, 'utf8'));

@@ -1,46 +1,47 @@
 // SPDX-License-Identifier: Apache-2.0
 /** `skiff server`: run a whole cluster in this process until SIGTERM/SIGINT. */
 import { resolve } from 'node:path';
-import { FlagError, parseFlags } from './flags.js';
+import { parseCommandFlags } from './flags.js';
 import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/index.js';
 import { parseDurationMs } from '../machinery/index.js';
+import { BACKENDS, type Backend } from '../flannel/index.js';
 
 export async function runServer(args: string[]): Promise<void> {
-  let flags;
-  try {
-    flags = parseFlags(args, {
-      'data-dir': { type: 'string', default: '/var/lib/skiff' },
-      'https-port': { type: 'number', default: DEFAULT_SERVER_OPTIONS.httpsPort },
-      'bind-address': { type: 'string', default: DEFAULT_SERVER_OPTIONS.bindAddress },
-      'advertise-address': { type: 'string' },
-      'disable-agent': { type: 'boolean', default: false },
+  const flags = parseCommandFlags(
+    args,
+    {
+      'data-dir': { type: 'string', default: '/var/lib/skiff', usage: 'directory for the datastore, certificates, kubeconfig and the node agent\'s state' },
+      'https-port': { type: 'number', default: DEFAULT_SERVER_OPTIONS.httpsPort, usage: 'port of the HTTPS API (0 picks a free one)' },
+      'bind-address': { type: 'string', default: DEFAULT_SERVER_OPTIONS.bindAddress, usage: 'address the API listens on' },
+      'advertise-address': { type: 'string', usage: 'address clients in the cluster use to reach the API (default: the bind address or the host\'s address)' },
+      'disable-agent': { type: 'boolean', default: false, usage: 'run the control plane only, without a node agent on this machine' },
       // Hidden flags for tests: remove pods, containerd, bridge and routes on exit; shorter back-offs (initial,max).
-      'cleanup-on-exit': { type: 'boolean', default: false },
-      'kubelet-backoff': { type: 'string', default: '' },
-      'node-name': { type: 'string' },
-      'container-runtime-endpoint': { type: 'string' },
-      'simulated-nodes': { type: 'number', default: 0 },
-      'ingress-http-port': { type: 'number', default: 80 },
-      'ingress-https-port': { type: 'number', default: 443 },
-      'ingress-bind-address': { type: 'string', default: '0.0.0.0' },
-      'disable-ingress': { type: 'boolean', default: false },
-      'kubelet-port': { type: 'number', default: 10250 },
+      'cleanup-on-exit': { type: 'boolean', default: false, hidden: true },
+      'kubelet-backoff': { type: 'string', default: '', hidden: true },
+      'node-name': { type: 'string', usage: 'name of this machine\'s Node (default: the host name)' },
+      'container-runtime-endpoint': { type: 'string', usage: 'CRI socket of an existing containerd (default: run one under the data dir)' },
+      'simulated-nodes': { type: 'number', default: 0, usage: 'number of simulated (KWOK-style) nodes to add' },
+      'ingress-http-port': { type: 'number', default: 80, usage: 'port the built-in Ingress serves HTTP on' },
+      'ingress-https-port': { type: 'number', default: 443, usage: 'port the built-in Ingress serves HTTPS on' },
+      'ingress-bind-address': { type: 'string', default: '0.0.0.0', usage: 'address the built-in Ingress listens on' },
+      'disable-ingress': { type: 'boolean', default: false, usage: 'do not run the built-in Ingress controller' },
+      'kubelet-port': { type: 'number', default: 10250, usage: 'port of the kubelet API (logs, exec, port-forward)' },
       // Hidden: compact history often and keep little of it, so tests can see 410 Gone.
-      'storage-compact-interval': { type: 'string', default: '' },
-      'storage-compact-retain': { type: 'number', default: 0 },
-      'node-monitor-grace-period': { type: 'string', default: '40s' },
-      'service-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.serviceCIDR },
-      'cluster-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.clusterCIDR },
-      'service-node-port-range': { type: 'string', default: '30000-32767' },
-      'datastore-endpoint': { type: 'string', default: '' },
-      'tls-san': { type: 'list', default: [] },
-    });
-  } catch (err) {
-    if (err instanceof FlagError) {
-      process.stderr.write(`skiff server: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
+      'storage-compact-interval': { type: 'string', default: '', hidden: true },
+      'storage-compact-retain': { type: 'number', default: 0, hidden: true },
+      'node-monitor-grace-period': { type: 'string', default: '40s', usage: 'how long a node may be silent before it is marked NotReady' },
+      'service-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.serviceCIDR, usage: 'IP range of Service cluster IPs' },
+      'cluster-cidr': { type: 'string', default: DEFAULT_SERVER_OPTIONS.clusterCIDR, usage: 'IP range of pod IPs, split into one range per node' },
+      'service-node-port-range': { type: 'string', default: '30000-32767', usage: 'port range of NodePort Services' },
+      'datastore-endpoint': { type: 'string', default: '', usage: 'sqlite://PATH or etcd://HOST:PORT (default: sqlite in the data dir)' },
+      'tls-san': { type: 'list', default: [], usage: 'extra names or addresses for the API serving certificate (repeatable)' },
+      'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
+    },
+    { name: 'skiff server', summary: 'Run a whole single-node cluster (API server, controllers, scheduler and, unless disabled, a node agent) in this process.' },
+  );
+  if (!BACKENDS.includes(String(flags['flannel-backend']) as Backend)) {
+    process.stderr.write(`skiff server: --flannel-backend must be one of ${BACKENDS.join(', ')}\n`);
+    process.exit(2);
   }
   const range = /^(\d+)-(\d+)$/.exec(String(flags['service-node-port-range']));
   if (!range) {
@@ -72,6 +73,7 @@ export async function runServer(args: string[]): Promise<void> {
       nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
       containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
       kubeletPort: Number(flags['kubelet-port']),
+      flannelBackend: String(flags['flannel-backend']) as Backend,
       ...backoffFlag(String(flags['kubelet-backoff'])),
     },
     nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),

@@ -5,7 +5,7 @@
  * kubeconfig and prints the join token for `skiff agent --token`.
  */
 import { join } from 'node:path';
-import { FlagError, parseFlags } from './flags.js';
+import { parseCommandFlags } from './flags.js';
 import { HttpClient, loadKubeconfig } from '../client/index.js';
 import { createJoinToken } from '../server/index.js';
 import { parseDurationMs } from '../machinery/index.js';
@@ -13,18 +13,13 @@ import { parseDurationMs } from '../machinery/index.js';
 /** runToken runs `skiff token <sub-command>`. */
 export async function runToken(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') return fail(`unknown token command ${JSON.stringify(sub ?? '')}; try 'skiff token create'`);
-  let flags;
-  try {
-    flags = parseFlags(rest, {
-      'data-dir': { type: 'string', default: '/var/lib/skiff' },
-      ttl: { type: 'string', default: '24h' },
-      description: { type: 'string' },
-    });
-  } catch (err) {
-    if (err instanceof FlagError) return fail(err.message);
-    throw err;
-  }
+  const help = sub === '--help' || sub === '-h';
+  if (sub !== 'create' && !help) return fail(`unknown token command ${JSON.stringify(sub ?? '')}; try 'skiff token create'`);
+  const flags = parseCommandFlags(help ? ['--help'] : rest, {
+    'data-dir': { type: 'string', default: '/var/lib/skiff', usage: 'data directory of the server (its admin kubeconfig is used)' },
+    ttl: { type: 'string', default: '24h', usage: 'how long the token authenticates (0: never expires)' },
+    description: { type: 'string', usage: 'human-readable note stored with the token' },
+  }, { name: 'skiff token create', summary: 'Create a bootstrap token and print the join token (K10<ca-hash>::<id>.<secret>) for `skiff agent --token`.' });
   const ttl = String(flags.ttl);
   const ttlMs = ttl === '0' ? 0 : parseDurationMs(ttl);
   if (ttlMs === undefined) return fail(`--ttl: invalid duration ${JSON.stringify(ttl)} (e.g. 24h, 30m, 0 for never)`);

@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'node:https';
 import { parse } from 'yaml';
-import { FlagError, parseFlags, type FlagValues } from './flags.js';
+import { parseCommandFlags } from './flags.js';
 import { mergeKubeconfig } from '../client/index.js';
 
 /** Debian packages the node agent needs, with the binary that shows each is present. */
@@ -109,18 +109,6 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-function parse_(args: string[], spec: Parameters<typeof parseFlags>[1]): FlagValues {
-  try {
-    return parseFlags(args, spec);
-  } catch (err) {
-    if (err instanceof FlagError) {
-      process.stderr.write(`skiff: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
 function die(message: string, code = 1): never {
   process.stderr.write(`skiff up: ${message}\n`);
   process.exit(code);
@@ -128,12 +116,16 @@ function die(message: string, code = 1): never {
 
 /** runUp is `skiff up`. */
 export async function runUp(args: string[]): Promise<void> {
-  const flags = parse_(args, {
-    'data-dir': { type: 'string', default: defaultDataDir() },
-    'https-port': { type: 'number', default: 6443 },
-    'no-install': { type: 'boolean', default: false },
-    'timeout': { type: 'number', default: 120 },
-  });
+  const flags = parseCommandFlags(
+    args,
+    {
+      'data-dir': { type: 'string', default: defaultDataDir(), usage: 'directory of the cluster\'s data and logs' },
+      'https-port': { type: 'number', default: 6443, usage: 'port of the HTTPS API' },
+      'no-install': { type: 'boolean', default: false, usage: 'do not install missing packages; say what is missing and stop' },
+      timeout: { type: 'number', default: 120, usage: 'seconds to wait for the server to become ready' },
+    },
+    { name: 'skiff up', summary: 'Install what is missing, start a cluster in the background, and select its context in ~/.kube/config.' },
+  );
   const dataDir = resolve(String(flags['data-dir']));
   const port = Number(flags['https-port']);
   if (process.platform !== 'linux') die(`Skiff runs containers with containerd on Linux; this is ${process.platform}.`);
@@ -211,7 +203,11 @@ function mergeInto(dataDir: string, c: AdminCreds): void {
 
 /** runDown is `skiff down [--purge]`. */
 export async function runDown(args: string[]): Promise<void> {
-  const flags = parse_(args, { 'data-dir': { type: 'string', default: defaultDataDir() }, purge: { type: 'boolean', default: false } });
+  const flags = parseCommandFlags(
+    args,
+    { 'data-dir': { type: 'string', default: defaultDataDir(), usage: 'directory of the cluster\'s data and logs' }, purge: { type: 'boolean', default: false, usage: 'also delete the cluster\'s data' } },
+    { name: 'skiff down', summary: 'Stop the cluster started by `skiff up`.' },
+  );
   const dataDir = resolve(String(flags['data-dir']));
   const pid = serverPid(dataDir);
   if (pid) {
@@ -234,7 +230,11 @@ export async function runDown(args: string[]): Promise<void> {
 
 /** runStatus is `skiff status`. */
 export async function runStatus(args: string[]): Promise<void> {
-  const flags = parse_(args, { 'data-dir': { type: 'string', default: defaultDataDir() } });
+  const flags = parseCommandFlags(
+    args,
+    { 'data-dir': { type: 'string', default: defaultDataDir(), usage: 'directory of the cluster\'s data and logs' } },
+    { name: 'skiff status', summary: 'Show the server, its nodes and where the logs are.' },
+  );
   const dataDir = resolve(String(flags['data-dir']));
   const pid = serverPid(dataDir);
   const logFile = join(dataDir, 'server.log');

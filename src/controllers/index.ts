@@ -24,6 +24,7 @@ import { DaemonSetController } from './daemonset/daemonset-controller.js';
 import { JobController } from './job/job-controller.js';
 import { TTLAfterFinishedController } from './job/ttl-after-finished-controller.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
+import { NodeIpamController } from './nodeipam/index.js';
 import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
 import type { SimulatedUsage } from '../api/index.js';
 
@@ -51,6 +52,8 @@ export interface ControllerManagerOptions {
   podMetrics?: PodMetricsSource;
   /** hpaSyncPeriodMs is --horizontal-pod-autoscaler-sync-period (15 s). */
   hpaSyncPeriodMs?: number;
+  /** clusterCIDR turns on the node IPAM controller, which gives each Node a /24 of it (upstream --allocate-node-cidrs). */
+  clusterCIDR?: string;
 }
 
 /** SharedControllerContext is what every controller of the manager is built over. */
@@ -101,6 +104,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new TTLAfterFinishedController(common),
     new CronJobController({ ...common, recorder: recorder('cronjob-controller') }),
   ];
+  if (opts.clusterCIDR) controllers.push(new NodeIpamController({ ...common, clusterCIDR: opts.clusterCIDR, recorder: recorder('cidrAllocator') }));
   controllers.push(...(opts.extraControllers?.({ ...common, recorder }) ?? []));
   const abort = new AbortController();
   let running: Promise<unknown> | undefined;

@@ -18,3 +18,4 @@ export { containerdLayout, ContainerdSupervisor, dataDirTag } from './containerd
 export { CriClient } from './cri/index.js';
 export { DEFAULT_KUBELET_PORT, KubeletServer } from './streaming/index.js';
 export { CertificateManager, CertificateRequestDenied, loadCertificate, requestCertificate, rotationDeadline, storeCertificate, type StoredCertificate } from './certificate/index.js';
+export { nodeLabels } from './node-status.js';

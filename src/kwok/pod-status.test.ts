@@ -68,3 +68,20 @@ test('durations, pod IP pools and simulated metrics', () => {
   assert.deepEqual(m?.containers, [{ name: 'c', usage: { cpu: '250m', memory: '65536Ki' } }]);
   assert.equal(metricsFor(pod({}, { 'skiff.dev/simulated-cpu': '1' })), undefined);
 });
+
+test('a Job-owned pod completes by default after KWOK\'s pod-complete delay; annotations still override', () => {
+  const owned = (annotations?: Record<string, string>): Pod => {
+    const p = pod({ restartPolicy: 'Never' }, annotations);
+    return {
+      ...p,
+      metadata: { ...p.metadata, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'ju', controller: true }] },
+      status: { phase: 'Running', startTime: new Date(t0).toISOString() },
+    };
+  };
+  assert.equal(desiredPodStatus(owned(), addr, t0 + 10).status.phase, 'Running');
+  assert.equal(desiredPodStatus(owned(), addr, t0 + 1500).status.phase, 'Succeeded');
+  assert.equal(desiredPodStatus(owned({ 'skiff.dev/simulated-exit-after': '1h' }), addr, t0 + 1500).status.phase, 'Running');
+  assert.equal(desiredPodStatus(owned({ 'skiff.dev/simulated-exit-after': '1s', 'skiff.dev/simulated-exit-code': '2' }), addr, t0 + 1500).status.phase, 'Failed');
+  const bare: Pod = { ...pod({ restartPolicy: 'Never' }), status: { phase: 'Running', startTime: new Date(t0).toISOString() } };
+  assert.equal(desiredPodStatus(bare, addr, t0 + 5000).status.phase, 'Running');
+});

@@ -3,7 +3,8 @@
  * The status a simulated kubelet reports for a pod, as a pure function of
  * the pod, its addresses and the time: Running with every container
  * started; Ready at once, or after the readiness probe's initialDelaySeconds;
- * Succeeded/Failed after SIMULATED_EXIT_AFTER for pods that do not restart.
+ * Succeeded/Failed after SIMULATED_EXIT_AFTER for pods that do not restart,
+ * and Succeeded after a second for a Job's pods without that annotation (KWOK's default stages).
  * Field shapes follow what the kubelet writes (pkg/kubelet/status).
  */
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
@@ -26,9 +27,18 @@ function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
+/**
+ * JOB_POD_COMPLETE_AFTER_MS is how long a Job's pod runs when no annotation
+ * says otherwise: KWOK's default `pod-complete` stage completes pods owned by
+ * a Job after about a second, so `kubectl create job` finishes on simulated nodes.
+ */
+export const JOB_POD_COMPLETE_AFTER_MS = 1000;
+
 function exitPlan(pod: Pod): { afterMs: number; code: number } | undefined {
   if ((pod.spec?.restartPolicy ?? 'Always') === 'Always') return undefined;
-  const afterMs = parseDurationMs(pod.metadata?.annotations?.[SIMULATED_EXIT_AFTER]);
+  const annotated = parseDurationMs(pod.metadata?.annotations?.[SIMULATED_EXIT_AFTER]);
+  const ownedByJob = (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Job' && o.apiVersion?.startsWith('batch/'));
+  const afterMs = annotated ?? (ownedByJob ? JOB_POD_COMPLETE_AFTER_MS : undefined);
   if (afterMs === undefined) return undefined;
   return { afterMs, code: Number(pod.metadata?.annotations?.[SIMULATED_EXIT_CODE] ?? 0) || 0 };
 }

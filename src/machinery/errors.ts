@@ -62,14 +62,67 @@ export interface StatusDetails {
 
 /** Status is the metav1.Status object written on every failed request. */
 export interface Status {
-  kind: 'Status';
-  apiVersion: 'v1';
+  kind?: 'Status';
+  apiVersion?: 'v1';
   metadata: Record<string, unknown>;
+  status?: 'Failure' | 'Success';
+  message?: string;
+  reason?: StatusReason;
+  details?: StatusDetails;
+  code?: number;
+}
+
+/** StatusFields are what a Status says; newStatus puts them in upstream's order. */
+export interface StatusFields {
   status: 'Failure' | 'Success';
   message?: string;
   reason?: StatusReason;
   details?: StatusDetails;
-  code: number;
+  code?: number;
+  /**
+   * typeMeta false leaves out kind and apiVersion, as the remotecommand
+   * status channel does (it marshals a bare metav1.Status).
+   */
+  typeMeta?: boolean;
+}
+
+/**
+ * newStatus is the one constructor of every Status the project writes. Keys
+ * come in metav1.Status's field order (kind, apiVersion, metadata, status,
+ * message, reason, details, code) and every empty field is left out, as
+ * encoding/json does with upstream's `omitempty` tags; clients that compare
+ * error bodies byte for byte see upstream's text.
+ * https://github.com/kubernetes/apimachinery/blob/v0.32.0/pkg/apis/meta/v1/types.go#L751
+ */
+export function newStatus(f: StatusFields): Status {
+  const s: Status = f.typeMeta === false ? { metadata: {} } : { kind: 'Status', apiVersion: 'v1', metadata: {} };
+  s.status = f.status;
+  if (f.message) s.message = f.message;
+  if (f.reason) s.reason = f.reason;
+  const details = f.details && orderedDetails(f.details);
+  if (details) s.details = details;
+  if (f.code) s.code = f.code;
+  return s;
+}
+
+/** orderedDetails is StatusDetails in field order without empty fields; undefined when nothing is left. */
+function orderedDetails(d: StatusDetails): StatusDetails | undefined {
+  const out: StatusDetails = {};
+  if (d.name) out.name = d.name;
+  if (d.group) out.group = d.group;
+  if (d.kind) out.kind = d.kind;
+  if (d.uid) out.uid = d.uid;
+  if (d.causes?.length) {
+    out.causes = d.causes.map((c) => {
+      const oc: StatusCause = {};
+      if (c.reason) oc.reason = c.reason;
+      if (c.message) oc.message = c.message;
+      if (c.field) oc.field = c.field;
+      return oc;
+    });
+  }
+  if (d.retryAfterSeconds) out.retryAfterSeconds = d.retryAfterSeconds;
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** StatusError carries a Status through the code until it is written to the client. */
@@ -87,9 +140,7 @@ export class StatusError extends Error {
   }
 
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
-    if (this.details) s.details = this.details;
-    return s;
+    return newStatus({ status: 'Failure', message: this.message, reason: this.reason, details: this.details, code: this.code });
   }
 }
 

@@ -7,7 +7,8 @@
 export { writeFileAtomic } from './atomic-file.js';
 export { asComponent, type Component, ComponentLifecycle } from './component.js';
 export { parseDurationMs } from './duration.js';
-export { conflictStaleMessage, field, type FieldError, fieldErrorMessage, type GroupResource, isAlreadyExists, isConflict, isNotFound, newAlreadyExists, newBadRequest, newConflict, newForbidden, newGone, newInternalError, newInvalid, newMethodNotSupported, newNotFound, newRequestEntityTooLarge, newUnauthorized, newUnsupportedMediaType, type Status, StatusError } from './errors.js';
+export { conflictStaleMessage, field, type FieldError, fieldErrorMessage, type GroupResource, isAlreadyExists, isConflict, isNotFound, newAlreadyExists, newBadRequest, newConflict, newForbidden, newGone, newInternalError, newInvalid, newMethodNotSupported, newNotFound, newRequestEntityTooLarge, newUnauthorized, newUnsupportedMediaType, newStatus, type Status, StatusError, type StatusReason } from './errors.js';
+export { QueryParameterError, parseGoBool, queryBool, queryInt, queryOptionalBool, queryString, wantsPretty } from './query/index.js';
 export {
   PATCH_CONTENT_TYPES, applyJsonPatch, applyMergePatch, applyStrategicMergePatch, goJsonKind, isJsonObject, newServerSideApplyUnsupported, patchTypeFromContentType,
   type FieldPatchMeta, type GroupVersionKind, type PatchMeta, type PatchStrategy, type PatchType,

@@ -8,6 +8,7 @@
 import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { BlockList, isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { openStore, type Store, type StoreTuning } from '../storage/index.js';
 import { nthAddress } from '../api/index.js';
@@ -47,7 +48,7 @@ export interface SkiffServerOptions {
   /** disableAgent runs the control plane without a node agent (--disable-agent). */
   disableAgent?: boolean;
   /** agent tunes the node agent (hidden test flags: back-off, cleanup on exit, node name, CRI endpoint). */
-  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort'>;
+  agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort' | 'flannelBackend'>;
   /** ingress configures the built-in Ingress controller on the server's node; false turns it off. */
   ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
   /** storage tunes history compaction (hidden flags, for tests of 410 Gone). */
@@ -72,10 +73,20 @@ export const DEFAULT_SERVER_OPTIONS = {
   tlsSans: [] as string[],
 };
 
-/** hostAddress picks the machine's first non-loopback IPv4 address, the default advertise address. */
-export function hostAddress(): string {
+/**
+ * hostAddress picks the machine's first non-loopback IPv4 address, the
+ * default advertise address, skipping addresses inside `excludeCIDRs` (the
+ * cluster CIDR: a restarted node's CNI bridge and VXLAN device hold pod
+ * network addresses that must never become its node address).
+ */
+export function hostAddress(excludeCIDRs: string[] = []): string {
+  const excluded = new BlockList();
+  for (const cidr of excludeCIDRs) {
+    const [addr, bits] = cidr.split('/');
+    if (isIPv4(addr ?? '')) excluded.addSubnet(addr, Number(bits), 'ipv4');
+  }
   for (const addrs of Object.values(networkInterfaces())) {
-    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal && !excluded.check(a.address, 'ipv4')) return a.address;
   }
   return '127.0.0.1';
 }
@@ -122,7 +133,7 @@ export class SkiffServer {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock();
     this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, this.opts.storage), loadOrCreateKeys(dataDir));
-    const advertise = this.opts.advertiseAddress ?? hostAddress();
+    const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     this.#caCert = pki.ca.cert;
@@ -155,6 +166,7 @@ export class SkiffServer {
     this.components.push(controllerManager(client, {
       log,
       simulatedUsage,
+      clusterCIDR: this.opts.clusterCIDR,
       extraControllers: ({ factory, recorder }) => [
         newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir }),
         // kube-controller-manager's csrapproving and csrsigning: kubelet certificates from the cluster CA.
@@ -199,7 +211,8 @@ export class SkiffServer {
       // The server's own node needs no CSR: its kubelet serving certificate comes from the CA directly, valid for
       // the loopback address the API server dials it on and the node's address.
       servingCertificate: (nodeName) => issueCertificate(ca, { subject: `CN=system:node:${nodeName}, O=system:nodes`, server: true, sans: [nodeName, '127.0.0.1', advertise] }),
-      ...this.opts.agent,
+      // The server's own node renews its Lease at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
+      leaseRenewIntervalMs: Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4), ...this.opts.agent,
     });
     this.components.push(agent);
     // The API server reaches its own node's kubelet on loopback rather than the node's LAN address.

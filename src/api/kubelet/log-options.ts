@@ -5,6 +5,7 @@
  * `/containerLogs` endpoint, with upstream's validation messages
  * (pkg/apis/core/validation ValidatePodLogOptions).
  */
+import { queryBool } from '../../machinery/index.js';
 
 /** LogOptions say which part of a container log to send and how. */
 export interface LogOptions {
@@ -24,12 +25,6 @@ export class LogOptionsError extends Error {
   override readonly name = 'LogOptionsError';
 }
 
-function bool(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  // Go's strconv.ParseBool spellings, as the query decoder accepts.
-  return v === 'true' || v === '1' || v === 't' || v === 'T' || v === 'TRUE' || v === 'True';
-}
-
 function integer(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
@@ -39,7 +34,7 @@ function integer(q: URLSearchParams, name: string): number | undefined {
 
 /** parseLogOptions reads and validates log options from a query string; `now` is injectable for tests. */
 export function parseLogOptions(q: URLSearchParams, now = Date.now()): LogOptions {
-  const opts: LogOptions = { follow: bool(q, 'follow'), previous: bool(q, 'previous'), timestamps: bool(q, 'timestamps') };
+  const opts: LogOptions = { follow: queryBool(q, 'follow'), previous: queryBool(q, 'previous'), timestamps: queryBool(q, 'timestamps') };
   const tail = integer(q, 'tailLines');
   if (tail !== undefined) {
     if (tail < 0) throw new LogOptionsError(`tailLines: Invalid value: ${tail}: must be greater than or equal to 0`);

@@ -3,15 +3,19 @@
 import type { APIRegistry } from '../registry/api-registry.js';
 import { limitRangerAdmission } from './limit-ranger.js';
 import { nodeRestrictionAdmission } from './node-restriction.js';
+import { namespaceLifecycleAdmission } from './namespace-lifecycle.js';
 import { podPriorityAdmission } from './pod-priority.js';
 import { resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account.js';
 import { storageAdmissionPlugins } from './storage-admission.js';
 
+export { IMMORTAL_NAMESPACES } from './namespace-lifecycle.js';
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.js';
 
 /** registerDefaultAdmission installs upstream's default plugins that Skiff implements, in upstream's order. */
 export function registerDefaultAdmission(api: APIRegistry): void {
+  // NamespaceLifecycle comes first, as in upstream's recommended plugin order.
+  api.admission.register(namespaceLifecycleAdmission());
   // NodeRestriction comes first, as in upstream's plugin order: a node's write is refused before anything is charged for it.
   api.admission.register(nodeRestrictionAdmission());
   api.admission.register(limitRangerAdmission(api));

@@ -3,7 +3,8 @@
  * Priority admission (upstream plugin/pkg/admission/priority): resolves a
  * pod's priorityClassName to spec.priority and spec.preemptionPolicy, using
  * the globalDefault class when none is named; an unknown class is refused.
- * The two built-in classes exist without objects, as upstream.
+ * The two built-in classes exist without objects, as upstream. Updates carry
+ * both fields over from the stored pod.
  */
 import type { KubeObject } from '../../api/index.js';
 import { StatusError } from '../../machinery/index.js';
@@ -26,8 +27,20 @@ const SYSTEM_CLASSES: Record<string, number> = {
 export function podPriorityAdmission(api: APIRegistry): AdmissionPlugin {
   return {
     name: 'Priority',
-    handles: (r, sub, op) => r.group === '' && r.kind === 'Pod' && !sub && op === 'CREATE',
-    async admit({ object }) {
+    handles: (r, sub, op) => r.group === '' && r.kind === 'Pod' && !sub && (op === 'CREATE' || op === 'UPDATE'),
+    async admit({ object, oldObject, operation }) {
+      if (operation === 'UPDATE') {
+        // Priority was settled at create and is immutable: an update (`kubectl replace` of a
+        // manifest without it) carries both fields over from the stored pod, as upstream's admitPod.
+        const spec = (object.spec ?? {}) as Record<string, unknown>;
+        const old = (oldObject?.spec ?? {}) as Record<string, unknown>;
+        for (const k of ['priority', 'preemptionPolicy']) {
+          if (old[k] === undefined) delete spec[k];
+          else spec[k] = old[k];
+        }
+        object.spec = spec;
+        return;
+      }
       const spec = (object.spec ?? {}) as { priorityClassName?: string; priority?: number; preemptionPolicy?: string };
       const classes = api.require('scheduling.k8s.io', 'v1', 'priorityclasses');
       const ctx = newContext(SYSTEM_USER);

@@ -7,6 +7,7 @@ export {
   daemonSetTableConvertor,
   deploymentTableConvertor,
   jobTableConvertor,
+  podTemplateTableConvertor,
   replicaSetTableConvertor,
   replicationControllerTableConvertor,
   statefulSetTableConvertor,

@@ -29,3 +29,4 @@ export { limitRangeStrategy } from '../strategies/limit-range.js';
 export { resourceQuotaStrategy } from '../strategies/resource-quota.js';
 export { controllerRevisionStrategy } from '../strategies/controller-revision.js';
 export { certificateSigningRequestStrategy } from '../strategies/certificate-signing-request.js';
+export { podTemplateStrategy } from '../strategies/pod-template.js';

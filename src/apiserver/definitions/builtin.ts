@@ -43,6 +43,7 @@ const KINDS: Record<string, KindEntry> = {
   '/PersistentVolumeClaim': { strategy: s.persistentVolumeClaimStrategy, printer: p.persistentVolumeClaimTableConvertor, generation: true },
   '/ResourceQuota': { strategy: s.resourceQuotaStrategy, printer: p.resourceQuotaTableConvertor },
   '/LimitRange': { strategy: s.limitRangeStrategy },
+  '/PodTemplate': { strategy: s.podTemplateStrategy, printer: p.podTemplateTableConvertor, generation: true },
   '/ReplicationController': { strategy: s.replicationControllerStrategy, printer: p.replicationControllerTableConvertor, generation: true },
   'apps/Deployment': { strategy: s.deploymentStrategy, printer: p.deploymentTableConvertor, generation: true },
   'apps/ReplicaSet': { strategy: s.replicaSetStrategy, printer: p.replicaSetTableConvertor, generation: true },

@@ -4,6 +4,7 @@
  * namespace, name and subresource, parsed as upstream's RequestInfoFactory
  * does (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go).
  */
+import { queryBool } from '../../machinery/index.js';
 
 export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'connect';
 
@@ -61,8 +62,7 @@ export function parseResourcePath(method: string, pathname: string, query: URLSe
     rest = tail.slice(3);
   }
   if (!resource) return undefined;
-  const watchParam = query.get('watch');
-  const isWatch = legacyWatch || watchParam === 'true' || watchParam === '1';
+  const isWatch = legacyWatch || queryBool(query, 'watch');
   let verb: RequestVerb;
   switch (method) {
     case 'GET':

@@ -7,17 +7,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeList, KubeObject } from '../../api/index.js';
 import { isPlainObject } from '../../api/index.js';
-import { newBadRequest, newMethodNotSupported, StatusError } from '../../machinery/index.js';
+import { field, newBadRequest, newInvalid, newMethodNotSupported, StatusError } from '../../machinery/index.js';
+import { findTypeMismatch, goFormat, jsonDecodeMessage } from '../openapi/index.js';
 import { applyPatch } from '../../api/index.js';
 import { parseIncludeObject, toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
-import { buildPredicate } from '../../machinery/index.js';
+import { buildPredicate, queryBool, queryInt, queryOptionalBool } from '../../machinery/index.js';
 import type { SourcedWatchEvent } from '../registry/watch.js';
 import { encodedOnce } from '../registry/object-codec.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
 import type { ResourceRequestInfo } from './request-info.js';
+import { unrecognizedObjectMessage } from './decode-error.js';
 import { writeError, writeJson } from './response.js';
 import { getScale, updateScale } from './subresources/scale.js';
 import { bindPod } from './subresources/binding.js';
@@ -170,8 +172,8 @@ export class ResourceHandler {
       {
         predicate,
         resourceVersion: query.get('resourceVersion') ?? undefined,
-        allowBookmarks: query.get('allowWatchBookmarks') === 'true',
-        sendInitialEvents: query.get('sendInitialEvents') === 'true' ? true : undefined,
+        allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
+        sendInitialEvents: queryOptionalBool(query, 'sendInitialEvents'),
         // Upstream ends watches after a random 30-60 min when no timeout is given; clients re-watch.
         timeoutSeconds: timeout ?? 1800 + Math.floor(Math.random() * 1800),
       },
@@ -208,7 +210,7 @@ export class ResourceHandler {
   }
 
   async #create(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
-    const body = await readObjectBody(req);
+    const body = await readObjectBody(req, reg.info.kind);
     if (info.subresource === 'binding') return writeJson(res, 201, await bindPod(reg, ctx, info.name!, body));
     if (info.subresource === 'eviction') return writeJson(res, 201, await evictPod(this.#registry, reg, ctx, info.name!, body));
     const plugged = info.subresource && subresourceCreateHandlerFor(this.#registry, info.group, info.resource, info.subresource);
@@ -220,7 +222,7 @@ export class ResourceHandler {
   }
 
   async #update(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
-    const body = await readObjectBody(req);
+    const body = await readObjectBody(req, reg.info.kind);
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'update of a collection');
     if (info.subresource === 'scale') return writeJson(res, 200, await updateScale(reg, ctx, name, () => body));
@@ -243,7 +245,8 @@ export class ResourceHandler {
     if (info.subresource === 'scale') {
       return writeJson(res, 200, await updateScale(reg, ctx, name, (scale) => applyPatch(type, scale, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }) as KubeObject));
     }
-    const updated = await reg.patchWith(ctx, name, (current) => applyPatch(type, current, patch, gvk) as KubeObject, info.subresource);
+    const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+    const updated = await reg.patchWith(ctx, name, (current) => checkPatchedTypes(type, apiVersion, gvk.kind, patch, applyPatch(type, current, patch, gvk) as KubeObject), info.subresource);
     writeJson(res, 200, updated, ctx.warnings);
   }
 
@@ -296,21 +299,31 @@ function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchP
 }
 
 function intParam(query: URLSearchParams, name: string): number | undefined {
-  const v = query.get(name);
-  if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw newBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
-  return n;
+  return queryInt(query, name, { min: 0 });
 }
 
 function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | 'Object' {
   return parseIncludeObject(query.get('includeObject'));
 }
 
-async function readObjectBody(req: IncomingMessage): Promise<KubeObject> {
+async function readObjectBody(req: IncomingMessage, kind: string): Promise<KubeObject> {
   const media = mediaTypeOf(req);
   if (media !== 'json' && media !== 'yaml' && media !== 'protobuf') throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-  const body = decodeBody(await readBody(req), media);
+  const buf = await readBody(req);
+  let body: unknown;
+  try {
+    body = decodeBody(buf, media);
+  } catch (err) {
+    // JSON that does not parse: upstream cannot even read its kind and says what it expected.
+    if (media === 'json' && err instanceof StatusError && err.message.startsWith("couldn't get version/kind")) {
+      try {
+        JSON.parse(buf.toString('utf8'));
+      } catch (syntax) {
+        throw newBadRequest(unrecognizedObjectMessage(kind, buf, syntax as Error));
+      }
+    }
+    throw err;
+  }
   if (!isPlainObject(body)) throw newBadRequest('the body of the request must be an object');
   return body as KubeObject;
 }
@@ -323,7 +336,7 @@ async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Pr
     if (!isPlainObject(parsed)) throw newBadRequest('DeleteOptions must be an object');
     body = parsed;
   }
-  const grace = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
+  const grace = queryInt(query, 'gracePeriodSeconds') ?? body.gracePeriodSeconds;
   const policy = query.get('propagationPolicy') ?? body.propagationPolicy;
   if (policy !== undefined && policy !== null && !['Foreground', 'Background', 'Orphan'].includes(String(policy))) {
     throw newBadRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
@@ -333,9 +346,22 @@ async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Pr
     gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
     propagationPolicy: (policy ?? undefined) as DeleteRequest['propagationPolicy'],
     preconditions: isPlainObject(body.preconditions) ? (body.preconditions as DeleteRequest['preconditions']) : undefined,
-    orphanDependents: query.get('orphanDependents') === 'true' || body.orphanDependents === true,
+    orphanDependents: queryOptionalBool(query, 'orphanDependents') ?? body.orphanDependents === true,
     dryRun: dry,
   };
+}
+
+/**
+ * checkPatchedTypes refuses a patch whose result has a wrongly typed field,
+ * with upstream's 422 (patch.go): a strategic merge patch reports the patch
+ * (Go's %+v of it) and the unstructured converter's words; JSON and merge
+ * patches report the patched object and encoding/json's words.
+ */
+function checkPatchedTypes(type: 'json' | 'merge' | 'strategic', apiVersion: string, kind: string, patch: unknown, patched: KubeObject): KubeObject {
+  const m = findTypeMismatch(apiVersion, kind, patched);
+  if (!m) return patched;
+  const cause = type === 'strategic' ? field.invalid('patch', goFormat(patch), m.converterMessage) : field.invalid('patch', JSON.stringify(patched), jsonDecodeMessage(m));
+  throw newInvalid('', '', '', [cause]);
 }
 
 function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {

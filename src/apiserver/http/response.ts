@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Writing answers: JSON objects, Status errors and warning headers, the one place errors become HTTP. */
-import type { ServerResponse } from 'node:http';
-import { StatusError, newInternalError } from '../../machinery/index.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { QueryParameterError, StatusError, newBadRequest, newInternalError, wantsPretty } from '../../machinery/index.js';
 
 /** warningHeader renders one warning the way upstream does (RFC 7234 warn-code 299). */
 function warningHeader(text: string): string {
@@ -20,6 +20,7 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, warn
 
 /** writeJsonText answers with JSON text that is already serialized (cached documents, pre-rendered lists). */
 export function writeJsonText(res: ServerResponse, code: number, text: string, warnings: string[] = [], contentType = 'application/json', extra?: Record<string, string>): void {
+  if (contentType.includes('json') && isPrettyPrint(res)) text = JSON.stringify(JSON.parse(text), null, 2);
   const headers: Record<string, string | string[] | number> = {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(text),
@@ -31,10 +32,25 @@ export function writeJsonText(res: ServerResponse, code: number, text: string, w
   res.end(text);
 }
 
+/**
+ * isPrettyPrint says whether the request of `res` asked for indented JSON
+ * (`?pretty=`, or a curl/Wget/browser user agent), as upstream's
+ * negotiation.isPrettyPrint. The common case (kubectl, client-go) costs one
+ * substring test and one prefix test.
+ */
+function isPrettyPrint(res: ServerResponse): boolean {
+  const req = res.req as IncomingMessage | undefined;
+  if (!req) return false;
+  const url = req.url ?? '';
+  const query = url.includes('pretty') ? new URL(url, 'https://localhost').searchParams : undefined;
+  return wantsPretty(query, req.headers['user-agent']);
+}
+
 /** writeError turns any thrown value into a Status answer; unexpected errors become 500 InternalError and are logged. */
 export function writeError(res: ServerResponse, err: unknown, log: (msg: string) => void = console.error): void {
   let se: StatusError;
   if (err instanceof StatusError) se = err;
+  else if (err instanceof QueryParameterError) se = newBadRequest(err.message);
   else {
     log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     se = newInternalError(err);

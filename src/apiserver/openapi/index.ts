@@ -9,6 +9,7 @@ export type { OpenAPISource, Rendered } from './builders.js';
 export type { OpenAPIV3Index } from './openapi.js';
 export { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_ACCEPT } from './v2-media-types.js';
 export { findUnknownFields, schemaFor } from './unknown-fields.js';
+export { decodeError, findTypeMismatch, goFormat, jsonDecodeMessage, type TypeMismatch } from './type-errors.js';
 export type { SchemaRef } from './unknown-fields.js';
 export { definitions, resolveSchema } from './schema.js';
 export type { Definitions, GroupVersionKind, Schema } from './schema.js';

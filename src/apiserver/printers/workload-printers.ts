@@ -6,7 +6,7 @@
  */
 import type { ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { CronJob, Job, JobCondition } from 'kubernetes-types/batch/v1.js';
-import type { ReplicationController } from 'kubernetes-types/core/v1.js';
+import type { PodTemplate, ReplicationController } from 'kubernetes-types/core/v1.js';
 import {
   age,
   ageColumn,
@@ -79,6 +79,20 @@ export const replicationControllerTableConvertor = printer<ReplicationController
     formatLabels(rc.spec?.selector),
   ];
 });
+
+/** podTemplateTableConvertor: NAME CONTAINERS IMAGES POD LABELS (upstream printPodTemplate). */
+export const podTemplateTableConvertor = printer<PodTemplate>(
+  [
+    nameColumn(),
+    column('Containers', 'string', 'Names of each container in the template.'),
+    column('Images', 'string', 'Images referenced by each container in the template.'),
+    column('Pod Labels', 'string', 'The labels for the pod template.'),
+  ],
+  (t) => {
+    const [names, images] = containerCells(t.template?.spec?.containers);
+    return [t.metadata?.name ?? '', names, images, formatLabels(t.template?.metadata?.labels)];
+  },
+);
 
 function replicaColumns() {
   return [

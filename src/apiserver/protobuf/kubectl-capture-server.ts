@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiGroupList, apiResourceList, apiVersions } from '../discovery.js';
-import { StatusError } from '../../machinery/index.js';
+import { StatusError, newStatus } from '../../machinery/index.js';
 import { decodeProtobufObject, isProtobufMediaType } from './index.js';
 
 /** CapturedRequest is one request with a body, as kubectl sent it. */
@@ -72,7 +72,7 @@ function handle(req: IncomingMessage, res: ServerResponse, body: Buffer, request
   if (method === 'DELETE') {
     const obj = objects.get(path);
     objects.delete(path);
-    return send(res, 200, obj ?? { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+    return send(res, 200, obj ?? newStatus({ status: 'Success' }));
   }
   if (method === 'PATCH' || method === 'PUT') return send(res, 200, objects.get(path) ?? captured.decoded ?? {});
   return create(path, structuredClone(captured.decoded ?? {}), res, objects);
@@ -83,7 +83,7 @@ function create(path: string, obj: Record<string, unknown>, res: ServerResponse,
   if (/\/(eviction|token|binding)$/.test(path)) {
     if (path.endsWith('/eviction')) objects.delete(path.slice(0, -'/eviction'.length));
     if (path.endsWith('/token')) obj.status = { token: 'fake-token', expirationTimestamp: '2030-01-01T00:00:00Z' };
-    if (path.endsWith('/eviction')) return send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
+    if (path.endsWith('/eviction')) return send(res, 201, newStatus({ status: 'Success' }));
     return send(res, 201, obj);
   }
   if (/(accessreviews|rulesreviews|selfsubjectreviews)$/.test(path)) {
@@ -111,7 +111,7 @@ function getObjectOrList(path: string, res: ServerResponse, objects: Map<string,
   // Typed clients want the list kind of the items (PodList), not a generic List.
   const kind = items[0] ? `${String(items[0].kind)}List` : 'List';
   if (segments.length % 2 === 1) return send(res, 200, { kind, apiVersion: items[0]?.apiVersion ?? 'v1', metadata: { resourceVersion: '1' }, items });
-  send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` });
+  send(res, 404, newStatus({ status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` }));
 }
 
 function discovery(path: string, res: ServerResponse): boolean {

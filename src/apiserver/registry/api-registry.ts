@@ -10,7 +10,7 @@ import type { KubeObject } from '../../api/index.js';
 import type { Store } from '../../storage/index.js';
 import { StatusError } from '../../machinery/index.js';
 import { validateObjectMeta, nameRuleFor } from '../strategies/index.js';
-import { findUnknownFields } from '../openapi/index.js';
+import { decodeError, findUnknownFields } from '../openapi/index.js';
 import { ResourceRegistry, type RegistryHooks } from './resource-registry.js';
 import { ServiceAllocator } from './service-allocator.js';
 import { decodeObject } from './object-codec.js';
@@ -59,6 +59,7 @@ export class APIRegistry {
       hooks: this.#hooksFor(info),
       validateMeta: (obj, i) => validateObjectMeta(obj.metadata, { namespaced: i.namespaced, nameRule: nameRuleFor(i.group, i.kind) }),
       findUnknownFields,
+      decodeError,
       admission: this.admission,
       onWritten: () => this.#bumpGeneration(info),
       namespaceState: (name) => this.#namespaceState(name),

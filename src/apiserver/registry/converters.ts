@@ -32,8 +32,10 @@ export const hpaV1: VersionConverter = {
     if (typeof spec.targetCPUUtilizationPercentage === 'number') {
       metrics.unshift({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec.targetCPUUtilizationPercentage } } });
     }
-    const v2spec: Json = { scaleTargetRef: spec.scaleTargetRef, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas };
-    if (metrics.length) v2spec.metrics = metrics;
+    // The stored form is autoscaling/v2, whose defaulting adds the 80% CPU utilization metric when
+    // none is given (SetDefaults_HorizontalPodAutoscaler): `kubectl autoscale` without --cpu-percent.
+    if (!metrics.length) metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } });
+    const v2spec: Json = { scaleTargetRef: spec.scaleTargetRef, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas, metrics };
     const behavior = annotations[HPA_BEHAVIOR_ANNOTATION];
     if (behavior) v2spec.behavior = JSON.parse(behavior);
     out.spec = v2spec;

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeList, KubeObject, WatchEvent } from '../../api/index.js';
-import { deepClone, deepEqual, isPlainObject } from '../../api/index.js';
+import { deepClone, deepEqual, inUpstreamOrder, isPlainObject } from '../../api/index.js';
 import { apiVersionOf, storageKey, storagePrefix, type ResourceInfo } from '../../api/index.js';
 import {
   StatusError,
@@ -63,6 +63,8 @@ export interface ResourceRegistryOptions {
   validateMeta(obj: KubeObject, info: ResourceInfo): FieldError[];
   /** findUnknownFields lists fields the schema does not know, as `spec.foo` paths. */
   findUnknownFields?(apiVersion: string, kind: string, obj: unknown): string[];
+  /** decodeError says why a body would not decode into the kind's Go type (a wrongly typed field), in encoding/json's words. */
+  decodeError?(apiVersion: string, kind: string, obj: unknown): string | undefined;
   /** onWritten is told after every stored write of this resource (APIRegistry's cached policy lists). */
   onWritten?: () => void;
   /** admission runs mutating and validating admission plugins around validation. */
@@ -207,6 +209,7 @@ export class ResourceRegistry {
   // ---------------------------------------------------------------- create
 
   async create(ctx: RequestContext, input: KubeObject): Promise<KubeObject> {
+    this.#checkDecodes(input);
     const obj = this.#checkTypeMeta(input);
     const meta = obj.metadata;
     if (this.info.namespaced) {
@@ -270,6 +273,7 @@ export class ResourceRegistry {
    * upstream allows for built-in kinds.
    */
   async update(ctx: RequestContext, name: string, input: KubeObject, subresource?: string): Promise<KubeObject> {
+    this.#checkDecodes(input);
     const obj = this.#checkTypeMeta(input);
     if (obj.metadata.name && obj.metadata.name !== name) {
       throw newBadRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
@@ -340,7 +344,10 @@ export class ResourceRegistry {
   /** Builds the object to store from the requested one (what the caller may change, defaults, generation). */
   #prepareUpdate(requested: KubeObject, old: KubeObject, subresource?: string): KubeObject {
     let next: KubeObject;
-    if (subresource === 'status' || subresource === 'approval') {
+    const own = subresource ? this.#strategy.subresources?.[subresource] : undefined;
+    if (own) {
+      next = own.prepareForUpdate(requested, old);
+    } else if (subresource === 'status' || subresource === 'approval') {
       // A status write changes status (and annotations: upstream's status strategies keep spec and
       // labels but take annotations, which is how the deployment controller records revisions
       // without bumping generation). `approval` (CSRs) is a status write the strategy narrows.
@@ -378,6 +385,8 @@ export class ResourceRegistry {
   }
 
   #validateUpdate(next: KubeObject, old: KubeObject, subresource?: string): void {
+    const own = subresource ? this.#strategy.subresources?.[subresource] : undefined;
+    if (own) return this.#validate(next, [...this.#opts.validateMeta(next, this.info), ...own.validateUpdate(next, old)]);
     const errs =
       subresource === 'status' || subresource === 'approval'
         ? (this.#strategy.validateStatusUpdate?.(next, old, subresource) ?? [])
@@ -418,7 +427,7 @@ export class ResourceRegistry {
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
         throw newConflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
-      // Validating admission sees deletes too (upstream's NodeRestriction keeps a node to its own pods).
+      // Validating admission sees deletes too (NamespaceLifecycle refuses the immortal namespaces; NodeRestriction keeps a node to its own pods).
       await this.#opts.admission?.validate({ operation: 'DELETE', resource: this.info, object: current, oldObject: current, ctx });
       const next = deepClone(current);
       const changed = this.#markForDeletion(next, req);
@@ -527,8 +536,9 @@ export class ResourceRegistry {
     return storageKey(this.info, ctx.namespace, name);
   }
 
+  /** toStorage converts to the storage version and puts fields in upstream's order, once per write, so reads and watches need no reordering. */
   #toStorage(obj: KubeObject): KubeObject {
-    return this.#converter ? this.#converter.toStorage(obj) : obj;
+    return inUpstreamOrder(this.#converter ? this.#converter.toStorage(obj) : obj);
   }
 
   #fromStorage(obj: KubeObject): KubeObject {
@@ -553,6 +563,16 @@ export class ResourceRegistry {
     obj.apiVersion = this.#apiVersion;
     obj.kind = this.info.kind;
     return obj;
+  }
+
+  /**
+   * checkDecodes refuses a body with a wrongly typed field as upstream's
+   * decoder does, before anything else looks at it (400, transformDecodeError's
+   * `Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal ...`).
+   */
+  #checkDecodes(input: unknown): void {
+    const why = this.#opts.decodeError?.(this.#apiVersion, this.info.kind, input);
+    if (why) throw newBadRequest(`${this.info.kind} in version "${this.info.version}" cannot be handled as a ${this.info.kind}: ${why}`);
   }
 
   #checkUnknownFields(ctx: RequestContext, obj: unknown): void {

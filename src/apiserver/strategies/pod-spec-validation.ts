@@ -50,11 +50,17 @@ function validateNames(spec: PodSpec, path: string): FieldError[] {
   return errs;
 }
 
-/** validatePodSpec checks a pod spec (upstream ValidatePodSpec), after defaulting. */
-export function validatePodSpec(specIn: unknown, path: string): FieldError[] {
+/**
+ * validatePodSpec checks a pod spec (upstream ValidatePodSpec), after
+ * defaulting. `extraVolumes` are volume names that exist without being in
+ * spec.volumes (a StatefulSet's volumeClaimTemplates, which its controller
+ * adds to each pod).
+ */
+export function validatePodSpec(specIn: unknown, path: string, extraVolumes: readonly string[] = []): FieldError[] {
   if (!isPlainObject(specIn)) return [field.required(path, '')];
   const spec = specIn as unknown as PodSpec;
   const { errs, names } = validateVolumes(spec.volumes, `${path}.volumes`);
+  for (const v of extraVolumes) names.add(v);
   const containerNames = new Set<string>();
   errs.push(...validateContainers(spec.containers, 'regular', names, containerNames, `${path}.containers`));
   errs.push(...validateContainers(spec.initContainers, 'init', names, containerNames, `${path}.initContainers`));
@@ -78,12 +84,12 @@ export function validatePodSpec(specIn: unknown, path: string): FieldError[] {
 }
 
 /** validatePodTemplateSpec checks a template's labels, annotations and spec (upstream ValidatePodTemplateSpec). */
-export function validatePodTemplateSpec(tpl: unknown, path: string): FieldError[] {
+export function validatePodTemplateSpec(tpl: unknown, path: string, extraVolumes: readonly string[] = []): FieldError[] {
   if (!isPlainObject(tpl)) return [field.required(path, '')];
   const t = tpl as PodTemplateSpec;
   // Upstream reports template label errors at `<path>.labels`, without `.metadata`.
   const errs = [...validateLabels(t.metadata?.labels, `${path}.labels`), ...validateAnnotations(t.metadata?.annotations, `${path}.annotations`)];
-  errs.push(...validatePodSpec(t.spec, `${path}.spec`));
+  errs.push(...validatePodSpec(t.spec, `${path}.spec`, extraVolumes));
   if (t.spec?.ephemeralContainers?.length) errs.push(field.forbidden(`${path}.spec.ephemeralContainers`, 'ephemeral containers not allowed in pod template'));
   return errs;
 }
@@ -96,6 +102,8 @@ export interface TemplateForControllerOptions {
   forbidActiveDeadline: boolean;
   /** the kind name used in the activeDeadlineSeconds message. */
   kindName?: string;
+  /** volume names the controller adds to each pod (StatefulSet volumeClaimTemplates). */
+  claimVolumes?: readonly string[];
 }
 
 /**
@@ -111,7 +119,7 @@ export function validatePodTemplateForSelector(tpl: unknown, selector: LabelSele
   if (selector && !isEmptySelector(selector) && !labelSelectorMatches(selector, labels)) {
     errs.push(field.invalid(`${path}.metadata.labels`, labels, '`selector` does not match template `labels`'));
   }
-  errs.push(...validatePodTemplateSpec(t, path));
+  errs.push(...validatePodTemplateSpec(t, path, opts.claimVolumes));
   const rp = t.spec?.restartPolicy;
   if (rp && restartPolicies.includes(rp) && !opts.restartPolicies.includes(rp)) {
     errs.push(field.notSupported(`${path}.spec.restartPolicy`, rp, opts.restartPolicies));

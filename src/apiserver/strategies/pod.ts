@@ -14,6 +14,7 @@ import type { ResourceStrategy } from '../strategy.js';
 import { defaultPodOnly, defaultPodSpec } from './pod-defaults.js';
 import { validatePodSpec } from './pod-spec-validation.js';
 import { describeSpecDiff } from './spec-diff.js';
+import { podEphemeralContainersStrategy } from './pod-ephemeral-containers.js';
 
 /** POD_UPDATE_FORBIDDEN_MSG is the head of upstream's message for a disallowed pod spec change. */
 export const POD_UPDATE_FORBIDDEN_MSG =
@@ -112,6 +113,7 @@ function specOf(obj: KubeObject): PodSpec {
 
 /** podStrategy is the ResourceStrategy of core/v1 Pods. */
 export const podStrategy: ResourceStrategy = {
+  subresources: { ephemeralcontainers: podEphemeralContainersStrategy },
   default(obj) {
     if (!isPlainObject(obj.spec)) return;
     defaultPodSpec(obj.spec as unknown as PodSpec);

@@ -61,14 +61,18 @@ export function validateStatefulSetSpec(spec: Record<string, unknown>): FieldErr
   errs.push(...validateNonnegativeField(spec.replicas, 'spec.replicas'));
   errs.push(...validateNonnegativeField(spec.minReadySeconds, 'spec.minReadySeconds'));
   errs.push(...validateWorkloadSelector(spec.selector, 'spec.selector', 'statefulset'));
+  const claims = Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
+  // Containers mount claim templates by name without a `volumes` entry (upstream's StatefulSet
+  // tutorial does): the controller adds one volume per claim to each pod it creates.
+  const claimVolumes = claims.map((c) => (isPlainObject(c) && isPlainObject(c.metadata) ? String(c.metadata.name ?? '') : '')).filter(Boolean);
   errs.push(
     ...validatePodTemplateForSelector(spec.template, selectorOf(spec.selector), 'spec.template', {
       restartPolicies: ['Always'],
       forbidActiveDeadline: true,
       kindName: 'StatefulSet',
+      claimVolumes,
     }),
   );
-  const claims = Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
   claims.forEach((c, i) => {
     const claim = isPlainObject(c) ? c : {};
     const meta = isPlainObject(claim.metadata) ? claim.metadata : {};

@@ -18,6 +18,7 @@ import type { PodConnector } from '../http/resource-handler.js';
 import type { UserInfo } from '../registry/request-context.js';
 import { LogOptionsError, logOptionsQuery, parseLogOptions } from '../../api/index.js';
 import type { KubeletClient } from './kubelet-client.js';
+import { queryBool } from '../../machinery/index.js';
 
 const UPGRADED = new Set(['exec', 'attach', 'portforward']);
 const KUBELET_PATHS: Record<string, string> = { exec: 'exec', attach: 'attach', portforward: 'portForward' };
@@ -95,8 +96,9 @@ function kubeletPath(sub: string, pod: Pod, q: URLSearchParams): string {
     const ports = q.getAll('ports').flatMap((p) => p.split(','));
     return `${base}?${ports.map((p) => `port=${enc(p)}`).join('&')}`;
   }
+  // Decoded as PodExecOptions/PodAttachOptions and passed on as "1", as upstream's streamParams does.
   const out = new URLSearchParams();
-  for (const k of ['stdin', 'stdout', 'stderr', 'tty']) if (q.has(k)) out.set(k, q.get(k)!);
+  for (const k of ['stdin', 'stdout', 'stderr', 'tty']) if (queryBool(q, k)) out.set(k, '1');
   if (sub === 'exec') {
     const cmd = q.getAll('command');
     if (cmd.length === 0) throw newBadRequest('you must specify at least one command for the container');

@@ -103,3 +103,11 @@ test('a long outage with startingDeadlineSeconds only considers the recent windo
   assert.deepEqual(f.writes(), ['create jobs ns/tick-28401120', 'update cronjobs/status ns/tick']);
   await f.stop();
 });
+
+test('a schedule that never fires (Feb 31) records InvalidSchedule and creates nothing', async () => {
+  const { f, c } = await setup([cronJob({ schedule: '59 23 31 2 *' })], '2024-01-01T00:11:30Z');
+  await c.sync('ns/tick');
+  assert.deepEqual(f.writes(), []);
+  assert.deepEqual(await f.events(), ['Warning InvalidSchedule invalid schedule: 59 23 31 2 * : time difference between two schedules is less than 1 second']);
+  await f.stop();
+});

@@ -133,6 +133,12 @@ export class CronJobController extends Reconciler {
     const now = this.#clock.now();
     const recent = mostRecentScheduleTime({ ...cj, status: { ...(cj.status ?? {}), lastScheduleTime: w.lastScheduleTime } }, sched, now);
     const next = recent.next?.getTime();
+    if (!recent.scheduled && next === undefined) {
+      // A schedule that parses but never fires (`59 23 31 2 *`): upstream's mostRecentScheduleTime finds two
+      // equal (zero) activations and the sync records this, then waits for a spec change.
+      void this.#recorder.event(cj, 'Warning', InvalidSchedule, `invalid schedule: ${cj.spec?.schedule} : time difference between two schedules is less than 1 second`);
+      return undefined;
+    }
     if (recent.missed > TOO_MANY_MISSED) {
       void this.#recorder.event(cj, 'Warning', TooManyMissedTimes, 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
     }

@@ -11,7 +11,7 @@ import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifec
 export { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller.js';
 export { defaultTolerations, DEFAULT_TOLERATION_SECONDS, NOT_READY_TAINT, UNREACHABLE_TAINT } from './default-tolerations.js';
 export { evictionDecision, type EvictionDecision } from './taint-eviction.js';
-export { KUBELET_STOPPED_MESSAGE, NODE_STATUS_UNKNOWN } from './node-health.js';
+export { KUBELET_NEVER_POSTED_MESSAGE, KUBELET_STOPPED_MESSAGE, NODE_STATUS_NEVER_UPDATED, NODE_STATUS_UNKNOWN } from './node-health.js';
 
 /** nodeLifecycleController returns the controller as a server Component. */
 export function nodeLifecycleController(client: Client, opts: NodeLifecycleOptions = {}): Component & { instance: NodeLifecycleController } {

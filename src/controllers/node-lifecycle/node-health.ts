@@ -11,6 +11,9 @@ import { NOT_READY_TAINT, UNREACHABLE_TAINT } from './default-tolerations.js';
 /** NODE_STATUS_UNKNOWN and its message are upstream's texts for a silent kubelet. */
 export const NODE_STATUS_UNKNOWN = 'NodeStatusUnknown';
 export const KUBELET_STOPPED_MESSAGE = 'Kubelet stopped posting node status.';
+/** NODE_STATUS_NEVER_UPDATED and its message are upstream's texts for a condition the kubelet never posted. */
+export const NODE_STATUS_NEVER_UPDATED = 'NodeStatusNeverUpdated';
+export const KUBELET_NEVER_POSTED_MESSAGE = 'Kubelet never posted node status.';
 /** The conditions the controller marks Unknown (the kubelet's own). */
 const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
@@ -44,7 +47,10 @@ export function unknownConditions(node: Node, nowMs: number): NodeCondition[] | 
     if (i >= 0 && conds[i].status === 'Unknown') continue;
     changed = true;
     const prev = i >= 0 ? conds[i] : undefined;
-    const next: NodeCondition = { type, status: 'Unknown', reason: NODE_STATUS_UNKNOWN, message: KUBELET_STOPPED_MESSAGE, lastHeartbeatTime: prev?.lastHeartbeatTime ?? now, lastTransitionTime: now };
+    // A condition the kubelet never posted says so, with the node's creation as its heartbeat (upstream tryUpdateNodeHealth).
+    const next: NodeCondition = prev
+      ? { type, status: 'Unknown', reason: NODE_STATUS_UNKNOWN, message: KUBELET_STOPPED_MESSAGE, lastHeartbeatTime: prev.lastHeartbeatTime ?? now, lastTransitionTime: now }
+      : { type, status: 'Unknown', reason: NODE_STATUS_NEVER_UPDATED, message: KUBELET_NEVER_POSTED_MESSAGE, lastHeartbeatTime: node.metadata?.creationTimestamp ?? now, lastTransitionTime: now };
     if (i >= 0) conds[i] = next;
     else conds.push(next);
   }

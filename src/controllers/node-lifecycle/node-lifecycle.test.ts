@@ -25,6 +25,14 @@ test('a silent node gets Unknown conditions with upstream reason and message', (
   assert.equal(unknownConditions({ status: { conditions: conds } }, t0 + 70_000), undefined);
 });
 
+test('a node that never posted status gets NodeStatusNeverUpdated, heartbeat at its creation', () => {
+  const conds = unknownConditions({ metadata: { name: 'n', creationTimestamp: '2025-12-31T00:00:00Z' } }, t0 + 60_000)!;
+  assert.equal(conds.length, 4);
+  for (const c of conds) {
+    assert.deepEqual([c.status, c.reason, c.message, c.lastHeartbeatTime], ['Unknown', 'NodeStatusNeverUpdated', 'Kubelet never posted node status.', '2025-12-31T00:00:00Z']);
+  }
+});
+
 test('taints follow the Ready condition', () => {
   assert.deepEqual(desiredTaints(node('Unknown'), t0)?.map((t) => `${t.key}:${t.effect}`), ['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
   assert.deepEqual(desiredTaints(node('False'), t0)?.map((t) => t.key), ['node.kubernetes.io/not-ready', 'node.kubernetes.io/not-ready']);

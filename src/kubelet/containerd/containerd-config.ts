@@ -166,12 +166,15 @@ export interface CniNetworkInput {
   bridgeName: string;
   podCIDR: string;
   ipamDir: string;
+  /** mtu of the bridge and the pods' interfaces (the pod network's, e.g. the node link's less VXLAN overhead); kernel default when unset. */
+  mtu?: number;
 }
 
 /**
  * renderCniConflist returns the node's CNI network: a bridge that is the pods'
- * gateway, host-local IPAM over the pod CIDR, and portmap for hostPorts. No
- * masquerading: nothing in the pod network needs to leave the machine. The
+ * gateway, host-local IPAM over the pod CIDR, and portmap for hostPorts. The
+ * plugin masquerades nothing: the pod network (src/flannel) masquerades only
+ * traffic leaving the cluster CIDR, so pods on other nodes see pod addresses. The
  * loopback plugin is not listed; containerd's CRI brings `lo` up itself with
  * the `loopback` binary from bin_dir.
  */
@@ -186,6 +189,7 @@ export function renderCniConflist(n: CniNetworkInput): string {
         isGateway: true,
         ipMasq: false,
         hairpinMode: true,
+        ...(n.mtu ? { mtu: n.mtu } : {}),
         ipam: {
           type: 'host-local',
           ranges: [[{ subnet: n.podCIDR }]],

@@ -25,6 +25,8 @@ export interface ContainerdSupervisorOptions {
   dataDir: string;
   /** podCIDR is the IPv4 range of this node's pods, e.g. "10.89.0.0/24". */
   podCIDR: string;
+  /** mtu of the pods' interfaces and bridge (default: the kernel's, 1500). */
+  mtu?: number;
   /** bridgeName defaults to "skiff" + a hash of dataDir, unique per data dir. */
   bridgeName?: string;
   /** logLevel of containerd (default "info"). */
@@ -114,7 +116,7 @@ export class ContainerdSupervisor {
       registryConfigPath,
     }));
     writeFileSync(l.cniConfPath, renderCniConflist({
-      networkName: this.networkName, bridgeName: this.bridgeName, podCIDR: this.podCIDR, ipamDir: l.ipamDir,
+      networkName: this.networkName, bridgeName: this.bridgeName, podCIDR: this.podCIDR, ipamDir: l.ipamDir, mtu: this.#opts.mtu,
     }));
   }
 

@@ -55,15 +55,15 @@ async function fakeRuntime(expected: string[]): Promise<FakeRuntime> {
 }
 
 /** runClient connects a v5 client through bridgeExec, sends `messages`, and collects what comes back until close. */
-async function runClient(runtimeURL: string, want: ExecStreams, messages: Buffer[]): Promise<{ channel: number; text: string }[]> {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+async function runClient(runtimeURL: string, want: ExecStreams, messages: Buffer[], opts: { text?: boolean } = {}): Promise<{ channel: number; text: string }[]> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', skipUTF8Validation: true });
   wss.on('connection', (ws) => bridgeExec(ws, runtimeURL, want));
   await new Promise((r) => wss.once('listening', r));
   const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, ['v5.channel.k8s.io']);
   const got: { channel: number; text: string }[] = [];
   client.on('message', (m: Buffer) => got.push({ channel: m[0], text: m.subarray(1).toString() }));
   // Sent right away: the bridge must queue them until the runtime's streams are ready.
-  client.on('open', () => messages.forEach((m) => client.send(m)));
+  client.on('open', () => messages.forEach((m) => client.send(m, { binary: !opts.text })));
   await new Promise((r) => client.on('close', r));
   wss.close();
   return got;
@@ -82,6 +82,16 @@ test('bridgeExec: stdin reaches the runtime, its v5 close becomes EOF, the exit 
     assert.equal(got.at(-1)?.channel, Channel.STATUS, 'the status is the last message');
     assert.equal(rt.upgradeHeaders[0]['upgrade'], 'SPDY/3.1');
     assert.equal(rt.upgradeHeaders[0]['x-stream-protocol-version'], 'v4.channel.k8s.io');
+  } finally {
+    rt.close();
+  }
+});
+
+test('bridgeExec: stdin in text frames (the Python client) is read like binary frames: first byte is the channel', { timeout: 5000 }, async () => {
+  const rt = await fakeRuntime(['error', 'stdin', 'stdout', 'stderr']);
+  try {
+    const got = await runClient(rt.url, { stdin: true, stdout: true, stderr: true, tty: false }, [msg(Channel.STDIN, 'text '), msg(Channel.STDIN, 'frames'), msg(Channel.CLOSE, [Channel.STDIN])], { text: true });
+    assert.equal(got.filter((g) => g.channel === Channel.STDOUT).map((g) => g.text).join(''), 'TEXT FRAMES');
   } finally {
     rt.close();
   }

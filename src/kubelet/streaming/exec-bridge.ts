@@ -3,7 +3,7 @@
  * Bridging a client's exec/attach WebSocket to the runtime's streaming URL.
  *
  * The client (kubectl through the API server) speaks k8s.io/apimachinery's
- * WebSocket channel protocol: each binary message starts with a channel byte
+ * WebSocket channel protocol: each message (binary or text) starts with a channel byte
  * (0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize), and v5 adds 255
  * "close channel" (`[255, 0]` ends stdin). Toward the runtime we speak
  * remotecommand v4 over SPDY, as client-go's SPDY executor does: one stream
@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import type { Socket } from 'node:net';
 import { dialRuntimeSpdy, type SpdyConnection } from './runtime-stream-dial.js';
 import { SpdySession, type SpdyStream } from './spdy-session.js';
+import { newStatus, type StatusReason } from '../../machinery/index.js';
 
 /** EXEC_PROTOCOLS are the subprotocols served for exec and attach, preferred first. */
 export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
@@ -39,7 +40,7 @@ export function runtimeWebSocketURL(url: string): string {
 
 /** statusMessage is a status-channel message carrying a failure, for errors we raise ourselves. */
 export function statusMessage(message: string, reason = 'InternalError'): Buffer {
-  const status = { metadata: {}, status: 'Failure', message, reason, code: 500 };
+  const status = newStatus({ typeMeta: false, status: 'Failure', message, reason: reason as StatusReason, code: 500 });
   return Buffer.concat([Buffer.from([Channel.STATUS]), Buffer.from(JSON.stringify(status))]);
 }
 
@@ -97,8 +98,10 @@ export function bridgeExec(client: WebSocket, runtimeURL: string, want: ExecStre
       if (unsent <= HIGH_WATER / 2) runtime?.resume();
     });
   };
-  client.on('message', (data: Buffer, isBinary: boolean) => {
-    if (!isBinary || data.length === 0) return;
+  // Text and binary frames alike carry a channel byte first: upstream's wsstream reads every frame
+  // into bytes, and the Python client sends stdin as text frames (chr(0) + data).
+  client.on('message', (data: Buffer) => {
+    if (data.length === 0) return;
     if (!deliver) return void queued.push(data);
     deliver(data);
     // And a slow runtime (a large upload) pauses the client.

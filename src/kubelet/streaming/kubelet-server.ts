@@ -26,6 +26,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { QueryParameterError, queryBool, newStatus, type StatusReason } from '../../machinery/index.js';
 import type { RuntimeService } from '../cri/runtime-service.js';
 import { CriError } from '../cri/errors.js';
 import { readContainerLog } from './container-log-reader.js';
@@ -71,7 +72,8 @@ export class KubeletServer {
   readonly #opts: KubeletServerOptions;
   readonly #locator: PodLocator;
   readonly #stats: StatsProvider;
-  readonly #wss = new WebSocketServer({ noServer: true });
+  // No UTF-8 check on text frames: upstream's wsstream reads every frame as bytes, and a text frame's first byte is a channel.
+  readonly #wss = new WebSocketServer({ noServer: true, skipUTF8Validation: true });
   readonly #sockets = new Set<Socket>();
   #server?: Server;
 
@@ -202,7 +204,7 @@ export class KubeletServer {
   }
 
   async #execURL(kind: string, target: ContainerTarget, q: URLSearchParams): Promise<{ url: string; streams: ExecStreams }> {
-    const flag = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
+    const flag = (n: string) => queryBool(q, n);
     const c = await this.#locator.container(target.ns, target.pod, target.container, { uid: target.uid });
     const streams = { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
     if (!streams.stdin && !streams.stdout && !streams.stderr) throw new HttpError(400, 'you must specify at least 1 of stdin, stdout, stderr');
@@ -246,15 +248,15 @@ function chooseProtocol(offered: Set<string>): string | false {
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof LocateError) return new HttpError(err.code, err.message);
-  if (err instanceof LogOptionsError) return new HttpError(400, err.message);
+  if (err instanceof LogOptionsError || err instanceof QueryParameterError) return new HttpError(400, err.message);
   if (err instanceof CriError && err.code === 'NotFound') return new HttpError(404, err.message);
   return new HttpError(500, err instanceof Error ? err.message : String(err));
 }
 
-const REASONS: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 500: 'InternalError' };
+const REASONS: Record<number, StatusReason> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 500: 'InternalError' };
 
 function statusBody(e: HttpError): string {
-  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: e.message, reason: REASONS[e.code] ?? 'InternalError', code: e.code });
+  return JSON.stringify(newStatus({ status: 'Failure', message: e.message, reason: REASONS[e.code] ?? 'InternalError', code: e.code }));
 }
 
 function writeStatus(res: ServerResponse, e: HttpError): void {

@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../../../api/index.js';
 import { isPlainObject } from '../../../api/index.js';
-import { StatusError, newBadRequest } from '../../../machinery/index.js';
+import { StatusError, newBadRequest, newStatus } from '../../../machinery/index.js';
 import { INTERNAL_FULL_UPDATE, rfc3339, type ResourceRegistry } from '../../registry/resource-registry.js';
 import type { RequestContext } from '../../registry/request-context.js';
 
@@ -46,5 +46,5 @@ export async function bindPod(reg: ResourceRegistry, ctx: RequestContext, name: 
     },
     INTERNAL_FULL_UPDATE,
   );
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as unknown as KubeObject;
+  return newStatus({ status: 'Success', code: 201 }) as unknown as KubeObject;
 }

@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../../../api/index.js';
 import { isPlainObject } from '../../../api/index.js';
-import { StatusError, newBadRequest } from '../../../machinery/index.js';
+import { StatusError, newBadRequest, newStatus } from '../../../machinery/index.js';
 import type { APIRegistry } from '../../registry/api-registry.js';
 import { rfc3339, type ResourceRegistry } from '../../registry/resource-registry.js';
 import type { RequestContext } from '../../registry/request-context.js';
@@ -59,5 +59,5 @@ export async function evictPod(api: APIRegistry, pods: ResourceRegistry, ctx: Re
   }
   const opts = isPlainObject(body.deleteOptions) ? (body.deleteOptions as { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } }) : {};
   await pods.delete(ctx, name, { gracePeriodSeconds: opts.gracePeriodSeconds, preconditions: opts.preconditions });
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as unknown as KubeObject;
+  return newStatus({ status: 'Success', code: 201 }) as unknown as KubeObject;
 }

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Multi-node benchmark (needs root): a server and agents on lab machines
+ * (test/e2e/machines). Figures, all from the same run:
+ * - pod-to-pod HTTP requests/s and p99 from a client pod on the server's
+ *   node to a pod on another node (over VXLAN) against a pod on its own
+ *   node, in alternating rounds; the ratio is the figure (goal ≥ 0.9);
+ * - join time: from `skiff agent --server --token` starting to the Node
+ *   Ready (and busybox imported);
+ * - with short timers (--node-monitor-grace-period 10s, 8 s leases, pods
+ *   tolerating unreachable for 5 s): from an agent's SIGKILL to its pod's
+ *   endpoint being withdrawn, and to its Deployment's pods Running elsewhere.
+ *   With upstream's defaults these are 40 s and 40 s + 300 s by design.
+ */
+import { execFileSync } from 'node:child_process';
+import { MachineCluster } from '../test/e2e/machines/cluster.js';
+import { podOn, webDeployment } from '../test/e2e/machines/workloads.js';
+import { alternate, LOADGEN, podNetns } from './network-bench.js';
+
+const LOAD_SECONDS = 2;
+// busybox httpd's accept backlog is small: 16 concurrent new connections overflow it on either path, and the
+// resulting 1 s SYN retransmits would make p99 measure the backlog, not the network. 4 stays below it.
+const CONCURRENCY = 4;
+
+function readyEndpointIPs(c: MachineCluster, ns: string, service: string): string[] {
+  type S = { endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[] };
+  return c.json<{ items: S[] }>(['endpointslices', '-n', ns, '-l', `kubernetes.io/service-name=${service}`]).items
+    .flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready).flatMap((e) => e.addresses));
+}
+
+/** runMultinodeBench returns requests/s, p99 (ms), their cross/same-node ratios, join time and withdrawal time (ms). */
+export async function runMultinodeBench(): Promise<Record<string, number>> {
+  if (process.getuid?.() !== 0) throw new Error('multinode bench needs root (network namespaces, containerd)');
+  const c = await MachineCluster.start({ agents: 1, serverArgs: ['--node-monitor-grace-period', '10s', '--disable-ingress'], agentArgs: ['--node-lease-duration-seconds', '8'] });
+  try {
+    const ns = 'bench';
+    c.kubectlOk(['create', 'namespace', ns]);
+    const docs = [podOn(ns, 'same', 'server', { app: 'same' }, true), podOn(ns, 'cross', 'agent-1', { app: 'cross' }, true), podOn(ns, 'client', 'server', { app: 'client' })];
+    c.kubectlOk(['apply', '-f', '-'], docs.map((d) => JSON.stringify(d)).join('\n'));
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cross', namespace: ns }, spec: { selector: { app: 'cross' }, ports: [{ port: 80, targetPort: 8080 }] } }));
+    // Two replicas preferring agent-1, tolerating its loss for 5 s: they move when it dies.
+    const toleration = { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 };
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify(webDeployment(ns, 'mover', 2, {
+      tolerations: [toleration], topologySpreadConstraints: [],
+      affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['agent-1'] }] } }] } },
+    })));
+    c.kubectlOk(['wait', '-n', ns, '--for=condition=Ready', 'pod/same', 'pod/cross', 'pod/client', '--timeout=180s']);
+    c.kubectlOk(['rollout', 'status', 'deployment/mover', '-n', ns, '--timeout=180s']);
+    const ip = (pod: string) => c.kubectlOk(['get', 'pod', pod, '-n', ns, '-o', 'jsonpath={.status.podIP}']);
+    const netns = podNetns(c.server.dataDir, ip('client'));
+    const load = (targets: string[]): { rps: number; p50: number; p99: number } =>
+      JSON.parse(execFileSync('nsenter', [`--net=${netns}`, process.execPath, '-e', LOADGEN, targets.join(','), String(LOAD_SECONDS), String(CONCURRENCY)]).toString());
+    const [sameIP, crossIP] = [ip('same'), ip('cross')];
+    for (let i = 0; load([`${crossIP}:8080`]).rps === 0; i++) if (i > 20) throw new Error('the cross-node pod never answered');
+    const r = alternate(load, [`${sameIP}:8080`], [`${crossIP}:8080`]);
+
+    const t0 = Date.now();
+    await c.addAgent('agent-2');
+    const joinMs = Date.now() - t0;
+
+    const agent = c.agents[0];
+    const crossPodIP = crossIP;
+    await agent.kill();
+    const t1 = Date.now();
+    while (readyEndpointIPs(c, ns, 'cross').includes(crossPodIP)) {
+      if (Date.now() - t1 > 120_000) throw new Error('the dead node\'s endpoint was never withdrawn');
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const withdrawMs = Date.now() - t1;
+    type P = { metadata: { deletionTimestamp?: string }; spec: { nodeName?: string }; status: { phase?: string } };
+    const moved = () => c.json<{ items: P[] }>(['pods', '-n', ns, '-l', 'app=mover']).items
+      .filter((p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running' && p.spec.nodeName !== 'agent-1').length === 2;
+    while (!moved()) {
+      if (Date.now() - t1 > 300_000) throw new Error('the dead node\'s Deployment pods never ran elsewhere');
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    const rescheduledMs = Date.now() - t1;
+    return {
+      'pod_to_pod.same_node.rps': r.direct.rps,
+      'pod_to_pod.cross_node.rps': r.service.rps,
+      'pod_to_pod.same_node.p99_ms': r.direct.p99,
+      'pod_to_pod.cross_node.p99_ms': r.service.p99,
+      'pod_to_pod.cross_vs_same.rps_ratio': r.service.rps / r.direct.rps,
+      'pod_to_pod.cross_vs_same.p99_ratio': r.service.p99 / r.direct.p99,
+      'join.token_to_ready_ms': joinMs,
+      'failure.short_timers.kill_to_endpoint_withdrawn_ms': withdrawMs,
+      'failure.short_timers.kill_to_pods_running_elsewhere_ms': rescheduledMs,
+    };
+  } finally {
+    await c.stop();
+  }
+}

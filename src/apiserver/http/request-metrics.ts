@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * RequestMetrics counts every request the API server answers and renders
+ * them for `/metrics` in the Prometheus text format (version 0.0.4), with
+ * upstream's metric names, labels and help texts
+ * (k8s.io/apiserver/pkg/endpoints/metrics): apiserver_request_total,
+ * apiserver_request_duration_seconds and apiserver_current_inflight_requests.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceRequestInfo } from './request-info.js';
+
+/** The request-duration buckets upstream uses (seconds). */
+const BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
+
+/** PROMETHEUS_TEXT is the media type of the Prometheus text exposition format. */
+export const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
+
+interface Histogram {
+  labels: string;
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** reportedVerb is upstream's verb label: the request verb upper-cased, LIST and WATCH told apart from GET. */
+function reportedVerb(method: string, info: ResourceRequestInfo | undefined): string {
+  if (!info) return method.toUpperCase();
+  switch (info.verb) {
+    case 'list':
+      return 'LIST';
+    case 'watch':
+      return 'WATCH';
+    case 'connect':
+      return 'CONNECT';
+    case 'patch':
+      return 'PATCH';
+    default:
+      return method.toUpperCase();
+  }
+}
+
+/** scopeOf is upstream's scope label: resource (named), namespace, cluster, or empty for non-resource paths. */
+function scopeOf(info: ResourceRequestInfo | undefined): string {
+  if (!info) return '';
+  if (info.name) return 'resource';
+  return info.namespace ? 'namespace' : 'cluster';
+}
+
+function escape(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+export class RequestMetrics {
+  readonly #total = new Map<string, number>();
+  readonly #durations = new Map<string, Histogram>();
+  #inflight = { readOnly: 0, mutating: 0 };
+
+  /** observe counts `req` when its answer is done (watches count when they end, as upstream). */
+  observe(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo | undefined): void {
+    const start = process.hrtime.bigint();
+    const method = req.method ?? 'GET';
+    const kind = method === 'GET' || method === 'HEAD' ? 'readOnly' : 'mutating';
+    this.#inflight[kind]++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      this.#inflight[kind]--;
+      const dryRun = (req.url ?? '').includes('dryRun=') ? 'All' : '';
+      const base = `component="apiserver",dry_run="${dryRun}",group="${escape(info?.group ?? '')}",resource="${escape(info?.resource ?? '')}",scope="${scopeOf(info)}",subresource="${escape(info?.subresource ?? '')}",verb="${reportedVerb(method, info)}",version="${escape(info?.version ?? '')}"`;
+      const key = `code="${res.statusCode}",${base}`;
+      this.#total.set(key, (this.#total.get(key) ?? 0) + 1);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      let h = this.#durations.get(base);
+      if (!h) this.#durations.set(base, (h = { labels: base, counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
+      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
+      h.sum += seconds;
+      h.count++;
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+  }
+
+  /** render writes every metric in the Prometheus text format, series sorted for stable output. */
+  render(): string {
+    const out: string[] = [];
+    out.push('# HELP apiserver_current_inflight_requests [STABLE] Maximal number of currently used inflight request limit of this apiserver per request kind in last second.');
+    out.push('# TYPE apiserver_current_inflight_requests gauge');
+    out.push(`apiserver_current_inflight_requests{request_kind="mutating"} ${this.#inflight.mutating}`);
+    out.push(`apiserver_current_inflight_requests{request_kind="readOnly"} ${this.#inflight.readOnly}`);
+    out.push('# HELP apiserver_request_duration_seconds [STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.');
+    out.push('# TYPE apiserver_request_duration_seconds histogram');
+    for (const h of [...this.#durations.values()].sort((a, b) => (a.labels < b.labels ? -1 : 1))) {
+      BUCKETS.forEach((le, i) => out.push(`apiserver_request_duration_seconds_bucket{${h.labels},le="${le}"} ${h.counts[i]}`));
+      out.push(`apiserver_request_duration_seconds_bucket{${h.labels},le="+Inf"} ${h.count}`);
+      out.push(`apiserver_request_duration_seconds_sum{${h.labels}} ${h.sum}`);
+      out.push(`apiserver_request_duration_seconds_count{${h.labels}} ${h.count}`);
+    }
+    out.push('# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.');
+    out.push('# TYPE apiserver_request_total counter');
+    for (const [labels, n] of [...this.#total.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out.push(`apiserver_request_total{${labels}} ${n}`);
+    out.push('# HELP process_start_time_seconds [ALPHA] Start time of the process since unix epoch in seconds.');
+    out.push('# TYPE process_start_time_seconds gauge');
+    out.push(`process_start_time_seconds ${Math.floor(Date.now() / 1000 - process.uptime())}`);
+    return out.join('\n') + '\n';
+  }
+}
