@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * `skiff token create [--ttl 24h] [--description TEXT] [--data-dir DIR]`
+ * `skiff token create [--ttl 24h] [--description TEXT] [--data-dir DIR] [--kubeconfig FILE]`
  * creates a bootstrap token through the API with the server's admin
  * kubeconfig and prints the join token for `skiff agent --token`.
  */
@@ -19,11 +19,12 @@ export async function runToken(args: string[]): Promise<void> {
     'data-dir': { type: 'string', default: '/var/lib/skiff', usage: 'data directory of the server (its admin kubeconfig is used)' },
     ttl: { type: 'string', default: '24h', usage: 'how long the token authenticates (0: never expires)' },
     description: { type: 'string', usage: 'human-readable note stored with the token' },
+    kubeconfig: { type: 'string', usage: 'kubeconfig to create the token with (default: the admin kubeconfig in the data dir)' },
   }, { name: 'skiff token create', summary: 'Create a bootstrap token and print the join token (K10<ca-hash>::<id>.<secret>) for `skiff agent --token`.' });
   const ttl = String(flags.ttl);
   const ttlMs = ttl === '0' ? 0 : parseDurationMs(ttl);
   if (ttlMs === undefined) return fail(`--ttl: invalid duration ${JSON.stringify(ttl)} (e.g. 24h, 30m, 0 for never)`);
-  const kubeconfig = join(String(flags['data-dir']), 'kubeconfig.yaml');
+  const kubeconfig = flags.kubeconfig ? String(flags.kubeconfig) : join(String(flags['data-dir']), 'kubeconfig.yaml');
   let opts;
   try {
     opts = loadKubeconfig(kubeconfig);
