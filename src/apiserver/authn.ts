@@ -60,17 +60,43 @@ function readCertUser(socket: TLSSocket): UserInfo | undefined {
   return { name: Array.isArray(cn) ? cn[0] : cn, groups: [...groups, 'system:authenticated'] };
 }
 
+const WEBSOCKET_TOKEN_PROTOCOL = 'base64url.bearer.authorization.k8s.io.';
+
+/**
+ * webSocketToken takes a bearer token offered as a WebSocket subprotocol
+ * (browsers cannot set Authorization on a WebSocket) and removes that
+ * protocol from the request, as upstream's websocket protocol authenticator
+ * does, so it is neither echoed nor passed on to the kubelet.
+ */
+function webSocketToken(req: IncomingMessage): string | undefined {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string' || !header.includes(WEBSOCKET_TOKEN_PROTOCOL)) return undefined;
+  const offered = header.split(',').map((p) => p.trim());
+  const encoded = offered.find((p) => p.startsWith(WEBSOCKET_TOKEN_PROTOCOL))?.slice(WEBSOCKET_TOKEN_PROTOCOL.length);
+  const rest = offered.filter((p) => !p.startsWith(WEBSOCKET_TOKEN_PROTOCOL));
+  if (rest.length) req.headers['sec-websocket-protocol'] = rest.join(', ');
+  else delete req.headers['sec-websocket-protocol'];
+  if (!encoded) return undefined;
+  return Buffer.from(encoded, 'base64url').toString('utf8');
+}
+
+async function tokenUser(token: string, tokens: TokenAuthenticator[]): Promise<UserInfo | undefined> {
+  for (const t of tokens) {
+    const u = await t.authenticate(token);
+    if (u) return { ...u, groups: [...new Set([...u.groups, 'system:authenticated'])] };
+  }
+  return undefined;
+}
+
 /** authenticate returns the caller, ANONYMOUS when no credential was sent, or undefined when a credential was wrong. */
 export async function authenticate(req: IncomingMessage, tokens: TokenAuthenticator[]): Promise<UserInfo | undefined> {
   const auth = req.headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (!m) return undefined;
-    for (const t of tokens) {
-      const u = await t.authenticate(m[1]);
-      if (u) return { ...u, groups: [...new Set([...u.groups, 'system:authenticated'])] };
-    }
-    return undefined;
+    return tokenUser(m[1], tokens);
   }
+  const wsToken = webSocketToken(req);
+  if (wsToken !== undefined) return tokenUser(wsToken, tokens);
   return certUser(req) ?? ANONYMOUS;
 }

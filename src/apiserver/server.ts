@@ -25,7 +25,7 @@ import {
 } from './discovery.js';
 import { parseResourcePath } from './http/request-info.js';
 import { ResourceHandler, type PodConnector } from './http/resource-handler.js';
-import { writeError, writeJson, writeJsonText } from './http/response.js';
+import { writeError, writeJson, writeJsonText, writeUpgradeError } from './http/response.js';
 import { PROMETHEUS_TEXT, RequestMetrics } from './http/request-metrics.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
@@ -80,6 +80,8 @@ export class APIServer {
   /** OpenAPI documents of what this server serves, rebuilt after a definition comes or goes. */
   readonly #openapi: OpenAPIDocuments;
   #authorizer: Authorizer;
+  /** publicFiles serve non-API paths to anyone (the dashboard's static files at /ui/). */
+  readonly #publicFiles = new Map<string, (req: IncomingMessage, res: ServerResponse, rest: string) => void>();
   #impersonator?: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>;
 
   constructor(opts: APIServerOptions) {
@@ -113,6 +115,14 @@ export class APIServer {
    */
   setImpersonator(f: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>): void {
     this.#impersonator = f;
+  }
+
+  /**
+   * servePublicFiles answers GET under prefix (`/ui`) without authentication:
+   * files that hold no cluster data, as the dashboard's bundle. `/ui` redirects to `/ui/`.
+   */
+  servePublicFiles(prefix: string, serve: (req: IncomingMessage, res: ServerResponse, rest: string) => void): void {
+    this.#publicFiles.set(prefix, serve);
   }
 
   /** setAuthorizer replaces the authorizer (RBAC once its informers are ready). */
@@ -202,6 +212,16 @@ export class APIServer {
     }
     if (user && user !== ANONYMOUS) {
       const url = new URL(req.url ?? '/', 'https://localhost');
+      // A GET upgrade with watch=true is a watch served over WebSocket (browsers), authorized as a watch.
+      const watch = parseResourcePath('GET', url.pathname, url.searchParams);
+      if (watch?.verb === 'watch' && !watch.subresource) {
+        const attrs: AuthorizationAttributes = { user, verb: 'watch', resourceRequest: true, group: watch.group, version: watch.version, resource: watch.resource, namespace: watch.namespace, name: watch.name };
+        const decision = await this.#authorizer.authorize(attrs);
+        if (!decision.allowed) {
+          return writeUpgradeError(socket, new StatusError(403, 'Forbidden', forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : ''), { name: watch.name, group: watch.group, kind: watch.resource }));
+        }
+        return this.#resources.watchWebSocket(req, socket, head, watch, url.searchParams, user);
+      }
       const info = parseResourcePath('POST', url.pathname, url.searchParams);
       // A WebSocket exec/attach/portforward needs `create` on the subresource, as upstream checks for upgrades.
       const attrs: AuthorizationAttributes = info
@@ -221,6 +241,15 @@ export class APIServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    const prefix = '/' + (path.split('/')[1] ?? '');
+    const files = this.#publicFiles.get(prefix);
+    if (files) {
+      if (url.pathname === prefix) {
+        res.writeHead(301, { Location: `${prefix}/` });
+        return void res.end();
+      }
+      return files(req, res, url.pathname.slice(prefix.length));
+    }
     const user = await authenticate(req, this.#opts.tokens);
     if (!user) {
       // Upstream logs "Unable to authenticate the request" with the union authenticator's error; the

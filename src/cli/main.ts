@@ -16,6 +16,7 @@ Usage:
   skiff agent --server URL --token TOKEN [--data-dir DIR] [--node-ip IP]   join this machine as a node
   skiff image import FILE.tar [--data-dir DIR]   load an image archive into the node's containerd
   skiff image ls [--data-dir DIR]
+  skiff dashboard [--data-dir DIR] [--service-account NS/NAME] [--ttl 1h]   print and open a login link to the web dashboard
   skiff kubeconfig --data-dir DIR      print the admin kubeconfig
   skiff token create [--ttl 24h] [--data-dir DIR]   create a bootstrap token and print the join token
   skiff version
@@ -39,6 +40,8 @@ export async function main(argv: string[]): Promise<void> {
       return (await import('./image-command.js')).runImage(rest);
     case 'agent':
       return (await import('./agent-command.js')).runAgent(rest);
+    case 'dashboard':
+      return (await import('./dashboard-command.js')).runDashboard(rest);
     case 'kubeconfig':
       return printFile(rest, 'kubeconfig.yaml', { name: 'skiff kubeconfig', summary: 'Print the admin kubeconfig of a server.' });
     case 'token':

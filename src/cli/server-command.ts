@@ -25,6 +25,8 @@ export async function runServer(args: string[]): Promise<void> {
       'ingress-https-port': { type: 'number', default: 443, usage: 'port the built-in Ingress serves HTTPS on' },
       'ingress-bind-address': { type: 'string', default: '0.0.0.0', usage: 'address the built-in Ingress listens on' },
       'disable-ingress': { type: 'boolean', default: false, usage: 'do not run the built-in Ingress controller' },
+      'disable-dashboard': { type: 'boolean', default: false, usage: 'do not serve the web dashboard (/ui/ and the kube-system/kubernetes-dashboard Service)' },
+      'dashboard-port': { type: 'number', default: 0, usage: 'port of the dashboard listener behind its Service (0 picks a free one)' },
       'kubelet-port': { type: 'number', default: 10250, usage: 'port of the kubelet API (logs, exec, port-forward)' },
       // Hidden: compact history often and keep little of it, so tests can see 410 Gone.
       'storage-compact-interval': { type: 'string', default: '', hidden: true },
@@ -68,6 +70,7 @@ export async function runServer(args: string[]): Promise<void> {
       ? false
       : { httpPort: Number(flags['ingress-http-port']), httpsPort: Number(flags['ingress-https-port']), bindAddress: String(flags['ingress-bind-address']) },
     disableAgent: Boolean(flags['disable-agent']),
+    dashboard: flags['disable-dashboard'] ? false : { port: Number(flags['dashboard-port']) },
     agent: {
       cleanupOnExit: Boolean(flags['cleanup-on-exit']),
       nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,

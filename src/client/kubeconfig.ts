@@ -51,6 +51,23 @@ export function renderKubeconfig(e: KubeconfigEntry): string {
   return stringify(doc);
 }
 
+/** readKubeconfig reads the current context's server and credentials from a kubeconfig with embedded data (the one a server writes). */
+export function readKubeconfig(path: string): KubeconfigEntry {
+  const doc = parse(readFileSync(path, 'utf8')) as KubeconfigDoc;
+  const context = doc.contexts.find((c) => c.name === doc['current-context']) ?? doc.contexts[0];
+  const names = (context?.context ?? {}) as { cluster?: string; user?: string };
+  const cluster = (doc.clusters.find((c) => c.name === names.cluster)?.cluster ?? {}) as Record<string, string>;
+  const user = (doc.users.find((u) => u.name === names.user)?.user ?? {}) as Record<string, string>;
+  const unb64 = (s?: string) => Buffer.from(s ?? '', 'base64').toString('utf8');
+  return {
+    name: context?.name ?? '',
+    server: cluster.server ?? '',
+    caCert: unb64(cluster['certificate-authority-data']),
+    clientCert: unb64(user['client-certificate-data']),
+    clientKey: unb64(user['client-key-data']),
+  };
+}
+
 function upsert(list: NamedItem[], item: NamedItem): NamedItem[] {
   const i = list.findIndex((x) => x.name === item.name);
   if (i < 0) return [...list, item];

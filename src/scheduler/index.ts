@@ -10,7 +10,6 @@ import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
 export { Scheduler, DEFAULT_SCHEDULER_NAME, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
 export { fitErrorMessage, NO_NODES_AVAILABLE, type Diagnosis } from './framework/fit-error.js';
-export { podRequests, toResources, type Resources } from './framework/resources.js';
 
 /** scheduler returns the default scheduler as a server Component. */
 export function scheduler(client: Client, opts: SchedulerOptions = {}): Component & { instance: Scheduler } {

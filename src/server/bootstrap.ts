@@ -6,8 +6,7 @@
  * EndpointSlice pointing at the API server, and `kube-public/cluster-info`.
  */
 import type { KubeObject } from '../api/index.js';
-import { R, type Client, type ResourceRef } from '../client/index.js';
-import { isAlreadyExists, isNotFound } from '../machinery/index.js';
+import { R, ensureObject as ensure, ensureObjectFields as ensureOrReplace, type Client } from '../client/index.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -21,36 +20,6 @@ export interface BootstrapOptions {
   /** The CA and URL written into kube-public/cluster-info (kubeadm-style discovery). */
   caCert: string;
   serverURL: string;
-}
-
-async function ensure(client: Client, ref: ResourceRef, obj: KubeObject): Promise<void> {
-  try {
-    // Look first: creating a Service that exists would trip the cluster IP allocator before AlreadyExists.
-    await client.get(ref, obj.metadata.name!, { namespace: obj.metadata.namespace });
-    return;
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
-  try {
-    await client.create(ref, obj, { namespace: obj.metadata.namespace });
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-  }
-}
-
-/** ensureOrReplace keeps an object equal to the desired one (endpoints follow the advertise address). */
-async function ensureOrReplace(client: Client, ref: ResourceRef, obj: KubeObject, fields: string[]): Promise<void> {
-  try {
-    const cur = await client.get(ref, obj.metadata.name!, { namespace: obj.metadata.namespace });
-    const next = structuredClone(cur) as KubeObject;
-    for (const f of fields) next[f] = obj[f];
-    if (JSON.stringify(fields.map((f) => cur[f])) !== JSON.stringify(fields.map((f) => obj[f]))) {
-      await client.update(ref, next, { namespace: obj.metadata.namespace });
-    }
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    await ensure(client, ref, obj);
-  }
 }
 
 export async function bootstrapCluster(client: Client, o: BootstrapOptions): Promise<void> {

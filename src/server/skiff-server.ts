@@ -33,6 +33,7 @@ import { ClusterRoleAggregator } from '../controllers/index.js';
 import { installAuth } from '../apiserver/index.js';
 import { encryptedStore, loadOrCreateKeys } from '../apiserver/index.js';
 import type { Component } from '../machinery/index.js';
+import { DashboardFiles, dashboardListener } from '../dashboard/index.js';
 
 
 export interface SkiffServerOptions {
@@ -51,6 +52,8 @@ export interface SkiffServerOptions {
   agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort' | 'flannelBackend'>;
   /** ingress configures the built-in Ingress controller on the server's node; false turns it off. */
   ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
+  /** dashboard serves the web UI at /ui/ and behind the kube-system/kubernetes-dashboard Service; false turns it off. */
+  dashboard?: false | { port?: number };
   /** storage tunes history compaction (hidden flags, for tests of 410 Gone). */
   storage?: StoreTuning;
   /** dnsPort is where cluster DNS listens on the node (default: a free port; pods reach it through 10.43.0.10:53). */
@@ -161,6 +164,7 @@ export class SkiffServer {
     const client = this.#client;
     const auth = installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) });
     this.components.push(auth);
+    if (this.opts.dashboard !== false) this.#addDashboard(pki.serving, advertise);
     // The API server verifies kubelet serving certificates against the cluster CA (--kubelet-certificate-authority).
     const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, kubeletCA: pki.ca.cert, log, simulatedUsage });
     this.components.push(controllerManager(client, {
@@ -190,6 +194,14 @@ export class SkiffServer {
     }
     this.#api.markReady();
     log(`skiff server ready at ${this.#api.url}; kubeconfig: ${this.kubeconfigPath}`);
+  }
+
+  /** addDashboard serves the UI's files at /ui/ on the API port, and on a listener of its own behind its Service. */
+  #addDashboard(tls: { key: string; cert: string }, advertise: string): void {
+    const files = new DashboardFiles();
+    this.#api!.servePublicFiles('/ui', (req, res, rest) => files.serve(req, res, rest));
+    const port = this.opts.dashboard ? this.opts.dashboard.port ?? 0 : 0;
+    this.components.push(dashboardListener({ client: this.#client!, files, tls, bindAddress: this.opts.bindAddress, port, advertiseAddress: advertise, log: this.opts.log }));
   }
 
   /**

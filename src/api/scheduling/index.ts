@@ -7,3 +7,4 @@
  */
 export { toleratesTaint, tolerationsTolerateTaint, findUntoleratedTaint } from './tolerations.js';
 export { requirementMatches, termMatches, podMatchesNodeSelectorAndAffinity, preferredAffinityScore } from './node-selector.js';
+export { addResources, emptyResources, podNonZeroRequests, podRequests, toResources, type Resources } from './pod-resources.js';

@@ -5,6 +5,7 @@
  * upstream's endpoints/handlers do.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { KubeList, KubeObject } from '../../api/index.js';
 import { isPlainObject } from '../../api/index.js';
 import { field, newBadRequest, newInvalid, newMethodNotSupported, StatusError } from '../../machinery/index.js';
@@ -15,12 +16,11 @@ import type { APIRegistry } from '../registry/api-registry.js';
 import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
 import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
 import { buildPredicate, queryBool, queryInt, queryOptionalBool } from '../../machinery/index.js';
-import type { SourcedWatchEvent } from '../registry/watch.js';
-import { encodedOnce } from '../registry/object-codec.js';
+import { httpWatchSink, serveWatch, webSocketWatchSink, type WatchRequest } from './watch-stream.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import { unrecognizedObjectMessage } from './decode-error.js';
-import { writeError, writeJson } from './response.js';
+import { writeError, writeJson, writeUpgradeError } from './response.js';
 import { getScale, updateScale } from './subresources/scale.js';
 import { bindPod } from './subresources/binding.js';
 import { evictPod } from './subresources/eviction.js';
@@ -161,52 +161,40 @@ export class ResourceHandler {
     writeJson(res, 200, list, ctx.warnings);
   }
 
-  async #watch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
-    const predicate = buildPredicate(reg.info, query.get('labelSelector') ?? undefined, query.get('fieldSelector') ?? undefined, info.name);
-    const ac = new AbortController();
-    const onClose = () => ac.abort();
-    res.on('close', onClose);
-    const timeout = intParam(query, 'timeoutSeconds');
-    const events = reg.watch(
-      ctx,
-      {
-        predicate,
-        resourceVersion: query.get('resourceVersion') ?? undefined,
-        allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
-        sendInitialEvents: queryOptionalBool(query, 'sendInitialEvents'),
-        // Upstream ends watches after a random 30-60 min when no timeout is given; clients re-watch.
-        timeoutSeconds: timeout ?? 1800 + Math.floor(Math.random() * 1800),
-      },
-      ac.signal,
-    );
-    const table = wantsTable(req) ? reg.definition.printer : undefined;
-    const includeObject = includeObjectOf(query);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-    // Upstream sends column definitions with the first Table event only; kubectl reuses them.
-    let headersSent = false;
+  #watch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
+    const w = this.#watchRequest(reg, info, query, ctx, wantsTable(req));
+    return serveWatch(w, httpWatchSink(res));
+  }
+
+  #watchRequest(reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext, table: boolean): WatchRequest {
+    return {
+      reg, info, ctx,
+      resourceVersion: query.get('resourceVersion') ?? undefined,
+      labelSelector: query.get('labelSelector') ?? undefined,
+      fieldSelector: query.get('fieldSelector') ?? undefined,
+      allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
+      sendInitialEvents: queryOptionalBool(query, 'sendInitialEvents'),
+      timeoutSeconds: intParam(query, 'timeoutSeconds'),
+      includeObject: includeObjectOf(query),
+      table: table ? reg.definition.printer : undefined,
+    };
+  }
+
+  /**
+   * watchWebSocket serves a watch over a WebSocket upgrade (browsers' live
+   * views). Errors before the handshake are answered as plain HTTP Status responses.
+   */
+  async watchWebSocket(req: IncomingMessage, socket: Socket, head: Buffer, info: ResourceRequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
+    let w: WatchRequest;
     try {
-      for await (const ev of events as AsyncIterable<SourcedWatchEvent>) {
-        let line: string;
-        if (table && (ev.type === 'ADDED' || ev.type === 'MODIFIED' || ev.type === 'DELETED')) {
-          const t = toTable(table, [ev.object], { now: new Date(), includeObject, noHeaders: headersSent });
-          headersSent = true;
-          line = JSON.stringify({ type: ev.type, object: t }) + '\n';
-        } else if (ev.source) {
-          // Cached with its newline, so a hundred watchers of one event share one string and copy nothing.
-          const src = ev.source;
-          line = encodedOnce(src, `${ev.type}|${reg.info.group}/${reg.info.version}`, () => JSON.stringify({ type: ev.type, object: ev.object }) + '\n');
-        } else {
-          line = JSON.stringify({ type: ev.type, object: ev.object }) + '\n';
-        }
-        if (!res.write(line)) await waitDrain(res, ac.signal);
-        if (ac.signal.aborted) break;
-      }
-    } finally {
-      res.off('close', onClose);
-      ac.abort();
-      res.end();
+      const reg = this.#registry.require(info.group, info.version, info.resource);
+      if (!reg.info.namespaced && info.namespace) throw this.#notFound();
+      if (!reg.info.verbs.includes('watch')) throw newMethodNotSupported(reg.gr, 'watch');
+      w = this.#watchRequest(reg, info, query, contextFor(user, info, query), false);
+    } catch (err) {
+      return writeUpgradeError(socket, err);
     }
+    await serveWatch(w, await webSocketWatchSink(req, socket, head));
   }
 
   async #create(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
@@ -364,14 +352,3 @@ function checkPatchedTypes(type: 'json' | 'merge' | 'strategic', apiVersion: str
   throw newInvalid('', '', '', [cause]);
 }
 
-function waitDrain(res: ServerResponse, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    res.on('drain', done);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

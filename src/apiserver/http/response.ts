@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Writing answers: JSON objects, Status errors and warning headers, the one place errors become HTTP. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { QueryParameterError, StatusError, newBadRequest, newInternalError, wantsPretty } from '../../machinery/index.js';
 
 /** warningHeader renders one warning the way upstream does (RFC 7234 warn-code 299). */
@@ -61,4 +62,15 @@ export function writeError(res: ServerResponse, err: unknown, log: (msg: string)
   }
   const retry = se.details?.retryAfterSeconds ? { 'Retry-After': String(se.details.retryAfterSeconds) } : undefined;
   writeJsonText(res, se.code, JSON.stringify(se.toStatus()), [], 'application/json', retry);
+}
+
+/**
+ * writeUpgradeError answers a refused upgrade (exec, WebSocket watch) with a
+ * Status body as a plain HTTP response on the raw socket.
+ */
+export function writeUpgradeError(socket: Socket, err: unknown, log?: (msg: string) => void): void {
+  const se = err instanceof StatusError ? err : new StatusError(500, 'InternalError', err instanceof Error ? err.message : String(err));
+  if (!(err instanceof StatusError)) log?.(`upgrade failed: ${se.message}`);
+  const body = JSON.stringify(se.toStatus());
+  socket.end(`HTTP/1.1 ${se.code} ${se.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -15,6 +15,7 @@ import { R, type Client } from '../../client/index.js';
 import { newBadRequest, StatusError } from '../../machinery/index.js';
 import { parseResourcePath, type ResourceRequestInfo } from '../http/request-info.js';
 import type { PodConnector } from '../http/resource-handler.js';
+import { writeUpgradeError } from '../http/response.js';
 import type { UserInfo } from '../registry/request-context.js';
 import { LogOptionsError, logOptionsQuery, parseLogOptions } from '../../api/index.js';
 import type { KubeletClient } from './kubelet-client.js';
@@ -129,11 +130,4 @@ function enc(s: string | undefined): string {
   return encodeURIComponent(s ?? '');
 }
 
-/** writeUpgradeError answers a refused upgrade with a Status body, as a plain HTTP response on the raw socket. */
-function writeUpgradeError(socket: Socket, err: unknown, log?: (msg: string) => void): void {
-  const se = err instanceof StatusError ? err : new StatusError(500, 'InternalError', err instanceof Error ? err.message : String(err));
-  if (!(err instanceof StatusError)) log?.(`pod streaming upgrade failed: ${se.message}`);
-  const body = JSON.stringify(se.toStatus());
-  socket.end(`HTTP/1.1 ${se.code} ${se.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
 

@@ -6,7 +6,7 @@
  */
 import type { Node, Taint } from 'kubernetes-types/core/v1.js';
 import type { PodInfo } from './pod-info.js';
-import { addResources, emptyResources, toResources, type Resources } from './resources.js';
+import { addResources, emptyResources, toResources, type Resources } from '../../api/index.js';
 
 /** NodeInfo aggregates one node and the pods assigned (or assumed) to it. */
 export class NodeInfo {

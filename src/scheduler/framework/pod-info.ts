@@ -5,7 +5,7 @@
  * second, so none of them parses quantities or walks containers itself.
  */
 import type { Pod, PodAffinityTerm, WeightedPodAffinityTerm } from 'kubernetes-types/core/v1.js';
-import { podNonZeroRequests, podRequests, type Resources } from './resources.js';
+import { podNonZeroRequests, podRequests, type Resources } from '../../api/index.js';
 
 /** HostPort is one hostPort a pod claims on its node. */
 export interface HostPort {

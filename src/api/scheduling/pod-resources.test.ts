@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { podNonZeroRequests, podRequests } from './resources.js';
-import { makePod } from '../testdata/objects.js';
+import { podNonZeroRequests, podRequests } from './pod-resources.js';
+import { makePod } from '../../scheduler/testdata/objects.js';
 
 test('podRequests sums containers, takes the max of init containers, adds overhead', () => {
   const pod = makePod('p', {

@@ -5,7 +5,7 @@
  * node (parseQuantity is exact but BigInt-based, too slow for the hot path).
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import { parseQuantity } from '../../api/index.js';
+import { parseQuantity } from '../validation/quantity.js';
 
 /** Resources is a set of resource amounts: cpu in millicores, the rest in units. */
 export interface Resources {

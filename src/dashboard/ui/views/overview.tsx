@@ -1,0 +1,75 @@
+/**
+ * The cluster at a glance: nodes with capacity, requests and usage; pods by
+ * phase; recent Warning events. All live.
+ */
+import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
+import { formatCPU, formatMemory, nodeRooms } from '../../why/index.js';
+import { Bar, LiveBadge, Section, age } from '../components.js';
+import { useLiveObjects } from '../live.js';
+import { Sparkline, useNodeMetrics } from '../metrics.js';
+import { href } from '../router.js';
+import type { KubeObject } from '../api.js';
+
+const PHASES = ['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown'];
+
+export function Overview({ namespace }: { namespace: string }) {
+  const nodes = useLiveObjects<KubeObject>('/api/v1/nodes');
+  const pods = useLiveObjects<KubeObject>('/api/v1/pods');
+  const warnings = useLiveObjects<KubeObject>(`${namespace ? `/api/v1/namespaces/${namespace}` : '/api/v1'}/events?fieldSelector=type%3DWarning`);
+  const metrics = useNodeMetrics();
+  const podList = pods.items as unknown as Pod[];
+  const rooms = nodeRooms(nodes.items as unknown as Node[], podList);
+  const inNamespace = podList.filter((p) => !namespace || p.metadata?.namespace === namespace);
+  const byPhase = new Map<string, number>();
+  for (const p of inNamespace) byPhase.set(p.status?.phase ?? 'Unknown', (byPhase.get(p.status?.phase ?? 'Unknown') ?? 0) + 1);
+  const events = (warnings.items as unknown as Event[])
+    .sort((a, b) => String(b.lastTimestamp ?? b.eventTime ?? '').localeCompare(String(a.lastTimestamp ?? a.eventTime ?? '')))
+    .slice(0, 20);
+  return (
+    <div class="overview">
+      <Section title="Nodes" actions={<LiveBadge state={nodes.state} error={nodes.error} />}>
+        {rooms.map((room) => {
+          const node = (nodes.items as unknown as Node[]).find((n) => n.metadata?.name === room.name);
+          const ready = node?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+          const samples = metrics.history.get(room.name) ?? [];
+          const now = samples[samples.length - 1];
+          return (
+            <div class="node-card">
+              <h3><a href={href('object', 'nodes', room.name)}>{room.name}</a> <span class={ready ? 'badge ok' : 'badge bad'}>{ready ? 'Ready' : 'NotReady'}</span>{node?.spec?.unschedulable && <span class="badge warn">cordoned</span>}</h3>
+              <Bar label="CPU" used={now?.milliCPU} requested={room.requested.milliCPU} total={room.allocatable.milliCPU} format={formatCPU} />
+              <Bar label="Memory" used={now?.memory} requested={room.requested.memory} total={room.allocatable.memory} format={formatMemory} />
+              <div class="charts">
+                <Sparkline values={samples.map((s) => s.milliCPU)} max={room.allocatable.milliCPU} label={`CPU usage of ${room.name} over the last minutes`} />
+                <Sparkline values={samples.map((s) => s.memory)} max={room.allocatable.memory} label={`Memory usage of ${room.name} over the last minutes`} />
+              </div>
+            </div>
+          );
+        })}
+        {!metrics.available && <p class="hint">Usage is not available (metrics.k8s.io did not answer); bars show requests.</p>}
+      </Section>
+      <Section title={`Pods${namespace ? ` in ${namespace}` : ''}`} actions={<LiveBadge state={pods.state} error={pods.error} />}>
+        <ul class="phases" aria-label="Pods by phase">
+          {PHASES.map((p) => <li class={`phase-${p.toLowerCase()}`}><strong>{byPhase.get(p) ?? 0}</strong> {p}</li>)}
+        </ul>
+        <p><a href={href('list', 'pods')}>All pods</a></p>
+      </Section>
+      <Section title="Recent warnings" actions={<LiveBadge state={warnings.state} error={warnings.error} />}>
+        {events.length === 0 ? <p class="hint">No warnings.</p> : (
+          <table class="events">
+            <thead><tr><th>Age</th><th>Object</th><th>Reason</th><th>Message</th></tr></thead>
+            <tbody>
+              {events.map((e) => (
+                <tr>
+                  <td>{age(String(e.lastTimestamp ?? e.eventTime ?? ''))}</td>
+                  <td>{e.involvedObject.kind}/{e.involvedObject.name}</td>
+                  <td>{e.reason}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * Any kind as a live list, with the columns `kubectl get` shows (the server
+ * renders them as a Table, custom resources' printer columns included).
+ */
+import { useState } from 'preact/hooks';
+import { ErrorBox, LiveBadge, Section, VirtualTable } from '../components.js';
+import { collectionPath, kindKey, kindTitle, type KindInfo } from '../kinds.js';
+import { useLiveTable } from '../live.js';
+import { href } from '../router.js';
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+export function ResourceList({ kind, namespace }: { kind: KindInfo; namespace: string }) {
+  const table = useLiveTable(collectionPath(kind, namespace));
+  const [filter, setFilter] = useState('');
+  // Priority-0 columns are what `kubectl get` prints without -o wide.
+  const shown = table.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.priority === 0);
+  const showNamespace = kind.namespaced && !namespace;
+  const rows = table.items
+    .filter((r) => !filter || r.cells.some((c) => cellText(c).includes(filter)) || (r.metadata.namespace ?? '').includes(filter))
+    .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+  return (
+    <Section title={`${kindTitle(kind)}${kind.namespaced ? (namespace ? ` in ${namespace}` : ' in all namespaces') : ''}`} actions={<LiveBadge state={table.state} error={table.error} />}>
+      <label class="filter">Filter <input type="search" value={filter} onInput={(e) => setFilter((e.currentTarget as HTMLInputElement).value)} /></label>
+      <span class="count">{rows.length} shown</span>
+      {table.error && table.error.code === 403 ? <ErrorBox error={table.error} /> : null}
+      <VirtualTable
+        label={`${kind.kind} list`}
+        rows={rows}
+        header={<tr>{showNamespace && <th>Namespace</th>}{shown.map(({ c }) => <th title={c.description}>{c.name}</th>)}</tr>}
+        render={(r) => (
+          <tr key={r.metadata.uid ?? r.metadata.name}>
+            {showNamespace && <td>{r.metadata.namespace}</td>}
+            {shown.map(({ c, i }) => (
+              <td>{c.name === 'Name' ? <a href={kind.namespaced ? href('object', kindKey(kind), r.metadata.namespace ?? '', r.metadata.name) : href('object', kindKey(kind), r.metadata.name)}>{cellText(r.cells[i])}</a> : cellText(r.cells[i])}</td>
+            ))}
+          </tr>
+        )}
+      />
+    </Section>
+  );
+}

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+/** The dashboard's explanations, pure functions of API objects (the browser bundle and node tests share them). */
+export { diagnosePod, pendingFindings, containerFindings, type Finding } from './pod-diagnosis.js';
+export { diagnoseService } from './service-diagnosis.js';
+export { nodeRooms, formatCPU, formatMemory, holdsResources, type NodeRoom } from './pod-resources.js';
+export { costByNamespace, monthlyCost, HOURS_PER_MONTH, type Prices, type CostLine } from './cost.js';
+export { rolloutSteps, type RolloutStep } from './rollout-timeline.js';
