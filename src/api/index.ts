@@ -8,7 +8,7 @@
  */
 export { inUpstreamOrder } from './field-order.js';
 export { deepClone, deepEqual, isPlainObject, type KubeList, type KubeObject, type ListMeta, type OwnerReference, type WatchEvent } from './object.js';
-export { apiVersionOf, type GroupVersions, lookupKind, lookupResource, type ResourceInfo, RESOURCES, servedGroups, storageKey, storagePrefix, type SubresourceName } from './resources.js';
+export { apiVersionOf, type GroupVersions, lookupKind, lookupResource, type ResourceInfo, RESOURCES, servedGroups, storageKey, storagePrefix, type SubresourceName, type Verb } from './resources.js';
 export { CronParseError, type CronSchedule, isKnownTimeZone, parseCronSchedule } from './validation/cron.js';
 export { intOrPercentValue, IS_NEGATIVE_ERROR_MSG, isNotMoreThan100Percent, validateImmutableField, validateNonnegativeField, validatePositiveIntOrPercent } from './validation/fields.js';
 export { isEmptySelector, type LabelSelector, labelSelectorMatches, validateLabelSelector } from './validation/label-selector.js';

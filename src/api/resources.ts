@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The table of every served resource. Discovery, OpenAPI, routing, storage
- * keys and `kubectl api-resources` are all derived from it; a new resource is
- * mostly a row here plus a strategy (src/apiserver/strategies).
+ * The table of every built-in resource. The API server joins each row with
+ * its kind's strategy, printer and behaviour (src/apiserver/definitions) into
+ * the definitions that discovery, OpenAPI, routing and storage keys read;
+ * custom resources add definitions at run time. A new built-in resource is a
+ * row here plus, if it has a strategy or printer, one entry in
+ * src/apiserver/definitions/builtin.ts.
  * Names, short names and categories match upstream's discovery documents.
  */
 
@@ -44,6 +47,8 @@ export interface ResourceInfo {
    * storage location and are converted on the way in and out.
    */
   storage: { group: string; resource: string; version: string };
+  /** selectableFields are field-selector labels beyond the kind's own (a custom resource's selectableFields). */
+  selectableFields?: string[];
 }
 
 const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -1,30 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * InProcessClient is the Client of components running inside the server:
- * the same registry pipeline as HTTP requests (validation, admission,
+ * InProcessClient is the Client of components running inside the server.
+ * It takes the same pipeline as an HTTP request after authentication: the
+ * call is authorized as the client's identity (the component's user), then
+ * served by the same registry and subresource code (admission, validation,
  * storage), without HTTP or JSON. Objects in watch events are shared with
  * other watchers and must be treated as read-only.
  */
-import type { KubeList, KubeObject, WatchEvent } from '../api/index.js';
-import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from '../client/index.js';
-import { StatusError } from '../machinery/index.js';
+import type { KubeList, KubeObject, ResourceInfo, WatchEvent } from '../api/index.js';
 import { applyPatch } from '../api/index.js';
+import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from '../client/index.js';
+import { buildPredicate, StatusError } from '../machinery/index.js';
+import { forbiddenMessage, type AuthorizationAttributes, type Authorizer } from './authz.js';
 import type { APIRegistry } from './registry/api-registry.js';
 import { newContext, SYSTEM_USER, type RequestContext, type UserInfo } from './registry/request-context.js';
 import type { ResourceRegistry } from './registry/resource-registry.js';
-import { buildPredicate } from '../machinery/index.js';
-import { bindPod } from './http/subresources/binding.js';
-import { evictPod } from './http/subresources/eviction.js';
-import { getScale, updateScale } from './http/subresources/scale.js';
-import { subresourceCreateHandlerFor } from './http/resource-handler.js';
+import { createSubresource, readSubresource, writeSubresource } from './subresources/index.js';
+
+const SCALE_GVK = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
 
 export class InProcessClient implements Client {
   readonly #api: APIRegistry;
   readonly #user: UserInfo;
+  /** authorizer returns the server's current authorizer (RBAC replaces the default once ready); none means trusted. */
+  readonly #authorizer?: () => Authorizer;
 
-  constructor(api: APIRegistry, user: UserInfo = SYSTEM_USER) {
+  constructor(api: APIRegistry, user: UserInfo = SYSTEM_USER, authorizer?: () => Authorizer) {
     this.#api = api;
     this.#user = user;
+    this.#authorizer = authorizer;
   }
 
   #reg(ref: ResourceRef): ResourceRegistry {
@@ -41,13 +45,32 @@ export class InProcessClient implements Client {
     });
   }
 
+  /**
+   * authorize asks the authorizer as the HTTP path does; a synchronous answer
+   * (RBAC, the superuser group) costs no extra turn of the event loop.
+   */
+  #authorize(verb: string, ref: ResourceRef, opts: { namespace?: string; subresource?: string } | undefined, name?: string): void | Promise<void> {
+    const authorizer = this.#authorizer?.();
+    if (!authorizer) return;
+    const attrs: AuthorizationAttributes = {
+      user: this.#user, verb, resourceRequest: true, group: ref.group, version: ref.version, resource: ref.resource,
+      subresource: opts?.subresource, namespace: opts?.namespace, name,
+    };
+    const decision = authorizer.authorize(attrs);
+    if (decision instanceof Promise) return decision.then((d) => deny(attrs, d));
+    deny(attrs, decision);
+  }
+
   async get<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, opts?: RequestOptions): Promise<T> {
+    await this.#authorize('get', ref, opts, name);
     const reg = this.#reg(ref);
-    if (opts?.subresource === 'scale') return (await getScale(reg, this.#ctx(opts), name)) as T;
-    return (await reg.get(this.#ctx(opts), name)) as T;
+    const ctx = this.#ctx(opts);
+    const view = readSubresource(reg, ctx, name, opts?.subresource);
+    return ((await view) ?? (await reg.get(ctx, name))) as T;
   }
 
   async list<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: ListOptions = {}): Promise<KubeList<T>> {
+    await this.#authorize('list', ref, opts);
     const reg = this.#reg(ref);
     return (await reg.list(this.#ctx(opts), {
       predicate: buildPredicate(reg.info, opts.labelSelector, opts.fieldSelector),
@@ -59,54 +82,57 @@ export class InProcessClient implements Client {
   }
 
   watch<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: WatchOptions): AsyncIterable<WatchEvent<T>> {
-    const reg = this.#reg(ref);
-    const signal = opts.signal ?? new AbortController().signal;
-    return reg.watch(
-      this.#ctx(opts),
-      {
-        predicate: buildPredicate(reg.info, opts.labelSelector, opts.fieldSelector),
-        resourceVersion: opts.resourceVersion,
-        allowBookmarks: opts.allowWatchBookmarks,
-        sendInitialEvents: opts.sendInitialEvents,
-        timeoutSeconds: opts.timeoutSeconds,
-      },
-      signal,
-    ) as AsyncIterable<WatchEvent<T>>;
+    const authorized = this.#authorize('watch', ref, opts);
+    const start = (): AsyncIterable<WatchEvent<T>> => {
+      const reg = this.#reg(ref);
+      return reg.watch(
+        this.#ctx(opts),
+        {
+          predicate: buildPredicate(reg.info, opts.labelSelector, opts.fieldSelector),
+          resourceVersion: opts.resourceVersion,
+          allowBookmarks: opts.allowWatchBookmarks,
+          sendInitialEvents: opts.sendInitialEvents,
+          timeoutSeconds: opts.timeoutSeconds,
+        },
+        opts.signal ?? new AbortController().signal,
+      ) as AsyncIterable<WatchEvent<T>>;
+    };
+    if (!authorized) return start();
+    return (async function* authorizedWatch() {
+      await authorized;
+      yield* start();
+    })();
   }
 
   async create<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts?: RequestOptions): Promise<T> {
+    await this.#authorize('create', ref, { namespace: opts?.namespace ?? obj.metadata.namespace, subresource: opts?.subresource }, opts?.subresource ? obj.metadata.name : undefined);
     const reg = this.#reg(ref);
     const ctx = this.#ctx(opts);
-    if (opts?.subresource === 'binding') return (await bindPod(reg, ctx, obj.metadata.name!, obj)) as T;
-    if (opts?.subresource === 'eviction') return (await evictPod(this.#api, reg, ctx, obj.metadata.name!, obj)) as T;
-    if (opts?.subresource) {
-      // Subresources served by plugged handlers (serviceaccounts/token) work in-process too.
-      const plugged = subresourceCreateHandlerFor(this.#api, ref.group, ref.resource, opts.subresource);
-      if (plugged) return (await plugged(ctx, obj.metadata.name!, obj, reg)) as T;
-      throw new StatusError(405, 'MethodNotAllowed', `create is not supported on ${opts.subresource}`);
-    }
+    if (opts?.subresource) return (await createSubresource(this.#api, reg, ctx, obj.metadata.name!, opts.subresource, obj)) as T;
     return (await reg.create(ctx, obj)) as T;
   }
 
   async update<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts?: RequestOptions): Promise<T> {
+    await this.#authorize('update', ref, { namespace: opts?.namespace ?? obj.metadata.namespace, subresource: opts?.subresource }, obj.metadata.name);
     const reg = this.#reg(ref);
     const ctx = this.#ctx(opts);
-    if (opts?.subresource === 'scale') return (await updateScale(reg, ctx, obj.metadata.name!, () => obj)) as T;
-    return (await reg.update(ctx, obj.metadata.name!, obj, opts?.subresource)) as T;
+    const written = writeSubresource(reg, ctx, obj.metadata.name!, opts?.subresource, () => obj);
+    return ((await written) ?? (await reg.update(ctx, obj.metadata.name!, obj, opts?.subresource))) as T;
   }
 
   async patch<T extends KubeObject = KubeObject>(ref: ResourceRef, name: string, type: PatchType, patch: unknown, opts?: RequestOptions): Promise<T> {
     if (type === 'apply') throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply is not supported yet');
+    await this.#authorize('patch', ref, opts, name);
     const reg = this.#reg(ref);
     const ctx = this.#ctx(opts);
-    if (opts?.subresource === 'scale') {
-      return (await updateScale(reg, ctx, name, (s) => applyPatch(type, s, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }) as KubeObject)) as T;
-    }
+    const written = writeSubresource(reg, ctx, name, opts?.subresource, (view) => applyPatch(type, view, patch, SCALE_GVK) as KubeObject);
+    if (written) return (await written) as T;
     const gvk = { group: reg.info.group, version: reg.info.version, kind: reg.info.kind };
     return (await reg.patchWith(ctx, name, (cur) => applyPatch(type, cur, patch, gvk) as KubeObject, opts?.subresource)) as T;
   }
 
   async delete(ref: ResourceRef, name: string, opts?: DeleteOptions): Promise<KubeObject> {
+    await this.#authorize('delete', ref, opts, name);
     const { object } = await this.#reg(ref).delete(this.#ctx(opts), name, {
       gracePeriodSeconds: opts?.gracePeriodSeconds,
       propagationPolicy: opts?.propagationPolicy,
@@ -115,7 +141,13 @@ export class InProcessClient implements Client {
     return object;
   }
 
+  /** serverResources lists every served resource, custom resources included. */
+  async serverResources(): Promise<readonly ResourceInfo[]> {
+    return this.#api.definitions.resources();
+  }
+
   async deleteCollection(ref: ResourceRef, opts: ListOptions & DeleteOptions = {}): Promise<KubeList> {
+    await this.#authorize('deletecollection', ref, opts);
     const reg = this.#reg(ref);
     return reg.deleteCollection(
       this.#ctx(opts),
@@ -123,4 +155,11 @@ export class InProcessClient implements Client {
       { gracePeriodSeconds: opts.gracePeriodSeconds, propagationPolicy: opts.propagationPolicy },
     );
   }
+}
+
+/** deny throws upstream's 403 for a refused call. */
+function deny(attrs: AuthorizationAttributes, d: { allowed: boolean; reason?: string }): void {
+  if (d.allowed) return;
+  const msg = forbiddenMessage(attrs) + (d.reason ? `: ${d.reason}` : '');
+  throw new StatusError(403, 'Forbidden', msg, { name: attrs.name, group: attrs.group, kind: attrs.resource });
 }

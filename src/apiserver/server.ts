@@ -29,7 +29,10 @@ import { writeError, writeJson, writeJsonText, writeUpgradeError } from './http/
 import { PROMETHEUS_TEXT, RequestMetrics } from './http/request-metrics.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
-import type { UserInfo } from './registry/request-context.js';
+import { builtinDefinitions, DefinitionRegistry } from './definitions/index.js';
+import { CRDController, customResourceDefinitionKind } from './apiextensions/index.js';
+import { SYSTEM_USER, type UserInfo } from './registry/request-context.js';
+import { InProcessClient } from './in-process-client.js';
 import { OPENAPI_V2_PROTOBUF_ACCEPT, OpenAPIDocuments } from './openapi/index.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
 
@@ -79,6 +82,8 @@ export class APIServer {
   readonly #discovery = new Map<string, string | undefined>();
   /** OpenAPI documents of what this server serves, rebuilt after a definition comes or goes. */
   readonly #openapi: OpenAPIDocuments;
+  /** crds serves custom resources for every accepted CustomResourceDefinition. */
+  readonly #crds: CRDController;
   #authorizer: Authorizer;
   /** publicFiles serve non-API paths to anyone (the dashboard's static files at /ui/). */
   readonly #publicFiles = new Map<string, (req: IncomingMessage, res: ServerResponse, rest: string) => void>();
@@ -86,7 +91,9 @@ export class APIServer {
 
   constructor(opts: APIServerOptions) {
     this.#opts = opts;
-    this.registry = new APIRegistry({ store: opts.store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange });
+    const definitions = new DefinitionRegistry([...builtinDefinitions(), customResourceDefinitionKind()]);
+    this.registry = new APIRegistry({ store: opts.store, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange, definitions });
+    this.#crds = new CRDController(this.registry, opts.log);
     registerDefaultAdmission(this.registry);
     const defs = this.registry.definitions;
     this.#openapi = new OpenAPIDocuments({
@@ -125,6 +132,15 @@ export class APIServer {
     this.#publicFiles.set(prefix, serve);
   }
 
+  /**
+   * inProcessClient is the client of a component running in this process:
+   * its calls are authorized as `user` by the current authorizer, then served
+   * by the same registry and subresource code as HTTP requests.
+   */
+  inProcessClient(user: UserInfo = SYSTEM_USER): InProcessClient {
+    return new InProcessClient(this.registry, user, () => this.#authorizer);
+  }
+
   /** setAuthorizer replaces the authorizer (RBAC once its informers are ready). */
   setAuthorizer(a: Authorizer): void {
     this.#authorizer = a;
@@ -150,6 +166,8 @@ export class APIServer {
 
   async listen(): Promise<void> {
     await this.registry.start();
+    // Stored CRDs are served before the first request, so custom resources survive a restart.
+    await this.#crds.start();
     const server = createServer({
       key: this.#opts.pki.serving.key,
       // The chain ends with the CA, so a joining agent can pin it by hash before trusting it (kubeadm's discovery).
@@ -186,6 +204,7 @@ export class APIServer {
 
   async close(): Promise<void> {
     this.#ready = false;
+    this.#crds.stop();
     const server = this.#server;
     if (!server) return;
     await new Promise<void>((resolve) => {

@@ -37,11 +37,12 @@ export interface ResourceStrategy {
   /** validateUpdate checks an update (upstream ValidateXUpdate): immutable fields and the like. validate() runs too. */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /**
-   * prepareForStatusUpdate narrows a write to a status-like subresource
-   * (`status`, or `approval` of CertificateSigningRequests) after the
-   * generic pipeline took the requested status over the old object.
+   * prepareForStatusUpdate adjusts a write to the status subresource (custom
+   * resources prune and default it) or another status-like one (`approval`
+   * of CertificateSigningRequests), after the generic pipeline took the
+   * requested status over the old object.
    */
-  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject, subresource: string): void;
+  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject, subresource?: string): void;
   /** validateStatusUpdate checks a write to the status subresource (or another status-like one, named). */
   validateStatusUpdate?(obj: KubeObject, old: KubeObject, subresource?: string): FieldError[];
   /**

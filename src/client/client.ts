@@ -6,7 +6,7 @@
  * agents on other machines use the HTTPS implementation. A controller never
  * knows which one it has.
  */
-import type { KubeList, KubeObject, WatchEvent } from '../api/index.js';
+import type { KubeList, KubeObject, ResourceInfo, WatchEvent } from '../api/index.js';
 
 /** ResourceRef names a served resource, as in a URL: group, version, plural. */
 export interface ResourceRef {
@@ -67,6 +67,12 @@ export interface Client {
   delete(ref: ResourceRef, name: string, opts?: DeleteOptions): Promise<KubeObject>;
   /** deleteCollection deletes every object matching the selectors in a namespace (or cluster-wide). */
   deleteCollection(ref: ResourceRef, opts?: ListOptions & DeleteOptions): Promise<KubeList>;
+  /**
+   * serverResources lists what the server serves now, custom resources
+   * included (discovery); clients that cannot tell leave it out and callers
+   * fall back to the built-in table.
+   */
+  serverResources?(): Promise<readonly ResourceInfo[]>;
 }
 
 /** Well-known resource refs, so components don't spell group/version/plural by hand. */

@@ -152,7 +152,8 @@ export class SkiffServer {
       log,
     });
     await this.#api.listen();
-    this.#client = new InProcessClient(this.#api.registry);
+    // Components act as the server's own identity, authorized like any other caller.
+    this.#client = this.#api.inProcessClient();
     await bootstrapCluster(this.#client, {
       advertiseAddress: advertise,
       apiPort: Number(new URL(this.#api.url).port),

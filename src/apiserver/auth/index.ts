@@ -11,7 +11,7 @@ import type { APIServer } from '../server.js';
 import type { KubeObject } from '../../api/index.js';
 import type { Client } from '../../client/index.js';
 import { InformerFactory } from '../../client/index.js';
-import { addSubresourceCreateHandler } from '../http/resource-handler.js';
+import { addSubresourceCreateHandler } from '../subresources/index.js';
 import type { Component } from '../../machinery/index.js';
 import type { SharedInformer } from '../../client/index.js';
 import { ensureBootstrapPolicy } from './bootstrap-policy.js';

@@ -49,6 +49,19 @@ export interface ResourceDefinition {
   openAPI?: OpenAPIModel;
   /** findUnknownFields overrides the schema lookup of fieldValidation (custom resources). */
   findUnknownFields?(obj: unknown): string[];
+  /** scale says where the scale subresource reads and writes replicas (default: spec.replicas, status.replicas, spec.selector). */
+  scale?: ScalePaths;
+  /** deletionFinalizers are added when deletion starts (a CRD removes its custom resources first). */
+  deletionFinalizers?: string[];
+  /** strategicMergePatch: false answers strategic merge patches with 415, as upstream does for custom resources. */
+  strategicMergePatch?: false;
+}
+
+/** ScalePaths are JSONPaths (`.spec.replicas`) of a custom resource's scale subresource. */
+export interface ScalePaths {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
 }
 
 /** gvrKey is how definitions are found by URL. */

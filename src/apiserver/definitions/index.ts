@@ -4,7 +4,7 @@
  * time, read by discovery, OpenAPI, routing, storage, printing and the
  * registry.
  */
-export type { ResourceDefinition, VersionConverter, OpenAPIModel } from './definition.js';
+export type { ResourceDefinition, VersionConverter, OpenAPIModel, ScalePaths } from './definition.js';
 export { gvrKey } from './definition.js';
 export { DefinitionRegistry, type DefinitionChange } from './registry.js';
 export { builtinDefinition, builtinDefinitions, builtinKind, builtinPrinter, builtinStrategy } from './builtin.js';

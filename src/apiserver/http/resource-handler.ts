@@ -21,9 +21,9 @@ import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMe
 import type { ResourceRequestInfo } from './request-info.js';
 import { unrecognizedObjectMessage } from './decode-error.js';
 import { writeError, writeJson, writeUpgradeError } from './response.js';
-import { getScale, updateScale } from './subresources/scale.js';
-import { bindPod } from './subresources/binding.js';
-import { evictPod } from './subresources/eviction.js';
+import { createSubresource, readSubresource, writeSubresource } from '../subresources/index.js';
+
+export { addSubresourceCreateHandler, type SubresourceCreateHandler } from '../subresources/index.js';
 
 /** PodConnector serves the streaming pod subresources (log, exec, attach, portforward, proxy); the kubelet side provides it. */
 export interface PodConnector {
@@ -33,28 +33,6 @@ export interface PodConnector {
 export interface ResourceHandlerOptions {
   registry: APIRegistry;
   log?: (msg: string) => void;
-}
-
-/**
- * SubresourceCreateHandler serves POST on a subresource that a component
- * outside the generic registry implements (serviceaccounts/token); it returns
- * the object to answer with 201 Created.
- */
-export type SubresourceCreateHandler = (ctx: RequestContext, name: string, body: KubeObject, reg: ResourceRegistry) => Promise<KubeObject>;
-
-/** Subresource create handlers per API registry (one server may share a process with others in tests), keyed `group/resource/subresource`. */
-const subresourceCreateHandlers = new WeakMap<APIRegistry, Map<string, SubresourceCreateHandler>>();
-
-/** addSubresourceCreateHandler plugs a POST handler for `resource/subresource` of `group` into the server owning `registry`. */
-export function addSubresourceCreateHandler(registry: APIRegistry, group: string, resource: string, subresource: string, h: SubresourceCreateHandler): void {
-  let m = subresourceCreateHandlers.get(registry);
-  if (!m) subresourceCreateHandlers.set(registry, (m = new Map()));
-  m.set(`${group}/${resource}/${subresource}`, h);
-}
-
-/** subresourceCreateHandlerFor finds the plugged handler of a subresource POST (the in-process client may serve it too). */
-export function subresourceCreateHandlerFor(registry: APIRegistry, group: string, resource: string, subresource: string): SubresourceCreateHandler | undefined {
-  return subresourceCreateHandlers.get(registry)?.get(`${group}/${resource}/${subresource}`);
 }
 
 const PATCH_TYPES: Partial<Record<BodyMediaType, 'json' | 'merge' | 'strategic'>> = {
@@ -123,7 +101,8 @@ export class ResourceHandler {
 
   async #get(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const name = info.name!;
-    if (info.subresource === 'scale') return writeJson(res, 200, await getScale(reg, ctx, name));
+    const view = readSubresource(reg, ctx, name, info.subresource);
+    if (view) return writeJson(res, 200, await view);
     const obj = await reg.get(ctx, name);
     if (wantsTable(req) && !info.subresource) {
       const table = toTable(reg.definition.printer, [obj], {
@@ -199,11 +178,15 @@ export class ResourceHandler {
 
   async #create(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, ctx: RequestContext): Promise<void> {
     const body = await readObjectBody(req, reg.info.kind);
-    if (info.subresource === 'binding') return writeJson(res, 201, await bindPod(reg, ctx, info.name!, body));
-    if (info.subresource === 'eviction') return writeJson(res, 201, await evictPod(this.#registry, reg, ctx, info.name!, body));
-    const plugged = info.subresource && subresourceCreateHandlerFor(this.#registry, info.group, info.resource, info.subresource);
-    if (plugged) return writeJson(res, 201, await plugged(ctx, info.name!, body, reg), ctx.warnings);
-    if (info.subresource) throw newMethodNotSupported(reg.gr, `create on ${info.subresource}`);
+    if (info.subresource) {
+      try {
+        return writeJson(res, 201, await createSubresource(this.#registry, reg, ctx, info.name!, info.subresource, body), ctx.warnings);
+      } catch (err) {
+        // Upstream words a POST to a subresource without one as its generic 405.
+        if (err instanceof StatusError && err.code === 405) throw newMethodNotSupported(reg.gr, `create on ${info.subresource}`);
+        throw err;
+      }
+    }
     if (info.name) throw newMethodNotSupported(reg.gr, 'POST with a name');
     const created = await reg.create(ctx, body);
     writeJson(res, 201, created, ctx.warnings);
@@ -213,7 +196,8 @@ export class ResourceHandler {
     const body = await readObjectBody(req, reg.info.kind);
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'update of a collection');
-    if (info.subresource === 'scale') return writeJson(res, 200, await updateScale(reg, ctx, name, () => body));
+    const written = writeSubresource(reg, ctx, name, info.subresource, () => body);
+    if (written) return writeJson(res, 200, await written);
     const sub = info.subresource === 'finalize' ? 'finalize' : info.subresource;
     const updated = await reg.update(ctx, name, body, sub);
     writeJson(res, 200, updated, ctx.warnings);
@@ -225,14 +209,17 @@ export class ResourceHandler {
       throw new StatusError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported by this server yet; use client-side `kubectl apply`');
     }
     const type = PATCH_TYPES[media];
+    if (type === 'strategic' && reg.definition.strategicMergePatch === false) {
+      // Upstream serves custom resources without strategic merge (no patch strategies in their schemas).
+      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+    }
     if (!type) throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
     const patch = decodeBody(await readBody(req), 'json');
     const name = info.name;
     if (!name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
     const gvk = { group: reg.info.group, version: reg.info.version, kind: reg.info.kind };
-    if (info.subresource === 'scale') {
-      return writeJson(res, 200, await updateScale(reg, ctx, name, (scale) => applyPatch(type, scale, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }) as KubeObject));
-    }
+    const patched = writeSubresource(reg, ctx, name, info.subresource, (view) => applyPatch(type, view, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' }) as KubeObject);
+    if (patched) return writeJson(res, 200, await patched);
     const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
     const updated = await reg.patchWith(ctx, name, (current) => checkPatchedTypes(type, apiVersion, gvk.kind, patch, applyPatch(type, current, patch, gvk) as KubeObject), info.subresource);
     writeJson(res, 200, updated, ctx.warnings);

@@ -7,7 +7,8 @@
  * client that caches `?hash=` URLs forever is never stale. The module functions serve the built-in resources, for
  * callers without a server of their own.
  */
-import { RESOURCES, servedGroups } from '../../api/index.js';
+import { builtinDefinitions, DefinitionRegistry } from '../definitions/index.js';
+import { customResourceDefinitionKind } from '../apiextensions/crd-kind.js';
 import { encodeGnosticDocument } from './gnostic-v2.js';
 import type { DefinitionNameOf } from './operations.js';
 import { builtinDefinitionName, JSON_TYPE, render, renderBytes, v2Document, v3Document, v3PathsByDocument, type OpenAPISource, type Rendered } from './builders.js';
@@ -127,8 +128,17 @@ export class OpenAPIDocuments {
   }
 }
 
-/** The built-in resources' documents, for callers without a server of their own (tests, tools). */
-const builtin = new OpenAPIDocuments({ servedGroups, resources: () => RESOURCES });
+/**
+ * The documents a server serves before any custom resource exists (built-in
+ * kinds and CustomResourceDefinition), for callers without a server of their
+ * own (tests, tools).
+ */
+const served = new DefinitionRegistry([...builtinDefinitions(), customResourceDefinitionKind()]);
+const builtin = new OpenAPIDocuments({
+  servedGroups: () => served.servedGroups(),
+  resources: () => served.resources(),
+  schemaOf: (r) => served.lookup(r.group, r.version, r.plural)?.openAPI,
+});
 
 /** openAPIV2 returns the swagger 2.0 document of every built-in resource. */
 export function openAPIV2(): object {

@@ -459,6 +459,13 @@ export class ResourceRegistry {
     let dirty = false;
     const policy = req.propagationPolicy ?? (req.orphanDependents ? 'Orphan' : undefined);
     const finalizers = new Set(m.finalizers ?? []);
+    // Added once, when deletion starts; the controller that removes it finishes the delete.
+    for (const f of m.deletionTimestamp ? [] : (this.definition.deletionFinalizers ?? [])) {
+      if (!finalizers.has(f)) {
+        finalizers.add(f);
+        dirty = true;
+      }
+    }
     if (policy === 'Orphan' && !finalizers.has('orphan')) {
       finalizers.add('orphan');
       finalizers.delete('foregroundDeletion');

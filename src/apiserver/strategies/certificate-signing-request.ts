@@ -101,7 +101,7 @@ export const certificateSigningRequestStrategy: ResourceStrategy = {
     // The main resource only changes metadata.
     obj.spec = old.spec;
   },
-  prepareForStatusUpdate(obj, old, subresource) {
+  prepareForStatusUpdate(obj, old, subresource = 'status') {
     const next = csrOf(obj);
     const prev = csrOf(old);
     const keep = (c: CertificateSigningRequestCondition) => (subresource === 'approval' ? !APPROVAL_CONDITIONS.has(c.type) : APPROVAL_CONDITIONS.has(c.type));

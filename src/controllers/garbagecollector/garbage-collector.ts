@@ -11,10 +11,12 @@
  *   dependents and removes the finalizer once the blocking ones are gone;
  * - for an owner with the `orphan` finalizer, removes the references to it
  *   from its dependents, then the finalizer.
- * The work queue holds object uids.
+ * The work queue holds object uids. Served resources are rediscovered every
+ * few seconds (upstream resyncs discovery every 30 s), so custom resources
+ * join the graph once their CRD is established.
  */
 import type { KubeObject, OwnerReference } from '../../api/index.js';
-import { RESOURCES, lookupKind, type ResourceInfo } from '../../api/index.js';
+import { RESOURCES, apiVersionOf, type ResourceInfo } from '../../api/index.js';
 import type { Client, ResourceRef } from '../../client/index.js';
 import { type InformerFactory, type SharedInformer } from '../../client/index.js';
 import type { Clock } from '../../client/index.js';
@@ -38,9 +40,12 @@ export interface GarbageCollectorOptions {
   log?: (msg: string) => void;
 }
 
+/** How often the served resources are listed again to watch new ones (custom resources). */
+const REDISCOVER_MS = 2000;
+
 /** gcResources lists the resources the collector watches: each storage location once, events excluded. */
-export function gcResources(): ResourceInfo[] {
-  return RESOURCES.filter((r) => r.verbs.includes('list') && r.verbs.includes('watch') && r.verbs.includes('delete') && r.storage.resource !== 'events' && r.storage.group === r.group && r.storage.version === r.version);
+export function gcResources(served: readonly ResourceInfo[] = RESOURCES): ResourceInfo[] {
+  return served.filter((r) => r.verbs.includes('list') && r.verbs.includes('watch') && r.verbs.includes('delete') && r.storage.resource !== 'events' && r.storage.group === r.group && r.storage.version === r.version);
 }
 
 function refOf(info: ResourceInfo): ResourceRef {
@@ -50,7 +55,10 @@ function refOf(info: ResourceInfo): ResourceRef {
 /** GarbageCollector deletes dependents of deleted owners; see the file comment. */
 export class GarbageCollector extends Reconciler {
   readonly #client: Client;
-  readonly #informers = new Map<ResourceInfo, SharedInformer>();
+  readonly #factory: InformerFactory;
+  /** informers by `group/version/plural`. */
+  readonly #informers = new Map<string, SharedInformer>();
+  #served: readonly ResourceInfo[] = RESOURCES;
   readonly #nodes = new Map<string, Node>();
   /** dependents maps an owner uid to the uids of objects that reference it. */
   readonly #dependents = new Map<string, Set<string>>();
@@ -58,13 +66,44 @@ export class GarbageCollector extends Reconciler {
   constructor(opts: GarbageCollectorOptions) {
     super({ name: 'garbage-collector', clock: opts.clock, log: opts.log });
     this.#client = opts.client;
-    for (const info of gcResources()) {
-      const inf = opts.factory.informer(refOf(info));
-      this.#informers.set(info, inf);
-      inf.addEventHandler({
-        onAdd: (o) => this.#observe(info, o),
-        onUpdate: (_old, o) => this.#observe(info, o),
-        onDelete: (o) => this.#forget(o),
+    this.#factory = opts.factory;
+    for (const info of gcResources()) this.#monitor(info);
+  }
+
+  #monitor(info: ResourceInfo): void {
+    const key = `${info.group}/${info.version}/${info.plural}`;
+    if (this.#informers.has(key)) return;
+    const inf = this.#factory.informer(refOf(info));
+    this.#informers.set(key, inf);
+    inf.addEventHandler({
+      onAdd: (o) => this.#observe(info, o),
+      onUpdate: (_old, o) => this.#observe(info, o),
+      onDelete: (o) => this.#forget(o),
+    });
+  }
+
+  override async run(signal: AbortSignal, workers: number): Promise<void> {
+    await Promise.all([super.run(signal, workers), this.#rediscover(signal)]);
+  }
+
+  /** rediscover starts watching resources the server began serving since (custom resources). */
+  async #rediscover(signal: AbortSignal): Promise<void> {
+    if (!this.#client.serverResources) return;
+    while (!signal.aborted) {
+      try {
+        this.#served = await this.#client.serverResources();
+        for (const info of gcResources(this.#served)) this.#monitor(info);
+      } catch {
+        // Discovery failing now is retried at the next round.
+      }
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, REDISCOVER_MS);
+        signal.addEventListener('abort', done, { once: true });
       });
     }
   }
@@ -101,7 +140,7 @@ export class GarbageCollector extends Reconciler {
 
   #object(node: Node): KubeObject | undefined {
     const key = node.info.namespaced ? `${node.namespace}/${node.name}` : node.name;
-    const o = this.#informers.get(node.info)?.get(key);
+    const o = this.#informers.get(`${node.info.group}/${node.info.version}/${node.info.plural}`)?.get(key);
     return o?.metadata.uid === node.uid ? o : undefined;
   }
 
@@ -132,8 +171,7 @@ export class GarbageCollector extends Reconciler {
     }
     const solid = node.owners.length - dangling.length - waiting.length;
     if (solid > 0 && dangling.length > 0) {
-      const patch = { metadata: { ownerReferences: dangling.map((r) => ({ $patch: 'delete', uid: r.uid })), uid: node.uid } };
-      await this.#ignoreNotFound(this.#client.patch(refOf(node.info), node.name, 'strategic', patch, { namespace: node.namespace || undefined }));
+      await this.#dropOwnerReferences(node, obj, new Set(dangling.map((r) => r.uid)));
       return;
     }
     if (solid > 0) return;
@@ -150,7 +188,7 @@ export class GarbageCollector extends Reconciler {
   /** ownerExists trusts a cached owner with the same uid, and otherwise asks the API (the cache may lag). */
   async #ownerExists(node: Node, r: OwnerReference): Promise<boolean> {
     if (this.#nodes.has(r.uid)) return true;
-    const info = lookupKind(r.apiVersion, r.kind);
+    const info = this.#served.find((s) => s.kind === r.kind && apiVersionOf(s) === r.apiVersion);
     if (!info) return false;
     try {
       const o = await this.#client.get(refOf(info), r.name, { namespace: info.namespaced ? node.namespace : undefined });
@@ -187,8 +225,8 @@ export class GarbageCollector extends Reconciler {
     for (const depUid of [...(this.#dependents.get(node.uid) ?? [])]) {
       const dep = this.#nodes.get(depUid);
       if (!dep) continue;
-      const patch = { metadata: { ownerReferences: [{ $patch: 'delete', uid: node.uid }], uid: dep.uid } };
-      await this.#ignoreNotFound(this.#client.patch(refOf(dep.info), dep.name, 'strategic', patch, { namespace: dep.namespace || undefined }));
+      const depObj = this.#object(dep);
+      if (depObj) await this.#dropOwnerReferences(dep, depObj, new Set([node.uid]));
     }
     await this.#removeFinalizer(node, obj, 'orphan');
   }
@@ -206,6 +244,25 @@ export class GarbageCollector extends Reconciler {
       // Any other failure (the test op failing because the object moved on) requeues with back-off.
       if (!isNotFound(err)) throw err;
     }
+  }
+
+  /**
+   * dropOwnerReferences removes references by uid: a strategic merge `$patch: delete` for built-in kinds,
+   * and for custom resources (served without strategic merge, as upstream) a JSON patch guarded by the
+   * resourceVersion it was computed from.
+   */
+  async #dropOwnerReferences(node: Node, obj: KubeObject, uids: Set<string>): Promise<void> {
+    const ns = { namespace: node.namespace || undefined };
+    if (RESOURCES.some((r) => r.group === node.info.group && r.plural === node.info.plural)) {
+      const patch = { metadata: { ownerReferences: [...uids].map((uid) => ({ $patch: 'delete', uid })), uid: node.uid } };
+      return this.#ignoreNotFound(this.#client.patch(refOf(node.info), node.name, 'strategic', patch, ns));
+    }
+    const kept = (obj.metadata.ownerReferences ?? []).filter((r) => !uids.has(r.uid));
+    const patch = [
+      { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
+      { op: 'replace', path: '/metadata/ownerReferences', value: kept },
+    ];
+    await this.#ignoreNotFound(this.#client.patch(refOf(node.info), node.name, 'json', patch, ns));
   }
 
   async #ignoreNotFound(p: Promise<unknown>): Promise<void> {

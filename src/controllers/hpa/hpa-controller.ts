@@ -11,7 +11,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, MetricSpec, MetricStatus } from 'kubernetes-types/autoscaling/v2.js';
 import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
-import { lookupKind } from '../../api/index.js';
+import { apiVersionOf, lookupKind, type ResourceInfo } from '../../api/index.js';
 import { Quantity, parseQuantity } from '../../api/index.js';
 import { R, type Client, type ResourceRef } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
@@ -126,7 +126,7 @@ export class HorizontalController extends Reconciler {
     let ref: ResourceRef;
     let scale: Scale;
     try {
-      ref = scaleRef(targetRef?.apiVersion ?? '', targetRef?.kind ?? '');
+      ref = scaleRef(targetRef?.apiVersion ?? '', targetRef?.kind ?? '', await this.#client.serverResources?.());
       scale = await this.#client.get<Scale>(ref, targetRef?.name ?? '', { namespace: ns, subresource: 'scale' });
     } catch (err) {
       const msg = (err as Error).message;
@@ -306,8 +306,9 @@ export class HorizontalController extends Reconciler {
 }
 
 /** scaleRef finds the resource a scaleTargetRef names; an unknown kind fails as upstream's RESTMapper does. */
-export function scaleRef(apiVersion: string, kind: string): ResourceRef {
-  const info = lookupKind(apiVersion, kind);
+export function scaleRef(apiVersion: string, kind: string, served?: readonly ResourceInfo[]): ResourceRef {
+  // Custom resources with a scale subresource are found among what the server serves now.
+  const info = served ? served.find((r) => r.kind === kind && apiVersionOf(r) === apiVersion) : lookupKind(apiVersion, kind);
   if (!info || !info.subresources.includes('scale')) {
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
     throw new Error(`no matches for kind "${kind}" in group "${group}"`);

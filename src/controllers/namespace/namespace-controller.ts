@@ -30,8 +30,8 @@ export interface NamespaceControllerOptions {
 }
 
 /** namespacedResources lists every namespaced resource once (by storage location) that can be listed and deleted. */
-export function namespacedResources(): ResourceInfo[] {
-  return RESOURCES.filter((r) => r.namespaced && r.verbs.includes('list') && r.verbs.includes('delete') && r.storage.group === r.group && r.storage.version === r.version);
+export function namespacedResources(served: readonly ResourceInfo[] = RESOURCES): ResourceInfo[] {
+  return served.filter((r) => r.namespaced && r.verbs.includes('list') && r.verbs.includes('delete') && r.storage.group === r.group && r.storage.version === r.version);
 }
 
 function refOf(info: ResourceInfo): ResourceRef {
@@ -64,7 +64,9 @@ export class NamespaceController extends Reconciler {
     const finalizers = ((ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []);
     if (!finalizers.includes(FINALIZER_KUBERNETES)) return;
     let remaining = 0;
-    for (const info of namespacedResources()) remaining += await this.#deleteAll(info, name);
+    // Custom resources come and go: ask the server what it serves now, as upstream's namespace deleter uses discovery.
+    const served = (await this.#client.serverResources?.()) ?? RESOURCES;
+    for (const info of namespacedResources(served)) remaining += await this.#deleteAll(info, name);
     if (remaining > 0) {
       this.queue.addAfter(name, RECHECK_MS);
       return;

@@ -110,11 +110,18 @@ export function parseFieldSelector(selector: string): ParsedFieldSelector {
  * that kind, e.g. `field label not supported: spec.foo` for pods or
  * `"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"`.
  */
-export function validateFieldSelector(selector: ParsedFieldSelector, group: string, kind: string): ParsedFieldSelector {
+export function validateFieldSelector(selector: ParsedFieldSelector, group: string, kind: string, extraFields: readonly string[] = []): ParsedFieldSelector {
   const k = selectableKind(group, kind);
   const requirements = selector.requirements.map((r) => {
     const field = k.aliases?.[r.field] ?? r.field;
-    if (!Object.prototype.hasOwnProperty.call(k.fields, field)) throw newBadRequest(k.unsupported(r.field, kind));
+    if (!Object.prototype.hasOwnProperty.call(k.fields, field) && !extraFields.includes(field)) {
+      // Custom resources list their selectableFields after the metadata ones (apiextensions GetAttrs).
+      if (extraFields.length) {
+        const known = [...Object.keys(k.fields), ...extraFields].map((f) => JSON.stringify(f)).join(', ');
+        throw newBadRequest(`${JSON.stringify(r.field)} is not a known field selector: only ${known}`);
+      }
+      throw newBadRequest(k.unsupported(r.field, kind));
+    }
     return field === r.field ? r : { ...r, field };
   });
   return { ...selector, requirements };

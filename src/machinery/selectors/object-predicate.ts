@@ -19,10 +19,10 @@ export interface SelectableObject {
  * `name` narrows to one object (a watch on `.../pods/NAME` or fieldSelector
  * metadata.name, as kubectl wait uses).
  */
-export function buildPredicate(info: { group: string; kind: string }, labelSelector?: string, fieldSelector?: string, name?: string): ((obj: SelectableObject) => boolean) | undefined {
+export function buildPredicate(info: { group: string; kind: string; selectableFields?: readonly string[] }, labelSelector?: string, fieldSelector?: string, name?: string): ((obj: SelectableObject) => boolean) | undefined {
   const labels = labelSelector ? parseLabelSelector(labelSelector) : undefined;
   const gk = { group: info.group, kind: info.kind };
-  const fields = fieldSelector ? validateFieldSelector(parseFieldSelector(fieldSelector), info.group, info.kind) : undefined;
+  const fields = fieldSelector ? validateFieldSelector(parseFieldSelector(fieldSelector), info.group, info.kind, info.selectableFields) : undefined;
   if (!labels && !fields && !name) return undefined;
   return (obj) => {
     if (name && obj.metadata.name !== name) return false;

@@ -4,11 +4,11 @@
  * and marks PodScheduled=True, as upstream's BindingREST does; a pod that
  * is already bound answers 409.
  */
-import type { KubeObject } from '../../../api/index.js';
-import { isPlainObject } from '../../../api/index.js';
-import { StatusError, newBadRequest, newStatus } from '../../../machinery/index.js';
-import { INTERNAL_FULL_UPDATE, rfc3339, type ResourceRegistry } from '../../registry/resource-registry.js';
-import type { RequestContext } from '../../registry/request-context.js';
+import type { KubeObject } from '../../api/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { StatusError, newBadRequest, newStatus } from '../../machinery/index.js';
+import { INTERNAL_FULL_UPDATE, rfc3339, type ResourceRegistry } from '../registry/resource-registry.js';
+import type { RequestContext } from '../registry/request-context.js';
 
 interface PodCondition {
   type: string;

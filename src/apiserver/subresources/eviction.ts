@@ -5,13 +5,13 @@
  * disruption; the allowance is consumed (status.disruptionsAllowed - 1,
  * recorded in status.disruptedPods) before the pod is deleted.
  */
-import type { KubeObject } from '../../../api/index.js';
-import { isPlainObject } from '../../../api/index.js';
-import { StatusError, newBadRequest, newStatus } from '../../../machinery/index.js';
-import type { APIRegistry } from '../../registry/api-registry.js';
-import { rfc3339, type ResourceRegistry } from '../../registry/resource-registry.js';
-import type { RequestContext } from '../../registry/request-context.js';
-import { selectorMatches } from '../../../machinery/index.js';
+import type { KubeObject } from '../../api/index.js';
+import { isPlainObject } from '../../api/index.js';
+import { StatusError, newBadRequest, newStatus } from '../../machinery/index.js';
+import type { APIRegistry } from '../registry/api-registry.js';
+import { rfc3339, type ResourceRegistry } from '../registry/resource-registry.js';
+import type { RequestContext } from '../registry/request-context.js';
+import { selectorMatches } from '../../machinery/index.js';
 
 interface PdbStatus {
   disruptionsAllowed?: number;
