@@ -25,6 +25,7 @@ import { networkPolicyEnforcer } from '../networkpolicy/index.js';
 import { nodePodCIDR } from './pod-cidr.js';
 import { PodNetwork, podMTU, execRunner, type Backend } from '../flannel/index.js';
 import { nthAddress } from '../api/index.js';
+import type { PemPair } from '../pki/index.js';
 
 /** NodeAgentOptions configure a node agent. */
 export interface NodeAgentOptions {
@@ -46,6 +47,13 @@ export interface NodeAgentOptions {
   caCert: string;
   /** kubeletPort is the kubelet HTTPS port (default 10250; when taken, a free port is used and advertised). */
   kubeletPort?: number;
+  /**
+   * servingCertificate provides the kubelet's serving certificate for a node
+   * name once it is known (signed by the cluster CA, so the API server can
+   * verify it); without it the kubelet serves a self-signed one. It may call
+   * back with renewed certificates.
+   */
+  servingCertificate?: (nodeName: string, onRotate: (pair: PemPair) => void) => Promise<PemPair>;
   /** leaseRenewIntervalMs is how often the kubelet renews its Lease and posts status (default 10 s, a quarter of upstream's 40 s lease). */
   leaseRenewIntervalMs?: number;
   /** flannelBackend is how pod traffic crosses between nodes: VXLAN (default) or host-gw (plain routes, nodes on one L2 segment). */
@@ -145,9 +153,11 @@ export class NodeAgent {
   /** listenKubelet starts the kubelet HTTPS server on the usual port, or a free one when another node on this machine holds it. */
   async #listenKubelet(nodeName: string): Promise<KubeletServer> {
     const o = this.#o;
-    const make = (port: number) => new KubeletServer({ runtime: this.#cri!, nodeName, clientCA: o.caCert, port, log: o.log });
+    let server: KubeletServer | undefined;
+    const servingCert = await o.servingCertificate?.(nodeName, (pair) => server?.setServingCertificate(pair));
+    const make = (port: number) => new KubeletServer({ runtime: this.#cri!, nodeName, clientCA: o.caCert, port, servingCert, log: o.log });
     const wanted = o.kubeletPort ?? DEFAULT_KUBELET_PORT;
-    let server = make(wanted);
+    server = make(wanted);
     try {
       await server.listen();
     } catch (err) {

@@ -7,3 +7,4 @@ export { NodeAgent } from './agent.js';
 export type { NodeAgentOptions } from './agent.js';
 export { nodePodCIDR } from './pod-cidr.js';
 export { apiServerURLs, followAPIServers, refreshAPIServers } from './api-servers.js';
+export { joinCluster, serverChainCA, JoinError, type JoinOptions, type JoinedNode } from './join.js';

@@ -24,3 +24,5 @@ export * from './volume/index.js';
 export * from './kubelet/index.js';
 export * from './metrics/index.js';
 export * from './patch/index.js';
+export * from './certificates/index.js';
+export * from './bootstrap/index.js';

@@ -25,7 +25,8 @@ export type SubresourceName =
   | 'ephemeralcontainers'
   | 'resize'
   | 'finalize'
-  | 'token';
+  | 'token'
+  | 'approval';
 
 export interface ResourceInfo {
   /** API group; '' is the core (legacy) group served under /api. */
@@ -105,6 +106,7 @@ const rows: Row[] = [
   { g: 'coordination.k8s.io', v: 'v1', kind: 'Lease', plural: 'leases', ns: true },
   { g: 'discovery.k8s.io', v: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', ns: true },
   { g: 'events.k8s.io', v: 'v1', kind: 'Event', plural: 'events', ns: true, short: ['ev'], storage: { group: '', resource: 'events', version: 'v1' } },
+  { g: 'certificates.k8s.io', v: 'v1', kind: 'CertificateSigningRequest', plural: 'certificatesigningrequests', ns: false, short: ['csr'], sub: ['status', 'approval'] },
   // storage, rbac, policy, scheduling
   { g: 'storage.k8s.io', v: 'v1', kind: 'StorageClass', plural: 'storageclasses', ns: false, short: ['sc'] },
   { g: 'rbac.authorization.k8s.io', v: 'v1', kind: 'Role', plural: 'roles', ns: true },

@@ -16,7 +16,7 @@ export interface TokenAuthenticator {
   authenticate(token: string): Promise<UserInfo | undefined> | UserInfo | undefined;
 }
 
-/** StaticTokens is a fixed token table (the node join token, test users). */
+/** StaticTokens is a fixed token table (test users). */
 export class StaticTokens implements TokenAuthenticator {
   readonly #tokens: { token: Buffer; user: UserInfo }[] = [];
 

@@ -34,6 +34,25 @@ export const allowAuthenticated: Authorizer = {
   authorize: (a) => ({ allowed: a.user.groups.includes('system:authenticated') }),
 };
 
+/**
+ * unionAuthorizer asks each authorizer in turn (upstream's
+ * --authorization-mode=Node,RBAC): the first that allows decides; otherwise
+ * the reasons given on the way are joined into the denial.
+ */
+export function unionAuthorizer(...authorizers: Authorizer[]): Authorizer {
+  return {
+    async authorize(a) {
+      const reasons: string[] = [];
+      for (const z of authorizers) {
+        const d = await z.authorize(a);
+        if (d.allowed) return d;
+        if (d.reason) reasons.push(d.reason);
+      }
+      return { allowed: false, reason: reasons.length ? reasons.join('\n') : undefined };
+    },
+  };
+}
+
 /** forbiddenMessage renders upstream's 403 text for a denied request. */
 export function forbiddenMessage(a: AuthorizationAttributes): string {
   const who = `User "${a.user.name}"`;

@@ -38,6 +38,7 @@ const SUBRESOURCE_SHAPES: Record<SubresourceName, { verbs: string[]; kind?: Grou
   resize: { verbs: ['get', 'patch', 'update'] },
   finalize: { verbs: ['update'] },
   token: { verbs: ['create'], kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' } },
+  approval: { verbs: ['get', 'patch', 'update'] },
 };
 
 function proxyKind(r: ResourceInfo): GroupVersionKind {

@@ -195,7 +195,8 @@ export class APIServer {
     await this.#crds.start();
     const server = createServer({
       key: this.#opts.pki.serving.key,
-      cert: this.#opts.pki.serving.cert,
+      // The chain ends with the CA, so a joining agent can pin it by hash before trusting it (kubeadm's discovery).
+      cert: `${this.#opts.pki.serving.cert.trimEnd()}\n${this.#opts.pki.ca.cert}`,
       ca: this.#opts.pki.ca.cert,
       requestCert: true,
       rejectUnauthorized: false,
@@ -300,7 +301,12 @@ export class APIServer {
       return files(req, res, url.pathname.slice(prefix.length));
     }
     const user = await authenticate(req, this.#opts.tokens);
-    if (!user) return writeError(res, newUnauthorized());
+    if (!user) {
+      // Upstream logs "Unable to authenticate the request" with the union authenticator's error; the
+      // authenticator that recognised the token has already logged its own reason (expired, unknown...).
+      this.#opts.log?.(`authentication: ${req.method} ${path} from ${req.socket.remoteAddress}: Unable to authenticate the request: invalid bearer token`);
+      return writeError(res, newUnauthorized());
+    }
     if (PUBLIC_PATHS.has(path) || path.startsWith('/readyz/') || path.startsWith('/livez/') || path.startsWith('/healthz/')) {
       return this.#servePublic(req, res, path, url.searchParams.has('verbose'));
     }

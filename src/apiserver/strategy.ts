@@ -11,6 +11,7 @@
  */
 import type { FieldError } from '../machinery/index.js';
 import type { KubeObject } from '../api/index.js';
+import type { RequestContext } from './registry/request-context.js';
 
 export interface ResourceStrategy {
   /**
@@ -19,8 +20,12 @@ export interface ResourceStrategy {
    * and on update, before validation; must be idempotent.
    */
   default?(obj: KubeObject): void;
-  /** prepareForCreate clears or sets fields the client may not set on create (beyond the generic status reset). */
-  prepareForCreate?(obj: KubeObject): void;
+  /**
+   * prepareForCreate clears or sets fields the client may not set on create
+   * (beyond the generic status reset); some record the requester from ctx
+   * (a CertificateSigningRequest's spec.username, as upstream).
+   */
+  prepareForCreate?(obj: KubeObject, ctx?: RequestContext): void;
   /**
    * prepareForUpdate adjusts an update of the main resource, e.g. keeping
    * fields the main endpoint may not change. The generic pipeline has already
@@ -31,10 +36,15 @@ export interface ResourceStrategy {
   validate?(obj: KubeObject): FieldError[];
   /** validateUpdate checks an update (upstream ValidateXUpdate): immutable fields and the like. validate() runs too. */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
-  /** prepareForStatusUpdate adjusts a write to the status subresource (custom resources prune and default it). */
-  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
-  /** validateStatusUpdate checks a write to the status subresource. */
-  validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /**
+   * prepareForStatusUpdate adjusts a write to the status subresource (custom
+   * resources prune and default it) or another status-like one (`approval`
+   * of CertificateSigningRequests), after the generic pipeline took the
+   * requested status over the old object.
+   */
+  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject, subresource?: string): void;
+  /** validateStatusUpdate checks a write to the status subresource (or another status-like one, named). */
+  validateStatusUpdate?(obj: KubeObject, old: KubeObject, subresource?: string): FieldError[];
   /**
    * warnings returns the `Warning:` headers upstream sends for this object
    * (deprecated fields and the like); optional.

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * `skiff agent --server URL --token TOKEN --data-dir DIR` joins this machine
- * to a cluster as a node: the NodeAgent (containerd, routes, kubelet) talking
- * to the server over HTTPS with the join token as bearer token. The server's
- * CA comes from --ca-file, else from the server's own TLS chain on first
- * contact (trust on first use), saved to DIR/server-ca.crt for later starts.
+ * `skiff agent --server URL --token TOKEN [--data-dir DIR] [--node-ip IP]`
+ * joins this machine to a cluster as a node: it checks the server's CA
+ * against the token's pin, gets a node certificate through a
+ * CertificateSigningRequest made with the bootstrap token (agent/join.ts),
+ * then runs the NodeAgent (containerd, routes, kubelet) with that identity.
+ * A restart reuses the stored certificate. A bare `<id>.<secret>` token
+ * needs `--discovery-token-ca-cert-hash sha256:<hex>` (as kubeadm join) or
+ * `--ca-file`.
  */
-import { connect } from 'node:tls';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { hostname } from 'node:os';
 import { parseCommandFlags } from './flags.js';
-import { HttpClient } from '../client/index.js';
-import { NodeAgent, followAPIServers } from '../agent/index.js';
+import type { HttpClient } from '../client/index.js';
+import { NodeAgent, JoinError, followAPIServers, joinCluster } from '../agent/index.js';
 import { hostAddress } from '../server/index.js';
 import { BACKENDS, type Backend } from '../flannel/index.js';
 import { nthAddress } from '../api/index.js';
@@ -27,6 +30,7 @@ export async function runAgent(args: string[]): Promise<void> {
       token: { type: 'string', usage: 'join token from `skiff token create` (required)' },
       'data-dir': { type: 'string', default: '/var/lib/skiff-agent', usage: 'directory for the agent\'s credentials, containerd and pod state' },
       'ca-file': { type: 'string', usage: 'CA certificate of the cluster (default: verified through the token\'s CA hash)' },
+      'discovery-token-ca-cert-hash': { type: 'string', usage: 'sha256:<hex> of the cluster CA\'s public key, for a bare <id>.<secret> token (as kubeadm join)' },
       'node-name': { type: 'string', usage: 'name of this Node (default: the host name)' },
       'node-ip': { type: 'string', usage: 'address other nodes reach this one at (default: the host\'s address)' },
       'cluster-cidr': { type: 'string', default: '10.42.0.0/16', usage: 'IP range of pod IPs (must match the server)' },
@@ -51,20 +55,33 @@ export async function runAgent(args: string[]): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
   const server = String(flags.server);
-  const ca = flags['ca-file'] ? readFileSync(String(flags['ca-file'])) : await serverCA(server, join(dataDir, 'server-ca.crt'), log);
-  const client = new HttpClient({ server, ca, token: String(flags.token) });
+  const nodeName = flags['node-name'] ? String(flags['node-name']) : hostname().toLowerCase();
+  const hostIP = flags['node-ip'] ? String(flags['node-ip']) : hostAddress([String(flags['cluster-cidr'])]);
+  const abort = new AbortController();
+  let joined;
+  try {
+    joined = await joinCluster({
+      server, token: String(flags.token), dataDir, nodeName, nodeAddresses: [hostIP],
+      caFile: flags['ca-file'] ? String(flags['ca-file']) : undefined,
+      caCertHash: flags['discovery-token-ca-cert-hash'] ? String(flags['discovery-token-ca-cert-hash']) : undefined,
+      log, signal: abort.signal,
+    });
+  } catch (err) {
+    if (!(err instanceof JoinError)) throw err;
+    process.stderr.write(`skiff agent: ${err.message}\n`);
+    process.exit(1);
+  }
+  const client = joined.client;
   const agent = new NodeAgent({
-    client, dataDir, nodeName: flags['node-name'] ? String(flags['node-name']) : undefined,
-    hostIP: flags['node-ip'] ? String(flags['node-ip']) : hostAddress([String(flags['cluster-cidr'])]),
+    client, dataDir, nodeName, hostIP, servingCertificate: joined.servingCertificate,
     clusterCIDR: String(flags['cluster-cidr']), serviceCIDR: String(flags['service-cidr']),
     clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : await clusterDNSAddress(client, String(flags['service-cidr']), log),
     flannelBackend: String(flags['flannel-backend']) as Backend,
     // The kubelet renews its Lease every quarter of the lease duration, as upstream (40 s → 10 s).
     leaseRenewIntervalMs: Number(flags['node-lease-duration-seconds']) * 250,
     containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
-    cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: ca.toString(), log,
+    cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: joined.caCert, log,
   });
-  const abort = new AbortController();
   let stopping = false;
   const shutdown = (sig: string) => {
     if (stopping) return;
@@ -82,6 +99,7 @@ export async function runAgent(args: string[]): Promise<void> {
     await agent.start(abort.signal);
     // Learn every API server and fail over between them (the one named by --server may die).
     followAPIServers(client, abort.signal, log);
+    joined.startRotation(abort.signal);
   } catch (err) {
     log(`agent failed to start: ${(err as Error).stack ?? err}`);
     await agent.stop().catch(() => undefined);
@@ -103,22 +121,4 @@ async function clusterDNSAddress(client: HttpClient, serviceCIDR: string, log: (
     log(`cluster DNS: cannot read kube-system/kube-dns (${(err as Error).message}); using the service CIDR's 10th address`);
   }
   return nthAddress(serviceCIDR, 10);
-}
-
-// The last certificate of the server's chain is its CA (Skiff serves leaf + CA).
-async function serverCA(server: string, cachePath: string, log: (m: string) => void): Promise<Buffer> {
-  if (existsSync(cachePath)) return readFileSync(cachePath);
-  const u = new URL(server);
-  const pem = await new Promise<string>((res, rej) => {
-    const s = connect({ host: u.hostname, port: Number(u.port || 443), rejectUnauthorized: false, servername: u.hostname }, () => {
-      let cert = s.getPeerCertificate(true);
-      while (cert.issuerCertificate && cert.issuerCertificate !== cert && cert.issuerCertificate.fingerprint256 !== cert.fingerprint256) cert = cert.issuerCertificate;
-      s.end();
-      res(`-----BEGIN CERTIFICATE-----\n${cert.raw.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`);
-    });
-    s.on('error', rej);
-  });
-  writeFileSync(cachePath, pem, { mode: 0o600 });
-  log(`trusting the server CA seen on first contact; saved to ${cachePath}`);
-  return Buffer.from(pem);
 }

@@ -15,13 +15,13 @@ Usage:
                [--datastore-endpoint sqlite://PATH | https://ETCD1:2379,https://ETCD2:2379,...]
                [--datastore-cafile F --datastore-certfile F --datastore-keyfile F]
                [--tls-san NAME]... [--advertise-address IP]
-  skiff agent --server URL --token TOKEN --data-dir DIR [--ca-file CA.crt]   join this machine as a node
+  skiff agent --server URL --token TOKEN [--data-dir DIR] [--node-ip IP]   join this machine as a node
   skiff image import FILE.tar [--data-dir DIR]   load an image archive into the node's containerd
   skiff image ls [--data-dir DIR]
   skiff etcd-snapshot save --datastore-endpoint URLS [--file PATH]   back up the cluster from its etcd
   skiff dashboard [--data-dir DIR] [--service-account NS/NAME] [--ttl 1h]   print and open a login link to the web dashboard
   skiff kubeconfig --data-dir DIR      print the admin kubeconfig
-  skiff token create --data-dir DIR    print the node join token
+  skiff token create [--ttl 24h] [--data-dir DIR]   create a bootstrap token and print the join token
   skiff version
 
 Run 'skiff server --data-dir /tmp/skiff' and then 'KUBECONFIG=/tmp/skiff/kubeconfig.yaml kubectl get nodes'.
@@ -50,9 +50,7 @@ export async function main(argv: string[]): Promise<void> {
     case 'kubeconfig':
       return printFile(rest, 'kubeconfig.yaml', { name: 'skiff kubeconfig', summary: 'Print the admin kubeconfig of a server.' });
     case 'token':
-      if (rest[0] === '--help' || rest[0] === '-h') return printFile(rest, 'token', TOKEN_USAGE);
-      if (rest[0] !== 'create') return fail(`unknown token command ${JSON.stringify(rest[0] ?? '')}; try 'skiff token create'`);
-      return printFile(rest.slice(1), 'token', TOKEN_USAGE);
+      return (await import('./token-command.js')).runToken(rest);
     case 'version':
     case '--version':
       console.log(`skiff ${SKIFF_VERSION} (Kubernetes API v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor})`);
@@ -69,7 +67,6 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 const DATA_DIR_FLAG: Record<string, FlagSpec> = { 'data-dir': { type: 'string', default: '/var/lib/skiff', usage: 'data dir of the server' } };
-const TOKEN_USAGE: CommandUsage = { name: 'skiff token create', summary: 'Print the token that joins a node to this server.' };
 
 async function printFile(args: string[], name: string, usage: CommandUsage): Promise<void> {
   const { readFileSync } = await import('node:fs');

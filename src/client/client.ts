@@ -105,6 +105,7 @@ export const R = {
   networkpolicies: { group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies' },
   horizontalpodautoscalers: { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' },
   leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' },
+  certificatesigningrequests: { group: 'certificates.k8s.io', version: 'v1', resource: 'certificatesigningrequests' },
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   storageclasses: { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' },
   poddisruptionbudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' },

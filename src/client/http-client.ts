@@ -74,15 +74,32 @@ export function resourcePath(ref: ResourceRef, namespace?: string, name?: string
 const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ECONNECT_TIMEOUT']);
 
 export class HttpClient implements Client {
-  readonly #opts: HttpClientOptions;
-  readonly #agent: Agent;
+  #opts: HttpClientOptions;
+  #agent: Agent;
+  readonly #retired: Agent[] = [];
   #servers: string[];
   #active = 0;
 
   constructor(opts: HttpClientOptions) {
     this.#opts = opts;
     this.#servers = [...new Set([opts.server, ...(opts.servers ?? [])])];
-    this.#agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: opts.ca, cert: opts.cert, key: opts.key });
+    this.#agent = HttpClient.#newAgent(opts);
+  }
+
+  static #newAgent(opts: HttpClientOptions): Agent {
+    return new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: opts.ca, cert: opts.cert, key: opts.key });
+  }
+
+  /**
+   * setClientCertificate switches to a new client certificate (a rotated
+   * kubelet certificate): new requests use it; requests and watches in
+   * flight finish on their connections, which stay valid until the old
+   * certificate expires.
+   */
+  setClientCertificate(cert: string | Buffer, key: string | Buffer): void {
+    this.#opts = { ...this.#opts, cert, key, token: undefined };
+    this.#retired.push(this.#agent);
+    this.#agent = HttpClient.#newAgent(this.#opts);
   }
 
   /** servers lists the API servers this client may use, the current one first. */
@@ -99,6 +116,7 @@ export class HttpClient implements Client {
 
   close(): void {
     this.#agent.destroy();
+    for (const a of this.#retired) a.destroy();
   }
 
   /** send tries each server at most once, moving on only when the connection itself failed. */

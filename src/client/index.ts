@@ -13,5 +13,6 @@ export { InformerFactory, keyOf, SharedInformer, splitKey } from './informer.js'
 export { mergeKubeconfig, renderKubeconfig } from './kubeconfig.js';
 export { type Clock, systemClock, WorkQueue } from './workqueue.js';
 export { NODE_LEASE_NAMESPACE, renewNodeLease } from './node-lease.js';
+export { loadKubeconfig } from './http-client.js';
 export { ensureObject, ensureObjectFields } from './ensure-object.js';
 export { readKubeconfig } from './kubeconfig.js';

@@ -145,3 +145,4 @@ function defaultPodMetrics(client: Client, simulated: SimulatedUsage | undefined
 }
 export { ClusterRoleAggregator } from './clusterroleaggregation/index.js';
 export { nodeLifecycleController } from './node-lifecycle/index.js';
+export { CSRApprovingController, CSRSigningController, type AccessReview, type SubjectAccessReviewer } from './certificates/index.js';

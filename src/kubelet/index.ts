@@ -17,4 +17,5 @@ export { podLogDirName } from './sandbox-config.js';
 export { containerdLayout, ContainerdSupervisor, dataDirTag } from './containerd/index.js';
 export { CriClient } from './cri/index.js';
 export { DEFAULT_KUBELET_PORT, KubeletServer } from './streaming/index.js';
+export { CertificateManager, CertificateRequestDenied, loadCertificate, requestCertificate, rotationDeadline, storeCertificate, type StoredCertificate } from './certificate/index.js';
 export { nodeLabels } from './node-status.js';

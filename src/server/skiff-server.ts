@@ -5,7 +5,7 @@
  * components (controllers, scheduler, agent) as later parts plug them in.
  * It owns start-up order and a clean shutdown.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
@@ -15,15 +15,18 @@ import { openStore, type DatastoreOptions, type Store, type StoreTuning } from '
 import { nthAddress } from '../api/index.js';
 import { APIServer } from '../apiserver/index.js';
 import { ensurePKI } from '../apiserver/index.js';
-import { StaticTokens } from '../apiserver/index.js';
+import { InProcessClient } from '../apiserver/index.js';
+import { issueCertificate, type PemPair } from '../pki/index.js';
 import type { Client } from '../client/index.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { createJoinToken } from './join-token.js';
 import { renderKubeconfig } from '../client/index.js';
 import { writeFileAtomic } from '../machinery/index.js';
 import { scheduler } from '../scheduler/index.js';
 import { simulatedNodes, simulatedUsage } from '../kwok/index.js';
 import { ensureLocalPathStorageClass, newLocalPathProvisioner } from '../storage-provisioner/index.js';
 import type { NodeAgentOptions } from '../agent/index.js';
+import { CSRApprovingController, CSRSigningController } from '../controllers/index.js';
 import { installPodStreaming, type KubeletClient } from '../apiserver/index.js';
 import { nodeLifecycleController } from '../controllers/index.js';
 import { controllerManager } from '../controllers/index.js';
@@ -109,7 +112,7 @@ export class SkiffServer {
   #client?: Client;
   #lockFd?: number;
   #abort = new AbortController();
-  #joinToken = '';
+  #caCert = '';
 
   constructor(opts: SkiffServerOptions) {
     this.opts = opts;
@@ -130,8 +133,9 @@ export class SkiffServer {
     return join(this.opts.dataDir, 'kubeconfig.yaml');
   }
 
-  get joinToken(): string {
-    return this.#joinToken;
+  /** createJoinToken makes a bootstrap token and returns the join token text, as `skiff token create` does. */
+  createJoinToken(ttlSeconds?: number): Promise<string> {
+    return createJoinToken(this.client, { caCert: this.#caCert, ttlSeconds });
   }
 
   async start(): Promise<void> {
@@ -144,15 +148,13 @@ export class SkiffServer {
     const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
-    const tokens = new StaticTokens();
-    this.#joinToken = this.#loadJoinToken();
-    tokens.add(this.#joinToken, { name: 'system:node-agent', groups: ['system:nodes'] });
+    this.#caCert = pki.ca.cert;
     this.#api = new APIServer({
       store: this.#store,
       pki,
       host: this.opts.bindAddress,
       port: this.opts.httpsPort,
-      tokens: [tokens],
+      tokens: [],
       serviceCIDR: this.opts.serviceCIDR,
       nodePortRange: this.opts.nodePortRange,
       advertiseAddress: advertise,
@@ -173,9 +175,11 @@ export class SkiffServer {
     const identity = this.#identity();
     // Every server lists itself behind the `kubernetes` Service while it lives (upstream's lease endpoint reconciler).
     this.components.push(new LeaseEndpointReconciler({ client, identity, advertiseAddress: advertise, apiPort: Number(new URL(this.#api.url).port), log }));
-    this.components.push(installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) }));
+    const auth = installAuth(this.#api, client, { dataDir, log, aggregation: (roles) => new ClusterRoleAggregator({ client, roles, log }) });
+    this.components.push(auth);
     if (this.opts.dashboard !== false) this.#addDashboard(pki.serving, advertise);
-    const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, log, simulatedUsage });
+    // The API server verifies kubelet serving certificates against the cluster CA (--kubelet-certificate-authority).
+    const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, kubeletCA: pki.ca.cert, log, simulatedUsage });
     // The controllers and the scheduler act only on the server holding their Lease (upstream's names and timings),
     // so several servers on one datastore never both reconcile; the others stand by and take over.
     const election = { client, identity, log, ...this.opts.leaderElection };
@@ -186,7 +190,15 @@ export class SkiffServer {
         simulatedUsage,
         serviceAccountTokens: { rootCA: pki.ca.cert, generateToken: (sa, secret) => legacyToken(saKey, sa, secret) },
         clusterCIDR: this.opts.clusterCIDR,
-        extraControllers: ({ factory, recorder }) => [newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir })],
+        extraControllers: ({ factory, recorder }) => [
+          newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir }),
+          // kube-controller-manager's csrapproving and csrsigning: kubelet certificates from the cluster CA.
+          new CSRApprovingController({
+            client, factory, log,
+            review: async (r) => (await auth.authorizer.authorize({ ...r, resourceRequest: true, version: '*' })).allowed,
+          }),
+          new CSRSigningController({ client, factory, log, ca: pki.ca }),
+        ],
         setUp: () => ensureLocalPathStorageClass(client),
       });
       const lifecycle = nodeLifecycleController(client, { log, nodeMonitorGracePeriodMs: this.opts.nodeMonitorGracePeriodMs });
@@ -207,7 +219,7 @@ export class SkiffServer {
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
     // Always running: Nodes created through the API with the simulated annotation are adopted even without --simulated-nodes.
     this.components.push(simulatedNodes(this.#client, { count: this.opts.simulatedNodes ?? 0, leaseRenewIntervalMs, log }));
-    if (!this.opts.disableAgent) await this.#addNodeComponents(advertise, pki.ca.cert, kubelets);
+    if (!this.opts.disableAgent) await this.#addNodeComponents(advertise, pki.ca, kubelets);
     for (const c of this.components) {
       await c.start(this.#abort.signal);
       log(`started ${c.name}`);
@@ -229,7 +241,7 @@ export class SkiffServer {
    * containerd, proxy, network policy) and the add-ons that live on the
    * server's node: cluster DNS and the Ingress controller.
    */
-  async #addNodeComponents(advertise: string, caCert: string, kubelets: KubeletClient): Promise<void> {
+  async #addNodeComponents(advertise: string, ca: PemPair, kubelets: KubeletClient): Promise<void> {
     const { dataDir, log } = this.opts;
     // Loaded only when this server runs a node: the CRI/gRPC stack is a large share of start-up time.
     const [{ NodeAgent }, { clusterDNS }, { ingressController }] = await Promise.all([
@@ -239,7 +251,10 @@ export class SkiffServer {
     ]);
     const agent = new NodeAgent({
       client: this.#client!, dataDir, hostIP: advertise, clusterCIDR: this.opts.clusterCIDR, serviceCIDR: this.opts.serviceCIDR,
-      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert, loadBalancerAddress: advertise, log,
+      clusterDNS: nthAddress(this.opts.serviceCIDR, 10), caCert: ca.cert, loadBalancerAddress: advertise, log,
+      // The server's own node needs no CSR: its kubelet serving certificate comes from the CA directly, valid for
+      // the loopback address the API server dials it on and the node's address.
+      servingCertificate: (nodeName) => issueCertificate(ca, { subject: `CN=system:node:${nodeName}, O=system:nodes`, server: true, sans: [nodeName, '127.0.0.1', advertise] }),
       // The server's own node renews its Lease at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
       leaseRenewIntervalMs: Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4), ...this.opts.agent,
     });
@@ -308,14 +323,6 @@ export class SkiffServer {
     const path = join(this.opts.dataDir, 'server-identity');
     if (!existsSync(path)) writeFileSync(path, `${randomUUID()}\n`, { mode: 0o600 });
     return `${hostname()}_${readFileSync(path, 'utf8').trim()}`;
-  }
-
-  #loadJoinToken(): string {
-    const path = join(this.opts.dataDir, 'token');
-    if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-    const token = `K10${randomBytes(24).toString('hex')}`;
-    writeFileSync(path, token + '\n', { mode: 0o600 });
-    return token;
   }
 
   /** lock refuses a second server on the same data dir, which would corrupt nothing but confuse everything. */

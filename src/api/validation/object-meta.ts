@@ -29,6 +29,8 @@ export function nameRuleFor(group: string, kind: string): NameRule {
   if (group === '' && kind === 'Service') return 'dns1035-label';
   if (group === 'rbac.authorization.k8s.io') return 'path-segment';
   if (group === '' && kind === 'PersistentVolume') return 'path-segment';
+  // Upstream's ValidateCertificateRequestName checks nothing beyond a path segment: kubelets name theirs node-csr-<base64url digest>.
+  if (group === 'certificates.k8s.io' && kind === 'CertificateSigningRequest') return 'path-segment';
   return 'subdomain';
 }
 

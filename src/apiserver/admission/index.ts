@@ -2,6 +2,7 @@
 /** Admission plugins and the chain; registerDefaultAdmission installs the plugins every server runs. */
 import type { APIRegistry } from '../registry/api-registry.js';
 import { limitRangerAdmission } from './limit-ranger.js';
+import { nodeRestrictionAdmission } from './node-restriction.js';
 import { namespaceLifecycleAdmission } from './namespace-lifecycle.js';
 import { podPriorityAdmission } from './pod-priority.js';
 import { resourceQuotaAdmission } from './resource-quota.js';
@@ -15,6 +16,8 @@ export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type Ad
 export function registerDefaultAdmission(api: APIRegistry): void {
   // NamespaceLifecycle comes first, as in upstream's recommended plugin order.
   api.admission.register(namespaceLifecycleAdmission());
+  // NodeRestriction comes first, as in upstream's plugin order: a node's write is refused before anything is charged for it.
+  api.admission.register(nodeRestrictionAdmission());
   api.admission.register(limitRangerAdmission(api));
   api.admission.register(serviceAccountAdmission(api));
   api.admission.register(podPriorityAdmission(api));

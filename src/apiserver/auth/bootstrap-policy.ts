@@ -13,6 +13,7 @@ import type { Client, ResourceRef } from '../../client/index.js';
 import { RBAC_REFS } from './rbac-informers.js';
 import { isAlreadyExists } from '../../machinery/index.js';
 import type { PolicyRule, Subject } from './rbac-rules.js';
+import { DEFAULT_NODE_TOKEN_GROUP } from '../../api/index.js';
 
 /** BOOTSTRAP_LABELS mark the default policy objects, as upstream. */
 export const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
@@ -53,10 +54,6 @@ function binding(name: string, role: string, subjects: Subject[]): KubeObject {
 }
 
 const group = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name });
-const user = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
-
-/** NODE_AGENT_USER is the identity of the node join token (skiff agent). */
-export const NODE_AGENT_USER = 'system:node-agent';
 
 /** viewRules are what system:aggregate-to-view grants: reading everything that does not escalate (no secrets). */
 function viewRules(): PolicyRule[] {
@@ -91,8 +88,12 @@ function editRules(): PolicyRule[] {
   ];
 }
 
-/** nodeRules are what a kubelet needs (upstream's system:node, without the Node authorizer's per-node narrowing). */
-function nodeRules(): PolicyRule[] {
+/**
+ * nodeRules are what a kubelet needs (upstream's NodeRules, the system:node
+ * role). The Node authorizer applies them to node identities after its
+ * per-node narrowing of secrets, configmaps, volumes, tokens and leases.
+ */
+export function nodeRules(): PolicyRule[] {
   return [
     rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews', 'localsubjectaccessreviews']),
@@ -113,14 +114,19 @@ function nodeRules(): PolicyRule[] {
   ];
 }
 
-/** nodeAgentRules cover the rest of a skiff agent: service proxy, cluster DNS and the built-in ingress. */
-function nodeAgentRules(): PolicyRule[] {
+/**
+ * nodeNetworkRules cover the rest of a skiff agent, which runs the service
+ * proxy and NetworkPolicy enforcement with the node's own credentials
+ * (upstream and k3s give kube-proxy and the policy controller identities of
+ * their own): Services and their endpoints, and the pods, namespaces and
+ * policies that rules are made from. No Secrets: a node reads only those its
+ * pods reference, through the Node authorizer.
+ */
+function nodeNetworkRules(): PolicyRule[] {
   return [
-    rule(READ, [''], ['services', 'endpoints', 'nodes', 'pods', 'namespaces', 'secrets']),
+    rule(READ, [''], ['services', 'endpoints', 'nodes', 'pods', 'namespaces']),
     rule(READ, ['discovery.k8s.io'], ['endpointslices']),
     rule(READ, ['networking.k8s.io'], ['ingresses', 'ingressclasses', 'networkpolicies']),
-    rule(['update', 'patch'], ['networking.k8s.io'], ['ingresses/status']),
-    rule(['update', 'patch'], [''], ['services/status']),
   ];
 }
 
@@ -144,7 +150,11 @@ export function defaultClusterRoles(): KubeObject[] {
     clusterRole('system:aggregate-to-edit', editRules(), { labels: aggregateTo('edit') }),
     clusterRole('system:aggregate-to-view', viewRules(), { labels: aggregateTo('view') }),
     clusterRole('system:node', nodeRules()),
-    clusterRole('skiff:node-agent', nodeAgentRules()),
+    clusterRole('skiff:node-network', nodeNetworkRules()),
+    // Joining with a bootstrap token (upstream's system:node-bootstrapper and the CSR approver's roles).
+    clusterRole('system:node-bootstrapper', [rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient'])]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/selfnodeclient'])]),
   ];
 }
 
@@ -155,9 +165,14 @@ export function defaultClusterRoleBindings(): KubeObject[] {
     binding('system:discovery', 'system:discovery', [group('system:authenticated')]),
     binding('system:basic-user', 'system:basic-user', [group('system:authenticated')]),
     binding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
-    // Upstream leaves nodes to the Node authorizer; without one, the nodes group gets system:node directly.
-    binding('system:node', 'system:node', [group('system:nodes')]),
-    binding('skiff:node-agent', 'skiff:node-agent', [user(NODE_AGENT_USER)]),
+    // Upstream leaves nodes to the Node authorizer: the system:node binding has no subjects.
+    binding('system:node', 'system:node', []),
+    binding('skiff:node-network', 'skiff:node-network', [group('system:nodes')]),
+    // What kubeadm binds for its default node token: bootstrappers may ask for a client certificate,
+    // which the CSR approver then grants; nodes may renew their own.
+    binding('skiff:kubelet-bootstrap', 'system:node-bootstrapper', [group(DEFAULT_NODE_TOKEN_GROUP)]),
+    binding('skiff:node-autoapprove-bootstrap', 'system:certificates.k8s.io:certificatesigningrequests:nodeclient', [group(DEFAULT_NODE_TOKEN_GROUP)]),
+    binding('skiff:node-autoapprove-certificate-rotation', 'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [group('system:nodes')]),
   ];
 }
 
@@ -168,6 +183,7 @@ export async function ensureBootstrapPolicy(client: Client): Promise<string[]> {
     [RBAC_REFS.clusterRoles, defaultClusterRoles()],
     [RBAC_REFS.clusterRoleBindings, defaultClusterRoleBindings()],
   ];
+  await dropNodesFromSystemNode(client);
   for (const [ref, objs] of todo) {
     for (const obj of objs) {
       try {
@@ -179,4 +195,21 @@ export async function ensureBootstrapPolicy(client: Client): Promise<string[]> {
     }
   }
   return created;
+}
+
+/**
+ * dropNodesFromSystemNode removes the `system:nodes` group from the
+ * system:node binding that clusters made before the Node authorizer had,
+ * as upstream's policy reconciliation does: otherwise every node could
+ * still read every Secret through RBAC.
+ */
+async function dropNodesFromSystemNode(client: Client): Promise<void> {
+  let b: KubeObject & { subjects?: Subject[] };
+  try {
+    b = await client.get(RBAC_REFS.clusterRoleBindings, 'system:node');
+  } catch {
+    return;
+  }
+  const kept = (b.subjects ?? []).filter((s) => !(s.kind === 'Group' && s.name === 'system:nodes'));
+  if (kept.length !== (b.subjects ?? []).length) await client.update(RBAC_REFS.clusterRoleBindings, { ...b, subjects: kept });
 }

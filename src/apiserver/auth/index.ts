@@ -22,6 +22,14 @@ import { DEFAULT_ISSUER } from './service-account-claims.js';
 import { TokenIssuer } from './service-account-tokens.js';
 import { loadOrCreateSigningKey, serviceAccountKeyPath } from './signing-key.js';
 import { LegacyTokenAuthenticator } from './legacy-service-account-tokens.js';
+import { BootstrapTokenAuthenticator } from './bootstrap-token-authenticator.js';
+import { BOOTSTRAP_TOKEN_NAMESPACE } from '../../api/index.js';
+import { NodeAuthorizer } from './node-authorizer.js';
+import { NodeGraph } from './node-graph.js';
+import { nodeRules } from './bootstrap-policy.js';
+import { unionAuthorizer, type Authorizer } from '../authz.js';
+import { R } from '../../client/index.js';
+import { isNotFound } from '../../machinery/index.js';
 
 export { impersonate } from './impersonation.js';
 import { impersonate } from './impersonation.js';
@@ -30,6 +38,11 @@ export { TokenIssuer } from './service-account-tokens.js';
 export { legacyToken, LegacyTokenAuthenticator, LEGACY_ISSUER } from './legacy-service-account-tokens.js';
 export { loadOrCreateSigningKey, serviceAccountKeyPath } from './signing-key.js';
 export { DEFAULT_ISSUER, serviceAccountUsername } from './service-account-claims.js';
+export { NodeAuthorizer, nodeIdentity, NODES_GROUP, NODE_USER_PREFIX } from './node-authorizer.js';
+export { NodeGraph, podReferences, type NodeGraphSource } from './node-graph.js';
+export { BootstrapTokenAuthenticator, type BootstrapTokenOptions } from './bootstrap-token-authenticator.js';
+
+const POD_NODE_INDEX = 'spec.nodeName';
 
 /** AuthOptions configure installAuth. */
 export interface AuthOptions {
@@ -59,27 +72,42 @@ export interface RoleAggregation {
  * and returns the component that creates the default policy, syncs the
  * RBAC caches and then makes RBAC the server's authorizer.
  */
-export function installAuth(server: APIServer, client: Client, opts: AuthOptions): Component {
+export function installAuth(server: APIServer, client: Client, opts: AuthOptions): Component & { authorizer: Authorizer } {
   const log = opts.log;
   const issuer = opts.issuer ?? DEFAULT_ISSUER;
   const key = loadOrCreateSigningKey(serviceAccountKeyPath(opts.dataDir));
   const tokens = new TokenIssuer({ key, issuer, apiAudiences: [issuer], client });
   server.addTokenAuthenticator(tokens);
   server.addTokenAuthenticator(new LegacyTokenAuthenticator(key, client));
+  server.addTokenAuthenticator(new BootstrapTokenAuthenticator({
+    getSecret: (name) => client.get(R.secrets, name, { namespace: BOOTSTRAP_TOKEN_NAMESPACE }).catch((err) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }),
+    log,
+  }));
   server.setImpersonator(impersonate);
   addSubresourceCreateHandler(server.registry, '', 'serviceaccounts', 'token', async (ctx, name, body, reg) => tokens.createToken(ctx, name, body, await reg.get(ctx, name)));
 
   const factory = new InformerFactory(client, { log });
   const source = new InformerRBACSource(factory);
   const rbac = new RBACAuthorizer(source);
+  // The Node authorizer reads pods by the node they are bound to, and claims for the PVs they use.
+  const pods = factory.informer(R.pods);
+  pods.addIndexer(POD_NODE_INDEX, (p) => [(p.spec as { nodeName?: string } | undefined)?.nodeName ?? '']);
+  const claims = factory.informer(R.persistentvolumeclaims);
+  const graph = new NodeGraph({ podsOnNode: (node) => pods.byIndex(POD_NODE_INDEX, node), claim: (ns, name) => claims.get(`${ns}/${name}`) });
+  // --authorization-mode=Node,RBAC, as kubeadm and k3s configure it.
+  const authorizer = unionAuthorizer(new NodeAuthorizer(graph, nodeRules()), rbac);
   const aggregator = opts.aggregation(source.clusterRoleInformer);
   server.addExtension(authenticationExtension(tokens));
-  server.addExtension(authorizationExtension(rbac, rbac));
+  server.addExtension(authorizationExtension(authorizer, rbac));
 
   const abort = new AbortController();
   let running: Promise<unknown> | undefined;
   return {
     name: 'rbac',
+    authorizer,
     async start(signal: AbortSignal) {
       signal.addEventListener('abort', () => abort.abort(), { once: true });
       const created = await ensureBootstrapPolicy(client);
@@ -90,7 +118,7 @@ export function installAuth(server: APIServer, client: Client, opts: AuthOptions
       // Let admin/edit/view fill (aggregation chains: view into edit into admin) before enforcing, so no
       // request is judged against an empty aggregated role.
       for (let i = 0; i < 250 && !aggregator.settled() && !abort.signal.aborted; i++) await new Promise((r) => setTimeout(r, 20));
-      server.setAuthorizer(rbac);
+      server.setAuthorizer(authorizer);
     },
     async stop() {
       abort.abort();

@@ -35,3 +35,4 @@ export { eventTableConvertor } from '../printers/event-printer.js';
 export { horizontalPodAutoscalerTableConvertor } from '../printers/autoscaling-printer.js';
 export { clusterRoleBindingTableConvertor, roleBindingTableConvertor } from '../printers/rbac-printers.js';
 export { persistentVolumeClaimTableConvertor, persistentVolumeTableConvertor, storageClassTableConvertor } from '../printers/storage-printers.js';
+export { certificateSigningRequestTableConvertor } from '../printers/certificates-printer.js';

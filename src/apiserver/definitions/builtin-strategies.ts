@@ -28,4 +28,5 @@ export { serviceAccountStrategy } from '../strategies/service-account.js';
 export { limitRangeStrategy } from '../strategies/limit-range.js';
 export { resourceQuotaStrategy } from '../strategies/resource-quota.js';
 export { controllerRevisionStrategy } from '../strategies/controller-revision.js';
+export { certificateSigningRequestStrategy } from '../strategies/certificate-signing-request.js';
 export { podTemplateStrategy } from '../strategies/pod-template.js';

@@ -57,6 +57,7 @@ const KINDS: Record<string, KindEntry> = {
   'networking.k8s.io/NetworkPolicy': { strategy: s.networkPolicyStrategy, printer: p.networkPolicyTableConvertor, generation: true },
   'autoscaling/HorizontalPodAutoscaler': { strategy: s.horizontalPodAutoscalerStrategy, printer: p.horizontalPodAutoscalerTableConvertor, generation: true },
   'coordination.k8s.io/Lease': { strategy: s.leaseStrategy, printer: p.leaseTableConvertor },
+  'certificates.k8s.io/CertificateSigningRequest': { strategy: s.certificateSigningRequestStrategy, printer: p.certificateSigningRequestTableConvertor },
   'discovery.k8s.io/EndpointSlice': { strategy: s.endpointSliceStrategy, printer: p.endpointSliceTableConvertor },
   'events.k8s.io/Event': { strategy: s.eventStrategy, printer: p.eventTableConvertor },
   'storage.k8s.io/StorageClass': { strategy: s.storageClassStrategy, printer: p.storageClassTableConvertor, generation: true },

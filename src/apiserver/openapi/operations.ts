@@ -321,6 +321,7 @@ function subresourcePaths(c: ResourceContext, sub: SubresourceName): PathItem[] 
   const proxyPath = q('path', 'string', 'The URL path to use for the proxied request.');
   switch (sub) {
     case 'status': return [readWritePatch(c, 'status', c.def, c.gvk)];
+    case 'approval': return [readWritePatch(c, 'approval', c.def, c.gvk)];
     case 'scale': return [readWritePatch(c, 'scale', DEF.scale, { group: 'autoscaling', version: 'v1', kind: 'Scale' })];
     case 'ephemeralcontainers': return [readWritePatch(c, 'ephemeralcontainers', pod, c.gvk)];
     case 'resize': return [readWritePatch(c, 'resize', pod, c.gvk)];

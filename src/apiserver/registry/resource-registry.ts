@@ -246,7 +246,7 @@ export class ResourceRegistry {
     if (generated) meta.name = generateName(meta.generateName!);
     // Upstream defaults at decode time, before the strategy's PrepareForCreate.
     this.#strategy.default?.(obj);
-    this.#strategy.prepareForCreate?.(obj);
+    this.#strategy.prepareForCreate?.(obj, ctx);
     this.managedFields.recordWrite(ctx, undefined, obj, input);
     const attrs = { operation: 'CREATE' as const, resource: this.info, object: obj, ctx };
     await this.#opts.admission?.admit(attrs);
@@ -358,14 +358,14 @@ export class ResourceRegistry {
     const own = subresource ? this.#strategy.subresources?.[subresource] : undefined;
     if (own) {
       next = own.prepareForUpdate(requested, old);
-    } else if (subresource === 'status') {
+    } else if (subresource === 'status' || subresource === 'approval') {
       // A status write changes status (and annotations: upstream's status strategies keep spec and
       // labels but take annotations, which is how the deployment controller records revisions
-      // without bumping generation).
+      // without bumping generation). `approval` (CSRs) is a status write the strategy narrows.
       next = deepClone(old);
       next.status = requested.status;
       if (requested.metadata.annotations !== undefined) next.metadata.annotations = requested.metadata.annotations;
-      this.#strategy.prepareForStatusUpdate?.(next, old);
+      this.#strategy.prepareForStatusUpdate?.(next, old, subresource);
     } else if (subresource === 'finalize') {
       // namespaces/finalize changes spec.finalizers only.
       next = deepClone(old);
@@ -399,8 +399,8 @@ export class ResourceRegistry {
     const own = subresource ? this.#strategy.subresources?.[subresource] : undefined;
     if (own) return this.#validate(next, [...this.#opts.validateMeta(next, this.info), ...own.validateUpdate(next, old)]);
     const errs =
-      subresource === 'status'
-        ? (this.#strategy.validateStatusUpdate?.(next, old) ?? [])
+      subresource === 'status' || subresource === 'approval'
+        ? (this.#strategy.validateStatusUpdate?.(next, old, subresource) ?? [])
         : [
             ...this.#opts.validateMeta(next, this.info),
             ...(this.#strategy.validate?.(next) ?? []),
@@ -438,7 +438,7 @@ export class ResourceRegistry {
       if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
         throw newConflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
-      // Validating admission sees deletes too (NamespaceLifecycle refuses the immortal namespaces).
+      // Validating admission sees deletes too (NamespaceLifecycle refuses the immortal namespaces; NodeRestriction keeps a node to its own pods).
       await this.#opts.admission?.validate({ operation: 'DELETE', resource: this.info, object: current, oldObject: current, ctx });
       const next = deepClone(current);
       const changed = this.#markForDeletion(next, req);

@@ -94,6 +94,11 @@ export class KubeletServer {
   }
 
   /** listen starts serving. */
+  /** setServingCertificate switches to a renewed serving certificate; connections made afterwards present it. */
+  setServingCertificate(pair: ServingCert): void {
+    this.#server?.setSecureContext({ key: pair.key, cert: pair.cert, ca: this.#opts.clientCA });
+  }
+
   async listen(): Promise<void> {
     const tls = this.#opts.servingCert ?? (await selfSignedServingCert(this.#opts.nodeName));
     const server = createServer({ key: tls.key, cert: tls.cert, ca: this.#opts.clientCA, requestCert: true, rejectUnauthorized: false });

@@ -158,7 +158,8 @@ export class MachineCluster {
       // The admin kubeconfig names 127.0.0.1, the server machine's loopback; the test reaches it at the machine's address.
       const kc = readFileSync(join(c.server.dataDir, 'kubeconfig.yaml'), 'utf8').replace(/server: https:\/\/[^\s]+/, `server: ${c.url}`);
       writeFileSync(c.kubeconfig, kc, { mode: 0o600 });
-      c.#token = c.#cli(['token', 'create', '--data-dir', c.server.dataDir]).trim();
+      // The token is created through the API, reached from the test's namespace at the server machine's address.
+      c.#token = c.#cli(['token', 'create', '--kubeconfig', c.kubeconfig]).trim();
       c.importBusybox(c.server);
       await c.waitReady('server');
       for (let i = 1; i <= opts.agents; i++) await c.addAgent(`agent-${i}`);

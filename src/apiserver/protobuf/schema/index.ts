@@ -12,6 +12,7 @@ import { AUTHORIZATION_V1 } from './authorization-v1.js';
 import { AUTOSCALING_V1 } from './autoscaling-v1.js';
 import { AUTOSCALING_V2 } from './autoscaling-v2.js';
 import { BATCH_V1 } from './batch-v1.js';
+import { CERTIFICATES_V1 } from './certificates-v1.js';
 import { COORDINATION_V1 } from './coordination-v1.js';
 import { CORE_V1 } from './core-v1.js';
 import { DISCOVERY_V1 } from './discovery-v1.js';
@@ -28,7 +29,7 @@ export type { FieldSpec, FieldType, MessageSpec, Presence, ScalarType, SchemaPac
 /** SCHEMA_PACKAGES lists every message table, one per group version. */
 export const SCHEMA_PACKAGES: readonly SchemaPackage[] = [
   META_V1, CORE_V1, APPS_V1, BATCH_V1, NETWORKING_V1, AUTOSCALING_V1, AUTOSCALING_V2, POLICY_V1, RBAC_V1,
-  SCHEDULING_V1, COORDINATION_V1, DISCOVERY_V1, STORAGE_V1, EVENTS_V1, AUTHENTICATION_V1, AUTHORIZATION_V1,
+  SCHEDULING_V1, COORDINATION_V1, DISCOVERY_V1, STORAGE_V1, EVENTS_V1, AUTHENTICATION_V1, AUTHORIZATION_V1, CERTIFICATES_V1,
 ];
 
 /** MESSAGES maps a qualified message name (`core.PodSpec`) to its fields. */

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * NodeRestriction admission (upstream plugin/pkg/admission/noderestriction):
+ * a node (`system:node:<name>`) may create only mirror pods, update the
+ * status of and delete only pods bound to it, create, update and delete only its own Node, and
+ * may not set the `node-restriction.kubernetes.io/` labels reserved for
+ * administrators. The Node authorizer has already limited what a node may
+ * reach; this limits what it may write.
+ */
+import type { KubeObject } from '../../api/index.js';
+import { newForbidden } from '../../machinery/index.js';
+import { nodeIdentity } from '../auth/node-authorizer.js';
+import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
+
+const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
+const RESTRICTED_LABEL_PREFIX = 'node-restriction.kubernetes.io/';
+
+function forbid(a: AdmissionAttributes, why: string): never {
+  throw newForbidden({ group: a.resource.group, resource: a.resource.plural }, a.object.metadata.name ?? '', why);
+}
+
+function nodeNameOf(pod: KubeObject | undefined): string | undefined {
+  return (pod?.spec as { nodeName?: string } | undefined)?.nodeName;
+}
+
+function restrictedLabels(obj: KubeObject | undefined): string[] {
+  return Object.keys(obj?.metadata.labels ?? {}).filter((k) => k.startsWith(RESTRICTED_LABEL_PREFIX) || k.split('/')[0].endsWith(`.${RESTRICTED_LABEL_PREFIX.slice(0, -1)}`));
+}
+
+function admitPod(a: AdmissionAttributes, node: string): void {
+  if (a.operation === 'CREATE' && !a.subresource) {
+    if (!a.object.metadata.annotations?.[MIRROR_POD_ANNOTATION]) forbid(a, `pod does not have "${MIRROR_POD_ANNOTATION}" annotation, node "${node}" can only create mirror pods`);
+    if (nodeNameOf(a.object) !== node) forbid(a, `node "${node}" can only create pods with spec.nodeName set to itself`);
+    return;
+  }
+  if (a.operation === 'UPDATE' && a.subresource === 'status' && nodeNameOf(a.oldObject) !== node) {
+    forbid(a, `node "${node}" can only update pod status for pods with spec.nodeName set to itself`);
+  }
+  if (a.operation === 'DELETE' && nodeNameOf(a.oldObject) !== node) {
+    forbid(a, `node "${node}" can only delete pods with spec.nodeName set to itself`);
+  }
+}
+
+function admitNode(a: AdmissionAttributes, node: string): void {
+  const name = a.object.metadata.name ?? '';
+  if (name !== node) forbid(a, `node "${node}" is not allowed to modify node "${name}"`);
+  const before = new Set(restrictedLabels(a.oldObject));
+  const changed = restrictedLabels(a.object).filter((k) => !before.has(k) || a.oldObject?.metadata.labels?.[k] !== a.object.metadata.labels?.[k]);
+  const removed = [...before].filter((k) => a.object.metadata.labels?.[k] === undefined);
+  const touched = [...changed, ...removed];
+  if (touched.length) forbid(a, `is not allowed to modify labels: ${touched.sort().join(', ')}`);
+}
+
+/** nodeRestrictionAdmission is the NodeRestriction plugin. */
+export function nodeRestrictionAdmission(): AdmissionPlugin {
+  return {
+    name: 'NodeRestriction',
+    handles: (r) => r.group === '' && (r.kind === 'Pod' || r.kind === 'Node'),
+    validate(a) {
+      const node = nodeIdentity(a.ctx.user);
+      if (node === undefined) return;
+      if (!node) forbid(a, `could not determine node from user "${a.ctx.user.name}"`);
+      if (a.resource.kind === 'Pod') admitPod(a, node);
+      else admitNode(a, node);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../../api/object.js';
+import type { AuthorizationAttributes } from '../authz.js';
+import { forbiddenMessage } from '../authz.js';
+import { NodeAuthorizer, nodeIdentity } from './node-authorizer.js';
+import { NodeGraph } from './node-graph.js';
+import { nodeRules } from './bootstrap-policy.js';
+
+const pods: KubeObject[] = [
+  {
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      nodeName: 'a',
+      serviceAccountName: 'web-sa',
+      imagePullSecrets: [{ name: 'pull' }],
+      volumes: [
+        { name: 's', secret: { secretName: 'tls' } },
+        { name: 'c', configMap: { name: 'conf' } },
+        { name: 'p', projected: { sources: [{ configMap: { name: 'kube-root-ca.crt' } }, { secret: { name: 'proj' } }] } },
+        { name: 'd', persistentVolumeClaim: { claimName: 'data' } },
+      ],
+      containers: [{ name: 'c', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'env-secret', key: 'k' } } }], envFrom: [{ configMapRef: { name: 'env-cm' } }] }],
+    },
+  },
+  { metadata: { name: 'db', namespace: 'default' }, spec: { nodeName: 'b', volumes: [{ name: 's', secret: { secretName: 'db-secret' } }], containers: [{ name: 'c' }] } },
+];
+const claims: KubeObject[] = [{ metadata: { name: 'data', namespace: 'default' }, spec: { volumeName: 'pv-1' } }];
+
+const graph = new NodeGraph({
+  podsOnNode: (n) => pods.filter((p) => (p.spec as { nodeName?: string }).nodeName === n),
+  claim: (ns, name) => claims.find((c) => c.metadata.namespace === ns && c.metadata.name === name),
+});
+const authz = new NodeAuthorizer(graph, nodeRules());
+const nodeA = { name: 'system:node:a', groups: ['system:nodes', 'system:authenticated'] };
+
+function req(verb: string, resource: string, extra: Partial<AuthorizationAttributes> = {}): AuthorizationAttributes {
+  return { user: nodeA, verb, resourceRequest: true, group: '', resource, namespace: 'default', ...extra };
+}
+
+test('node identity: system:node:<name> in system:nodes', () => {
+  assert.equal(nodeIdentity(nodeA), 'a');
+  assert.equal(nodeIdentity({ name: 'system:node:a', groups: [] }), undefined);
+  assert.equal(nodeIdentity({ name: 'kubelet', groups: ['system:nodes'] }), '');
+  assert.equal(authz.authorize(req('get', 'secrets', { name: 'tls', user: { name: 'kubelet', groups: ['system:nodes'] } })).reason, 'unknown node for user "kubelet"');
+  assert.deepEqual(authz.authorize(req('get', 'secrets', { name: 'tls', user: { name: 'alice', groups: [] } })), { allowed: false, reason: undefined });
+});
+
+test('a node reads what its pods reference, and nothing else', () => {
+  for (const [resource, name] of [['secrets', 'tls'], ['secrets', 'pull'], ['secrets', 'proj'], ['secrets', 'env-secret'], ['configmaps', 'conf'], ['configmaps', 'kube-root-ca.crt'], ['configmaps', 'env-cm'], ['persistentvolumeclaims', 'data']]) {
+    assert.ok(authz.authorize(req('get', resource, { name })).allowed, `${resource}/${name}`);
+  }
+  assert.ok(authz.authorize(req('get', 'persistentvolumes', { name: 'pv-1', namespace: undefined })).allowed);
+  assert.ok(authz.authorize(req('watch', 'secrets', { name: 'tls' })).allowed, 'a single-object watch');
+  assert.ok(authz.authorize(req('create', 'serviceaccounts', { name: 'web-sa', subresource: 'token' })).allowed);
+  assert.ok(authz.authorize(req('get', 'pods', { name: 'web' })).allowed);
+
+  const other = req('get', 'secrets', { name: 'db-secret' });
+  const d = authz.authorize(other);
+  assert.equal(d.allowed, false);
+  assert.equal(
+    `${forbiddenMessage(other)}: ${d.reason}`,
+    `secrets "db-secret" is forbidden: User "system:node:a" cannot get resource "secrets" in API group "" in the namespace "default": no relationship found between node 'a' and this object`,
+  );
+  assert.equal(authz.authorize(req('get', 'secrets', { name: 'tls', namespace: 'other' })).allowed, false, 'same name, other namespace');
+  assert.equal(authz.authorize(req('list', 'secrets')).reason, 'No Object name found');
+  assert.equal(authz.authorize(req('update', 'secrets', { name: 'tls' })).reason, 'can only read resources of this type');
+  assert.equal(authz.authorize(req('list', 'persistentvolumeclaims', { name: 'data' })).reason, 'can only get individual resources of this type');
+  assert.equal(authz.authorize(req('get', 'persistentvolumes', { name: 'pv-2', namespace: undefined })).allowed, false);
+  assert.equal(authz.authorize(req('create', 'serviceaccounts', { name: 'default', subresource: 'token' })).allowed, false);
+  assert.equal(authz.authorize(req('get', 'pods', { name: 'db' })).allowed, false);
+});
+
+test('a node touches only its own lease; other resources follow the node rules', () => {
+  const lease = (verb: string, name: string | undefined, namespace = 'kube-node-lease') => authz.authorize(req(verb, 'leases', { group: 'coordination.k8s.io', name, namespace }));
+  assert.ok(lease('update', 'a').allowed);
+  assert.ok(lease('create', undefined).allowed);
+  assert.equal(lease('update', 'b').reason, 'can only access node lease with the same name as the requesting node');
+  assert.equal(lease('get', 'a', 'default').reason, 'can only access leases in the kube-node-lease namespace');
+  assert.equal(lease('list', undefined).reason, 'can only get, create, update, patch, or delete a node lease');
+  assert.ok(authz.authorize(req('patch', 'nodes', { name: 'a', namespace: undefined, subresource: 'status' })).allowed);
+  assert.ok(authz.authorize(req('create', 'events')).allowed);
+  assert.ok(authz.authorize(req('create', 'certificatesigningrequests', { group: 'certificates.k8s.io', namespace: undefined })).allowed);
+  assert.equal(authz.authorize(req('create', 'deployments', { group: 'apps' })).allowed, false);
+  assert.equal(authz.authorize(req('delete', 'namespaces', { name: 'default', namespace: undefined })).allowed, false);
+});
