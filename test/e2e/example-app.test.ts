@@ -90,7 +90,9 @@ interface PlaywrightBrowser {
 }
 
 async function playwrightPage(chromium: { launch(o: object): Promise<PlaywrightBrowser> }, profile: string): Promise<Page> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`] });
+  // Playwright keeps its own fresh profile (it refuses --user-data-dir on launch); `profile` serves the DevTools path.
+  void profile;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage();
   return {
     goto: async (url) => void (await page.goto(url)),

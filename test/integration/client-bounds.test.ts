@@ -41,10 +41,18 @@ describe('client bounds', () => {
   });
 
   it('caps concurrent watches per user with 429 and frees a place when a watch ends', async () => {
+    // Each watch starts with the ADDED event of an existing object: once all five have it, all five are open.
+    assert.equal((await c.json('POST', CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'watch-anchor' } })).status, 201);
     const watches = Array.from({ length: 5 }, () => new AbortController());
-    const opened = watches.map((ac) => c.lines(`${CM}?watch=1`, () => undefined, ac.signal).catch(() => 0));
+    const started: Promise<void>[] = [];
+    const opened = watches.map((ac) => {
+      let seen!: () => void;
+      started.push(new Promise<void>((r) => (seen = r)));
+      return c.lines(`${CM}?watch=1`, () => seen(), ac.signal).catch(() => 0);
+    });
+    await Promise.all(started);
     try {
-      // The five are open once the server counts them: the sixth is refused.
+      // The five are open: the sixth is refused.
       let sixth = { status: 0, body: '', headers: {} as Record<string, unknown> };
       for (let i = 0; i < 100; i++) {
         sixth = await c.send('GET', `${CM}?watch=1`);

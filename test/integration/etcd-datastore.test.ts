@@ -91,7 +91,7 @@ describe('skiff server on an external 3-member etcd', () => {
     try {
       // The restored cluster's Secrets are sealed with this cluster's key: the new server gets the cluster's secrets.
       const dataDir = mkdtempSync(join(tmpdir(), 'skiff-test-'));
-      for (const f of ['tls/ca.crt', 'tls/ca.key', 'tls/service-account.key', 'encryption/keys.json', 'token']) {
+      for (const f of ['tls/ca.crt', 'tls/ca.key', 'tls/service-account.key', 'encryption/keys.json']) {
         mkdirSync(join(dataDir, f, '..'), { recursive: true });
         copyFileSync(join(s.dataDir, f), join(dataDir, f));
       }

@@ -25,7 +25,7 @@ import { refreshAPIServers } from '../../src/agent/index.js';
 
 // Short leases so the test waits seconds, not the default 15 s.
 const ELECTION = ['--leader-elect-lease-duration', '4s', '--leader-elect-renew-deadline', '3s', '--leader-elect-retry-period', '500ms'];
-const SHARED_FILES = ['tls/ca.crt', 'tls/ca.key', 'tls/service-account.key', 'encryption/keys.json', 'token'];
+const SHARED_FILES = ['tls/ca.crt', 'tls/ca.key', 'tls/service-account.key', 'encryption/keys.json'];
 
 let etcd: EtcdCluster;
 let first: ServerHandle;
