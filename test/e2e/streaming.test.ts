@@ -18,6 +18,7 @@ import { ensurePKI } from '../../src/apiserver/certs.js';
 import { installPodStreaming } from '../../src/apiserver/streaming/index.js';
 import { KubeletServer } from '../../src/kubelet/streaming/index.js';
 import { R } from '../../src/client/client.js';
+import { issueCertificate } from '../../src/pki/index.js';
 import type { KubeObject } from '../../src/api/object.js';
 import type { ContainerConfig } from '../../src/kubelet/cri/cri-types.js';
 
@@ -114,7 +115,9 @@ before(async () => {
   await server.start();
   const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [] });
   await installPodStreaming(server.api, { client: server.client, ca: pki.ca });
-  kubelet = new KubeletServer({ runtime: h.client, nodeName: NODE, clientCA: pki.ca.cert, host: '127.0.0.1', port: 0 });
+  // The API server verifies kubelets' serving certificates against the cluster CA, as a joined node's would be.
+  const servingCert = await issueCertificate(pki.ca, { subject: `CN=system:node:${NODE}, O=system:nodes`, server: true, sans: [NODE, '127.0.0.1'] });
+  kubelet = new KubeletServer({ runtime: h.client, nodeName: NODE, clientCA: pki.ca.cert, host: '127.0.0.1', port: 0, servingCert });
   await kubelet.listen();
   await server.client.create(R.nodes, {
     apiVersion: 'v1', kind: 'Node', metadata: { name: NODE },
