@@ -18,6 +18,7 @@ import { runKubeletBench } from './kubelet-bench.js';
 import { runMultinodeBench } from './multinode-bench.js';
 import { runCrashBench } from './crash-bench.js';
 import { runSoakBench } from './soak-bench.js';
+import { runDashboardBench } from './dashboard-bench.js';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   apiserver: runAPIServerBench,
@@ -33,6 +34,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   rollout: runRolloutBench,
   multinode: runMultinodeBench,
   crash: runCrashBench,
+  dashboard: runDashboardBench,
   // 30 minutes unless `--soak-minutes N`.
   soak: runSoakBench,
 };
