@@ -77,7 +77,8 @@ export async function openPage(profile: string): Promise<Page> {
   } catch {
     playwright = undefined;
   }
-  return playwright ? playwrightPage(playwright.chromium, profile) : devtoolsPage(profile);
+  // Playwright keeps its own fresh profile (it refuses --user-data-dir on launch); `profile` serves the DevTools path.
+  return playwright ? playwrightPage(playwright.chromium) : devtoolsPage(profile);
 }
 
 // The few playwright-core calls used here, typed locally: the package is optional.
@@ -89,9 +90,7 @@ interface PlaywrightBrowser {
   close(): Promise<void>;
 }
 
-async function playwrightPage(chromium: { launch(o: object): Promise<PlaywrightBrowser> }, profile: string): Promise<Page> {
-  // Playwright keeps its own fresh profile (it refuses --user-data-dir on launch); `profile` serves the DevTools path.
-  void profile;
+async function playwrightPage(chromium: { launch(o: object): Promise<PlaywrightBrowser> }): Promise<Page> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage();
   return {
