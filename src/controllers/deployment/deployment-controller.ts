@@ -20,10 +20,11 @@ import { adoptPatch, controllerRefOf, newControllerRef, releasePatch } from '../
 import {
   calculateStatus, deploymentComplete, deploymentProgressing, deploymentTimedOut, getCondition, hasProgressDeadline, newCondition, Reason, removeCondition, setCondition, type WritableStatus,
 } from './deployment-status.js';
-import {
-  activeOf, byCreation, computeHash, DESIRED_REPLICAS_ANNOTATION, findNewReplicaSet, maxRevision, maxSurge, newRSNewReplicas, POD_TEMPLATE_HASH_LABEL, replicasOf, REVISION_ANNOTATION, revisionOf,
-  setNewReplicaSetAnnotations, setReplicasAnnotations, type DeploymentObj, type ReplicaSetObj,
-} from './deployment-util.js';
+import { activeOf, byCreation, replicasOf, type DeploymentObj, type ReplicaSetObj } from './deployment-objects.js';
+import { computeHash, POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
+import { DESIRED_REPLICAS_ANNOTATION, maxRevision, REVISION_ANNOTATION, revisionOf, setReplicasAnnotations } from './replicaset-annotations.js';
+import { findNewReplicaSet, setNewReplicaSetAnnotations } from './deployment-util.js';
+import { maxSurge, newRSNewReplicas } from './rolling-update-limits.js';
 import { reconcileNewReplicaSet, reconcileOldReplicaSets, scaleDownOldForRecreate, scaleProportionally } from './rollout.js';
 
 /** Event reasons, as upstream. */
