@@ -96,10 +96,13 @@ export async function sendOne(p: Planned, mode: ApplyMode, dryRun: boolean): Pro
   const query = `${QUERY}${dryRun ? '&dryRun=All' : ''}`;
   try {
     const ns = body.metadata.namespace;
+    const path = objectPath(kind, ns, body.metadata.name ?? '');
+    // Upstream answers an apply that created its object with 201; a server that answers 200 either way is asked first.
+    const existed = mode === 'apply' && !dryRun ? await get(path).then(() => true, () => false) : mode === 'apply';
     const r = mode === 'apply'
-      ? await send<KubeObject>('PATCH', `${objectPath(kind, ns, body.metadata.name ?? '')}?${query}`, body, 'application/apply-patch+yaml')
+      ? await send<KubeObject>('PATCH', `${path}?${query}`, body, 'application/apply-patch+yaml')
       : await send<KubeObject>('POST', `${collectionPath(kind, ns ?? '')}?${query}`, body);
-    return { planned: p, result: r.body, verb: dryRun ? 'checked' : r.status === 201 ? 'created' : 'configured' };
+    return { planned: p, result: r.body, verb: dryRun ? 'checked' : r.status === 201 || !existed ? 'created' : 'configured' };
   } catch (err) {
     return { planned: p, error: err as Error };
   }

@@ -106,8 +106,10 @@ export function UsageChart({ title, samples, pick, format, limit }: { title: str
   const values = samples.map((s) => ({ at: s.at, value: pick(s) }));
   const latest = values[values.length - 1]?.value;
   const peak = Math.max(0, ...values.map((v) => v.value));
+  // The limit sets the scale only when usage comes near it; far below, the line would be flat at the bottom.
   const top = niceCeiling(Math.max(peak * 1.15, limit !== undefined && limit <= peak * 4 ? limit : 0, 1e-9));
-  const summary = latest === undefined ? 'no sample yet' : `now ${format(latest)}, peak ${format(peak)} over the last ${Math.round(WINDOW_MS / 60_000)} minutes (${values.length} samples)`;
+  const limitText = limit ? `, limit ${format(limit)}` : '';
+  const summary = latest === undefined ? `no sample yet${limitText}` : `now ${format(latest)}, peak ${format(peak)}${limitText} over the last ${Math.round(WINDOW_MS / 60_000)} minutes (${values.length} samples)`;
   return (
     <figure class="usage-chart">
       <figcaption><strong>{title}</strong> <span class="hint">{summary}</span></figcaption>
