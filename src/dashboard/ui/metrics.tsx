@@ -99,15 +99,17 @@ export function Sparkline({ values, max, label }: { values: number[]; max: numbe
  * axis (now at the right), the top labelled, and a limit (a node's
  * allocatable, a pod's limits) as a dashed line when known.
  */
-export function UsageChart({ title, samples, pick, format, limit }: { title: string; samples: Sample[]; pick: (s: Sample) => number; format: (n: number) => string; limit?: number }) {
+export function UsageChart({ title, samples, pick, format, limit, floor }: { title: string; samples: Sample[]; pick: (s: Sample) => number; format: (n: number) => string; limit?: number; floor: number }) {
   const w = 300;
   const h = 80;
   const now = Date.now();
   const values = samples.map((s) => ({ at: s.at, value: pick(s) }));
   const latest = values[values.length - 1]?.value;
   const peak = Math.max(0, ...values.map((v) => v.value));
+  // The time axis covers what was sampled (at least 2 minutes, at most the window), so a fresh page shows a line, not a dot.
+  const span = Math.min(WINDOW_MS, Math.max(2 * 60_000, values.length ? now - values[0].at + SAMPLE_MS : 0));
   // The limit sets the scale only when usage comes near it; far below, the line would be flat at the bottom.
-  const top = niceCeiling(Math.max(peak * 1.15, limit !== undefined && limit <= peak * 4 ? limit : 0, 1e-9));
+  const top = niceCeiling(Math.max(peak * 1.15, limit !== undefined && limit <= peak * 4 ? limit : 0, floor));
   const limitText = limit ? `, limit ${format(limit)}` : '';
   const summary = latest === undefined ? `no sample yet${limitText}` : `now ${format(latest)}, peak ${format(peak)}${limitText} over the last ${Math.round(WINDOW_MS / 60_000)} minutes (${values.length} samples)`;
   return (
@@ -116,14 +118,19 @@ export function UsageChart({ title, samples, pick, format, limit }: { title: str
       <svg width={w} height={h + 16} viewBox={`0 0 ${w} ${h + 16}`} role="img" aria-label={`${title}: ${summary}`} data-samples={values.length}>
         <line x1={0} y1={h} x2={w} y2={h} class="axis" />
         <text x={2} y={10} class="tick">{format(top)}</text>
-        <text x={2} y={h + 13} class="tick">-{Math.round(WINDOW_MS / 60_000)}m</text>
+        <text x={2} y={h + 13} class="tick">-{Math.round(span / 60_000)}m</text>
         <text x={w - 2} y={h + 13} class="tick" text-anchor="end">now</text>
         {limit !== undefined && limit <= top && <line x1={0} x2={w} y1={h - (limit / top) * h} y2={h - (limit / top) * h} class="limit" />}
-        {values.length > 0 && <polyline points={chartPoints(values, { width: w, height: h, windowMs: WINDOW_MS, now, top })} class="series" />}
+        {values.length > 0 && <polyline points={chartPoints(values, { width: w, height: h, windowMs: span, now, top })} class="series" />}
         {values.length === 1 && <circle cx={w} cy={h - (values[0].value / top) * h} r={2} class="series-dot" />}
       </svg>
     </figure>
   );
+}
+
+/** cpuText prints millicores, with a decimal below 10m (an idle container uses a fraction of one). */
+function cpuText(milli: number): string {
+  return milli > 0 && milli < 10 ? `${milli.toFixed(1)}m` : formatCPU(Math.round(milli));
 }
 
 /** UsageCharts shows CPU and memory of one object from a metrics.k8s.io URL. */
@@ -132,8 +139,8 @@ export function UsageCharts({ path, name, limits }: { path: string; name: string
   const samples = history.samples.get(name) ?? [];
   return (
     <div class="usage-charts" aria-label="Usage charts" role="group">
-      <UsageChart title="CPU" samples={samples} pick={(s) => s.milliCPU} format={(n) => formatCPU(Math.round(n))} limit={limits?.milliCPU} />
-      <UsageChart title="Memory" samples={samples} pick={(s) => s.memory} format={(n) => formatMemory(Math.round(n))} limit={limits?.memory} />
+      <UsageChart title="CPU" samples={samples} pick={(s) => s.milliCPU} format={cpuText} limit={limits?.milliCPU} floor={10} />
+      <UsageChart title="Memory" samples={samples} pick={(s) => s.memory} format={(n) => formatMemory(Math.round(n))} limit={limits?.memory} floor={1024 ** 2} />
       {!history.available && <p class="hint">Usage is not available (metrics.k8s.io did not answer); sampling again every {SAMPLE_MS / 1000} s.</p>}
     </div>
   );
