@@ -77,6 +77,13 @@ describe('dashboard through kubectl proxy', { skip: skip || undefined }, () => {
       await page.getByRole('status').getByText('live').first().waitFor();
       assert.deepEqual(await seriousViolations(page), []);
       await screenshot(page, 'proxy-overview');
+      // Readable in the dark scheme too (colour contrast is among axe's serious rules).
+      await page.emulateMedia({ colorScheme: 'dark' });
+      assert.deepEqual(await seriousViolations(page), [], 'axe in the dark colour scheme');
+      await page.goto(`${proxyURL}${PROXY_PATH}#/network`);
+      await page.getByRole('table', { name: 'Services' }).getByRole('link', { name: 'kubernetes' }).waitFor({ timeout: 30_000 });
+      assert.deepEqual(await seriousViolations(page), [], 'axe on Services and Ingresses, dark');
+      await screenshot(page, 'proxy-network-dark');
     } finally {
       await page.close();
     }
