@@ -118,6 +118,31 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 const lists = new Map<string, LiveList<unknown>>();
 
+/** dropSoon ends a list nobody shows after LINGER_MS. */
+function dropSoon(key: string, l: LiveList<unknown>): void {
+  clearTimeout(l.linger);
+  l.linger = setTimeout(() => {
+    if (l.listeners.size > 0) return;
+    l.abort.abort();
+    lists.delete(key);
+  }, LINGER_MS);
+}
+
+/**
+ * prime starts reading the list named key while a view is still rendering
+ * (its effects, which subscribe, run only after the browser paints), and
+ * returns what is known of it so far; a list nobody subscribes to is dropped.
+ */
+export function prime<T>(key: string, source: () => Source<T>): Live<T> {
+  let list = lists.get(key) as LiveList<T> | undefined;
+  if (!list) {
+    list = new LiveList<T>(source());
+    lists.set(key, list as LiveList<unknown>);
+    dropSoon(key, list as LiveList<unknown>);
+  }
+  return list.snapshot;
+}
+
 /**
  * subscribe shares the live list named key (made by source on first use)
  * and calls onChange with each new snapshot; it returns the current one and
@@ -136,12 +161,7 @@ export function subscribe<T>(key: string, source: () => Source<T>, onChange: (l:
     current: l.snapshot,
     unsubscribe() {
       l.listeners.delete(onChange);
-      if (l.listeners.size > 0) return;
-      l.linger = setTimeout(() => {
-        if (l.listeners.size > 0) return;
-        l.abort.abort();
-        lists.delete(key);
-      }, LINGER_MS);
+      if (l.listeners.size === 0) dropSoon(key, l as LiveList<unknown>);
     },
   };
 }

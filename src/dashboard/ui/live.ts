@@ -5,14 +5,14 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { get, getTable, type KubeObject, type Table } from './api.js';
-import { subscribe, type Live, type Source } from './live-store.js';
+import { prime, subscribe, type Live, type Source } from './live-store.js';
 import { objectURL } from '../why/index.js';
 
 export type { Live, LiveState } from './live-store.js';
 export { dropAll } from './live-store.js';
 
 function useLive<T>(key: string | undefined, source: () => Source<T>): Live<T> {
-  const [live, setLive] = useState<Live<T>>({ items: [], state: 'loading' });
+  const [live, setLive] = useState<Live<T>>(() => (key ? prime(key, source) : { items: [], state: 'loading' }));
   useEffect(() => {
     if (!key) return;
     const sub = subscribe(key, source, setLive);
@@ -66,14 +66,12 @@ const GATHER_MS = 150;
  * once); a deletion drops its row at once.
  */
 export function useLiveTable(path: string | undefined): LiveTable {
-  const [columns, setColumns] = useState<Table['columnDefinitions']>(() => (path && tableColumns.get(path)) || []);
-  useEffect(() => setColumns((path && tableColumns.get(path)) || []), [path]);
   const live = useLive<TableRow>(path && `table ${path}`, () => {
     const toRow = (r: Table['rows'][number]): [string, TableRow] => [uidOf(r.object), { cells: r.cells, metadata: r.object.metadata }];
     const readTable = async () => {
       const table = await getTable(path!);
+      // Kept beside the list (every view of it renders after its rows arrive, and reads them from here).
       tableColumns.set(path!, table.columnDefinitions);
-      setColumns(table.columnDefinitions);
       return table;
     };
     const pending = new Map<string, KubeObject['metadata']>();
@@ -119,7 +117,7 @@ export function useLiveTable(path: string | undefined): LiveTable {
       },
     };
   });
-  return { ...live, columns };
+  return { ...live, columns: (path && tableColumns.get(path)) || [] };
 }
 
 /** The columns of each Table read, so a view shown again has its header at once. */
