@@ -25,7 +25,7 @@ const REPO = resolve(new URL('../..', import.meta.url).pathname);
 const FIRST_VIEW = ['index.html', 'app.js', 'app.css'];
 const PODS = 1000;
 const NODES = 10;
-const RUNS = 3;
+const RUNS = 5;
 
 function bundleSizes(): Record<string, number> {
   const sizes = JSON.parse(readFileSync(fileURLToPath(new URL('../ui/sizes.json', import.meta.url)), 'utf8')) as Record<string, { bytes: number; gzip: number }>;
