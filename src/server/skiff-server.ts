@@ -24,6 +24,7 @@ import { hostAddress, type SkiffServerOptions } from './server-options.js';
 import { DataDirLock, serverIdentity } from './data-dir-lock.js';
 import { leaderElectedControlPlane } from './controller-manager.js';
 import { nodeComponents } from './node-components.js';
+import { ManagedEtcd, wantsManagedEtcd } from './managed-etcd.js';
 
 export { DEFAULT_SERVER_OPTIONS, hostAddress, type SkiffServerOptions } from './server-options.js';
 
@@ -36,6 +37,7 @@ export class SkiffServer {
   #lock: DataDirLock;
   #abort = new AbortController();
   #caCert = '';
+  #etcd?: ManagedEtcd;
 
   constructor(opts: SkiffServerOptions) {
     this.opts = opts;
@@ -68,11 +70,20 @@ export class SkiffServer {
     setMaxListeners(200, this.#abort.signal);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock.lock();
-    this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, { ...this.opts.storage, ...this.opts.datastore, log }), loadOrCreateKeys(dataDir));
+    if (wantsManagedEtcd(dataDir, this.opts.managedEtcd)) {
+      if (this.opts.datastoreEndpoint) throw new Error('--datastore-endpoint names an external datastore; it cannot be combined with a server that runs its own etcd (--cluster-init, --server, or a data dir holding an etcd member)');
+      this.#etcd = new ManagedEtcd(dataDir, this.opts.managedEtcd ?? {}, log);
+      // A joining server takes the cluster's CA and keys before anything is generated from them.
+      await this.#etcd.prepareSecrets();
+    }
     const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     this.#caCert = pki.ca.cert;
+    const datastore = this.#etcd
+      ? await this.#etcd.start(pki.ca, this.opts.agent?.nodeName, advertise)
+      : { endpoint: this.opts.datastoreEndpoint, datastore: this.opts.datastore };
+    this.#store = encryptedStore(openStore(datastore.endpoint, dataDir, { ...this.opts.storage, ...this.opts.datastore, ...datastore.datastore, log }), loadOrCreateKeys(dataDir));
     this.#api = new APIServer({
       store: this.#store,
       pki,
@@ -85,6 +96,7 @@ export class SkiffServer {
       maxWatchesPerUser: this.opts.maxWatchesPerUser,
       log,
     });
+    this.#etcd?.serve(this.#api);
     await this.#api.listen();
     // Components act as the server's own identity, authorized like any other caller.
     this.#client = this.#api.inProcessClient();
@@ -137,6 +149,7 @@ export class SkiffServer {
     }
     await this.#api?.close();
     await this.#store?.close();
+    await this.#etcd?.stop();
     this.#lock.unlock();
   }
 }

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * ManagedEtcd is the part of a server that runs its own etcd member, as
+ * k3s's embedded etcd: `--cluster-init` starts a new one-member cluster;
+ * `--server URL --token TOKEN` fetches the cluster's secrets from a server
+ * (cluster-secrets.ts), adds a member through the etcd Cluster API and starts
+ * it with --initial-cluster-state=existing. A data dir that already holds a
+ * member just starts it again (and so rejoins). The server then uses its
+ * member on loopback as its datastore, and serves the secrets to the next
+ * server that joins.
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { APIServer } from '../apiserver/index.js';
+import { EtcdClient, type DatastoreOptions } from '../storage/index.js';
+import type { PemPair } from '../pki/index.js';
+import { addMember, clientTLS, ensureMemberCertificates, EtcdSupervisor, hasManagedEtcd, loadOrCreateMember, quorumNote, type Bootstrap, type MemberLayout } from '../etcd/index.js';
+import { fetchClusterSecrets, hasClusterSecrets, serveClusterSecrets } from './cluster-secrets.js';
+import { ensureServerToken, serverTokenPath, type ServerToken } from './server-token.js';
+
+export interface ManagedEtcdOptions {
+  /** clusterInit starts a new cluster with this server's member as its first (--cluster-init). */
+  clusterInit?: boolean;
+  /** join names a server of the cluster to join and the server token (--server, --token). */
+  join?: { server: string; token: string };
+  /** clientPort and peerPort default to etcd's 2379 and 2380. */
+  clientPort?: number;
+  peerPort?: number;
+}
+
+/** wantsManagedEtcd says this server runs its own member: asked to, or its data dir already has one. */
+export function wantsManagedEtcd(dataDir: string, o?: ManagedEtcdOptions): boolean {
+  return !!o?.clusterInit || !!o?.join || hasManagedEtcd(dataDir);
+}
+
+export class ManagedEtcd {
+  #member?: MemberLayout;
+  #supervisor?: EtcdSupervisor;
+  #token?: ServerToken;
+  #joinEndpoints: string[] = [];
+  readonly #abort = new AbortController();
+
+  constructor(readonly dataDir: string, readonly o: ManagedEtcdOptions, readonly log: (m: string) => void) {}
+
+  /** prepareSecrets fetches the cluster's shared secrets when joining for the first time; it runs before the PKI is loaded. */
+  async prepareSecrets(): Promise<void> {
+    const join = this.o.join;
+    if (!join) return;
+    if (hasClusterSecrets(this.dataDir)) {
+      this.#joinEndpoints = [`https://${new URL(join.server).hostname}:${this.o.clientPort ?? 2379}`];
+      return;
+    }
+    this.#joinEndpoints = (await fetchClusterSecrets(join.server, join.token, this.dataDir, this.log)).etcdEndpoints;
+  }
+
+  /** start runs the member and waits until it serves; the result is the datastore the server opens. */
+  async start(ca: PemPair, nodeName: string | undefined, nodeIP: string): Promise<{ endpoint: string; datastore: Pick<DatastoreOptions, 'caFile' | 'certFile' | 'keyFile'> }> {
+    this.#token = ensureServerToken(this.dataDir, ca.cert, this.o.join?.token);
+    const member = loadOrCreateMember(this.dataDir, { nodeName: nodeName ?? hostname().toLowerCase(), nodeIP, clientPort: this.o.clientPort, peerPort: this.o.peerPort });
+    this.#member = member;
+    await ensureMemberCertificates(member, ca);
+    let bootstrap: Bootstrap = { state: 'new' };
+    const fresh = !existsSync(join(member.etcdDataDir, 'member'));
+    if (fresh && this.o.join) {
+      const client = new EtcdClient({ endpoints: this.#joinEndpoints, tls: clientTLS(member) });
+      try {
+        bootstrap = { state: 'existing', initialCluster: await addMember(client, member, this.log) };
+      } finally {
+        client.close();
+      }
+    } else if (fresh) {
+      this.log(`etcd: starting a new cluster with member ${member.name}`);
+    }
+    this.#supervisor = new EtcdSupervisor({ member, bootstrap, log: this.log });
+    await this.#supervisor.start();
+    await this.#supervisor.waitServing(this.#abort.signal);
+    this.log(quorumNote((await this.#members()).length));
+    if (fresh && !this.o.join) {
+      this.log(`etcd: to add a server, run on it: skiff server --server https://${nodeIP}:6443 --token "$(cat ${serverTokenPath(this.dataDir)})" (the token file of this server; keep it secret: it opens the cluster's CA key)`);
+    }
+    return {
+      endpoint: member.localClientURL,
+      datastore: { caFile: member.files.ca, certFile: member.files.clientCert, keyFile: member.files.clientKey },
+    };
+  }
+
+  /** serve lets servers holding the server token fetch the cluster secrets from this one. */
+  serve(api: APIServer): void {
+    serveClusterSecrets(api, { dataDir: this.dataDir, token: this.#token!, etcdEndpoints: () => this.#memberClientURLs(), log: this.log });
+  }
+
+  async #memberClientURLs(): Promise<string[]> {
+    return (await this.#members()).flatMap((m) => m.clientURLs.slice(0, 1));
+  }
+
+  async #members(): Promise<{ name: string; clientURLs: string[] }[]> {
+    const client = new EtcdClient({ endpoints: [this.#member!.localClientURL], tls: clientTLS(this.#member!) });
+    try {
+      return (await client.memberList()).members;
+    } finally {
+      client.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await this.#supervisor?.stop();
+  }
+}
