@@ -8,3 +8,5 @@
 export { clientTLS, ensureMemberCertificates, etcdDataDirOf, hasManagedEtcd, layoutOf, loadOrCreateMember, type MemberIdentity, type MemberLayout } from './member-config.js';
 export { EtcdSupervisor, ETCD_BINARY, type Bootstrap, type EtcdSupervisorOptions } from './etcd-supervisor.js';
 export { addMember, faultTolerance, quorumNote, removeMember } from './membership.js';
+export { watchQuorum } from './quorum-monitor.js';
+export { restoreSnapshot, RestoreError, type RestoreResult } from './snapshot-restore.js';

@@ -15,7 +15,23 @@ import type { MemberLayout } from './member-config.js';
  * reused; one that did start under our peer URL is an old incarnation of
  * this machine whose data is gone: it is removed and added again.
  */
-export async function addMember(client: EtcdClient, m: MemberLayout, log: (msg: string) => void): Promise<string> {
+export async function addMember(client: EtcdClient, m: MemberLayout, log: (msg: string) => void, timeoutMs = 180_000): Promise<string> {
+  // etcd refuses a membership change until every member has been connected for a while (its strict reconfiguration
+  // check: "unhealthy cluster"), as right after another server joined; k3s retries likewise.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await tryAddMember(client, m, log);
+    } catch (err) {
+      const retryable = /unhealthy cluster|unavailable|timed out|leader changed|no leader/i.test((err as Error).message);
+      if (!retryable || Date.now() > deadline) throw err;
+      log(`etcd: cannot add this member yet (${(err as Error).message}); retrying`);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
+}
+
+async function tryAddMember(client: EtcdClient, m: MemberLayout, log: (msg: string) => void): Promise<string> {
   const list = await client.memberList();
   const mine = list.members.find((x) => x.peerURLs.includes(m.peerURL));
   let members = list.members;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { APIServer } from '../apiserver/index.js';
 import { EtcdClient, type DatastoreOptions } from '../storage/index.js';
 import type { PemPair } from '../pki/index.js';
-import { addMember, clientTLS, ensureMemberCertificates, EtcdSupervisor, hasManagedEtcd, loadOrCreateMember, quorumNote, type Bootstrap, type MemberLayout } from '../etcd/index.js';
+import { addMember, clientTLS, ensureMemberCertificates, EtcdSupervisor, hasManagedEtcd, loadOrCreateMember, quorumNote, watchQuorum, type Bootstrap, type MemberLayout } from '../etcd/index.js';
 import { fetchClusterSecrets, hasClusterSecrets, serveClusterSecrets } from './cluster-secrets.js';
 import { ensureServerToken, serverTokenPath, type ServerToken } from './server-token.js';
 
@@ -55,7 +55,7 @@ export class ManagedEtcd {
   }
 
   /** start runs the member and waits until it serves; the result is the datastore the server opens. */
-  async start(ca: PemPair, nodeName: string | undefined, nodeIP: string): Promise<{ endpoint: string; datastore: Pick<DatastoreOptions, 'caFile' | 'certFile' | 'keyFile'> }> {
+  async start(ca: PemPair, nodeName: string | undefined, nodeIP: string, apiPort: number): Promise<{ endpoint: string; datastore: Pick<DatastoreOptions, 'caFile' | 'certFile' | 'keyFile'> }> {
     this.#token = ensureServerToken(this.dataDir, ca.cert, this.o.join?.token);
     const member = loadOrCreateMember(this.dataDir, { nodeName: nodeName ?? hostname().toLowerCase(), nodeIP, clientPort: this.o.clientPort, peerPort: this.o.peerPort });
     this.#member = member;
@@ -76,8 +76,9 @@ export class ManagedEtcd {
     await this.#supervisor.start();
     await this.#supervisor.waitServing(this.#abort.signal);
     this.log(quorumNote((await this.#members()).length));
+    watchQuorum(member, this.#abort.signal, this.log);
     if (fresh && !this.o.join) {
-      this.log(`etcd: to add a server, run on it: skiff server --server https://${nodeIP}:6443 --token "$(cat ${serverTokenPath(this.dataDir)})" (the token file of this server; keep it secret: it opens the cluster's CA key)`);
+      this.log(`etcd: to add a server, run on it: skiff server --server https://${nodeIP}:${apiPort} --token "$(cat ${serverTokenPath(this.dataDir)})" (the token file of this server; keep it secret: it opens the cluster's CA key)`);
     }
     return {
       endpoint: member.localClientURL,

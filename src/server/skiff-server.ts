@@ -81,7 +81,7 @@ export class SkiffServer {
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     this.#caCert = pki.ca.cert;
     const datastore = this.#etcd
-      ? await this.#etcd.start(pki.ca, this.opts.agent?.nodeName, advertise)
+      ? await this.#etcd.start(pki.ca, this.opts.agent?.nodeName, advertise, this.opts.httpsPort)
       : { endpoint: this.opts.datastoreEndpoint, datastore: this.opts.datastore };
     this.#store = encryptedStore(openStore(datastore.endpoint, dataDir, { ...this.opts.storage, ...this.opts.datastore, ...datastore.datastore, log }), loadOrCreateKeys(dataDir));
     this.#api = new APIServer({
