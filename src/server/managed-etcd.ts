@@ -69,6 +69,9 @@ export class ManagedEtcd {
       } finally {
         client.close();
       }
+    } else if (fresh && !this.o.clusterInit) {
+      // The member's data is gone (moved away after a restore elsewhere, say): starting a new cluster here would split it.
+      throw new Error(`${member.etcdDataDir} holds no etcd data: join the cluster with --server URL --token TOKEN, or start a new one with --cluster-init`);
     } else if (fresh) {
       this.log(`etcd: starting a new cluster with member ${member.name}`);
     }
