@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Store } from '../storage/index.js';
-import { nthAddress } from '../api/index.js';
+import { DEFAULT_CLUSTER_DOMAIN, nthAddress } from '../api/index.js';
 import { APIServer, ensurePKI, installAuth, installPodStreaming, encryptedStore, loadOrCreateKeys } from '../apiserver/index.js';
 import type { Client } from '../client/index.js';
 import { renderKubeconfig } from '../client/index.js';
@@ -105,6 +105,7 @@ export class SkiffServer {
       kubernetesServiceIP: kubernetesIP,
       caCert: pki.ca.cert,
       serverURL: this.#api.url,
+      network: { podSubnet: this.opts.clusterCIDR, serviceSubnet: this.opts.serviceCIDR, dnsDomain: DEFAULT_CLUSTER_DOMAIN, backend: this.opts.agent?.flannelBackend ?? 'vxlan' },
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
     const client = this.#client;
