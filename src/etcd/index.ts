@@ -10,3 +10,4 @@ export { EtcdSupervisor, ETCD_BINARY, type Bootstrap, type EtcdSupervisorOptions
 export { addMember, faultTolerance, quorumNote, removeMember } from './membership.js';
 export { watchQuorum } from './quorum-monitor.js';
 export { restoreSnapshot, RestoreError, type RestoreResult } from './snapshot-restore.js';
+export { EtcdMemberController, MEMBER_FINALIZER, nodeOfMember } from './member-controller.js';

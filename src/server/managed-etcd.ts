@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import type { APIServer } from '../apiserver/index.js';
 import { EtcdClient, type DatastoreOptions } from '../storage/index.js';
 import type { PemPair } from '../pki/index.js';
-import { addMember, clientTLS, ensureMemberCertificates, EtcdSupervisor, hasManagedEtcd, loadOrCreateMember, quorumNote, watchQuorum, type Bootstrap, type MemberLayout } from '../etcd/index.js';
+import type { Client } from '../client/index.js';
+import type { Component } from '../machinery/index.js';
+import { addMember, clientTLS, ensureMemberCertificates, EtcdMemberController, EtcdSupervisor, hasManagedEtcd, loadOrCreateMember, quorumNote, watchQuorum, type Bootstrap, type MemberLayout } from '../etcd/index.js';
 import { fetchClusterSecrets, hasClusterSecrets, serveClusterSecrets } from './cluster-secrets.js';
 import { ensureServerToken, serverTokenPath, type ServerToken } from './server-token.js';
 
@@ -39,6 +41,7 @@ export class ManagedEtcd {
   #supervisor?: EtcdSupervisor;
   #token?: ServerToken;
   #joinEndpoints: string[] = [];
+  readonly #clients: EtcdClient[] = [];
   readonly #abort = new AbortController();
 
   constructor(readonly dataDir: string, readonly o: ManagedEtcdOptions, readonly log: (m: string) => void) {}
@@ -89,6 +92,13 @@ export class ManagedEtcd {
     };
   }
 
+  /** memberController removes the etcd member of a server whose Node is deleted (it runs on every server with a member). */
+  memberController(client: Client): Component {
+    const etcd = new EtcdClient({ endpoints: [this.#member!.localClientURL], tls: clientTLS(this.#member!) });
+    this.#clients.push(etcd);
+    return new EtcdMemberController({ client, etcd, log: this.log });
+  }
+
   /** serve lets servers holding the server token fetch the cluster secrets from this one. */
   serve(api: APIServer): void {
     serveClusterSecrets(api, { dataDir: this.dataDir, token: this.#token!, etcdEndpoints: () => this.#memberClientURLs(), log: this.log });
@@ -109,6 +119,7 @@ export class ManagedEtcd {
 
   async stop(): Promise<void> {
     this.#abort.abort();
+    for (const c of this.#clients) c.close();
     await this.#supervisor?.stop();
   }
 }

@@ -117,6 +117,7 @@ export class SkiffServer {
     if (this.opts.dashboard !== false) this.#addDashboard(pki.serving, advertise);
     // The API server verifies kubelet serving certificates against the cluster CA (--kubelet-certificate-authority).
     const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, kubeletCA: pki.ca.cert, log, simulatedUsage });
+    if (this.#etcd) this.components.push(this.#etcd.memberController(client));
     this.components.push(...leaderElectedControlPlane(this.opts, client, { identity, ca: pki.ca, auth }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);

@@ -51,7 +51,8 @@ function holder(h: HAServers, via: number, lease: string): string {
 describe('three servers with their own etcd', { skip: skip || undefined, timeout: 1_200_000 }, () => {
   let h: HAServers;
   before(async () => {
-    h = await HAServers.start(3);
+    // The third server runs its own node, as k3s servers do, so that `kubectl delete node` can remove it.
+    h = await HAServers.start(3, { withNode: [2] });
   });
   after(async () => {
     if (!h) return;
@@ -87,7 +88,7 @@ describe('three servers with their own etcd', { skip: skip || undefined, timeout
   it('SIGKILL the first server under writes: nothing acknowledged is lost, the cluster goes on, and it rejoins', async () => {
     await h.addAgent('agent-1', 0);
     h.kubectlOk(1, ['create', 'namespace', NS]);
-    h.kubectlOk(1, ['apply', '-f', '-'], JSON.stringify(webDeployment(NS, 'web', 1)));
+    h.kubectlOk(1, ['apply', '-f', '-'], JSON.stringify(webDeployment(NS, 'web', 1, { nodeSelector: { 'kubernetes.io/hostname': 'agent-1' } })));
     h.kubectlOk(1, ['expose', 'deployment', 'web', '-n', NS, '--port', '80', '--target-port', '8080']);
     await waitFor('the web pod to run on the agent', () => runningPods(h, 1).length === 1, 180_000, 1000);
     // Writers through the first and the second server; the first dies while they write.
@@ -144,6 +145,17 @@ describe('three servers with their own etcd', { skip: skip || undefined, timeout
     await h.servers[2]!.start();
     assert.match(h.kubectlOk(2, ['get', 'configmap', 'third-down', '-n', NS, '-o', 'name']), /third-down/);
     await waitFor('one web pod left', () => runningPods(h, 2).length === 1, 120_000, 1000);
+  });
+
+  it('kubectl delete node of a server removes its etcd member; the others go on', async () => {
+    await waitFor('the finalizer on the server node', () => h.kubectl(0, ['get', 'node', 's3', '-o', 'jsonpath={.metadata.finalizers}']).stdout.includes('etcd.skiff.dev/member'), 120_000, 1000);
+    h.kubectlOk(0, ['delete', 'node', 's3', '--wait=false']);
+    await waitFor('the member of s3 to be removed', () => h.etcdMembers(0).length === 2, 120_000, 1000);
+    assert.ok(!h.etcdMembers(0).some((m) => m.peerURLs.includes(`https://${h.servers[2]!.machine.ip}:2380`)));
+    await waitFor('the node to be gone', () => h.kubectl(0, ['get', 'node', 's3']).code === 1, 120_000, 1000);
+    await waitFor('s3 to say its member was removed', () => /was removed from the cluster/.test(h.servers[2]!.logs()), 120_000, 1000);
+    h.kubectlOk(1, ['create', 'configmap', 'two-members', '-n', NS]);
+    assert.match(h.kubectlOk(0, ['get', 'configmap', 'two-members', '-n', NS, '-o', 'name']), /two-members/);
   });
 });
 

@@ -6,7 +6,7 @@
  * FIRST/token`, each in its own network namespace with its own data dir
  * (etcd's client and peer ports on the machine's address), plus agents
  * joined with a bootstrap token. Servers run without a node of their own
- * (--disable-agent), so the only containerd is the agents'.
+ * (--disable-agent) unless asked, so that containerd runs only where needed.
  *
  * stop() SIGTERMs agents then servers (together: a server stopping alone
  * after the others has no quorum to deregister with), sweeps each data
@@ -37,11 +37,11 @@ export class HAServers {
     this.#home = mkdtempSync(join(tmpdir(), 'skiff-haetcd-home-'));
   }
 
-  /** start brings up `count` servers, the first with --cluster-init and each other joining the first. */
-  static async start(count: number, extraArgs: string[] = []): Promise<HAServers> {
+  /** start brings up `count` servers, the first with --cluster-init and each other joining the first; `withNode` lists those that run a node. */
+  static async start(count: number, o: { extraArgs?: string[]; withNode?: number[] } = {}): Promise<HAServers> {
     const h = new HAServers(MachineLab.create());
     try {
-      for (let i = 0; i < count; i++) await h.addServer(extraArgs);
+      for (let i = 0; i < count; i++) await h.addServer(o.extraArgs, o.withNode?.includes(i));
       return h;
     } catch (err) {
       await h.stop();
@@ -53,8 +53,11 @@ export class HAServers {
     return `https://${this.servers[i]!.machine.ip}:6443`;
   }
 
-  /** addServer starts the next server: --cluster-init for the first, --server/--token-file (the first's token) for the others. */
-  async addServer(extraArgs: string[] = []): Promise<SkiffProcess> {
+  /**
+   * addServer starts the next server: --cluster-init for the first, --server/--token-file (the first's token) for
+   * the others; withNode runs the server's own node (containerd, kubelet) as k3s servers do, else --disable-agent.
+   */
+  async addServer(extraArgs: string[] = [], withNode = false): Promise<SkiffProcess> {
     const i = this.servers.length;
     const name = `s${i + 1}`;
     const m = this.lab.addMachine(name);
@@ -62,7 +65,7 @@ export class HAServers {
     const joinArgs = i === 0 ? ['--cluster-init'] : ['--server', this.url(0), '--token-file', join(this.servers[0]!.dataDir, 'token')];
     const s = startSkiff(this.lab, m, name, dataDir, [
       'server', '--data-dir', dataDir, '--https-port', '6443', '--advertise-address', m.ip, '--node-name', name,
-      '--disable-agent', '--disable-dashboard', '--datastore-request-timeout', '5s', ...ELECTION, ...joinArgs, ...extraArgs,
+      ...(withNode ? ['--cleanup-on-exit', '--ingress-http-port', '18080', '--ingress-https-port', '18443'] : ['--disable-agent']), '--disable-dashboard', '--datastore-request-timeout', '5s', ...ELECTION, ...joinArgs, ...extraArgs,
     ], READY);
     this.servers.push(s);
     await s.start();
