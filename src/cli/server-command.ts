@@ -48,7 +48,7 @@ export async function runServer(args: string[]): Promise<void> {
       // Hidden: how long one etcd request may take before it fails as unavailable (tests shorten it).
       'datastore-request-timeout': { type: 'string', default: '', hidden: true },
       'cluster-init': { type: 'boolean', default: false, usage: 'run an etcd member in this server and start a new cluster on it (add servers with --server and --token; 3 servers tolerate one failure, 2 tolerate none)' },
-      server: { type: 'string', default: '', usage: 'URL of a server of the cluster to join as another server with its own etcd member (with --token)' },
+      server: { type: 'string', default: '', usage: 'URL of a server of the cluster to join as another server (with --token): it fetches the cluster secrets and, without --datastore-endpoint, adds its own etcd member' },
       token: { type: 'string', default: '', usage: 'server token of the cluster to join (the file <data-dir>/token on an existing server)' },
       'token-file': { type: 'string', default: '', usage: 'file holding the server token (instead of --token)' },
       // Hidden: etcd ports of this server's member (tests on one network namespace).
@@ -74,8 +74,8 @@ export async function runServer(args: string[]): Promise<void> {
     process.stderr.write("skiff server: --server needs --token (or --token-file): the server token in <data-dir>/token on an existing server\n");
     process.exit(2);
   }
-  if ((flags.server || flags['cluster-init']) && flags['datastore-endpoint']) {
-    process.stderr.write('skiff server: --cluster-init and --server run an etcd member in this server; they cannot be combined with --datastore-endpoint\n');
+  if (flags['cluster-init'] && flags['datastore-endpoint']) {
+    process.stderr.write('skiff server: --cluster-init runs an etcd member in this server; it cannot be combined with --datastore-endpoint\n');
     process.exit(2);
   }
   const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
@@ -95,9 +95,9 @@ export async function runServer(args: string[]): Promise<void> {
       keyFile: flags['datastore-keyfile'] ? resolve(String(flags['datastore-keyfile'])) : undefined,
       requestTimeoutMs: flags['datastore-request-timeout'] ? parseDurationMs(String(flags['datastore-request-timeout'])) : undefined,
     },
+    join: flags.server ? { server: String(flags.server), token } : undefined,
     managedEtcd: {
       clusterInit: Boolean(flags['cluster-init']),
-      join: flags.server ? { server: String(flags.server), token } : undefined,
       clientPort: Number(flags['etcd-client-port']),
       peerPort: Number(flags['etcd-peer-port']),
     },

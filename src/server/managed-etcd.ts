@@ -7,19 +7,18 @@
  * it with --initial-cluster-state=existing. A data dir that already holds a
  * member just starts it again (and so rejoins). The server then uses its
  * member on loopback as its datastore, and serves the secrets to the next
- * server that joins.
+ * server that joins (the server wires that: cluster-secrets.ts).
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { APIServer } from '../apiserver/index.js';
 import { EtcdClient, type DatastoreOptions } from '../storage/index.js';
 import type { PemPair } from '../pki/index.js';
 import type { Client } from '../client/index.js';
 import type { Component } from '../machinery/index.js';
 import { addMember, clientTLS, ensureMemberCertificates, EtcdMemberController, EtcdSupervisor, hasManagedEtcd, loadOrCreateMember, quorumNote, watchQuorum, type Bootstrap, type MemberLayout } from '../etcd/index.js';
-import { fetchClusterSecrets, hasClusterSecrets, serveClusterSecrets } from './cluster-secrets.js';
-import { ensureServerToken, serverTokenPath, type ServerToken } from './server-token.js';
+import { fetchClusterSecrets, hasClusterSecrets } from './cluster-secrets.js';
+import { serverTokenPath } from './server-token.js';
 
 export interface ManagedEtcdOptions {
   /** clusterInit starts a new cluster with this server's member as its first (--cluster-init). */
@@ -39,7 +38,6 @@ export function wantsManagedEtcd(dataDir: string, o?: ManagedEtcdOptions): boole
 export class ManagedEtcd {
   #member?: MemberLayout;
   #supervisor?: EtcdSupervisor;
-  #token?: ServerToken;
   #joinEndpoints: string[] = [];
   readonly #clients: EtcdClient[] = [];
   readonly #abort = new AbortController();
@@ -59,7 +57,6 @@ export class ManagedEtcd {
 
   /** start runs the member and waits until it serves; the result is the datastore the server opens. */
   async start(ca: PemPair, nodeName: string | undefined, nodeIP: string, apiPort: number): Promise<{ endpoint: string; datastore: Pick<DatastoreOptions, 'caFile' | 'certFile' | 'keyFile'> }> {
-    this.#token = ensureServerToken(this.dataDir, ca.cert, this.o.join?.token);
     const member = loadOrCreateMember(this.dataDir, { nodeName: nodeName ?? hostname().toLowerCase(), nodeIP, clientPort: this.o.clientPort, peerPort: this.o.peerPort });
     this.#member = member;
     await ensureMemberCertificates(member, ca);
@@ -99,12 +96,8 @@ export class ManagedEtcd {
     return new EtcdMemberController({ client, etcd, log: this.log });
   }
 
-  /** serve lets servers holding the server token fetch the cluster secrets from this one. */
-  serve(api: APIServer): void {
-    serveClusterSecrets(api, { dataDir: this.dataDir, token: this.#token!, etcdEndpoints: () => this.#memberClientURLs(), log: this.log });
-  }
-
-  async #memberClientURLs(): Promise<string[]> {
+  /** memberClientURLs are the client URLs of the cluster's started members (what a joining server adds itself through). */
+  async memberClientURLs(): Promise<string[]> {
     return (await this.#members()).flatMap((m) => m.clientURLs.slice(0, 1));
   }
 

@@ -17,6 +17,8 @@ export interface SkiffServerOptions {
   clusterCIDR: string;
   nodePortRange: { min: number; max: number };
   datastoreEndpoint: string;
+  /** join names a server of the cluster and its server token: this server fetches the shared secrets from it (--server, --token). */
+  join?: { server: string; token: string };
   /** managedEtcd runs this server's own etcd member and uses it as the datastore (--cluster-init, --server/--token). */
   managedEtcd?: ManagedEtcdOptions;
   tlsSans: string[];

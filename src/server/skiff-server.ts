@@ -25,6 +25,9 @@ import { DataDirLock, serverIdentity } from './data-dir-lock.js';
 import { leaderElectedControlPlane } from './controller-manager.js';
 import { nodeComponents } from './node-components.js';
 import { ManagedEtcd, wantsManagedEtcd } from './managed-etcd.js';
+import { fetchClusterSecrets, hasClusterSecrets, serveClusterSecrets } from './cluster-secrets.js';
+import { ensureServerToken } from './server-token.js';
+import { hasManagedEtcd } from '../etcd/index.js';
 
 export { DEFAULT_SERVER_OPTIONS, hostAddress, type SkiffServerOptions } from './server-options.js';
 
@@ -70,16 +73,15 @@ export class SkiffServer {
     setMaxListeners(200, this.#abort.signal);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock.lock();
-    if (wantsManagedEtcd(dataDir, this.opts.managedEtcd)) {
-      if (this.opts.datastoreEndpoint) throw new Error('--datastore-endpoint names an external datastore; it cannot be combined with a server that runs its own etcd (--cluster-init, --server, or a data dir holding an etcd member)');
-      this.#etcd = new ManagedEtcd(dataDir, this.opts.managedEtcd ?? {}, log);
-      // A joining server takes the cluster's CA and keys before anything is generated from them.
-      await this.#etcd.prepareSecrets();
-    }
+    const joining = this.opts.join;
+    const external = /^https?:\/\//i.test(this.opts.datastoreEndpoint);
+    await this.#prepareClusterSecrets();
     const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     this.#caCert = pki.ca.cert;
+    // Servers sharing etcd hand the cluster secrets to servers that join with the server token.
+    const token = this.#etcd || external ? ensureServerToken(dataDir, pki.ca.cert, joining?.token) : undefined;
     const datastore = this.#etcd
       ? await this.#etcd.start(pki.ca, this.opts.agent?.nodeName, advertise, this.opts.httpsPort)
       : { endpoint: this.opts.datastoreEndpoint, datastore: this.opts.datastore };
@@ -96,7 +98,11 @@ export class SkiffServer {
       maxWatchesPerUser: this.opts.maxWatchesPerUser,
       log,
     });
-    this.#etcd?.serve(this.#api);
+    if (token) {
+      const etcd = this.#etcd;
+      const etcdEndpoints = etcd ? () => etcd.memberClientURLs() : async () => this.opts.datastoreEndpoint.split(',').map((e) => e.trim()).filter(Boolean);
+      serveClusterSecrets(this.#api, { dataDir, token, etcdEndpoints, log });
+    }
     await this.#api.listen();
     // Components act as the server's own identity, authorized like any other caller.
     this.#client = this.#api.inProcessClient();
@@ -130,6 +136,28 @@ export class SkiffServer {
     }
     this.#api.markReady();
     log(`skiff server ready at ${this.#api.url}; kubeconfig: ${this.kubeconfigPath}`);
+  }
+
+  /**
+   * prepareClusterSecrets sets up a server that runs its own etcd member, and
+   * has a joining server (--server/--token) fetch the cluster's shared secrets,
+   * before the PKI and keys would otherwise be generated here.
+   */
+  async #prepareClusterSecrets(): Promise<void> {
+    const { dataDir, log } = this.opts;
+    const joining = this.opts.join;
+    const external = /^https?:\/\//i.test(this.opts.datastoreEndpoint);
+    if (this.opts.datastoreEndpoint && (this.opts.managedEtcd?.clusterInit || hasManagedEtcd(dataDir))) {
+      throw new Error('--datastore-endpoint names an external datastore; it cannot be combined with a server that runs its own etcd (--cluster-init, or a data dir holding an etcd member)');
+    }
+    if (joining && this.opts.datastoreEndpoint && !external) throw new Error('--server joins servers that share etcd; a SQLite datastore belongs to one server');
+    if (!this.opts.datastoreEndpoint && wantsManagedEtcd(dataDir, { ...this.opts.managedEtcd, join: joining })) {
+      this.#etcd = new ManagedEtcd(dataDir, { ...this.opts.managedEtcd, join: joining }, log);
+      // A joining server takes the cluster's CA and keys before anything is generated from them.
+      await this.#etcd.prepareSecrets();
+    } else if (joining && !hasClusterSecrets(dataDir)) {
+      await fetchClusterSecrets(joining.server, joining.token, dataDir, log);
+    }
   }
 
   /** addDashboard serves the UI's files at /ui/ on the API port, and on a listener of its own behind its Service. */
