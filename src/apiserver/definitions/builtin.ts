@@ -16,7 +16,7 @@ import { hpaV1, eventsV1 } from '../registry/converters.js';
 import type { ResourceDefinition, VersionConverter } from './definition.js';
 import * as s from './builtin-strategies.js';
 import * as p from './builtin-printers.js';
-import { mutatingWebhookConfigurationStrategy, validatingWebhookConfigurationStrategy } from '../admission/webhook/index.js';
+import { mutatingWebhookConfigurationStrategy, validatingWebhookConfigurationStrategy } from '../admission/webhook/configuration.js';
 import { webhookConfigurationTableConvertor } from '../admission/printers.js';
 
 /** KindEntry is what a built-in kind adds to its table row. */
