@@ -9,6 +9,7 @@ import { resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account.js';
 import { storageAdmissionPlugins } from './storage-admission.js';
 import { mutatingAdmissionWebhook, registryEnvironment, validatingAdmissionWebhook } from './webhook/index.js';
+import { validatingAdmissionPolicy } from './policy/index.js';
 
 export { IMMORTAL_NAMESPACES } from './namespace-lifecycle.js';
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.js';
@@ -27,6 +28,7 @@ export function registerDefaultAdmission(api: APIRegistry): void {
   // MutatingAdmissionWebhook, ValidatingAdmissionPolicy, ValidatingAdmissionWebhook.
   const env = registryEnvironment(api);
   api.admission.register(mutatingAdmissionWebhook(env));
+  api.admission.register(validatingAdmissionPolicy(env));
   api.admission.register(validatingAdmissionWebhook(env));
   // ResourceQuota is last, as upstream: it charges what every other plugin has settled.
   api.admission.register(resourceQuotaAdmission(api));
