@@ -63,7 +63,7 @@ function convert(review) {
     if (req.desiredAPIVersion.endsWith('/v1') && spec.sizeBytes !== undefined) { spec.size = String(spec.sizeBytes); delete spec.sizeBytes; }
     return c;
   });
-  if (out.some((o) => o.spec && o.spec.size === 'fail')) return { uid: req.uid, result: { status: 'Failure', message: 'size fail cannot be converted' } };
+  if (req.objects.some((o) => o.spec && o.spec.size === 'fail')) return { uid: req.uid, result: { status: 'Failure', message: 'size fail cannot be converted' } };
   return { uid: req.uid, convertedObjects: out, result: { status: 'Success' } };
 }
 https.createServer({ cert: ${JSON.stringify(cert)}, key: ${JSON.stringify(key)} }, (req, res) => {

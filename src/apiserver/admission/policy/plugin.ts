@@ -131,8 +131,8 @@ async function dispatchPolicies(env: AdmissionEnvironment, a: AdmissionAttribute
       if ((policy.failurePolicy ?? 'Fail') === 'Fail') throw denied(policyName, bindingName, `failed to configure binding: ${params}`, 'Invalid');
       continue;
     }
-    const object = f.object && env.convert(f.object, a.resource, info);
-    const oldObject = f.oldObject && env.convert(f.oldObject, a.resource, info);
+    const object = f.object && await env.convert(f.object, a.resource, info);
+    const oldObject = f.oldObject && await env.convert(f.oldObject, a.resource, info);
     const request = admissionRequest('', subjectOf(a, info, undefined, undefined));
     const namespaceObject = f.namespace ? ((await env.namespace(f.namespace)) ?? null) : null;
     for (const param of params) {

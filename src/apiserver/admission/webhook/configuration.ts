@@ -82,7 +82,7 @@ function validateWebhook(h: Webhook, path: string, mutating: boolean): FieldErro
   return errs;
 }
 
-function validateReviewVersions(versions: string[] | undefined, path: string): FieldError[] {
+export function validateReviewVersions(versions: string[] | undefined, path: string): FieldError[] {
   if (!versions?.length) return [field.required(path, `must specify one of ${REVIEW_VERSIONS.join(', ')}`)];
   const errs: FieldError[] = [];
   const seen = new Set<string>();
@@ -96,7 +96,7 @@ function validateReviewVersions(versions: string[] | undefined, path: string): F
 }
 
 /** validateClientConfig is upstream's webhook.ValidateWebhookURL / ValidateWebhookService. */
-function validateClientConfig(cc: WebhookClientConfig | undefined, path: string): FieldError[] {
+export function validateClientConfig(cc: WebhookClientConfig | undefined, path: string): FieldError[] {
   const hasURL = typeof cc?.url === 'string';
   const hasService = !!cc?.service;
   if (hasURL === hasService) return [field.required(path, 'exactly one of url or service is required')];

@@ -79,8 +79,8 @@ export async function dispatchMutating(env: AdmissionEnvironment, a: AdmissionAt
 async function mutateOnce(env: AdmissionEnvironment, inv: Invocation, a: AdmissionAttributes, round: number, idx: number): Promise<boolean> {
   const hook = inv.hook;
   const isDelete = a.operation === 'DELETE';
-  const object = isDelete ? undefined : env.convert(a.object, a.resource, inv.info);
-  const oldObject = a.oldObject && env.convert(a.oldObject, a.resource, inv.info);
+  const object = isDelete ? undefined : await env.convert(a.object, a.resource, inv.info);
+  const oldObject = a.oldObject && await env.convert(a.oldObject, a.resource, inv.info);
   let mutated = false;
   try {
     const result = await callWebhook(env, inv, a, subjectOf(a, inv.info, object, oldObject), true);
@@ -96,7 +96,7 @@ async function mutateOnce(env: AdmissionEnvironment, inv: Invocation, a: Admissi
     } catch (err) {
       throw newInternalError((err as Error).message);
     }
-    const back = env.convert(patched, inv.info, a.resource);
+    const back = await env.convert(patched, inv.info, a.resource);
     env.applyDefaults(back, a.resource);
     mutated = !deepEqual(back, a.object);
     annotate(a, `patch.webhook.admission.k8s.io/round_${round}_index_${idx}`, JSON.stringify({ configuration: inv.configuration, webhook: hook.name, patch, patchType: 'JSONPatch' }));
@@ -120,8 +120,8 @@ export async function dispatchValidating(env: AdmissionEnvironment, a: Admission
   const outcomes = await Promise.all(
     invocations.map(async ({ inv, idx }) => {
       try {
-        const object = isDelete ? undefined : env.convert(a.object, a.resource, inv.info);
-        const oldObject = a.oldObject && env.convert(a.oldObject, a.resource, inv.info);
+        const object = isDelete ? undefined : await env.convert(a.object, a.resource, inv.info);
+        const oldObject = a.oldObject && await env.convert(a.oldObject, a.resource, inv.info);
         await callWebhook(env, inv, a, subjectOf(a, inv.info, object, oldObject), false);
         return undefined;
       } catch (err) {

@@ -32,7 +32,7 @@ export interface AdmissionEnvironment {
   /** equivalents are the served resources storing where info stores (info itself first). */
   equivalents(info: ResourceInfo): ResourceInfo[];
   /** convert turns an object of one served version into another version of the same storage. */
-  convert(obj: KubeObject, from: ResourceInfo, to: ResourceInfo): KubeObject;
+  convert(obj: KubeObject, from: ResourceInfo, to: ResourceInfo): Promise<KubeObject>;
   /** applyDefaults runs the kind's defaulting. */
   applyDefaults(obj: KubeObject, info: ResourceInfo): void;
 }
@@ -78,14 +78,14 @@ export function registryEnvironment(api: APIRegistry): AdmissionEnvironment {
         .filter((i) => i !== info && i.storage.group === info.storage.group && i.storage.resource === info.storage.resource);
       return [info, ...same];
     },
-    convert(obj, from, to) {
+    async convert(obj, from, to) {
       if (from === to) return deepClone(obj);
       const fromDef = api.definitions.lookup(from.group, from.version, from.plural);
       const toDef = api.definitions.lookup(to.group, to.version, to.plural);
       let stored = deepClone(obj);
-      stored = fromDef?.converter ? fromDef.converter.toStorage(stored) : stored;
+      stored = fromDef?.converter ? await fromDef.converter.toStorage(stored) : stored;
       stored.apiVersion = apiVersionOf({ group: from.storage.group, version: from.storage.version });
-      const out = toDef?.converter ? toDef.converter.fromStorage(deepClone(stored)) : deepClone(stored);
+      const out = toDef?.converter ? await toDef.converter.fromStorage(deepClone(stored)) : deepClone(stored);
       out.apiVersion = apiVersionOf(to);
       out.kind = to.kind;
       return out;

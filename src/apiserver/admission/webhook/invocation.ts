@@ -91,8 +91,8 @@ export async function shouldCall(env: AdmissionEnvironment, hook: Webhook, confi
   if (!info) return undefined;
   const invocation = { hook, configuration, info };
   if (hook.matchConditions?.length) {
-    const object = f.object && env.convert(f.object, a.resource, info);
-    const oldObject = f.oldObject && env.convert(f.oldObject, a.resource, info);
+    const object = f.object && await env.convert(f.object, a.resource, info);
+    const oldObject = f.oldObject && await env.convert(f.oldObject, a.resource, info);
     const request = admissionRequest('', subjectOf(a, info, undefined, undefined));
     const result = evaluateMatchConditions(hook.matchConditions, { object, oldObject, request }, hook.failurePolicy ?? 'Fail');
     if (result.error) throw newForbidden({ group: a.resource.group, resource: a.resource.plural }, a.object.metadata.name ?? '', result.error);
