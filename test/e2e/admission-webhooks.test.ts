@@ -145,4 +145,35 @@ ${dns}`;
     s.kubectlOk(['create', 'configmap', 'lost', '-n', NS]);
     s.kubectlOk(['delete', 'validatingwebhookconfiguration', 'absent']);
   });
+
+  it('converts a custom resource through a conversion webhook behind the Service', () => {
+    s.kubectlOk(['apply', '-f', '-'], `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.stable.example.com}
+spec:
+  group: stable.example.com
+  names: {kind: Widget, plural: widgets, singular: widget}
+  scope: Namespaced
+  conversion:
+    strategy: Webhook
+    webhook:
+      conversionReviewVersions: [v1]
+      clientConfig:
+        service: {namespace: ${NS}, name: webhook, path: /convert}
+        caBundle: ${caBundle}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: string}}}}}}
+  - name: v2
+    served: true
+    storage: false
+    schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {sizeBytes: {type: integer}}}}}}
+`);
+    s.kubectlOk(['wait', '--for=condition=Established', 'crd/widgets.stable.example.com', '--timeout=60s']);
+    s.kubectlOk(['apply', '-n', NS, '-f', '-'], 'apiVersion: stable.example.com/v2\nkind: Widget\nmetadata: {name: w}\nspec: {sizeBytes: 42}\n');
+    assert.equal(s.kubectlOk(['get', 'widgets.v1.stable.example.com', 'w', '-n', NS, '-o', 'jsonpath={.spec.size}']), '42');
+    assert.equal(s.kubectlOk(['get', 'widgets.v2.stable.example.com', 'w', '-n', NS, '-o', 'jsonpath={.spec.sizeBytes}']), '42');
+  });
 });

@@ -28,13 +28,15 @@ export interface Invocation {
 /** factsOf reads what matching needs from admission attributes; DELETE has no new object, as upstream. */
 export function factsOf(a: AdmissionAttributes): RequestFacts {
   const obj = a.operation === 'DELETE' ? undefined : a.object;
+  const isNamespace = a.resource.group === '' && a.resource.plural === 'namespaces';
   return {
     operation: a.operation,
     group: a.resource.group,
     version: a.resource.version,
     resource: a.resource.plural,
     subresource: a.subresource ?? '',
-    namespace: a.resource.namespaced || (a.resource.group === '' && a.resource.plural === 'namespaces') ? (a.object.metadata.namespace ?? a.ctx.namespace ?? '') : '',
+    // A Namespace request carries the namespace's own name as its namespace, as upstream's attributes do.
+    namespace: isNamespace ? (a.object.metadata.name ?? '') : a.resource.namespaced ? (a.object.metadata.namespace ?? a.ctx.namespace ?? '') : '',
     object: obj,
     oldObject: a.oldObject,
   };
@@ -47,15 +49,17 @@ export function subjectOf(a: AdmissionAttributes, info: ResourceInfo, object: Ku
   const options: Record<string, unknown> = { kind: optionsKind, apiVersion: 'meta.k8s.io/v1' };
   if (a.ctx.dryRun) options.dryRun = ['All'];
   if (a.ctx.fieldManager && a.operation !== 'DELETE') options.fieldManager = a.ctx.fieldManager;
+  // A subresource with its own kind (pods/eviction is a policy/v1 Eviction) is reviewed as that kind, as upstream.
+  const own = subresourceKind(a);
   return {
-    group: info.group,
-    version: info.version,
-    kind: info.kind,
+    group: own && info === a.resource ? own.group : info.group,
+    version: own && info === a.resource ? own.version : info.version,
+    kind: own && info === a.resource ? own.kind : info.kind,
     resource: info.plural,
     subresource: f.subresource,
-    requestGroup: a.resource.group,
-    requestVersion: a.resource.version,
-    requestKind: a.resource.kind,
+    requestGroup: own ? own.group : a.resource.group,
+    requestVersion: own ? own.version : a.resource.version,
+    requestKind: own ? own.kind : a.resource.kind,
     requestResource: a.resource.plural,
     name: a.object.metadata.name ?? '',
     namespace: f.namespace,
@@ -66,6 +70,14 @@ export function subjectOf(a: AdmissionAttributes, info: ResourceInfo, object: Ku
     oldObject,
     options,
   };
+}
+
+/** subjectOf's helper: the kind of a subresource's body when it is not the resource's own kind. */
+function subresourceKind(a: AdmissionAttributes): { group: string; version: string; kind: string } | undefined {
+  const o = a.object;
+  if (!a.subresource || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string' || o.kind === a.resource.kind) return undefined;
+  const slash = o.apiVersion.indexOf('/');
+  return { group: slash < 0 ? '' : o.apiVersion.slice(0, slash), version: slash < 0 ? o.apiVersion : o.apiVersion.slice(slash + 1), kind: o.kind };
 }
 
 /** shouldCall returns the invocation of a webhook for a request, or undefined when it does not apply. */
