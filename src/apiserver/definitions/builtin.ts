@@ -16,6 +16,9 @@ import { hpaV1, eventsV1 } from '../registry/converters.js';
 import type { ResourceDefinition, VersionConverter } from './definition.js';
 import * as s from './builtin-strategies.js';
 import * as p from './builtin-printers.js';
+import { mutatingWebhookConfigurationStrategy, validatingWebhookConfigurationStrategy } from '../admission/webhook/configuration.js';
+import { validatingAdmissionPolicyBindingStrategy, validatingAdmissionPolicyStrategy } from '../admission/policy/policy-validation.js';
+import { validatingAdmissionPolicyBindingTableConvertor, validatingAdmissionPolicyTableConvertor, webhookConfigurationTableConvertor } from '../admission/printers.js';
 
 /** KindEntry is what a built-in kind adds to its table row. */
 interface KindEntry {
@@ -68,6 +71,10 @@ const KINDS: Record<string, KindEntry> = {
   'rbac.authorization.k8s.io/ClusterRoleBinding': { strategy: s.clusterRoleBindingStrategy, printer: p.clusterRoleBindingTableConvertor },
   'policy/PodDisruptionBudget': { strategy: s.podDisruptionBudgetStrategy, printer: p.podDisruptionBudgetTableConvertor, generation: true },
   'scheduling.k8s.io/PriorityClass': { strategy: s.priorityClassStrategy, printer: p.priorityClassTableConvertor },
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': { strategy: mutatingWebhookConfigurationStrategy, printer: webhookConfigurationTableConvertor, generation: true },
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': { strategy: validatingWebhookConfigurationStrategy, printer: webhookConfigurationTableConvertor, generation: true },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': { strategy: validatingAdmissionPolicyStrategy, printer: validatingAdmissionPolicyTableConvertor, generation: true },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': { strategy: validatingAdmissionPolicyBindingStrategy, printer: validatingAdmissionPolicyBindingTableConvertor, generation: true },
 };
 
 /** Served versions converted to and from another storage version. */
