@@ -115,6 +115,8 @@ const rows: Row[] = [
   { g: 'rbac.authorization.k8s.io', v: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', ns: false },
   { g: 'policy', v: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', ns: true, short: ['pdb'], sub: ['status'] },
   { g: 'scheduling.k8s.io', v: 'v1', kind: 'PriorityClass', plural: 'priorityclasses', ns: false, short: ['pc'] },
+  // apiregistration.k8s.io/v1: kube-aggregator's APIService (src/apiserver/aggregator)
+  { g: 'apiregistration.k8s.io', v: 'v1', kind: 'APIService', plural: 'apiservices', ns: false, cat: ['api-extensions'], sub: ['status'] },
 ];
 
 /** RESOURCES lists every served group/version/resource, in discovery order. */

@@ -32,6 +32,7 @@ import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import { builtinDefinitions, DefinitionRegistry } from './definitions/index.js';
 import { CRDController, customResourceDefinitionKind } from './apiextensions/index.js';
+import { Aggregator, localGroupVersions } from './aggregator/index.js';
 import { SYSTEM_USER, type UserInfo } from './registry/request-context.js';
 import { InProcessClient } from './in-process-client.js';
 import { OPENAPI_V2_PROTOBUF_ACCEPT, OpenAPIDocuments } from './openapi/index.js';
@@ -104,6 +105,8 @@ export class APIServer {
   readonly #openapi: OpenAPIDocuments;
   /** crds serves custom resources for every accepted CustomResourceDefinition. */
   readonly #crds: CRDController;
+  /** aggregator owns APIServices: remote group/versions are proxied, discovery and OpenAPI v3 merge them in. */
+  readonly #aggregator: Aggregator;
   #authorizer: Authorizer;
   /** publicFiles serve non-API paths to anyone (the dashboard's static files at /ui/). */
   readonly #publicFiles = new Map<string, (req: IncomingMessage, res: ServerResponse, rest: string) => void>();
@@ -120,11 +123,19 @@ export class APIServer {
       servedGroups: () => defs.servedGroups(),
       resources: () => defs.resources(),
       schemaOf: (r) => defs.lookup(r.group, r.version, r.plural)?.openAPI,
+      extraV3Paths: () => this.#aggregator.openAPIV3Paths(),
     });
-    // Custom resources come and go at run time: discovery and OpenAPI follow at once.
-    defs.onChange(() => {
+    const { pki } = opts;
+    this.#aggregator = new Aggregator({ client: this.inProcessClient(), clientCA: pki.ca.cert, frontProxyCA: pki.frontProxyCA.cert, proxyClient: pki.frontProxyClient, local: () => localGroupVersions(defs, this.#extensions), log: opts.log });
+    const invalidate = (): void => {
       this.#discovery.clear();
       this.#openapi.invalidate();
+    };
+    this.#aggregator.onChange(invalidate);
+    // Custom resources come and go at run time: discovery, OpenAPI and Local APIServices follow at once.
+    defs.onChange(() => {
+      invalidate();
+      this.#aggregator.localChanged();
     });
     this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log, maxWatchesPerUser: opts.maxWatchesPerUser });
     this.#authorizer = opts.authorizer ?? allowAuthenticated;
@@ -134,6 +145,7 @@ export class APIServer {
   addExtension(e: APIExtension): void {
     this.#extensions.push(e);
     this.#discovery.clear();
+    this.#aggregator.localChanged();
   }
 
   /**
@@ -193,6 +205,7 @@ export class APIServer {
     await this.registry.start();
     // Stored CRDs are served before the first request, so custom resources survive a restart.
     await this.#crds.start();
+    await this.#aggregator.start();
     const server = createServer({
       key: this.#opts.pki.serving.key,
       // The chain ends with the CA, so a joining agent can pin it by hash before trusting it (kubeadm's discovery).
@@ -236,6 +249,7 @@ export class APIServer {
   async close(): Promise<void> {
     this.#ready = false;
     this.#crds.stop();
+    this.#aggregator.stop();
     const server = this.#server;
     if (!server) return;
     await new Promise<void>((resolve) => {
@@ -270,6 +284,7 @@ export class APIServer {
         if (!decision.allowed) {
           return writeUpgradeError(socket, new StatusError(403, 'Forbidden', forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : ''), { name: watch.name, group: watch.group, kind: watch.resource }));
         }
+        if (await this.#aggregator.serveUpgrade(req, socket, head, user)) return;
         return this.#resources.watchWebSocket(req, socket, head, watch, url.searchParams, user);
       }
       const info = parseResourcePath('POST', url.pathname, url.searchParams);
@@ -281,6 +296,7 @@ export class APIServer {
         socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         return;
       }
+      if (await this.#aggregator.serveUpgrade(req, socket, head, user)) return;
     }
     if (!user || user === ANONYMOUS || !this.upgradeHandler || !(await this.upgradeHandler(req, socket, head, user))) {
       const code = !user || user === ANONYMOUS ? '401 Unauthorized' : '400 Bad Request';
@@ -331,6 +347,8 @@ export class APIServer {
       const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');
       return writeError(res, new StatusError(403, 'Forbidden', msg, info ? { name: info.name, group: info.group, kind: info.resource } : undefined));
     }
+    // Remote APIServices' group/versions go to their servers, as kube-aggregator sits in front of the local handlers.
+    if (await this.#aggregator.serve(req, res, path, user)) return;
     if (path === '/api' || path === '/apis') return this.#serveDiscoveryRoot(req, res, path);
     if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
       const text = this.#metrics.render();
@@ -389,12 +407,15 @@ export class APIServer {
   #serveDiscoveryRoot(req: IncomingMessage, res: ServerResponse, path: string): void {
     const legacy = path === '/api';
     if (wantsAggregatedDiscovery(req.headers.accept)) {
-      const text = this.#cachedDiscovery(`aggregated ${path}`, () => aggregatedDiscovery(legacy, this.#extensions, this.registry.definitions))!;
+      const text = this.#cachedDiscovery(`aggregated ${path}`, () => {
+        const doc = aggregatedDiscovery(legacy, this.#extensions, this.registry.definitions);
+        return legacy ? doc : this.#aggregator.aggregated(doc);
+      })!;
       return writeJsonText(res, 200, text, [], AGGREGATED_DISCOVERY_V2);
     }
     const host = req.headers.host ?? `127.0.0.1:${this.#opts.port}`;
     // /api names the address the client used, so its cached form is per Host.
-    const text = legacy ? this.#cachedDiscovery(`/api ${host}`, () => apiVersions(host))! : this.#cachedDiscovery('/apis', () => apiGroupList(this.#extensions, this.registry.definitions))!;
+    const text = legacy ? this.#cachedDiscovery(`/api ${host}`, () => apiVersions(host))! : this.#cachedDiscovery('/apis', () => this.#aggregator.groupList(apiGroupList(this.#extensions, this.registry.definitions)))!;
     writeJsonText(res, 200, text);
   }
 

@@ -13,7 +13,8 @@ import type { ResourceStrategy } from '../strategy.js';
 import type { TableConvertor } from '../printers/table.js';
 import { defaultTableConvertor } from '../printers/default-printer.js';
 import { hpaV1, eventsV1 } from '../registry/converters.js';
-import type { ResourceDefinition, VersionConverter } from './definition.js';
+import type { OpenAPIModel, ResourceDefinition, VersionConverter } from './definition.js';
+import { apiServiceStrategy, apiServiceTableConvertor, API_SERVICE_OPENAPI } from '../aggregator/apiservice-kind.js';
 import * as s from './builtin-strategies.js';
 import * as p from './builtin-printers.js';
 
@@ -26,6 +27,8 @@ interface KindEntry {
   gracePeriod?: ResourceDefinition['gracePeriod'];
   keepsStatusOnCreate?: true;
   specFinalizers?: ResourceDefinition['specFinalizers'];
+  /** openAPI is the schema of a kind kubernetes-types does not describe (APIService). */
+  openAPI?: OpenAPIModel;
 }
 
 /** KINDS by `group/Kind` ('' is the core group). */
@@ -67,6 +70,7 @@ const KINDS: Record<string, KindEntry> = {
   'rbac.authorization.k8s.io/ClusterRoleBinding': { strategy: s.clusterRoleBindingStrategy, printer: p.clusterRoleBindingTableConvertor },
   'policy/PodDisruptionBudget': { strategy: s.podDisruptionBudgetStrategy, printer: p.podDisruptionBudgetTableConvertor, generation: true },
   'scheduling.k8s.io/PriorityClass': { strategy: s.priorityClassStrategy, printer: p.priorityClassTableConvertor },
+  'apiregistration.k8s.io/APIService': { strategy: apiServiceStrategy, printer: apiServiceTableConvertor, openAPI: API_SERVICE_OPENAPI },
 };
 
 /** Served versions converted to and from another storage version. */
@@ -104,6 +108,7 @@ export function builtinDefinition(info: ResourceInfo): ResourceDefinition {
     keepsStatusOnCreate: k.keepsStatusOnCreate,
     specFinalizers: k.specFinalizers,
     converter: CONVERTERS[`${info.group}/${info.version}`],
+    openAPI: k.openAPI,
   };
 }
 
