@@ -84,6 +84,8 @@ export class AutoRegisterController extends Reconciler {
   /** resync queues every served group/version (call when what the server serves changed). */
   resync(): void {
     for (const gv of this.#o.local()) this.enqueue(apiServiceName(gv.group, gv.version));
+    // Those no longer served too: a removed CRD's group/version is no longer in local().
+    for (const s of this.#o.apiServices.list()) if (s.metadata.labels?.[AUTOMANAGED_LABEL] === 'true') this.enqueue(s.metadata.name!);
   }
 
   async sync(name: string): Promise<void> {
