@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Store } from '../storage/index.js';
-import { serveHealth, type HealthEndpoints } from './health-checks.js';
+import { apiServerHealthChecks, serveHealth, type HealthEndpoints } from './health-checks.js';
 import { StatusError, newUnauthorized } from '../machinery/index.js';
 import { allowAuthenticated, forbiddenMessage, type AuthorizationAttributes, type Authorizer } from './authz.js';
 import type { APIExtension } from './extensions.js';
@@ -298,19 +298,7 @@ export class APIServer {
     await serveHealth(res, path, verbose, this.#healthChecks, this.#opts.log);
   }
 
-  /** Upstream's check names: `ping` always passes, `etcd` reads the store with a quorum, and readiness waits for bootstrap. */
-  readonly #healthChecks: HealthEndpoints = {
-    live: [{ name: 'ping', check: () => undefined }],
-    ready: [
-      { name: 'ping', check: () => undefined },
-      { name: 'etcd', check: () => this.#opts.store.checkHealth() },
-      {
-        name: 'skiff-bootstrap',
-        check: () => {
-          if (!this.#ready) throw new Error('bootstrap objects are not created yet');
-        },
-      },
-    ],
-  };
+  /** healthChecks are upstream's: `ping`, `etcd` (a quorum read of the store), and readiness waiting for bootstrap. */
+  readonly #healthChecks: HealthEndpoints = apiServerHealthChecks(() => this.#opts.store.checkHealth(), () => this.#ready);
 
 }
