@@ -14,7 +14,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,12 @@ import { createCA, issueCertificate, type PemPair } from '../../src/pki/index.js
 import { startExtensionServer, type ExtensionServer } from './fixtures/extension-apiserver.js';
 
 const NS = 'wardle';
+const PYTHON = '/usr/bin/python3';
+
+function pythonUnavailable(): string {
+  if (!existsSync(PYTHON)) return `${PYTHON} not installed`;
+  return spawnSync(PYTHON, ['-c', 'import kubernetes']).status === 0 ? '' : 'python3-kubernetes not installed';
+}
 
 function apiService(name: string, group: string, version: string, caBundle: string, port = 443): string {
   return `apiVersion: apiregistration.k8s.io/v1
@@ -219,6 +226,28 @@ spec:
     } finally {
       watch.kill('SIGTERM');
     }
+  });
+
+  it('serves the aggregated group to the official Python client', { skip: pythonUnavailable() || undefined }, async () => {
+    const script = `
+import json, sys
+from kubernetes import client, config
+config.load_kube_config(config_file=sys.argv[1])
+api = client.CustomObjectsApi()
+items = api.list_namespaced_custom_object('wardle.example.com', 'v1alpha1', '${NS}', 'flunders')['items']
+who = api.get_cluster_custom_object('wardle.example.com', 'v1alpha1', 'whoamis', 'me')
+groups = [g.name for g in client.ApisApi().get_api_versions().groups]
+print(json.dumps({'names': sorted(i['metadata']['name'] for i in items), 'user': who['user'], 'wardle': 'wardle.example.com' in groups}))
+`;
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = spawn(PYTHON, ['-c', script, s.kubeconfig]);
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`python exited ${code}: ${stderr}`))));
+    });
+    assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), { names: ['first', 'second'], user: 'system:admin', wardle: true });
   });
 
   it('links the extension server OpenAPI v3 document, so kubectl explain describes its kinds', async () => {
