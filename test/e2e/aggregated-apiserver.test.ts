@@ -47,7 +47,7 @@ describe('aggregated API server in a pod', { skip }, () => {
 
   before(async () => {
     s = await startAgentServer();
-    const trust = s.json<{ data: Record<string, string> }>(['get', 'configmap', '-n', 'kube-system', 'extension-apiserver-authentication']).data;
+    const trust = await waitFor('the front-proxy trust', () => s.json<{ data: Record<string, string> }>(['configmap', '-n', 'kube-system', 'extension-apiserver-authentication']).data, 30_000);
     servingCA = await createCA('wardle-e2e-ca');
     const serving = await issueCertificate(servingCA, { subject: `CN=api.${NS}.svc`, server: true, sans: [`api.${NS}.svc`] });
     s.importImage(nodeAppImage({
@@ -89,7 +89,7 @@ kind: Flunder
 metadata: {name: from-kubectl, namespace: ${NS}}
 `);
     assert.match(s.kubectlOk(['get', 'flunders', '-n', NS]), /from-kubectl/);
-    const one = s.json<{ kind: string; metadata: { namespace: string } }>(['get', 'flunder', 'from-kubectl', '-n', NS]);
+    const one = s.json<{ kind: string; metadata: { namespace: string } }>(['flunder', 'from-kubectl', '-n', NS]);
     assert.equal(one.kind, 'Flunder');
     assert.equal(one.metadata.namespace, NS);
     const who = JSON.parse(s.kubectlOk(['get', '--raw', '/apis/wardle.example.com/v1alpha1/whoamis/me'])) as { user: string; groups: string[] };
