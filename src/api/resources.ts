@@ -120,6 +120,8 @@ const rows: Row[] = [
   { g: 'admissionregistration.k8s.io', v: 'v1', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', ns: false, cat: ['api-extensions'] },
   { g: 'admissionregistration.k8s.io', v: 'v1', kind: 'ValidatingAdmissionPolicy', plural: 'validatingadmissionpolicies', ns: false, cat: ['api-extensions'], sub: ['status'] },
   { g: 'admissionregistration.k8s.io', v: 'v1', kind: 'ValidatingAdmissionPolicyBinding', plural: 'validatingadmissionpolicybindings', ns: false, cat: ['api-extensions'] },
+  // apiregistration.k8s.io/v1: kube-aggregator's APIService (src/apiserver/aggregator)
+  { g: 'apiregistration.k8s.io', v: 'v1', kind: 'APIService', plural: 'apiservices', ns: false, cat: ['api-extensions'], sub: ['status'] },
 ];
 
 /** RESOURCES lists every served group/version/resource, in discovery order. */
