@@ -209,7 +209,7 @@ export class PodSyncer {
           plan.initDone = false;
           break;
         }
-        if (sidecar && this.#o.probes.passing(pod.metadata!.uid!, c.name, 'startup', latest.id)) continue;
+        if (sidecar && this.#o.probes.passing(pod, c.name, 'startup', latest.id)) continue;
         plan.initDone = false;
         break;
       }
@@ -367,8 +367,8 @@ export class PodSyncer {
     const sandboxReady = state.sandboxes.some((s) => s.state === 'SANDBOX_READY');
     const status = computePodStatus(pod, {
       instances, reasons: plan.reasons, sandboxReady, podIP, hostIP: this.#o.hostIP, initDone: plan.initDone, allWaiting,
-      ready: (name, id) => this.#o.probes.passing(uid, name, 'readiness', id),
-      started: (name, id) => this.#o.probes.passing(uid, name, 'startup', id),
+      ready: (name, id) => this.#o.probes.passing(pod, name, 'readiness', id),
+      started: (name, id) => this.#o.probes.passing(pod, name, 'startup', id),
     });
     await this.#putStatus(pod, status);
     return status;

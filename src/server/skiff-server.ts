@@ -12,7 +12,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { BlockList, isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { openStore, type DatastoreOptions, type Store, type StoreTuning } from '../storage/index.js';
-import { nthAddress } from '../api/index.js';
+import { DEFAULT_CLUSTER_DOMAIN, nthAddress } from '../api/index.js';
 import { APIServer } from '../apiserver/index.js';
 import { ensurePKI } from '../apiserver/index.js';
 import { InProcessClient } from '../apiserver/index.js';
@@ -169,6 +169,7 @@ export class SkiffServer {
       kubernetesServiceIP: kubernetesIP,
       caCert: pki.ca.cert,
       serverURL: this.#api.url,
+      network: { podSubnet: this.opts.clusterCIDR, serviceSubnet: this.opts.serviceCIDR, dnsDomain: DEFAULT_CLUSTER_DOMAIN, backend: this.opts.agent?.flannelBackend ?? 'vxlan' },
     });
     writeFileAtomic(this.kubeconfigPath, renderKubeconfig({ name: 'skiff', server: this.#api.url, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key }));
     const client = this.#client;
