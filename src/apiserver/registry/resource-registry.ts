@@ -199,7 +199,10 @@ export class ResourceRegistry {
         this.#opts.onWritten?.();
         return this.#fromStorage(decodeObject(written));
       } catch (err) {
-        if (err instanceof RevisionConflictError && !pinnedRV) continue;
+        // Someone wrote in between: read again and redo the change, as upstream's
+        // GuaranteedUpdate does. A pinned resourceVersion (a PUT's, or one the patch
+        // set) no longer matches then, and the check above answers 409.
+        if (err instanceof RevisionConflictError) continue;
         throw translateStorageError(this.gr, name)(err);
       }
     }
