@@ -190,7 +190,11 @@ export class ResourceRegistry {
       await this.#opts.admission?.admit(attrs);
       this.#checks.validateUpdate(next, old, subresource);
       await this.#opts.admission?.validate(attrs);
-      if (releasedByFinalizers(this.definition, next)) return this.#finishDeletion(ctx, kv, old);
+      if (releasedByFinalizers(this.definition, next)) {
+        const gone = await this.#finishDeletion(ctx, kv, old);
+        if (gone) return gone;
+        continue;
+      }
       if (sameObject(next, old)) return old; // no-op updates write nothing, as upstream
       await this.#hooks.beforeUpdate?.(next, old, ctx);
       if (ctx.dryRun) return next;
@@ -199,7 +203,10 @@ export class ResourceRegistry {
         this.#opts.onWritten?.();
         return await this.#fromStorage(decodeObject(written));
       } catch (err) {
-        if (err instanceof RevisionConflictError && !pinnedRV) continue;
+        // Someone wrote in between: read again and redo the change, as upstream's
+        // GuaranteedUpdate does. A pinned resourceVersion (a PUT's, or one the patch
+        // set) no longer matches then, and the check above answers 409.
+        if (err instanceof RevisionConflictError) continue;
         throw translateStorageError(this.gr, name)(err);
       }
     }
@@ -235,7 +242,9 @@ export class ResourceRegistry {
       const changed = markForDeletion(this.definition, next, req, this.#now());
       if (!changed.keep) {
         if (ctx.dryRun) return { object: current, deleted: true };
-        return { object: await this.#finishDeletion(ctx, kv, current), deleted: true };
+        const gone = await this.#finishDeletion(ctx, kv, current);
+        if (gone) return { object: gone, deleted: true };
+        continue;
       }
       if (!changed.dirty) return { object: current, deleted: false };
       if (ctx.dryRun) return { object: next, deleted: false };
@@ -251,7 +260,8 @@ export class ResourceRegistry {
     throw newConflict(this.gr, name, conflictStaleMessage);
   }
 
-  async #finishDeletion(ctx: RequestContext, kv: KeyValue, current: KubeObject): Promise<KubeObject> {
+  /** finishDeletion removes the object; undefined when a write came in between, so the caller reads again and retries (upstream's conditional delete). */
+  async #finishDeletion(ctx: RequestContext, kv: KeyValue, current: KubeObject): Promise<KubeObject | undefined> {
     if (ctx.dryRun) return current;
     try {
       const gone = await this.#store.delete(kv.key, kv.modRevision);
@@ -261,7 +271,7 @@ export class ResourceRegistry {
       this.#hooks.afterDelete?.(obj);
       return obj;
     } catch (err) {
-      if (err instanceof RevisionConflictError) throw newConflict(this.gr, current.metadata.name ?? '', conflictStaleMessage);
+      if (err instanceof RevisionConflictError) return undefined;
       throw translateStorageError(this.gr, current.metadata.name ?? '')(err);
     }
   }
