@@ -210,6 +210,7 @@ export class APIServer {
     this.#ready = false;
     this.#crds.stop();
     this.#aggregator.stop();
+    this.registry.stop();
     const server = this.#server;
     if (!server) return;
     await new Promise<void>((resolve) => {
