@@ -244,7 +244,7 @@ export class SkiffServer {
   async #addNodeComponents(advertise: string, ca: PemPair, kubelets: KubeletClient): Promise<void> {
     const { dataDir, log } = this.opts;
     // Loaded only when this server runs a node: the CRI/gRPC stack is a large share of start-up time.
-    const [{ NodeAgent }, { clusterDNS }, { ingressController }] = await Promise.all([
+    const [{ NodeAgent }, { clusterDNS }, { ingressController, INGRESS_DATA_DIR }] = await Promise.all([
       import('../agent/index.js'),
       import('../dns/index.js'),
       import('../ingress/index.js'),
@@ -281,16 +281,22 @@ export class SkiffServer {
     });
     if (this.opts.ingress !== false) {
       const ports = { http: this.opts.ingress?.httpPort ?? 80, https: this.opts.ingress?.httpsPort ?? 443, bind: this.opts.ingress?.bindAddress ?? '0.0.0.0' };
-      const ingress = ingressController(this.#client!, { httpPort: ports.http, httpsPort: ports.https, bindAddress: ports.bind, nodeAddress: advertise, log });
+      // The data plane (nginx) keeps its files in the node's data dir and runs as long as the node does.
+      const ingress = ingressController(this.#client!, {
+        httpPort: ports.http, httpsPort: ports.https, bindAddress: ports.bind, nodeAddress: advertise, dataDir: join(dataDir, INGRESS_DATA_DIR), log,
+      });
       this.components.push({
         name: ingress.name,
-        // A busy port 80/443 (another web server on the machine) must not keep the cluster from starting:
-        // the rest works, and the log says how to move the Ingress elsewhere.
+        // A busy port 80/443 (another web server on the machine) or a missing nginx must not keep the cluster from
+        // starting: the rest works, and the log says how to serve Ingresses.
         start: async (signal) => {
           try {
             await ingress.start(signal);
           } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code === 'ENOENT') return log(`ingress: ${(err as Error).message}; Ingresses are not served on this node.`);
+            if (code !== 'EADDRINUSE') throw err;
+            await ingress.stop();
             log(`ingress: cannot listen on ${ports.bind}:${ports.http}/${ports.https} (in use); Ingresses are not served on this node. Free the ports or pass --ingress-http-port/--ingress-https-port.`);
           }
         },

@@ -14,6 +14,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { startServer, type ServerHandle } from '../harness/server-harness.js';
 import { HttpClient, loadKubeconfig } from '../../src/client/http-client.js';
 import { ingressController, type IngressController } from '../../src/ingress/index.js';
@@ -173,7 +174,7 @@ before(async () => {
   server.kubectlOk(['create', 'namespace', NS]);
   server.kubectlOk(['apply', '-f', '-'], { input: serviceAndSlice('api', api.ip) + '---' + serviceAndSlice('web', web.ip) });
   const client = new HttpClient(loadKubeconfig(server.kubeconfig));
-  controller = ingressController(client, { httpPort: 0, httpsPort: 0, bindAddress: '127.0.0.1', nodeAddress: '127.0.0.1', log: () => undefined });
+  controller = ingressController(client, { httpPort: 0, httpsPort: 0, bindAddress: '127.0.0.1', nodeAddress: '127.0.0.1', dataDir: join(server.dataDir, 'ingress'), log: () => undefined });
   await controller.start(abort.signal);
 });
 
