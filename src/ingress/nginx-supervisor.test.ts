@@ -136,3 +136,27 @@ test('reload replaces the workers; a master left by a killed Skiff is ended on t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a Skiff killed with SIGKILL takes its nginx with it (pdeathsig)', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-nginx-killed-'));
+  const here = new URL('.', import.meta.url).pathname;
+  const script = `
+    const { NginxDataPlane } = await import('${here}nginx-data-plane.js');
+    const { TLSStore } = await import('${here}tls-store.js');
+    const { RouteTable } = await import('${here}route-table.js');
+    const { selfSignedCertificate } = await import('${here}default-certificate.js');
+    const plane = new NginxDataPlane({ dir: '${dir}', httpPort: 0, httpsPort: 0, bindAddress: '127.0.0.1', workerProcesses: 2 });
+    await plane.start(new RouteTable(new Map(), new Map()), new TLSStore(await selfSignedCertificate()));
+    console.log(plane.supervisor.pid);
+    process.kill(process.pid, 'SIGKILL');`;
+  try {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    assert.fail(`the script was not killed: ${out}`);
+  } catch (err) {
+    const master = Number(String((err as { stdout?: string }).stdout ?? '').trim());
+    assert.ok(master > 0, String(err));
+    await until('nginx gone with its parent', () => processesIn(dir, [master]).length === 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
