@@ -395,6 +395,20 @@ spec:
   server.kubectlOk(['delete', 'ingress', 'bad-regex', '-n', NS]);
 });
 
+test('nginx killed: the controller restarts it on the last configuration and records NginxExited Events', { skip: !canRun && 'needs root and iproute2' }, async () => {
+  const supervisor = controller.dataPlane!.supervisor;
+  const master = supervisor.pid!;
+  process.kill(master, 'SIGKILL');
+  await until('a new nginx master', async () => (supervisor.pid && supervisor.pid !== master ? true : undefined), 30_000);
+  await routed(controller.httpPort, 'a.test', '/', 'api');
+  assert.equal(supervisor.restarts, 1);
+  const reasons = await until('NginxExited event', async () => {
+    const out = server.kubectlOk(['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=hosts,reason=NginxExited', '-o', 'jsonpath={.items[*].message}']);
+    return out || undefined;
+  });
+  assert.match(reasons, /nginx exited \(code null, signal SIGKILL\)/);
+});
+
 test('stopping the controller stops nginx and its workers', { skip: !canRun && 'needs root and iproute2' }, async () => {
   const master = controller.dataPlane!.supervisor.pid!;
   const workers = controller.dataPlane!.supervisor.workerPids();
