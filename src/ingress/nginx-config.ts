@@ -102,7 +102,8 @@ export function renderNginxConfig(input: NginxConfigInput): RenderedConfig {
   // Old workers finish in-flight requests after a reload; long-lived connections (WebSocket) get this long.
   w.line('worker_shutdown_timeout 240s;');
   w.line('events {');
-  w.line('worker_connections 16384;');
+  // Per worker; nginx allocates its connection table up front, so this is kept to what one node needs.
+  w.line('worker_connections 4096;');
   w.line('}');
   w.line('http {');
   httpDefaults(w, input);
