@@ -98,7 +98,12 @@ export class NginxSupervisor {
     await this.#waitReady(this.#child!);
   }
 
-  /** reload makes the master re-read its configuration; it resolves once new workers replaced the old ones (or after timeoutMs). */
+  /**
+   * reload makes the master re-read its configuration. It resolves once a
+   * worker on the new configuration runs and no worker on the old one still
+   * accepts connections (old workers retitle themselves "shutting down" as
+   * they close their listeners and finish what they hold), or after timeoutMs.
+   */
   async reload(timeoutMs = 10_000): Promise<void> {
     const pid = this.pid;
     if (!pid) throw new Error('nginx is not running');
@@ -106,8 +111,8 @@ export class NginxSupervisor {
     process.kill(pid, 'SIGHUP');
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && this.pid === pid) {
-      const now = childrenOf(pid);
-      if (now.some((c) => !before.has(c) && !isShuttingDown(c))) return;
+      const accepting = childrenOf(pid).filter(isAccepting);
+      if (accepting.some((c) => !before.has(c)) && !accepting.some((c) => before.has(c))) return;
       await sleep(20);
     }
   }
@@ -239,9 +244,10 @@ export function childrenOf(pid: number): number[] {
   }
 }
 
-/** isShuttingDown is true for an old worker draining after a reload (nginx retitles it). */
-function isShuttingDown(pid: number): boolean {
-  return commandLineOf(pid).includes('shutting down');
+/** isAccepting is true for a worker taking new connections: not one draining after a reload (nginx retitles it), nor an exited one. */
+function isAccepting(pid: number): boolean {
+  const title = commandLineOf(pid);
+  return title.startsWith('nginx: worker process') && !title.includes('shutting down');
 }
 
 function tryKill(pid: number, signal: NodeJS.Signals): void {
