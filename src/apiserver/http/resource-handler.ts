@@ -241,7 +241,8 @@ export class ResourceHandler {
     if (media === 'apply-patch') {
       if (!info.name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
       const config = decodeApplyBody(raw.toString('utf8'));
-      return writeJson(res, 200, await serverSideApply(reg, ctx, info.name, config, force === true, info.subresource), ctx.warnings);
+      const applied = await serverSideApply(reg, ctx, info.name, config, force === true, info.subresource);
+      return writeJson(res, applied.created ? 201 : 200, applied.object, ctx.warnings);
     }
     const type = PATCH_TYPES[media];
     if (type === 'strategic' && reg.definition.strategicMergePatch === false) {
