@@ -59,6 +59,7 @@ export interface DataPlaneCondition {
 export class NginxDataPlane {
   readonly #opts: NginxDataPlaneOptions;
   readonly supervisor: NginxSupervisor;
+  readonly #binary: string | undefined;
   #httpPort = 0;
   #httpsPort = 0;
   #applied = '';
@@ -68,7 +69,10 @@ export class NginxDataPlane {
 
   constructor(opts: NginxDataPlaneOptions) {
     this.#opts = opts;
-    this.supervisor = new NginxSupervisor({ dir: opts.dir, binary: opts.nginxBinary, log: opts.log, onExit: (how) => this.#onExit(how) });
+    // Resolved once, so nginx is found even when PATH lacks /usr/sbin.
+    const binary = findCommand(opts.nginxBinary ?? 'nginx');
+    this.#binary = binary;
+    this.supervisor = new NginxSupervisor({ dir: opts.dir, binary, log: opts.log, onExit: (how) => this.#onExit(how) });
   }
 
   get httpPort(): number {
@@ -94,9 +98,9 @@ export class NginxDataPlane {
 
   /** start binds nothing itself: it checks the ports are free (port 0 picks one), writes a first configuration and starts nginx. */
   async start(table: RouteTable, tls: TLSStore): Promise<void> {
-    const binary = this.#opts.nginxBinary ?? 'nginx';
-    if (!onPath(binary)) {
-      throw Object.assign(new Error(`${binary} not found on PATH; the Ingress data plane is Debian's nginx: apt-get install nginx (skiff up installs it)`), { code: 'ENOENT' });
+    if (!this.#binary) {
+      const name = this.#opts.nginxBinary ?? 'nginx';
+      throw Object.assign(new Error(`${name} not found on PATH; the Ingress data plane is Debian's nginx: apt-get install nginx (skiff up installs it)`), { code: 'ENOENT' });
     }
     mkdirSync(this.#opts.dir, { recursive: true, mode: 0o700 });
     mkdirSync(this.#certDir, { recursive: true, mode: 0o700 });
@@ -202,11 +206,11 @@ export class NginxDataPlane {
 /** STATUS_FILE in the data plane's directory holds its state for `skiff status`. */
 export const STATUS_FILE = 'status.json';
 
-/** onPath says whether a command is found as a path or on PATH (with the sbin directories root has). */
-function onPath(cmd: string): boolean {
-  if (cmd.includes('/')) return existsSync(cmd);
+/** findCommand returns the path of a command given as a path or found on PATH (and in the sbin directories root has). */
+function findCommand(cmd: string): string | undefined {
+  if (cmd.includes('/')) return existsSync(cmd) ? cmd : undefined;
   const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin'];
-  return dirs.some((d) => d && existsSync(join(d, cmd)));
+  return dirs.filter(Boolean).map((d) => join(d, cmd)).find((p) => existsSync(p));
 }
 
 /** DataPlaneState is what `skiff status` shows of a node's Ingress data plane. */
