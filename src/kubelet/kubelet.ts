@@ -225,7 +225,9 @@ export class Kubelet {
       if (isNotFound(err)) return undefined;
       throw err;
     });
-    if (!node) return this.#registerNode();
+    // A deleted Node stays deleted while this kubelet runs, as upstream's (it registers only at start):
+    // re-creating it would hand the node a new podCIDR under running pods. A restart registers it again.
+    if (!node) return this.#log(`kubelet: error updating node status: error getting node "${this.nodeName}": nodes "${this.nodeName}" not found`);
     const status = await this.#computeNodeStatus(node.status);
     const withoutBeats = (s: unknown) => JSON.parse(JSON.stringify(s ?? {}).replace(/"lastHeartbeatTime":"[^"]*"/g, '"lastHeartbeatTime":""'));
     // Upstream posts on change or at least every nodeStatusReportFrequency; heartbeats change every time, so compare without them.

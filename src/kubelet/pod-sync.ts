@@ -8,55 +8,39 @@
  * status. Terminating pods are stopped with their grace period and cleaned
  * up (sandbox, volumes, cgroups, logs) before the pod object is deleted.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
-import { deepEqual } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
-import type { EventRecorder } from '../client/index.js';
 import { isConflict, isNotFound } from '../machinery/index.js';
-import type { ImageService, RuntimeService } from './cri/runtime-service.js';
-import type { ContainerStatus, PodSandbox, PodSandboxConfig } from './cri/cri-types.js';
+import type { ContainerStatus } from './cri/cri-types.js';
 import { Backoff, formatDelay, type BackoffTimings } from './backoff.js';
-import { CONTAINER_IMAGE_ANNOTATION, CONTAINER_NAME_LABEL, POD_UID_LABEL, formatPod } from './cri-labels.js';
-import { makeEnvironment, ObjectCache } from './container-env.js';
-import { containerConfig } from './container-config.js';
-import type { NodeAllocatable } from './downward-api.js';
-import { ImagePullError, type ImagePuller } from './image-puller.js';
-import { runLifecycleHook } from './lifecycle-hooks.js';
+import { CONTAINER_IMAGE_ANNOTATION, formatPod } from './cri-labels.js';
+import { ObjectCache } from './container-env.js';
+import { removeOldInstances } from './container-gc.js';
+import { ContainerRunner, graceSeconds, type ContainerRunnerOptions, type StartContext } from './container-runner.js';
 import { removeCgroup } from './pod-cgroups.js';
 import type { ClusterDNS } from './pod-dns.js';
 import { computePodStatus, type WaitingReason } from './pod-status.js';
-import type { ProbeManager, RunningContainer } from './probe-manager.js';
-import { podCgroupParent, podLogDirName, podSandboxConfig } from './sandbox-config.js';
-import { VolumeError, type VolumeManager } from './volume-manager.js';
+import type { ProbeManager } from './probe-manager.js';
+import { observePod, runningOf, type PodRuntimeState } from './runtime-state.js';
+import { podCgroupParent, podLogDirName } from './sandbox-config.js';
+import { SandboxManager } from './sandbox-manager.js';
+import { putPodStatus } from './status-writer.js';
+import { VolumeError } from './volume-manager.js';
+
+export type { PodRuntimeState, RuntimeContainer } from './runtime-state.js';
 
 /** PodSyncerOptions are the node-wide pieces a pod sync uses. */
-export interface PodSyncerOptions {
+export interface PodSyncerOptions extends ContainerRunnerOptions {
   client: Client;
-  runtime: RuntimeService;
-  images: ImageService;
-  recorder: EventRecorder;
-  puller: ImagePuller;
   probes: ProbeManager;
-  volumes: VolumeManager;
   crashBackoff: BackoffTimings;
-  hostIP: string;
   logRoot: string;
   cgroupRoot: string;
   dns: ClusterDNS;
-  node: NodeAllocatable;
   log: (msg: string) => void;
-}
-
-/** RuntimeContainer is a container's runtime status with the sandbox it belongs to. */
-export type RuntimeContainer = ContainerStatus & { pod_sandbox_id: string };
-
-/** PodRuntimeState is what the runtime holds for one pod, newest first. */
-export interface PodRuntimeState {
-  sandboxes: PodSandbox[];
-  containers: RuntimeContainer[];
 }
 
 /** SyncResult tells the pod worker when to look again (besides events). */
@@ -72,19 +56,14 @@ interface Plan {
   initDone: boolean;
 }
 
-const DEFAULT_GRACE_SECONDS = 30;
 const VOLUME_RETRY_MS = 2000;
-
-function newest<T extends { created_at: string }>(xs: T[]): T[] {
-  return [...xs].sort((a, b) => (BigInt(b.created_at) > BigInt(a.created_at) ? 1 : BigInt(b.created_at) < BigInt(a.created_at) ? -1 : 0));
-}
 
 /** PodSyncer syncs pods; one call at a time per pod (the pod worker serialises). */
 export class PodSyncer {
   readonly #o: PodSyncerOptions;
   readonly #backoff: Backoff;
-  /** sandboxConfigs remembers the config each sandbox was created with (CreateContainer needs it again). */
-  readonly #sandboxConfigs = new Map<string, PodSandboxConfig>();
+  readonly #containers: ContainerRunner;
+  readonly #sandboxes: SandboxManager;
   readonly #failedMountSeen = new Map<string, string>();
   /** terminal holds pods this kubelet saw finish; they are never started again, even if the cache lags behind. */
   readonly #terminal = new Set<string>();
@@ -92,17 +71,13 @@ export class PodSyncer {
   constructor(opts: PodSyncerOptions) {
     this.#o = opts;
     this.#backoff = new Backoff(opts.crashBackoff);
+    this.#containers = new ContainerRunner(opts);
+    this.#sandboxes = new SandboxManager(opts);
   }
 
   /** observe lists a pod's sandboxes and container statuses from the runtime. */
   async observe(uid: string): Promise<PodRuntimeState> {
-    const rt = this.#o.runtime;
-    const sel = { label_selector: { [POD_UID_LABEL]: uid } };
-    const [{ items }, { containers }] = await Promise.all([rt.listPodSandbox({ filter: sel }), rt.listContainers({ filter: sel })]);
-    const statuses = await Promise.all(containers.map((c) => rt.containerStatus({ container_id: c.id })
-      .then((r) => (r.status ? { ...r.status, pod_sandbox_id: c.pod_sandbox_id } : null))
-      .catch(() => null)));
-    return { sandboxes: newest(items), containers: newest(statuses.filter((s): s is RuntimeContainer => !!s)) };
+    return observePod(this.#o.runtime, uid);
   }
 
   /** sync makes one step for a live pod and writes its status. */
@@ -129,17 +104,17 @@ export class PodSyncer {
     let state = await this.observe(uid);
     let sandbox = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
     if (!sandbox) {
-      const created = await this.#createSandbox(pod, state);
+      const created = await this.#sandboxes.create(pod, state);
       if (!created) return { retryInMs: 2000 };
       state = await this.observe(uid);
       sandbox = state.sandboxes.find((s) => s.id === created);
     }
     if (!sandbox) return { retryInMs: 1000 };
-    const podIP = await this.#podIP(sandbox.id);
+    const podIP = await this.#sandboxes.podIP(sandbox.id);
     const ctx = { pod, sandbox, podIP, volumes, objects };
     const plan = await this.#plan(ctx, state);
     state = await this.observe(uid);
-    await this.#garbageCollect(state);
+    await removeOldInstances(this.#o.runtime, state);
     const status = await this.#writeStatus(pod, state, plan, podIP);
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
       this.#terminal.add(uid);
@@ -147,46 +122,6 @@ export class PodSyncer {
     }
     this.#o.probes.sync(pod, podIP, runningOf(state, sandbox.id));
     return { retryInMs: plan.retryInMs };
-  }
-
-  async #podIP(sandboxId: string): Promise<string> {
-    const st = await this.#o.runtime.podSandboxStatus({ pod_sandbox_id: sandboxId });
-    return st.status?.network?.ip || (st.status?.linux?.namespaces?.options?.network === 'NODE' ? this.#o.hostIP : '');
-  }
-
-  async #createSandbox(pod: Pod, state: PodRuntimeState): Promise<string | undefined> {
-    // A dead sandbox takes its containers with it (upstream kills them and starts over with attempt+1).
-    for (const c of state.containers) if (c.state === 'CONTAINER_RUNNING') await this.#o.runtime.stopContainer({ container_id: c.id, timeout: 0 });
-    for (const s of state.sandboxes) await this.#o.runtime.stopPodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
-    const attempt = state.sandboxes.length ? (state.sandboxes[0].metadata?.attempt ?? 0) + 1 : 0;
-    const config = podSandboxConfig(pod, { logRoot: this.#o.logRoot, cgroupRoot: this.#o.cgroupRoot, dns: this.#o.dns, attempt });
-    mkdirSync(config.log_directory!, { recursive: true });
-    try {
-      const { pod_sandbox_id } = await this.#o.runtime.runPodSandbox({ config });
-      this.#sandboxConfigs.set(pod_sandbox_id, config);
-      await this.#writeEtcHosts(pod, pod_sandbox_id);
-      for (const s of state.sandboxes) await this.#o.runtime.removePodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
-      return pod_sandbox_id;
-    } catch (err) {
-      const msg = `Failed to create pod sandbox: ${(err as Error).message}`;
-      void this.#o.recorder.event(pod as KubeObject, 'Warning', 'FailedCreatePodSandBox', msg);
-      this.#o.log(`kubelet: ${formatPod(pod)}: ${msg}`);
-      return undefined;
-    }
-  }
-
-  // Upstream manages /etc/hosts per pod: localhost entries, the pod's IP and hostname, and hostAliases.
-  async #writeEtcHosts(pod: Pod, sandboxId: string): Promise<void> {
-    const ip = await this.#podIP(sandboxId);
-    const host = pod.spec?.hostname ?? pod.metadata?.name ?? '';
-    const fqdn = pod.spec?.subdomain ? `${host}.${pod.spec.subdomain}.${pod.metadata?.namespace}.svc.${this.#o.dns.domain}\t` : '';
-    const lines = ['# Kubernetes-managed hosts file.', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback',
-      'fe00::0\tip6-localnet', 'fe00::0\tip6-mcastprefix', 'fe00::1\tip6-allnodes', 'fe00::2\tip6-allrouters'];
-    if (ip) lines.push(`${ip}\t${fqdn}${host}`);
-    for (const a of pod.spec?.hostAliases ?? []) lines.push(`${a.ip}\t${(a.hostnames ?? []).join('\t')}`);
-    const path = join(this.#o.volumes.podDir(pod.metadata?.uid ?? ''), 'etc-hosts');
-    mkdirSync(this.#o.volumes.podDir(pod.metadata?.uid ?? ''), { recursive: true });
-    writeFileSync(path, `${lines.join('\n')}\n`);
   }
 
   // The container decisions of upstream computePodActions, carried out as they are made.
@@ -209,7 +144,7 @@ export class PodSyncer {
           plan.initDone = false;
           break;
         }
-        if (sidecar && this.#o.probes.passing(pod.metadata!.uid!, c.name, 'startup', latest.id)) continue;
+        if (sidecar && this.#o.probes.passing(pod, c.name, 'startup', latest.id)) continue;
         plan.initDone = false;
         break;
       }
@@ -244,7 +179,7 @@ export class PodSyncer {
     } else if ((latest.annotations?.[CONTAINER_IMAGE_ANNOTATION] ?? c.image) !== c.image) why = `Container ${c.name} definition changed, will be restarted`;
     if (!why) return false;
     void this.#o.recorder.event(ctx.pod as KubeObject, 'Normal', 'Killing', why);
-    await this.#killContainer(ctx.pod, c, latest.id, graceSeconds(ctx.pod), ctx.podIP);
+    await this.#containers.kill(ctx.pod, c, latest.id, graceSeconds(ctx.pod), ctx.podIP);
     plan.retryInMs = 0;
     return true;
   }
@@ -268,92 +203,10 @@ export class PodSyncer {
       this.#backoff.next(key, finished);
     }
     const attempt = all.length ? (all[0].metadata?.attempt ?? 0) + 1 : 0;
-    const failure = await this.#startContainer(ctx, c, kind, attempt);
+    const failure = await this.#containers.start(ctx, c, kind, attempt, this.#sandboxes.configFor(pod, ctx.sandbox));
     if (failure) {
       plan.reasons.set(c.name, failure.reason);
       plan.retryInMs = minDefined(plan.retryInMs, failure.retryInMs);
-    }
-  }
-
-  async #startContainer(ctx: StartContext, c: Container, kind: 'init' | 'app', attempt: number): Promise<{ reason: WaitingReason; retryInMs: number } | undefined> {
-    const { pod, sandbox } = ctx;
-    const rec = (type: 'Normal' | 'Warning', reason: string, msg: string) => void this.#o.recorder.event(pod as KubeObject, type, reason, msg);
-    let imageRef: string;
-    try {
-      imageRef = await this.#o.puller.ensure(pod, c, ctx.objects);
-    } catch (err) {
-      if (err instanceof ImagePullError) return { reason: { reason: err.reason, message: err.message }, retryInMs: Math.max(1000, err.retryInMs) };
-      return { reason: { reason: 'ErrImagePull', message: (err as Error).message }, retryInMs: 5000 };
-    }
-    let config;
-    try {
-      const image = (await this.#o.images.imageStatus({ image: { image: imageRef } })).image;
-      const env = await makeEnvironment(pod, c, { objects: ctx.objects, node: this.#o.node, runtime: { podIP: ctx.podIP, hostIP: this.#o.hostIP } });
-      config = containerConfig(pod, c, {
-        kind, attempt, imageRef, image, env, volumes: ctx.volumes, podDir: this.#o.volumes.podDir(pod.metadata?.uid ?? ''),
-        etcHosts: join(this.#o.volumes.podDir(pod.metadata?.uid ?? ''), 'etc-hosts'), memoryCapacityBytes: this.#o.node.memoryBytes,
-      });
-    } catch (err) {
-      rec('Warning', 'Failed', `Error: ${(err as Error).message}`);
-      return { reason: { reason: 'CreateContainerConfigError', message: (err as Error).message }, retryInMs: 2000 };
-    }
-    const sandboxConfig = this.#sandboxConfigs.get(sandbox.id) ?? podSandboxConfig(pod, {
-      logRoot: this.#o.logRoot, cgroupRoot: this.#o.cgroupRoot, dns: this.#o.dns, attempt: sandbox.metadata?.attempt ?? 0,
-    });
-    mkdirSync(join(sandboxConfig.log_directory!, c.name), { recursive: true });
-    let id: string;
-    try {
-      ({ container_id: id } = await this.#o.runtime.createContainer({ pod_sandbox_id: sandbox.id, config, sandbox_config: sandboxConfig }));
-    } catch (err) {
-      rec('Warning', 'Failed', `Error: ${(err as Error).message}`);
-      return { reason: { reason: 'CreateContainerError', message: (err as Error).message }, retryInMs: 2000 };
-    }
-    rec('Normal', 'Created', `Created container ${c.name}`);
-    try {
-      await this.#o.runtime.startContainer({ container_id: id });
-    } catch (err) {
-      rec('Warning', 'Failed', `Error: ${(err as Error).message}`);
-      return { reason: { reason: 'RunContainerError', message: (err as Error).message }, retryInMs: 1000 };
-    }
-    rec('Normal', 'Started', `Started container ${c.name}`);
-    return this.#postStart(ctx, c, id);
-  }
-
-  async #postStart(ctx: StartContext, c: Container, id: string): Promise<{ reason: WaitingReason; retryInMs: number } | undefined> {
-    const hook = c.lifecycle?.postStart;
-    if (!hook) return undefined;
-    const msg = await runLifecycleHook(hook, { runtime: this.#o.runtime, containerId: id, podIP: ctx.podIP, container: c }, graceSeconds(ctx.pod) * 1000);
-    if (!msg) return undefined;
-    void this.#o.recorder.event(ctx.pod as KubeObject, 'Warning', 'FailedPostStartHook', msg);
-    await this.#o.runtime.stopContainer({ container_id: id, timeout: graceSeconds(ctx.pod) }).catch(() => undefined);
-    return { reason: { reason: 'PostStartHookError', message: msg }, retryInMs: 1000 };
-  }
-
-  async #killContainer(pod: Pod, c: Container | undefined, id: string, graceSec: number, podIP: string): Promise<void> {
-    const started = Date.now();
-    if (c) void this.#o.recorder.event(pod as KubeObject, 'Normal', 'Killing', `Stopping container ${c.name}`);
-    if (c?.lifecycle?.preStop) {
-      const msg = await runLifecycleHook(c.lifecycle.preStop, { runtime: this.#o.runtime, containerId: id, podIP, container: c }, graceSec * 1000);
-      if (msg) void this.#o.recorder.event(pod as KubeObject, 'Warning', 'FailedPreStopHook', msg);
-    }
-    // The hook's time counts against the grace period; upstream grants at least 2 s more.
-    const left = Math.max(2, graceSec - Math.floor((Date.now() - started) / 1000));
-    await this.#o.runtime.stopContainer({ container_id: id, timeout: graceSec === 0 ? 0 : left }, { timeoutMs: (left + 30) * 1000 }).catch((err) => {
-      if (!isCriGone(err)) throw err;
-    });
-  }
-
-  // Keep the current and the previous instance of each container (for `logs --previous`), as upstream's container GC with MaxPerPodContainer 1.
-  async #garbageCollect(state: PodRuntimeState): Promise<void> {
-    const byName = new Map<string, ContainerStatus[]>();
-    for (const c of state.containers) {
-      const name = c.labels?.[CONTAINER_NAME_LABEL] ?? c.metadata?.name ?? '';
-      byName.set(name, [...(byName.get(name) ?? []), c]);
-    }
-    for (const list of byName.values()) {
-      for (const old of list.slice(2)) {
-        if (old.state !== 'CONTAINER_RUNNING') await this.#o.runtime.removeContainer({ container_id: old.id }).catch(() => undefined);
-      }
     }
   }
 
@@ -367,35 +220,18 @@ export class PodSyncer {
     const sandboxReady = state.sandboxes.some((s) => s.state === 'SANDBOX_READY');
     const status = computePodStatus(pod, {
       instances, reasons: plan.reasons, sandboxReady, podIP, hostIP: this.#o.hostIP, initDone: plan.initDone, allWaiting,
-      ready: (name, id) => this.#o.probes.passing(uid, name, 'readiness', id),
-      started: (name, id) => this.#o.probes.passing(uid, name, 'startup', id),
+      ready: (name, id) => this.#o.probes.passing(pod, name, 'readiness', id),
+      started: (name, id) => this.#o.probes.passing(pod, name, 'startup', id),
     });
-    await this.#putStatus(pod, status);
+    await putPodStatus(this.#o.client, pod, status);
     return status;
-  }
-
-  async #putStatus(pod: Pod, status: NonNullable<Pod['status']>): Promise<void> {
-    if (deepEqual(pod.status ?? {}, status)) return;
-    const ns = pod.metadata?.namespace;
-    let current = pod as KubeObject;
-    for (let i = 0; i < 3; i++) {
-      try {
-        await this.#o.client.update(R.pods, { ...current, status } as KubeObject, { namespace: ns, subresource: 'status' });
-        return;
-      } catch (err) {
-        if (isNotFound(err)) return;
-        if (!isConflict(err)) throw err;
-        current = await this.#o.client.get(R.pods, pod.metadata?.name ?? '', { namespace: ns });
-        if (current.metadata.uid !== pod.metadata?.uid) return;
-      }
-    }
   }
 
   async #stopPod(uid: string, graceSec: number, pod?: Pod): Promise<void> {
     const state = await this.observe(uid);
     const running = state.containers.filter((c) => c.state === 'CONTAINER_RUNNING');
     const specOf = (name: string) => [...(pod?.spec?.containers ?? []), ...(pod?.spec?.initContainers ?? [])].find((c) => c.name === name);
-    await Promise.all(running.map((c) => this.#killContainer(pod ?? ({} as Pod), pod ? specOf(c.metadata?.name ?? '') : undefined, c.id, graceSec, pod?.status?.podIP ?? '')));
+    await Promise.all(running.map((c) => this.#containers.kill(pod ?? ({} as Pod), pod ? specOf(c.metadata?.name ?? '') : undefined, c.id, graceSec, pod?.status?.podIP ?? '')));
     for (const s of state.sandboxes) if (s.state === 'SANDBOX_READY') await this.#o.runtime.stopPodSandbox({ pod_sandbox_id: s.id });
     this.#o.probes.removePod(uid);
   }
@@ -407,7 +243,7 @@ export class PodSyncer {
    */
   async terminate(pod: Pod, deleteObject: boolean): Promise<SyncResult> {
     const uid = pod.metadata?.uid ?? '';
-    const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+    const grace = graceSeconds(pod);
     await this.#stopPod(uid, grace, pod);
     await this.removePodResources(uid, pod);
     if (!deleteObject) return { deleted: true };
@@ -426,12 +262,12 @@ export class PodSyncer {
     let cgroupParent: string | undefined;
     let logDir: string | undefined;
     for (const s of state.sandboxes) {
-      const cfg = this.#sandboxConfigs.get(s.id);
+      const cfg = this.#sandboxes.rememberedConfig(s.id);
       cgroupParent ??= cfg?.linux?.cgroup_parent;
       logDir ??= cfg?.log_directory;
       await this.#o.runtime.stopPodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
       await this.#o.runtime.removePodSandbox({ pod_sandbox_id: s.id });
-      this.#sandboxConfigs.delete(s.id);
+      this.#sandboxes.forget(s.id);
     }
     this.#o.probes.removePod(uid);
     this.#o.volumes.tearDown(uid);
@@ -449,15 +285,6 @@ export class PodSyncer {
   }
 }
 
-interface StartContext {
-  pod: Pod;
-  sandbox: PodSandbox;
-  podIP: string;
-  volumes: Map<string, string>;
-  objects: ObjectCache;
-}
-
-
 function shouldRestart(pod: Pod, last: ContainerStatus): boolean {
   const policy = pod.spec?.restartPolicy ?? 'Always';
   if (policy === 'Always') return true;
@@ -465,26 +292,8 @@ function shouldRestart(pod: Pod, last: ContainerStatus): boolean {
   return false;
 }
 
-function graceSeconds(pod: Pod): number {
-  return pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
-}
-
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.min(a, b);
-}
-
-function isCriGone(err: unknown): boolean {
-  return /not found|NOT_FOUND/i.test((err as Error)?.message ?? '');
-}
-
-function runningOf(state: PodRuntimeState, sandboxId: string): Map<string, RunningContainer> {
-  const out = new Map<string, RunningContainer>();
-  for (const c of state.containers) {
-    if (c.state !== 'CONTAINER_RUNNING' || c.pod_sandbox_id !== sandboxId) continue;
-    const name = c.metadata?.name ?? '';
-    if (!out.has(name)) out.set(name, { id: c.id, startedAtMs: Number(BigInt(c.started_at) / 1_000_000n) });
-  }
-  return out;
 }

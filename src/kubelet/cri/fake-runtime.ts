@@ -6,37 +6,13 @@
  * starting a container twice, images never pulled implicitly), records every
  * call for action assertions, and lets a test inject failures and exits.
  */
-import type { AttachRequest, CallOptions, ExecRequest, ImageService, RuntimeService } from './runtime-service.js';
+import type { AttachRequest, CallOptions, ExecRequest, RuntimeService } from './runtime-service.js';
 import type * as cri from './cri-types.js';
 import { CriError } from './errors.js';
+import { FakeImageService } from './fake-image-service.js';
+import { fakeStats, matchesLabels, nowNs, type FakeContainer, type FakeSandbox } from './fake-records.js';
 
-/** FakeCall is one recorded call: the RPC name and its request. */
-export interface FakeCall {
-  method: string;
-  request: unknown;
-}
-
-interface FakeSandbox {
-  id: string;
-  config: cri.PodSandboxConfig;
-  state: cri.PodSandboxState;
-  createdAt: bigint;
-  ip: string;
-}
-
-interface FakeContainer {
-  id: string;
-  sandboxId: string;
-  config: cri.ContainerConfig;
-  imageId: string;
-  state: cri.ContainerState;
-  createdAt: bigint;
-  startedAt: bigint;
-  finishedAt: bigint;
-  exitCode: number;
-  reason: string;
-  resources: cri.LinuxContainerResources;
-}
+export type { FakeCall } from './fake-records.js';
 
 /** FakeExecHandler answers ExecSync for a test; the default answers exit 0 with no output. */
 export type FakeExecHandler = (containerId: string, cmd: string[]) => cri.ExecSyncResponse;
@@ -49,46 +25,23 @@ export interface FakeRuntimeOptions {
   podCIDRPrefix?: string;
 }
 
-const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
-
-/** FakeRuntime implements RuntimeService and ImageService in memory. */
-export class FakeRuntime implements RuntimeService, ImageService {
-  /** calls lists every call in order, for assertions. */
-  readonly calls: FakeCall[] = [];
+/** FakeRuntime implements RuntimeService and (through FakeImageService) ImageService in memory. */
+export class FakeRuntime extends FakeImageService implements RuntimeService {
   /** execHandler answers ExecSync. */
   execHandler: FakeExecHandler = () => ({ stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exit_code: 0 });
 
   readonly #sandboxes = new Map<string, FakeSandbox>();
   readonly #containers = new Map<string, FakeContainer>();
-  readonly #images = new Map<string, cri.Image>();
-  readonly #failures = new Map<string, CriError[]>();
   readonly #ipPrefix: string;
-  #nextId = 1;
   #nextHost = 2;
 
   constructor(options: FakeRuntimeOptions = {}) {
+    super();
     this.#ipPrefix = options.podCIDRPrefix ?? '10.88.0.';
     for (const ref of options.images ?? []) this.addImage(ref);
   }
 
   // ---------------------------------------------------------------- test controls
-
-  /** addImage makes an image present, as `skiff image import` would. Returns its ID. */
-  addImage(ref: string, sizeBytes = 1024): string {
-    const id = `sha256:${(this.#nextId++).toString(16).padStart(64, '0')}`;
-    this.#images.set(ref, {
-      id, repo_tags: [ref], repo_digests: [], size: String(sizeBytes), uid: null, username: '',
-      spec: { image: id }, pinned: false,
-    });
-    return id;
-  }
-
-  /** failNext makes the next call of `method` (RPC name, e.g. 'StartContainer') fail with `error`. */
-  failNext(method: string, error: CriError): void {
-    const queue = this.#failures.get(method) ?? [];
-    queue.push(error);
-    this.#failures.set(method, queue);
-  }
 
   /** exitContainer simulates a running container's main process ending. */
   exitContainer(containerId: string, exitCode: number, reason = exitCode === 0 ? 'Completed' : 'Error'): void {
@@ -104,12 +57,6 @@ export class FakeRuntime implements RuntimeService, ImageService {
     return [...this.#containers.keys()];
   }
 
-  #record(method: string, request: unknown): void {
-    this.calls.push({ method, request });
-    const injected = this.#failures.get(method)?.shift();
-    if (injected) throw injected;
-  }
-
   #sandbox(method: string, id: string): FakeSandbox {
     const s = this.#sandboxes.get(id);
     if (!s) throw new CriError('NotFound', method, `an error occurred when try to find sandbox "${id}": not found`);
@@ -123,24 +70,24 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   #newId(): string {
-    return (this.#nextId++).toString(16).padStart(64, 'f');
+    return this.nextSeq().toString(16).padStart(64, 'f');
   }
 
   // ---------------------------------------------------------------- RuntimeService
 
   async version(_opts?: CallOptions): Promise<cri.VersionResponse> {
-    this.#record('Version', {});
+    this.record('Version', {});
     return { version: '0.1.0', runtime_name: 'fake', runtime_version: '0.1.0', runtime_api_version: 'v1' };
   }
 
   async status(req: { verbose?: boolean } = {}, _opts?: CallOptions): Promise<cri.StatusResponse> {
-    this.#record('Status', req);
+    this.record('Status', req);
     const ready = (type: string): cri.RuntimeCondition => ({ type, status: true, reason: '', message: '' });
     return { status: { conditions: [ready('RuntimeReady'), ready('NetworkReady')] }, info: {} };
   }
 
   async runPodSandbox(req: { config: cri.PodSandboxConfig; runtime_handler?: string }, _opts?: CallOptions) {
-    this.#record('RunPodSandbox', req);
+    this.record('RunPodSandbox', req);
     const id = this.#newId();
     const hostNetwork = req.config.linux?.security_context?.namespace_options?.network === 'NODE';
     const ip = hostNetwork ? '' : `${this.#ipPrefix}${this.#nextHost++}`;
@@ -149,7 +96,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async stopPodSandbox(req: { pod_sandbox_id: string }, _opts?: CallOptions): Promise<void> {
-    this.#record('StopPodSandbox', req);
+    this.record('StopPodSandbox', req);
     // containerd 1.6 answers NotFound for an unknown sandbox (the kubelet tolerates it).
     const s = this.#sandbox('StopPodSandbox', req.pod_sandbox_id);
     for (const c of this.#containers.values()) {
@@ -159,7 +106,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async removePodSandbox(req: { pod_sandbox_id: string }, _opts?: CallOptions): Promise<void> {
-    this.#record('RemovePodSandbox', req);
+    this.record('RemovePodSandbox', req);
     // Like containerd 1.6: removing an unknown sandbox succeeds, a ready one is stopped first.
     const s = this.#sandboxes.get(req.pod_sandbox_id);
     if (!s) return;
@@ -168,7 +115,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async podSandboxStatus(req: { pod_sandbox_id: string; verbose?: boolean }, _opts?: CallOptions) {
-    this.#record('PodSandboxStatus', req);
+    this.record('PodSandboxStatus', req);
     const s = this.#sandbox('PodSandboxStatus', req.pod_sandbox_id);
     const status: cri.PodSandboxStatus = {
       id: s.id, metadata: s.config.metadata, state: s.state, created_at: String(s.createdAt),
@@ -180,7 +127,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async listPodSandbox(req: { filter?: cri.PodSandboxFilter } = {}, _opts?: CallOptions) {
-    this.#record('ListPodSandbox', req);
+    this.record('ListPodSandbox', req);
     const f = req.filter;
     const items = [...this.#sandboxes.values()]
       .filter((s) => (!f?.id || s.id === f.id) && (!f?.state || s.state === f.state.state))
@@ -196,12 +143,12 @@ export class FakeRuntime implements RuntimeService, ImageService {
     req: { pod_sandbox_id: string; config: cri.ContainerConfig; sandbox_config: cri.PodSandboxConfig },
     _opts?: CallOptions,
   ) {
-    this.#record('CreateContainer', req);
+    this.record('CreateContainer', req);
     const s = this.#sandbox('CreateContainer', req.pod_sandbox_id);
     if (s.state !== 'SANDBOX_READY') {
       throw new CriError('Unknown', 'CreateContainer', `sandbox container "${s.id}" is not running`);
     }
-    const image = this.#findImage(req.config.image.image);
+    const image = this.findImage(req.config.image.image);
     if (!image) {
       throw new CriError('NotFound', 'CreateContainer', `failed to resolve image "${req.config.image.image}": not found`);
     }
@@ -215,7 +162,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async startContainer(req: { container_id: string }, _opts?: CallOptions): Promise<void> {
-    this.#record('StartContainer', req);
+    this.record('StartContainer', req);
     const c = this.#container('StartContainer', req.container_id);
     if (c.state !== 'CONTAINER_CREATED') {
       throw new CriError('Unknown', 'StartContainer', `container "${c.id}" is in ${c.state} state`);
@@ -224,13 +171,13 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async stopContainer(req: { container_id: string; timeout?: cri.Int64 }, _opts?: CallOptions): Promise<void> {
-    this.#record('StopContainer', req);
+    this.record('StopContainer', req);
     const c = this.#container('StopContainer', req.container_id);
     if (c.state === 'CONTAINER_RUNNING') this.exitContainer(c.id, 137, 'Error');
   }
 
   async removeContainer(req: { container_id: string }, _opts?: CallOptions): Promise<void> {
-    this.#record('RemoveContainer', req);
+    this.record('RemoveContainer', req);
     const c = this.#containers.get(req.container_id);
     if (!c) return; // upstream: removing a missing container succeeds
     if (c.state === 'CONTAINER_RUNNING') {
@@ -240,7 +187,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async listContainers(req: { filter?: cri.ContainerFilter } = {}, _opts?: CallOptions) {
-    this.#record('ListContainers', req);
+    this.record('ListContainers', req);
     const f = req.filter;
     const containers = [...this.#containers.values()]
       .filter((c) => (!f?.id || c.id === f.id) && (!f?.pod_sandbox_id || c.sandboxId === f.pod_sandbox_id))
@@ -254,7 +201,7 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async containerStatus(req: { container_id: string; verbose?: boolean }, _opts?: CallOptions) {
-    this.#record('ContainerStatus', req);
+    this.record('ContainerStatus', req);
     const c = this.#container('ContainerStatus', req.container_id);
     const logDir = this.#sandboxes.get(c.sandboxId)?.config.log_directory ?? '';
     const status: cri.ContainerStatus = {
@@ -272,13 +219,13 @@ export class FakeRuntime implements RuntimeService, ImageService {
     req: { container_id: string; linux?: cri.LinuxContainerResources; annotations?: cri.StringMap },
     _opts?: CallOptions,
   ): Promise<void> {
-    this.#record('UpdateContainerResources', req);
+    this.record('UpdateContainerResources', req);
     const c = this.#container('UpdateContainerResources', req.container_id);
     c.resources = { ...c.resources, ...req.linux };
   }
 
   async reopenContainerLog(req: { container_id: string }, _opts?: CallOptions): Promise<void> {
-    this.#record('ReopenContainerLog', req);
+    this.record('ReopenContainerLog', req);
     const c = this.#container('ReopenContainerLog', req.container_id);
     if (c.state !== 'CONTAINER_RUNNING') {
       throw new CriError('Unknown', 'ReopenContainerLog', 'container is not running');
@@ -286,27 +233,27 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async execSync(req: { container_id: string; cmd: string[]; timeout?: cri.Int64 }, _opts?: CallOptions) {
-    this.#record('ExecSync', req);
+    this.record('ExecSync', req);
     this.#running('ExecSync', req.container_id);
     return this.execHandler(req.container_id, req.cmd);
   }
 
   async exec(req: ExecRequest, _opts?: CallOptions) {
-    this.#record('Exec', req);
+    this.record('Exec', req);
     this.#running('Exec', req.container_id);
-    return { url: `http://127.0.0.1:0/exec/fake-${this.#nextId++}` };
+    return { url: `http://127.0.0.1:0/exec/fake-${this.nextSeq()}` };
   }
 
   async attach(req: AttachRequest, _opts?: CallOptions) {
-    this.#record('Attach', req);
+    this.record('Attach', req);
     this.#running('Attach', req.container_id);
-    return { url: `http://127.0.0.1:0/attach/fake-${this.#nextId++}` };
+    return { url: `http://127.0.0.1:0/attach/fake-${this.nextSeq()}` };
   }
 
   async portForward(req: { pod_sandbox_id: string; port?: number[] }, _opts?: CallOptions) {
-    this.#record('PortForward', req);
+    this.record('PortForward', req);
     this.#sandbox('PortForward', req.pod_sandbox_id);
-    return { url: `http://127.0.0.1:0/portforward/fake-${this.#nextId++}` };
+    return { url: `http://127.0.0.1:0/portforward/fake-${this.nextSeq()}` };
   }
 
   #running(method: string, id: string): FakeContainer {
@@ -318,12 +265,12 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async containerStats(req: { container_id: string }, _opts?: CallOptions) {
-    this.#record('ContainerStats', req);
+    this.record('ContainerStats', req);
     return { stats: fakeStats(this.#container('ContainerStats', req.container_id)) };
   }
 
   async listContainerStats(req: { filter?: cri.ContainerStatsFilter } = {}, _opts?: CallOptions) {
-    this.#record('ListContainerStats', req);
+    this.record('ListContainerStats', req);
     const f = req.filter;
     const stats = [...this.#containers.values()]
       .filter((c) => (!f?.id || c.id === f.id) && (!f?.pod_sandbox_id || c.sandboxId === f.pod_sandbox_id))
@@ -333,12 +280,12 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   async podSandboxStats(req: { pod_sandbox_id: string }, _opts?: CallOptions) {
-    this.#record('PodSandboxStats', req);
+    this.record('PodSandboxStats', req);
     return { stats: this.#sandboxStats(this.#sandbox('PodSandboxStats', req.pod_sandbox_id)) };
   }
 
   async listPodSandboxStats(req: { filter?: { id?: string; label_selector?: cri.StringMap } } = {}, _opts?: CallOptions) {
-    this.#record('ListPodSandboxStats', req);
+    this.record('ListPodSandboxStats', req);
     const f = req.filter;
     const stats = [...this.#sandboxes.values()]
       .filter((s) => (!f?.id || s.id === f.id) && matchesLabels(s.config.labels, f?.label_selector))
@@ -355,63 +302,4 @@ export class FakeRuntime implements RuntimeService, ImageService {
   }
 
   // ---------------------------------------------------------------- ImageService
-
-  #findImage(ref: string): cri.Image | undefined {
-    return this.#images.get(ref) ?? [...this.#images.values()].find((i) => i.id === ref);
-  }
-
-  async listImages(req: { filter?: { image?: cri.ImageSpec } } = {}, _opts?: CallOptions) {
-    this.#record('ListImages', req);
-    const wanted = req.filter?.image?.image;
-    const images = [...this.#images.values()].filter((i) => !wanted || i === this.#findImage(wanted));
-    return { images };
-  }
-
-  async imageStatus(req: { image: cri.ImageSpec; verbose?: boolean }, _opts?: CallOptions) {
-    this.#record('ImageStatus', req);
-    return { image: this.#findImage(req.image.image) ?? null, info: {} };
-  }
-
-  async pullImage(req: { image: cri.ImageSpec; auth?: cri.AuthConfig; sandbox_config?: cri.PodSandboxConfig }, _opts?: CallOptions) {
-    this.#record('PullImage', req);
-    // There is no registry behind the fake: a pull "succeeds" by making the image present.
-    const existing = this.#findImage(req.image.image);
-    return { image_ref: existing?.id ?? this.addImage(req.image.image) };
-  }
-
-  async removeImage(req: { image: cri.ImageSpec }, _opts?: CallOptions): Promise<void> {
-    this.#record('RemoveImage', req);
-    const image = this.#findImage(req.image.image);
-    if (!image) return;
-    for (const [ref, i] of this.#images) if (i === image) this.#images.delete(ref);
-  }
-
-  async imageFsInfo(_opts?: CallOptions): Promise<cri.ImageFsInfoResponse> {
-    this.#record('ImageFsInfo', {});
-    let used = 0n;
-    for (const i of new Set(this.#images.values())) used += BigInt(i.size);
-    const fs: cri.FilesystemUsage = {
-      timestamp: String(nowNs()), fs_id: { mountpoint: '/fake/images' }, used_bytes: { value: String(used) },
-      inodes_used: { value: String(this.#images.size) },
-    };
-    return { image_filesystems: [fs], container_filesystems: [] };
-  }
-}
-
-function matchesLabels(labels: cri.StringMap | undefined, selector: cri.StringMap | undefined): boolean {
-  if (!selector) return true;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-}
-
-function fakeStats(c: FakeContainer): cri.ContainerStats {
-  const ts = String(nowNs());
-  return {
-    attributes: { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: c.config.annotations ?? {} },
-    cpu: { timestamp: ts, usage_core_nano_seconds: { value: '0' }, usage_nano_cores: { value: '0' } },
-    memory: {
-      timestamp: ts, working_set_bytes: { value: '0' }, available_bytes: null, usage_bytes: { value: '0' },
-      rss_bytes: null, page_faults: null, major_page_faults: null,
-    },
-    writable_layer: null,
-  };
 }

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * SandboxManager creates pod sandboxes, as upstream kuberuntime_sandbox.go
+ * createPodSandbox: a dead sandbox takes its containers with it and the pod
+ * starts over with attempt+1; the pod's /etc/hosts is written once the IP is
+ * known. It remembers each sandbox's config, which CreateContainer needs again.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../api/index.js';
+import type { EventRecorder } from '../client/index.js';
+import type { RuntimeService } from './cri/runtime-service.js';
+import type { PodSandbox, PodSandboxConfig } from './cri/cri-types.js';
+import { formatPod } from './cri-labels.js';
+import { writeEtcHosts } from './etc-hosts.js';
+import type { ClusterDNS } from './pod-dns.js';
+import type { PodRuntimeState } from './runtime-state.js';
+import { podSandboxConfig } from './sandbox-config.js';
+import type { VolumeManager } from './volume-manager.js';
+
+/** SandboxManagerOptions are the node-wide pieces sandbox creation uses. */
+export interface SandboxManagerOptions {
+  runtime: RuntimeService;
+  recorder: EventRecorder;
+  volumes: VolumeManager;
+  hostIP: string;
+  logRoot: string;
+  cgroupRoot: string;
+  dns: ClusterDNS;
+  log: (msg: string) => void;
+}
+
+/** SandboxManager creates sandboxes and remembers their configs. */
+export class SandboxManager {
+  readonly #o: SandboxManagerOptions;
+  readonly #configs = new Map<string, PodSandboxConfig>();
+
+  constructor(opts: SandboxManagerOptions) {
+    this.#o = opts;
+  }
+
+  /** podIP is the sandbox's IP; a host-network sandbox has the node's. */
+  async podIP(sandboxId: string): Promise<string> {
+    const st = await this.#o.runtime.podSandboxStatus({ pod_sandbox_id: sandboxId });
+    return st.status?.network?.ip || (st.status?.linux?.namespaces?.options?.network === 'NODE' ? this.#o.hostIP : '');
+  }
+
+  /** create replaces the pod's sandboxes with a new one; it answers its ID, or undefined after an event when it failed. */
+  async create(pod: Pod, state: PodRuntimeState): Promise<string | undefined> {
+    // A dead sandbox takes its containers with it (upstream kills them and starts over with attempt+1).
+    for (const c of state.containers) if (c.state === 'CONTAINER_RUNNING') await this.#o.runtime.stopContainer({ container_id: c.id, timeout: 0 });
+    for (const s of state.sandboxes) await this.#o.runtime.stopPodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
+    const attempt = state.sandboxes.length ? (state.sandboxes[0].metadata?.attempt ?? 0) + 1 : 0;
+    const config = podSandboxConfig(pod, { logRoot: this.#o.logRoot, cgroupRoot: this.#o.cgroupRoot, dns: this.#o.dns, attempt });
+    mkdirSync(config.log_directory!, { recursive: true });
+    try {
+      const { pod_sandbox_id } = await this.#o.runtime.runPodSandbox({ config });
+      this.#configs.set(pod_sandbox_id, config);
+      writeEtcHosts(pod, await this.podIP(pod_sandbox_id), this.#o.volumes.podDir(pod.metadata?.uid ?? ''), this.#o.dns.domain);
+      for (const s of state.sandboxes) await this.#o.runtime.removePodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
+      return pod_sandbox_id;
+    } catch (err) {
+      const msg = `Failed to create pod sandbox: ${(err as Error).message}`;
+      void this.#o.recorder.event(pod as KubeObject, 'Warning', 'FailedCreatePodSandBox', msg);
+      this.#o.log(`kubelet: ${formatPod(pod)}: ${msg}`);
+      return undefined;
+    }
+  }
+
+  /** configFor is the config the sandbox was created with (rebuilt when this kubelet did not create it). */
+  configFor(pod: Pod, sandbox: PodSandbox): PodSandboxConfig {
+    return this.#configs.get(sandbox.id) ?? podSandboxConfig(pod, {
+      logRoot: this.#o.logRoot, cgroupRoot: this.#o.cgroupRoot, dns: this.#o.dns, attempt: sandbox.metadata?.attempt ?? 0,
+    });
+  }
+
+  /** rememberedConfig is the config this kubelet created the sandbox with, if it did. */
+  rememberedConfig(sandboxId: string): PodSandboxConfig | undefined {
+    return this.#configs.get(sandboxId);
+  }
+
+  /** forget drops a removed sandbox's config. */
+  forget(sandboxId: string): void {
+    this.#configs.delete(sandboxId);
+  }
+}
