@@ -59,6 +59,7 @@ function versionDefinition(crd: CustomResourceDefinition, v: CustomResourceDefin
     findUnknownFields: (obj) => unknownFields(schema, obj),
     scale: scale ? { specReplicasPath: scale.specReplicasPath, statusReplicasPath: scale.statusReplicasPath, labelSelectorPath: scale.labelSelectorPath } : undefined,
     strategicMergePatch: false,
+    returnsDeletedObject: true,
   };
 }
 

@@ -53,6 +53,14 @@ export interface ResourceDefinition {
   scale?: ScalePaths;
   /** deletionFinalizers are added when deletion starts (a CRD removes its custom resources first). */
   deletionFinalizers?: string[];
+  /**
+   * returnsDeletedObject: a delete that removes the object at once answers
+   * with the object (upstream's ReturnDeletedObject: pods, services, service
+   * accounts, namespaces, storage classes, custom resources); other kinds
+   * answer with a Success Status naming it. A delete held by finalizers or a
+   * grace period answers with the object either way.
+   */
+  returnsDeletedObject?: true;
   /** strategicMergePatch: false answers strategic merge patches with 415, as upstream does for custom resources. */
   strategicMergePatch?: false;
 }
