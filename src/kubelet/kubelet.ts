@@ -10,20 +10,17 @@
  */
 import { join } from 'node:path';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
-import { deepEqual } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
 import { EventRecorder } from '../client/index.js';
 import { SharedInformer } from '../client/index.js';
-import { isNotFound } from '../machinery/index.js';
 import type { ImageService, RuntimeService } from './cri/runtime-service.js';
-import type { VersionResponse } from './cri/cri-types.js';
 import { DEFAULT_BACKOFF, type BackoffTimings } from './backoff.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from './cri-labels.js';
 import { ImagePuller } from './image-puller.js';
-import { allocatableOf, machineInfo, newNode, nodeLabels, nodeStatus, type MachineInfo } from './node-status.js';
-import { renewNodeLease } from '../client/index.js';
+import { allocatableOf, machineInfo, type MachineInfo } from './node-status.js';
+import { NodeStatusManager } from './node-status-manager.js';
 import { PodSyncer } from './pod-sync.js';
 import { PodWorkers } from './pod-workers.js';
 import { ProbeManager } from './probe-manager.js';
@@ -76,8 +73,7 @@ export class Kubelet {
   readonly #timers: NodeJS.Timeout[] = [];
   #informer?: SharedInformer<KubeObject>;
   #abort = new AbortController();
-  #version?: VersionResponse;
-  #nodeUid = '';
+  #nodeStatus!: NodeStatusManager;
   #lastRelist = new Map<string, string>();
   #relisting = false;
   #informerDone: Promise<void> = Promise.resolve();
@@ -127,11 +123,15 @@ export class Kubelet {
   /** start registers the node, re-adopts the runtime's pods and begins syncing. Resolves once the pod informer has synced. */
   async start(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => this.#abort.abort(), { once: true });
-    this.#version = await this.runtime.version();
-    await this.#registerNode();
-    await this.#renewLease();
-    this.#every(this.#o.leaseIntervalMs ?? 10_000, () => this.#renewLease());
-    this.#every(this.#o.nodeStatusIntervalMs ?? 10_000, () => this.#updateNodeStatus());
+    const version = await this.runtime.version();
+    this.#nodeStatus = new NodeStatusManager({
+      client: this.#o.client, runtime: this.runtime, images: this.images, nodeName: this.nodeName, machine: this.#machine, version,
+      hostIP: this.#o.hostIP, podCIDR: this.#o.podCIDR, kubeletPort: this.#o.kubeletPort ?? 10250, log: (m) => this.#log(m),
+    });
+    await this.#nodeStatus.register();
+    await this.#nodeStatus.renewLease();
+    this.#every(this.#o.leaseIntervalMs ?? 10_000, () => this.#nodeStatus.renewLease());
+    this.#every(this.#o.nodeStatusIntervalMs ?? 10_000, () => this.#nodeStatus.update());
     const informer = new SharedInformer<KubeObject>(this.#o.client, R.pods, { fieldSelector: `spec.nodeName=${this.nodeName}`, log: this.#o.log });
     this.#informer = informer;
     informer.addEventHandler({
@@ -144,7 +144,7 @@ export class Kubelet {
     await this.#removeOrphans();
     this.#every(this.#o.relistIntervalMs ?? 1000, () => this.#relist());
     this.#every(this.#o.resyncIntervalMs ?? 10_000, () => this.#workers.triggerAll());
-    this.#log(`kubelet: node ${this.nodeName} running (${this.#version.runtime_name} ${this.#version.runtime_version})`);
+    this.#log(`kubelet: node ${this.nodeName} running (${version.runtime_name} ${version.runtime_version})`);
   }
 
   /** stop ends syncing; pods keep running (upstream kubelet leaves them to the runtime). */
@@ -177,69 +177,6 @@ export class Kubelet {
         .catch((err) => this.#log(`kubelet: ${(err as Error).message}`));
     }, ms);
     this.#timers.push(t);
-  }
-
-  async #registerNode(): Promise<void> {
-    const status = await this.#computeNodeStatus(undefined);
-    try {
-      const created = await this.#o.client.create(R.nodes, newNode(this.nodeName, this.#o.podCIDR, status) as KubeObject);
-      this.#nodeUid = created.metadata.uid ?? '';
-      this.#log(`kubelet: registered node ${this.nodeName}`);
-      return;
-    } catch (err) {
-      if (!/already exists/i.test((err as Error).message)) throw err;
-    }
-    // Already registered (a restart): reconcile labels and podCIDR, then status.
-    const existing = await this.#o.client.get<KubeObject & Node>(R.nodes, this.nodeName);
-    this.#nodeUid = existing.metadata.uid ?? '';
-    const patch: Record<string, unknown> = { metadata: { labels: nodeLabels(this.nodeName) } };
-    if (!existing.spec?.podCIDR && this.#o.podCIDR) patch.spec = { podCIDR: this.#o.podCIDR, podCIDRs: [this.#o.podCIDR] };
-    await this.#o.client.patch(R.nodes, this.nodeName, 'merge', patch);
-    await this.#updateNodeStatus();
-  }
-
-  async #computeNodeStatus(old: Node['status']): Promise<NonNullable<Node['status']>> {
-    let ready = true;
-    let problem = '';
-    try {
-      const st = await this.runtime.status({}, { timeoutMs: 5000 });
-      const bad = (st.status?.conditions ?? []).filter((c) => (c.type === 'RuntimeReady' || c.type === 'NetworkReady') && !c.status);
-      if (bad.length) {
-        ready = false;
-        problem = bad.map((c) => `${c.type}=false reason:${c.reason} message:${c.message}`).join(', ');
-      }
-    } catch (err) {
-      ready = false;
-      problem = (err as Error).message;
-    }
-    const images = await this.images.listImages().then((r) => r.images).catch(() => []);
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-    return nodeStatus({
-      machine: this.#machine, hostIP: this.#o.hostIP, version: this.#version, runtimeReady: ready, runtimeProblem: problem,
-      images, kubeletPort: this.#o.kubeletPort ?? 10250, now,
-    }, old);
-  }
-
-  async #updateNodeStatus(): Promise<void> {
-    const node = await this.#o.client.get<KubeObject & Node>(R.nodes, this.nodeName).catch((err) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
-    if (!node) return this.#registerNode();
-    const status = await this.#computeNodeStatus(node.status);
-    const withoutBeats = (s: unknown) => JSON.parse(JSON.stringify(s ?? {}).replace(/"lastHeartbeatTime":"[^"]*"/g, '"lastHeartbeatTime":""'));
-    // Upstream posts on change or at least every nodeStatusReportFrequency; heartbeats change every time, so compare without them.
-    if (deepEqual(withoutBeats(node.status), withoutBeats(status)) && !this.#heartbeatDue(node)) return;
-    await this.#o.client.update(R.nodes, { ...node, status } as KubeObject, { subresource: 'status' });
-  }
-
-  #heartbeatDue(node: Node): boolean {
-    const beat = node.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
-    return !beat || Date.now() - Date.parse(beat) > 60_000;
-  }
-
-  async #renewLease(): Promise<void> {
-    await renewNodeLease(this.#o.client, this.nodeName, this.#nodeUid);
   }
 
   // PLEG: compare the runtime's container and sandbox states with the last relist; wake the pods that changed.
