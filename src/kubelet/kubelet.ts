@@ -27,6 +27,8 @@ import { ProbeManager } from './probe-manager.js';
 import { podLogDirName } from './sandbox-config.js';
 import { VolumeManager } from './volume-manager.js';
 import { removeCgroup } from './pod-cgroups.js';
+import { Housekeeping, type HousekeepingConfig } from './housekeeping.js';
+import { PAUSE_IMAGE } from '../images/index.js';
 
 /** KubeletOptions configure a Kubelet. */
 export interface KubeletOptions {
@@ -53,6 +55,8 @@ export interface KubeletOptions {
   leaseIntervalMs?: number;
   /** kubeletPort is advertised in daemonEndpoints (default 10250). */
   kubeletPort?: number;
+  /** housekeeping tunes eviction thresholds, garbage collection and log rotation (agent flags; tests inject fakes). */
+  housekeeping?: HousekeepingConfig;
   log?: (msg: string) => void;
 }
 
@@ -70,6 +74,7 @@ export class Kubelet {
   readonly #workers: PodWorkers;
   readonly #probes: ProbeManager;
   readonly #volumes: VolumeManager;
+  readonly #housekeeping: Housekeeping;
   readonly #timers: NodeJS.Timeout[] = [];
   #informer?: SharedInformer<KubeObject>;
   #abort = new AbortController();
@@ -94,7 +99,16 @@ export class Kubelet {
       probes: this.#probes, volumes: this.#volumes, crashBackoff: opts.crashBackoff ?? DEFAULT_BACKOFF,
       hostIP: opts.hostIP, logRoot: this.logRoot, cgroupRoot: this.cgroupRoot,
       dns: { servers: opts.clusterDNS ?? ['10.43.0.10'], domain: opts.clusterDomain ?? 'cluster.local' },
-      node: allocatableOf(this.#machine), log: (m) => this.#log(m),
+      node: allocatableOf(this.#machine), log: (m) => this.#log(m), admit: (pod) => this.#housekeeping.eviction.admit(pod),
+    });
+    this.#housekeeping = new Housekeeping({
+      ...opts.housekeeping, runtime: opts.runtime, images: opts.images, dataDir: opts.dataDir, podsDir: join(opts.dataDir, 'pods'),
+      logRoot: this.logRoot, cgroupRoot: this.cgroupRoot, pinnedImages: [PAUSE_IMAGE],
+      knownPods: () => this.#knownPods(), removeOrphan: (uid) => this.#removeOrphan(uid), activePods: () => this.#activePods(),
+      evictPod: async (pod, message) => this.#evict(pod, message),
+      nodeEvent: (type, reason, message) => void this.#recorder.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: this.nodeName, uid: this.nodeName } } as KubeObject, type, reason, message),
+      conditionsChanged: () => void this.#nodeStatus?.update().catch((err) => this.#log(`kubelet: node status: ${(err as Error).message}`)),
+      every: (ms, fn) => this.#every(ms, async () => void (await fn())), log: (m) => this.#log(m),
     });
     this.#workers = new PodWorkers({
       sync: (pod) => this.#syncer.sync(pod),
@@ -127,6 +141,7 @@ export class Kubelet {
     this.#nodeStatus = new NodeStatusManager({
       client: this.#o.client, runtime: this.runtime, images: this.images, nodeName: this.nodeName, machine: this.#machine, version,
       hostIP: this.#o.hostIP, podCIDR: this.#o.podCIDR, kubeletPort: this.#o.kubeletPort ?? 10250, log: (m) => this.#log(m),
+      pressure: () => this.#housekeeping.eviction.conditions(),
     });
     await this.#nodeStatus.register();
     await this.#nodeStatus.renewLease();
@@ -142,6 +157,8 @@ export class Kubelet {
     this.#informerDone = informer.run(this.#abort.signal);
     await informer.waitForSync(this.#abort.signal);
     await this.#removeOrphans();
+    this.#every(this.#o.housekeeping?.orphanIntervalMs ?? 2000, () => this.#removeOrphans());
+    this.#housekeeping.start();
     this.#every(this.#o.relistIntervalMs ?? 1000, () => this.#relist());
     this.#every(this.#o.resyncIntervalMs ?? 10_000, () => this.#workers.triggerAll());
     this.#log(`kubelet: node ${this.nodeName} running (${version.runtime_name} ${version.runtime_version})`);
@@ -198,17 +215,39 @@ export class Kubelet {
     }
   }
 
-  // Sandboxes whose pods are gone from the API (deleted while the agent was down) are removed; the rest are re-adopted by their workers.
+  /** housekeeping exposes the collectors and the eviction manager (tests, streaming). */
+  get housekeeping(): Housekeeping {
+    return this.#housekeeping;
+  }
+
+  // Pods bound here (the informer) or still handled by a worker; anything else in the runtime is an orphan.
+  #knownPods(): Set<string> {
+    return new Set([...(this.#informer?.list() ?? []).map((p) => p.metadata.uid ?? ''), ...this.#workers.uids()]);
+  }
+
+  #activePods(): Pod[] {
+    return (this.#informer?.list() ?? []).map((p) => p as Pod).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed'
+      && !p.metadata?.deletionTimestamp && !this.#syncer.killRequested(p.metadata?.uid ?? ''));
+  }
+
+  // Upstream evictPod: an event on the pod, then killPodNow through the pod's worker with status Failed/Evicted.
+  #evict(pod: Pod, message: string): void {
+    const uid = pod.metadata?.uid ?? '';
+    void this.#recorder.event(pod as KubeObject, 'Warning', 'Evicted', message);
+    this.#syncer.requestKill(uid, { reason: 'Evicted', message, disruption: true });
+    this.#workers.trigger(uid);
+  }
+
+  async #removeOrphan(uid: string): Promise<void> {
+    const { containers } = await this.runtime.listContainers({ filter: { label_selector: { [POD_UID_LABEL]: uid } } });
+    await Promise.all(containers.map((c) => this.runtime.stopContainer({ container_id: c.id, timeout: 2 }).catch(() => undefined)));
+    await this.#syncer.removePodResources(uid);
+  }
+
+  // Runtime pods, volume and log directories of pods the API no longer has (deleted while the agent was down, or a lost datastore) are removed; the rest are re-adopted by their workers.
   async #removeOrphans(): Promise<void> {
-    const known = new Set((this.#informer?.list() ?? []).map((p) => p.metadata.uid ?? ''));
-    const { items } = await this.runtime.listPodSandbox();
-    const orphanUids = new Set(items.map((s) => s.labels?.[POD_UID_LABEL] ?? '').filter((uid) => uid && !known.has(uid)));
-    for (const uid of orphanUids) {
-      this.#log(`kubelet: removing pod ${uid}: no longer in the API`);
-      const { containers } = await this.runtime.listContainers({ filter: { label_selector: { [POD_UID_LABEL]: uid } } });
-      await Promise.all(containers.map((c) => this.runtime.stopContainer({ container_id: c.id, timeout: 2 }).catch(() => undefined)));
-      await this.#syncer.removePodResources(uid).catch((err) => this.#log(`kubelet: removing orphan ${uid}: ${(err as Error).message}`));
-    }
+    await this.#housekeeping.containerGC.removeOrphans();
+    const known = this.#knownPods();
     for (const uid of this.#volumes.podUIDs()) if (!known.has(uid)) this.#volumes.tearDown(uid);
     if (existsSync(this.logRoot)) {
       for (const dir of readdirSync(this.logRoot)) if (!known.has(dir.split('_').pop() ?? '')) rmSync(join(this.logRoot, dir), { recursive: true, force: true });

@@ -77,7 +77,7 @@ export class NodeStatusManager {
     const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
     return nodeStatus({
       machine: this.#o.machine, hostIP: this.#o.hostIP, version: this.#o.version, runtimeReady: ready, runtimeProblem: problem,
-      images, kubeletPort: this.#o.kubeletPort, now,
+      images, kubeletPort: this.#o.kubeletPort, now, pressure: this.#o.pressure?.(),
     }, old);
   }
 

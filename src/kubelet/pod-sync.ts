@@ -133,6 +133,11 @@ export class PodSyncer {
     return { retryInMs: plan.retryInMs };
   }
 
+  /** killRequested says whether the kubelet is failing the pod on its own. */
+  killRequested(uid: string): boolean {
+    return this.#kills.has(uid);
+  }
+
   /** requestKill has the pod's next sync stop it at once and fail it (eviction). */
   requestKill(uid: string, kill: KillRequest): void {
     this.#kills.set(uid, kill);
