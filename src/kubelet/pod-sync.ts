@@ -148,6 +148,8 @@ export class PodSyncer {
     const uid = pod.metadata?.uid ?? '';
     this.#terminal.add(uid);
     await this.#stopPod(uid, 0, pod);
+    // A failed pod's volumes are torn down (emptyDir data goes), as upstream's volume manager does for terminated pods; that is what relieves disk pressure.
+    this.#o.volumes.tearDown(uid);
     const state = await this.observe(uid);
     const status = computePodStatus(pod, {
       instances: byContainerName(state), reasons: new Map(), sandboxReady: false, podIP: pod.status?.podIP ?? '', hostIP: this.#o.hostIP,
