@@ -8,9 +8,10 @@
  * - join time: from `skiff agent --server --token` starting to the Node
  *   Ready (and busybox imported);
  * - with short timers (--node-monitor-grace-period 10s, 8 s leases, pods
- *   tolerating unreachable for 5 s): from an agent's SIGKILL to its pod's
- *   endpoint being withdrawn, and to its Deployment's pods Running elsewhere.
- *   With upstream's defaults these are 40 s and 40 s + 300 s by design.
+ *   tolerating unreachable for 5 s) and again on a fresh cluster with
+ *   upstream's defaults (40 s grace, 300 s tolerations, so about 40 s and
+ *   340 s by design): from an agent's SIGKILL to its pod's endpoint being
+ *   withdrawn, and to its Deployment's pods Running elsewhere.
  */
 import { execFileSync } from 'node:child_process';
 import { MachineCluster } from '../test/e2e/machines/cluster.js';
@@ -28,10 +29,39 @@ function readyEndpointIPs(c: MachineCluster, ns: string, service: string): strin
     .flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready).flatMap((e) => e.addresses));
 }
 
+/** mover is two replicas preferring agent-1 (with the given tolerations): they move when it dies. */
+function mover(tolerations: unknown[]): unknown {
+  return webDeployment('bench', 'mover', 2, {
+    tolerations, topologySpreadConstraints: [],
+    affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['agent-1'] }] } }] } },
+  });
+}
+
+/** failureTimes SIGKILLs agent-1 and measures until its `cross` endpoint is withdrawn and the movers run elsewhere. */
+async function failureTimes(c: MachineCluster, ns: string, limitMs = 300_000): Promise<{ withdrawMs: number; rescheduledMs: number }> {
+  const crossPodIP = c.kubectlOk(['get', 'pod', 'cross', '-n', ns, '-o', 'jsonpath={.status.podIP}']);
+  await c.agents[0].kill();
+  const t1 = Date.now();
+  while (readyEndpointIPs(c, ns, 'cross').includes(crossPodIP)) {
+    if (Date.now() - t1 > limitMs) throw new Error('the dead node\'s endpoint was never withdrawn');
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  const withdrawMs = Date.now() - t1;
+  type P = { metadata: { deletionTimestamp?: string }; spec: { nodeName?: string }; status: { phase?: string } };
+  const moved = () => c.json<{ items: P[] }>(['pods', '-n', ns, '-l', 'app=mover']).items
+    .filter((p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running' && p.spec.nodeName !== 'agent-1').length === 2;
+  while (!moved()) {
+    if (Date.now() - t1 > limitMs) throw new Error('the dead node\'s Deployment pods never ran elsewhere');
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  return { withdrawMs, rescheduledMs: Date.now() - t1 };
+}
+
 /** runMultinodeBench returns requests/s, p99 (ms), their cross/same-node ratios, join time and withdrawal time (ms). */
 export async function runMultinodeBench(): Promise<Record<string, number>> {
   if (process.getuid?.() !== 0) throw new Error('multinode bench needs root (network namespaces, containerd)');
   const c = await MachineCluster.start({ agents: 1, serverArgs: ['--node-monitor-grace-period', '10s', '--disable-ingress'], agentArgs: ['--node-lease-duration-seconds', '8'] });
+  let stopped = false;
   try {
     const ns = 'bench';
     c.kubectlOk(['create', 'namespace', ns]);
@@ -39,11 +69,7 @@ export async function runMultinodeBench(): Promise<Record<string, number>> {
     c.kubectlOk(['apply', '-f', '-'], docs.map((d) => JSON.stringify(d)).join('\n'));
     c.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cross', namespace: ns }, spec: { selector: { app: 'cross' }, ports: [{ port: 80, targetPort: 8080 }] } }));
     // Two replicas preferring agent-1, tolerating its loss for 5 s: they move when it dies.
-    const toleration = { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 };
-    c.kubectlOk(['apply', '-f', '-'], JSON.stringify(webDeployment(ns, 'mover', 2, {
-      tolerations: [toleration], topologySpreadConstraints: [],
-      affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['agent-1'] }] } }] } },
-    })));
+    c.kubectlOk(['apply', '-f', '-'], JSON.stringify(mover([{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 }])));
     c.kubectlOk(['wait', '-n', ns, '--for=condition=Ready', 'pod/same', 'pod/cross', 'pod/client', '--timeout=180s']);
     c.kubectlOk(['rollout', 'status', 'deployment/mover', '-n', ns, '--timeout=180s']);
     const ip = (pod: string) => c.kubectlOk(['get', 'pod', pod, '-n', ns, '-o', 'jsonpath={.status.podIP}']);
@@ -58,23 +84,23 @@ export async function runMultinodeBench(): Promise<Record<string, number>> {
     await c.addAgent('agent-2');
     const joinMs = Date.now() - t0;
 
-    const agent = c.agents[0];
-    const crossPodIP = crossIP;
-    await agent.kill();
-    const t1 = Date.now();
-    while (readyEndpointIPs(c, ns, 'cross').includes(crossPodIP)) {
-      if (Date.now() - t1 > 120_000) throw new Error('the dead node\'s endpoint was never withdrawn');
-      await new Promise((res) => setTimeout(res, 200));
+    const short = await failureTimes(c, ns);
+    await c.stop();
+    stopped = true;
+    // The same failure with upstream's timers (40 s grace, 40 s leases, 300 s default tolerations): a fresh cluster.
+    const d = await MachineCluster.start({ agents: 1, serverArgs: ['--disable-ingress'] });
+    let defaults: { withdrawMs: number; rescheduledMs: number };
+    try {
+      d.kubectlOk(['create', 'namespace', ns]);
+      d.kubectlOk(['apply', '-f', '-'], JSON.stringify(podOn(ns, 'cross', 'agent-1', { app: 'cross' }, true)));
+      d.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cross', namespace: ns }, spec: { selector: { app: 'cross' }, ports: [{ port: 80, targetPort: 8080 }] } }));
+      d.kubectlOk(['apply', '-f', '-'], JSON.stringify(mover([])));
+      d.kubectlOk(['wait', '-n', ns, '--for=condition=Ready', 'pod/cross', '--timeout=180s']);
+      d.kubectlOk(['rollout', 'status', 'deployment/mover', '-n', ns, '--timeout=180s']);
+      defaults = await failureTimes(d, ns, 600_000);
+    } finally {
+      await d.stop();
     }
-    const withdrawMs = Date.now() - t1;
-    type P = { metadata: { deletionTimestamp?: string }; spec: { nodeName?: string }; status: { phase?: string } };
-    const moved = () => c.json<{ items: P[] }>(['pods', '-n', ns, '-l', 'app=mover']).items
-      .filter((p) => !p.metadata.deletionTimestamp && p.status.phase === 'Running' && p.spec.nodeName !== 'agent-1').length === 2;
-    while (!moved()) {
-      if (Date.now() - t1 > 300_000) throw new Error('the dead node\'s Deployment pods never ran elsewhere');
-      await new Promise((res) => setTimeout(res, 500));
-    }
-    const rescheduledMs = Date.now() - t1;
     return {
       'pod_to_pod.same_node.rps': r.direct.rps,
       'pod_to_pod.cross_node.rps': r.service.rps,
@@ -83,10 +109,12 @@ export async function runMultinodeBench(): Promise<Record<string, number>> {
       'pod_to_pod.cross_vs_same.rps_ratio': r.service.rps / r.direct.rps,
       'pod_to_pod.cross_vs_same.p99_ratio': r.service.p99 / r.direct.p99,
       'join.token_to_ready_ms': joinMs,
-      'failure.short_timers.kill_to_endpoint_withdrawn_ms': withdrawMs,
-      'failure.short_timers.kill_to_pods_running_elsewhere_ms': rescheduledMs,
+      'failure.short_timers.kill_to_endpoint_withdrawn_ms': short.withdrawMs,
+      'failure.short_timers.kill_to_pods_running_elsewhere_ms': short.rescheduledMs,
+      'failure.default_timers.kill_to_endpoint_withdrawn_ms': defaults.withdrawMs,
+      'failure.default_timers.kill_to_pods_running_elsewhere_ms': defaults.rescheduledMs,
     };
   } finally {
-    await c.stop();
+    if (!stopped) await c.stop();
   }
 }

@@ -17,7 +17,7 @@ import { APIRegistry } from '../src/apiserver/registry/api-registry.js';
 import { registerDefaultAdmission } from '../src/apiserver/admission/index.js';
 import { InProcessClient } from '../src/apiserver/in-process-client.js';
 import { R, type Client } from '../src/client/client.js';
-import { InformerFactory } from '../src/client/informer.js';
+import { InformerFactory } from '../src/client/informer-factory.js';
 import { SqliteStore, type Store } from '../src/storage/index.js';
 import { NodeSimulator } from '../src/kwok/index.js';
 import { Scheduler } from '../src/scheduler/index.js';

@@ -16,9 +16,10 @@ function findTests(dir, out = []) {
   return out;
 }
 
-const filter = process.argv[2];
+// Any number of substrings: a file runs when its path contains one of them.
+const filters = process.argv.slice(2);
 let files = [...findTests('dist/src'), ...findTests('dist/test')].sort();
-if (filter) files = files.filter((f) => f.includes(filter));
+if (filters.length > 0) files = files.filter((f) => filters.some((filter) => f.includes(filter)));
 if (files.length === 0) {
   console.error('no test files found under dist/ (did the build run?)');
   process.exit(1);

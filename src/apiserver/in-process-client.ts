@@ -128,7 +128,7 @@ export class InProcessClient implements Client {
     if (type === 'apply') {
       validateWriteOptions('PatchOptions', ctx, { apply: true, force: !!opts?.force });
       const config = typeof patch === 'string' ? decodeApplyBody(patch) : (structuredClone(patch) as KubeObject);
-      return (await serverSideApply(reg, ctx, name, config, !!opts?.force, opts?.subresource)) as T;
+      return (await serverSideApply(reg, ctx, name, config, !!opts?.force, opts?.subresource)).object as T;
     }
     const written = writeSubresource(reg, ctx, name, opts?.subresource, (view) => applyPatch(type, view, patch, SCALE_GVK) as KubeObject);
     if (written) return (await written) as T;

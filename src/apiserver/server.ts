@@ -15,18 +15,12 @@ import { allowAuthenticated, forbiddenMessage, type AuthorizationAttributes, typ
 import type { APIExtension } from './extensions.js';
 import { ANONYMOUS, authenticate, type TokenAuthenticator } from './authn.js';
 import type { ClusterPKI } from './certs.js';
-import {
-  AGGREGATED_DISCOVERY_V2,
-  aggregatedDiscovery,
-  apiGroupDoc,
-  apiGroupList,
-  apiResourceList,
-  apiVersions,
-  wantsAggregatedDiscovery,
-} from './discovery.js';
+import { apiGroupDoc, apiResourceList } from './discovery.js';
+import { DiscoveryEndpoint } from './http/discovery-endpoint.js';
 import { parseResourcePath } from './http/request-info.js';
 import { ResourceHandler, type PodConnector, type ProxyConnector } from './http/resource-handler.js';
-import { writeError, writeJson, writeJsonText, writeUpgradeError } from './http/response.js';
+import { writeError, writeJson } from './http/response.js';
+import { handleUpgrade } from './http/upgrade.js';
 import { PROMETHEUS_TEXT, RequestMetrics } from './http/request-metrics.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
@@ -34,8 +28,12 @@ import { builtinDefinitions, DefinitionRegistry } from './definitions/index.js';
 import { CRDController, customResourceDefinitionKind } from './apiextensions/index.js';
 import { SYSTEM_USER, type UserInfo } from './registry/request-context.js';
 import { InProcessClient } from './in-process-client.js';
-import { OPENAPI_V2_PROTOBUF_ACCEPT, OpenAPIDocuments } from './openapi/index.js';
-import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
+import { OpenAPIDocuments } from './openapi/index.js';
+import { answerClientError, httpsServerOptions } from './http/connection.js';
+import { serveOpenAPI } from './http/openapi-endpoint.js';
+import { versionInfo } from './http/version-endpoint.js';
+
+export { KEEP_ALIVE } from './http/connection.js';
 
 export interface APIServerOptions {
   store: Store;
@@ -54,34 +52,6 @@ export interface APIServerOptions {
   log?: (msg: string) => void;
 }
 
-/**
- * answerClientError answers a request Node's HTTP parser refused (unknown
- * method, malformed request line or headers, headers too large) with a
- * Status, so even those clients get the error shape every other answer has;
- * Go's server answers these 400 (431 for large headers) before any handler.
- */
-function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-  const code = tooLarge ? 431 : timedOut ? 408 : 400;
-  const message = tooLarge ? 'request header fields too large' : timedOut ? 'the request was not received in full within 60s' : `malformed HTTP request: ${err.code ?? err.message}`;
-  const body = JSON.stringify(new StatusError(code, timedOut ? 'Timeout' : 'BadRequest', message).toStatus());
-  const text = tooLarge ? 'Request Header Fields Too Large' : timedOut ? 'Request Timeout' : 'Bad Request';
-  socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
-/**
- * KEEP_ALIVE serves idle connections as kube-apiserver's Go server does
- * (k8s.io/apiserver/pkg/server/secure_serving.go: IdleTimeout 90 s to match
- * http.DefaultTransport, ReadHeaderTimeout 32 s), not Node's 5 s default.
- * Clients (client-go: 90 s idle timeout) reuse a connection long after a
- * request; a server that closed it first makes that request fail with
- * ECONNRESET. The idle timeout is a little past 90 s so the client, not the
- * server, is the one that gives up an idle connection.
- */
-export const KEEP_ALIVE = { keepAliveTimeout: 95_000, headersTimeout: 32_000 } as const;
-
 /** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
@@ -95,11 +65,8 @@ export class APIServer {
   #server?: Server;
   #ready = false;
   readonly #extensions: APIExtension[] = [];
-  /**
-   * Discovery documents serialized once: they change only when an extension
-   * is added, and kubectl fetches them on most invocations.
-   */
-  readonly #discovery = new Map<string, string | undefined>();
+  /** discovery serves /api and /apis documents, serialized once each. */
+  readonly #discovery: DiscoveryEndpoint;
   /** OpenAPI documents of what this server serves, rebuilt after a definition comes or goes. */
   readonly #openapi: OpenAPIDocuments;
   /** crds serves custom resources for every accepted CustomResourceDefinition. */
@@ -126,6 +93,7 @@ export class APIServer {
       this.#discovery.clear();
       this.#openapi.invalidate();
     });
+    this.#discovery = new DiscoveryEndpoint(this.#extensions, defs, opts.port);
     this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log, maxWatchesPerUser: opts.maxWatchesPerUser });
     this.#authorizer = opts.authorizer ?? allowAuthenticated;
   }
@@ -193,20 +161,7 @@ export class APIServer {
     await this.registry.start();
     // Stored CRDs are served before the first request, so custom resources survive a restart.
     await this.#crds.start();
-    const server = createServer({
-      key: this.#opts.pki.serving.key,
-      // The chain ends with the CA, so a joining agent can pin it by hash before trusting it (kubeadm's discovery).
-      cert: `${this.#opts.pki.serving.cert.trimEnd()}\n${this.#opts.pki.ca.cert}`,
-      ca: this.#opts.pki.ca.cert,
-      requestCert: true,
-      rejectUnauthorized: false,
-      ...KEEP_ALIVE,
-      // kube-apiserver's default --request-timeout (60 s) bounds sending a
-      // whole request too: a client trickling a body cannot hold a
-      // connection longer. Watches are not affected: their request ends
-      // before the stream starts.
-      requestTimeout: 60_000,
-    });
+    const server = createServer(httpsServerOptions(this.#opts.pki));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((err) => writeError(res, err, this.#opts.log));
     });
@@ -216,7 +171,12 @@ export class APIServer {
       s.on('close', () => this.#sockets.delete(s));
     });
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      this.#handleUpgrade(req, socket, head).catch(() => socket.destroy());
+      handleUpgrade(
+        { tokens: this.#opts.tokens, impersonator: this.#impersonator, authorizer: this.#authorizer, resources: this.#resources, upgradeHandler: this.upgradeHandler },
+        req,
+        socket,
+        head,
+      ).catch(() => socket.destroy());
     });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
@@ -249,44 +209,6 @@ export class APIServer {
 
   /** upgradeHandler is set by the component that serves exec/attach/port-forward over WebSocket. */
   upgradeHandler?: (req: IncomingMessage, socket: Socket, head: Buffer, user: UserInfo) => Promise<boolean>;
-
-  async #handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    let user = await authenticate(req, this.#opts.tokens);
-    if (user && user !== ANONYMOUS && this.#impersonator) {
-      try {
-        user = await this.#impersonator(req, user, this.#authorizer);
-      } catch {
-        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-        return;
-      }
-    }
-    if (user && user !== ANONYMOUS) {
-      const url = new URL(req.url ?? '/', 'https://localhost');
-      // A GET upgrade with watch=true is a watch served over WebSocket (browsers), authorized as a watch.
-      const watch = parseResourcePath('GET', url.pathname, url.searchParams);
-      if (watch?.verb === 'watch' && !watch.subresource) {
-        const attrs: AuthorizationAttributes = { user, verb: 'watch', resourceRequest: true, group: watch.group, version: watch.version, resource: watch.resource, namespace: watch.namespace, name: watch.name };
-        const decision = await this.#authorizer.authorize(attrs);
-        if (!decision.allowed) {
-          return writeUpgradeError(socket, new StatusError(403, 'Forbidden', forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : ''), { name: watch.name, group: watch.group, kind: watch.resource }));
-        }
-        return this.#resources.watchWebSocket(req, socket, head, watch, url.searchParams, user);
-      }
-      const info = parseResourcePath('POST', url.pathname, url.searchParams);
-      // A WebSocket exec/attach/portforward needs `create` on the subresource, as upstream checks for upgrades.
-      const attrs: AuthorizationAttributes = info
-        ? { user, verb: 'create', resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
-        : { user, verb: 'get', resourceRequest: false, path: url.pathname };
-      if (!(await this.#authorizer.authorize(attrs)).allowed) {
-        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-        return;
-      }
-    }
-    if (!user || user === ANONYMOUS || !this.upgradeHandler || !(await this.upgradeHandler(req, socket, head, user))) {
-      const code = !user || user === ANONYMOUS ? '401 Unauthorized' : '400 Bad Request';
-      socket.end(`HTTP/1.1 ${code}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-    }
-  }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
@@ -331,17 +253,18 @@ export class APIServer {
       const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');
       return writeError(res, new StatusError(403, 'Forbidden', msg, info ? { name: info.name, group: info.group, kind: info.resource } : undefined));
     }
-    if (path === '/api' || path === '/apis') return this.#serveDiscoveryRoot(req, res, path);
+    if (path === '/api' || path === '/apis') return this.#discovery.serveRoot(req, res, path);
     if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
       const text = this.#metrics.render();
       res.writeHead(200, { 'Content-Type': PROMETHEUS_TEXT, 'Content-Length': Buffer.byteLength(text) });
       return void res.end(req.method === 'HEAD' ? undefined : text);
     }
-    if (path.startsWith('/openapi/')) return this.#serveOpenAPI(req, res, path, url);
+    if (path.startsWith('/openapi/')) return serveOpenAPI(req, res, path, url, this.#openapi);
     const parts = path.split('/').filter(Boolean);
-    if (parts[0] === 'api' && parts.length === 2) return this.#maybe(res, path, () => apiResourceList('', parts[1], this.#extensions, this.registry.definitions));
-    if (parts[0] === 'apis' && parts.length === 2) return this.#maybe(res, path, () => apiGroupDoc(parts[1], this.#extensions, this.registry.definitions));
-    if (parts[0] === 'apis' && parts.length === 3) return this.#maybe(res, path, () => apiResourceList(parts[1], parts[2], this.#extensions, this.registry.definitions));
+    const defs = this.registry.definitions;
+    if (parts[0] === 'api' && parts.length === 2) return this.#discovery.serveDocument(res, path, () => apiResourceList('', parts[1], this.#extensions, defs));
+    if (parts[0] === 'apis' && parts.length === 2) return this.#discovery.serveDocument(res, path, () => apiGroupDoc(parts[1], this.#extensions, defs));
+    if (parts[0] === 'apis' && parts.length === 3) return this.#discovery.serveDocument(res, path, () => apiResourceList(parts[1], parts[2], this.#extensions, defs));
     if (!info) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
     const ext = this.#extensions.find((e) => e.group === info.group && e.version === info.version && e.resources.some((r) => r.name === info.resource));
     if (ext) {
@@ -355,19 +278,7 @@ export class APIServer {
   }
 
   async #servePublic(req: IncomingMessage, res: ServerResponse, path: string, verbose: boolean): Promise<void> {
-    if (path === '/version') {
-      return writeJson(res, 200, {
-        major: KUBERNETES_VERSION.major,
-        minor: KUBERNETES_VERSION.minor,
-        gitVersion: `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}+skiff-${SKIFF_VERSION}`,
-        gitCommit: 'skiff',
-        gitTreeState: 'clean',
-        buildDate: '2026-11-22T00:00:00Z',
-        goVersion: `node${process.versions.node}`,
-        compiler: 'tsc',
-        platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
-      });
-    }
+    if (path === '/version') return writeJson(res, 200, versionInfo());
     await serveHealth(res, path, verbose, this.#healthChecks, this.#opts.log);
   }
 
@@ -386,69 +297,4 @@ export class APIServer {
     ],
   };
 
-  #serveDiscoveryRoot(req: IncomingMessage, res: ServerResponse, path: string): void {
-    const legacy = path === '/api';
-    if (wantsAggregatedDiscovery(req.headers.accept)) {
-      const text = this.#cachedDiscovery(`aggregated ${path}`, () => aggregatedDiscovery(legacy, this.#extensions, this.registry.definitions))!;
-      return writeJsonText(res, 200, text, [], AGGREGATED_DISCOVERY_V2);
-    }
-    const host = req.headers.host ?? `127.0.0.1:${this.#opts.port}`;
-    // /api names the address the client used, so its cached form is per Host.
-    const text = legacy ? this.#cachedDiscovery(`/api ${host}`, () => apiVersions(host))! : this.#cachedDiscovery('/apis', () => apiGroupList(this.#extensions, this.registry.definitions))!;
-    writeJsonText(res, 200, text);
-  }
-
-  /** cachedDiscovery serializes a discovery document once per key (undefined: no such document). */
-  #cachedDiscovery(key: string, build: () => object | undefined): string | undefined {
-    if (this.#discovery.has(key)) return this.#discovery.get(key);
-    const doc = build();
-    const text = doc === undefined ? undefined : JSON.stringify(doc);
-    // Bounded: Host headers are client-chosen.
-    if (this.#discovery.size < 256) this.#discovery.set(key, text);
-    return text;
-  }
-
-  #serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, url: URL): void {
-    let doc: { body: Buffer; etag: string; hash?: string } | undefined;
-    let contentType = 'application/json';
-    const v3 = path.startsWith('/openapi/v3/');
-    if (path === '/openapi/v2') {
-      // JSON or gnostic protobuf (what kubectl's client-side validation downloads), by Accept as upstream.
-      const v2 = this.#openapi.v2For(req.headers.accept);
-      if (!v2) return writeError(res, new StatusError(406, 'NotAcceptable', `only application/json and ${OPENAPI_V2_PROTOBUF_ACCEPT} are served for /openapi/v2`));
-      ({ rendered: doc, contentType } = v2);
-    } else if (path === '/openapi/v3') {
-      doc = this.#openapi.v3IndexJson();
-    } else if (v3) {
-      doc = this.#openapi.v3Json(path.slice('/openapi/v3/'.length));
-      const asked = url.searchParams.get('hash');
-      // A stale hash is redirected to the current document, as upstream does, so caches stay correct.
-      if (doc && asked && doc.hash && asked !== doc.hash) {
-        res.writeHead(301, { Location: `${path}?hash=${doc.hash}` });
-        return void res.end();
-      }
-    }
-    if (!doc) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
-    if (req.headers['if-none-match'] === doc.etag) {
-      res.writeHead(304, { ETag: doc.etag });
-      return void res.end();
-    }
-    const immutable = v3 && url.searchParams.has('hash');
-    res.writeHead(200, {
-      'Content-Type': contentType,
-      'Content-Length': doc.body.length,
-      ETag: doc.etag,
-      Vary: 'Accept',
-      // Hashed v3 URLs never change content, so clients may cache them for long (as upstream).
-      'Cache-Control': immutable ? 'public, immutable' : 'no-cache, private',
-      ...(immutable ? { Expires: new Date(Date.now() + 365 * 24 * 3600 * 1000).toUTCString() } : {}),
-    });
-    res.end(doc.body);
-  }
-
-  #maybe(res: ServerResponse, path: string, build: () => object | undefined): void {
-    const text = this.#cachedDiscovery(path, build);
-    if (text === undefined) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
-    writeJsonText(res, 200, text);
-  }
 }

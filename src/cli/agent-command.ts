@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { parseCommandFlags } from './flags.js';
 import type { HttpClient } from '../client/index.js';
-import { NodeAgent, JoinError, followAPIServers, joinCluster, housekeepingFromFlags } from '../agent/index.js';
+import { NodeAgent, JoinError, ClusterNetworkMismatch, DEFAULT_NETWORK, followAPIServers, joinCluster, learnClusterNetwork, housekeepingFromFlags } from '../agent/index.js';
 import { KUBELET_FLAGS, kubeletFlagValues } from './kubelet-flags.js';
 import { hostAddress } from '../server/index.js';
 import { BACKENDS, type Backend } from '../flannel/index.js';
@@ -34,12 +34,12 @@ export async function runAgent(args: string[]): Promise<void> {
       'discovery-token-ca-cert-hash': { type: 'string', usage: 'sha256:<hex> of the cluster CA\'s public key, for a bare <id>.<secret> token (as kubeadm join)' },
       'node-name': { type: 'string', usage: 'name of this Node (default: the host name)' },
       'node-ip': { type: 'string', usage: 'address other nodes reach this one at (default: the host\'s address)' },
-      'cluster-cidr': { type: 'string', default: '10.42.0.0/16', usage: 'IP range of pod IPs (must match the server)' },
-      'service-cidr': { type: 'string', default: '10.43.0.0/16', usage: 'IP range of Service cluster IPs (must match the server)' },
+      'cluster-cidr': { type: 'string', usage: 'IP range of pod IPs (default: the server\'s; must match it)' },
+      'service-cidr': { type: 'string', usage: 'IP range of Service cluster IPs (default: the server\'s; must match it)' },
       'cluster-dns': { type: 'string', usage: 'address of the cluster DNS given to pods (default: the 10th address of the service range)' },
       'container-runtime-endpoint': { type: 'string', usage: 'CRI socket of an existing containerd (default: run one under the data dir)' },
       'cleanup-on-exit': { type: 'boolean', default: false, hidden: true },
-      'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
+      'flannel-backend': { type: 'string', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (default: the server's; must match it)` },
       'node-lease-duration-seconds': { type: 'number', default: 40, usage: 'how long the node\'s Lease lasts; the kubelet renews it every quarter of that' },
       ...KUBELET_FLAGS,
     },
@@ -49,7 +49,7 @@ export async function runAgent(args: string[]): Promise<void> {
     process.stderr.write("skiff agent: --server and --token are required\nRun 'skiff agent --help' for usage.\n");
     process.exit(2);
   }
-  if (!BACKENDS.includes(String(flags['flannel-backend']) as Backend)) {
+  if (flags['flannel-backend'] !== undefined && !BACKENDS.includes(String(flags['flannel-backend']) as Backend)) {
     process.stderr.write(`skiff agent: --flannel-backend must be one of ${BACKENDS.join(', ')}\n`);
     process.exit(2);
   }
@@ -65,7 +65,13 @@ export async function runAgent(args: string[]): Promise<void> {
   const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
   const server = String(flags.server);
   const nodeName = flags['node-name'] ? String(flags['node-name']) : hostname().toLowerCase();
-  const hostIP = flags['node-ip'] ? String(flags['node-ip']) : hostAddress([String(flags['cluster-cidr'])]);
+  const given = {
+    podSubnet: flags['cluster-cidr'] === undefined ? undefined : String(flags['cluster-cidr']),
+    serviceSubnet: flags['service-cidr'] === undefined ? undefined : String(flags['service-cidr']),
+    backend: flags['flannel-backend'] === undefined ? undefined : String(flags['flannel-backend']),
+  };
+  // Before joining the pod range is not known yet: the default (or the flag) keeps pod bridges out of the pick.
+  const hostIP = flags['node-ip'] ? String(flags['node-ip']) : hostAddress([given.podSubnet ?? DEFAULT_NETWORK.podSubnet]);
   const abort = new AbortController();
   let joined;
   try {
@@ -81,11 +87,24 @@ export async function runAgent(args: string[]): Promise<void> {
     process.exit(1);
   }
   const client = joined.client;
+  let network;
+  try {
+    network = await learnClusterNetwork(client, given, log);
+  } catch (err) {
+    if (!(err instanceof ClusterNetworkMismatch)) throw err;
+    process.stderr.write(`skiff agent: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (!BACKENDS.includes(network.backend as Backend)) {
+    process.stderr.write(`skiff agent: the server's pod network backend ${network.backend} is not one of ${BACKENDS.join(', ')}\n`);
+    process.exit(1);
+  }
+  log(`cluster network: pods ${network.podSubnet}, services ${network.serviceSubnet}, ${network.backend} between nodes`);
   const agent = new NodeAgent({
     client, dataDir, nodeName, hostIP, servingCertificate: joined.servingCertificate,
-    clusterCIDR: String(flags['cluster-cidr']), serviceCIDR: String(flags['service-cidr']),
-    clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : await clusterDNSAddress(client, String(flags['service-cidr']), log),
-    flannelBackend: String(flags['flannel-backend']) as Backend,
+    clusterCIDR: network.podSubnet, serviceCIDR: network.serviceSubnet,
+    clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : await clusterDNSAddress(client, network.serviceSubnet, log),
+    flannelBackend: network.backend as Backend,
     // The kubelet renews its Lease every quarter of the lease duration, as upstream (40 s → 10 s).
     leaseRenewIntervalMs: Number(flags['node-lease-duration-seconds']) * 250,
     containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,

@@ -9,7 +9,9 @@ export { type Client, type DeleteOptions, type ListOptions, type PatchType, R, t
 export { type Controller, Reconciler } from './controller.js';
 export { EventRecorder } from './event-recorder.js';
 export { HttpClient } from './http-client.js';
-export { InformerFactory, keyOf, SharedInformer, splitKey } from './informer.js';
+export { SharedInformer } from './informer.js';
+export { InformerFactory } from './informer-factory.js';
+export { keyOf, splitKey } from './indexed-cache.js';
 export { mergeKubeconfig, renderKubeconfig } from './kubeconfig.js';
 export { type Clock, systemClock, WorkQueue } from './workqueue.js';
 export { NODE_LEASE_NAMESPACE, renewNodeLease } from './node-lease.js';

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../api/object.js';
 import { R } from './client.js';
 import { FakeClient } from './fake-client.js';
-import { InformerFactory, keyOf, splitKey } from './informer.js';
+import { InformerFactory } from './informer-factory.js';
+import { keyOf, splitKey } from './indexed-cache.js';
 
 function pod(name: string, node = ''): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns1', labels: { app: 'a' } }, spec: { nodeName: node, containers: [] } };

@@ -13,10 +13,8 @@ import type { KubeObject, WatchEvent } from '../api/index.js';
 import { lookupResource } from '../api/index.js';
 import { StatusError } from '../machinery/index.js';
 import type { Client, ResourceRef } from './client.js';
+import { IndexedCache, keyOf, NAMESPACE_INDEX, type Indexer } from './indexed-cache.js';
 import { systemClock, type Clock } from './workqueue.js';
-
-/** Indexer maps an object to the index values under which it is found (e.g. a pod to its node name). */
-export type Indexer<T> = (obj: T) => string[];
 
 /** ResourceEventHandlers are called, in order, for every change the informer sees. They must not block or throw. */
 export interface ResourceEventHandlers<T> {
@@ -38,21 +36,6 @@ export interface InformerOptions {
   clock?: Clock;
 }
 
-/** NAMESPACE_INDEX is the index every informer keeps: objects by metadata.namespace. */
-export const NAMESPACE_INDEX = 'namespace';
-
-/** keyOf is the cache key of an object: `namespace/name`, or `name` for cluster-scoped objects. */
-export function keyOf(obj: { metadata: { namespace?: string; name?: string } }): string {
-  const ns = obj.metadata.namespace;
-  return ns ? `${ns}/${obj.metadata.name}` : `${obj.metadata.name}`;
-}
-
-/** splitKey undoes keyOf. */
-export function splitKey(key: string): { namespace: string; name: string } {
-  const i = key.indexOf('/');
-  return i < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
-}
-
 const BACKOFF_START_MS = 800;
 const BACKOFF_MAX_MS = 30_000;
 
@@ -68,10 +51,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   readonly #clock: Clock;
   readonly #kind: string;
   readonly #apiVersion: string;
-  readonly #items = new Map<string, T>();
-  readonly #indexers = new Map<string, Indexer<T>>();
-  /** indices: index name → value → keys. */
-  readonly #indices = new Map<string, Map<string, Set<string>>>();
+  readonly #items: IndexedCache<T>;
   readonly #handlers: ResourceEventHandlers<T>[] = [];
   #synced = false;
   #syncWaiters: (() => void)[] = [];
@@ -86,15 +66,13 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     const info = lookupResource(ref.group, ref.version, ref.resource);
     this.#kind = info?.kind ?? '';
     this.#apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
+    this.#items = new IndexedCache<T>((err) => this.#log(`informer ${this.ref.resource}: indexer failed: ${err.message}`));
     this.addIndexer(NAMESPACE_INDEX, (o) => [o.metadata.namespace ?? '']);
   }
 
   /** addIndexer registers a named index; objects already cached are indexed at once. */
   addIndexer(name: string, fn: Indexer<T>): void {
-    if (this.#indexers.has(name)) return;
-    this.#indexers.set(name, fn);
-    this.#indices.set(name, new Map());
-    for (const [key, obj] of this.#items) this.#indexOne(name, fn, key, obj, true);
+    this.#items.addIndexer(name, fn);
   }
 
   /** addEventHandler subscribes to changes; objects already cached are delivered as adds first, as client-go does. */
@@ -120,15 +98,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
 
   /** byIndex returns the cached objects whose indexer yielded `value`. Read-only. */
   byIndex(indexName: string, value: string): T[] {
-    const index = this.#indices.get(indexName);
-    if (!index) throw new Error(`informer ${this.ref.resource}: no index ${JSON.stringify(indexName)}`);
-    const keys = index.get(value);
-    if (!keys) return [];
-    const out: T[] = [];
-    for (const k of keys) {
-      const o = this.#items.get(k);
-      if (o) out.push(o);
-    }
+    const out = this.#items.byIndex(indexName, value);
+    if (!out) throw new Error(`informer ${this.ref.resource}: no index ${JSON.stringify(indexName)}`);
     return out;
   }
 
@@ -197,7 +168,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
       seen.add(key);
       this.#upsert(key, obj);
     }
-    for (const [key, old] of this.#items) if (!seen.has(key)) this.#remove(key, old);
+    for (const [key, old] of [...this.#items.entries()]) if (!seen.has(key)) this.#remove(key, old);
     this.#resourceVersion = list.metadata.resourceVersion ?? '';
     if (!this.#synced) {
       this.#synced = true;
@@ -256,10 +227,6 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     const old = this.#items.get(key);
     if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
     this.#items.set(key, obj);
-    for (const [name, fn] of this.#indexers) {
-      if (old) this.#unindexOne(name, fn, key, old);
-      this.#indexOne(name, fn, key, obj, false);
-    }
     for (const h of this.#handlers) {
       if (old) this.#call(() => h.onUpdate?.(old, obj));
       else this.#call(() => h.onAdd?.(obj));
@@ -267,36 +234,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   }
 
   #remove(key: string, old: T): void {
-    this.#items.delete(key);
-    for (const [name, fn] of this.#indexers) this.#unindexOne(name, fn, key, old);
+    this.#items.delete(key, old);
     for (const h of this.#handlers) this.#call(() => h.onDelete?.(old));
-  }
-
-  #indexOne(name: string, fn: Indexer<T>, key: string, obj: T, _initial: boolean): void {
-    const index = this.#indices.get(name)!;
-    for (const v of this.#safeIndex(fn, obj)) {
-      let keys = index.get(v);
-      if (!keys) index.set(v, (keys = new Set()));
-      keys.add(key);
-    }
-  }
-
-  #unindexOne(name: string, fn: Indexer<T>, key: string, obj: T): void {
-    const index = this.#indices.get(name)!;
-    for (const v of this.#safeIndex(fn, obj)) {
-      const keys = index.get(v);
-      keys?.delete(key);
-      if (keys?.size === 0) index.delete(v);
-    }
-  }
-
-  #safeIndex(fn: Indexer<T>, obj: T): string[] {
-    try {
-      return fn(obj);
-    } catch (err) {
-      this.#log(`informer ${this.ref.resource}: indexer failed: ${(err as Error).message}`);
-      return [];
-    }
   }
 
   /** typed fills in apiVersion/kind when a list item lacks them, without touching the shared original. */
@@ -349,51 +288,4 @@ function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
 /** isGoneError reports a 410 from list or watch (the requested resourceVersion was compacted). */
 export function isGoneError(err: unknown): boolean {
   return err instanceof StatusError && err.code === 410;
-}
-
-/**
- * InformerFactory hands out one shared informer per (resource, namespace,
- * selectors), so several controllers watching pods share one watch and one
- * cache. Informers asked for after `start` are started at once.
- */
-export class InformerFactory {
-  readonly #client: Client;
-  readonly #opts: { log?: (msg: string) => void; clock?: Clock; resyncMs?: number };
-  readonly #informers = new Map<string, SharedInformer<KubeObject>>();
-  #signal?: AbortSignal;
-  #runs: Promise<void>[] = [];
-
-  constructor(client: Client, opts: { log?: (msg: string) => void; clock?: Clock; resyncMs?: number } = {}) {
-    this.#client = client;
-    this.#opts = opts;
-  }
-
-  /** informer returns the shared informer for a resource, creating it on first use. */
-  informer<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: Pick<InformerOptions, 'namespace' | 'labelSelector' | 'fieldSelector'> = {}): SharedInformer<T> {
-    const id = [ref.group, ref.version, ref.resource, opts.namespace ?? '', opts.labelSelector ?? '', opts.fieldSelector ?? ''].join('|');
-    let inf = this.#informers.get(id);
-    if (!inf) {
-      inf = new SharedInformer<KubeObject>(this.#client, ref, { ...opts, log: this.#opts.log, clock: this.#opts.clock, resyncMs: this.#opts.resyncMs });
-      this.#informers.set(id, inf);
-      if (this.#signal) this.#runs.push(inf.run(this.#signal));
-    }
-    return inf as unknown as SharedInformer<T>;
-  }
-
-  /** start runs every informer made so far (and every later one) until the signal aborts. */
-  start(signal: AbortSignal): void {
-    this.#signal = signal;
-    for (const inf of this.#informers.values()) this.#runs.push(inf.run(signal));
-  }
-
-  /** waitForSync resolves true once every informer has synced, false if the signal aborts first. */
-  async waitForSync(signal?: AbortSignal): Promise<boolean> {
-    const results = await Promise.all([...this.#informers.values()].map((i) => i.waitForSync(signal)));
-    return results.every(Boolean);
-  }
-
-  /** stopped resolves when every informer's run loop has returned (after the start signal aborted). */
-  async stopped(): Promise<void> {
-    await Promise.all(this.#runs);
-  }
 }

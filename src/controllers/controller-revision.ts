@@ -13,7 +13,7 @@ import { deepClone, deepEqual, type KubeObject } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
 import { isAlreadyExists, isNotFound } from '../machinery/index.js';
 import { newControllerRef } from './controller-ref.js';
-import { computeHash, semantic } from './deployment/deployment-util.js';
+import { computeHash, semantic } from './deployment/pod-template-hash.js';
 
 /** CONTROLLER_REVISION_HASH_LABEL is the pod label naming the revision a pod was made from (apps/v1 ControllerRevisionHashLabelKey). */
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';

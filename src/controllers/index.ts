@@ -18,7 +18,8 @@ import { GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { HorizontalController } from './hpa/hpa-controller.js';
 import { ApiPodMetricsSource, FallbackPodMetricsSource, SimulatedPodMetricsSource, type PodMetricsSource } from './hpa/pod-metrics.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
-import { ReplicaSetController, REPLICATION_CONTROLLER_KIND } from './replicaset/replicaset-controller.js';
+import { ReplicaSetController } from './replicaset/replicaset-controller.js';
+import { REPLICATION_CONTROLLER_KIND } from './replicaset/replicaset-kind.js';
 import { ResourceQuotaController } from './resourcequota/resourcequota-controller.js';
 import { ServiceAccountController } from './serviceaccount/serviceaccount-controller.js';
 import { TokensController } from './serviceaccount/tokens-controller.js';
@@ -28,6 +29,7 @@ import { JobController } from './job/job-controller.js';
 import { TTLAfterFinishedController } from './job/ttl-after-finished-controller.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { NodeIpamController } from './nodeipam/index.js';
+import { PodGCController } from './podgc/index.js';
 import { PersistentVolumeController, PVCProtectionController, PVProtectionController } from './volume/index.js';
 import type { SimulatedUsage } from '../api/index.js';
 
@@ -57,6 +59,8 @@ export interface ControllerManagerOptions {
   hpaSyncPeriodMs?: number;
   /** serviceAccountTokens runs the token controller (legacy token Secrets) with the server's CA and signing key. */
   serviceAccountTokens?: { rootCA: string; generateToken(sa: KubeObject, secret: KubeObject): string };
+  /** podGCQuarantineMs is how long a node must stay missing before its pods are collected (upstream: 40 s; tests shorten it). */
+  podGCQuarantineMs?: number;
   /** clusterCIDR turns on the node IPAM controller, which gives each Node a /24 of it (upstream --allocate-node-cidrs). */
   clusterCIDR?: string;
 }
@@ -108,6 +112,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new JobController({ ...common, recorder: recorder('job-controller') }),
     new TTLAfterFinishedController(common),
     new CronJobController({ ...common, recorder: recorder('cronjob-controller') }),
+    new PodGCController({ ...common, quarantineMs: opts.podGCQuarantineMs }),
   ];
   if (opts.serviceAccountTokens) controllers.push(new TokensController({ ...common, ...opts.serviceAccountTokens }));
   if (opts.clusterCIDR) controllers.push(new NodeIpamController({ ...common, clusterCIDR: opts.clusterCIDR, recorder: recorder('cidrAllocator') }));

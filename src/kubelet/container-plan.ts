@@ -63,7 +63,7 @@ export class ContainerPlanner {
           plan.initDone = false;
           break;
         }
-        if (sidecar && this.#o.probes.passing(pod.metadata!.uid!, c.name, 'startup', latest.id)) continue;
+        if (sidecar && this.#o.probes.passing(pod, c.name, 'startup', latest.id)) continue;
         plan.initDone = false;
         break;
       }

@@ -87,7 +87,9 @@ export class NodeStatusManager {
       if (isNotFound(err)) return undefined;
       throw err;
     });
-    if (!node) return this.register();
+    // A deleted Node stays deleted while this kubelet runs, as upstream's (it registers only at start):
+    // re-creating it would hand the node a new podCIDR under running pods. A restart registers it again.
+    if (!node) return this.#o.log(`kubelet: error updating node status: error getting node "${this.#o.nodeName}": nodes "${this.#o.nodeName}" not found`);
     const status = await this.#compute(node.status);
     const withoutBeats = (s: unknown) => JSON.parse(JSON.stringify(s ?? {}).replace(/"lastHeartbeatTime":"[^"]*"/g, '"lastHeartbeatTime":""'));
     // Upstream posts on change or at least every nodeStatusReportFrequency; heartbeats change every time, so compare without them.

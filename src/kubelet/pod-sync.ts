@@ -165,8 +165,8 @@ export class PodSyncer {
     const sandboxReady = state.sandboxes.some((s) => s.state === 'SANDBOX_READY');
     const status = computePodStatus(pod, {
       instances, reasons: plan.reasons, sandboxReady, podIP, hostIP: this.#o.hostIP, initDone: plan.initDone, allWaiting,
-      ready: (name, id) => this.#o.probes.passing(uid, name, 'readiness', id),
-      started: (name, id) => this.#o.probes.passing(uid, name, 'startup', id),
+      ready: (name, id) => this.#o.probes.passing(pod, name, 'readiness', id),
+      started: (name, id) => this.#o.probes.passing(pod, name, 'startup', id),
     });
     await putPodStatus(this.#o.client, pod, status);
     return status;

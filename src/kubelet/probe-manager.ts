@@ -103,10 +103,17 @@ export class ProbeManager {
     return w.result;
   }
 
-  /** passing says whether a probe lets the container count as started (startup) or ready (readiness); no probe passes. */
-  passing(uid: string, name: string, type: ProbeType, containerId: string): boolean {
-    const st = this.state(uid, name, type, containerId);
-    return st === 'none' || st === 'success';
+  /**
+   * passing says whether a probe lets the container count as started (startup)
+   * or ready (readiness). A container without such a probe passes; one with a
+   * probe passes only on a success of the current instance, so a container
+   * whose worker has not started yet is not ready (upstream's prober manager
+   * UpdatePodStatus: no cached result means not ready).
+   */
+  passing(pod: Pod, name: string, type: ProbeType, containerId: string): boolean {
+    const declared = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
+    if (!declared?.[`${type}Probe`]) return true;
+    return this.state(pod.metadata?.uid ?? '', name, type, containerId) === 'success';
   }
 
   #startWorker(key: string, pod: Pod, c: Container, type: ProbeType, probe: Probe, inst: RunningContainer): void {
@@ -128,7 +135,7 @@ export class ProbeManager {
   async #tick(w: Worker): Promise<void> {
     if (w.stopped) return;
     const uid = w.pod.metadata?.uid ?? '';
-    const startupPending = w.type !== 'startup' && !this.passing(uid, w.container.name, 'startup', w.containerId);
+    const startupPending = w.type !== 'startup' && !this.passing(w.pod, w.container.name, 'startup', w.containerId);
     if (!w.onHold && !startupPending) await this.#attempt(w, uid);
     if (!w.stopped) w.timer = setTimeout(() => void this.#tick(w), (w.probe.periodSeconds ?? 10) * 1000);
   }

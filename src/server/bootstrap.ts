@@ -2,11 +2,13 @@
 /**
  * Objects every cluster has from its first start, created idempotently on
  * each start (upstream's bootstrap controllers in kube-apiserver): the
- * system namespaces, the `kubernetes` Service and `kube-public/cluster-info`.
+ * system namespaces, the `kubernetes` Service, `kube-public/cluster-info`,
+ * and the network settings joining nodes read (kube-system/kubeadm-config
+ * and kube-flannel-cfg, as kubeadm and flannel publish them).
  * The Service's Endpoints and EndpointSlice follow the live API servers and
  * are written by the lease endpoint reconciler (src/controlplane).
  */
-import type { KubeObject } from '../api/index.js';
+import { clusterNetworkConfigMaps, FLANNEL_CONFIG, KUBEADM_CONFIG, type ClusterNetwork, type KubeObject } from '../api/index.js';
 import { R, ensureObject as ensure, ensureObjectFields as ensureOrReplace, type Client } from '../client/index.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -19,6 +21,8 @@ export interface BootstrapOptions {
   /** The CA and URL written into kube-public/cluster-info (kubeadm-style discovery). */
   caCert: string;
   serverURL: string;
+  /** What every node must agree on; rewritten on each start so the ConfigMaps say what the server runs with. */
+  network: ClusterNetwork;
 }
 
 export async function bootstrapCluster(client: Client, o: BootstrapOptions): Promise<void> {
@@ -51,4 +55,7 @@ export async function bootstrapCluster(client: Client, o: BootstrapOptions): Pro
     '',
   ].join('\n');
   await ensureOrReplace(client, R.configmaps, { metadata: { name: 'cluster-info', namespace: 'kube-public' }, data: { kubeconfig } }, ['data']);
+  const network = clusterNetworkConfigMaps(o.network);
+  await ensureOrReplace(client, R.configmaps, { metadata: { name: KUBEADM_CONFIG.name, namespace: KUBEADM_CONFIG.namespace }, data: network.kubeadm }, ['data']);
+  await ensureOrReplace(client, R.configmaps, { metadata: { name: FLANNEL_CONFIG.name, namespace: FLANNEL_CONFIG.namespace }, data: network.flannel }, ['data']);
 }

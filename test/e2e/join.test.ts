@@ -75,10 +75,10 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
     return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
   };
   /** asNode runs kubectl with the joined node's own certificate. */
-  const asNode = (args: string[]) => {
+  const asNode = (args: string[], input?: string) => {
     const pem = join(agentDir, 'pki', 'kubelet-client-current.pem');
     const ca = join(agentDir, 'server-ca.crt');
-    const r = spawnSync('kubectl', ['--server', serverURL, '--certificate-authority', ca, '--client-certificate', pem, '--client-key', pem, '--kubeconfig', '/dev/null', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('kubectl', ['--server', serverURL, '--certificate-authority', ca, '--client-certificate', pem, '--client-key', pem, '--kubeconfig', '/dev/null', ...args], { encoding: 'utf8', timeout: 60_000, input });
     return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
 
@@ -231,6 +231,10 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
     assert.match(asNode(['label', 'node', serverNode, 'x=y']).stderr, new RegExp(`nodes "${serverNode}" is forbidden: node "${NODE}" is not allowed to modify node "${serverNode}"`));
     assert.match(asNode(['run', 'sneaky', '--image=busybox:1.35']).stderr, new RegExp(`pods "sneaky" is forbidden: pod does not have "kubernetes.io/config.mirror" annotation, node "${NODE}" can only create mirror pods`));
     assert.match(asNode(['delete', 'pod', 'on-server']).stderr, new RegExp(`pods "on-server" is forbidden: node "${NODE}" can only delete pods with spec.nodeName set to itself`));
+    // Nor evict them: refused before any disruption budget is charged (upstream's admitPodEviction).
+    const eviction = JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'on-server', namespace: 'default' } });
+    assert.match(asNode(['create', '--raw', '/api/v1/namespaces/default/pods/on-server/eviction', '-f', '-'], eviction).stderr, new RegExp(`pods "on-server" is forbidden: node ${NODE} can only evict pods with spec.nodeName set to itself`));
+    assert.equal(srv.json<{ metadata: { deletionTimestamp?: string } }>(['pod', 'on-server']).metadata.deletionTimestamp, undefined);
     srv.kubectlOk(['delete', 'pod', 'on-agent', 'on-server', '--wait=true', '--timeout=120s']);
   });
 

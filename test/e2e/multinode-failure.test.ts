@@ -246,4 +246,26 @@ describe('nodes that fail', { skip: skip || undefined, timeout: 1_200_000 }, () 
     c.kubectlOk(['uncordon', target]);
     assert.equal(c.kubectlOk(['get', 'node', target, '-o', 'jsonpath={.spec.unschedulable}']), '');
   });
+
+  it('kubectl delete node: after the quarantine its pods are collected and replaced elsewhere, its containers stop; restarted, the agent registers again', async () => {
+    await waitFor('echo spread again after the last tests', () => echoPods().filter((p) => !p.terminating && p.ready).length === 3, 120_000, 1000);
+    const onAgent = echoPods().filter((p) => !p.terminating && p.node.startsWith('agent-'));
+    const victim = c.agents.find((a) => a.nodeName === onAgent[0]?.node) ?? c.agents[0];
+    const gone = onAgent.filter((p) => p.node === victim.nodeName);
+    c.kubectlOk(['delete', 'node', victim.nodeName]);
+    assert.notEqual(c.kubectl(['get', 'node', victim.nodeName]).code, 0, 'the Node is gone at once');
+    // The pod garbage collector waits 40 s (upstream's quarantine) before it decides the node is really gone.
+    await waitFor(`pods bound to ${victim.nodeName} collected`, () => !c.json<{ items: { spec: { nodeName?: string } }[] }>(['pods', '-A']).items.some((p) => p.spec.nodeName === victim.nodeName), 150_000, 1000);
+    await waitFor('three ready echo pods on the remaining nodes', () => {
+      const live = echoPods().filter((p) => !p.terminating);
+      return live.length === 3 && live.every((p) => p.ready && p.node !== victim.nodeName);
+    }, 180_000, 1000);
+    await waitFor(`the collected pods' containers stopped on ${victim.nodeName}`, () => {
+      const left = runcContainers(victim);
+      return gone.every((p) => p.containerIDs.every((id) => !left.includes(id)));
+    }, 90_000, 1000);
+    await victim.stop();
+    await victim.start();
+    await c.waitReady(victim.nodeName);
+  });
 });

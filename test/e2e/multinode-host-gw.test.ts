@@ -19,7 +19,8 @@ let c: MachineCluster;
 
 describe('host-gw pod network', { skip: skip || undefined, timeout: 600_000 }, () => {
   before(async () => {
-    c = await MachineCluster.start({ agents: 1, serverArgs: ['--flannel-backend', 'host-gw', '--disable-ingress'], agentArgs: ['--flannel-backend', 'host-gw'] });
+    // Ranges other than the defaults and no network flags on the agent: it learns all three from the server.
+    c = await MachineCluster.start({ agents: 1, serverArgs: ['--flannel-backend', 'host-gw', '--disable-ingress'], clusterCIDR: '10.52.0.0/16', serviceCIDR: '10.53.0.0/16' });
     c.kubectlOk(['create', 'namespace', NS]);
     c.kubectlOk(['apply', '-f', '-'], JSON.stringify(podOn(NS, 'server-web', 'server', { app: 'web' }, true)));
     c.kubectlOk(['apply', '-f', '-'], JSON.stringify(podOn(NS, 'client', 'agent-1', { app: 'client' })));
@@ -35,6 +36,10 @@ describe('host-gw pod network', { skip: skip || undefined, timeout: 600_000 }, (
   it('routes each remote podCIDR via the node address, with no VXLAN device', async () => {
     const [server, agent] = c.lab.machines;
     const agentCIDR = c.kubectlOk(['get', 'node', 'agent-1', '-o', 'jsonpath={.spec.podCIDR}']);
+    assert.match(agentCIDR, /^10\.52\.\d+\.0\/24$/, 'the podCIDR comes from the server\'s cluster CIDR');
+    assert.match(c.kubectlOk(['get', 'pod', 'client', '-n', NS, '-o', 'jsonpath={.status.podIP}']), /^10\.52\./);
+    // Pods on the agent resolve through the cluster DNS Service of the server's service range.
+    assert.match(c.kubectlOk(['exec', '-n', NS, 'client', '--', 'cat', '/etc/resolv.conf']), /^nameserver 10\.53\.0\.10$/m);
     assert.match(c.lab.exec(server, ['ip', 'route', 'show', agentCIDR]), new RegExp(`via ${agent.ip.replace(/\./g, '\\.')} dev eth0`));
     assert.equal(c.lab.exec(server, ['ip', '-o', 'link', 'show', 'type', 'vxlan']).trim(), '');
     assert.equal(c.kubectlOk(['exec', '-n', NS, 'client', '--', 'cat', '/sys/class/net/eth0/mtu']).trim(), '1500');

@@ -16,6 +16,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { agentUnavailableReason } from './fixtures/agent-server.js';
 import { machinesUnavailableReason } from './machines/machine-lab.js';
 import { MachineCluster } from './machines/cluster.js';
@@ -53,6 +57,35 @@ function httpGet(host: string, port: number, headers: Record<string, string> = {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolve(`ERR ${(err as NodeJS.ErrnoException).code ?? err.message}`));
     req.end();
+  });
+}
+
+/**
+ * streamUntil runs a long-lived kubectl (port-forward, attach) until its
+ * output matches `want` or 60 s pass, then stops it; it answers the match.
+ */
+function streamUntil(args: string[], want: RegExp, use?: (m: RegExpMatchArray) => Promise<void>): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: c.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let done = false;
+    const finish = (err?: Error, m?: RegExpMatchArray) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      if (err) reject(err);
+      else resolve(m!);
+    };
+    const timer = setTimeout(() => finish(new Error(`kubectl ${args.join(' ')}: no ${want} in 60 s:\n${out}`)), 60_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = want.exec(out);
+      if (m && !done) (use ? use(m) : Promise.resolve()).then(() => finish(undefined, m), (err: Error) => finish(err));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => finish(new Error(`kubectl ${args.join(' ')} exited ${code}:\n${out}`)));
   });
 }
 
@@ -172,5 +205,59 @@ describe('one pod network across machines', { skip: skip || undefined, timeout: 
       c.kubectlOk(['delete', 'networkpolicy', 'web-from-friend', '-n', NS]);
     }
     await waitFor('the client allowed again once the policy is gone', () => fetchFrom('client', `http://${onServer.ip}:8080/`) === onServer.name, 60_000, 500);
+  });
+
+  it('kubectl port-forward, cp, attach and top reach pods on every node', async () => {
+    for (const node of ['server', 'agent-1', 'agent-2']) {
+      apply({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: `talk-${node}`, namespace: NS },
+        spec: { nodeName: node, terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'busybox:1.35', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 1; done'] }] },
+      });
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-cp-'));
+    try {
+      for (const p of pods('app=web')) {
+        await streamUntil(['port-forward', '-n', NS, `pod/${p.name}`, ':8080'], /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/, async (m) => {
+          // The first connection crosses API server, kubelet and runtime: give a loaded machine a few tries.
+          assert.equal(await waitFor(`port-forward to ${p.name} on ${p.node}`, async () => {
+            const body = await httpGet('127.0.0.1', Number(m[1]));
+            return body === p.name && body;
+          }, 45_000, 500), p.name);
+        });
+        const local = join(dir, `to-${p.name}`);
+        writeFileSync(local, `copied to ${p.node}\n`);
+        c.kubectlOk(['cp', local, `${NS}/${p.name}:/tmp/copied`]);
+        assert.equal(c.kubectlOk(['exec', '-n', NS, p.name, '--', 'cat', '/tmp/copied']), `copied to ${p.node}\n`, `cp into a pod on ${p.node}`);
+        c.kubectlOk(['cp', `${NS}/${p.name}:/tmp/copied`, join(dir, `from-${p.name}`)]);
+        assert.equal(readFileSync(join(dir, `from-${p.name}`), 'utf8'), `copied to ${p.node}\n`, `cp out of a pod on ${p.node}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const node of ['server', 'agent-1', 'agent-2']) {
+      assert.equal(c.kubectl(['wait', '-n', NS, '--for=condition=Ready', `pod/talk-${node}`, '--timeout=120s']).code, 0, `talk-${node} ready`);
+      const m = await streamUntil(['attach', '-n', NS, `talk-${node}`], /tick \d+/);
+      assert.ok(m[0].startsWith('tick'), `attach to a pod on ${node}`);
+    }
+    // metrics.k8s.io reads each pod's usage from its own node's kubelet.
+    const names = pods('app=web').map((p) => p.name);
+    await waitFor('kubectl top pod lists the web pods of every node', () => {
+      const r = c.kubectl(['top', 'pod', '-n', NS, '-l', 'app=web', '--no-headers']);
+      return r.code === 0 && names.every((n) => new RegExp(`^${n}\\s+\\d+m\\s+\\d+Mi`, 'm').test(r.stdout));
+    }, 120_000, 2000);
+    c.kubectlOk(['delete', 'pod', '-n', NS, 'talk-server', 'talk-agent-1', 'talk-agent-2', '--wait=false']);
+  });
+
+  it('a LoadBalancer Service is published at the server\'s address and answers there from pods on every node', async () => {
+    apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-lb', namespace: NS }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ name: 'http', port: 8088, targetPort: 'http' }] } });
+    const server = c.lab.machines[0];
+    await waitFor('status.loadBalancer names the server', () => c.kubectlOk(['get', 'service', 'web-lb', '-n', NS, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']) === server.ip, 60_000, 500);
+    const names = new Set(pods('app=web').map((p) => p.name));
+    const seen = new Set<string>();
+    await waitFor('answers from the web pods on all three nodes at the load balancer address', async () => {
+      const body = await httpGet(server.ip, 8088);
+      if (names.has(body)) seen.add(body);
+      return seen.size === names.size;
+    }, 120_000, 100);
   });
 });

@@ -70,6 +70,11 @@ spec:
     ports:
     - {containerPort: 8080, name: web}
     - {containerPort: 8443, name: secure}
+    # Ready only once the app listens: node starts slowly on a loaded machine,
+    # and without a probe the pod is Ready as soon as the process exists.
+    readinessProbe:
+      tcpSocket: {port: 8443}
+      periodSeconds: 1
 ---
 apiVersion: v1
 kind: Service

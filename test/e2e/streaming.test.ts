@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { containerdUnavailableReason, startContainerdHarness, type ContainerdHarness } from './harness/containerd-harness.js';
-import { SkiffServer, DEFAULT_SERVER_OPTIONS } from '../../src/server/skiff-server.js';
+import { SkiffServer, DEFAULT_SERVER_OPTIONS } from '../../src/server/index.js';
 import { ensurePKI } from '../../src/apiserver/certs.js';
 import { installPodStreaming } from '../../src/apiserver/streaming/index.js';
 import { KubeletServer } from '../../src/kubelet/streaming/index.js';

@@ -194,6 +194,10 @@ describe('server-side apply', () => {
     assert.equal(force.status, 422);
     assert.equal(JSON.parse(force.body).message, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
     assert.equal(s.kubectl(['get', 'configmap', 'cm', '-n', n]).code, 1, 'nothing was created');
+    // An apply that creates answers 201, one that changes an existing object 200 (upstream's wasCreated).
+    const good = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n';
+    assert.equal((await apply(url, good)).status, 201);
+    assert.equal((await apply(url, good.replace('a: b', 'a: c'))).status, 200);
   });
 
   it('apply owns list items of set lists and map lists of every kind (Service ports, finalizers)', async () => {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Admission plugins and the chain; registerDefaultAdmission installs the plugins every server runs. */
 import type { APIRegistry } from '../registry/api-registry.js';
+import { newContext, type UserInfo } from '../registry/request-context.js';
+import { isNotFound } from '../../machinery/index.js';
 import { limitRangerAdmission } from './limit-ranger.js';
 import { nodeRestrictionAdmission } from './node-restriction.js';
 import { namespaceLifecycleAdmission } from './namespace-lifecycle.js';
@@ -12,12 +14,19 @@ import { storageAdmissionPlugins } from './storage-admission.js';
 export { IMMORTAL_NAMESPACES } from './namespace-lifecycle.js';
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.js';
 
+/** ADMISSION_READER is who admission plugins read as: the API server itself, which the reads never reach authorization as. */
+const ADMISSION_READER: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] };
+
 /** registerDefaultAdmission installs upstream's default plugins that Skiff implements, in upstream's order. */
 export function registerDefaultAdmission(api: APIRegistry): void {
   // NamespaceLifecycle comes first, as in upstream's recommended plugin order.
   api.admission.register(namespaceLifecycleAdmission());
   // NodeRestriction comes first, as in upstream's plugin order: a node's write is refused before anything is charged for it.
-  api.admission.register(nodeRestrictionAdmission());
+  const pods = () => api.require('', 'v1', 'pods');
+  api.admission.register(nodeRestrictionAdmission((namespace, name) => pods().get(newContext(ADMISSION_READER, namespace), name).catch((err) => {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  })));
   api.admission.register(limitRangerAdmission(api));
   api.admission.register(serviceAccountAdmission(api));
   api.admission.register(podPriorityAdmission(api));

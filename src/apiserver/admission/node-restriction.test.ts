@@ -7,14 +7,15 @@ import { newContext } from '../registry/request-context.js';
 import type { AdmissionOperation } from './admission.js';
 import { nodeRestrictionAdmission } from './node-restriction.js';
 
-const plugin = nodeRestrictionAdmission();
+const stored: Record<string, KubeObject> = {};
+const plugin = nodeRestrictionAdmission(async (namespace, name) => stored[`${namespace}/${name}`]);
 const nodeA = newContext({ name: 'system:node:a', groups: ['system:nodes', 'system:authenticated'] });
 const pods = lookupResource('', 'v1', 'pods')!;
 const nodes = lookupResource('', 'v1', 'nodes')!;
 
-function run(op: AdmissionOperation, resource = pods, object: KubeObject, oldObject?: KubeObject, subresource?: string, ctx = nodeA): string | undefined {
+async function run(op: AdmissionOperation, resource = pods, object: KubeObject, oldObject?: KubeObject, subresource?: string, ctx = nodeA): Promise<string | undefined> {
   try {
-    plugin.validate!({ operation: op, resource, object, oldObject, subresource, ctx });
+    await plugin.validate!({ operation: op, resource, object, oldObject, subresource, ctx });
     return undefined;
   } catch (err) {
     return (err as Error).message;
@@ -24,20 +25,31 @@ function run(op: AdmissionOperation, resource = pods, object: KubeObject, oldObj
 const pod = (name: string, nodeName: string, annotations?: Record<string, string>): KubeObject => ({ metadata: { name, namespace: 'default', annotations }, spec: { nodeName } });
 const node = (name: string, labels?: Record<string, string>): KubeObject => ({ metadata: { name, labels } });
 
-test('a node writes only its own pods, and creates only mirror pods', () => {
-  assert.equal(run('CREATE', pods, pod('p', 'a')), 'pods "p" is forbidden: pod does not have "kubernetes.io/config.mirror" annotation, node "a" can only create mirror pods');
-  assert.equal(run('CREATE', pods, pod('p', 'a', { 'kubernetes.io/config.mirror': 'x' })), undefined);
-  assert.equal(run('UPDATE', pods, pod('p', 'b'), pod('p', 'b'), 'status'), 'pods "p" is forbidden: node "a" can only update pod status for pods with spec.nodeName set to itself');
-  assert.equal(run('UPDATE', pods, pod('p', 'a'), pod('p', 'a'), 'status'), undefined);
-  assert.equal(run('DELETE', pods, pod('p', 'b'), pod('p', 'b')), 'pods "p" is forbidden: node "a" can only delete pods with spec.nodeName set to itself');
-  assert.equal(run('DELETE', pods, pod('p', 'a'), pod('p', 'a')), undefined);
+test('a node writes only its own pods, and creates only mirror pods', async () => {
+  assert.equal(await run('CREATE', pods, pod('p', 'a')), 'pods "p" is forbidden: pod does not have "kubernetes.io/config.mirror" annotation, node "a" can only create mirror pods');
+  assert.equal(await run('CREATE', pods, pod('p', 'a', { 'kubernetes.io/config.mirror': 'x' })), undefined);
+  assert.equal(await run('UPDATE', pods, pod('p', 'b'), pod('p', 'b'), 'status'), 'pods "p" is forbidden: node "a" can only update pod status for pods with spec.nodeName set to itself');
+  assert.equal(await run('UPDATE', pods, pod('p', 'a'), pod('p', 'a'), 'status'), undefined);
+  assert.equal(await run('DELETE', pods, pod('p', 'b'), pod('p', 'b')), 'pods "p" is forbidden: node "a" can only delete pods with spec.nodeName set to itself');
+  assert.equal(await run('DELETE', pods, pod('p', 'a'), pod('p', 'a')), undefined);
   // Other users are not this plugin's business.
-  assert.equal(run('CREATE', pods, pod('p', 'b'), undefined, undefined, newContext({ name: 'alice', groups: ['system:authenticated'] })), undefined);
+  assert.equal(await run('CREATE', pods, pod('p', 'b'), undefined, undefined, newContext({ name: 'alice', groups: ['system:authenticated'] })), undefined);
 });
 
-test('a node modifies only its own Node, and not the labels reserved for administrators', () => {
-  assert.equal(run('UPDATE', nodes, node('b'), node('b')), 'nodes "b" is forbidden: node "a" is not allowed to modify node "b"');
-  assert.equal(run('UPDATE', nodes, node('a', { role: 'x' }), node('a')), undefined);
-  assert.equal(run('UPDATE', nodes, node('a', { 'node-restriction.kubernetes.io/pool': 'x' }), node('a')), 'nodes "a" is forbidden: is not allowed to modify labels: node-restriction.kubernetes.io/pool');
-  assert.equal(run('UPDATE', nodes, node('a', { 'node-restriction.kubernetes.io/pool': 'x' }), node('a', { 'node-restriction.kubernetes.io/pool': 'x' })), undefined, 'unchanged is fine');
+test('a node modifies only its own Node, and not the labels reserved for administrators', async () => {
+  assert.equal(await run('UPDATE', nodes, node('b'), node('b')), 'nodes "b" is forbidden: node "a" is not allowed to modify node "b"');
+  assert.equal(await run('UPDATE', nodes, node('a', { role: 'x' }), node('a')), undefined);
+  assert.equal(await run('UPDATE', nodes, node('a', { 'node-restriction.kubernetes.io/pool': 'x' }), node('a')), 'nodes "a" is forbidden: is not allowed to modify labels: node-restriction.kubernetes.io/pool');
+  assert.equal(await run('UPDATE', nodes, node('a', { 'node-restriction.kubernetes.io/pool': 'x' }), node('a', { 'node-restriction.kubernetes.io/pool': 'x' })), undefined, 'unchanged is fine');
+});
+
+test('a node evicts only pods bound to itself, and leaves a missing pod to the eviction (404)', async () => {
+  stored['default/mine'] = pod('mine', 'a');
+  stored['default/theirs'] = pod('theirs', 'b');
+  const eviction = (name: string): KubeObject => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' } });
+  const inDefault = newContext(nodeA.user, 'default');
+  assert.equal(await run('CREATE', pods, eviction('theirs'), undefined, 'eviction', inDefault), 'pods "theirs" is forbidden: node a can only evict pods with spec.nodeName set to itself');
+  assert.equal(await run('CREATE', pods, eviction('mine'), undefined, 'eviction', inDefault), undefined);
+  assert.equal(await run('CREATE', pods, eviction('gone'), undefined, 'eviction', inDefault), undefined);
+  assert.equal(await run('CREATE', pods, eviction('theirs'), undefined, 'eviction', newContext({ name: 'alice', groups: ['system:authenticated'] }, 'default')), undefined);
 });

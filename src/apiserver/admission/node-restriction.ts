@@ -2,7 +2,7 @@
 /**
  * NodeRestriction admission (upstream plugin/pkg/admission/noderestriction):
  * a node (`system:node:<name>`) may create only mirror pods, update the
- * status of and delete only pods bound to it, create, update and delete only its own Node, and
+ * status of, delete and evict only pods bound to it, create, update and delete only its own Node, and
  * may not set the `node-restriction.kubernetes.io/` labels reserved for
  * administrators. The Node authorizer has already limited what a node may
  * reach; this limits what it may write.
@@ -25,6 +25,22 @@ function nodeNameOf(pod: KubeObject | undefined): string | undefined {
 
 function restrictedLabels(obj: KubeObject | undefined): string[] {
   return Object.keys(obj?.metadata.labels ?? {}).filter((k) => k.startsWith(RESTRICTED_LABEL_PREFIX) || k.split('/')[0].endsWith(`.${RESTRICTED_LABEL_PREFIX.slice(0, -1)}`));
+}
+
+/** PodGetter reads a pod for the eviction check; undefined when it does not exist. */
+export type PodGetter = (namespace: string, name: string) => Promise<KubeObject | undefined>;
+
+/**
+ * admitEviction: a node may evict only pods bound to itself, decided before
+ * any disruption budget is charged (upstream's admitPodEviction). An
+ * eviction of a pod that does not exist is left to the eviction itself,
+ * which answers 404.
+ */
+async function admitEviction(a: AdmissionAttributes, node: string, getPod: PodGetter): Promise<void> {
+  const name = a.object.metadata?.name || '';
+  if (!name) forbid(a, 'could not determine pod from request data');
+  const pod = await getPod(a.ctx.namespace ?? a.object.metadata.namespace ?? '', name);
+  if (pod && nodeNameOf(pod) !== node) forbid(a, `node ${node} can only evict pods with spec.nodeName set to itself`);
 }
 
 function admitPod(a: AdmissionAttributes, node: string): void {
@@ -52,15 +68,16 @@ function admitNode(a: AdmissionAttributes, node: string): void {
 }
 
 /** nodeRestrictionAdmission is the NodeRestriction plugin. */
-export function nodeRestrictionAdmission(): AdmissionPlugin {
+export function nodeRestrictionAdmission(getPod: PodGetter = async () => undefined): AdmissionPlugin {
   return {
     name: 'NodeRestriction',
     handles: (r) => r.group === '' && (r.kind === 'Pod' || r.kind === 'Node'),
-    validate(a) {
+    async validate(a) {
       const node = nodeIdentity(a.ctx.user);
       if (node === undefined) return;
       if (!node) forbid(a, `could not determine node from user "${a.ctx.user.name}"`);
-      if (a.resource.kind === 'Pod') admitPod(a, node);
+      if (a.resource.kind === 'Pod' && a.subresource === 'eviction') await admitEviction(a, node, getPod);
+      else if (a.resource.kind === 'Pod') admitPod(a, node);
       else admitNode(a, node);
     },
   };

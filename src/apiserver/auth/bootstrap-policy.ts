@@ -13,7 +13,7 @@ import type { Client, ResourceRef } from '../../client/index.js';
 import { RBAC_REFS } from './rbac-informers.js';
 import { isAlreadyExists } from '../../machinery/index.js';
 import type { PolicyRule, Subject } from './rbac-rules.js';
-import { DEFAULT_NODE_TOKEN_GROUP } from '../../api/index.js';
+import { DEFAULT_NODE_TOKEN_GROUP, FLANNEL_CONFIG, KUBEADM_CONFIG } from '../../api/index.js';
 
 /** BOOTSTRAP_LABELS mark the default policy objects, as upstream. */
 export const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
@@ -51,6 +51,18 @@ function binding(name: string, role: string, subjects: Subject[]): KubeObject {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
     subjects,
   };
+}
+
+/**
+ * namespacedRole is a Role with a RoleBinding of the same name to subjects
+ * (upstream's bootstrap namespace roles, and kubeadm's per-ConfigMap roles).
+ */
+function namespacedRole(namespace: string, name: string, rules: PolicyRule[], subjects: Subject[]): [KubeObject, KubeObject] {
+  const metadata = { name, namespace, labels: { ...BOOTSTRAP_LABELS }, annotations: { ...AUTOUPDATE } };
+  return [
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata, rules },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects },
+  ];
 }
 
 const group = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name });
@@ -176,18 +188,34 @@ export function defaultClusterRoleBindings(): KubeObject[] {
   ];
 }
 
+/**
+ * defaultNamespacedRoles let joining and joined nodes read the cluster's
+ * network settings (see api/bootstrap/cluster-network.ts), as kubeadm's
+ * kubeadm:nodes-kubeadm-config role lets them read kubeadm-config.
+ */
+export function defaultNamespacedRoles(): [KubeObject, KubeObject][] {
+  const readers = [group(DEFAULT_NODE_TOKEN_GROUP), group('system:nodes')];
+  const getConfigMap = (name: string): PolicyRule => ({ verbs: ['get'], apiGroups: [''], resources: ['configmaps'], resourceNames: [name] });
+  return [
+    namespacedRole(KUBEADM_CONFIG.namespace, 'kubeadm:nodes-kubeadm-config', [getConfigMap(KUBEADM_CONFIG.name)], readers),
+    namespacedRole(FLANNEL_CONFIG.namespace, 'skiff:nodes-flannel-config', [getConfigMap(FLANNEL_CONFIG.name)], readers),
+  ];
+}
+
 /** ensureBootstrapPolicy creates each default role and binding that does not exist yet; it returns the names it created. */
 export async function ensureBootstrapPolicy(client: Client): Promise<string[]> {
   const created: string[] = [];
   const todo: [ResourceRef, KubeObject[]][] = [
     [RBAC_REFS.clusterRoles, defaultClusterRoles()],
     [RBAC_REFS.clusterRoleBindings, defaultClusterRoleBindings()],
+    [RBAC_REFS.roles, defaultNamespacedRoles().map(([role]) => role)],
+    [RBAC_REFS.roleBindings, defaultNamespacedRoles().map(([, binding]) => binding)],
   ];
   await dropNodesFromSystemNode(client);
   for (const [ref, objs] of todo) {
     for (const obj of objs) {
       try {
-        await client.create(ref, obj);
+        await client.create(ref, obj, obj.metadata.namespace ? { namespace: obj.metadata.namespace } : undefined);
         created.push(`${ref.resource}/${obj.metadata.name}`);
       } catch (err) {
         if (!isAlreadyExists(err)) throw err;

@@ -63,19 +63,25 @@ function checkApplyObject(reg: ResourceRegistry, config: KubeObject): void {
   }
 }
 
+/** AppliedObject is the stored (or, on dry run, would-be) object and whether the apply created it. */
+export interface AppliedObject {
+  object: KubeObject;
+  created: boolean;
+}
+
 /**
  * serverSideApply applies `config` as `ctx.fieldManager` to the named object,
- * creating it when it does not exist (not for subresources), and returns the
- * stored (or, on dry run, would-be) object.
+ * creating it when it does not exist (not for subresources). A created object
+ * is answered with 201 as upstream's patch handler does (wasCreated).
  */
-export async function serverSideApply(reg: ResourceRegistry, ctx: RequestContext, name: string, config: KubeObject, force: boolean, subresource?: string): Promise<KubeObject> {
+export async function serverSideApply(reg: ResourceRegistry, ctx: RequestContext, name: string, config: KubeObject, force: boolean, subresource?: string): Promise<AppliedObject> {
   checkApplyObject(reg, config);
   if (config.metadata?.name !== undefined && config.metadata.name !== name) {
     throw newBadRequest(`the name of the object (${String(config.metadata.name)}) does not match the name on the URL (${name})`);
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      return await reg.patchWith(ctx, name, (current) => reg.managedFields.apply(ctx, current, config, force, subresource), subresource);
+      return { object: await reg.patchWith(ctx, name, (current) => reg.managedFields.apply(ctx, current, config, force, subresource), subresource), created: false };
     } catch (err) {
       if (!isNotFound(err) || subresource || attempt > 0) throw err;
     }
@@ -83,7 +89,7 @@ export async function serverSideApply(reg: ResourceRegistry, ctx: RequestContext
     if (reg.info.namespaced && ctx.namespace) empty.metadata.namespace = ctx.namespace;
     const obj = reg.managedFields.apply(ctx, empty, config, force, subresource);
     try {
-      return await reg.create(ctx, obj);
+      return { object: await reg.create(ctx, obj), created: true };
     } catch (err) {
       // Someone created it meanwhile: apply to theirs, as upstream's retry does.
       if (!isAlreadyExists(err)) throw err;

@@ -7,21 +7,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KubeList, KubeObject } from '../../api/index.js';
-import { isPlainObject } from '../../api/index.js';
-import { field, newBadRequest, newInvalid, newMethodNotSupported, StatusError } from '../../machinery/index.js';
-import { findTypeMismatch, goFormat, jsonDecodeMessage } from '../openapi/index.js';
+import { newBadRequest, newMethodNotSupported, StatusError } from '../../machinery/index.js';
 import { applyPatch } from '../../api/index.js';
-import { parseIncludeObject, toTable } from '../printers/index.js';
+import { toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
-import type { DeleteRequest, ResourceRegistry } from '../registry/resource-registry.js';
+import type { ResourceRegistry } from '../registry/resource-registry.js';
 import { parseResourceVersion } from '../registry/resource-version.js';
-import { newContext, type FieldValidation, type RequestContext, type UserInfo } from '../registry/request-context.js';
-import { buildPredicate, queryBool, queryInt, queryOptionalBool } from '../../machinery/index.js';
-import { assertNestingDepth } from './nesting-depth.js';
+import type { RequestContext, UserInfo } from '../registry/request-context.js';
+import { buildPredicate, queryBool, queryOptionalBool } from '../../machinery/index.js';
 import { httpWatchSink, serveWatch, webSocketWatchSink, type WatchRequest } from './watch-stream.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
 import type { ResourceRequestInfo } from './request-info.js';
-import { unrecognizedObjectMessage } from './decode-error.js';
+import { checkPatchedTypes, contextFor, deleteOptionsOf, includeObjectOf, intParam, parseForce, patched, readObjectBody } from './request-options.js';
 import { writeError, writeJson, writeUpgradeError } from './response.js';
 import { createSubresource, readSubresource, writeSubresource } from '../subresources/index.js';
 
@@ -244,7 +241,8 @@ export class ResourceHandler {
     if (media === 'apply-patch') {
       if (!info.name) throw newMethodNotSupported(reg.gr, 'patch of a collection');
       const config = decodeApplyBody(raw.toString('utf8'));
-      return writeJson(res, 200, await serverSideApply(reg, ctx, info.name, config, force === true, info.subresource), ctx.warnings);
+      const applied = await serverSideApply(reg, ctx, info.name, config, force === true, info.subresource);
+      return writeJson(res, applied.created ? 201 : 200, applied.object, ctx.warnings);
     }
     const type = PATCH_TYPES[media];
     if (type === 'strategic' && reg.definition.strategicMergePatch === false) {
@@ -300,103 +298,3 @@ export class ResourceHandler {
     await this.podConnector.connect(req, res, info, pod, ctx.user);
   }
 }
-
-function contextFor(user: UserInfo, info: ResourceRequestInfo, query: URLSearchParams, userAgent: string | undefined): RequestContext {
-  const fv = query.get('fieldValidation');
-  let fieldValidation: FieldValidation = 'Warn';
-  if (fv) {
-    if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
-      throw newBadRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got ${JSON.stringify(fv)}`);
-    }
-    fieldValidation = fv;
-  }
-  const dryRun = query.getAll('dryRun');
-  for (const d of dryRun) if (d !== 'All') throw newBadRequest(`Invalid dry run value "${d}": valid values are "All"`);
-  return newContext(user, info.namespace, { dryRun: dryRun.length > 0, fieldValidation, fieldManager: query.get('fieldManager') || undefined, userAgent: userAgent ?? '' });
-}
-
-/** parseForce reads the `force` parameter (a Go bool: true/false/1/0/t/f), undefined when absent. */
-function parseForce(query: URLSearchParams): boolean | undefined {
-  const v = query.get('force');
-  if (v === null) return undefined;
-  if (['true', '1', 't', 'T', 'TRUE', 'True'].includes(v)) return true;
-  if (['false', '0', 'f', 'F', 'FALSE', 'False', ''].includes(v)) return false;
-  throw newBadRequest(`invalid value for force: ${JSON.stringify(v)}`);
-}
-
-function intParam(query: URLSearchParams, name: string): number | undefined {
-  return queryInt(query, name, { min: 0 });
-}
-
-function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | 'Object' {
-  return parseIncludeObject(query.get('includeObject'));
-}
-
-async function readObjectBody(req: IncomingMessage, kind: string): Promise<KubeObject> {
-  const media = mediaTypeOf(req);
-  if (media !== 'json' && media !== 'yaml' && media !== 'protobuf') throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
-  const buf = await readBody(req);
-  let body: unknown;
-  try {
-    body = decodeBody(buf, media);
-  } catch (err) {
-    // JSON that does not parse: upstream cannot even read its kind and says what it expected.
-    if (media === 'json' && err instanceof StatusError && err.message.startsWith("couldn't get version/kind")) {
-      try {
-        JSON.parse(buf.toString('utf8'));
-      } catch (syntax) {
-        throw newBadRequest(unrecognizedObjectMessage(kind, buf, syntax as Error));
-      }
-    }
-    throw err;
-  }
-  if (!isPlainObject(body)) throw newBadRequest('the body of the request must be an object');
-  return body as KubeObject;
-}
-
-async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Promise<DeleteRequest & { dryRun?: boolean }> {
-  const buf = await readBody(req);
-  let body: Record<string, unknown> = {};
-  if (buf.length && buf.toString().trim() !== '') {
-    const parsed = decodeBody(buf, mediaTypeOf(req));
-    if (!isPlainObject(parsed)) throw newBadRequest('DeleteOptions must be an object');
-    body = parsed;
-  }
-  const grace = queryInt(query, 'gracePeriodSeconds') ?? body.gracePeriodSeconds;
-  const policy = query.get('propagationPolicy') ?? body.propagationPolicy;
-  if (policy !== undefined && policy !== null && !['Foreground', 'Background', 'Orphan'].includes(String(policy))) {
-    throw newBadRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
-  }
-  const dry = query.getAll('dryRun').length > 0 || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
-  return {
-    gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
-    propagationPolicy: (policy ?? undefined) as DeleteRequest['propagationPolicy'],
-    preconditions: isPlainObject(body.preconditions) ? (body.preconditions as DeleteRequest['preconditions']) : undefined,
-    orphanDependents: queryOptionalBool(query, 'orphanDependents') ?? body.orphanDependents === true,
-    dryRun: dry,
-  };
-}
-
-/**
- * patched bounds what a patch built: a JSON patch may add a value as deep as
- * the limit at a path as deep as the limit, and the result is walked
- * recursively next (validation, storage), so it is checked like a body.
- */
-function patched(result: unknown): KubeObject {
-  assertNestingDepth(result);
-  return result as KubeObject;
-}
-
-/**
- * checkPatchedTypes refuses a patch whose result has a wrongly typed field,
- * with upstream's 422 (patch.go): a strategic merge patch reports the patch
- * (Go's %+v of it) and the unstructured converter's words; JSON and merge
- * patches report the patched object and encoding/json's words.
- */
-function checkPatchedTypes(type: 'json' | 'merge' | 'strategic', apiVersion: string, kind: string, patch: unknown, patched: KubeObject): KubeObject {
-  const m = findTypeMismatch(apiVersion, kind, patched);
-  if (!m) return patched;
-  const cause = type === 'strategic' ? field.invalid('patch', goFormat(patch), m.converterMessage) : field.invalid('patch', JSON.stringify(patched), jsonDecodeMessage(m));
-  throw newInvalid('', '', '', [cause]);
-}
-

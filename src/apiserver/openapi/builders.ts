@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { GroupVersions, ResourceInfo } from '../../api/index.js';
-import { DEF, definitionName, groupPathPrefix, groupVersionPaths, pascalGroup, tagOf, type DefinitionNameOf, type Operation, type Param, type PathItem } from './operations.js';
+import { DEF, definitionName, groupPathPrefix, pascalGroup, tagOf, type DefinitionNameOf, type Operation, type Param, type PathItem } from './operations.js';
+import { groupVersionPaths } from './resource-paths.js';
 import { DEFINITION_REF_PREFIX, refName, type Definitions, type Schema } from './schema.js';
 
 export const builtinDefinitionName: DefinitionNameOf = (r) => definitionName(r.group, r.version, r.kind);

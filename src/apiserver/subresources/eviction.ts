@@ -24,6 +24,11 @@ export async function evictPod(api: APIRegistry, pods: ResourceRegistry, ctx: Re
     throw newBadRequest(`name in URL does not match name in Eviction object`);
   }
   const pod = await pods.get(ctx, name);
+  // The eviction is a create of pods/eviction that admission sees before any budget is charged
+  // (NodeRestriction keeps a node to its own pods; webhooks may match the subresource), as upstream.
+  const eviction: KubeObject = { ...body, metadata: { ...(body.metadata ?? {}), name, namespace: pod.metadata.namespace } };
+  await api.admission.admit({ operation: 'CREATE', resource: pods.info, subresource: 'eviction', object: eviction, ctx });
+  await api.admission.validate({ operation: 'CREATE', resource: pods.info, subresource: 'eviction', object: eviction, ctx });
   const phase = (pod.status as { phase?: string } | undefined)?.phase;
   // Terminal or already-deleting pods are not protected by budgets (upstream).
   const protectedPod = phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;

@@ -6,7 +6,7 @@
  * the status counts.
  */
 import type { DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
-import { scaledValue } from '../deployment/deployment-util.js';
+import { scaledValue } from '../deployment/rolling-update-limits.js';
 import { isPodAvailable, isPodReady } from '../pod-status.js';
 import { isUpdated, nodeShouldRunDaemonPod, type DaemonSetObj, type NodeObj, type PodObj, type Placement } from './daemon-pod.js';
 

@@ -5,7 +5,8 @@ import type { KubeObject } from '../../api/object.js';
 import { R } from '../../client/client.js';
 import { newFixture } from '../controller-fixture.js';
 import { DeploymentController } from './deployment-controller.js';
-import { computeHash, type ReplicaSetObj } from './deployment-util.js';
+import { computeHash } from './pod-template-hash.js';
+import { type ReplicaSetObj } from './deployment-objects.js';
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'v1' }] } };
 

@@ -14,20 +14,19 @@ import { R, type Client } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
 import { systemClock, type Clock } from '../../client/index.js';
-import { isAlreadyExists, isNotFound } from '../../machinery/index.js';
+import { isNotFound } from '../../machinery/index.js';
 import { Reconciler } from '../../client/index.js';
 import { adoptPatch, controllerRefOf, newControllerRef, releasePatch } from '../controller-ref.js';
-import {
-  calculateStatus, deploymentComplete, deploymentProgressing, deploymentTimedOut, getCondition, hasProgressDeadline, newCondition, Reason, removeCondition, setCondition, type WritableStatus,
-} from './deployment-status.js';
-import {
-  activeOf, byCreation, computeHash, DESIRED_REPLICAS_ANNOTATION, findNewReplicaSet, maxRevision, maxSurge, newRSNewReplicas, POD_TEMPLATE_HASH_LABEL, replicasOf, REVISION_ANNOTATION, revisionOf,
-  setNewReplicaSetAnnotations, setReplicasAnnotations, type DeploymentObj, type ReplicaSetObj,
-} from './deployment-util.js';
+import { calculateStatus, deploymentComplete, getCondition, hasProgressDeadline, newCondition, Reason, setCondition, type WritableStatus } from './deployment-status.js';
+import { progressDeadlineDue, rolloutStatus } from './deployment-progress.js';
+import { NewReplicaSetSync, ScalingReplicaSet } from './new-replicaset.js';
+import { activeOf, byCreation, replicasOf, type DeploymentObj, type ReplicaSetObj } from './deployment-objects.js';
+import { DESIRED_REPLICAS_ANNOTATION, revisionOf, setReplicasAnnotations } from './replicaset-annotations.js';
+import { maxSurge } from './rolling-update-limits.js';
 import { reconcileNewReplicaSet, reconcileOldReplicaSets, scaleDownOldForRecreate, scaleProportionally } from './rollout.js';
 
-/** Event reasons, as upstream. */
-export const ScalingReplicaSet = 'ScalingReplicaSet';
+export { ScalingReplicaSet };
+/** SelectingAll is upstream's event reason for a Deployment with an empty selector. */
 export const SelectingAll = 'SelectingAll';
 
 /** DeploymentControllerOptions are the dependencies of a DeploymentController. */
@@ -47,6 +46,7 @@ export class DeploymentController extends Reconciler {
   readonly #deployments: SharedInformer<DeploymentObj>;
   readonly #replicaSets: SharedInformer<ReplicaSetObj>;
   readonly #pods: SharedInformer<Pod & KubeObject>;
+  readonly #newReplicaSets: NewReplicaSetSync;
 
   constructor(opts: DeploymentControllerOptions) {
     super({ name: 'deployment-controller', clock: opts.clock, log: opts.log, maxRetries: 15 });
@@ -56,6 +56,7 @@ export class DeploymentController extends Reconciler {
     this.#deployments = opts.factory.informer<DeploymentObj>(R.deployments);
     this.#replicaSets = opts.factory.informer<ReplicaSetObj>(R.replicasets);
     this.#pods = opts.factory.informer<Pod & KubeObject>(R.pods);
+    this.#newReplicaSets = new NewReplicaSetSync({ client: this.#client, recorder: this.#recorder, clock: this.#clock, writeStatus: (d, status) => this.#writeStatus(d, status) });
     this.#deployments.addEventHandler({
       onAdd: (d) => this.enqueue(keyOf(d)),
       onUpdate: (_o, d) => this.enqueue(keyOf(d)),
@@ -173,20 +174,20 @@ export class DeploymentController extends Reconciler {
   }
 
   async #syncStatusOnly(d: DeploymentObj, rsList: ReplicaSetObj[]): Promise<void> {
-    const { newRS, oldRSs } = await this.#newAndOld(d, rsList, false);
+    const { newRS, oldRSs } = await this.#newReplicaSets.newAndOld(d, rsList, false);
     await this.#syncStatus(d, [...oldRSs, ...(newRS ? [newRS] : [])], newRS);
   }
 
   /** syncScaleOnly handles size changes and paused Deployments: scale proportionally, clean up, report. */
   async #syncScaleOnly(d: DeploymentObj, rsList: ReplicaSetObj[]): Promise<void> {
-    const { newRS, oldRSs } = await this.#newAndOld(d, rsList, false);
+    const { newRS, oldRSs } = await this.#newReplicaSets.newAndOld(d, rsList, false);
     await scaleProportionally(d, newRS, oldRSs, this.#scaler(d));
     if (d.spec?.paused) await this.#cleanup(d, oldRSs);
     await this.#syncStatus(d, [...oldRSs, ...(newRS ? [newRS] : [])], newRS);
   }
 
   async #rolloutRolling(d: DeploymentObj, rsList: ReplicaSetObj[]): Promise<void> {
-    const { newRS, oldRSs } = await this.#newAndOld(d, rsList, true);
+    const { newRS, oldRSs } = await this.#newReplicaSets.newAndOld(d, rsList, true);
     const allRSs = [...oldRSs, ...(newRS ? [newRS] : [])];
     const scale = this.#scaler(d);
     if (newRS && (await reconcileNewReplicaSet(d, allRSs, newRS, scale))) return this.#syncRolloutStatus(d, allRSs, newRS);
@@ -196,12 +197,12 @@ export class DeploymentController extends Reconciler {
   }
 
   async #rolloutRecreate(d: DeploymentObj, rsList: ReplicaSetObj[]): Promise<void> {
-    let { newRS, oldRSs } = await this.#newAndOld(d, rsList, false);
+    let { newRS, oldRSs } = await this.#newReplicaSets.newAndOld(d, rsList, false);
     const all = (): ReplicaSetObj[] => [...oldRSs, ...(newRS ? [newRS] : [])];
     const scale = this.#scaler(d);
     if (await scaleDownOldForRecreate(oldRSs, scale)) return this.#syncRolloutStatus(d, all(), newRS);
     if (this.#oldPodsRunning(oldRSs)) return this.#syncRolloutStatus(d, all(), newRS);
-    if (!newRS) ({ newRS, oldRSs } = await this.#newAndOld(d, rsList, true));
+    if (!newRS) ({ newRS, oldRSs } = await this.#newReplicaSets.newAndOld(d, rsList, true));
     if (newRS) await scale(newRS, replicasOf(d));
     if (deploymentComplete(d, d.status ?? {})) await this.#cleanup(d, oldRSs);
     await this.#syncRolloutStatus(d, all(), newRS);
@@ -234,108 +235,6 @@ export class DeploymentController extends Reconciler {
     };
   }
 
-  /** newAndOld splits the ReplicaSets into the one matching the template and the rest, creating the new one if asked. */
-  async #newAndOld(d: DeploymentObj, rsList: ReplicaSetObj[], create: boolean): Promise<{ newRS?: ReplicaSetObj; oldRSs: ReplicaSetObj[] }> {
-    const existing = findNewReplicaSet(d, rsList);
-    const oldRSs = rsList.filter((rs) => rs !== existing);
-    const newRS = await this.#getNewReplicaSet(d, rsList, oldRSs, existing, create);
-    return { newRS, oldRSs };
-  }
-
-  async #getNewReplicaSet(d: DeploymentObj, rsList: ReplicaSetObj[], oldRSs: ReplicaSetObj[], existing: ReplicaSetObj | undefined, create: boolean): Promise<ReplicaSetObj | undefined> {
-    const newRevision = maxRevision(oldRSs) + 1;
-    if (existing) return this.#syncExistingNewRS(d, existing, newRevision);
-    if (!create) return undefined;
-    return this.#createNewRS(d, rsList, oldRSs, newRevision);
-  }
-
-  async #syncExistingNewRS(d: DeploymentObj, existing: ReplicaSetObj, newRevision: number): Promise<ReplicaSetObj> {
-    const copy = deepClone(existing);
-    const annotationsChanged = setNewReplicaSetAnnotations(d, copy, newRevision, true);
-    const minReady = d.spec?.minReadySeconds ?? 0;
-    let rs = existing;
-    if (annotationsChanged || (copy.spec?.minReadySeconds ?? 0) !== minReady) {
-      copy.spec = { ...copy.spec, minReadySeconds: minReady };
-      rs = await this.#client.update<ReplicaSetObj>(R.replicasets, copy, { namespace: d.metadata.namespace });
-      Object.assign(existing, { spec: rs.spec, metadata: rs.metadata, status: rs.status });
-    }
-    await this.#setDeploymentRevision(d, String(revisionOf(existing)));
-    if (hasProgressDeadline(d) && !getCondition(d.status, 'Progressing')) {
-      const status = deepClone((d.status ?? {}) as WritableStatus);
-      setCondition(status, newCondition('Progressing', 'True', Reason.FoundNewRS, `Found new replica set "${existing.metadata.name}"`, this.#clock.now()));
-      d.status = await this.#writeStatus(d, status);
-    }
-    return existing;
-  }
-
-  async #createNewRS(d: DeploymentObj, rsList: ReplicaSetObj[], oldRSs: ReplicaSetObj[], newRevision: number): Promise<ReplicaSetObj | undefined> {
-    const hash = computeHash(d.spec?.template, d.status?.collisionCount);
-    const template = deepClone(d.spec!.template);
-    template.metadata = { ...template.metadata, labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } };
-    const selector = deepClone(d.spec!.selector) as LabelSelector;
-    selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
-    const rs: ReplicaSetObj = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: `${d.metadata.name}-${hash}`,
-        namespace: d.metadata.namespace,
-        labels: { ...(template.metadata.labels ?? {}) },
-        ownerReferences: [newControllerRef(d, 'apps/v1', 'Deployment')],
-      },
-      spec: { replicas: 0, minReadySeconds: d.spec?.minReadySeconds ?? 0, selector, template },
-    };
-    const replicas = newRSNewReplicas(d, [...oldRSs, rs], rs);
-    rs.spec!.replicas = replicas;
-    setNewReplicaSetAnnotations(d, rs, newRevision, false);
-    let created: ReplicaSetObj;
-    try {
-      created = await this.#client.create<ReplicaSetObj>(R.replicasets, rs, { namespace: d.metadata.namespace });
-    } catch (err) {
-      if (isAlreadyExists(err)) return this.#onNameCollision(d, rs, rsList);
-      const msg = `Failed to create new replica set "${rs.metadata.name}": ${(err as Error).message}`;
-      if (hasProgressDeadline(d)) {
-        const status = deepClone((d.status ?? {}) as WritableStatus);
-        setCondition(status, newCondition('Progressing', 'False', Reason.FailedRSCreate, msg, this.#clock.now()));
-        await this.#writeStatus(d, status).catch(() => undefined);
-      }
-      void this.#recorder.event(d, 'Warning', Reason.FailedRSCreate, msg);
-      throw err;
-    }
-    if (replicas > 0) void this.#recorder.event(d, 'Normal', ScalingReplicaSet, `Scaled up replica set ${created.metadata.name} to ${replicas}`);
-    await this.#setDeploymentRevision(d, String(newRevision));
-    if (hasProgressDeadline(d)) {
-      const status = deepClone((d.status ?? {}) as WritableStatus);
-      setCondition(status, newCondition('Progressing', 'True', Reason.NewReplicaSet, `Created new replica set "${created.metadata.name}"`, this.#clock.now()));
-      d.status = await this.#writeStatus(d, status);
-    }
-    return created;
-  }
-
-  /**
-   * onNameCollision: a ReplicaSet with our name exists. If it is ours with
-   * our template, the cache was just behind; otherwise bump
-   * status.collisionCount so the next hash differs (upstream getNewReplicaSet).
-   */
-  async #onNameCollision(d: DeploymentObj, rs: ReplicaSetObj, _rsList: ReplicaSetObj[]): Promise<ReplicaSetObj | undefined> {
-    const existing = await this.#client.get<ReplicaSetObj>(R.replicasets, rs.metadata.name!, { namespace: d.metadata.namespace });
-    if (controllerRefOf(existing)?.uid === d.metadata.uid && findNewReplicaSet(d, [existing])) return existing;
-    const status = deepClone((d.status ?? {}) as WritableStatus);
-    status.collisionCount = (status.collisionCount ?? 0) + 1;
-    await this.#writeStatus(d, status);
-    throw new Error(`replica set ${rs.metadata.name} already exists with a different template; collisionCount is now ${status.collisionCount}`);
-  }
-
-  /** setDeploymentRevision keeps the Deployment's revision annotation equal to its new ReplicaSet's. */
-  async #setDeploymentRevision(d: DeploymentObj, revision: string): Promise<void> {
-    if (!revision || revision === '0' || d.metadata.annotations?.[REVISION_ANNOTATION] === revision) return;
-    // Through the status subresource, as upstream's controller does (UpdateStatus): annotations
-    // change there without bumping metadata.generation, so a new Deployment stays at generation 1.
-    const updated = await this.#client.patch<DeploymentObj>(R.deployments, d.metadata.name!, 'merge', { metadata: { annotations: { [REVISION_ANNOTATION]: revision } } }, { namespace: d.metadata.namespace, subresource: 'status' });
-    d.metadata.annotations = updated.metadata.annotations;
-    d.metadata.resourceVersion = updated.metadata.resourceVersion;
-  }
-
   /** cleanup deletes the oldest idle ReplicaSets beyond revisionHistoryLimit. */
   async #cleanup(d: DeploymentObj, oldRSs: ReplicaSetObj[]): Promise<void> {
     const limit = d.spec?.revisionHistoryLimit;
@@ -359,39 +258,13 @@ export class DeploymentController extends Reconciler {
     if (!deepEqual(d.status ?? {}, status)) await this.#writeStatus(d, status);
   }
 
-  /** syncRolloutStatus computes status and the Progressing condition, and requeues a stuck rollout at its deadline. */
+  /** syncRolloutStatus writes status with the Progressing condition, and requeues a stuck rollout at its deadline. */
   async #syncRolloutStatus(d: DeploymentObj, allRSs: ReplicaSetObj[], newRS: ReplicaSetObj | undefined): Promise<void> {
     const now = this.#clock.now();
-    const status = calculateStatus(allRSs, newRS, d, now);
-    if (!hasProgressDeadline(d)) removeCondition(status, 'Progressing');
-    const cur = getCondition(status, 'Progressing');
-    const complete = status.replicas === status.updatedReplicas && cur?.reason === Reason.NewRSAvailable;
-    if (hasProgressDeadline(d) && !complete) {
-      const name = newRS?.metadata.name ?? '';
-      if (deploymentComplete(d, status)) {
-        setCondition(status, newCondition('Progressing', 'True', Reason.NewRSAvailable, `ReplicaSet "${name}" has successfully progressed.`, now));
-      } else if (deploymentProgressing(d, status)) {
-        const c = newCondition('Progressing', 'True', Reason.ReplicaSetUpdated, `ReplicaSet "${name}" is progressing.`, now);
-        if (cur?.status === 'True') c.lastTransitionTime = cur.lastTransitionTime;
-        removeCondition(status, 'Progressing');
-        setCondition(status, c);
-      } else if (deploymentTimedOut(d, status, now)) {
-        setCondition(status, newCondition('Progressing', 'False', Reason.TimedOut, `ReplicaSet "${name}" has timed out progressing.`, now));
-      }
-    }
-    const failure = allRSs.map((rs) => rs.status?.conditions?.find((c) => c.type === 'ReplicaFailure')).find((c) => c);
-    if (failure) setCondition(status, { type: 'ReplicaFailure', status: failure.status, reason: failure.reason, message: failure.message, lastUpdateTime: failure.lastTransitionTime, lastTransitionTime: failure.lastTransitionTime });
-    else removeCondition(status, 'ReplicaFailure');
-    if (deepEqual(d.status ?? {}, status)) return this.#requeueStuck(d, status, now);
-    await this.#writeStatus(d, status);
-  }
-
-  /** requeueStuck looks at a rollout again when its progress deadline passes, so the timeout is reported on time. */
-  #requeueStuck(d: DeploymentObj, status: WritableStatus, now: number): void {
-    const cur = getCondition(status, 'Progressing');
-    if (!hasProgressDeadline(d) || !cur || cur.reason === Reason.NewRSAvailable || deploymentComplete(d, status) || deploymentTimedOut(d, status, now)) return;
-    const due = Date.parse(cur.lastUpdateTime ?? '') + d.spec!.progressDeadlineSeconds! * 1000 - now;
-    this.queue.addAfter(keyOf(d), Math.max(0, due) + 1000);
+    const status = rolloutStatus(d, allRSs, newRS, now);
+    if (!deepEqual(d.status ?? {}, status)) return void (await this.#writeStatus(d, status));
+    const due = progressDeadlineDue(d, status, now);
+    if (due !== undefined) this.queue.addAfter(keyOf(d), due + 1000);
   }
 
   async #writeStatus(d: DeploymentObj, status: WritableStatus): Promise<DeploymentObj['status']> {

@@ -7,7 +7,8 @@
  */
 import type { DeploymentCondition, DeploymentStatus } from 'kubernetes-types/apps/v1.js';
 import { deepClone } from '../../api/index.js';
-import { availableReplicas, maxUnavailable, readyReplicas, replicasOf, specReplicas, statusReplicas, type DeploymentObj, type ReplicaSetObj } from './deployment-util.js';
+import { availableReplicas, readyReplicas, replicasOf, specReplicas, statusReplicas, type DeploymentObj, type ReplicaSetObj } from './deployment-objects.js';
+import { maxUnavailable } from './rolling-update-limits.js';
 
 /** Condition reasons, as upstream's deploymentutil constants. */
 export const Reason = {

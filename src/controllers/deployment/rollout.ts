@@ -6,7 +6,9 @@
  * `scale` callback and reports whether it scaled anything; the controller
  * then syncs status and waits for the next event.
  */
-import { activeOf, availableReplicas, byCreation, findActiveOrLatest, isSaturated, maxUnavailable, newRSNewReplicas, proportionalSizes, replicasOf, specReplicas, type DeploymentObj, type ReplicaSetObj } from './deployment-util.js';
+import { activeOf, availableReplicas, byCreation, replicasOf, specReplicas, type DeploymentObj, type ReplicaSetObj } from './deployment-objects.js';
+import { findActiveOrLatest, isSaturated } from './deployment-util.js';
+import { maxUnavailable, newRSNewReplicas, proportionalSizes } from './rolling-update-limits.js';
 
 /** ScaleFn sets one ReplicaSet's replicas (and the Deployment's replica annotations on it); it resolves true when the size changed. */
 export type ScaleFn = (rs: ReplicaSetObj, replicas: number) => Promise<boolean>;

@@ -12,7 +12,6 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { HorizontalPodAutoscaler, HorizontalPodAutoscalerStatus, MetricSpec, MetricStatus } from 'kubernetes-types/autoscaling/v2.js';
 import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
 import { apiVersionOf, lookupKind, type ResourceInfo } from '../../api/index.js';
-import { Quantity, parseQuantity } from '../../api/index.js';
 import { R, type Client, type ResourceRef } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
@@ -20,8 +19,9 @@ import { systemClock, type Clock } from '../../client/index.js';
 import { isNotFound } from '../../machinery/index.js';
 import { Reconciler } from '../../client/index.js';
 import { setCondition } from './hpa-status.js';
-import { parseWindow, type PodMetricsSource } from './pod-metrics.js';
-import { DEFAULT_CALCULATOR_OPTIONS, type PodSample, resourceAverageValueReplicas, resourceUtilizationReplicas, type CalculatorOptions, type ReplicaProposal } from './replica-calculator.js';
+import { MetricFailure, MetricReplicas, metricPrefix } from './metric-replicas.js';
+import type { PodMetricsSource } from './pod-metrics.js';
+import { DEFAULT_CALCULATOR_OPTIONS, type CalculatorOptions } from './replica-calculator.js';
 import { DEFAULT_DOWNSCALE_STABILIZATION_MS, ScaleHistory } from './scale-behavior.js';
 
 /** DEFAULT_HPA_SYNC_PERIOD_MS is --horizontal-pod-autoscaler-sync-period (15 s). */
@@ -47,16 +47,6 @@ interface Scale extends KubeObject {
   status?: { replicas?: number; selector?: string };
 }
 
-/** MetricFailure is a metric that could not be computed, with the reason of its condition and Event. */
-class MetricFailure extends Error {
-  constructor(
-    readonly reason: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface MetricsResult {
   replicas: number;
   metricName: string;
@@ -68,10 +58,9 @@ export class HorizontalController extends Reconciler {
   readonly history: ScaleHistory;
   readonly #client: Client;
   readonly #recorder: EventRecorder;
-  readonly #metrics: PodMetricsSource;
+  readonly #metricReplicas: MetricReplicas;
   readonly #clock: Clock;
   readonly #syncPeriodMs: number;
-  readonly #calc: Omit<CalculatorOptions, 'now'>;
   readonly #hpas: SharedInformer<HPA>;
   readonly #log?: (msg: string) => void;
 
@@ -79,11 +68,10 @@ export class HorizontalController extends Reconciler {
     super({ name: 'horizontal-pod-autoscaler', clock: opts.clock, log: opts.log });
     this.#client = opts.client;
     this.#recorder = opts.recorder;
-    this.#metrics = opts.metrics;
     this.#log = opts.log;
     this.#clock = opts.clock ?? systemClock;
     this.#syncPeriodMs = opts.syncPeriodMs ?? DEFAULT_HPA_SYNC_PERIOD_MS;
-    this.#calc = { ...DEFAULT_CALCULATOR_OPTIONS, ...opts.calculator };
+    this.#metricReplicas = new MetricReplicas(opts.metrics, { ...DEFAULT_CALCULATOR_OPTIONS, ...opts.calculator }, this.#clock);
     this.history = new ScaleHistory(opts.downscaleStabilizationMs ?? DEFAULT_DOWNSCALE_STABILIZATION_MS);
     this.#hpas = opts.factory.informer<HPA>(R.horizontalpodautoscalers);
     this.#hpas.addEventHandler({
@@ -219,7 +207,7 @@ export class HorizontalController extends Reconciler {
     const failures: MetricFailure[] = [];
     for (const spec of specs) {
       try {
-        const r = await this.#computeMetric(spec, current, pods, ns, selector);
+        const r = await this.#metricReplicas.propose(spec, current, pods, ns, selector);
         statuses.push(r.status);
         if (!best || r.proposal.replicas > best.replicas) best = { replicas: r.proposal.replicas, name: r.name };
       } catch (err) {
@@ -235,63 +223,6 @@ export class HorizontalController extends Reconciler {
     }
     setCondition(status, 'ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${best!.name}`, now);
     return { replicas: best!.replicas, metricName: best!.name, statuses };
-  }
-
-  /** computeMetric proposes replicas for one Resource or ContainerResource metric. */
-  async #computeMetric(spec: MetricSpec, current: number, pods: Pod[], ns: string, selector: string): Promise<{ proposal: ReplicaProposal; status: MetricStatus; name: string }> {
-    const source = spec.type === 'Resource' ? spec.resource : spec.type === 'ContainerResource' ? spec.containerResource : undefined;
-    if (!source) {
-      const known = ['Object', 'Pods', 'External'].includes(spec.type);
-      if (known) throw new MetricFailure(`FailedGet${spec.type}Metric`, `unable to get ${spec.type.toLowerCase()} metric: the custom and external metrics APIs are not served`);
-      throw new MetricFailure('InvalidMetricSourceType', `unrecognized metric source type "${spec.type}"`);
-    }
-    const resource = source.name;
-    const container = spec.type === 'ContainerResource' ? spec.containerResource?.container : undefined;
-    const reason = container ? 'FailedGetContainerResourceMetric' : 'FailedGetResourceMetric';
-    const target = source.target;
-    const opts = { ...this.#calc, now: this.#clock.now() };
-    if (target.averageValue !== undefined) {
-      const samples = await this.#samples(reason, `failed to get ${resource} usage`, ns, selector, resource, container);
-      const proposal = wrap(reason, `failed to get ${resource} usage`, () => resourceAverageValueReplicas(current, parseQuantity(target.averageValue!).milliValue(), pods, samples, resource, opts));
-      const status = { averageValue: Quantity.fromMilli(proposal.average).toString() };
-      return { proposal, status: metricStatus(spec, status), name: `${resource} resource` };
-    }
-    if (target.averageUtilization === undefined) {
-      throw new MetricFailure(reason, 'invalid resource metric source: neither an average utilization target nor an average value (usage) target was set');
-    }
-    const samples = await this.#samples(reason, `failed to get ${resource} utilization`, ns, selector, resource, container);
-    const proposal = wrap(reason, `failed to get ${resource} utilization`, () => resourceUtilizationReplicas(current, target.averageUtilization!, pods, samples, resource, opts, container));
-    const status = { averageUtilization: proposal.utilization, averageValue: Quantity.fromMilli(proposal.average).toString() };
-    const name = container ? `${resource} container resource utilization (percentage of request)` : `${resource} resource utilization (percentage of request)`;
-    return { proposal, status: metricStatus(spec, status), name };
-  }
-
-  /** samples fetches per-pod usage of one resource in thousandths (upstream resource metrics client). */
-  async #samples(reason: string, prefix: string, ns: string, selector: string, resource: string, container?: string): Promise<Map<string, PodSample>> {
-    const what = (e: string): string => `${prefix}: unable to get metrics for resource ${resource}: ${e}`;
-    let raw;
-    try {
-      raw = await this.#metrics.podMetrics(ns, selector);
-    } catch (err) {
-      throw new MetricFailure(reason, what(`unable to fetch metrics from resource metrics API: ${(err as Error).message}`));
-    }
-    if (raw.length === 0) throw new MetricFailure(reason, what('no metrics returned from resource metrics API'));
-    const out = new Map<string, PodSample>();
-    for (const m of raw) {
-      let sum = 0;
-      let missing = m.containers.length === 0;
-      for (const c of m.containers) {
-        if (container && c.name !== container) continue;
-        const v = (c.usage as Record<string, string | undefined>)[resource];
-        if (v === undefined) {
-          missing = true;
-          break;
-        }
-        sum += parseQuantity(v).milliValue();
-      }
-      if (!missing) out.set(m.pod, { value: sum, timestamp: Date.parse(m.timestamp) || 0, windowMs: parseWindow(m.window) });
-    }
-    return out;
   }
 
   /** writeStatus writes status when it changed (upstream updateStatusIfNeeded). */
@@ -314,27 +245,4 @@ export function scaleRef(apiVersion: string, kind: string, served?: readonly Res
     throw new Error(`no matches for kind "${kind}" in group "${group}"`);
   }
   return { group: info.group, version: info.version, resource: info.plural };
-}
-
-function wrap<T>(reason: string, prefix: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new MetricFailure(reason, `${prefix}: ${(err as Error).message}`);
-  }
-}
-
-function metricStatus(spec: MetricSpec, current: { averageUtilization?: number; averageValue?: string }): MetricStatus {
-  if (spec.type === 'ContainerResource') {
-    return { type: 'ContainerResource', containerResource: { name: spec.containerResource!.name, container: spec.containerResource!.container, current } };
-  }
-  return { type: 'Resource', resource: { name: spec.resource!.name, current } };
-}
-
-/** metricPrefix renders a failure as upstream's FailedComputeMetricsReplicas does ("failed to get cpu resource metric value: ..."). */
-function metricPrefix(specs: MetricSpec[], f: MetricFailure): string {
-  const spec = specs.find((s) => s.type === 'Resource' || s.type === 'ContainerResource');
-  if (f.reason === 'FailedGetResourceMetric' && spec?.resource) return `failed to get ${spec.resource.name} resource metric value: ${f.message}`;
-  if (f.reason === 'FailedGetContainerResourceMetric' && spec?.containerResource) return `failed to get ${spec.containerResource.name} container metric value: ${f.message}`;
-  return f.message;
 }

@@ -14,7 +14,7 @@ import { R, type Client } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
 import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/index.js';
 import { systemClock, type Clock } from '../../client/index.js';
-import { isConflict, isNotFound } from '../../machinery/index.js';
+import { isNotFound } from '../../machinery/index.js';
 import { Reconciler } from '../../client/index.js';
 import { controllerRefOf } from '../controller-ref.js';
 import { ControllerExpectations } from '../expectations.js';
@@ -22,21 +22,14 @@ import { isPodActive, isPodReady } from '../pod-status.js';
 import { podsToDelete } from '../replicaset/pod-ranking.js';
 import { claimObjects } from '../claim-objects.js';
 import { BackoffStore } from './job-backoff.js';
+import { Completed, JobPodWrites, Resumed, Suspended } from './job-pod-writes.js';
+import { excessIndexed, finishedAt, indexesToCreate, jobSucceeded, rfc3339, wantActive, workingStatus, type WorkingStatus } from './job-working-status.js';
 import {
   BACKOFF_LIMIT_MESSAGE, BackoffLimitExceeded, COMPLETIONS_REACHED_MESSAGE, CompletionsReached, DEADLINE_MESSAGE, DeadlineExceeded, isFinished, setCondition, trueCondition,
-  type Condition,
 } from './job-conditions.js';
 import {
-  completionIndexOf, formatIndexes, hasTrackingFinalizer, isIndexed, isPodFailed, isPodSucceeded, JOB_TRACKING_FINALIZER, newJobPod, parseIndexes, type JobObj, type PodObj,
+  completionIndexOf, formatIndexes, hasTrackingFinalizer, isIndexed, isPodFailed, isPodSucceeded, type JobObj, type PodObj,
 } from './job-pod.js';
-
-/** Event reasons, as upstream. */
-export const SuccessfulCreate = 'SuccessfulCreate';
-export const FailedCreate = 'FailedCreate';
-export const SuccessfulDelete = 'SuccessfulDelete';
-export const Completed = 'Completed';
-export const Suspended = 'Suspended';
-export const Resumed = 'Resumed';
 
 /** MAX_POD_CREATE_DELETE_PER_SYNC is upstream's MaxPodCreateDeletePerSync. */
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
@@ -50,17 +43,6 @@ export interface JobControllerOptions {
   log?: (msg: string) => void;
 }
 
-/** WorkingStatus is the status a sync builds up (writable copies of the lists). */
-interface WorkingStatus {
-  succeeded: number;
-  failed: number;
-  uncounted: { succeeded: string[]; failed: string[] };
-  completed: Set<number>;
-  conditions: Condition[];
-  startTime?: string;
-  completionTime?: string;
-}
-
 /** JobController reconciles Jobs with their pods. */
 export class JobController extends Reconciler {
   readonly expectations: ControllerExpectations;
@@ -70,6 +52,7 @@ export class JobController extends Reconciler {
   readonly #jobs: SharedInformer<JobObj>;
   readonly #pods: SharedInformer<PodObj>;
   readonly #backoff = new BackoffStore();
+  readonly #podWrites: JobPodWrites;
 
   constructor(opts: JobControllerOptions) {
     super({ name: 'job-controller', clock: opts.clock, log: opts.log, maxRetries: 15 });
@@ -77,6 +60,7 @@ export class JobController extends Reconciler {
     this.#recorder = opts.recorder;
     this.#clock = opts.clock ?? systemClock;
     this.expectations = new ControllerExpectations(this.#clock);
+    this.#podWrites = new JobPodWrites(this.#client, this.#recorder, this.expectations);
     this.#jobs = opts.factory.informer<JobObj>(R.jobs);
     this.#pods = opts.factory.informer<PodObj>(R.pods);
     this.#jobs.addEventHandler({
@@ -122,7 +106,7 @@ export class JobController extends Reconciler {
       client: this.#client, ref: R.pods, ownerRef: R.jobs, owner: job, apiVersion: 'batch/v1', kind: 'Job', selector: job.spec?.selector, candidates: this.#pods.listNamespace(job.metadata.namespace ?? ''),
     });
     if (isFinished(job)) {
-      await this.#removeFinalizers(pods.filter(hasTrackingFinalizer));
+      await this.#podWrites.removeFinalizers(pods.filter(hasTrackingFinalizer));
       return;
     }
     const st = workingStatus(job);
@@ -130,7 +114,7 @@ export class JobController extends Reconciler {
     const finishing = this.#finishingCondition(job, pods, st);
     let activeDelta = 0;
     if (finishing) {
-      await this.#deleteActive(key, job, pods.filter(isPodActive));
+      await this.#podWrites.deleteActive(key, job, pods.filter(isPodActive));
     } else {
       activeDelta = await this.#manage(key, job, pods, st);
     }
@@ -165,7 +149,7 @@ export class JobController extends Reconciler {
       job = await this.#putStatus(job, { ...(job.status ?? {}), completedIndexes: this.#indexes(job, st), uncountedTerminatedPods: { ...st.uncounted } });
     }
     const pending = new Set([...st.uncounted.succeeded, ...st.uncounted.failed]);
-    const released = await this.#removeFinalizers(pods.filter((p) => hasTrackingFinalizer(p) && pending.has(p.metadata.uid!)));
+    const released = await this.#podWrites.removeFinalizers(pods.filter((p) => hasTrackingFinalizer(p) && pending.has(p.metadata.uid!)));
     const held = new Set(pods.filter((p) => hasTrackingFinalizer(p) && !released.has(p.metadata.uid!)).map((p) => p.metadata.uid!));
     st.succeeded += st.uncounted.succeeded.filter((u) => !held.has(u)).length;
     st.failed += st.uncounted.failed.filter((u) => !held.has(u)).length;
@@ -192,20 +176,11 @@ export class JobController extends Reconciler {
       st.conditions = setCondition(st.conditions, 'FailureTarget', 'True', DeadlineExceeded, DEADLINE_MESSAGE, stamp);
       return true;
     }
-    if (this.#succeeded(job, pods, st)) {
+    if (jobSucceeded(job, pods, st)) {
       st.conditions = setCondition(st.conditions, 'SuccessCriteriaMet', 'True', CompletionsReached, COMPLETIONS_REACHED_MESSAGE, stamp);
       return true;
     }
     return false;
-  }
-
-  /** succeeded: completions reached; without completions, any success once nothing runs (the work-queue pattern). */
-  #succeeded(job: JobObj, pods: readonly PodObj[], st: WorkingStatus): boolean {
-    const completions = job.spec?.completions;
-    if (isIndexed(job)) return completions !== undefined && st.completed.size >= completions;
-    const succeeded = st.succeeded + st.uncounted.succeeded.length;
-    if (completions === undefined || completions === null) return succeeded > 0 && pods.filter(isPodActive).length === 0;
-    return succeeded >= completions;
   }
 
   /** manage creates or deletes pods toward the wanted active count; it returns the change in active pods. */
@@ -217,7 +192,7 @@ export class JobController extends Reconciler {
         st.conditions = setCondition(st.conditions, 'Suspended', 'True', 'JobSuspended', 'Job suspended', stamp);
         void this.#recorder.event(job, 'Normal', Suspended, 'Job suspended');
       }
-      return -(await this.#deleteActive(key, job, active));
+      return -(await this.#podWrites.deleteActive(key, job, active));
     }
     if (trueCondition(st.conditions, 'Suspended')) {
       st.conditions = setCondition(st.conditions, 'Suspended', 'False', 'JobResumed', 'Job resumed', stamp);
@@ -226,100 +201,18 @@ export class JobController extends Reconciler {
     }
     st.startTime ??= stamp;
     if (!this.expectations.satisfied(key)) return 0;
-    const excess = isIndexed(job) ? this.#excessIndexed(job, active, st) : [];
+    const excess = isIndexed(job) ? excessIndexed(job, active, st) : [];
     const keep = active.filter((p) => !excess.includes(p));
-    const want = this.#wantActive(job, keep, pods, st);
+    const want = wantActive(job, keep, pods, st);
     if (keep.length > want) excess.push(...podsToDelete(keep, keep, Math.min(keep.length - want, MAX_POD_CREATE_DELETE_PER_SYNC)));
-    if (excess.length > 0) return -(await this.#deleteActive(key, job, excess));
+    if (excess.length > 0) return -(await this.#podWrites.deleteActive(key, job, excess));
     if (keep.length >= want) return 0;
     const wait = this.#backoff.remainingMs(key, this.#clock.now());
     if (wait > 0) {
       this.queue.addAfter(key, wait);
       return 0;
     }
-    return this.#createPods(key, job, this.#indexesToCreate(job, keep, st, Math.min(want - keep.length, MAX_POD_CREATE_DELETE_PER_SYNC)));
-  }
-
-  /** wantActive is parallelism, capped by what is left to complete (upstream manageJob). */
-  #wantActive(job: JobObj, active: readonly PodObj[], pods: readonly PodObj[], st: WorkingStatus): number {
-    const parallelism = job.spec?.parallelism ?? 1;
-    const completions = job.spec?.completions;
-    // With podReplacementPolicy Failed, a terminating pod still holds its slot.
-    const terminating = job.spec?.podReplacementPolicy === 'Failed' ? pods.filter((p) => p.metadata.deletionTimestamp && !isPodSucceeded(p) && p.status?.phase !== 'Failed').length : 0;
-    if (completions === undefined || completions === null) return st.succeeded + st.uncounted.succeeded.length > 0 ? active.length : Math.max(0, parallelism - terminating);
-    const done = isIndexed(job) ? st.completed.size : st.succeeded + st.uncounted.succeeded.length;
-    return Math.max(0, Math.min(parallelism, completions - done) - terminating);
-  }
-
-  /** excessIndexed picks active pods of Indexed jobs that must go: bad, completed or duplicated indexes. */
-  #excessIndexed(job: JobObj, active: readonly PodObj[], st: WorkingStatus): PodObj[] {
-    const seen = new Set<number>();
-    const out: PodObj[] = [];
-    for (const p of active) {
-      const ix = completionIndexOf(p);
-      if (ix < 0 || ix >= (job.spec?.completions ?? 0) || st.completed.has(ix) || seen.has(ix)) out.push(p);
-      else seen.add(ix);
-    }
-    return out;
-  }
-
-  #indexesToCreate(job: JobObj, active: readonly PodObj[], st: WorkingStatus, n: number): number[] {
-    if (!isIndexed(job)) return new Array<number>(n).fill(-1);
-    const busy = new Set(active.map(completionIndexOf));
-    const out: number[] = [];
-    for (let i = 0; i < (job.spec?.completions ?? 0) && out.length < n; i++) if (!st.completed.has(i) && !busy.has(i)) out.push(i);
-    return out;
-  }
-
-  async #createPods(key: string, job: JobObj, indexes: readonly number[]): Promise<number> {
-    if (indexes.length === 0) return 0;
-    this.expectations.expectCreations(key, indexes.length);
-    let created = 0;
-    for (const ix of indexes) {
-      try {
-        const pod = await this.#client.create(R.pods, newJobPod(job, ix), { namespace: job.metadata.namespace });
-        void this.#recorder.event(job, 'Normal', SuccessfulCreate, `Created pod: ${pod.metadata.name}`);
-        created++;
-      } catch (err) {
-        for (let i = created; i < indexes.length; i++) this.expectations.creationObserved(key);
-        void this.#recorder.event(job, 'Warning', FailedCreate, `Error creating: ${(err as Error).message}`);
-        throw err;
-      }
-    }
-    return created;
-  }
-
-  async #deleteActive(key: string, job: JobObj, pods: readonly PodObj[]): Promise<number> {
-    if (pods.length === 0) return 0;
-    this.expectations.expectDeletions(key, pods.map((p) => keyOf(p)));
-    let deleted = 0;
-    for (const p of pods) {
-      try {
-        await this.#client.delete(R.pods, p.metadata.name!, { namespace: p.metadata.namespace, preconditions: { uid: p.metadata.uid } });
-        void this.#recorder.event(job, 'Normal', SuccessfulDelete, `Deleted pod: ${p.metadata.name}`);
-        deleted++;
-      } catch (err) {
-        this.expectations.deletionObserved(key, keyOf(p));
-        if (!isNotFound(err) && !isConflict(err)) throw err;
-      }
-    }
-    return deleted;
-  }
-
-  /** removeFinalizers drops our finalizer from pods; it returns the uids now released (or gone). */
-  async #removeFinalizers(pods: readonly PodObj[]): Promise<Set<string>> {
-    const done = new Set<string>();
-    for (const p of pods) {
-      const patch = { metadata: { [`$deleteFromPrimitiveList/finalizers`]: [JOB_TRACKING_FINALIZER] } };
-      try {
-        await this.#client.patch(R.pods, p.metadata.name!, 'strategic', patch, { namespace: p.metadata.namespace });
-        done.add(p.metadata.uid!);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        done.add(p.metadata.uid!);
-      }
-    }
-    return done;
+    return this.#podWrites.createPods(key, job, indexesToCreate(job, keep, st, Math.min(want - keep.length, MAX_POD_CREATE_DELETE_PER_SYNC)));
   }
 
   /** releaseOrphans frees pods that still carry our finalizer but whose Job is gone or was replaced by a namesake. */
@@ -339,7 +232,7 @@ export class JobController extends Reconciler {
         if (!isNotFound(err)) throw err;
       }
     }
-    await this.#removeFinalizers(orphans);
+    await this.#podWrites.removeFinalizers(orphans);
   }
 
   /** writeStatus writes active/ready/terminating counts, counters, conditions and, once nothing runs, the terminal condition. */
@@ -391,31 +284,4 @@ export class JobController extends Reconciler {
     const left = Date.parse(st.startTime) + ads * 1000 - this.#clock.now();
     if (left > 0) this.queue.addAfter(key, left);
   }
-}
-
-function workingStatus(job: JobObj): WorkingStatus {
-  const s = job.status ?? {};
-  return {
-    succeeded: s.succeeded ?? 0,
-    failed: s.failed ?? 0,
-    uncounted: { succeeded: [...(s.uncountedTerminatedPods?.succeeded ?? [])], failed: [...(s.uncountedTerminatedPods?.failed ?? [])] },
-    completed: parseIndexes(s.completedIndexes),
-    conditions: (s.conditions ?? []).map((c) => ({ ...c })),
-    startTime: s.startTime,
-    completionTime: s.completionTime,
-  };
-}
-
-/** finishedAt is when the pod's last container terminated (the failure time back-off counts from). */
-function finishedAt(pod: PodObj): number | undefined {
-  let last: number | undefined;
-  for (const c of pod.status?.containerStatuses ?? []) {
-    const t = Date.parse(c.state?.terminated?.finishedAt ?? '');
-    if (!Number.isNaN(t)) last = Math.max(last ?? 0, t);
-  }
-  return last;
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }

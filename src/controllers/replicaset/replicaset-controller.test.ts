@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
 import { R } from '../../client/client.js';
 import { newFixture } from '../controller-fixture.js';
-import { ReplicaSetController, REPLICATION_CONTROLLER_KIND } from './replicaset-controller.js';
+import { ReplicaSetController } from './replicaset-controller.js';
+import { REPLICATION_CONTROLLER_KIND } from './replicaset-kind.js';
 
 function rs(replicas: number, extra: Record<string, unknown> = {}): KubeObject {
   return {

@@ -8,56 +8,19 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { deepClone, type KubeObject } from '../../api/index.js';
-import { R, type Client, type ResourceRef } from '../../client/index.js';
+import { R, type Client } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
 import { systemClock, type Clock } from '../../client/index.js';
 import { isNotFound } from '../../machinery/index.js';
-import { labelSelectorMatches, type LabelSelector } from '../../api/index.js';
+import { labelSelectorMatches } from '../../api/index.js';
 import { Reconciler } from '../../client/index.js';
 import { adoptPatch, controllerRefOf, newControllerRef, releasePatch } from '../controller-ref.js';
 import { ControllerExpectations } from '../expectations.js';
 import { isPodActive, isPodReady } from '../pod-status.js';
-import { podsToDelete } from './pod-ranking.js';
+import { ReplicaManager, type ReplicaSetSpec } from './replica-manager.js';
+import { REPLICA_SET_KIND, type ReplicaSetKind } from './replicaset-kind.js';
 import { calculateStatus, statusChanged, type ReplicaSetStatus } from './replicaset-status.js';
-
-/** BURST_REPLICAS caps creations or deletions per sync, as upstream's BurstReplicas. */
-export const BURST_REPLICAS = 500;
-
-/** Event reasons, as upstream. */
-export const SuccessfulCreate = 'SuccessfulCreate';
-export const FailedCreate = 'FailedCreate';
-export const SuccessfulDelete = 'SuccessfulDelete';
-export const FailedDelete = 'FailedDelete';
-
-/** ReplicaSetKind describes what differs between ReplicaSets and ReplicationControllers. */
-export interface ReplicaSetKind {
-  ref: ResourceRef;
-  apiVersion: string;
-  kind: string;
-  controllerName: string;
-  /** selector turns the object's selector into a metav1.LabelSelector (RCs use a plain map). */
-  selector(obj: KubeObject): LabelSelector | undefined;
-}
-
-export const REPLICA_SET_KIND: ReplicaSetKind = {
-  ref: R.replicasets,
-  apiVersion: 'apps/v1',
-  kind: 'ReplicaSet',
-  controllerName: 'replicaset-controller',
-  selector: (o) => (o.spec as { selector?: LabelSelector } | undefined)?.selector,
-};
-
-export const REPLICATION_CONTROLLER_KIND: ReplicaSetKind = {
-  ref: R.replicationcontrollers,
-  apiVersion: 'v1',
-  kind: 'ReplicationController',
-  controllerName: 'replication-controller',
-  selector: (o) => {
-    const s = (o.spec as { selector?: Record<string, string> } | undefined)?.selector;
-    return s && Object.keys(s).length > 0 ? { matchLabels: s } : undefined;
-  },
-};
 
 /** ReplicaSetControllerOptions are the dependencies of a ReplicaSetController. */
 export interface ReplicaSetControllerOptions {
@@ -69,12 +32,6 @@ export interface ReplicaSetControllerOptions {
   log?: (msg: string) => void;
 }
 
-interface Spec {
-  replicas?: number;
-  minReadySeconds?: number;
-  template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] }; spec?: unknown };
-}
-
 /** ReplicaSetController reconciles ReplicaSets (or ReplicationControllers) with their pods. */
 export class ReplicaSetController extends Reconciler {
   readonly kind: ReplicaSetKind;
@@ -84,6 +41,7 @@ export class ReplicaSetController extends Reconciler {
   readonly #clock: Clock;
   readonly #sets: SharedInformer;
   readonly #pods: SharedInformer<Pod & KubeObject>;
+  readonly #replicas: ReplicaManager;
 
   constructor(opts: ReplicaSetControllerOptions) {
     const kind = opts.kind ?? REPLICA_SET_KIND;
@@ -93,6 +51,7 @@ export class ReplicaSetController extends Reconciler {
     this.#recorder = opts.recorder;
     this.#clock = opts.clock ?? systemClock;
     this.expectations = new ControllerExpectations(this.#clock);
+    this.#replicas = new ReplicaManager(this.#client, this.#recorder, kind, this.expectations);
     this.#sets = opts.factory.informer(kind.ref);
     this.#pods = opts.factory.informer<Pod & KubeObject>(R.pods);
     this.#sets.addEventHandler({
@@ -150,7 +109,7 @@ export class ReplicaSetController extends Reconciler {
       this.enqueue(owner);
       // A pod that just became ready becomes available minReadySeconds later: look again then.
       const set = this.#sets.get(owner);
-      const minReady = (set?.spec as Spec | undefined)?.minReadySeconds ?? 0;
+      const minReady = (set?.spec as ReplicaSetSpec | undefined)?.minReadySeconds ?? 0;
       if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) this.queue.addAfter(owner, minReady * 1000 + 1000);
     } else if (!controllerRefOf(pod)) {
       for (const k of this.#matchingSets(pod)) this.enqueue(k);
@@ -177,12 +136,12 @@ export class ReplicaSetController extends Reconciler {
     let manageErr: unknown;
     if (needsSync) {
       try {
-        await this.#manageReplicas(key, set, pods);
+        await this.#replicas.manage(key, set, pods);
       } catch (err) {
         manageErr = err;
       }
     }
-    const spec = (set.spec ?? {}) as Spec;
+    const spec = (set.spec ?? {}) as ReplicaSetSpec;
     const status = calculateStatus(set, pods, manageErr, this.#clock.now());
     await this.#updateStatus(set, status);
     if (manageErr) throw manageErr;
@@ -244,87 +203,6 @@ export class ReplicaSetController extends Reconciler {
       await this.#client.patch(R.pods, pod.metadata.name!, 'strategic', releasePatch(pod, set.metadata.uid!), { namespace: pod.metadata.namespace });
     } catch (err) {
       if (!isNotFound(err)) throw err;
-    }
-  }
-
-  /** manageReplicas creates or deletes pods to reach spec.replicas, at most BURST_REPLICAS at a time. */
-  async #manageReplicas(key: string, set: KubeObject, pods: (Pod & KubeObject)[]): Promise<void> {
-    const want = ((set.spec ?? {}) as Spec).replicas ?? 1;
-    const diff = pods.length - want;
-    if (diff < 0) await this.#createPods(key, set, Math.min(-diff, BURST_REPLICAS));
-    else if (diff > 0) await this.#deletePods(key, set, pods, Math.min(diff, BURST_REPLICAS));
-  }
-
-  /**
-   * createPods creates in batches of 1, 2, 4, ... (upstream slowStartBatch):
-   * when creation fails (quota, admission), it fails fast instead of
-   * sending hundreds of doomed requests.
-   */
-  async #createPods(key: string, set: KubeObject, count: number): Promise<void> {
-    this.expectations.expectCreations(key, count);
-    let remaining = count;
-    let batch = 1;
-    while (remaining > 0) {
-      const n = Math.min(batch, remaining);
-      const results = await Promise.allSettled(Array.from({ length: n }, () => this.#createPod(set)));
-      const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
-      remaining -= n;
-      if (failed.length > 0) {
-        // The creations that failed or were never attempted will not be observed.
-        for (let i = 0; i < failed.length + remaining; i++) this.expectations.creationObserved(key);
-        throw failed[0].reason;
-      }
-      batch *= 2;
-    }
-  }
-
-  async #createPod(set: KubeObject): Promise<void> {
-    const pod = this.#podFromTemplate(set);
-    try {
-      const created = await this.#client.create(R.pods, pod, { namespace: set.metadata.namespace });
-      void this.#recorder.event(set, 'Normal', SuccessfulCreate, `Created pod: ${created.metadata.name}`);
-    } catch (err) {
-      void this.#recorder.event(set, 'Warning', FailedCreate, `Error creating: ${(err as Error).message}`);
-      throw err;
-    }
-  }
-
-  #podFromTemplate(set: KubeObject): KubeObject {
-    const tpl = ((set.spec ?? {}) as Spec).template ?? {};
-    const meta = tpl.metadata ?? {};
-    const pod: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        generateName: `${set.metadata.name}-`,
-        namespace: set.metadata.namespace,
-        labels: { ...(meta.labels ?? {}) },
-        ownerReferences: [newControllerRef(set, this.kind.apiVersion, this.kind.kind)],
-      },
-      spec: deepClone(tpl.spec ?? {}),
-    };
-    if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };
-    if (meta.finalizers) pod.metadata.finalizers = [...meta.finalizers];
-    return pod;
-  }
-
-  async #deletePods(key: string, set: KubeObject, pods: (Pod & KubeObject)[], count: number): Promise<void> {
-    const victims = podsToDelete(pods, pods, count);
-    this.expectations.expectDeletions(key, victims.map((p) => keyOf(p)));
-    const results = await Promise.allSettled(victims.map((p) => this.#deletePod(key, set, p)));
-    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
-    if (failed) throw failed.reason;
-  }
-
-  async #deletePod(key: string, set: KubeObject, pod: KubeObject): Promise<void> {
-    try {
-      await this.#client.delete(R.pods, pod.metadata.name!, { namespace: pod.metadata.namespace, preconditions: { uid: pod.metadata.uid } });
-      void this.#recorder.event(set, 'Normal', SuccessfulDelete, `Deleted pod: ${pod.metadata.name}`);
-    } catch (err) {
-      this.expectations.deletionObserved(key, keyOf(pod));
-      if (isNotFound(err)) return;
-      void this.#recorder.event(set, 'Warning', FailedDelete, `Error deleting: ${(err as Error).message}`);
-      throw err;
     }
   }
 

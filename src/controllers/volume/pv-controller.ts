@@ -10,20 +10,21 @@
  * claims never race for the same volume inside the controller (the
  * apiserver's resourceVersion check catches anyone else).
  */
-import { deepClone, type KubeObject } from '../../api/index.js';
+import { deepClone } from '../../api/index.js';
 import { R, type Client } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
-import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/index.js';
+import { splitKey, type InformerFactory, type SharedInformer } from '../../client/index.js';
 import type { Clock } from '../../client/index.js';
 import { isNotFound } from '../../machinery/index.js';
 import { Reconciler } from '../../client/index.js';
 import {
-  ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE,
+  ANN_BETA_STORAGE_PROVISIONER, ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER, claimClass, claimKey, claimRefKey, isBindCompleted, isDelayedBinding, VolumeEvents, type PV, type PVC, type SC,
 } from '../../api/index.js';
 import { findMatchingVolume, isVolumeBoundToClaim, mismatchReason } from '../../api/index.js';
 import { expandBoundClaim } from './volume-expansion.js';
 import { FreshestCache } from './freshest-cache.js';
+import { VolumeWrites } from './volume-writes.js';
 
 /** CLAIM_REF_INDEX indexes volumes by the `ns/name` of their claimRef. */
 export const CLAIM_REF_INDEX = 'claimRef';
@@ -56,11 +57,13 @@ export class PersistentVolumeController extends Reconciler {
   readonly #classes: SharedInformer<SC>;
   /** fresh remembers our own writes until the informers catch up, as upstream's assume cache. */
   readonly #fresh = new FreshestCache();
+  readonly #writes: VolumeWrites;
 
   constructor(opts: PersistentVolumeControllerOptions) {
     super({ name: 'persistentvolume-binder', clock: opts.clock, log: opts.log });
     this.#client = opts.client;
     this.#recorder = opts.recorder;
+    this.#writes = new VolumeWrites(this.#client, this.#recorder, this.#fresh);
     this.#claims = opts.factory.informer<PVC>(R.persistentvolumeclaims);
     this.#volumes = opts.factory.informer<PV>(R.persistentvolumes);
     this.#classes = opts.factory.informer<SC>(R.storageclasses);
@@ -142,11 +145,11 @@ export class PersistentVolumeController extends Reconciler {
     if (name) return this.#syncPreBoundClaim(claim, name);
     const delay = isDelayedBinding(claim, this.#classOf);
     const pv = findMatchingVolume(claim, this.#volumes.list().map((v) => this.#volume(v.metadata.name!) ?? v), { delayBinding: delay });
-    if (pv) return this.#bind(pv, claim);
+    if (pv) return this.#writes.bind(pv, claim);
     const selectedNode = claim.metadata.annotations?.[ANN_SELECTED_NODE];
     if (delay && !selectedNode) {
       void this.#recorder.event(claim, 'Normal', VolumeEvents.WaitForFirstConsumer, WAIT_FOR_CONSUMER_MESSAGE);
-      return this.#setClaimPhase(claim, 'Pending');
+      return this.#writes.setClaimPhase(claim, 'Pending');
     }
     await this.#provisionOrWait(claim);
   }
@@ -156,38 +159,38 @@ export class PersistentVolumeController extends Reconciler {
     const className = claimClass(claim);
     if (!className) {
       void this.#recorder.event(claim, 'Normal', VolumeEvents.FailedBinding, NO_CLASS_MESSAGE);
-      return this.#setClaimPhase(claim, 'Pending');
+      return this.#writes.setClaimPhase(claim, 'Pending');
     }
     const sc = this.#classOf(className);
     if (!sc) {
       void this.#recorder.event(claim, 'Warning', VolumeEvents.ProvisioningFailed, `storageclass.storage.k8s.io "${className}" not found`);
-      return this.#setClaimPhase(claim, 'Pending');
+      return this.#writes.setClaimPhase(claim, 'Pending');
     }
     // All provisioners are external to this controller (upstream's path for CSI and out-of-tree ones): annotate and wait.
     const ann = claim.metadata.annotations ?? {};
     if (ann[ANN_STORAGE_PROVISIONER] !== sc.provisioner || ann[ANN_BETA_STORAGE_PROVISIONER] !== sc.provisioner) {
       const next = deepClone(claim);
       next.metadata.annotations = { ...ann, [ANN_STORAGE_PROVISIONER]: sc.provisioner, [ANN_BETA_STORAGE_PROVISIONER]: sc.provisioner };
-      claim = await this.#writeClaim(next);
+      claim = await this.#writes.writeClaim(next);
     }
     void this.#recorder.event(claim, 'Normal', VolumeEvents.ExternalProvisioning, externalProvisioningMessage(sc.provisioner));
-    await this.#setClaimPhase(claim, 'Pending');
+    await this.#writes.setClaimPhase(claim, 'Pending');
   }
 
   async #syncPreBoundClaim(claim: PVC, volumeName: string): Promise<void> {
     const pv = this.#volume(volumeName);
-    if (!pv) return this.#setClaimPhase(claim, 'Pending');
+    if (!pv) return this.#writes.setClaimPhase(claim, 'Pending');
     if (!pv.spec?.claimRef) {
       const why = mismatchReason(pv, claim);
       if (why) {
         void this.#recorder.event(claim, 'Warning', VolumeEvents.VolumeMismatch, `Cannot bind to requested volume "${volumeName}": ${why}`);
-        return this.#setClaimPhase(claim, 'Pending');
+        return this.#writes.setClaimPhase(claim, 'Pending');
       }
-      return this.#bind(pv, claim);
+      return this.#writes.bind(pv, claim);
     }
-    if (isVolumeBoundToClaim(pv, claim)) return this.#bind(pv, claim);
+    if (isVolumeBoundToClaim(pv, claim)) return this.#writes.bind(pv, claim);
     void this.#recorder.event(claim, 'Warning', VolumeEvents.FailedBinding, `volume "${volumeName}" already bound to a different claim.`);
-    await this.#setClaimPhase(claim, 'Pending');
+    await this.#writes.setClaimPhase(claim, 'Pending');
   }
 
   async #syncBoundClaim(claim: PVC): Promise<void> {
@@ -196,70 +199,42 @@ export class PersistentVolumeController extends Reconciler {
     if (!name || !pv) {
       const msg = name ? 'Bound claim has lost its PersistentVolume. Data on the volume is lost!' : 'Bound claim has lost reference to PersistentVolume. Data on the volume is lost!';
       if (claim.status?.phase !== 'Lost') void this.#recorder.event(claim, 'Warning', VolumeEvents.ClaimLost, msg);
-      return this.#setClaimPhase(claim, 'Lost');
+      return this.#writes.setClaimPhase(claim, 'Lost');
     }
     if (pv.spec?.claimRef && !isVolumeBoundToClaim(pv, claim)) {
       if (claim.status?.phase !== 'Lost') void this.#recorder.event(claim, 'Warning', VolumeEvents.ClaimMisbound, 'Two claims are bound to the same volume, this one is bound incorrectly');
-      return this.#setClaimPhase(claim, 'Lost');
+      return this.#writes.setClaimPhase(claim, 'Lost');
     }
-    await this.#bind(pv, claim);
+    await this.#writes.bind(pv, claim);
     const sc = this.#classOf(claimClass(claim));
     const fresh = { claim: this.#claim(claimKey(claim)) ?? claim, pv: this.#volume(name) ?? pv };
-    await expandBoundClaim({ ...fresh, storageClass: sc, writeVolume: (v) => this.#writeVolume(v), writeClaimStatus: (c) => this.#writeClaim(c, 'status'), recorder: this.#recorder });
-  }
-
-  /** bind makes volume and claim point at each other, each step a no-op when already done (upstream's bind()). */
-  async #bind(pvIn: PV, claimIn: PVC): Promise<void> {
-    let pv = pvIn;
-    const ref = pv.spec?.claimRef;
-    if (!ref || ref.uid !== claimIn.metadata.uid || ref.name !== claimIn.metadata.name) {
-      const next = deepClone(pv);
-      next.spec = { ...next.spec, claimRef: { kind: 'PersistentVolumeClaim', namespace: claimIn.metadata.namespace, name: claimIn.metadata.name, uid: claimIn.metadata.uid, apiVersion: 'v1', resourceVersion: claimIn.metadata.resourceVersion } };
-      if (!ref) next.metadata.annotations = { ...next.metadata.annotations, [ANN_BOUND_BY_CONTROLLER]: 'yes' };
-      pv = await this.#writeVolume(next);
-    }
-    if (pv.status?.phase !== 'Bound') pv = await this.#writeVolume({ ...deepClone(pv), status: { ...pv.status, phase: 'Bound' } }, 'status');
-    let claim = claimIn;
-    const ann = claim.metadata.annotations ?? {};
-    if (claim.spec?.volumeName !== pv.metadata.name || ann[ANN_BIND_COMPLETED] === undefined) {
-      const next = deepClone(claim);
-      const extra: Record<string, string> = { [ANN_BIND_COMPLETED]: 'yes' };
-      if (!claim.spec?.volumeName) extra[ANN_BOUND_BY_CONTROLLER] = 'yes';
-      next.metadata.annotations = { ...ann, ...extra };
-      next.spec = { ...next.spec, volumeName: pv.metadata.name };
-      claim = await this.#writeClaim(next);
-    }
-    const st = claim.status ?? {};
-    const wantCapacity = st.capacity ?? pv.spec?.capacity;
-    if (st.phase !== 'Bound' || JSON.stringify(st.accessModes) !== JSON.stringify(pv.spec?.accessModes) || !st.capacity) {
-      claim = await this.#writeClaim({ ...deepClone(claim), status: { ...st, phase: 'Bound', accessModes: pv.spec?.accessModes, capacity: wantCapacity } }, 'status');
-    }
+    await expandBoundClaim({ ...fresh, storageClass: sc, writeVolume: (v) => this.#writes.writeVolume(v), writeClaimStatus: (c) => this.#writes.writeClaim(c, 'status'), recorder: this.#recorder });
   }
 
   /** syncVolume makes one step for a volume: Available, Bound, Released, or reclaimed. */
   async syncVolume(pv: PV): Promise<void> {
     const ref = pv.spec?.claimRef;
-    if (!ref?.name) return this.#setVolumePhase(pv, 'Available');
+    if (!ref?.name) return this.#writes.setVolumePhase(pv, 'Available');
     const key = claimRefKey(pv);
     if (!ref.uid) {
       // Pre-bound by a user (or the scheduler) to a claim not bound yet: the claim's sync finishes the job.
       this.enqueue(`claim:${key}`);
-      return this.#setVolumePhase(pv, 'Available');
+      return this.#writes.setVolumePhase(pv, 'Available');
     }
     const claim = await this.#liveClaim(key);
-    if (!claim || claim.metadata.uid !== ref.uid) return this.#releaseAndReclaim(pv);
+    if (!claim || claim.metadata.uid !== ref.uid) return this.#writes.releaseAndReclaim(pv);
     if (!claim.spec?.volumeName) {
       this.enqueue(`claim:${key}`);
       return;
     }
-    if (claim.spec.volumeName === pv.metadata.name) return this.#setVolumePhase(pv, 'Bound');
+    if (claim.spec.volumeName === pv.metadata.name) return this.#writes.setVolumePhase(pv, 'Bound');
     // The claim went to another volume. Undo our own half-binding; a user's pre-binding stays as they wrote it.
     if (pv.metadata.annotations?.[ANN_BOUND_BY_CONTROLLER]) {
       const next = deepClone(pv);
       delete next.spec!.claimRef;
       delete next.metadata.annotations![ANN_BOUND_BY_CONTROLLER];
-      const written = await this.#writeVolume(next);
-      await this.#setVolumePhase(written, 'Available');
+      const written = await this.#writes.writeVolume(next);
+      await this.#writes.setVolumePhase(written, 'Available');
     }
   }
 
@@ -274,50 +249,5 @@ export class PersistentVolumeController extends Reconciler {
       if (isNotFound(err)) return undefined;
       throw err;
     }
-  }
-
-  async #releaseAndReclaim(pvIn: PV): Promise<void> {
-    let pv = pvIn;
-    if (pv.status?.phase === 'Failed') return;
-    if (pv.status?.phase !== 'Released') pv = await this.#writeVolume({ ...deepClone(pv), status: { ...pv.status, phase: 'Released' } }, 'status');
-    const policy = pv.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
-    if (policy === 'Retain') return;
-    if (policy === 'Recycle') {
-      void this.#recorder.event(pv, 'Warning', VolumeEvents.VolumeFailedRecycle, 'No recycler plugin found for the volume!');
-      await this.#writeVolume({ ...deepClone(pv), status: { ...pv.status, phase: 'Failed', message: 'No recycler plugin found for the volume!' } }, 'status');
-      return;
-    }
-    // Dynamically provisioned volumes are deleted by their (external) provisioner, which also removes the data.
-    if (pv.metadata.annotations?.[ANN_PROVISIONED_BY]) return;
-    if (pv.metadata.deletionTimestamp) return;
-    try {
-      await this.#client.delete(R.persistentvolumes, pv.metadata.name!);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
-
-  async #setClaimPhase(claim: PVC, phase: string): Promise<void> {
-    if (claim.status?.phase === phase) return;
-    await this.#writeClaim({ ...deepClone(claim), status: { ...claim.status, phase } }, 'status');
-  }
-
-  async #setVolumePhase(pv: PV, phase: string): Promise<void> {
-    if (pv.status?.phase === phase) return;
-    const status: Record<string, unknown> = { ...pv.status, phase };
-    if (phase === 'Available' || phase === 'Bound') delete status.message;
-    await this.#writeVolume({ ...deepClone(pv), status }, 'status');
-  }
-
-  async #writeClaim(claim: PVC, subresource?: 'status'): Promise<PVC> {
-    const out = await this.#client.update<PVC>(R.persistentvolumeclaims, claim, { namespace: claim.metadata.namespace, subresource });
-    this.#fresh.remember(`claim:${keyOf(out)}`, out);
-    return out;
-  }
-
-  async #writeVolume(pv: PV, subresource?: 'status'): Promise<PV> {
-    const out = await this.#client.update<PV>(R.persistentvolumes, pv, { subresource });
-    this.#fresh.remember(`volume:${out.metadata.name}`, out);
-    return out;
   }
 }

@@ -66,15 +66,20 @@ async function failure(res: Response): Promise<ApiError> {
   return new ApiError(res.status, status);
 }
 
-/** request sends one API call and returns its JSON answer, or throws ApiError. */
-export async function request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+/** send makes one API call and returns its HTTP status and JSON answer, or throws ApiError. */
+export async function send<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
   const res = await fetch(path, {
     method,
     headers: headers(body === undefined ? {} : { 'Content-Type': contentType }),
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   if (!res.ok) throw await failure(res);
-  return (await res.json()) as T;
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** request sends one API call and returns its JSON answer, or throws ApiError. */
+export async function request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  return (await send<T>(method, path, body, contentType)).body;
 }
 
 export const get = <T>(path: string) => request<T>('GET', path);

@@ -1,6 +1,6 @@
 /** Small building blocks shared by the views. */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 import type { LiveState } from './live.js';
 
@@ -24,29 +24,52 @@ export function ErrorBox({ error }: { error?: ApiError | Error }) {
   );
 }
 
-/** ConfirmButton asks before doing something destructive. */
+/**
+ * ConfirmButton asks before doing something destructive, in a modal dialog:
+ * the browser keeps focus inside it (the page behind is inert), Escape
+ * cancels, the safe choice has focus first, and focus returns to the button
+ * that opened it.
+ */
 export function ConfirmButton({ label, question, onConfirm, danger = true }: { label: string; question: string; onConfirm: () => Promise<unknown>; danger?: boolean }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
-  if (!asking) return <button class={danger ? 'danger' : ''} onClick={() => { setError(undefined); setAsking(true); }}>{label}</button>;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const id = useId();
+  useEffect(() => {
+    const d = dialog.current;
+    if (asking && d && !d.open) d.showModal();
+  }, [asking]);
+  const close = () => {
+    dialog.current?.close();
+    setAsking(false);
+    opener.current?.focus();
+  };
   return (
-    <span class="confirm" role="group" aria-label={question}>
-      {question}{' '}
-      <button class="danger" disabled={busy} autoFocus onClick={async () => {
-        setBusy(true);
-        try {
-          await onConfirm();
-          setAsking(false);
-        } catch (err) {
-          setError(err as Error);
-        } finally {
-          setBusy(false);
-        }
-      }}>Yes, {label.toLowerCase()}</button>{' '}
-      <button onClick={() => setAsking(false)}>Cancel</button>
-      <ErrorBox error={error} />
-    </span>
+    <>
+      <button ref={opener} class={danger ? 'danger' : ''} aria-haspopup="dialog" onClick={() => { setError(undefined); setAsking(true); }}>{label}</button>
+      {asking && (
+        <dialog ref={dialog} class="confirm" aria-labelledby={`${id}-q`} onCancel={(e) => { e.preventDefault(); close(); }}>
+          <p id={`${id}-q`}>{question}</p>
+          <ErrorBox error={error} />
+          <div class="dialog-actions">
+            <button autoFocus onClick={close}>Cancel</button>
+            <button class="danger" disabled={busy} onClick={async () => {
+              setBusy(true);
+              try {
+                await onConfirm();
+                close();
+              } catch (err) {
+                setError(err as Error);
+              } finally {
+                setBusy(false);
+              }
+            }}>Yes, {label.toLowerCase()}</button>
+          </div>
+        </dialog>
+      )}
+    </>
   );
 }
 
@@ -80,23 +103,65 @@ const ROW_HEIGHT = 32;
 
 /**
  * VirtualTable renders only the rows in view, so a list of thousands of pods
- * costs what a screenful does.
+ * costs what a screenful does. The keyboard moves through all rows, not just
+ * the rendered ones: arrow keys, Page Up/Down, Home and End move the current
+ * row (scrolled into view and focused), Enter follows its first link; one row
+ * at a time is in the Tab order. Row counts and positions are told to screen
+ * readers with aria-rowcount/aria-rowindex, since most rows are not in the DOM.
  */
-export function VirtualTable<T>({ header, rows, render, label, height = 560 }: { header: ComponentChildren; rows: T[]; render: (row: T) => ComponentChildren; label: string; height?: number }) {
+export function VirtualTable<T>({ header, rows, cells, rowKey, label, height = 560 }: { header: ComponentChildren; rows: T[]; cells: (row: T) => ComponentChildren; rowKey: (row: T) => string; label: string; height?: number }) {
   const [top, setTop] = useState(0);
+  const [current, setCurrent] = useState(0);
+  const box = useRef<HTMLDivElement>(null);
+  const moved = useRef(false);
+  const active = Math.min(current, Math.max(0, rows.length - 1));
   const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - 10);
   const count = Math.ceil(height / ROW_HEIGHT) + 20;
   const visible = rows.slice(first, first + count);
+  useEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
+    const el = box.current?.querySelector<HTMLElement>(`tr[data-index="${active}"]`);
+    el?.focus();
+  });
+  const move = (to: number) => {
+    const next = Math.max(0, Math.min(rows.length - 1, to));
+    const el = box.current;
+    if (el) {
+      // Keep the row below the sticky header and above the bottom edge.
+      const rowTop = next * ROW_HEIGHT;
+      if (rowTop < el.scrollTop) el.scrollTop = rowTop;
+      else if (rowTop + 2 * ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = rowTop + 2 * ROW_HEIGHT - el.clientHeight;
+      setTop(el.scrollTop);
+    }
+    moved.current = true;
+    setCurrent(next);
+  };
+  const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 2);
+  const onKey = (e: KeyboardEvent) => {
+    const keys: Record<string, number> = { ArrowDown: active + 1, ArrowUp: active - 1, PageDown: active + page, PageUp: active - page, Home: 0, End: rows.length - 1 };
+    if (e.key in keys && rows.length) {
+      e.preventDefault();
+      move(keys[e.key]);
+    } else if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'TR') {
+      (e.target as HTMLElement).querySelector<HTMLAnchorElement>('a')?.click();
+    }
+  };
   return (
-    <div class="vtable" style={{ maxHeight: `${height}px` }} onScroll={(e) => setTop((e.currentTarget as HTMLElement).scrollTop)} tabIndex={0} aria-label={label}>
-      <table>
+    <div ref={box} class="vtable" tabIndex={active >= first && active < first + count ? undefined : 0} aria-label={active >= first && active < first + count ? undefined : label} role={active >= first && active < first + count ? undefined : 'region'} style={{ maxHeight: `${height}px` }} onScroll={(e) => setTop((e.currentTarget as HTMLElement).scrollTop)} onKeyDown={onKey}>
+      <table aria-label={label} aria-rowcount={rows.length + 1}>
         <thead>{header}</thead>
         <tbody>
           {first > 0 && <tr style={{ height: `${first * ROW_HEIGHT}px` }} aria-hidden="true" />}
-          {visible.map(render)}
+          {visible.map((row, i) => (
+            <tr key={rowKey(row)} data-index={first + i} aria-rowindex={first + i + 2} tabIndex={first + i === active ? 0 : -1} class={first + i === active ? 'current' : undefined}>
+              {cells(row)}
+            </tr>
+          ))}
           {first + count < rows.length && <tr style={{ height: `${(rows.length - first - count) * ROW_HEIGHT}px` }} aria-hidden="true" />}
         </tbody>
       </table>
+      {rows.length === 0 && <p class="hint">Nothing to show.</p>}
     </div>
   );
 }

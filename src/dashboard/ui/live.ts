@@ -1,126 +1,46 @@
 /**
- * Live lists: list once, then watch from the list's resourceVersion, as an
- * informer does. A watch that ends is resumed from the last version seen; a
- * 410 (version compacted away) or a dropped connection re-lists after a short
- * back-off. Views never reload: they re-render on each change.
+ * The hooks views read live lists with: full objects, or the server-rendered
+ * Table `kubectl get` prints. Lists are shared per URL (live-store.ts), so
+ * two views of the pods read one list and one watch.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, getTable, watchStream, type KubeObject, type Table } from './api.js';
+import { get, getTable, type KubeObject, type Table } from './api.js';
+import { prime, subscribe, type Live, type Source } from './live-store.js';
+import { objectURL } from '../why/index.js';
 
-/** LiveState is what a view shows about the connection behind a list. */
-export type LiveState = 'loading' | 'live' | 'reconnecting';
-
-export interface Live<T> {
-  items: T[];
-  state: LiveState;
-  /** error is the last failure (a 403 stays: the user may not list this). */
-  error?: ApiError;
-}
-
-interface Source<T> {
-  /** list returns the items keyed by uid and the version to watch from. */
-  list(): Promise<{ items: Map<string, T>; resourceVersion: string }>;
-  /** apply folds one watch event's object into the items; 'stale' asks for a re-list soon (server-rendered rows). */
-  apply(items: Map<string, T>, type: string, object: KubeObject): void | 'stale';
-  watchPath: string;
-}
-
-/** A stale list is re-read at most this often while events keep coming. */
-const REFRESH_MS = 400;
-
-async function follow<T>(source: Source<T>, publish: (l: Live<T>) => void, signal: AbortSignal): Promise<void> {
-  let backoff = 500;
-  while (!signal.aborted) {
-    let items: Map<string, T>;
-    let rv: string;
-    try {
-      ({ items, resourceVersion: rv } = await source.list());
-    } catch (err) {
-      if (signal.aborted) return;
-      const e = err instanceof ApiError ? err : new ApiError(0, { message: String((err as Error).message ?? err) });
-      publish({ items: [], state: e.code === 403 || e.code === 404 ? 'live' : 'reconnecting', error: e });
-      if (e.code === 401 || e.code === 403 || e.code === 404) return;
-      await sleep(backoff, signal);
-      backoff = Math.min(backoff * 2, 8000);
-      continue;
-    }
-    publish({ items: [...items.values()], state: 'live' });
-    backoff = 500;
-    let refresh: ReturnType<typeof setTimeout> | undefined;
-    const refreshSoon = () => {
-      refresh ??= setTimeout(() => {
-        refresh = undefined;
-        source.list().then((fresh) => {
-          if (signal.aborted) return;
-          items.clear();
-          for (const [k, v] of fresh.items) items.set(k, v);
-          publish({ items: [...items.values()], state: 'live' });
-        }, () => undefined);
-      }, REFRESH_MS);
-    };
-    signal.addEventListener('abort', () => clearTimeout(refresh), { once: true });
-    // Resume the watch from the last version until it fails; then re-list.
-    for (;;) {
-      try {
-        rv = await watchStream(source.watchPath, rv, (ev) => {
-          if (ev.type === 'BOOKMARK') return;
-          if (source.apply(items, ev.type, ev.object) === 'stale') refreshSoon();
-          publish({ items: [...items.values()], state: 'live' });
-        }, signal);
-        if (signal.aborted) return;
-      } catch (err) {
-        if (signal.aborted) return;
-        const gone = err instanceof ApiError && err.code === 410;
-        if (!gone) {
-          publish({ items: [...items.values()], state: 'reconnecting', error: err instanceof ApiError ? err : undefined });
-          await sleep(backoff, signal);
-          backoff = Math.min(backoff * 2, 8000);
-        }
-        break;
-      }
-    }
-  }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
-}
+export type { Live, LiveState } from './live-store.js';
+export { dropAll } from './live-store.js';
 
 function useLive<T>(key: string | undefined, source: () => Source<T>): Live<T> {
-  const [live, setLive] = useState<Live<T>>({ items: [], state: 'loading' });
+  const [live, setLive] = useState<Live<T>>(() => (key ? prime(key, source) : { items: [], state: 'loading' }));
   useEffect(() => {
     if (!key) return;
-    setLive({ items: [], state: 'loading' });
-    const ac = new AbortController();
-    // Coalesce bursts (a rollout touches many pods at once) into one render per frame.
-    let pending: Live<T> | undefined;
-    const publish = (l: Live<T>) => {
-      if (!pending) requestAnimationFrame(() => { if (pending && !ac.signal.aborted) setLive(pending); pending = undefined; });
-      pending = l;
-    };
-    void follow(source(), publish, ac.signal);
-    return () => ac.abort();
+    const sub = subscribe(key, source, setLive);
+    setLive(sub.current);
+    return sub.unsubscribe;
   }, [key]);
   return live;
 }
 
+const uidOf = (o: { metadata: KubeObject['metadata'] }) => o.metadata.uid ?? `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
 /** useLiveObjects lists and watches full objects at path (a collection URL, optionally with a query). */
 export function useLiveObjects<T extends KubeObject>(path: string | undefined): Live<T> {
-  return useLive<T>(path, () => ({
+  return useLive<T>(path && `objects ${path}`, () => ({
     watchPath: path!,
     async list() {
-      const list = await get<{ items: T[]; metadata: { resourceVersion: string } }>(path!);
-      return { items: new Map(list.items.map((o) => [o.metadata.uid ?? o.metadata.name, o])), resourceVersion: list.metadata.resourceVersion };
+      const list = await getList<T>(path!);
+      return { items: new Map(list.items.map((o) => [uidOf(o), o])), resourceVersion: list.metadata.resourceVersion };
     },
     apply(items, type, object) {
-      const key = object.metadata.uid ?? object.metadata.name;
-      if (type === 'DELETED') items.delete(key);
-      else items.set(key, object as unknown as T);
+      if (type === 'DELETED') items.delete(uidOf(object));
+      else items.set(uidOf(object), object as unknown as T);
     },
   }));
+}
+
+function getList<T>(path: string) {
+  return get<{ items: T[]; metadata: { resourceVersion: string } }>(path);
 }
 
 /** TableRow is one row of a live Table with its object's metadata. */
@@ -134,26 +54,71 @@ export interface LiveTable extends Live<TableRow> {
   columns: Table['columnDefinitions'];
 }
 
+/** A burst of more changed rows than this is read as one new Table instead of row by row. */
+const ROWS_PER_READ = 16;
+/** Changed rows are gathered this long before they are read. */
+const GATHER_MS = 150;
+
 /**
  * useLiveTable lists path as a server-side Table (kubectl's columns) and
- * keeps it live: a deletion drops its row at once, any other change has the
- * Table read again (WebSocket watches carry objects, not Table rows).
+ * keeps it live. WebSocket watches carry objects, not rows, so a changed
+ * object has its one row read again (a whole new Table when many changed at
+ * once); a deletion drops its row at once.
  */
 export function useLiveTable(path: string | undefined): LiveTable {
-  const [columns, setColumns] = useState<Table['columnDefinitions']>([]);
-  const live = useLive<TableRow>(path, () => ({
-    watchPath: path!,
-    async list() {
+  const live = useLive<TableRow>(path && `table ${path}`, () => {
+    const toRow = (r: Table['rows'][number]): [string, TableRow] => [uidOf(r.object), { cells: r.cells, metadata: r.object.metadata }];
+    const readTable = async () => {
       const table = await getTable(path!);
-      setColumns(table.columnDefinitions);
-      const rows = new Map<string, TableRow>();
-      for (const r of table.rows) rows.set(r.object.metadata.uid ?? r.object.metadata.name, { cells: r.cells, metadata: r.object.metadata });
-      return { items: rows, resourceVersion: table.metadata.resourceVersion ?? '0' };
-    },
-    apply(items, type, object) {
-      if (type !== 'DELETED') return 'stale';
-      items.delete(object.metadata.uid ?? object.metadata.name);
-    },
-  }));
-  return { ...live, columns };
+      // Kept beside the list (every view of it renders after its rows arrive, and reads them from here).
+      tableColumns.set(path!, table.columnDefinitions);
+      return table;
+    };
+    const pending = new Map<string, KubeObject['metadata']>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return {
+      watchPath: path!,
+      async list() {
+        const table = await readTable();
+        return { items: new Map(table.rows.map(toRow)), resourceVersion: table.metadata.resourceVersion ?? '0' };
+      },
+      apply(items, type, object, changed) {
+        const key = uidOf(object);
+        if (type === 'DELETED') {
+          items.delete(key);
+          pending.delete(key);
+          return;
+        }
+        pending.set(key, object.metadata);
+        timer ??= setTimeout(async () => {
+          timer = undefined;
+          const batch = [...pending.values()];
+          pending.clear();
+          try {
+            if (batch.length > ROWS_PER_READ) {
+              const table = await readTable();
+              items.clear();
+              for (const [k, v] of table.rows.map(toRow)) items.set(k, v);
+            } else {
+              await Promise.all(batch.map(async (m) => {
+                try {
+                  const one = await getTable(objectURL(path!, m.namespace, m.name));
+                  for (const [k, v] of one.rows.map(toRow)) items.set(k, v);
+                } catch {
+                  // Gone already: its DELETED event drops the row.
+                }
+              }));
+            }
+          } catch {
+            // The next change or re-list reads it again.
+          }
+          changed();
+        }, GATHER_MS);
+      },
+    };
+  });
+  return { ...live, columns: (path && tableColumns.get(path)) || [] };
 }
+
+/** The columns of each Table read, so a view shown again has its header at once. */
+const tableColumns = new Map<string, Table['columnDefinitions']>();

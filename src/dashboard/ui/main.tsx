@@ -5,17 +5,19 @@
  * decides what each person sees and may do.
  */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, onUnauthorized, saveToken, savedToken, takeTokenFromLink } from './api.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, get, request, onUnauthorized, saveToken, savedToken, takeTokenFromLink } from './api.js';
 import { ErrorBox } from './components.js';
 import { SECTIONS, kindFromKey, kindKey, kindTitle, registerKind } from './kinds.js';
 import { href, useRoute } from './router.js';
-import { useLiveObjects } from './live.js';
+import { dropAll, useLiveObjects } from './live.js';
 import type { KubeObject } from './api.js';
 import { Overview } from './views/overview.js';
 import { ResourceList } from './views/resource-list.js';
 import { ObjectPage } from './views/object-page.js';
 import { CostView } from './views/cost-view.js';
+import { NetworkView } from './views/network-view.js';
+import { ApplyView } from './views/apply-view.js';
 
 type Session = 'checking' | 'in' | 'out';
 
@@ -61,12 +63,25 @@ function useCustomKinds(): { kind: string; key: string }[] {
   });
 }
 
+/**
+ * navKeys moves focus between the nav's links with the arrow keys, Home and
+ * End (as in a menu; Tab still walks them too).
+ */
+function navKeys(e: KeyboardEvent): void {
+  const links = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLAnchorElement>('a')];
+  const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+  const to: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: links.length - 1 };
+  if (at < 0 || !(e.key in to)) return;
+  e.preventDefault();
+  links[(to[e.key] + links.length) % links.length].focus();
+}
+
 function Nav({ current }: { current: string }) {
   const custom = useCustomKinds();
   const link = (to: string, label: string) => <li><a href={to} aria-current={current === to ? 'page' : undefined}>{label}</a></li>;
   return (
-    <nav aria-label="Views">
-      <ul>{link('#/overview', 'Overview')}{link('#/cost', 'Cost')}</ul>
+    <nav aria-label="Views" onKeyDown={navKeys}>
+      <ul>{link('#/overview', 'Overview')}{link('#/network', 'Services and Ingresses')}{link('#/create', 'Create from YAML')}{link('#/cost', 'Cost')}</ul>
       {SECTIONS.map((s) => (
         <div>
           <h3>{s.title}</h3>
@@ -83,8 +98,23 @@ function Nav({ current }: { current: string }) {
   );
 }
 
+/**
+ * useIdentity asks the server who the session is (a SelfSubjectReview, as
+ * `kubectl auth whoami`): the token's service account, or behind `kubectl
+ * proxy` the user of the proxy's client certificate.
+ */
+function useIdentity(): string | undefined {
+  const [user, setUser] = useState<string>();
+  useEffect(() => {
+    request<{ status?: { userInfo?: { username?: string } } }>('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' })
+      .then((r) => setUser(r.status?.userInfo?.username), () => undefined);
+  }, []);
+  return user;
+}
+
 function Shell({ onLogout }: { onLogout?: () => void }) {
   const route = useRoute();
+  const identity = useIdentity();
   const [namespace, setNamespace] = useState(() => localStorage.getItem('skiff.dashboard.namespace') ?? 'default');
   const changeNamespace = (ns: string) => {
     localStorage.setItem('skiff.dashboard.namespace', ns);
@@ -95,48 +125,68 @@ function Shell({ onLogout }: { onLogout?: () => void }) {
   if (route.view === 'list' && kind) view = <ResourceList kind={kind} namespace={namespace} />;
   else if (route.view === 'object' && kind) view = <ObjectPage kind={kind} namespace={route.params.length > 2 ? route.params[1] : undefined} name={route.params[route.params.length - 1]} />;
   else if (route.view === 'cost') view = <CostView />;
+  else if (route.view === 'network') view = <NetworkView namespace={namespace} />;
+  else if (route.view === 'create') view = <ApplyView namespace={namespace} />;
   else if (route.view === 'list' || route.view === 'object') view = <p>Unknown kind {route.params[0]}.</p>;
   else view = <Overview namespace={namespace} />;
+  // A new view takes focus (after the first), so keyboard and screen-reader users land on what they opened.
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [location.hash]);
   return (
     <div class="shell">
+      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>Skip to content</a>
       <header class="top">
-        <a class="brand" href="#/overview">Skiff</a>
+        <a class="brand" href="#/overview" aria-label="Skiff dashboard home">Skiff</a>
         <NamespacePicker value={namespace} onChange={changeNamespace} />
+        {identity && <span class="whoami" aria-label="Signed in as">as <strong>{identity}</strong></span>}
         {onLogout && <button onClick={onLogout}>Log out</button>}
       </header>
       <Nav current={`#/${route.view}${route.params[0] ? `/${encodeURIComponent(route.params[0])}` : ''}`} />
-      <main id="main">{view}</main>
+      <main id="main" ref={main} tabIndex={-1}>{view}</main>
     </div>
   );
 }
 
+/** verified is true once the session's credentials were accepted. */
+let verified = false;
+
 function App() {
-  const [session, setSession] = useState<Session>('checking');
+  // With a token the shell starts at once (its lists and the check below go out together); without one the
+  // check says whether we are behind `kubectl proxy` (in) or need a token (out).
+  const [session, setSession] = useState<Session>(() => (takeTokenFromLink(), savedToken() ? 'in' : 'checking'));
   const [error, setError] = useState<ApiError>();
+  const logOut = (why?: ApiError) => {
+    saveToken(undefined);
+    dropAll();
+    setError(why);
+    setSession('out');
+  };
   const check = () => {
-    setSession('checking');
     const hadToken = savedToken() !== undefined;
+    verified = false;
+    setSession(hadToken ? 'in' : 'checking');
     get('/api')
-      .then(() => { setError(undefined); setSession('in'); })
+      .then(() => { verified = true; setError(undefined); setSession('in'); })
       .catch((err: ApiError) => {
-        if (err.code === 401 && hadToken) setError(new ApiError(401, { reason: 'Unauthorized', message: 'the token was refused: it is wrong or has expired; log in again' }));
-        else if (err.code !== 401) setError(err);
-        saveToken(undefined);
-        setSession('out');
+        if (err.code === 401 && !hadToken) logOut(undefined);
+        else if (err.code !== 401) logOut(err);
       });
   };
   useEffect(() => {
-    takeTokenFromLink();
     check();
-    return onUnauthorized(() => {
-      setError(new ApiError(401, { reason: 'Unauthorized', message: 'your session ended (the token expired or was revoked); log in again' }));
-      saveToken(undefined);
-      setSession('out');
-    });
+    // Any 401 ends a token's session (once; later 401s find no token): before the first answer the token was wrong; after it, it expired.
+    return onUnauthorized(() => savedToken() && logOut(new ApiError(401, {
+      reason: 'Unauthorized',
+      message: verified ? 'your session ended (the token expired or was revoked); log in again' : 'the token was refused: it is wrong or has expired; log in again',
+    })));
   }, []);
-  if (session === 'checking') return <p class="loading">Connecting…</p>;
-  if (session === 'out') return <Login error={error} onLogin={check} />;
-  return <Shell onLogout={savedToken() ? () => { saveToken(undefined); setSession('out'); } : undefined} />;
+  if (session === 'checking') return <p class="loading" role="status">Connecting…</p>;
+  if (session === 'out') return <Login error={error} onLogin={() => { dropAll(); check(); }} />;
+  return <Shell onLogout={savedToken() ? () => logOut(undefined) : undefined} />;
 }
 
 render(<App />, document.getElementById('app')!);

@@ -5,3 +5,7 @@ export { diagnoseService } from './service-diagnosis.js';
 export { nodeRooms, formatCPU, formatMemory, holdsResources, type NodeRoom } from './pod-resources.js';
 export { costByNamespace, monthlyCost, HOURS_PER_MONTH, type Prices, type CostLine } from './cost.js';
 export { rolloutSteps, type RolloutStep } from './rollout-timeline.js';
+export { serviceReach, ingressReach, tlsCovers, portScheme, urlOf, nodeAddress, type Reach } from './service-urls.js';
+export { objectURL } from './api-paths.js';
+export { splitDocuments, fieldLine, fieldSegments, type ManifestDocument } from './manifest-lines.js';
+export { addSample, usageOf, quantityNumber, niceCeiling, chartPoints, type Sample } from './metrics-history.js';

@@ -22,6 +22,14 @@ export interface IsolatedBrowser {
   browser: Browser;
   /** hostAddress is the host's address as the browser reaches it (use it instead of 127.0.0.1 in URLs). */
   hostAddress: string;
+  /**
+   * advertiseAddress (with { advertiseAddress: true }) is a TEST-NET address
+   * (192.0.2.0/24) this harness put on the host end of the veth: local to the
+   * host, so a server advertising it (in the Endpoints of the dashboard's
+   * Service, say) keeps all its traffic on this machine; unlike link-local
+   * and loopback addresses, Endpoints may carry it.
+   */
+  advertiseAddress?: string;
   close(): Promise<void>;
 }
 
@@ -30,7 +38,7 @@ function ip(...args: string[]): void {
 }
 
 /** launchIsolatedChromium starts headless Chromium in a fresh network namespace joined to the host by a veth. */
-export async function launchIsolatedChromium(): Promise<IsolatedBrowser> {
+export async function launchIsolatedChromium(opts: { advertiseAddress?: boolean } = {}): Promise<IsolatedBrowser> {
   const tag = randomBytes(3).toString('hex');
   const ns = `skiff-br-${tag}`;
   const hostLink = `vbh${tag}`;
@@ -40,6 +48,8 @@ export async function launchIsolatedChromium(): Promise<IsolatedBrowser> {
   const first = (r2 & 0x3f) * 4;
   const hostAddress = `${subnet}.${first + 1}`;
   const browserAddress = `${subnet}.${first + 2}`;
+  // 192.0.2.128-253: the machine labs take their addresses from 198.51.100/24 and 203.0.113/24.
+  const advertiseAddress = opts.advertiseAddress ? `192.0.2.${128 + (r1 % 126)}` : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'skiff-chromium-'));
   const cleanup = () => {
     spawnSync('ip', ['netns', 'del', ns]);
@@ -51,6 +61,7 @@ export async function launchIsolatedChromium(): Promise<IsolatedBrowser> {
     ip('link', 'add', hostLink, 'type', 'veth', 'peer', 'name', `vbn${tag}`);
     ip('link', 'set', `vbn${tag}`, 'netns', ns);
     ip('addr', 'add', `${hostAddress}/30`, 'dev', hostLink);
+    if (advertiseAddress) ip('addr', 'add', `${advertiseAddress}/32`, 'dev', hostLink);
     ip('link', 'set', hostLink, 'up');
     ip('-n', ns, 'addr', 'add', `${browserAddress}/30`, 'dev', `vbn${tag}`);
     ip('-n', ns, 'link', 'set', `vbn${tag}`, 'up');
@@ -62,6 +73,7 @@ export async function launchIsolatedChromium(): Promise<IsolatedBrowser> {
     return {
       browser,
       hostAddress,
+      advertiseAddress,
       async close() {
         await browser.close().catch(() => undefined);
         cleanup();

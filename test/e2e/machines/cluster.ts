@@ -177,7 +177,8 @@ export class MachineCluster {
     const dataDir = mkdtempSync(join(tmpdir(), `skiff-mc-${nodeName}-`));
     const agent = startSkiff(this.lab, m, nodeName, dataDir, [
       'agent', '--server', this.url, '--token', this.#token, '--data-dir', dataDir, '--node-name', nodeName, '--node-ip', m.ip,
-      '--cluster-cidr', this.clusterCIDR, '--service-cidr', this.serviceCIDR, '--cleanup-on-exit', ...(this.#opts.agentArgs ?? []),
+      // No network flags: an agent learns the ranges and the backend from the server (kube-system/kubeadm-config).
+      '--cleanup-on-exit', ...(this.#opts.agentArgs ?? []),
     ], /node agent: node \S+ up/);
     this.agents.push(agent);
     await agent.start();

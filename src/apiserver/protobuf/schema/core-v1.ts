@@ -4,6 +4,7 @@
  * from the kinds this server decodes. Notation is described in ./field-spec.ts.
  */
 import type { SchemaPackage } from './field-spec.js';
+import { CORE_V1_VOLUME_MESSAGES } from './core-v1-volumes.js';
 
 /** CORE_V1 lists the v1 messages by name, in the notation of field-spec.ts. */
 export const CORE_V1: SchemaPackage = {
@@ -11,41 +12,17 @@ export const CORE_V1: SchemaPackage = {
   apiVersion: 'v1',
   kinds: ['Namespace', 'Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount', 'Node', 'Event', 'PersistentVolume', 'PersistentVolumeClaim', 'ResourceQuota', 'LimitRange', 'ReplicationController', 'Binding', 'PodTemplate'],
   messages: {
+    ...CORE_V1_VOLUME_MESSAGES,
     Affinity: 'nodeAffinity=1:NodeAffinity? podAffinity=2:PodAffinity? podAntiAffinity=3:PodAntiAffinity?',
     AppArmorProfile: 'type=1:string! localhostProfile=2:string?',
-    AttachedVolume: 'name=1:string! devicePath=2:string!',
-    AWSElasticBlockStoreVolumeSource:
-      'volumeID=1:string! fsType=2:string partition=3:int32 readOnly=4:bool',
-    AzureDiskVolumeSource:
-      'diskName=1:string! diskURI=2:string! cachingMode=3:string? fsType=4:string? readOnly=5:bool? ' +
-      'kind=6:string?',
-    AzureFilePersistentVolumeSource:
-      'secretName=1:string! shareName=2:string! readOnly=3:bool secretNamespace=4:string?',
-    AzureFileVolumeSource: 'secretName=1:string! shareName=2:string! readOnly=3:bool',
     Binding: 'metadata=1:meta.ObjectMeta target=2:ObjectReference!',
     Capabilities: 'add=1:[]string drop=2:[]string',
-    CephFSPersistentVolumeSource:
-      'monitors=1:[]string path=2:string user=3:string secretFile=4:string secretRef=5:SecretReference? ' +
-      'readOnly=6:bool',
-    CephFSVolumeSource:
-      'monitors=1:[]string path=2:string user=3:string secretFile=4:string secretRef=5:LocalObjectReference? ' +
-      'readOnly=6:bool',
-    CinderPersistentVolumeSource:
-      'volumeID=1:string! fsType=2:string readOnly=3:bool secretRef=4:SecretReference?',
-    CinderVolumeSource:
-      'volumeID=1:string! fsType=2:string readOnly=3:bool secretRef=4:LocalObjectReference?',
     ClientIPConfig: 'timeoutSeconds=1:int32?',
-    ClusterTrustBundleProjection:
-      'name=1:string? signerName=2:string? labelSelector=3:meta.LabelSelector? optional=5:bool? ' +
-      'path=4:string!',
     ConfigMap: 'metadata=1:meta.ObjectMeta immutable=4:bool? data=2:{string} binaryData=3:{bytes}',
     ConfigMapEnvSource: '*=1:LocalObjectReference! optional=2:bool?',
     ConfigMapKeySelector: '*=1:LocalObjectReference! key=2:string! optional=3:bool?',
     ConfigMapNodeConfigSource:
       'namespace=1:string! name=2:string! uid=3:string resourceVersion=4:string kubeletConfigKey=5:string!',
-    ConfigMapProjection: '*=1:LocalObjectReference! items=2:[]KeyToPath optional=4:bool?',
-    ConfigMapVolumeSource:
-      '*=1:LocalObjectReference! items=2:[]KeyToPath defaultMode=3:int32? optional=4:bool?',
     Container:
       'name=1:string! image=2:string command=3:[]string args=4:[]string workingDir=5:string ' +
       'ports=6:[]ContainerPort envFrom=19:[]EnvFromSource env=7:[]EnvVar resources=8:ResourceRequirements ' +
@@ -73,21 +50,7 @@ export const CORE_V1: SchemaPackage = {
       'volumeMounts=12:[]VolumeMountStatus user=13:ContainerUser? ' +
       'allocatedResourcesStatus=14:[]ResourceStatus',
     ContainerUser: 'linux=1:LinuxContainerUser?',
-    CSIPersistentVolumeSource:
-      'driver=1:string! volumeHandle=2:string! readOnly=3:bool fsType=4:string volumeAttributes=5:{string} ' +
-      'controllerPublishSecretRef=6:SecretReference? nodeStageSecretRef=7:SecretReference? ' +
-      'nodePublishSecretRef=8:SecretReference? controllerExpandSecretRef=9:SecretReference? ' +
-      'nodeExpandSecretRef=10:SecretReference?',
-    CSIVolumeSource:
-      'driver=1:string! readOnly=2:bool? fsType=3:string? volumeAttributes=4:{string} ' +
-      'nodePublishSecretRef=5:LocalObjectReference?',
     DaemonEndpoint: 'Port=1:int32!',
-    DownwardAPIProjection: 'items=1:[]DownwardAPIVolumeFile',
-    DownwardAPIVolumeFile:
-      'path=1:string! fieldRef=2:ObjectFieldSelector? resourceFieldRef=3:ResourceFieldSelector? ' +
-      'mode=4:int32?',
-    DownwardAPIVolumeSource: 'items=1:[]DownwardAPIVolumeFile defaultMode=2:int32?',
-    EmptyDirVolumeSource: 'medium=1:string sizeLimit=2:quantity?',
     EndpointAddress: 'ip=1:string! hostname=3:string nodeName=4:string? targetRef=2:ObjectReference?',
     EndpointPort: 'name=1:string port=2:int32! protocol=3:string appProtocol=4:string?',
     Endpoints: 'metadata=1:meta.ObjectMeta subsets=2:[]EndpointSubset',
@@ -107,7 +70,6 @@ export const CORE_V1: SchemaPackage = {
       'startupProbe=22:Probe? lifecycle=12:Lifecycle? terminationMessagePath=13:string ' +
       'terminationMessagePolicy=20:string imagePullPolicy=14:string securityContext=15:SecurityContext? ' +
       'stdin=16:bool stdinOnce=17:bool tty=18:bool',
-    EphemeralVolumeSource: 'volumeClaimTemplate=1:PersistentVolumeClaimTemplate?',
     Event:
       'metadata=1:meta.ObjectMeta! involvedObject=2:ObjectReference! reason=3:string message=4:string ' +
       'source=5:EventSource firstTimestamp=6:time lastTimestamp=7:time count=8:int32 type=9:string ' +
@@ -116,34 +78,12 @@ export const CORE_V1: SchemaPackage = {
     EventSeries: 'count=1:int32 lastObservedTime=2:microtime',
     EventSource: 'component=1:string host=2:string',
     ExecAction: 'command=1:[]string',
-    FCVolumeSource: 'targetWWNs=1:[]string lun=2:int32? fsType=3:string readOnly=4:bool wwids=5:[]string',
-    FlexPersistentVolumeSource:
-      'driver=1:string! fsType=2:string secretRef=3:SecretReference? readOnly=4:bool options=5:{string}',
-    FlexVolumeSource:
-      'driver=1:string! fsType=2:string secretRef=3:LocalObjectReference? readOnly=4:bool options=5:{string}',
-    FlockerVolumeSource: 'datasetName=1:string datasetUUID=2:string',
-    GCEPersistentDiskVolumeSource: 'pdName=1:string! fsType=2:string partition=3:int32 readOnly=4:bool',
-    GitRepoVolumeSource: 'repository=1:string! revision=2:string directory=3:string',
-    GlusterfsPersistentVolumeSource:
-      'endpoints=1:string! path=2:string! readOnly=3:bool endpointsNamespace=4:string?',
-    GlusterfsVolumeSource: 'endpoints=1:string! path=2:string! readOnly=3:bool',
     GRPCAction: 'port=1:int32! service=2:string?',
     HostAlias: 'ip=1:string! hostnames=2:[]string',
     HostIP: 'ip=1:string!',
-    HostPathVolumeSource: 'path=1:string! type=2:string?',
     HTTPGetAction:
       'path=1:string port=2:intorstring! host=3:string scheme=4:string httpHeaders=5:[]HTTPHeader',
     HTTPHeader: 'name=1:string! value=2:string!',
-    ImageVolumeSource: 'reference=1:string pullPolicy=2:string',
-    ISCSIPersistentVolumeSource:
-      'targetPortal=1:string! iqn=2:string! lun=3:int32! iscsiInterface=4:string fsType=5:string ' +
-      'readOnly=6:bool portals=7:[]string chapAuthDiscovery=8:bool chapAuthSession=11:bool ' +
-      'secretRef=10:SecretReference? initiatorName=12:string?',
-    ISCSIVolumeSource:
-      'targetPortal=1:string! iqn=2:string! lun=3:int32! iscsiInterface=4:string fsType=5:string ' +
-      'readOnly=6:bool portals=7:[]string chapAuthDiscovery=8:bool chapAuthSession=11:bool ' +
-      'secretRef=10:LocalObjectReference? initiatorName=12:string?',
-    KeyToPath: 'key=1:string! path=2:string! mode=3:int32?',
     Lifecycle: 'postStart=1:LifecycleHandler? preStop=2:LifecycleHandler?',
     LifecycleHandler:
       'exec=1:ExecAction? httpGet=2:HTTPGetAction? tcpSocket=3:TCPSocketAction? sleep=4:SleepAction?',
@@ -156,14 +96,11 @@ export const CORE_V1: SchemaPackage = {
     LoadBalancerIngress: 'ip=1:string hostname=2:string ipMode=3:string? ports=4:[]PortStatus',
     LoadBalancerStatus: 'ingress=1:[]LoadBalancerIngress',
     LocalObjectReference: 'name=1:string',
-    LocalVolumeSource: 'path=1:string! fsType=2:string?',
-    ModifyVolumeStatus: 'targetVolumeAttributesClassName=1:string status=2:string!',
     Namespace: 'metadata=1:meta.ObjectMeta spec=2:NamespaceSpec status=3:NamespaceStatus',
     NamespaceCondition:
       'type=1:string! status=2:string! lastTransitionTime=4:time reason=5:string message=6:string',
     NamespaceSpec: 'finalizers=1:[]string',
     NamespaceStatus: 'phase=1:string conditions=2:[]NamespaceCondition',
-    NFSVolumeSource: 'server=1:string! path=2:string! readOnly=3:bool',
     Node: 'metadata=1:meta.ObjectMeta spec=2:NodeSpec status=3:NodeStatus',
     NodeAddress: 'type=1:string! address=2:string!',
     NodeAffinity:
@@ -200,44 +137,6 @@ export const CORE_V1: SchemaPackage = {
     ObjectReference:
       'kind=1:string namespace=2:string name=3:string uid=4:string apiVersion=5:string ' +
       'resourceVersion=6:string fieldPath=7:string',
-    PersistentVolume:
-      'metadata=1:meta.ObjectMeta spec=2:PersistentVolumeSpec status=3:PersistentVolumeStatus',
-    PersistentVolumeClaim:
-      'metadata=1:meta.ObjectMeta spec=2:PersistentVolumeClaimSpec status=3:PersistentVolumeClaimStatus',
-    PersistentVolumeClaimCondition:
-      'type=1:string! status=2:string! lastProbeTime=3:time lastTransitionTime=4:time reason=5:string ' +
-      'message=6:string',
-    PersistentVolumeClaimSpec:
-      'accessModes=1:[]string selector=4:meta.LabelSelector? resources=2:VolumeResourceRequirements ' +
-      'volumeName=3:string storageClassName=5:string? volumeMode=6:string? ' +
-      'dataSource=7:TypedLocalObjectReference? dataSourceRef=8:TypedObjectReference? ' +
-      'volumeAttributesClassName=9:string?',
-    PersistentVolumeClaimStatus:
-      'phase=1:string accessModes=2:[]string capacity=3:{quantity} ' +
-      'conditions=4:[]PersistentVolumeClaimCondition allocatedResources=5:{quantity} ' +
-      'allocatedResourceStatuses=7:{string} currentVolumeAttributesClassName=8:string? ' +
-      'modifyVolumeStatus=9:ModifyVolumeStatus?',
-    PersistentVolumeClaimTemplate: 'metadata=1:meta.ObjectMeta spec=2:PersistentVolumeClaimSpec!',
-    PersistentVolumeClaimVolumeSource: 'claimName=1:string! readOnly=2:bool',
-    PersistentVolumeSource:
-      'gcePersistentDisk=1:GCEPersistentDiskVolumeSource? ' +
-      'awsElasticBlockStore=2:AWSElasticBlockStoreVolumeSource? hostPath=3:HostPathVolumeSource? ' +
-      'glusterfs=4:GlusterfsPersistentVolumeSource? nfs=5:NFSVolumeSource? rbd=6:RBDPersistentVolumeSource? ' +
-      'iscsi=7:ISCSIPersistentVolumeSource? cinder=8:CinderPersistentVolumeSource? ' +
-      'cephfs=9:CephFSPersistentVolumeSource? fc=10:FCVolumeSource? flocker=11:FlockerVolumeSource? ' +
-      'flexVolume=12:FlexPersistentVolumeSource? azureFile=13:AzureFilePersistentVolumeSource? ' +
-      'vsphereVolume=14:VsphereVirtualDiskVolumeSource? quobyte=15:QuobyteVolumeSource? ' +
-      'azureDisk=16:AzureDiskVolumeSource? photonPersistentDisk=17:PhotonPersistentDiskVolumeSource? ' +
-      'portworxVolume=18:PortworxVolumeSource? scaleIO=19:ScaleIOPersistentVolumeSource? ' +
-      'local=20:LocalVolumeSource? storageos=21:StorageOSPersistentVolumeSource? ' +
-      'csi=22:CSIPersistentVolumeSource?',
-    PersistentVolumeSpec:
-      'capacity=1:{quantity} *=2:PersistentVolumeSource! accessModes=3:[]string claimRef=4:ObjectReference? ' +
-      'persistentVolumeReclaimPolicy=5:string storageClassName=6:string mountOptions=7:[]string ' +
-      'volumeMode=8:string? nodeAffinity=9:VolumeNodeAffinity? volumeAttributesClassName=10:string?',
-    PersistentVolumeStatus:
-      'phase=1:string message=2:string reason=3:string lastPhaseTransitionTime=4:time?',
-    PhotonPersistentDiskVolumeSource: 'pdID=1:string! fsType=2:string',
     Pod: 'metadata=1:meta.ObjectMeta spec=2:PodSpec status=3:PodStatus',
     PodAffinity:
       'requiredDuringSchedulingIgnoredDuringExecution=1:[]PodAffinityTerm ' +
@@ -288,22 +187,12 @@ export const CORE_V1: SchemaPackage = {
     PodTemplate: 'metadata=1:meta.ObjectMeta template=2:PodTemplateSpec',
     PodTemplateSpec: 'metadata=1:meta.ObjectMeta spec=2:PodSpec',
     PortStatus: 'port=1:int32! protocol=2:string! error=3:string?',
-    PortworxVolumeSource: 'volumeID=1:string! fsType=2:string readOnly=3:bool',
     PreferredSchedulingTerm: 'weight=1:int32! preference=2:NodeSelectorTerm!',
     Probe:
       '*=1:ProbeHandler! initialDelaySeconds=2:int32 timeoutSeconds=3:int32 periodSeconds=4:int32 ' +
       'successThreshold=5:int32 failureThreshold=6:int32 terminationGracePeriodSeconds=7:int64?',
     ProbeHandler:
       'exec=1:ExecAction? httpGet=2:HTTPGetAction? tcpSocket=3:TCPSocketAction? grpc=4:GRPCAction?',
-    ProjectedVolumeSource: 'sources=1:[]VolumeProjection defaultMode=2:int32?',
-    QuobyteVolumeSource:
-      'registry=1:string! volume=2:string! readOnly=3:bool user=4:string group=5:string tenant=6:string',
-    RBDPersistentVolumeSource:
-      'monitors=1:[]string image=2:string! fsType=3:string pool=4:string user=5:string keyring=6:string ' +
-      'secretRef=7:SecretReference? readOnly=8:bool',
-    RBDVolumeSource:
-      'monitors=1:[]string image=2:string! fsType=3:string pool=4:string user=5:string keyring=6:string ' +
-      'secretRef=7:LocalObjectReference? readOnly=8:bool',
     ReplicationController:
       'metadata=1:meta.ObjectMeta spec=2:ReplicationControllerSpec status=3:ReplicationControllerStatus',
     ReplicationControllerCondition:
@@ -321,14 +210,6 @@ export const CORE_V1: SchemaPackage = {
     ResourceQuotaStatus: 'hard=1:{quantity} used=2:{quantity}',
     ResourceRequirements: 'limits=1:{quantity} requests=2:{quantity} claims=3:[]ResourceClaim',
     ResourceStatus: 'name=1:string! resources=2:[]ResourceHealth',
-    ScaleIOPersistentVolumeSource:
-      'gateway=1:string! system=2:string! secretRef=3:SecretReference? sslEnabled=4:bool ' +
-      'protectionDomain=5:string storagePool=6:string storageMode=7:string volumeName=8:string ' +
-      'fsType=9:string readOnly=10:bool',
-    ScaleIOVolumeSource:
-      'gateway=1:string! system=2:string! secretRef=3:LocalObjectReference? sslEnabled=4:bool ' +
-      'protectionDomain=5:string storagePool=6:string storageMode=7:string volumeName=8:string ' +
-      'fsType=9:string readOnly=10:bool',
     ScopedResourceSelectorRequirement: 'scopeName=1:string! operator=2:string! values=3:[]string',
     ScopeSelector: 'matchExpressions=1:[]ScopedResourceSelectorRequirement',
     SeccompProfile: 'type=1:string! localhostProfile=2:string?',
@@ -336,9 +217,7 @@ export const CORE_V1: SchemaPackage = {
       'metadata=1:meta.ObjectMeta immutable=5:bool? data=2:{bytes} stringData=4:{string} type=3:string',
     SecretEnvSource: '*=1:LocalObjectReference! optional=2:bool?',
     SecretKeySelector: '*=1:LocalObjectReference! key=2:string! optional=3:bool?',
-    SecretProjection: '*=1:LocalObjectReference! items=2:[]KeyToPath optional=4:bool?',
     SecretReference: 'name=1:string namespace=2:string',
-    SecretVolumeSource: 'secretName=1:string items=2:[]KeyToPath defaultMode=3:int32? optional=4:bool?',
     SecurityContext:
       'capabilities=1:Capabilities? privileged=2:bool? seLinuxOptions=3:SELinuxOptions? ' +
       'windowsOptions=10:WindowsSecurityContextOptions? runAsUser=4:int64? runAsGroup=8:int64? ' +
@@ -349,7 +228,6 @@ export const CORE_V1: SchemaPackage = {
     ServiceAccount:
       'metadata=1:meta.ObjectMeta secrets=2:[]ObjectReference imagePullSecrets=3:[]LocalObjectReference ' +
       'automountServiceAccountToken=4:bool?',
-    ServiceAccountTokenProjection: 'audience=1:string expirationSeconds=2:int64? path=3:string!',
     ServicePort:
       'name=1:string protocol=2:string appProtocol=6:string? port=3:int32! targetPort=4:intorstring ' +
       'nodePort=5:int32',
@@ -364,12 +242,6 @@ export const CORE_V1: SchemaPackage = {
     ServiceStatus: 'loadBalancer=1:LoadBalancerStatus conditions=2:[]meta.Condition',
     SessionAffinityConfig: 'clientIP=1:ClientIPConfig?',
     SleepAction: 'seconds=1:int64!',
-    StorageOSPersistentVolumeSource:
-      'volumeName=1:string volumeNamespace=2:string fsType=3:string readOnly=4:bool ' +
-      'secretRef=5:ObjectReference?',
-    StorageOSVolumeSource:
-      'volumeName=1:string volumeNamespace=2:string fsType=3:string readOnly=4:bool ' +
-      'secretRef=5:LocalObjectReference?',
     Sysctl: 'name=1:string! value=2:string!',
     Taint: 'key=1:string! value=2:string effect=3:string! timeAdded=4:time?',
     TCPSocketAction: 'port=1:intorstring! host=2:string',
@@ -382,34 +254,6 @@ export const CORE_V1: SchemaPackage = {
       'nodeTaintsPolicy=7:string? matchLabelKeys=8:[]string',
     TypedLocalObjectReference: 'apiGroup=1:string? kind=2:string! name=3:string!',
     TypedObjectReference: 'apiGroup=1:string? kind=2:string! name=3:string! namespace=4:string?',
-    Volume: 'name=1:string! *=2:VolumeSource!',
-    VolumeDevice: 'name=1:string! devicePath=2:string!',
-    VolumeMount:
-      'name=1:string! readOnly=2:bool recursiveReadOnly=7:string? mountPath=3:string! subPath=4:string ' +
-      'mountPropagation=5:string? subPathExpr=6:string',
-    VolumeMountStatus: 'name=1:string! mountPath=2:string! readOnly=3:bool recursiveReadOnly=4:string?',
-    VolumeNodeAffinity: 'required=1:NodeSelector?',
-    VolumeProjection:
-      'secret=1:SecretProjection? downwardAPI=2:DownwardAPIProjection? configMap=3:ConfigMapProjection? ' +
-      'serviceAccountToken=4:ServiceAccountTokenProjection? ' +
-      'clusterTrustBundle=5:ClusterTrustBundleProjection?',
-    VolumeResourceRequirements: 'limits=1:{quantity} requests=2:{quantity}',
-    VolumeSource:
-      'hostPath=1:HostPathVolumeSource? emptyDir=2:EmptyDirVolumeSource? ' +
-      'gcePersistentDisk=3:GCEPersistentDiskVolumeSource? ' +
-      'awsElasticBlockStore=4:AWSElasticBlockStoreVolumeSource? gitRepo=5:GitRepoVolumeSource? ' +
-      'secret=6:SecretVolumeSource? nfs=7:NFSVolumeSource? iscsi=8:ISCSIVolumeSource? ' +
-      'glusterfs=9:GlusterfsVolumeSource? persistentVolumeClaim=10:PersistentVolumeClaimVolumeSource? ' +
-      'rbd=11:RBDVolumeSource? flexVolume=12:FlexVolumeSource? cinder=13:CinderVolumeSource? ' +
-      'cephfs=14:CephFSVolumeSource? flocker=15:FlockerVolumeSource? downwardAPI=16:DownwardAPIVolumeSource? ' +
-      'fc=17:FCVolumeSource? azureFile=18:AzureFileVolumeSource? configMap=19:ConfigMapVolumeSource? ' +
-      'vsphereVolume=20:VsphereVirtualDiskVolumeSource? quobyte=21:QuobyteVolumeSource? ' +
-      'azureDisk=22:AzureDiskVolumeSource? photonPersistentDisk=23:PhotonPersistentDiskVolumeSource? ' +
-      'projected=26:ProjectedVolumeSource? portworxVolume=24:PortworxVolumeSource? ' +
-      'scaleIO=25:ScaleIOVolumeSource? storageos=27:StorageOSVolumeSource? csi=28:CSIVolumeSource? ' +
-      'ephemeral=29:EphemeralVolumeSource? image=30:ImageVolumeSource?',
-    VsphereVirtualDiskVolumeSource:
-      'volumePath=1:string! fsType=2:string storagePolicyName=3:string storagePolicyID=4:string',
     WeightedPodAffinityTerm: 'weight=1:int32! podAffinityTerm=2:PodAffinityTerm!',
     WindowsSecurityContextOptions:
       'gmsaCredentialSpecName=1:string? gmsaCredentialSpec=2:string? runAsUserName=3:string? ' +

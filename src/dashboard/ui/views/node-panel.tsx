@@ -7,6 +7,8 @@ import { useState } from 'preact/hooks';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { ApiError, get, request, type KubeObject } from '../api.js';
 import { ConfirmButton, ErrorBox, Section } from '../components.js';
+import { UsageCharts } from '../metrics.js';
+import { quantityNumber } from '../../why/index.js';
 
 async function drain(node: string, report: (line: string) => void): Promise<void> {
   await request('PATCH', `/api/v1/nodes/${node}`, { spec: { unschedulable: true } }, 'application/strategic-merge-patch+json');
@@ -45,6 +47,9 @@ export function NodePanel({ node: obj }: { node: KubeObject }) {
         <dt>Taints</dt><dd>{(node.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') || 'none'}</dd>
         <dt>Conditions</dt><dd>{(node.status?.conditions ?? []).map((c) => `${c.type}=${c.status}`).join(', ')}</dd>
       </dl>
+      <h3>Usage</h3>
+      {/* The node list's history: the overview has been sampling it already. */}
+      <UsageCharts path="/apis/metrics.k8s.io/v1beta1/nodes" name={name} limits={{ milliCPU: quantityNumber(String(node.status?.allocatable?.cpu ?? '0')) * 1000, memory: quantityNumber(String(node.status?.allocatable?.memory ?? '0')) }} />
       {log.length > 0 && <ul class="drain-log" role="log">{log.map((l) => <li>{l}</li>)}</ul>}
     </Section>
   );

@@ -13,6 +13,7 @@ import { YamlEditor } from './yaml-editor.js';
 import { PodPanel } from './pod-panel.js';
 import { DeploymentPanel, ScalePanel } from './deployment-panel.js';
 import { ServicePanel } from './service-panel.js';
+import { IngressPanel } from './ingress-panel.js';
 import { NodePanel } from './node-panel.js';
 import { SecretPanel } from './secret-panel.js';
 import type { Event } from 'kubernetes-types/core/v1.js';
@@ -24,6 +25,7 @@ function KindPanel({ kind, obj }: { kind: KindInfo; obj: KubeObject }) {
     case 'apps/statefulsets':
     case 'apps/replicasets': return <ScalePanel kind={kind} obj={obj} />;
     case '/services': return <ServicePanel service={obj} />;
+    case 'networking.k8s.io/ingresses': return <IngressPanel ingress={obj} />;
     case '/nodes': return <NodePanel node={obj} />;
     case '/secrets': return <SecretPanel secret={obj} />;
     default: return null;

@@ -6,7 +6,7 @@ import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import { formatCPU, formatMemory, nodeRooms } from '../../why/index.js';
 import { Bar, LiveBadge, Section, age } from '../components.js';
 import { useLiveObjects } from '../live.js';
-import { Sparkline, useNodeMetrics } from '../metrics.js';
+import { Sparkline, useUsageHistory } from '../metrics.js';
 import { href } from '../router.js';
 import type { KubeObject } from '../api.js';
 
@@ -16,7 +16,7 @@ export function Overview({ namespace }: { namespace: string }) {
   const nodes = useLiveObjects<KubeObject>('/api/v1/nodes');
   const pods = useLiveObjects<KubeObject>('/api/v1/pods');
   const warnings = useLiveObjects<KubeObject>(`${namespace ? `/api/v1/namespaces/${namespace}` : '/api/v1'}/events?fieldSelector=type%3DWarning`);
-  const metrics = useNodeMetrics();
+  const metrics = useUsageHistory('/apis/metrics.k8s.io/v1beta1/nodes');
   const podList = pods.items as unknown as Pod[];
   const rooms = nodeRooms(nodes.items as unknown as Node[], podList);
   const inNamespace = podList.filter((p) => !namespace || p.metadata?.namespace === namespace);
@@ -31,7 +31,7 @@ export function Overview({ namespace }: { namespace: string }) {
         {rooms.map((room) => {
           const node = (nodes.items as unknown as Node[]).find((n) => n.metadata?.name === room.name);
           const ready = node?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-          const samples = metrics.history.get(room.name) ?? [];
+          const samples = metrics.samples.get(room.name) ?? [];
           const now = samples[samples.length - 1];
           return (
             <div class="node-card">
@@ -45,6 +45,7 @@ export function Overview({ namespace }: { namespace: string }) {
             </div>
           );
         })}
+        {rooms.length === 0 && nodes.state === 'live' && <p class="hint">No nodes.</p>}
         {!metrics.available && <p class="hint">Usage is not available (metrics.k8s.io did not answer); bars show requests.</p>}
       </Section>
       <Section title={`Pods${namespace ? ` in ${namespace}` : ''}`} actions={<LiveBadge state={pods.state} error={pods.error} />}>

@@ -3,7 +3,8 @@
  * with live logs and a terminal.
  */
 import type { Container, ContainerStatus, Event, Node, Pod, Probe } from 'kubernetes-types/core/v1.js';
-import { diagnosePod } from '../../why/index.js';
+import { diagnosePod, quantityNumber } from '../../why/index.js';
+import { UsageCharts } from '../metrics.js';
 import type { KubeObject } from '../api.js';
 import { Section } from '../components.js';
 import { useLiveObjects } from '../live.js';
@@ -22,6 +23,14 @@ function stateText(s?: ContainerStatus): string {
   if (s.state?.waiting) return `Waiting: ${s.state.waiting.reason ?? ''}`;
   if (s.state?.terminated) return `Terminated: ${s.state.terminated.reason ?? ''} (exit ${s.state.terminated.exitCode})`;
   return '';
+}
+
+/** podLimits adds up the containers' limits, when every container sets one (otherwise the pod has no ceiling). */
+function podLimits(containers: Container[]): { milliCPU?: number; memory?: number } {
+  const sum = (r: 'cpu' | 'memory', scale: number) => (containers.every((c) => c.resources?.limits?.[r] !== undefined)
+    ? containers.reduce((n, c) => n + quantityNumber(String(c.resources?.limits?.[r])) * scale, 0)
+    : undefined);
+  return { milliCPU: sum('cpu', 1000), memory: sum('memory', 1) };
 }
 
 export function PodPanel({ pod: obj }: { pod: KubeObject }) {
@@ -60,6 +69,11 @@ export function PodPanel({ pod: obj }: { pod: KubeObject }) {
         <ul class="conditions">{(pod.status?.conditions ?? []).map((c) => <li class={c.status === 'True' ? 'ok' : 'bad'}>{c.type}: {c.status}{c.reason ? ` (${c.reason})` : ''}{c.message ? ` — ${c.message}` : ''}</li>)}</ul>
         <p>Pod IP {pod.status?.podIP ?? '—'}, QoS {pod.status?.qosClass ?? '—'}</p>
       </Section>
+      {pod.status?.phase === 'Running' && (
+        <Section title="Usage">
+          <UsageCharts path={`/apis/metrics.k8s.io/v1beta1/namespaces/${ns}/pods/${pod.metadata?.name}`} name={pod.metadata?.name ?? ''} limits={podLimits(containers)} />
+        </Section>
+      )}
       {pod.spec?.nodeName && <PodLogs namespace={ns} pod={pod.metadata?.name ?? ''} containers={containers.map((c) => c.name)} />}
       {pod.status?.phase === 'Running' && <PodTerminal namespace={ns} pod={pod.metadata?.name ?? ''} containers={containers.map((c) => c.name)} />}
     </>

@@ -1,7 +1,8 @@
 /** A Service's endpoints and the addresses that reach it, and why it may not. */
-import type { Pod, Service } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { diagnoseService } from '../../why/index.js';
+import { diagnoseService, serviceReach } from '../../why/index.js';
+import { ReachList } from './reach-list.js';
 import type { KubeObject } from '../api.js';
 import { Section } from '../components.js';
 import { useLiveObjects } from '../live.js';
@@ -14,12 +15,8 @@ export function ServicePanel({ service: obj }: { service: KubeObject }) {
   const pods = useLiveObjects<KubeObject>(`/api/v1/namespaces/${ns}/pods`);
   const findings = diagnoseService(svc, pods.items as unknown as Pod[]);
   const endpoints = (slices.items as unknown as EndpointSlice[]).flatMap((s) => s.endpoints.map((e) => ({ e, ports: s.ports ?? [] })));
-  const urls: string[] = [];
-  for (const p of svc.spec?.ports ?? []) {
-    urls.push(`${name}.${ns}.svc.cluster.local:${p.port} (cluster IP ${svc.spec?.clusterIP}:${p.port})`);
-    if (p.nodePort) urls.push(`any node's address :${p.nodePort} (NodePort)`);
-  }
-  for (const ing of svc.status?.loadBalancer?.ingress ?? []) for (const p of svc.spec?.ports ?? []) urls.push(`${ing.ip ?? ing.hostname}:${p.port} (load balancer)`);
+  const nodes = useLiveObjects<KubeObject>(svc.spec?.type === 'NodePort' || svc.spec?.type === 'LoadBalancer' ? '/api/v1/nodes' : undefined);
+  const reach = serviceReach(svc, nodes.items as unknown as Node[]);
   return (
     <Section title={`Service: ${svc.spec?.type ?? 'ClusterIP'}`}>
       {findings.length > 0 && (
@@ -29,10 +26,10 @@ export function ServicePanel({ service: obj }: { service: KubeObject }) {
         </div>
       )}
       <h3>Reach it at</h3>
-      <ul>{urls.map((u) => <li><code>{u}</code></li>)}</ul>
+      <ReachList reach={reach} label={`Addresses of ${name}`} />
       <h3>Endpoints</h3>
       {endpoints.length === 0 ? <p class="hint">No endpoints.</p> : (
-        <table>
+        <table aria-label={`Endpoints of ${name}`}>
           <thead><tr><th>Address</th><th>Ready</th><th>Pod</th><th>Node</th><th>Ports</th></tr></thead>
           <tbody>{endpoints.map(({ e, ports }) => <tr><td>{e.addresses.join(', ')}</td><td>{e.conditions?.ready ? 'yes' : 'no'}</td><td>{e.targetRef?.name}</td><td>{e.nodeName}</td><td>{ports.map((p) => `${p.name ? `${p.name}:` : ''}${p.port}`).join(', ')}</td></tr>)}</tbody>
         </table>
