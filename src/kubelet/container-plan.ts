@@ -85,6 +85,16 @@ export class ContainerPlanner {
       if (last && last.state === 'CONTAINER_EXITED' && !shouldRestart(pod, last)) continue;
       await this.#startWithBackoff(ctx, c, 'app', latest, anyInstance(c.name), plan);
     }
+    // Ephemeral containers (kubectl debug) start once and are never restarted, as upstream.
+    for (const ec of pod.spec?.ephemeralContainers ?? []) {
+      if (anyInstance(ec.name).length > 0) continue;
+      const target = ec.targetContainerName ? inSandbox(ec.targetContainerName).find((x) => x.state === 'CONTAINER_RUNNING')?.id : undefined;
+      const failure = await this.#o.containers.start(ctx, ec as Container, 'ephemeral', 0, this.#o.sandboxConfig(pod, ctx.sandbox), target);
+      if (failure) {
+        plan.reasons.set(ec.name, failure.reason);
+        plan.retryInMs = minDefined(plan.retryInMs, failure.retryInMs);
+      }
+    }
     return plan;
   }
 

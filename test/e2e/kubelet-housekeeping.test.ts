@@ -164,8 +164,11 @@ describe('kubelet housekeeping end to end', { skip: skip || undefined, timeout: 
     assert.ok(files.includes('0.log'));
     assert.ok(files.every((f) => /^0\.log(\.\d{8}-\d{6}(\.gz)?)?$/.test(f)), files.join(','));
     await waitFor('at most 3 files', () => readdirSync(dir).filter((f) => !f.endsWith('.tmp')).length <= 3, 30_000);
-    const tail = s!.kubectlOk(['logs', 'chatty', '-n', NS, '--tail=1']).trim();
-    assert.match(tail, /^line-\d+-\d+ x+$/);
+    // Right after a rotation the current file may still be empty (the loop sleeps between bursts): poll until it has a line.
+    const tail = await waitFor('kubectl logs reads the current file', () => {
+      const t = s!.kubectlOk(['logs', 'chatty', '-n', NS, '--tail=1']).trim();
+      return /^line-\d+-\d+ x+$/.test(t) && t;
+    }, 30_000);
     const round = Number(/^line-(\d+)-/.exec(tail)![1]);
     assert.ok(round > 2, `kubectl logs reads the current file (round ${round})`);
   });
@@ -219,6 +222,22 @@ describe('kubelet housekeeping end to end', { skip: skip || undefined, timeout: 
     s!.kubectlOk(['delete', 'pod', 'vols', '-n', NS, '--timeout=60s']);
     await waitFor('pod cgroup removed', () => !podCgroup('memory') && !podCgroup('cpu'), 30_000);
     await waitFor('volume mounts gone', () => tmpfsMounts().length === 0 && !existsSync(join(dataDir, 'pods', uid)), 30_000);
+  });
+
+  it('kubectl debug --target starts an ephemeral container in the target\'s process namespace, reports it, and attach works', async () => {
+    s!.kubectlOk(['apply', '-f', '-'], pod('target', 'sleep 3600'));
+    await waitFor('target Running', () => podJSON('target').status.phase === 'Running');
+    s!.kubectlOk(['debug', 'target', '-n', NS, '--image=busybox:1.35', '--target=c', '-c', 'debugger', '--',
+      'sh', '-c', 'while true; do echo "dbg-$(ps | grep -c "[s]leep 3600")"; sleep 1; done']);
+    await waitFor('debugger running', () => {
+      const st = (podJSON('target').status as { ephemeralContainerStatuses?: { name: string; ready: boolean; state: { running?: object } }[] }).ephemeralContainerStatuses;
+      return st?.[0]?.name === 'debugger' && !!st[0].state.running && st[0].ready === false;
+    });
+    // The target's `sleep 3600` is visible: the debugger shares its PID namespace.
+    await waitFor('debugger sees the target', () => /dbg-1/.test(s!.kubectl(['logs', 'target', '-c', 'debugger', '-n', NS]).stdout));
+    const attach = spawnSync('kubectl', ['attach', 'target', '-c', 'debugger', '-n', NS], { env: { ...process.env, KUBECONFIG: join(dataDir, 'kubeconfig.yaml') }, encoding: 'utf8', timeout: 8000 });
+    assert.match(attach.stdout ?? '', /dbg-1/, `attach streams the debugger's output: ${attach.stderr}`);
+    assert.equal(podJSON('target').status.phase, 'Running');
   });
 
   it('deleting everything leaves no containers, sandboxes or mounts behind', async () => {
