@@ -18,7 +18,7 @@
  *
  * And: a file in src/<A>/ reaches src/<B>/ only through src/<B>/index.ts.
  */
-const COMPONENTS = ['apiserver', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'ingress', 'networkpolicy', 'flannel', 'kwok', 'storage-provisioner', 'dashboard', 'leaderelection', 'controlplane'];
+const COMPONENTS = ['apiserver', 'controllers', 'scheduler', 'kubelet', 'proxy', 'dns', 'ingress', 'networkpolicy', 'flannel', 'kwok', 'storage-provisioner', 'dashboard', 'leaderelection', 'controlplane', 'etcd'];
 const MIDDLE = ['client', 'storage'];
 const LEAVES = ['pki', 'images', 'netfilter'];
 const FOUNDATION = ['api', 'machinery', 'version\\.ts', ...LEAVES];

@@ -86,6 +86,7 @@ class Generator {
     for (const r of roots) this.enqueue(r);
     for (let t = this.queue.shift(); t; t = this.queue.shift()) this.emit(t);
     this.addSpecialDefinitions();
+    this.addInlinedRuleFields();
   }
 
   private enqueue(t: TypeId): string {
@@ -191,6 +192,31 @@ class Generator {
       return { $ref: DEFINITION_REF_PREFIX + `${packageOf(module)}.${ref}` };
     }
     return { $ref: DEFINITION_REF_PREFIX + this.enqueue({ module, name: ref }) };
+  }
+
+  /**
+   * addInlinedRuleFields puts back the fields Go inlines from
+   * admissionregistration's Rule (resources, scope) into the rule types:
+   * kubernetes-types leaves them out, upstream's schema has them.
+   */
+  private addInlinedRuleFields(): void {
+    for (const name of ['RuleWithOperations', 'NamedRuleWithOperations']) {
+      const def = this.defs[`io.k8s.api.admissionregistration.v1.${name}`];
+      if (!def) continue;
+      def.properties = {
+        ...def.properties,
+        resources: {
+          description: "Resources is a list of resources this rule applies to: 'pods' is pods, 'pods/log' the log subresource of pods, '*' every resource, 'pods/*' every subresource of pods, '*/scale' the scale subresource of every resource, '*/*' every resource and subresource.",
+          type: 'array',
+          items: { type: 'string' },
+          'x-kubernetes-list-type': 'atomic',
+        },
+        scope: {
+          description: 'scope says which scope this rule applies to: "Cluster", "Namespaced" or "*" (the default, any scope).',
+          type: 'string',
+        },
+      };
+    }
   }
 
   /** addSpecialDefinitions writes the scalar types whose upstream schema is not an object. */

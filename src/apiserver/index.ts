@@ -7,7 +7,7 @@
 export { installAuth, legacyToken, loadOrCreateSigningKey, serviceAccountKeyPath } from './auth/index.js';
 export { StaticTokens } from './authn.js';
 export { ensurePKI } from './certs.js';
-export { encryptedStore, loadOrCreateKeys } from './encryption/index.js';
+export { encryptedStore, encryptionKeysPath, loadOrCreateKeys } from './encryption/index.js';
 export { InProcessClient } from './in-process-client.js';
 export { APIServer } from './server.js';
 export { installPodStreaming, type KubeletClient } from './streaming/index.js';

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /** `skiff server`: run a whole cluster in this process until SIGTERM/SIGINT. */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommandFlags } from './flags.js';
 import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/index.js';
@@ -47,6 +48,13 @@ export async function runServer(args: string[]): Promise<void> {
       'datastore-keyfile': { type: 'string', default: '', usage: 'client key for etcd' },
       // Hidden: how long one etcd request may take before it fails as unavailable (tests shorten it).
       'datastore-request-timeout': { type: 'string', default: '', hidden: true },
+      'cluster-init': { type: 'boolean', default: false, usage: 'run an etcd member in this server and start a new cluster on it (add servers with --server and --token; 3 servers tolerate one failure, 2 tolerate none)' },
+      server: { type: 'string', default: '', usage: 'URL of a server of the cluster to join as another server (with --token): it fetches the cluster secrets and, without --datastore-endpoint, adds its own etcd member' },
+      token: { type: 'string', default: '', usage: 'server token of the cluster to join (the file <data-dir>/token on an existing server)' },
+      'token-file': { type: 'string', default: '', usage: 'file holding the server token (instead of --token)' },
+      // Hidden: etcd ports of this server's member (tests on one network namespace).
+      'etcd-client-port': { type: 'number', default: 2379, hidden: true },
+      'etcd-peer-port': { type: 'number', default: 2380, hidden: true },
       'tls-san': { type: 'list', default: [], usage: 'extra names or addresses for the API serving certificate (repeatable)' },
       'max-watches-per-user': { type: 'number', default: 1000, usage: 'concurrent watches one user may hold; more answer 429 Too Many Requests' },
       'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
@@ -61,6 +69,15 @@ export async function runServer(args: string[]): Promise<void> {
   const range = /^(\d+)-(\d+)$/.exec(String(flags['service-node-port-range']));
   if (!range) {
     process.stderr.write('skiff server: --service-node-port-range must look like 30000-32767\n');
+    process.exit(2);
+  }
+  const token = flags['token-file'] ? readFileSync(resolve(String(flags['token-file'])), 'utf8').trim() : String(flags.token);
+  if (flags.server && !token) {
+    process.stderr.write("skiff server: --server needs --token (or --token-file): the server token in <data-dir>/token on an existing server\n");
+    process.exit(2);
+  }
+  if (flags['cluster-init'] && flags['datastore-endpoint']) {
+    process.stderr.write('skiff server: --cluster-init runs an etcd member in this server; it cannot be combined with --datastore-endpoint\n');
     process.exit(2);
   }
   const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
@@ -79,6 +96,12 @@ export async function runServer(args: string[]): Promise<void> {
       certFile: flags['datastore-certfile'] ? resolve(String(flags['datastore-certfile'])) : undefined,
       keyFile: flags['datastore-keyfile'] ? resolve(String(flags['datastore-keyfile'])) : undefined,
       requestTimeoutMs: flags['datastore-request-timeout'] ? parseDurationMs(String(flags['datastore-request-timeout'])) : undefined,
+    },
+    join: flags.server ? { server: String(flags.server), token } : undefined,
+    managedEtcd: {
+      clusterInit: Boolean(flags['cluster-init']),
+      clientPort: Number(flags['etcd-client-port']),
+      peerPort: Number(flags['etcd-peer-port']),
     },
     tlsSans: flags['tls-san'] as string[],
     simulatedNodes: Number(flags['simulated-nodes']),

@@ -5,6 +5,7 @@ import { BlockList, isIPv4 } from 'node:net';
 import type { DatastoreOptions, StoreTuning } from '../storage/index.js';
 import type { NodeAgentOptions } from '../agent/index.js';
 import type { LeaderElectionTiming } from '../leaderelection/index.js';
+import type { ManagedEtcdOptions } from './managed-etcd.js';
 
 export interface SkiffServerOptions {
   dataDir: string;
@@ -16,6 +17,10 @@ export interface SkiffServerOptions {
   clusterCIDR: string;
   nodePortRange: { min: number; max: number };
   datastoreEndpoint: string;
+  /** join names a server of the cluster and its server token: this server fetches the shared secrets from it (--server, --token). */
+  join?: { server: string; token: string };
+  /** managedEtcd runs this server's own etcd member and uses it as the datastore (--cluster-init, --server/--token). */
+  managedEtcd?: ManagedEtcdOptions;
   tlsSans: string[];
   advertiseAddress?: string;
   /** disableAgent runs the control plane without a node agent (--disable-agent). */

@@ -24,6 +24,10 @@ import { hostAddress, type SkiffServerOptions } from './server-options.js';
 import { DataDirLock, serverIdentity } from './data-dir-lock.js';
 import { leaderElectedControlPlane } from './controller-manager.js';
 import { nodeComponents } from './node-components.js';
+import { ManagedEtcd, wantsManagedEtcd } from './managed-etcd.js';
+import { fetchClusterSecrets, hasClusterSecrets, serveClusterSecrets } from './cluster-secrets.js';
+import { ensureServerToken } from './server-token.js';
+import { hasManagedEtcd } from '../etcd/index.js';
 
 export { DEFAULT_SERVER_OPTIONS, hostAddress, type SkiffServerOptions } from './server-options.js';
 
@@ -36,6 +40,7 @@ export class SkiffServer {
   #lock: DataDirLock;
   #abort = new AbortController();
   #caCert = '';
+  #etcd?: ManagedEtcd;
 
   constructor(opts: SkiffServerOptions) {
     this.opts = opts;
@@ -68,11 +73,19 @@ export class SkiffServer {
     setMaxListeners(200, this.#abort.signal);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock.lock();
-    this.#store = encryptedStore(openStore(this.opts.datastoreEndpoint, dataDir, { ...this.opts.storage, ...this.opts.datastore, log }), loadOrCreateKeys(dataDir));
+    const joining = this.opts.join;
+    const external = /^https?:\/\//i.test(this.opts.datastoreEndpoint);
+    await this.#prepareClusterSecrets();
     const advertise = this.opts.advertiseAddress ?? hostAddress([this.opts.clusterCIDR]);
     const kubernetesIP = nthAddress(this.opts.serviceCIDR, 1);
     const pki = await ensurePKI(join(dataDir, 'tls'), { sans: [kubernetesIP, advertise, ...this.opts.tlsSans] });
     this.#caCert = pki.ca.cert;
+    // Servers sharing etcd hand the cluster secrets to servers that join with the server token.
+    const token = this.#etcd || external ? ensureServerToken(dataDir, pki.ca.cert, joining?.token) : undefined;
+    const datastore = this.#etcd
+      ? await this.#etcd.start(pki.ca, this.opts.agent?.nodeName, advertise, this.opts.httpsPort)
+      : { endpoint: this.opts.datastoreEndpoint, datastore: this.opts.datastore };
+    this.#store = encryptedStore(openStore(datastore.endpoint, dataDir, { ...this.opts.storage, ...this.opts.datastore, ...datastore.datastore, log }), loadOrCreateKeys(dataDir));
     this.#api = new APIServer({
       store: this.#store,
       pki,
@@ -85,6 +98,11 @@ export class SkiffServer {
       maxWatchesPerUser: this.opts.maxWatchesPerUser,
       log,
     });
+    if (token) {
+      const etcd = this.#etcd;
+      const etcdEndpoints = etcd ? () => etcd.memberClientURLs() : async () => this.opts.datastoreEndpoint.split(',').map((e) => e.trim()).filter(Boolean);
+      serveClusterSecrets(this.#api, { dataDir, token, etcdEndpoints, log });
+    }
     await this.#api.listen();
     // Components act as the server's own identity, authorized like any other caller.
     this.#client = this.#api.inProcessClient();
@@ -105,6 +123,7 @@ export class SkiffServer {
     if (this.opts.dashboard !== false) this.#addDashboard(pki.serving, advertise);
     // The API server verifies kubelet serving certificates against the cluster CA (--kubelet-certificate-authority).
     const { kubelets } = await installPodStreaming(this.#api, { client, ca: pki.ca, kubeletCA: pki.ca.cert, log, simulatedUsage });
+    if (this.#etcd) this.components.push(this.#etcd.memberController(client));
     this.components.push(...leaderElectedControlPlane(this.opts, client, { identity, ca: pki.ca, auth }));
     // Simulated leases renew at least four times per grace period, as the kubelet's 10 s does for the default 40 s.
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
@@ -117,6 +136,28 @@ export class SkiffServer {
     }
     this.#api.markReady();
     log(`skiff server ready at ${this.#api.url}; kubeconfig: ${this.kubeconfigPath}`);
+  }
+
+  /**
+   * prepareClusterSecrets sets up a server that runs its own etcd member, and
+   * has a joining server (--server/--token) fetch the cluster's shared secrets,
+   * before the PKI and keys would otherwise be generated here.
+   */
+  async #prepareClusterSecrets(): Promise<void> {
+    const { dataDir, log } = this.opts;
+    const joining = this.opts.join;
+    const external = /^https?:\/\//i.test(this.opts.datastoreEndpoint);
+    if (this.opts.datastoreEndpoint && (this.opts.managedEtcd?.clusterInit || hasManagedEtcd(dataDir))) {
+      throw new Error('--datastore-endpoint names an external datastore; it cannot be combined with a server that runs its own etcd (--cluster-init, or a data dir holding an etcd member)');
+    }
+    if (joining && this.opts.datastoreEndpoint && !external) throw new Error('--server joins servers that share etcd; a SQLite datastore belongs to one server');
+    if (!this.opts.datastoreEndpoint && wantsManagedEtcd(dataDir, { ...this.opts.managedEtcd, join: joining })) {
+      this.#etcd = new ManagedEtcd(dataDir, { ...this.opts.managedEtcd, join: joining }, log);
+      // A joining server takes the cluster's CA and keys before anything is generated from them.
+      await this.#etcd.prepareSecrets();
+    } else if (joining && !hasClusterSecrets(dataDir)) {
+      await fetchClusterSecrets(joining.server, joining.token, dataDir, log);
+    }
   }
 
   /** addDashboard serves the UI's files at /ui/ on the API port, and on a listener of its own behind its Service. */
@@ -138,6 +179,7 @@ export class SkiffServer {
     }
     await this.#api?.close();
     await this.#store?.close();
+    await this.#etcd?.stop();
     this.#lock.unlock();
   }
 }

@@ -22,5 +22,5 @@ export { MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
 export type { WatchBroadcasterOptions } from './watch-broadcaster.js';
 export { defaultSqlitePath, openStore, type DatastoreOptions, type StoreTuning } from './open-store.js';
 export { EtcdStore, type EtcdStoreOptions } from './etcd/etcd-store.js';
-export type { EtcdTLS } from './etcd/etcd-client.js';
+export { EtcdClient, type EtcdTLS, type EtcdClientOptions } from './etcd/etcd-client.js';
 export { saveEtcdSnapshot } from './etcd/etcd-snapshot.js';

@@ -97,14 +97,31 @@ describe('API semantics', () => {
 
   it('holds objects with finalizers until the finalizers are removed', async () => {
     await json('POST', '/api/v1/namespaces/sem/configmaps', { ...cm('fin'), metadata: { name: 'fin', finalizers: ['example.com/hold'] } });
+    // Upstream answers 200 with the held object (202 only for the deprecated orphanDependents=false).
     const del = await json('DELETE', '/api/v1/namespaces/sem/configmaps/fin');
-    assert.equal(del.status, 202);
+    assert.equal(del.status, 200);
     assert.ok(del.body.metadata.deletionTimestamp);
+    const again = await json('DELETE', '/api/v1/namespaces/sem/configmaps/fin', { kind: 'DeleteOptions', apiVersion: 'v1', orphanDependents: false });
+    assert.equal(again.status, 202);
     const still = await json('GET', '/api/v1/namespaces/sem/configmaps/fin');
     assert.equal(still.status, 200);
     const released = await json('PATCH', '/api/v1/namespaces/sem/configmaps/fin', [{ op: 'remove', path: '/metadata/finalizers' }], { 'Content-Type': 'application/json-patch+json' });
     assert.equal(released.status, 200);
     assert.equal((await json('GET', '/api/v1/namespaces/sem/configmaps/fin')).status, 404);
+  });
+
+  it('a delete that removes the object answers a Success Status, or the object for kinds that return it (upstream ReturnDeletedObject)', async () => {
+    const created = await json('POST', '/api/v1/namespaces/sem/configmaps', cm('gone'));
+    const del = await json('DELETE', '/api/v1/namespaces/sem/configmaps/gone');
+    assert.equal(del.status, 200);
+    assert.deepEqual(del.body, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'gone', kind: 'configmaps', uid: created.body.metadata.uid } });
+    await json('POST', '/apis/apps/v1/namespaces/sem/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gone' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } });
+    const dep = await json('DELETE', '/apis/apps/v1/namespaces/sem/deployments/gone');
+    assert.equal(dep.body.details.group, 'apps');
+    assert.equal(dep.body.details.kind, 'deployments');
+    await json('POST', '/api/v1/namespaces/sem/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'gone' } });
+    const sa = await json('DELETE', '/api/v1/namespaces/sem/serviceaccounts/gone');
+    assert.equal(sa.body.kind, 'ServiceAccount');
   });
 
   it('deletes scheduled pods gracefully and unscheduled ones at once', async () => {
@@ -119,7 +136,7 @@ describe('API semantics', () => {
     assert.equal(d1.status, 200);
     await json('POST', '/api/v1/namespaces/sem/pods', pod('sched', 'node-a'));
     const d2 = await json('DELETE', '/api/v1/namespaces/sem/pods/sched');
-    assert.equal(d2.status, 202);
+    assert.equal(d2.status, 200);
     assert.equal(d2.body.metadata.deletionGracePeriodSeconds, 30);
     const d3 = await json('DELETE', '/api/v1/namespaces/sem/pods/sched', { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0 });
     assert.equal(d3.status, 200);

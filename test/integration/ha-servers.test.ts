@@ -7,13 +7,13 @@
  * readable through the survivor, which takes both leases and acts, and the
  * dead server drops out of the endpoints when its lease expires.
  *
- * The second server shares the first one's cluster secrets (CA, service
- * account key, encryption key, join token) by copying them into its data dir
- * before it starts, as kubeadm's manual certificate distribution does.
+ * The second server gets the first one's cluster secrets (CA, service
+ * account key, encryption key) with `--server URL --token-file FIRST/token`:
+ * it pins the CA by the token's hash and fetches them with the server token.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEtcdCluster, type EtcdCluster } from '../harness/etcd-cluster.js';
@@ -55,12 +55,8 @@ describe('two API servers on one etcd', () => {
     etcd = await startEtcdCluster({ size: 3 });
     const args = ['--datastore-endpoint', etcd.endpoints, '--datastore-request-timeout', '5s', ...ELECTION];
     first = await startServer({ args });
-    const dataDir = mkdtempSync(join(tmpdir(), 'skiff-test-'));
-    for (const f of SHARED_FILES) {
-      mkdirSync(join(dataDir, f, '..'), { recursive: true, mode: 0o700 });
-      copyFileSync(join(first.dataDir, f), join(dataDir, f));
-    }
-    second = await startServer({ args, dataDir });
+    second = await startServer({ args: [...args, '--server', first.url, '--token-file', join(first.dataDir, 'token')] });
+    for (const f of SHARED_FILES) assert.equal(readFileSync(join(second.dataDir, f), 'utf8'), readFileSync(join(first.dataDir, f), 'utf8'), `${f} fetched from the first server`);
   });
   after(async () => {
     await second?.stop();

@@ -16,6 +16,9 @@ import { hpaV1, eventsV1 } from '../registry/converters.js';
 import type { ResourceDefinition, VersionConverter } from './definition.js';
 import * as s from './builtin-strategies.js';
 import * as p from './builtin-printers.js';
+import { mutatingWebhookConfigurationStrategy, validatingWebhookConfigurationStrategy } from '../admission/webhook/configuration.js';
+import { validatingAdmissionPolicyBindingStrategy, validatingAdmissionPolicyStrategy } from '../admission/policy/policy-validation.js';
+import { validatingAdmissionPolicyBindingTableConvertor, validatingAdmissionPolicyTableConvertor, webhookConfigurationTableConvertor } from '../admission/printers.js';
 
 /** KindEntry is what a built-in kind adds to its table row. */
 interface KindEntry {
@@ -26,17 +29,18 @@ interface KindEntry {
   gracePeriod?: ResourceDefinition['gracePeriod'];
   keepsStatusOnCreate?: true;
   specFinalizers?: ResourceDefinition['specFinalizers'];
+  returnsDeletedObject?: true;
 }
 
 /** KINDS by `group/Kind` ('' is the core group). */
 const KINDS: Record<string, KindEntry> = {
-  '/Pod': { strategy: s.podStrategy, printer: p.podTableConvertor, gracePeriod: podGracePeriod },
-  '/Service': { strategy: s.serviceStrategy, printer: p.serviceTableConvertor, generation: true },
+  '/Pod': { strategy: s.podStrategy, printer: p.podTableConvertor, gracePeriod: podGracePeriod, returnsDeletedObject: true },
+  '/Service': { strategy: s.serviceStrategy, printer: p.serviceTableConvertor, generation: true, returnsDeletedObject: true },
   '/Endpoints': { strategy: s.endpointsStrategy, printer: p.endpointsTableConvertor },
   '/ConfigMap': { strategy: s.configMapStrategy, printer: p.configMapTableConvertor },
   '/Secret': { strategy: s.secretStrategy, printer: p.secretTableConvertor },
-  '/ServiceAccount': { strategy: s.serviceAccountStrategy, printer: p.serviceAccountTableConvertor },
-  '/Namespace': { strategy: s.namespaceStrategy, printer: p.namespaceTableConvertor, specFinalizers: namespaceSpecFinalizers },
+  '/ServiceAccount': { strategy: s.serviceAccountStrategy, printer: p.serviceAccountTableConvertor, returnsDeletedObject: true },
+  '/Namespace': { strategy: s.namespaceStrategy, printer: p.namespaceTableConvertor, specFinalizers: namespaceSpecFinalizers, returnsDeletedObject: true },
   '/Node': { strategy: s.nodeStrategy, printer: p.nodeTableConvertor, keepsStatusOnCreate: true },
   '/Event': { strategy: s.eventStrategy, printer: p.eventTableConvertor },
   '/PersistentVolume': { strategy: s.persistentVolumeStrategy, printer: p.persistentVolumeTableConvertor, generation: true },
@@ -60,13 +64,17 @@ const KINDS: Record<string, KindEntry> = {
   'certificates.k8s.io/CertificateSigningRequest': { strategy: s.certificateSigningRequestStrategy, printer: p.certificateSigningRequestTableConvertor },
   'discovery.k8s.io/EndpointSlice': { strategy: s.endpointSliceStrategy, printer: p.endpointSliceTableConvertor },
   'events.k8s.io/Event': { strategy: s.eventStrategy, printer: p.eventTableConvertor },
-  'storage.k8s.io/StorageClass': { strategy: s.storageClassStrategy, printer: p.storageClassTableConvertor, generation: true },
+  'storage.k8s.io/StorageClass': { strategy: s.storageClassStrategy, printer: p.storageClassTableConvertor, generation: true, returnsDeletedObject: true },
   'rbac.authorization.k8s.io/Role': { strategy: s.roleStrategyNamespaced },
   'rbac.authorization.k8s.io/ClusterRole': { strategy: s.clusterRoleStrategy },
   'rbac.authorization.k8s.io/RoleBinding': { strategy: s.roleBindingStrategy, printer: p.roleBindingTableConvertor },
   'rbac.authorization.k8s.io/ClusterRoleBinding': { strategy: s.clusterRoleBindingStrategy, printer: p.clusterRoleBindingTableConvertor },
   'policy/PodDisruptionBudget': { strategy: s.podDisruptionBudgetStrategy, printer: p.podDisruptionBudgetTableConvertor, generation: true },
   'scheduling.k8s.io/PriorityClass': { strategy: s.priorityClassStrategy, printer: p.priorityClassTableConvertor },
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': { strategy: mutatingWebhookConfigurationStrategy, printer: webhookConfigurationTableConvertor, generation: true },
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': { strategy: validatingWebhookConfigurationStrategy, printer: webhookConfigurationTableConvertor, generation: true },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': { strategy: validatingAdmissionPolicyStrategy, printer: validatingAdmissionPolicyTableConvertor, generation: true },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': { strategy: validatingAdmissionPolicyBindingStrategy, printer: validatingAdmissionPolicyBindingTableConvertor, generation: true },
 };
 
 /** Served versions converted to and from another storage version. */
@@ -103,6 +111,7 @@ export function builtinDefinition(info: ResourceInfo): ResourceDefinition {
     gracePeriod: k.gracePeriod,
     keepsStatusOnCreate: k.keepsStatusOnCreate,
     specFinalizers: k.specFinalizers,
+    returnsDeletedObject: k.returnsDeletedObject,
     converter: CONVERTERS[`${info.group}/${info.version}`],
   };
 }

@@ -14,10 +14,14 @@ import type { ResourceStrategy } from '../strategy.js';
 import type { TableConvertor } from '../printers/table.js';
 import type { Definitions } from '../openapi/schema.js';
 
-/** VersionConverter converts between a served version and the storage version of the same resource. */
+/**
+ * VersionConverter converts between a served version and the storage version
+ * of the same resource; a custom resource's conversion webhook answers
+ * asynchronously, built-in conversions at once.
+ */
 export interface VersionConverter {
-  toStorage(obj: KubeObject): KubeObject;
-  fromStorage(obj: KubeObject): KubeObject;
+  toStorage(obj: KubeObject): KubeObject | Promise<KubeObject>;
+  fromStorage(obj: KubeObject): KubeObject | Promise<KubeObject>;
 }
 
 /** OpenAPIModel is the schema a run-time definition publishes (built-in kinds use the generated definitions). */
@@ -53,6 +57,14 @@ export interface ResourceDefinition {
   scale?: ScalePaths;
   /** deletionFinalizers are added when deletion starts (a CRD removes its custom resources first). */
   deletionFinalizers?: string[];
+  /**
+   * returnsDeletedObject: a delete that removes the object at once answers
+   * with the object (upstream's ReturnDeletedObject: pods, services, service
+   * accounts, namespaces, storage classes, custom resources); other kinds
+   * answer with a Success Status naming it. A delete held by finalizers or a
+   * grace period answers with the object either way.
+   */
+  returnsDeletedObject?: true;
   /** strategicMergePatch: false answers strategic merge patches with 415, as upstream does for custom resources. */
   strategicMergePatch?: false;
 }

@@ -89,7 +89,7 @@ export async function deleteOptionsOf(req: IncomingMessage, query: URLSearchPara
     gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
     propagationPolicy: (policy ?? undefined) as DeleteRequest['propagationPolicy'],
     preconditions: isPlainObject(body.preconditions) ? (body.preconditions as DeleteRequest['preconditions']) : undefined,
-    orphanDependents: queryOptionalBool(query, 'orphanDependents') ?? body.orphanDependents === true,
+    orphanDependents: queryOptionalBool(query, 'orphanDependents') ?? (typeof body.orphanDependents === 'boolean' ? body.orphanDependents : undefined),
     dryRun: dry,
   };
 }

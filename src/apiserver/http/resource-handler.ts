@@ -266,8 +266,10 @@ export class ResourceHandler {
     const opts = await deleteOptionsOf(req, query);
     if (opts.dryRun) ctx.dryRun = true;
     const { object, deleted } = await reg.delete(ctx, info.name!, opts);
-    // 202 Accepted while finalizers or a grace period hold the object, 200 once it is gone (upstream handlers/delete.go).
-    writeJson(res, deleted ? 200 : 202, object, ctx.warnings);
+    // 202 only when the object stays and the caller asked for the deprecated orphanDependents=false; upstream's
+    // handlers/delete.go keeps 200 for every other case so as not to break clients.
+    const code = !deleted && opts.orphanDependents === false ? 202 : 200;
+    writeJson(res, code, deleted && !ctx.dryRun && !reg.definition.returnsDeletedObject ? deletedStatus(reg, object) : object, ctx.warnings);
   }
 
   async #deleteCollection(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, query: URLSearchParams, ctx: RequestContext): Promise<void> {
@@ -297,4 +299,18 @@ export class ResourceHandler {
     }
     await this.podConnector.connect(req, res, info, pod, ctx.user);
   }
+}
+
+/**
+ * deletedStatus is what a kind without ReturnDeletedObject answers once the
+ * object is gone (upstream's Store.finalizeDelete): a Success Status whose
+ * details name the object, its group and its resource (in `kind`, as
+ * upstream), and its uid, so a client can tell it is gone rather than held.
+ */
+function deletedStatus(reg: ResourceRegistry, gone: KubeObject): KubeObject {
+  const details: Record<string, string> = { name: gone.metadata.name ?? '' };
+  if (reg.info.group) details.group = reg.info.group;
+  details.kind = reg.info.plural;
+  if (gone.metadata.uid) details.uid = gone.metadata.uid;
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details } as unknown as KubeObject;
 }
