@@ -80,10 +80,10 @@ describe('two API servers on one etcd', () => {
     const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     // The second server reads (and caches) the namespace's LimitRanges on this create: there are none yet.
     assert.equal((await second.request('POST', '/api/v1/namespaces/ha/pods', pod('warm'))).status, 201);
-    first.kubectlOk(['apply', '-n', 'ha', '-f', '-'], JSON.stringify({
+    first.kubectlOk(['apply', '-n', 'ha', '-f', '-'], { input: JSON.stringify({
       apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults' },
       spec: { limits: [{ type: 'Container', default: { cpu: '250m' }, defaultRequest: { cpu: '100m' } }] },
-    }));
+    }) });
     let n = 0;
     const limit = await waitFor('the second server defaulting limits from the first server\'s LimitRange', async () => {
       const r = await second.request('POST', '/api/v1/namespaces/ha/pods', pod(`limited-${n++}`));
