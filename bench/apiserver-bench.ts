@@ -5,7 +5,8 @@
  * - idle RSS, against a bare node process;
  * - create/get/list latency with 50 concurrent clients, against a trivial
  *   HTTPS echo server on the same TLS stack (the transport floor);
- * - LIST of 10,000 pods;
+ * - LIST of 10,000 pods, plain and gzipped (what kubectl and browsers ask
+ *   for: Accept-Encoding: gzip), alternating, decoding included;
  * - watch delivery latency to 100 watchers.
  * Connections are opened (TLS handshakes with client certificates) before a
  * latency phase starts, for the server and the echo baseline alike, so p99
@@ -20,6 +21,7 @@ import { createServer } from 'node:https';
 import { Agent, request } from 'node:https';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 
 const REPO = resolve(new URL('../..', import.meta.url).pathname);
@@ -93,22 +95,27 @@ async function startSkiff(dataDir: string): Promise<{ pid: number; creds: Creds;
  */
 function client(creds: Creds, maxSockets = 50) {
   const agent = new Agent({ keepAlive: true, maxSockets, ca: creds.ca, cert: creds.cert, key: creds.key });
-  const once = (method: string, path: string, data: Buffer | undefined): Promise<{ status: number; text: string; error?: string; retry?: boolean }> =>
+  const once = (method: string, path: string, data: Buffer | undefined, extra: Record<string, string>): Promise<{ status: number; text: string; wireBytes?: number; error?: string; retry?: boolean }> =>
     new Promise((res) => {
-      const req = request(new URL(path, creds.url), { method, agent, headers: data ? { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', 'Content-Length': data.length } : {} }, (r) => {
+      const headers = { ...(data ? { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', 'Content-Length': data.length } : {}), ...extra };
+      const req = request(new URL(path, creds.url), { method, agent, headers }, (r) => {
         const chunks: Buffer[] = [];
         r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => res({ status: r.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        r.on('end', () => {
+          const wire = Buffer.concat(chunks);
+          const body = r.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire;
+          res({ status: r.statusCode ?? 0, text: body.toString(), wireBytes: wire.length });
+        });
         r.on('error', (err) => res({ status: 0, text: '', error: err.message }));
       });
       req.on('error', (err: NodeJS.ErrnoException) => res({ status: 0, text: '', error: `${err.code ?? ''} ${err.message}`, retry: req.reusedSocket && err.code === 'ECONNRESET' }));
       if (data) req.write(data);
       req.end();
     });
-  return async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string; error?: string }> => {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; wireBytes?: number; error?: string }> => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const first = await once(method, path, data);
-    return first.retry ? once(method, path, data) : first;
+    const first = await once(method, path, data, headers);
+    return first.retry ? once(method, path, data, headers) : first;
   };
 }
 
@@ -229,16 +236,25 @@ async function measure(srv: Awaited<ReturnType<typeof startSkiff>>, dataDir: str
   // LIST of 10,000 pods.
   const pod = (i: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod-${i}`, labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '10m' } } }] } });
   await concurrent(50, 10_000, (i) => call('POST', '/api/v1/namespaces/bench/pods', pod(i)));
-  const lists: number[] = [];
-  cpu0 = cpuMs(srv.pid);
-  for (let i = 0; i < 5; i++) {
+  // Plain and gzipped reads alternate, so both see the same load on a shared machine.
+  const lists = { plain: [] as number[], gzip: [] as number[] };
+  const listCpu = { plain: 0, gzip: 0 };
+  for (let i = 0; i < 10; i++) {
+    const kind = i % 2 ? 'gzip' : 'plain';
+    cpu0 = cpuMs(srv.pid);
     const s = performance.now();
-    const r = await call('GET', '/api/v1/namespaces/bench/pods');
-    lists.push(performance.now() - s);
-    if (i === 0) out['list10k.bytes'] = r.text.length;
+    const r = await call('GET', '/api/v1/namespaces/bench/pods', undefined, kind === 'gzip' ? { 'Accept-Encoding': 'gzip' } : {});
+    lists[kind].push(performance.now() - s);
+    listCpu[kind] += cpuMs(srv.pid) - cpu0;
+    if (i < 2) out[kind === 'gzip' ? 'list10k.gzip.wire_bytes' : 'list10k.bytes'] = r.wireBytes ?? 0;
   }
-  out['list10k.p50_ms'] = percentile(lists, 50);
-  out['list10k.server_cpu_ms_per_req'] = (cpuMs(srv.pid) - cpu0) / lists.length;
+  out['list10k.p50_ms'] = percentile(lists.plain, 50);
+  out['list10k.server_cpu_ms_per_req'] = listCpu.plain / lists.plain.length;
+  out['list10k.gzip.p50_ms'] = percentile(lists.gzip, 50);
+  out['list10k.gzip.server_cpu_ms_per_req'] = listCpu.gzip / lists.gzip.length;
+  out['list10k.gzip_over_plain.p50'] = out['list10k.gzip.p50_ms'] / out['list10k.p50_ms'];
+  out['list10k.gzip_over_plain.server_cpu'] = out['list10k.gzip.server_cpu_ms_per_req'] / out['list10k.server_cpu_ms_per_req'];
+  out['list10k.gzip_over_plain.bytes'] = out['list10k.gzip.wire_bytes'] / out['list10k.bytes'];
 
   // Watch delivery latency to 100 watchers.
   const watchers = 100;

@@ -34,8 +34,8 @@ export interface ServerHandle {
   kubectl(args: string[], opts?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): KubectlResult;
   /** kubectlOk runs kubectl and throws with its output when it fails. */
   kubectlOk(args: string[], opts?: { input?: string; env?: Record<string, string> }): string;
-  /** request sends an authenticated HTTPS request with the admin credentials. */
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>;
+  /** request sends an authenticated HTTPS request with the admin credentials; `raw` is the body's bytes as received (before any decoding). */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string; raw: Buffer }>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** kill -9 the server, keeping the data dir (for durability tests). */
   kill(): Promise<void>;
@@ -157,9 +157,12 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
           u,
           { method, ca, cert, key, headers: { ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}), ...headers } },
           (res) => {
-            let text = '';
-            res.on('data', (d: Buffer) => (text += d.toString()));
-            res.on('end', () => resolveReq({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+            const chunks: Buffer[] = [];
+            res.on('data', (d: Buffer) => chunks.push(d));
+            res.on('end', () => {
+              const raw = Buffer.concat(chunks);
+              resolveReq({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString(), raw });
+            });
           },
         );
         req.on('error', reject);

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { QueryParameterError, StatusError, newBadRequest, newInternalError, wantsPretty } from '../../machinery/index.js';
 import { StoreUnavailableError } from '../../storage/index.js';
 import { newStoreUnavailable } from '../registry/resource-registry.js';
+import { encodeBody } from './response-compression.js';
 
 /** warningHeader renders one warning the way upstream does (RFC 7234 warn-code 299). */
 function warningHeader(text: string): string {
@@ -24,15 +25,21 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, warn
 /** writeJsonText answers with JSON text that is already serialized (cached documents, pre-rendered lists). */
 export function writeJsonText(res: ServerResponse, code: number, text: string, warnings: string[] = [], contentType = 'application/json', extra?: Record<string, string>): void {
   if (contentType.includes('json') && isPrettyPrint(res)) text = JSON.stringify(JSON.parse(text), null, 2);
-  const headers: Record<string, string | string[] | number> = {
-    'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-cache, private',
-  };
-  if (warnings.length) headers['Warning'] = warnings.map(warningHeader);
-  if (extra) Object.assign(headers, extra);
-  res.writeHead(code, headers);
-  res.end(text);
+  // Large answers go out gzipped when the client asks (upstream's APIResponseCompression).
+  encodeBody(res.req as IncomingMessage | undefined, text, Buffer.byteLength(text), ({ body, headers: encoding }) => {
+    // While a large answer compresses, the client may go away or a timeout answer it instead.
+    if (res.headersSent || res.destroyed) return;
+    const headers: Record<string, string | string[] | number> = {
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-cache, private',
+      ...encoding,
+    };
+    if (warnings.length) headers['Warning'] = warnings.map(warningHeader);
+    if (extra) Object.assign(headers, extra);
+    res.writeHead(code, headers);
+    res.end(body);
+  });
 }
 
 /**
