@@ -145,15 +145,15 @@ describe('three servers with their own etcd', { skip: skip || undefined, timeout
   it('SIGKILL the lease holder under 500 concurrent writes: nothing acknowledged is lost, another server leads, the rollout completes', async () => {
     storm = new WriteStorm([0, 1, 2].map((i) => h.kubeconfig(i)), NS, 'storm', 500);
     const t = await leaseHolderKilledUnderWrites(h, NS, storm);
-    console.log(`# lease holder killed: leases moved in ${t.leasesMovedMs} ms, a new pod scheduled in ${t.podScheduledMs} ms, rollout done in ${t.rolloutDoneMs} ms (lease ${4} s); ` +
-      `${t.acknowledged} writes acknowledged, ${t.refused} not, at most ${t.maxInFlight} in flight`);
+    console.log(`# lease holder s${t.victim + 1} killed: leases moved in ${t.leasesMovedMs} ms, a new pod scheduled in ${t.podScheduledMs} ms, rollout done in ${t.rolloutDoneMs} ms (lease ${4} s); ` +
+      `${t.acknowledged} writes acknowledged, not: ${JSON.stringify(t.notAcknowledged)}, at most ${t.maxInFlight} in flight`);
   });
 
   it('kill two of three: the API refuses with 503 and says why, nothing is corrupted, service resumes as servers come back', async () => {
     assert.ok(storm, 'runs after the write storm');
     const q = await quorumLostAndRegained(h, NS, storm, 1);
     console.log(`# quorum lost: write ${q.refusedWrite.status} ${q.refusedWrite.reason}: ${q.refusedWrite.message}; read ${q.refusedRead.status} ${q.refusedRead.reason}; ` +
-      `writes resumed ${q.resumedAfterMs} ms after a second server was started`);
+      `writes resumed ${q.resumedAfterMs} ms after a second server was started; ${q.refusedStored.length} of ${q.refusedNames.length} refused writes were applied later, intact`);
   });
 
   it('kubectl delete node of a server removes its etcd member; the others go on', async () => {

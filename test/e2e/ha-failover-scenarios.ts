@@ -55,8 +55,10 @@ export interface FailoverTimes {
   leasesMovedMs: number;
   podScheduledMs: number;
   rolloutDoneMs: number;
+  victim: number;
   acknowledged: number;
-  refused: number;
+  /** notAcknowledged counts the other outcomes by their Status reason or connection error. */
+  notAcknowledged: Record<string, number>;
   maxInFlight: number;
 }
 
@@ -106,7 +108,9 @@ export async function leaseHolderKilledUnderWrites(h: HAServers, ns: string, sto
     } finally {
       await storm.stop();
     }
-    const counts = { acknowledged: storm.acknowledged.length, refused: storm.outcomes.length - storm.acknowledged.length, maxInFlight: storm.maxInFlight };
+    const notAcknowledged: Record<string, number> = {};
+    for (const o of storm.outcomes) if (!o.ok) notAcknowledged[o.why!.split(':')[0]!] = (notAcknowledged[o.why!.split(':')[0]!] ?? 0) + 1;
+    const counts = { victim, acknowledged: storm.acknowledged.length, notAcknowledged, maxInFlight: storm.maxInFlight };
     // Every acknowledged write is there with its content, read through each live server.
     for (const i of live) {
       const { missing, different } = await storm.verify(h.kubeconfig(i));
@@ -131,6 +135,8 @@ export interface QuorumOutcome {
   refusedRead: { status: number; reason: string; message: string };
   /** refusedNames are the writes answered 503 (their outcome is unknown to the client, as with any timeout). */
   refusedNames: string[];
+  /** refusedStored are the refused writes found stored (intact) once the majority was back. */
+  refusedStored: string[];
   resumedAfterMs: number;
 }
 
@@ -180,6 +186,7 @@ export async function quorumLostAndRegained(h: HAServers, ns: string, storm: Wri
     await h.servers[back]!.start();
     await waitFor('writes to resume', async () => (await h.request(survivor, 'POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'quorum-back' } })).status === 201, 120_000, 1000);
     const resumedAfterMs = Date.now() - backAt;
+    const refusedStored = new Set<string>();
     for (const i of [survivor, back]) {
       const { missing, different, stored } = await storm.verify(h.kubeconfig(i));
       assert.deepEqual(missing, [], `through s${i + 1}: acknowledged writes lost`);
@@ -188,6 +195,7 @@ export async function quorumLostAndRegained(h: HAServers, ns: string, storm: Wri
       for (const name of refusedNames.filter((x) => x.startsWith('quorum-lost-') && x !== 'quorum-lost-kubectl')) {
         const o = stored.get(name);
         if (o) assert.ok(WriteStorm.isIntact(o), `refused write ${name} stored with other content`);
+        if (o) refusedStored.add(name);
       }
     }
     assert.match(h.kubectlOk(back, ['get', 'configmap', 'after-kill', 'quorum-back', '-n', ns, '-o', 'name']), /after-kill[\s\S]*quorum-back/);
@@ -210,7 +218,7 @@ export async function quorumLostAndRegained(h: HAServers, ns: string, storm: Wri
     assert.equal(hashes.length, 3);
     assert.equal(new Set(hashes.map((x) => x.HashKV.hash)).size, 1, JSON.stringify(hashes));
     for (const i of [0, 1, 2]) await waitFor(`s${i + 1} to be ready`, async () => (await h.request(i, 'GET', '/readyz')).status === 200, 60_000, 1000);
-    return { refusedWrite: { status: refused.status, reason: w.reason ?? '', message: w.message ?? '' }, refusedRead: { status: read.status, reason: rb.reason ?? '', message: rb.message ?? '' }, refusedNames, resumedAfterMs };
+    return { refusedWrite: { status: refused.status, reason: w.reason ?? '', message: w.message ?? '' }, refusedRead: { status: read.status, reason: rb.reason ?? '', message: rb.message ?? '' }, refusedNames, refusedStored: [...refusedStored], resumedAfterMs };
   } finally {
     // Whatever failed above, the later tests get their three servers back.
     for (const i of killed) if (!h.servers[i]!.running()) await h.servers[i]!.start().catch(() => undefined);
