@@ -145,7 +145,7 @@ describe('three servers with their own etcd', { skip: skip || undefined, timeout
   it('SIGKILL the lease holder under 500 concurrent writes: nothing acknowledged is lost, another server leads, the rollout completes', async () => {
     storm = new WriteStorm([0, 1, 2].map((i) => h.kubeconfig(i)), NS, 'storm', 500);
     const t = await leaseHolderKilledUnderWrites(h, NS, storm);
-    console.log(`# lease holder s${t.victim + 1} killed: leases moved in ${t.leasesMovedMs} ms, a new pod scheduled in ${t.podScheduledMs} ms, rollout done in ${t.rolloutDoneMs} ms (lease ${4} s); ` +
+    console.log(`# lease holder s${t.victim + 1} killed with ${t.inFlightToVictim} writes to it in flight: leases moved in ${t.leasesMovedMs} ms, a new pod scheduled in ${t.podScheduledMs} ms, rollout done in ${t.rolloutDoneMs} ms (lease ${4} s); ` +
       `${t.acknowledged} writes acknowledged, not: ${JSON.stringify(t.notAcknowledged)}, at most ${t.maxInFlight} in flight`);
   });
 

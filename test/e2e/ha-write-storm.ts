@@ -34,6 +34,7 @@ export class WriteStorm {
   readonly #down = new Set<number>();
   #stop = false;
   #inFlight = 0;
+  readonly #inFlightTo = new Map<number, number>();
   #maxInFlight = 0;
   #running?: Promise<void>;
 
@@ -49,6 +50,11 @@ export class WriteStorm {
   /** maxInFlight is the most writes that were waiting for an answer at the same time. */
   get maxInFlight(): number {
     return this.#maxInFlight;
+  }
+
+  /** inFlightTo is how many writes to server i wait for an answer now. */
+  inFlightTo(i: number): number {
+    return this.#inFlightTo.get(i) ?? 0;
   }
 
   start(): void {
@@ -86,6 +92,7 @@ export class WriteStorm {
       const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { storm: this.label } }, data: content(name, via) };
       this.#inFlight++;
       this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight);
+      this.#inFlightTo.set(via, this.inFlightTo(via) + 1);
       try {
         await this.#clients[via]!.create(R.configmaps, cm, { namespace: this.namespace });
         this.outcomes.push({ name, via, ok: true });
@@ -96,6 +103,7 @@ export class WriteStorm {
         await new Promise((r) => setTimeout(r, 200));
       } finally {
         this.#inFlight--;
+        this.#inFlightTo.set(via, this.inFlightTo(via) - 1);
       }
     }
   }

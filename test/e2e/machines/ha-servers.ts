@@ -129,13 +129,13 @@ export class HAServers {
   }
 
   /** request sends one API request to server i as the admin and answers its status and body (JSON when it parses), whatever the status. */
-  request(i: number, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; text: string }> {
+  request(i: number, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: unknown; text: string }> {
     const kc = loadKubeconfig(this.kubeconfig(i));
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = httpsRequest(`${this.url(i)}${path}`, {
         method, ca: kc.ca, cert: kc.cert, key: kc.key, timeout: 60_000,
-        headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) },
+        headers: { accept: 'application/json', ...(payload ? { 'content-type': contentType } : {}) },
       }, (res) => {
         let text = '';
         res.setEncoding('utf8');
