@@ -187,6 +187,7 @@ async function measure(srv: Awaited<ReturnType<typeof startSkiff>>, dataDir: str
   const bare = spawn(process.execPath, ['-e', 'setTimeout(()=>{}, 10000)']);
   await new Promise((r) => setTimeout(r, 300));
   out['baseline.bare_node_rss_mb'] = rssMB(bare.pid!);
+  out['idle_rss_vs_bare_node'] = out['idle_rss_mb'] / out['baseline.bare_node_rss_mb'];
   bare.kill();
 
   const call = client(srv.creds);
@@ -221,6 +222,8 @@ async function measure(srv: Awaited<ReturnType<typeof startSkiff>>, dataDir: str
   out['baseline.https_echo.p50_ms'] = echo.p50;
   out['baseline.https_echo.p99_ms'] = echo.p99;
   out['create.p50_vs_echo'] = out['create.p50_ms'] / echo.p50;
+  out['create.p99_vs_echo'] = out['create.p99_ms'] / echo.p99;
+  out['get.p99_vs_echo'] = out['get.p99_ms'] / echo.p99;
   out['get.per_s_vs_echo'] = out['get.per_s'] / echo.rps;
 
   // LIST of 10,000 pods.

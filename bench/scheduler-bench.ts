@@ -121,10 +121,17 @@ export async function runSchedulerBench(opts: { nodes?: number; pods?: number } 
   const sched = new Scheduler(big.client, {});
   const t0 = performance.now();
   await sched.start(abort.signal);
-  await until(() => sched.stats.scheduled + sched.stats.bindErrors >= podCount, 600_000);
-  const scheduledMs = performance.now() - t0;
+  out['scheduler_synced_ms'] = performance.now() - t0;
+  let firstBind = 0;
+  await until(() => {
+    if (!firstBind && sched.stats.scheduled > 0) firstBind = performance.now();
+    return sched.stats.scheduled + sched.stats.bindErrors >= podCount;
+  }, 600_000);
+  const lastBind = performance.now();
   out['pods_scheduled'] = sched.stats.scheduled;
-  out['schedule_pods_per_s'] = (sched.stats.scheduled / scheduledMs) * 1000;
+  // As the file comment says: first bind to last (the informers' initial list is scheduler_synced_ms).
+  out['schedule_pods_per_s'] = ((sched.stats.scheduled - 1) / (lastBind - firstBind)) * 1000;
+  out['schedule_pods_per_s_incl_sync'] = (sched.stats.scheduled / (lastBind - t0)) * 1000;
   out['schedule_vs_bare_create_ratio'] = out['schedule_pods_per_s'] / out['baseline_pod_create_per_s'];
   await until(() => pods.list().filter((p) => p.status?.phase === 'Running').length >= podCount, 600_000);
   out['all_running_ms'] = performance.now() - t0;

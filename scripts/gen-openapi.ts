@@ -19,6 +19,11 @@ import ts from 'typescript';
 import { RESOURCES } from '../src/api/resources.js';
 import { ATOMIC_STRUCTS, FIELD_SEMANTICS, INT64_FIELDS, RETAIN_KEYS_FIELDS } from '../src/apiserver/openapi/field-semantics.js';
 import { DEFINITION_REF_PREFIX, type Definitions, type GroupVersionKind, type Schema } from '../src/apiserver/openapi/schema.js';
+import { API_SERVICE_OPENAPI } from '../src/apiserver/aggregator/apiservice-openapi.js';
+import { existsSync } from 'node:fs';
+
+/** HAND_WRITTEN are the definitions of served kinds kubernetes-types does not describe (kube-aggregator's APIService). */
+const HAND_WRITTEN: Definitions = API_SERVICE_OPENAPI.definitions;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TYPES_DIR = join(ROOT, 'node_modules', 'kubernetes-types');
@@ -55,6 +60,7 @@ function rootTypes(): TypeId[] {
   const roots: TypeId[] = [];
   for (const r of RESOURCES) {
     const module = moduleOfGroup(r.group, r.version);
+    if (!existsSync(join(TYPES_DIR, `${module}.d.ts`))) continue; // a hand-written kind
     roots.push({ module, name: r.kind }, { module, name: `${r.kind}List` });
   }
   for (const name of ['ObjectMeta', 'ListMeta', 'Status', 'DeleteOptions', 'WatchEvent', 'APIResourceList', 'APIGroupList', 'APIGroup', 'APIVersions']) {
@@ -86,6 +92,7 @@ class Generator {
     for (const r of roots) this.enqueue(r);
     for (let t = this.queue.shift(); t; t = this.queue.shift()) this.emit(t);
     this.addSpecialDefinitions();
+    this.addInlinedRuleFields();
   }
 
   private enqueue(t: TypeId): string {
@@ -193,6 +200,31 @@ class Generator {
     return { $ref: DEFINITION_REF_PREFIX + this.enqueue({ module, name: ref }) };
   }
 
+  /**
+   * addInlinedRuleFields puts back the fields Go inlines from
+   * admissionregistration's Rule (resources, scope) into the rule types:
+   * kubernetes-types leaves them out, upstream's schema has them.
+   */
+  private addInlinedRuleFields(): void {
+    for (const name of ['RuleWithOperations', 'NamedRuleWithOperations']) {
+      const def = this.defs[`io.k8s.api.admissionregistration.v1.${name}`];
+      if (!def) continue;
+      def.properties = {
+        ...def.properties,
+        resources: {
+          description: "Resources is a list of resources this rule applies to: 'pods' is pods, 'pods/log' the log subresource of pods, '*' every resource, 'pods/*' every subresource of pods, '*/scale' the scale subresource of every resource, '*/*' every resource and subresource.",
+          type: 'array',
+          items: { type: 'string' },
+          'x-kubernetes-list-type': 'atomic',
+        },
+        scope: {
+          description: 'scope says which scope this rule applies to: "Cluster", "Namespaced" or "*" (the default, any scope).',
+          type: 'string',
+        },
+      };
+    }
+  }
+
   /** addSpecialDefinitions writes the scalar types whose upstream schema is not an object. */
   private addSpecialDefinitions(): void {
     const aliasDoc = (module: string, name: string): string | undefined => {
@@ -259,8 +291,9 @@ function sortKeys(defs: Definitions): Definitions {
 function main(): void {
   const modules = new Set(['meta/v1', 'api/resource', 'runtime', 'version', 'core/v1', 'autoscaling/v1', 'policy/v1', 'authentication/v1']);
   for (const r of RESOURCES) modules.add(moduleOfGroup(r.group, r.version));
-  const gen = new Generator([...modules].map((m) => join(TYPES_DIR, `${m}.d.ts`)));
+  const gen = new Generator([...modules].map((m) => join(TYPES_DIR, `${m}.d.ts`)).filter((f) => existsSync(f)));
   gen.run(rootTypes());
+  Object.assign(gen.defs, HAND_WRITTEN);
   addSharedGVKs(gen.defs);
   const json = JSON.stringify(sortKeys(gen.defs), null, 1) + '\n';
   mkdirSync(dirname(OUT), { recursive: true });

@@ -16,13 +16,14 @@ import { join } from 'node:path';
 import type { Client } from '../client/index.js';
 import { ContainerdSupervisor, dataDirTag } from '../kubelet/index.js';
 import { CriClient } from '../kubelet/index.js';
-import { Kubelet, type BackoffTimings } from '../kubelet/index.js';
+import { Kubelet, type BackoffTimings, type HousekeepingConfig } from '../kubelet/index.js';
 import { importImage, pauseImage, PAUSE_IMAGE } from '../images/index.js';
 import { deleteLink, ensureSinkRoutes, removeSinkRoutes } from './host-network.js';
 import { KubeletServer, DEFAULT_KUBELET_PORT } from '../kubelet/index.js';
 import { serviceProxy } from '../proxy/index.js';
 import { networkPolicyEnforcer } from '../networkpolicy/index.js';
 import { nodePodCIDR } from './pod-cidr.js';
+import { housekeepingFromFlags, type KubeletFlagValues } from './kubelet-flags.js';
 import { PodNetwork, podMTU, execRunner, type Backend } from '../flannel/index.js';
 import { nthAddress } from '../api/index.js';
 import type { PemPair } from '../pki/index.js';
@@ -60,6 +61,9 @@ export interface NodeAgentOptions {
   flannelBackend?: Backend;
   /** loadBalancerAddress makes this node's proxy publish and serve LoadBalancer Services there (one node per cluster). */
   loadBalancerAddress?: string;
+  /** housekeeping tunes eviction, garbage collection and log rotation; kubeletFlags gives the same as flag values. */
+  housekeeping?: HousekeepingConfig;
+  kubeletFlags?: KubeletFlagValues;
   log: (msg: string) => void;
 }
 
@@ -129,7 +133,7 @@ export class NodeAgent {
     this.#kubelet = new Kubelet({
       client: o.client, runtime: this.#cri, images: this.#cri, nodeName, dataDir: o.dataDir, hostIP: o.hostIP, podCIDR,
       clusterDNS: [o.clusterDNS ?? nthAddress(o.serviceCIDR, 10)], cgroupRoot: `/skiff-${dataDirTag(o.dataDir)}`,
-      crashBackoff: o.crashBackoff, imageBackoff: o.imageBackoff,
+      crashBackoff: o.crashBackoff, imageBackoff: o.imageBackoff, housekeeping: o.housekeeping ?? (o.kubeletFlags ? housekeepingFromFlags(o.kubeletFlags) : undefined),
       leaseIntervalMs: o.leaseRenewIntervalMs, nodeStatusIntervalMs: o.leaseRenewIntervalMs, kubeletPort: this.#kubeletServer.port, log: o.log,
     });
     await this.#kubelet.start(signal);

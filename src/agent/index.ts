@@ -8,4 +8,5 @@ export type { NodeAgentOptions } from './agent.js';
 export { nodePodCIDR } from './pod-cidr.js';
 export { apiServerURLs, followAPIServers, refreshAPIServers } from './api-servers.js';
 export { joinCluster, serverChainCA, JoinError, type JoinOptions, type JoinedNode } from './join.js';
+export { housekeepingFromFlags, type KubeletFlagValues } from './kubelet-flags.js';
 export { learnClusterNetwork, ClusterNetworkMismatch, DEFAULT_NETWORK } from './cluster-network.js';

@@ -115,6 +115,13 @@ const rows: Row[] = [
   { g: 'rbac.authorization.k8s.io', v: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', ns: false },
   { g: 'policy', v: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', ns: true, short: ['pdb'], sub: ['status'] },
   { g: 'scheduling.k8s.io', v: 'v1', kind: 'PriorityClass', plural: 'priorityclasses', ns: false, short: ['pc'] },
+  // admissionregistration.k8s.io/v1: dynamic admission (webhooks and CEL policies)
+  { g: 'admissionregistration.k8s.io', v: 'v1', kind: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', ns: false, cat: ['api-extensions'] },
+  { g: 'admissionregistration.k8s.io', v: 'v1', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', ns: false, cat: ['api-extensions'] },
+  { g: 'admissionregistration.k8s.io', v: 'v1', kind: 'ValidatingAdmissionPolicy', plural: 'validatingadmissionpolicies', ns: false, cat: ['api-extensions'], sub: ['status'] },
+  { g: 'admissionregistration.k8s.io', v: 'v1', kind: 'ValidatingAdmissionPolicyBinding', plural: 'validatingadmissionpolicybindings', ns: false, cat: ['api-extensions'] },
+  // apiregistration.k8s.io/v1: kube-aggregator's APIService (src/apiserver/aggregator)
+  { g: 'apiregistration.k8s.io', v: 'v1', kind: 'APIService', plural: 'apiservices', ns: false, cat: ['api-extensions'], sub: ['status'] },
 ];
 
 /** RESOURCES lists every served group/version/resource, in discovery order. */

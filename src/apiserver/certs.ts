@@ -20,6 +20,13 @@ export interface ClusterPKI {
   ca: PemPair;
   serving: PemPair;
   admin: PemPair;
+  /**
+   * frontProxyCA signs frontProxyClient, the certificate the aggregator
+   * presents to extension API servers with the caller's identity in
+   * X-Remote-* headers (kubeadm's front-proxy-ca and front-proxy-client).
+   */
+  frontProxyCA: PemPair;
+  frontProxyClient: PemPair;
 }
 
 export interface PKIOptions {
@@ -68,7 +75,17 @@ export async function ensurePKI(dir: string, opts: PKIOptions): Promise<ClusterP
     admin = await issueCertificate(ca, { subject: 'CN=system:admin, O=system:masters', client: true });
     writePair(dir, 'admin', admin);
   }
-  return { ca, serving, admin };
+  let frontProxyCA = readPair(dir, 'front-proxy-ca');
+  let frontProxyClient = frontProxyCA ? readPair(dir, 'front-proxy-client') : undefined;
+  if (!frontProxyCA) {
+    frontProxyCA = await createCA(`front-proxy-ca@${Math.floor(Date.now() / 1000)}`);
+    writePair(dir, 'front-proxy-ca', frontProxyCA);
+  }
+  if (!frontProxyClient) {
+    frontProxyClient = await issueCertificate(frontProxyCA, { subject: 'CN=front-proxy-client', client: true });
+    writePair(dir, 'front-proxy-client', frontProxyClient);
+  }
+  return { ca, serving, admin, frontProxyCA, frontProxyClient };
 }
 
 /** issueClientCert signs a client certificate for a user and groups (node agents, extra users). */

@@ -47,3 +47,20 @@ export async function serveHealth(res: ServerResponse, path: string, verbose: bo
   res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
   res.end(body);
 }
+
+/** apiServerHealthChecks are upstream's check names: `ping` always passes, `etcd` reads the store with a quorum, and readiness waits for bootstrap. */
+export function apiServerHealthChecks(storeHealth: () => Promise<void> | void, bootstrapped: () => boolean): HealthEndpoints {
+  return {
+    live: [{ name: 'ping', check: () => undefined }],
+    ready: [
+      { name: 'ping', check: () => undefined },
+      { name: 'etcd', check: storeHealth },
+      {
+        name: 'skiff-bootstrap',
+        check: () => {
+          if (!bootstrapped()) throw new Error('bootstrap objects are not created yet');
+        },
+      },
+    ],
+  };
+}

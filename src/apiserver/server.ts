@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Store } from '../storage/index.js';
-import { serveHealth, type HealthEndpoints } from './health-checks.js';
+import { apiServerHealthChecks, serveHealth, type HealthEndpoints } from './health-checks.js';
 import { StatusError, newUnauthorized } from '../machinery/index.js';
 import { allowAuthenticated, forbiddenMessage, type AuthorizationAttributes, type Authorizer } from './authz.js';
 import type { APIExtension } from './extensions.js';
@@ -26,6 +26,7 @@ import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import { builtinDefinitions, DefinitionRegistry } from './definitions/index.js';
 import { CRDController, customResourceDefinitionKind } from './apiextensions/index.js';
+import { Aggregator, localGroupVersions } from './aggregator/index.js';
 import { SYSTEM_USER, type UserInfo } from './registry/request-context.js';
 import { InProcessClient } from './in-process-client.js';
 import { OpenAPIDocuments } from './openapi/index.js';
@@ -71,6 +72,8 @@ export class APIServer {
   readonly #openapi: OpenAPIDocuments;
   /** crds serves custom resources for every accepted CustomResourceDefinition. */
   readonly #crds: CRDController;
+  /** aggregator owns APIServices: remote group/versions are proxied, discovery and OpenAPI v3 merge them in. */
+  readonly #aggregator: Aggregator;
   #authorizer: Authorizer;
   /** publicFiles serve non-API paths to anyone (the dashboard's static files at /ui/). */
   readonly #publicFiles = new Map<string, (req: IncomingMessage, res: ServerResponse, rest: string) => void>();
@@ -87,13 +90,21 @@ export class APIServer {
       servedGroups: () => defs.servedGroups(),
       resources: () => defs.resources(),
       schemaOf: (r) => defs.lookup(r.group, r.version, r.plural)?.openAPI,
+      extraV3Paths: () => this.#aggregator.openAPIV3Paths(),
     });
-    // Custom resources come and go at run time: discovery and OpenAPI follow at once.
-    defs.onChange(() => {
+    const { pki } = opts;
+    this.#aggregator = new Aggregator({ client: this.inProcessClient(), clientCA: pki.ca.cert, frontProxyCA: pki.frontProxyCA.cert, proxyClient: pki.frontProxyClient, local: () => localGroupVersions(defs, this.#extensions), log: opts.log });
+    const invalidate = (): void => {
       this.#discovery.clear();
       this.#openapi.invalidate();
+    };
+    this.#aggregator.onChange(invalidate);
+    // Custom resources come and go at run time: discovery, OpenAPI and Local APIServices follow at once.
+    defs.onChange(() => {
+      invalidate();
+      this.#aggregator.localChanged();
     });
-    this.#discovery = new DiscoveryEndpoint(this.#extensions, defs, opts.port);
+    this.#discovery = new DiscoveryEndpoint(this.#extensions, defs, opts.port, this.#aggregator);
     this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log, maxWatchesPerUser: opts.maxWatchesPerUser });
     this.#authorizer = opts.authorizer ?? allowAuthenticated;
   }
@@ -102,6 +113,7 @@ export class APIServer {
   addExtension(e: APIExtension): void {
     this.#extensions.push(e);
     this.#discovery.clear();
+    this.#aggregator.localChanged();
   }
 
   /**
@@ -161,6 +173,7 @@ export class APIServer {
     await this.registry.start();
     // Stored CRDs are served before the first request, so custom resources survive a restart.
     await this.#crds.start();
+    await this.#aggregator.start();
     const server = createServer(httpsServerOptions(this.#opts.pki));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((err) => writeError(res, err, this.#opts.log));
@@ -172,7 +185,7 @@ export class APIServer {
     });
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       handleUpgrade(
-        { tokens: this.#opts.tokens, impersonator: this.#impersonator, authorizer: this.#authorizer, resources: this.#resources, upgradeHandler: this.upgradeHandler },
+        { tokens: this.#opts.tokens, impersonator: this.#impersonator, authorizer: this.#authorizer, resources: this.#resources, upgradeHandler: this.upgradeHandler, aggregator: this.#aggregator },
         req,
         socket,
         head,
@@ -196,6 +209,8 @@ export class APIServer {
   async close(): Promise<void> {
     this.#ready = false;
     this.#crds.stop();
+    this.#aggregator.stop();
+    this.registry.stop();
     const server = this.#server;
     if (!server) return;
     await new Promise<void>((resolve) => {
@@ -253,6 +268,8 @@ export class APIServer {
       const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');
       return writeError(res, new StatusError(403, 'Forbidden', msg, info ? { name: info.name, group: info.group, kind: info.resource } : undefined));
     }
+    // Remote APIServices' group/versions go to their servers, as kube-aggregator sits in front of the local handlers.
+    if (await this.#aggregator.serve(req, res, path, user)) return;
     if (path === '/api' || path === '/apis') return this.#discovery.serveRoot(req, res, path);
     if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
       const text = this.#metrics.render();
@@ -282,19 +299,7 @@ export class APIServer {
     await serveHealth(res, path, verbose, this.#healthChecks, this.#opts.log);
   }
 
-  /** Upstream's check names: `ping` always passes, `etcd` reads the store with a quorum, and readiness waits for bootstrap. */
-  readonly #healthChecks: HealthEndpoints = {
-    live: [{ name: 'ping', check: () => undefined }],
-    ready: [
-      { name: 'ping', check: () => undefined },
-      { name: 'etcd', check: () => this.#opts.store.checkHealth() },
-      {
-        name: 'skiff-bootstrap',
-        check: () => {
-          if (!this.#ready) throw new Error('bootstrap objects are not created yet');
-        },
-      },
-    ],
-  };
+  /** healthChecks are upstream's: `ping`, `etcd` (a quorum read of the store), and readiness waiting for bootstrap. */
+  readonly #healthChecks: HealthEndpoints = apiServerHealthChecks(() => this.#opts.store.checkHealth(), () => this.#ready);
 
 }

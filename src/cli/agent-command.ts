@@ -14,7 +14,8 @@ import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { parseCommandFlags } from './flags.js';
 import type { HttpClient } from '../client/index.js';
-import { NodeAgent, JoinError, ClusterNetworkMismatch, DEFAULT_NETWORK, followAPIServers, joinCluster, learnClusterNetwork } from '../agent/index.js';
+import { NodeAgent, JoinError, ClusterNetworkMismatch, DEFAULT_NETWORK, followAPIServers, joinCluster, learnClusterNetwork, housekeepingFromFlags } from '../agent/index.js';
+import { KUBELET_FLAGS, kubeletFlagValues } from './kubelet-flags.js';
 import { hostAddress } from '../server/index.js';
 import { BACKENDS, type Backend } from '../flannel/index.js';
 import { nthAddress } from '../api/index.js';
@@ -40,6 +41,7 @@ export async function runAgent(args: string[]): Promise<void> {
       'cleanup-on-exit': { type: 'boolean', default: false, hidden: true },
       'flannel-backend': { type: 'string', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (default: the server's; must match it)` },
       'node-lease-duration-seconds': { type: 'number', default: 40, usage: 'how long the node\'s Lease lasts; the kubelet renews it every quarter of that' },
+      ...KUBELET_FLAGS,
     },
     { name: 'skiff agent', summary: 'Join this machine to a cluster as a node (kubelet, proxy) and run until stopped.' },
   );
@@ -49,6 +51,13 @@ export async function runAgent(args: string[]): Promise<void> {
   }
   if (flags['flannel-backend'] !== undefined && !BACKENDS.includes(String(flags['flannel-backend']) as Backend)) {
     process.stderr.write(`skiff agent: --flannel-backend must be one of ${BACKENDS.join(', ')}\n`);
+    process.exit(2);
+  }
+  let housekeeping;
+  try {
+    housekeeping = housekeepingFromFlags(kubeletFlagValues(flags));
+  } catch (err) {
+    process.stderr.write(`skiff agent: ${(err as Error).message}\n`);
     process.exit(2);
   }
   const dataDir = resolve(String(flags['data-dir']));
@@ -99,7 +108,7 @@ export async function runAgent(args: string[]): Promise<void> {
     // The kubelet renews its Lease every quarter of the lease duration, as upstream (40 s → 10 s).
     leaseRenewIntervalMs: Number(flags['node-lease-duration-seconds']) * 250,
     containerRuntimeEndpoint: flags['container-runtime-endpoint'] ? String(flags['container-runtime-endpoint']) : undefined,
-    cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: joined.caCert, log,
+    cleanupOnExit: Boolean(flags['cleanup-on-exit']), caCert: joined.caCert, housekeeping, log,
   });
   let stopping = false;
   const shutdown = (sig: string) => {

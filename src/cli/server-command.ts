@@ -7,6 +7,7 @@ import { DEFAULT_SERVER_OPTIONS, SkiffServer } from '../server/index.js';
 import { parseDurationMs } from '../machinery/index.js';
 import { BACKENDS, type Backend } from '../flannel/index.js';
 import { startResourceSampler } from '../server/index.js';
+import { KUBELET_FLAGS, kubeletFlagValues } from './kubelet-flags.js';
 
 export async function runServer(args: string[]): Promise<void> {
   const flags = parseCommandFlags(
@@ -57,6 +58,7 @@ export async function runServer(args: string[]): Promise<void> {
       'tls-san': { type: 'list', default: [], usage: 'extra names or addresses for the API serving certificate (repeatable)' },
       'max-watches-per-user': { type: 'number', default: 1000, usage: 'concurrent watches one user may hold; more answer 429 Too Many Requests' },
       'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
+      ...KUBELET_FLAGS,
     },
     { name: 'skiff server', summary: 'Run a whole single-node cluster (API server, controllers, scheduler and, unless disabled, a node agent) in this process.' },
   );
@@ -119,6 +121,7 @@ export async function runServer(args: string[]): Promise<void> {
       kubeletPort: Number(flags['kubelet-port']),
       flannelBackend: String(flags['flannel-backend']) as Backend,
       ...backoffFlag(String(flags['kubelet-backoff'])),
+      kubeletFlags: kubeletFlagValues(flags),
     },
     nodeMonitorGracePeriodMs: parseDurationMs(String(flags['node-monitor-grace-period'])),
     leaderElection: {

@@ -7,7 +7,7 @@
  * context into ~/.kube/config and says what to try next.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,6 +22,8 @@ export const REQUIRED_PACKAGES: { pkg: string; probe: string }[] = [
   { pkg: 'runc', probe: 'runc' },
   { pkg: 'containernetworking-plugins', probe: '/usr/lib/cni/bridge' },
   { pkg: 'iptables', probe: 'iptables' },
+  // The Ingress data plane (ingress-nginx's model: the controller writes nginx's configuration and reloads it).
+  { pkg: 'nginx', probe: '/usr/sbin/nginx' },
 ];
 
 const BIN = resolve(new URL('../../../bin/skiff', import.meta.url).pathname);
@@ -46,6 +48,23 @@ function have(probe: string): boolean {
 /** missingPackages lists the required packages whose binaries are absent. */
 export function missingPackages(): string[] {
   return REQUIRED_PACKAGES.filter((p) => !have(p.probe)).map((p) => p.pkg);
+}
+
+const POLICY_RC_D = '/usr/sbin/policy-rc.d';
+
+/**
+ * withoutServiceStarts keeps package scripts from starting the system services of what it installs (Debian's
+ * policy-rc.d, exit 101): the nginx package would start the distribution's nginx on port 80, which Skiff's
+ * Ingress serves with an nginx of its own. An existing policy-rc.d is the administrator's and is left alone.
+ */
+function withoutServiceStarts<T>(install: () => T): T {
+  if (existsSync(POLICY_RC_D)) return install();
+  writeFileSync(POLICY_RC_D, '#!/bin/sh\n# written by skiff up while it installs packages\nexit 101\n', { mode: 0o755 });
+  try {
+    return install();
+  } finally {
+    rmSync(POLICY_RC_D, { force: true });
+  }
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -148,7 +167,7 @@ export async function runUp(args: string[]): Promise<void> {
     if (flags['no-install']) die(`missing packages: ${missing.join(', ')}; install them with: ${cmd}`);
     console.log(`Installing ${missing.join(', ')} ...`);
     const upd = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
-    const inst = spawnSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const inst = withoutServiceStarts(() => spawnSync('apt-get', ['install', '-y', '-q', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }));
     if (upd.status !== 0 || inst.status !== 0) die(`installing packages failed; try by hand: apt-get update && ${cmd}`);
   }
   if (!isRoot()) die(`running containers needs root: run 'sudo skiff up'.`);
@@ -258,5 +277,17 @@ export async function runStatus(args: string[]): Promise<void> {
       }
     }
   }
+  await printIngress(dataDir);
   console.log(`data: ${dataDir}\nlogs: ${logFile}`);
+}
+
+/** printIngress shows the node's Ingress data plane: nginx's pid and ports, and the condition of its last configuration. */
+async function printIngress(dataDir: string): Promise<void> {
+  const { readDataPlaneState, INGRESS_DATA_DIR } = await import('../ingress/index.js');
+  const dir = join(dataDir, INGRESS_DATA_DIR);
+  const state = readDataPlaneState(dir);
+  if (!state) return console.log('ingress: not running on this node');
+  const ports = `http ${state.httpPort}, https ${state.httpsPort}`;
+  console.log(`ingress: nginx ${state.running ? `running (pid ${state.pid}, ${ports}, ${state.reloads ?? 0} reloads, ${state.restarts ?? 0} restarts)` : 'not running'}; config ${join(dir, 'nginx.conf')}`);
+  for (const c of state.conditions) console.log(`  ${c.type}=${c.status} ${c.reason}: ${c.message}`);
 }

@@ -6,7 +6,6 @@
  * calls the controller should have made. It keeps just enough API semantics
  * for that: generateName, uid, resourceVersion, generation, optimistic
  * concurrency, the status subresource, finalizers and deletionTimestamp.
- * FakeClock lives here too: controllers' tests drive time with it.
  */
 import { randomUUID } from 'node:crypto';
 import { deepClone, deepEqual, type KubeList, type KubeObject, type WatchEvent } from '../api/index.js';
@@ -15,7 +14,7 @@ import { buildPredicate } from '../machinery/index.js';
 import { newAlreadyExists, newConflict, newNotFound, conflictStaleMessage, StatusError } from '../machinery/index.js';
 import { applyPatch } from '../api/index.js';
 import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from './client.js';
-import type { Clock } from './workqueue.js';
+import { FakeWatches } from './fake-watch.js';
 
 /** Action is one recorded call. */
 export interface Action {
@@ -33,8 +32,6 @@ export interface Action {
 /** Reactor may answer a call instead of the fake store: throw to fail it, return undefined to let it through. */
 export type Reactor = (action: Action) => KubeObject | undefined;
 
-type Listener = (ev: WatchEvent) => void;
-
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 
 /** FakeClient implements Client over a map; see the file comment. */
@@ -42,7 +39,7 @@ export class FakeClient implements Client {
   /** actions lists every call made so far, reads included. */
   readonly actions: Action[] = [];
   readonly #objects = new Map<string, Map<string, KubeObject>>();
-  readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #watches = new FakeWatches();
   readonly #reactors: { verb: string; resource: string; fn: Reactor }[] = [];
   #rv = 1;
 
@@ -58,7 +55,7 @@ export class FakeClient implements Client {
     o.metadata.uid ??= randomUUID();
     o.metadata.resourceVersion = String(++this.#rv);
     this.#store(info).set(keyOf(o), o);
-    this.#emit(info, 'ADDED', o);
+    this.#watches.emit(info, 'ADDED', o);
     return o;
   }
 
@@ -97,39 +94,7 @@ export class FakeClient implements Client {
 
   watch<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: WatchOptions): AsyncIterable<WatchEvent<T>> {
     this.#record({ verb: 'watch', resource: ref.resource, namespace: opts.namespace ?? '', name: '' });
-    const info = this.#info(ref);
-    const pred = buildPredicate(info, opts.labelSelector, opts.fieldSelector);
-    const listeners = this.#listenersOf(info);
-    const queue: WatchEvent<T>[] = [];
-    let wake: (() => void) | undefined;
-    const listener: Listener = (ev) => {
-      if (opts.namespace && ev.object.metadata.namespace !== opts.namespace) return;
-      if (pred && !pred(ev.object)) return;
-      queue.push(ev as WatchEvent<T>);
-      wake?.();
-    };
-    const signal = opts.signal;
-    return {
-      async *[Symbol.asyncIterator]() {
-        listeners.add(listener);
-        const onAbort = (): void => wake?.();
-        signal?.addEventListener('abort', onAbort);
-        try {
-          while (!signal?.aborted) {
-            const ev = queue.shift();
-            if (ev) {
-              yield ev;
-              continue;
-            }
-            await new Promise<void>((r) => (wake = r));
-            wake = undefined;
-          }
-        } finally {
-          listeners.delete(listener);
-          signal?.removeEventListener('abort', onAbort);
-        }
-      },
-    };
+    return this.#watches.watch<T>(this.#info(ref), opts);
   }
 
   async create<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts: RequestOptions = {}): Promise<T> {
@@ -150,7 +115,7 @@ export class FakeClient implements Client {
     o.metadata.generation = 1;
     o.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     store.set(keyOf(o), o);
-    this.#emit(info, 'ADDED', o);
+    this.#watches.emit(info, 'ADDED', o);
     return deepClone(o) as T;
   }
 
@@ -209,7 +174,7 @@ export class FakeClient implements Client {
     }
     if (finalizers.size === 0) {
       this.#store(info).delete(keyOf(cur));
-      this.#emit(info, 'DELETED', cur);
+      this.#watches.emit(info, 'DELETED', cur);
       return deepClone(cur);
     }
     const o = deepClone(cur);
@@ -238,7 +203,7 @@ export class FakeClient implements Client {
     }
     if (o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).length === 0 && this.#finalizable(info, o)) {
       this.#store(info).delete(keyOf(o));
-      this.#emit(info, 'DELETED', o);
+      this.#watches.emit(info, 'DELETED', o);
       return deepClone(o);
     }
     return this.#put(info, o);
@@ -253,7 +218,7 @@ export class FakeClient implements Client {
   #put(info: ResourceInfo, o: KubeObject): KubeObject {
     o.metadata.resourceVersion = String(++this.#rv);
     this.#store(info).set(keyOf(o), o);
-    this.#emit(info, 'MODIFIED', o);
+    this.#watches.emit(info, 'MODIFIED', o);
     return deepClone(o);
   }
 
@@ -292,17 +257,6 @@ export class FakeClient implements Client {
     if (!m) this.#objects.set(id, (m = new Map()));
     return m;
   }
-
-  #listenersOf(info: ResourceInfo): Set<Listener> {
-    const id = `${info.storage.group}/${info.storage.resource}`;
-    let s = this.#listeners.get(id);
-    if (!s) this.#listeners.set(id, (s = new Set()));
-    return s;
-  }
-
-  #emit(info: ResourceInfo, type: 'ADDED' | 'MODIFIED' | 'DELETED', o: KubeObject): void {
-    for (const l of this.#listenersOf(info)) l({ type, object: deepClone(o) });
-  }
 }
 
 function gr(info: ResourceInfo): { group: string; resource: string } {
@@ -319,48 +273,4 @@ function randomSuffix(): string {
   let s = '';
   for (let i = 0; i < 5; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
   return s;
-}
-
-/** FakeClock is a Clock whose time moves only when a test calls step(). */
-export class FakeClock implements Clock {
-  #now: number;
-  #timers: { at: number; fn: () => void; id: number }[] = [];
-  #nextId = 1;
-
-  constructor(start = Date.parse('2024-01-01T00:00:00Z')) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.#nextId++;
-    this.#timers.push({ at: this.#now + ms, fn, id });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.#timers = this.#timers.filter((t) => t.id !== handle);
-  }
-
-  /** pending is the number of timers not yet fired. */
-  get pending(): number {
-    return this.#timers.length;
-  }
-
-  /** step moves time forward and fires, in time order, every timer that falls due. */
-  step(ms: number): void {
-    const end = this.#now + ms;
-    for (;;) {
-      this.#timers.sort((a, b) => a.at - b.at || a.id - b.id);
-      const t = this.#timers[0];
-      if (!t || t.at > end) break;
-      this.#timers.shift();
-      this.#now = t.at;
-      t.fn();
-    }
-    this.#now = end;
-  }
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkQueue } from './workqueue.js';
-import { FakeClock } from './fake-client.js';
+import { FakeClock } from './fake-clock.js';
 
 test('a key queued twice is handed out once', async () => {
   const q = new WorkQueue({ clock: new FakeClock() });

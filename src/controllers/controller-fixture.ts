@@ -8,7 +8,8 @@
 import type { KubeObject } from '../api/index.js';
 import { EventRecorder } from '../client/index.js';
 // Test support: the fake client is not part of client's production surface.
-import { FakeClient, FakeClock, type Action } from '../client/fake-client.js';
+import { FakeClient, type Action } from '../client/fake-client.js';
+import { FakeClock } from '../client/fake-clock.js';
 import { InformerFactory } from '../client/index.js';
 
 /** Fixture holds one test's fake cluster. */

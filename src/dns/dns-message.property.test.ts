@@ -7,7 +7,9 @@
  */
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DnsFormatError, decodeMessage, encodeMessage } from './dns-message.js';
+import { DnsFormatError } from './dns-message.js';
+import { decodeMessage } from './dns-decode.js';
+import { encodeMessage } from './dns-encode.js';
 
 const seed = Number(process.env.SKIFF_FUZZ_SEED ?? 42);
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLASS_IN, decodeMessage, DnsFormatError, encodeMessage, optRecord, RCODE, TYPE, type DnsMessage } from './dns-message.js';
+import { CLASS_IN, DnsFormatError, optRecord, RCODE, TYPE, type DnsMessage } from './dns-message.js';
+import { decodeMessage } from './dns-decode.js';
+import { encodeMessage } from './dns-encode.js';
 
 function message(over: Partial<DnsMessage> = {}): DnsMessage {
   return { id: 0x1234, qr: true, opcode: 0, aa: true, tc: false, rd: true, ra: true, rcode: RCODE.NOERROR, questions: [{ name: 'web.default.svc.cluster.local', type: TYPE.A, class: CLASS_IN }], answers: [], authorities: [], additionals: [], ...over };

@@ -10,7 +10,9 @@ import { ClusterDNS, type ClusterDNSOptions } from './cluster-dns.js';
 
 export { ClusterDNS, DEFAULT_CLUSTER_DNS_IP, type ClusterDNSOptions, type KubeDNSServiceOptions } from './cluster-dns.js';
 export { ClusterZone, buildReverseIndex, RECORD_TTL, type ClusterView } from './cluster-records.js';
-export { decodeMessage, encodeMessage, TYPE, RCODE, CLASS_IN, type DnsMessage, type ResourceRecord } from './dns-message.js';
+export { TYPE, RCODE, CLASS_IN, type DnsMessage, type ResourceRecord } from './dns-message.js';
+export { decodeMessage } from './dns-decode.js';
+export { encodeMessage } from './dns-encode.js';
 
 /** clusterDNS returns the cluster DNS server as a server Component. */
 export function clusterDNS(client: Client, opts: ClusterDNSOptions): Component & { instance: ClusterDNS } {

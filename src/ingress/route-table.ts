@@ -54,7 +54,7 @@ export interface RouteMatch {
 /** IngressProblem is something wrong with an Ingress, reported as a Warning Event on it. */
 export interface IngressProblem {
   ingress: IngressObj;
-  reason: BackendProblemReason | 'UnsupportedAnnotation' | 'InvalidPath' | 'TLSSecretNotFound' | 'InvalidTLSSecret';
+  reason: BackendProblemReason | 'UnsupportedAnnotation' | 'InvalidPath' | 'TLSSecretNotFound' | 'InvalidTLSSecret' | 'ConfigurationRejected';
   message: string;
 }
 

@@ -21,7 +21,9 @@ import { namespaceOptions } from './sandbox-config.js';
 
 /** ContainerConfigInput is everything besides the pod and container that goes into a ContainerConfig. */
 export interface ContainerConfigInput {
-  kind: 'init' | 'app';
+  kind: 'init' | 'app' | 'ephemeral';
+  /** targetContainerId is the running container an ephemeral container shares its process namespace with (targetContainerName). */
+  targetContainerId?: string;
   attempt: number;
   imageRef: string;
   image: Image | null;
@@ -62,7 +64,7 @@ export function containerConfig(pod: Pod, c: Container, input: ContainerConfigIn
     tty: c.tty ?? false,
     linux: {
       resources: containerLinuxResources(pod, c, input.memoryCapacityBytes),
-      security_context: securityContext(pod, c, input.image),
+      security_context: withTarget(securityContext(pod, c, input.image), input.targetContainerId),
     },
   };
 }
@@ -131,4 +133,10 @@ function verifyNonRoot(pod: Pod, c: Container, runAsUser: number | undefined, im
     throw new Error(`container has runAsNonRoot and image will run as root (pod: "${podName}", container: ${c.name})`);
   }
   if (Number(uid) === 0) throw new Error(`container has runAsNonRoot and image will run as root (pod: "${podName}", container: ${c.name})`);
+}
+
+// Upstream kuberuntime_container.go: an ephemeral container with a target joins that container's PID namespace (NamespaceMode TARGET).
+function withTarget(sc: LinuxContainerSecurityContext, targetId: string | undefined): LinuxContainerSecurityContext {
+  if (!targetId) return sc;
+  return { ...sc, namespace_options: { ...sc.namespace_options, pid: 'TARGET', target_id: targetId } };
 }

@@ -68,7 +68,9 @@ export class ContainerRunner {
   }
 
   /** start creates and starts container c in the pod's sandbox; it answers a failure or undefined. */
-  async start(ctx: StartContext, c: Container, kind: 'init' | 'app', attempt: number, sandboxConfig: PodSandboxConfig): Promise<StartFailure | undefined> {
+  async start(
+    ctx: StartContext, c: Container, kind: 'init' | 'app' | 'ephemeral', attempt: number, sandboxConfig: PodSandboxConfig, targetContainerId?: string,
+  ): Promise<StartFailure | undefined> {
     const { pod, sandbox } = ctx;
     const rec = (type: 'Normal' | 'Warning', reason: string, msg: string) => void this.#o.recorder.event(pod as KubeObject, type, reason, msg);
     let imageRef: string;
@@ -83,7 +85,7 @@ export class ContainerRunner {
       const image = (await this.#o.images.imageStatus({ image: { image: imageRef } })).image;
       const env = await makeEnvironment(pod, c, { objects: ctx.objects, node: this.#o.node, runtime: { podIP: ctx.podIP, hostIP: this.#o.hostIP } });
       config = containerConfig(pod, c, {
-        kind, attempt, imageRef, image, env, volumes: ctx.volumes, podDir: this.#o.volumes.podDir(pod.metadata?.uid ?? ''),
+        kind, targetContainerId, attempt, imageRef, image, env, volumes: ctx.volumes, podDir: this.#o.volumes.podDir(pod.metadata?.uid ?? ''),
         etcHosts: join(this.#o.volumes.podDir(pod.metadata?.uid ?? ''), ETC_HOSTS_FILE), memoryCapacityBytes: this.#o.node.memoryBytes,
       });
     } catch (err) {

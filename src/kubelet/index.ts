@@ -19,3 +19,6 @@ export { CriClient } from './cri/index.js';
 export { DEFAULT_KUBELET_PORT, KubeletServer } from './streaming/index.js';
 export { CertificateManager, CertificateRequestDenied, loadCertificate, requestCertificate, rotationDeadline, storeCertificate, type StoredCertificate } from './certificate/index.js';
 export { nodeLabels } from './node-status.js';
+export { Housekeeping } from './housekeeping.js';
+export type { HousekeepingConfig } from './housekeeping.js';
+export { DEFAULT_EVICTION_HARD, parseThresholds, ThresholdParseError } from './eviction/index.js';

@@ -10,26 +10,25 @@
  */
 import { join } from 'node:path';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
-import { deepEqual } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
 import { EventRecorder } from '../client/index.js';
 import { SharedInformer } from '../client/index.js';
-import { isNotFound } from '../machinery/index.js';
 import type { ImageService, RuntimeService } from './cri/runtime-service.js';
-import type { VersionResponse } from './cri/cri-types.js';
 import { DEFAULT_BACKOFF, type BackoffTimings } from './backoff.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from './cri-labels.js';
 import { ImagePuller } from './image-puller.js';
-import { allocatableOf, machineInfo, newNode, nodeLabels, nodeStatus, type MachineInfo } from './node-status.js';
-import { renewNodeLease } from '../client/index.js';
+import { allocatableOf, machineInfo, type MachineInfo } from './node-status.js';
+import { NodeStatusManager } from './node-status-manager.js';
 import { PodSyncer } from './pod-sync.js';
 import { PodWorkers } from './pod-workers.js';
 import { ProbeManager } from './probe-manager.js';
 import { podLogDirName } from './sandbox-config.js';
 import { VolumeManager } from './volume-manager.js';
 import { removeCgroup } from './pod-cgroups.js';
+import { Housekeeping, type HousekeepingConfig } from './housekeeping.js';
+import { PAUSE_IMAGE } from '../images/index.js';
 
 /** KubeletOptions configure a Kubelet. */
 export interface KubeletOptions {
@@ -56,6 +55,8 @@ export interface KubeletOptions {
   leaseIntervalMs?: number;
   /** kubeletPort is advertised in daemonEndpoints (default 10250). */
   kubeletPort?: number;
+  /** housekeeping tunes eviction thresholds, garbage collection and log rotation (agent flags; tests inject fakes). */
+  housekeeping?: HousekeepingConfig;
   log?: (msg: string) => void;
 }
 
@@ -73,11 +74,11 @@ export class Kubelet {
   readonly #workers: PodWorkers;
   readonly #probes: ProbeManager;
   readonly #volumes: VolumeManager;
+  readonly #housekeeping: Housekeeping;
   readonly #timers: NodeJS.Timeout[] = [];
   #informer?: SharedInformer<KubeObject>;
   #abort = new AbortController();
-  #version?: VersionResponse;
-  #nodeUid = '';
+  #nodeStatus!: NodeStatusManager;
   #lastRelist = new Map<string, string>();
   #relisting = false;
   #informerDone: Promise<void> = Promise.resolve();
@@ -98,7 +99,16 @@ export class Kubelet {
       probes: this.#probes, volumes: this.#volumes, crashBackoff: opts.crashBackoff ?? DEFAULT_BACKOFF,
       hostIP: opts.hostIP, logRoot: this.logRoot, cgroupRoot: this.cgroupRoot,
       dns: { servers: opts.clusterDNS ?? ['10.43.0.10'], domain: opts.clusterDomain ?? 'cluster.local' },
-      node: allocatableOf(this.#machine), log: (m) => this.#log(m),
+      node: allocatableOf(this.#machine), log: (m) => this.#log(m), admit: (pod) => this.#housekeeping.eviction.admit(pod),
+    });
+    this.#housekeeping = new Housekeeping({
+      ...opts.housekeeping, runtime: opts.runtime, images: opts.images, dataDir: opts.dataDir, podsDir: join(opts.dataDir, 'pods'),
+      logRoot: this.logRoot, cgroupRoot: this.cgroupRoot, pinnedImages: [PAUSE_IMAGE],
+      knownPods: () => this.#knownPods(), removeOrphan: (uid) => this.#removeOrphan(uid), activePods: () => this.#activePods(),
+      evictPod: async (pod, message) => this.#evict(pod, message),
+      nodeEvent: (type, reason, message) => void this.#recorder.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: this.nodeName, uid: this.nodeName } } as KubeObject, type, reason, message),
+      conditionsChanged: () => void this.#nodeStatus?.update().catch((err) => this.#log(`kubelet: node status: ${(err as Error).message}`)),
+      every: (ms, fn) => this.#every(ms, async () => void (await fn())), log: (m) => this.#log(m),
     });
     this.#workers = new PodWorkers({
       sync: (pod) => this.#syncer.sync(pod),
@@ -127,11 +137,16 @@ export class Kubelet {
   /** start registers the node, re-adopts the runtime's pods and begins syncing. Resolves once the pod informer has synced. */
   async start(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => this.#abort.abort(), { once: true });
-    this.#version = await this.runtime.version();
-    await this.#registerNode();
-    await this.#renewLease();
-    this.#every(this.#o.leaseIntervalMs ?? 10_000, () => this.#renewLease());
-    this.#every(this.#o.nodeStatusIntervalMs ?? 10_000, () => this.#updateNodeStatus());
+    const version = await this.runtime.version();
+    this.#nodeStatus = new NodeStatusManager({
+      client: this.#o.client, runtime: this.runtime, images: this.images, nodeName: this.nodeName, machine: this.#machine, version,
+      hostIP: this.#o.hostIP, podCIDR: this.#o.podCIDR, kubeletPort: this.#o.kubeletPort ?? 10250, log: (m) => this.#log(m),
+      pressure: () => this.#housekeeping.eviction.conditions(),
+    });
+    await this.#nodeStatus.register();
+    await this.#nodeStatus.renewLease();
+    this.#every(this.#o.leaseIntervalMs ?? 10_000, () => this.#nodeStatus.renewLease());
+    this.#every(this.#o.nodeStatusIntervalMs ?? 10_000, () => this.#nodeStatus.update());
     const informer = new SharedInformer<KubeObject>(this.#o.client, R.pods, { fieldSelector: `spec.nodeName=${this.nodeName}`, log: this.#o.log });
     this.#informer = informer;
     informer.addEventHandler({
@@ -142,9 +157,11 @@ export class Kubelet {
     this.#informerDone = informer.run(this.#abort.signal);
     await informer.waitForSync(this.#abort.signal);
     await this.#removeOrphans();
+    this.#every(this.#o.housekeeping?.orphanIntervalMs ?? 2000, () => this.#removeOrphans());
+    this.#housekeeping.start();
     this.#every(this.#o.relistIntervalMs ?? 1000, () => this.#relist());
     this.#every(this.#o.resyncIntervalMs ?? 10_000, () => this.#workers.triggerAll());
-    this.#log(`kubelet: node ${this.nodeName} running (${this.#version.runtime_name} ${this.#version.runtime_version})`);
+    this.#log(`kubelet: node ${this.nodeName} running (${version.runtime_name} ${version.runtime_version})`);
   }
 
   /** stop ends syncing; pods keep running (upstream kubelet leaves them to the runtime). */
@@ -179,71 +196,6 @@ export class Kubelet {
     this.#timers.push(t);
   }
 
-  async #registerNode(): Promise<void> {
-    const status = await this.#computeNodeStatus(undefined);
-    try {
-      const created = await this.#o.client.create(R.nodes, newNode(this.nodeName, this.#o.podCIDR, status) as KubeObject);
-      this.#nodeUid = created.metadata.uid ?? '';
-      this.#log(`kubelet: registered node ${this.nodeName}`);
-      return;
-    } catch (err) {
-      if (!/already exists/i.test((err as Error).message)) throw err;
-    }
-    // Already registered (a restart): reconcile labels and podCIDR, then status.
-    const existing = await this.#o.client.get<KubeObject & Node>(R.nodes, this.nodeName);
-    this.#nodeUid = existing.metadata.uid ?? '';
-    const patch: Record<string, unknown> = { metadata: { labels: nodeLabels(this.nodeName) } };
-    if (!existing.spec?.podCIDR && this.#o.podCIDR) patch.spec = { podCIDR: this.#o.podCIDR, podCIDRs: [this.#o.podCIDR] };
-    await this.#o.client.patch(R.nodes, this.nodeName, 'merge', patch);
-    await this.#updateNodeStatus();
-  }
-
-  async #computeNodeStatus(old: Node['status']): Promise<NonNullable<Node['status']>> {
-    let ready = true;
-    let problem = '';
-    try {
-      const st = await this.runtime.status({}, { timeoutMs: 5000 });
-      const bad = (st.status?.conditions ?? []).filter((c) => (c.type === 'RuntimeReady' || c.type === 'NetworkReady') && !c.status);
-      if (bad.length) {
-        ready = false;
-        problem = bad.map((c) => `${c.type}=false reason:${c.reason} message:${c.message}`).join(', ');
-      }
-    } catch (err) {
-      ready = false;
-      problem = (err as Error).message;
-    }
-    const images = await this.images.listImages().then((r) => r.images).catch(() => []);
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-    return nodeStatus({
-      machine: this.#machine, hostIP: this.#o.hostIP, version: this.#version, runtimeReady: ready, runtimeProblem: problem,
-      images, kubeletPort: this.#o.kubeletPort ?? 10250, now,
-    }, old);
-  }
-
-  async #updateNodeStatus(): Promise<void> {
-    const node = await this.#o.client.get<KubeObject & Node>(R.nodes, this.nodeName).catch((err) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
-    // A deleted Node stays deleted while this kubelet runs, as upstream's (it registers only at start):
-    // re-creating it would hand the node a new podCIDR under running pods. A restart registers it again.
-    if (!node) return this.#log(`kubelet: error updating node status: error getting node "${this.nodeName}": nodes "${this.nodeName}" not found`);
-    const status = await this.#computeNodeStatus(node.status);
-    const withoutBeats = (s: unknown) => JSON.parse(JSON.stringify(s ?? {}).replace(/"lastHeartbeatTime":"[^"]*"/g, '"lastHeartbeatTime":""'));
-    // Upstream posts on change or at least every nodeStatusReportFrequency; heartbeats change every time, so compare without them.
-    if (deepEqual(withoutBeats(node.status), withoutBeats(status)) && !this.#heartbeatDue(node)) return;
-    await this.#o.client.update(R.nodes, { ...node, status } as KubeObject, { subresource: 'status' });
-  }
-
-  #heartbeatDue(node: Node): boolean {
-    const beat = node.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
-    return !beat || Date.now() - Date.parse(beat) > 60_000;
-  }
-
-  async #renewLease(): Promise<void> {
-    await renewNodeLease(this.#o.client, this.nodeName, this.#nodeUid);
-  }
-
   // PLEG: compare the runtime's container and sandbox states with the last relist; wake the pods that changed.
   async #relist(): Promise<void> {
     if (this.#relisting) return;
@@ -263,17 +215,39 @@ export class Kubelet {
     }
   }
 
-  // Sandboxes whose pods are gone from the API (deleted while the agent was down) are removed; the rest are re-adopted by their workers.
+  /** housekeeping exposes the collectors and the eviction manager (tests, streaming). */
+  get housekeeping(): Housekeeping {
+    return this.#housekeeping;
+  }
+
+  // Pods bound here (the informer) or still handled by a worker; anything else in the runtime is an orphan.
+  #knownPods(): Set<string> {
+    return new Set([...(this.#informer?.list() ?? []).map((p) => p.metadata.uid ?? ''), ...this.#workers.uids()]);
+  }
+
+  #activePods(): Pod[] {
+    return (this.#informer?.list() ?? []).map((p) => p as Pod).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed'
+      && !p.metadata?.deletionTimestamp && !this.#syncer.killRequested(p.metadata?.uid ?? ''));
+  }
+
+  // Upstream evictPod: an event on the pod, then killPodNow through the pod's worker with status Failed/Evicted.
+  #evict(pod: Pod, message: string): void {
+    const uid = pod.metadata?.uid ?? '';
+    void this.#recorder.event(pod as KubeObject, 'Warning', 'Evicted', message);
+    this.#syncer.requestKill(uid, { reason: 'Evicted', message, disruption: true });
+    this.#workers.trigger(uid);
+  }
+
+  async #removeOrphan(uid: string): Promise<void> {
+    const { containers } = await this.runtime.listContainers({ filter: { label_selector: { [POD_UID_LABEL]: uid } } });
+    await Promise.all(containers.map((c) => this.runtime.stopContainer({ container_id: c.id, timeout: 2 }).catch(() => undefined)));
+    await this.#syncer.removePodResources(uid);
+  }
+
+  // Runtime pods, volume and log directories of pods the API no longer has (deleted while the agent was down, or a lost datastore) are removed; the rest are re-adopted by their workers.
   async #removeOrphans(): Promise<void> {
-    const known = new Set((this.#informer?.list() ?? []).map((p) => p.metadata.uid ?? ''));
-    const { items } = await this.runtime.listPodSandbox();
-    const orphanUids = new Set(items.map((s) => s.labels?.[POD_UID_LABEL] ?? '').filter((uid) => uid && !known.has(uid)));
-    for (const uid of orphanUids) {
-      this.#log(`kubelet: removing pod ${uid}: no longer in the API`);
-      const { containers } = await this.runtime.listContainers({ filter: { label_selector: { [POD_UID_LABEL]: uid } } });
-      await Promise.all(containers.map((c) => this.runtime.stopContainer({ container_id: c.id, timeout: 2 }).catch(() => undefined)));
-      await this.#syncer.removePodResources(uid).catch((err) => this.#log(`kubelet: removing orphan ${uid}: ${(err as Error).message}`));
-    }
+    await this.#housekeeping.containerGC.removeOrphans();
+    const known = this.#knownPods();
     for (const uid of this.#volumes.podUIDs()) if (!known.has(uid)) this.#volumes.tearDown(uid);
     if (existsSync(this.logRoot)) {
       for (const dir of readdirSync(this.logRoot)) if (!known.has(dir.split('_').pop() ?? '')) rmSync(join(this.logRoot, dir), { recursive: true, force: true });

@@ -92,6 +92,8 @@ export interface NodeStatusInput {
   images: Image[];
   kubeletPort: number;
   now: string;
+  /** pressure lists the pressure conditions the eviction manager reports True. */
+  pressure?: Set<string>;
 }
 
 function conditions(input: NodeStatusInput, old: NodeCondition[]): NodeCondition[] {
@@ -103,10 +105,18 @@ function conditions(input: NodeStatusInput, old: NodeCondition[]): NodeCondition
   const ready = input.runtimeReady
     ? make('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status')
     : make('Ready', 'False', 'KubeletNotReady', `container runtime is down: ${input.runtimeProblem}`);
+  // Upstream nodestatus MemoryPressureCondition/DiskPressureCondition/PIDPressureCondition texts.
+  const p = input.pressure ?? new Set<string>();
   return [
-    make('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-    make('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    make('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    p.has('MemoryPressure')
+      ? make('MemoryPressure', 'True', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available')
+      : make('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+    p.has('DiskPressure')
+      ? make('DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure')
+      : make('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+    p.has('PIDPressure')
+      ? make('PIDPressure', 'True', 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available')
+      : make('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
     ready,
   ];
 }

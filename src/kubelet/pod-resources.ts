@@ -80,3 +80,33 @@ export function oomScoreAdj(pod: Pod, c: Container, memoryCapacityBytes: number)
   const adj = 1000 - Math.floor((1000 * req) / Math.max(1, memoryCapacityBytes));
   return Math.min(999, Math.max(3, adj));
 }
+
+/**
+ * podCgroupConfig is upstream's ResourceConfigForPod: cpu shares from the
+ * summed CPU requests, a CFS quota and a memory limit only when every
+ * container sets that limit (the pod total: app containers summed, or the
+ * largest init container if that is more). BestEffort pods get the minimum shares.
+ */
+export function podCgroupConfig(pod: Pod): { cpuShares: number; cpuQuotaUs?: number; memoryLimitBytes?: number } {
+  const apps = pod.spec?.containers ?? [];
+  const inits = pod.spec?.initContainers ?? [];
+  const total = (resource: 'cpu' | 'memory', kind: 'requests' | 'limits', scale: (q: ReturnType<typeof parseQuantity>) => number) => {
+    const of = (c: Container) => {
+      const q = quantityOf(c.resources?.[kind], resource) ?? (kind === 'requests' ? quantityOf(c.resources?.limits, resource) : undefined);
+      return q ? scale(q) : undefined;
+    };
+    const all = [...apps, ...inits].map(of);
+    const sum = apps.map(of).reduce<number>((n, v) => n + (v ?? 0), 0);
+    const maxInit = inits.map(of).reduce<number>((n, v) => Math.max(n, v ?? 0), 0);
+    return { value: Math.max(sum, maxInit), complete: all.every((v) => v !== undefined) };
+  };
+  const cpuReq = total('cpu', 'requests', (q) => q.milliValue());
+  const cpuLim = total('cpu', 'limits', (q) => q.milliValue());
+  const memLim = total('memory', 'limits', (q) => q.value());
+  const out: { cpuShares: number; cpuQuotaUs?: number; memoryLimitBytes?: number } = {
+    cpuShares: podQOSClass(pod) === 'BestEffort' ? MIN_SHARES : milliCPUToShares(cpuReq.value),
+  };
+  if (cpuLim.complete && apps.length) out.cpuQuotaUs = Math.max(MIN_QUOTA, Math.floor((cpuLim.value * QUOTA_PERIOD) / 1000));
+  if (memLim.complete && apps.length) out.memoryLimitBytes = memLim.value;
+  return out;
+}

@@ -151,6 +151,8 @@ export function computePodStatus(pod: Pod, input: StatusInput): PodStatus {
   const old = pod.status ?? {};
   const init = (spec.initContainers ?? []).map((c) => containerStatus(c, true, input));
   const app = spec.containers.map((c) => containerStatus(c, false, input));
+  // Ephemeral containers are never ready and do not count towards the phase (upstream convertToAPIContainerStatuses for ephemeral containers).
+  const ephemeral = (spec.ephemeralContainers ?? []).map((c) => ({ ...containerStatus(c as Container, false, input), ready: false }));
   const phase = podPhase(pod, init, app, input.initDone);
   const sidecars = new Set((spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
   const unready = [...init.filter((s) => sidecars.has(s.name)), ...app].filter((s) => !s.ready).map((s) => s.name);
@@ -188,5 +190,6 @@ export function computePodStatus(pod: Pod, input: StatusInput): PodStatus {
     qosClass: podQOSClass(pod),
     ...(init.length ? { initContainerStatuses: init } : {}),
     containerStatuses: app,
+    ...(ephemeral.length ? { ephemeralContainerStatuses: ephemeral } : {}),
   };
 }

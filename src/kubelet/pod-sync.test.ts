@@ -12,11 +12,16 @@ import { EventRecorder } from '../client/event-recorder.js';
 import { FakeRuntime } from './cri/fake-runtime.js';
 import { ImagePuller } from './image-puller.js';
 import { PodSyncer } from './pod-sync.js';
+import { removeCgroup } from './pod-cgroups.js';
 import { ProbeManager } from './probe-manager.js';
 import { VolumeManager } from './volume-manager.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podsync-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  // Pod cgroups are created before each sandbox (with the pod's limits); remove what the fake pods made.
+  removeCgroup('/skiff-unit-test');
+});
 
 function setup(pod: KubeObject) {
   const client = new FakeClient([pod]);

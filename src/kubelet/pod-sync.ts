@@ -10,16 +10,16 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
 import { isConflict, isNotFound } from '../machinery/index.js';
 import type { ContainerStatus } from './cri/cri-types.js';
-import { Backoff, formatDelay, type BackoffTimings } from './backoff.js';
-import { CONTAINER_IMAGE_ANNOTATION, formatPod } from './cri-labels.js';
+import { Backoff, type BackoffTimings } from './backoff.js';
 import { ObjectCache } from './container-env.js';
 import { removeOldInstances } from './container-gc.js';
-import { ContainerRunner, graceSeconds, type ContainerRunnerOptions, type StartContext } from './container-runner.js';
+import { ContainerPlanner, type Plan } from './container-plan.js';
+import { ContainerRunner, graceSeconds, type ContainerRunnerOptions } from './container-runner.js';
 import { removeCgroup } from './pod-cgroups.js';
 import type { ClusterDNS } from './pod-dns.js';
 import { computePodStatus, type WaitingReason } from './pod-status.js';
@@ -27,7 +27,7 @@ import type { ProbeManager } from './probe-manager.js';
 import { observePod, runningOf, type PodRuntimeState } from './runtime-state.js';
 import { podCgroupParent, podLogDirName } from './sandbox-config.js';
 import { SandboxManager } from './sandbox-manager.js';
-import { putPodStatus } from './status-writer.js';
+import { failedStatus, putPodStatus, type KillRequest } from './status-writer.js';
 import { VolumeError } from './volume-manager.js';
 
 export type { PodRuntimeState, RuntimeContainer } from './runtime-state.js';
@@ -41,6 +41,8 @@ export interface PodSyncerOptions extends ContainerRunnerOptions {
   cgroupRoot: string;
   dns: ClusterDNS;
   log: (msg: string) => void;
+  /** admit may refuse a pod the kubelet has not started yet (node pressure). */
+  admit?: (pod: Pod) => { reason: string; message: string } | undefined;
 }
 
 /** SyncResult tells the pod worker when to look again (besides events). */
@@ -50,29 +52,30 @@ export interface SyncResult {
   deleted?: boolean;
 }
 
-interface Plan {
-  reasons: Map<string, WaitingReason>;
-  retryInMs?: number;
-  initDone: boolean;
-}
-
 const VOLUME_RETRY_MS = 2000;
 
 /** PodSyncer syncs pods; one call at a time per pod (the pod worker serialises). */
 export class PodSyncer {
   readonly #o: PodSyncerOptions;
   readonly #backoff: Backoff;
+  readonly #planner: ContainerPlanner;
   readonly #containers: ContainerRunner;
   readonly #sandboxes: SandboxManager;
   readonly #failedMountSeen = new Map<string, string>();
   /** terminal holds pods this kubelet saw finish; they are never started again, even if the cache lags behind. */
   readonly #terminal = new Set<string>();
+  /** kills are pods the kubelet fails on its own (eviction, admission), applied by their next sync. */
+  readonly #kills = new Map<string, KillRequest>();
 
   constructor(opts: PodSyncerOptions) {
     this.#o = opts;
     this.#backoff = new Backoff(opts.crashBackoff);
     this.#containers = new ContainerRunner(opts);
     this.#sandboxes = new SandboxManager(opts);
+    this.#planner = new ContainerPlanner({
+      recorder: opts.recorder, probes: opts.probes, backoff: this.#backoff, containers: this.#containers,
+      sandboxConfig: (pod, sandbox) => this.#sandboxes.configFor(pod, sandbox),
+    });
   }
 
   /** observe lists a pod's sandboxes and container statuses from the runtime. */
@@ -84,6 +87,12 @@ export class PodSyncer {
   async sync(pod: Pod): Promise<SyncResult> {
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod, true);
     const uid = pod.metadata?.uid ?? '';
+    // Admission happens once, before the kubelet first reports on the pod (upstream canAdmitPod in HandlePodAdditions).
+    const fresh = !this.#kills.has(uid) && !pod.status?.startTime && (pod.status?.phase ?? 'Pending') === 'Pending';
+    const admitted = fresh ? this.#o.admit?.(pod) : undefined;
+    if (admitted) this.#kills.set(uid, { ...admitted, disruption: false });
+    const kill = this.#kills.get(uid);
+    if (kill) return this.#kill(pod, kill);
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || this.#terminal.has(uid)) {
       await this.#stopPod(uid, 0, pod);
       return {};
@@ -112,7 +121,7 @@ export class PodSyncer {
     if (!sandbox) return { retryInMs: 1000 };
     const podIP = await this.#sandboxes.podIP(sandbox.id);
     const ctx = { pod, sandbox, podIP, volumes, objects };
-    const plan = await this.#plan(ctx, state);
+    const plan = await this.#planner.plan(ctx, state);
     state = await this.observe(uid);
     await removeOldInstances(this.#o.runtime, state);
     const status = await this.#writeStatus(pod, state, plan, podIP);
@@ -124,99 +133,35 @@ export class PodSyncer {
     return { retryInMs: plan.retryInMs };
   }
 
-  // The container decisions of upstream computePodActions, carried out as they are made.
-  async #plan(ctx: StartContext, state: PodRuntimeState): Promise<Plan> {
-    const { pod, sandbox } = ctx;
-    const plan: Plan = { reasons: new Map(), initDone: true };
-    const inSandbox = (name: string) => state.containers.filter((c) => c.metadata?.name === name && c.pod_sandbox_id === sandbox.id);
-    const anyInstance = (name: string) => state.containers.filter((c) => c.metadata?.name === name);
-    // Once app containers have run, a restarting sidecar no longer holds the pod back (upstream: restartable init containers after initialization).
-    const appsStarted = (pod.spec?.containers ?? []).some((c) => inSandbox(c.name).length > 0);
-    for (const c of pod.spec?.initContainers ?? []) {
-      const [latest] = inSandbox(c.name);
-      const sidecar = c.restartPolicy === 'Always';
-      if (sidecar && appsStarted && latest?.state !== 'CONTAINER_RUNNING') {
-        await this.#startWithBackoff(ctx, c, 'init', latest, anyInstance(c.name), plan);
-        continue;
-      }
-      if (latest?.state === 'CONTAINER_RUNNING') {
-        if (sidecar && (await this.#restartIfUnhealthy(ctx, c, latest, plan))) {
-          plan.initDone = false;
-          break;
-        }
-        if (sidecar && this.#o.probes.passing(pod, c.name, 'startup', latest.id)) continue;
-        plan.initDone = false;
-        break;
-      }
-      if (latest?.state === 'CONTAINER_EXITED' && latest.exit_code === 0 && !sidecar) continue;
-      plan.initDone = false;
-      if (latest?.state === 'CONTAINER_EXITED' && !sidecar && (pod.spec?.restartPolicy ?? 'Always') === 'Never') break;
-      await this.#startWithBackoff(ctx, c, 'init', latest, anyInstance(c.name), plan);
-      break;
-    }
-    if (!plan.initDone) return plan;
-    for (const c of pod.spec?.containers ?? []) {
-      const [latest] = inSandbox(c.name);
-      const [prevAny] = anyInstance(c.name);
-      if (latest?.state === 'CONTAINER_RUNNING') {
-        await this.#restartIfUnhealthy(ctx, c, latest, plan);
-        continue;
-      }
-      const last = latest ?? prevAny;
-      if (last && last.state === 'CONTAINER_EXITED' && !shouldRestart(pod, last)) continue;
-      await this.#startWithBackoff(ctx, c, 'app', latest, anyInstance(c.name), plan);
-    }
-    return plan;
+  /** killRequested says whether the kubelet is failing the pod on its own. */
+  killRequested(uid: string): boolean {
+    return this.#kills.has(uid);
   }
 
-  // Liveness/startup failure or a changed image kills the container; the next sync restarts it per policy.
-  async #restartIfUnhealthy(ctx: StartContext, c: Container, latest: ContainerStatus, plan: Plan): Promise<boolean> {
-    const uid = ctx.pod.metadata?.uid ?? '';
-    let why = '';
-    if (this.#o.probes.state(uid, c.name, 'liveness', latest.id) === 'failure') why = `Container ${c.name} failed liveness probe, will be restarted`;
-    else if (this.#o.probes.state(uid, c.name, 'startup', latest.id) === 'failure') {
-      why = `Container ${c.name} failed startup probe, will be restarted`;
-    } else if ((latest.annotations?.[CONTAINER_IMAGE_ANNOTATION] ?? c.image) !== c.image) why = `Container ${c.name} definition changed, will be restarted`;
-    if (!why) return false;
-    void this.#o.recorder.event(ctx.pod as KubeObject, 'Normal', 'Killing', why);
-    await this.#containers.kill(ctx.pod, c, latest.id, graceSeconds(ctx.pod), ctx.podIP);
-    plan.retryInMs = 0;
-    return true;
+  /** requestKill has the pod's next sync stop it at once and fail it (eviction). */
+  requestKill(uid: string, kill: KillRequest): void {
+    this.#kills.set(uid, kill);
   }
 
-  async #startWithBackoff(
-    ctx: StartContext, c: Container, kind: 'init' | 'app', latest: ContainerStatus | undefined, all: ContainerStatus[], plan: Plan,
-  ): Promise<void> {
-    const pod = ctx.pod;
-    const key = `${pod.metadata?.uid}/${c.name}`;
-    const lastExit = all.find((x) => x.state === 'CONTAINER_EXITED');
-    if (latest?.state === 'CONTAINER_EXITED' || (lastExit && !latest)) {
-      const finished = Number(BigInt((latest ?? lastExit)!.finished_at) / 1_000_000n);
-      const bo = this.#backoff.inBackoffSince(key, finished);
-      if (bo.inBackoff) {
-        const delay = formatDelay(this.#backoff.get(key));
-        plan.reasons.set(c.name, { reason: 'CrashLoopBackOff', message: `back-off ${delay} restarting failed container=${c.name} pod=${formatPod(pod)}` });
-        void this.#o.recorder.event(pod as KubeObject, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${formatPod(pod)}`);
-        plan.retryInMs = minDefined(plan.retryInMs, bo.remainingMs + 50);
-        return;
-      }
-      this.#backoff.next(key, finished);
-    }
-    const attempt = all.length ? (all[0].metadata?.attempt ?? 0) + 1 : 0;
-    const failure = await this.#containers.start(ctx, c, kind, attempt, this.#sandboxes.configFor(pod, ctx.sandbox));
-    if (failure) {
-      plan.reasons.set(c.name, failure.reason);
-      plan.retryInMs = minDefined(plan.retryInMs, failure.retryInMs);
-    }
+  // Upstream's killPodNow with a status function: stop at once, then Failed with the kubelet's reason.
+  async #kill(pod: Pod, kill: KillRequest): Promise<SyncResult> {
+    const uid = pod.metadata?.uid ?? '';
+    this.#terminal.add(uid);
+    await this.#stopPod(uid, 0, pod);
+    // A failed pod's volumes are torn down (emptyDir data goes), as upstream's volume manager does for terminated pods; that is what relieves disk pressure.
+    this.#o.volumes.tearDown(uid);
+    const state = await this.observe(uid);
+    const status = computePodStatus(pod, {
+      instances: byContainerName(state), reasons: new Map(), sandboxReady: false, podIP: pod.status?.podIP ?? '', hostIP: this.#o.hostIP,
+      initDone: true, ready: () => false, started: () => false,
+    });
+    await putPodStatus(this.#o.client, pod, failedStatus(status, kill, new Date().toISOString().replace(/\.\d+Z$/, 'Z')));
+    return {};
   }
 
   async #writeStatus(pod: Pod, state: PodRuntimeState, plan: Plan, podIP: string, allWaiting?: WaitingReason) {
     const uid = pod.metadata?.uid ?? '';
-    const instances = new Map<string, ContainerStatus[]>();
-    for (const c of state.containers) {
-      const name = c.metadata?.name ?? '';
-      instances.set(name, [...(instances.get(name) ?? []), c]);
-    }
+    const instances = byContainerName(state);
     const sandboxReady = state.sandboxes.some((s) => s.state === 'SANDBOX_READY');
     const status = computePodStatus(pod, {
       instances, reasons: plan.reasons, sandboxReady, podIP, hostIP: this.#o.hostIP, initDone: plan.initDone, allWaiting,
@@ -282,18 +227,15 @@ export class PodSyncer {
     this.#o.puller.forgetPod(uid);
     this.#failedMountSeen.delete(uid);
     this.#terminal.delete(uid);
+    this.#kills.delete(uid);
   }
 }
 
-function shouldRestart(pod: Pod, last: ContainerStatus): boolean {
-  const policy = pod.spec?.restartPolicy ?? 'Always';
-  if (policy === 'Always') return true;
-  if (policy === 'OnFailure') return last.exit_code !== 0;
-  return false;
-}
-
-function minDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
+function byContainerName(state: PodRuntimeState): Map<string, ContainerStatus[]> {
+  const instances = new Map<string, ContainerStatus[]>();
+  for (const c of state.containers) {
+    const name = c.metadata?.name ?? '';
+    instances.set(name, [...(instances.get(name) ?? []), c]);
+  }
+  return instances;
 }

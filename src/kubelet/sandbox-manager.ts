@@ -13,6 +13,8 @@ import type { RuntimeService } from './cri/runtime-service.js';
 import type { PodSandbox, PodSandboxConfig } from './cri/cri-types.js';
 import { formatPod } from './cri-labels.js';
 import { writeEtcHosts } from './etc-hosts.js';
+import { writePodCgroup } from './pod-cgroups.js';
+import { podCgroupConfig } from './pod-resources.js';
 import type { ClusterDNS } from './pod-dns.js';
 import type { PodRuntimeState } from './runtime-state.js';
 import { podSandboxConfig } from './sandbox-config.js';
@@ -53,6 +55,8 @@ export class SandboxManager {
     const attempt = state.sandboxes.length ? (state.sandboxes[0].metadata?.attempt ?? 0) + 1 : 0;
     const config = podSandboxConfig(pod, { logRoot: this.#o.logRoot, cgroupRoot: this.#o.cgroupRoot, dns: this.#o.dns, attempt });
     mkdirSync(config.log_directory!, { recursive: true });
+    const problems = writePodCgroup(config.linux!.cgroup_parent!, podCgroupConfig(pod));
+    if (problems.length) this.#o.log(`kubelet: ${formatPod(pod)}: pod cgroup limits not set: ${problems.join('; ')}`);
     try {
       const { pod_sandbox_id } = await this.#o.runtime.runPodSandbox({ config });
       this.#configs.set(pod_sandbox_id, config);

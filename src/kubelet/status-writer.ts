@@ -27,3 +27,20 @@ export async function putPodStatus(client: Client, pod: Pod, status: NonNullable
     }
   }
 }
+
+/** KillRequest is a pod the kubelet fails on its own: eviction or admission refusal. */
+export interface KillRequest {
+  reason: string;
+  message: string;
+  /** disruption adds the DisruptionTarget condition upstream sets on pods it evicts (TerminationByKubelet). */
+  disruption: boolean;
+}
+
+/** failedStatus turns a pod's status into a kubelet-failed one, as upstream's eviction and admission status functions. */
+export function failedStatus(status: NonNullable<Pod['status']>, kill: KillRequest, nowIso: string): NonNullable<Pod['status']> {
+  const conditions = (status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget').map((c) => (c.type === 'Ready' || c.type === 'ContainersReady'
+    ? { ...c, status: 'False', reason: 'PodFailed', lastTransitionTime: c.status === 'False' ? c.lastTransitionTime : nowIso }
+    : c));
+  if (kill.disruption) conditions.push({ type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: kill.message, lastTransitionTime: nowIso });
+  return { ...status, phase: 'Failed', reason: kill.reason, message: kill.message, conditions };
+}

@@ -84,14 +84,19 @@ export class VolumeManager {
     if (v.secret) {
       const s = await optional(objects.secret(ns, v.secret.secretName ?? ''), v.secret.optional, `secret "${v.secret.secretName}" not found`);
       const payload = keyPayload(secretEntries(s), v.secret.items, v.secret.defaultMode, v.secret.optional, 'secret');
-      return published(dir('kubernetes.io~secret'), payload);
+      return published(this.#memoryBacked(dir('kubernetes.io~secret')), payload);
     }
     if (v.downwardAPI) {
-      return published(dir('kubernetes.io~downward-api'), this.#downward(pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode, rt));
+      return published(this.#memoryBacked(dir('kubernetes.io~downward-api')), this.#downward(pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode, rt));
     }
-    if (v.projected) return published(dir('kubernetes.io~projected'), await this.#projected(pod, v, objects, rt));
+    if (v.projected) return published(this.#memoryBacked(dir('kubernetes.io~projected')), await this.#projected(pod, v, objects, rt));
     if (v.persistentVolumeClaim) return this.#pvc(ns, v.persistentVolumeClaim.claimName);
     throw new VolumeError('volume type is not supported by skiff');
+  }
+
+  // Upstream's secret, projected and downwardAPI plugins wrap a Memory-medium emptyDir: their data lives on tmpfs, never on disk.
+  #memoryBacked(path: string): string {
+    return this.#emptyDir(path, 'Memory', undefined);
   }
 
   #emptyDir(path: string, medium: string | undefined, sizeLimit: string | undefined): string {

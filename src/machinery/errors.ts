@@ -3,146 +3,13 @@
  * The wire error model: every failure the API returns is a Kubernetes
  * `Status` object with a reason, an HTTP code and, for validation, field
  * causes. Components throw `StatusError`; the apiserver writes it out once.
- * Shapes follow apimachinery's `k8s.io/apimachinery/pkg/api/errors`.
+ * Shapes follow apimachinery's `k8s.io/apimachinery/pkg/api/errors`: this file holds the
+ * constructors and predicates and re-exports the Status model and field errors.
  */
+import { StatusError } from './errors-status.js';
 
-/** StatusReason is the machine-readable reason of a failed request (metav1.StatusReason). */
-export type StatusReason =
-  | 'BadRequest'
-  | 'Unauthorized'
-  | 'Forbidden'
-  | 'NotFound'
-  | 'AlreadyExists'
-  | 'Conflict'
-  | 'Gone'
-  | 'Expired'
-  | 'Invalid'
-  | 'MethodNotAllowed'
-  | 'NotAcceptable'
-  | 'RequestEntityTooLarge'
-  | 'UnsupportedMediaType'
-  | 'TooManyRequests'
-  | 'InternalError'
-  | 'ServiceUnavailable'
-  | 'Timeout'
-  | 'ServerTimeout'
-  | 'NotImplemented'
-  | '';
-
-/** CauseType names the kind of a field error (metav1.CauseType / field.ErrorType). */
-export type CauseType =
-  | 'FieldValueNotFound'
-  | 'FieldValueRequired'
-  | 'FieldValueDuplicate'
-  | 'FieldValueInvalid'
-  | 'FieldValueNotSupported'
-  | 'FieldValueForbidden'
-  | 'FieldValueTooLong'
-  | 'FieldValueTooMany'
-  | 'InternalError'
-  | 'FieldValueTypeInvalid'
-  | 'UnexpectedServerResponse'
-  | 'FieldManagerConflict'
-  | 'ResourceVersionTooLarge';
-
-export interface StatusCause {
-  reason?: CauseType | string;
-  message?: string;
-  field?: string;
-}
-
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
-
-/** Status is the metav1.Status object written on every failed request. */
-export interface Status {
-  kind?: 'Status';
-  apiVersion?: 'v1';
-  metadata: Record<string, unknown>;
-  status?: 'Failure' | 'Success';
-  message?: string;
-  reason?: StatusReason;
-  details?: StatusDetails;
-  code?: number;
-}
-
-/** StatusFields are what a Status says; newStatus puts them in upstream's order. */
-export interface StatusFields {
-  status: 'Failure' | 'Success';
-  message?: string;
-  reason?: StatusReason;
-  details?: StatusDetails;
-  code?: number;
-  /**
-   * typeMeta false leaves out kind and apiVersion, as the remotecommand
-   * status channel does (it marshals a bare metav1.Status).
-   */
-  typeMeta?: boolean;
-}
-
-/**
- * newStatus is the one constructor of every Status the project writes. Keys
- * come in metav1.Status's field order (kind, apiVersion, metadata, status,
- * message, reason, details, code) and every empty field is left out, as
- * encoding/json does with upstream's `omitempty` tags; clients that compare
- * error bodies byte for byte see upstream's text.
- * https://github.com/kubernetes/apimachinery/blob/v0.32.0/pkg/apis/meta/v1/types.go#L751
- */
-export function newStatus(f: StatusFields): Status {
-  const s: Status = f.typeMeta === false ? { metadata: {} } : { kind: 'Status', apiVersion: 'v1', metadata: {} };
-  s.status = f.status;
-  if (f.message) s.message = f.message;
-  if (f.reason) s.reason = f.reason;
-  const details = f.details && orderedDetails(f.details);
-  if (details) s.details = details;
-  if (f.code) s.code = f.code;
-  return s;
-}
-
-/** orderedDetails is StatusDetails in field order without empty fields; undefined when nothing is left. */
-function orderedDetails(d: StatusDetails): StatusDetails | undefined {
-  const out: StatusDetails = {};
-  if (d.name) out.name = d.name;
-  if (d.group) out.group = d.group;
-  if (d.kind) out.kind = d.kind;
-  if (d.uid) out.uid = d.uid;
-  if (d.causes?.length) {
-    out.causes = d.causes.map((c) => {
-      const oc: StatusCause = {};
-      if (c.reason) oc.reason = c.reason;
-      if (c.message) oc.message = c.message;
-      if (c.field) oc.field = c.field;
-      return oc;
-    });
-  }
-  if (d.retryAfterSeconds) out.retryAfterSeconds = d.retryAfterSeconds;
-  return Object.keys(out).length ? out : undefined;
-}
-
-/** StatusError carries a Status through the code until it is written to the client. */
-export class StatusError extends Error {
-  readonly code: number;
-  readonly reason: StatusReason;
-  readonly details?: StatusDetails;
-
-  constructor(code: number, reason: StatusReason, message: string, details?: StatusDetails, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StatusError';
-    this.code = code;
-    this.reason = reason;
-    this.details = details;
-  }
-
-  toStatus(): Status {
-    return newStatus({ status: 'Failure', message: this.message, reason: this.reason, details: this.details, code: this.code });
-  }
-}
+export { newStatus, StatusError, type CauseType, type Status, type StatusCause, type StatusDetails, type StatusFields, type StatusReason } from './errors-status.js';
+export { field, fieldErrorMessage, newInvalid, type FieldError } from './errors-field.js';
 
 /** GroupResource identifies a resource in messages: `deployments.apps`, or `pods` for the core group. */
 export interface GroupResource {
@@ -215,60 +82,6 @@ export function newTooManyRequests(message: string, retryAfterSeconds = 1): Stat
   return new StatusError(429, 'TooManyRequests', message, { retryAfterSeconds });
 }
 
-/**
- * FieldError is one validation failure at a field path (field.Error upstream).
- * `detail` is the free-text part; `badValue` is shown quoted as upstream does.
- */
-export interface FieldError {
-  type: CauseType;
-  field: string;
-  badValue?: unknown;
-  detail?: string;
-}
-
-const typeText: Partial<Record<CauseType, string>> = {
-  FieldValueNotFound: 'Not found',
-  FieldValueRequired: 'Required value',
-  FieldValueDuplicate: 'Duplicate value',
-  FieldValueInvalid: 'Invalid value',
-  FieldValueNotSupported: 'Unsupported value',
-  FieldValueForbidden: 'Forbidden',
-  FieldValueTooLong: 'Too long',
-  FieldValueTooMany: 'Too many',
-  InternalError: 'Internal error',
-  FieldValueTypeInvalid: 'Invalid value',
-};
-
-/** formatBadValue renders a bad value the way field.Error.Error() does (strings quoted, objects as JSON). */
-function formatBadValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
-  if (v === undefined) return '""';
-  return JSON.stringify(v);
-}
-
-/** fieldErrorMessage renders a single field error as upstream: `spec.replicas: Invalid value: -1: must be greater than or equal to 0`. */
-export function fieldErrorMessage(e: FieldError): string {
-  const head = typeText[e.type] ?? 'Invalid value';
-  const omitValue = e.type === 'FieldValueRequired' || e.type === 'FieldValueForbidden' || e.type === 'InternalError' || e.badValue === undefined;
-  let msg = `${e.field}: ${head}`;
-  if (!omitValue) msg += `: ${formatBadValue(e.badValue)}`;
-  if (e.detail) msg += `: ${e.detail}`;
-  return msg;
-}
-
-/**
- * newInvalid builds the 422 Invalid error of a rejected object, with one cause
- * per field error. The message matches upstream: `Kind.group "name" is invalid: [a, b]`.
- */
-export function newInvalid(kind: string, group: string, name: string, errs: FieldError[]): StatusError {
-  const qualifiedKind = group ? `${kind}.${group}` : kind;
-  const msgs = errs.map(fieldErrorMessage);
-  const joined = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
-  const causes: StatusCause[] = errs.map((e, i) => ({ reason: e.type, message: msgs[i].slice(e.field.length + 2), field: e.field }));
-  return new StatusError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, { name, group, kind, causes });
-}
-
 /** Predicates over StatusError: test the reason, never the message. */
 export function isNotFound(err: unknown): boolean {
   return err instanceof StatusError && err.reason === 'NotFound';
@@ -285,20 +98,3 @@ export function isInvalid(err: unknown): boolean {
 export function isGone(err: unknown): boolean {
   return err instanceof StatusError && (err.reason === 'Expired' || err.reason === 'Gone');
 }
-
-/** Small builders so validators read like upstream's field.Invalid(path, value, detail). */
-export const field = {
-  invalid: (path: string, badValue: unknown, detail: string): FieldError => ({ type: 'FieldValueInvalid', field: path, badValue, detail }),
-  required: (path: string, detail = ''): FieldError => ({ type: 'FieldValueRequired', field: path, detail }),
-  forbidden: (path: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field: path, detail }),
-  duplicate: (path: string, badValue: unknown): FieldError => ({ type: 'FieldValueDuplicate', field: path, badValue }),
-  notSupported: (path: string, badValue: unknown, valid: string[]): FieldError => ({
-    type: 'FieldValueNotSupported',
-    field: path,
-    badValue,
-    detail: `supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}`,
-  }),
-  notFound: (path: string, badValue: unknown): FieldError => ({ type: 'FieldValueNotFound', field: path, badValue }),
-  tooLong: (path: string, badValue: unknown, max: number): FieldError => ({ type: 'FieldValueTooLong', field: path, badValue, detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` }),
-  tooMany: (path: string, actual: number, max: number): FieldError => ({ type: 'FieldValueTooMany', field: path, badValue: actual, detail: `must have at most ${max} items` }),
-};

@@ -29,6 +29,9 @@ import { ComponentLifecycle } from '../machinery/index.js';
 /** DEFAULT_SCHEDULER_NAME is the spec.schedulerName this scheduler serves by default. */
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
+/** DEFAULT_MAX_IN_FLIGHT_BINDINGS bounds memory, not throughput: see SchedulerOptions.maxInFlightBindings. */
+export const DEFAULT_MAX_IN_FLIGHT_BINDINGS = 2048;
+
 /** SchedulerOptions configures a Scheduler; every field has a default. */
 export interface SchedulerOptions {
   schedulerName?: string;
@@ -36,7 +39,13 @@ export interface SchedulerOptions {
   informers?: InformerFactory;
   recorder?: EventRecorder;
   percentageOfNodesToScore?: number;
-  /** maxInFlightBindings caps concurrent binding writes. */
+  /**
+   * maxInFlightBindings caps concurrent binding writes (default 2048).
+   * Upstream binds each pod in its own goroutine with no cap; a low cap here
+   * starves binding whenever other writers (5000 simulated nodes renewing
+   * Leases) fill the write path, since a freed slot only refills on the
+   * scheduling loop's next turn.
+   */
   maxInFlightBindings?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -182,7 +191,7 @@ export class Scheduler {
     while (!signal.aborted) {
       const qp = await this.queue.pop();
       if (!qp) return;
-      if (this.#inFlight >= (this.#opts.maxInFlightBindings ?? 128)) await new Promise<void>((r) => (this.#slotWaiter = r));
+      if (this.#inFlight >= (this.#opts.maxInFlightBindings ?? DEFAULT_MAX_IN_FLIGHT_BINDINGS)) await new Promise<void>((r) => (this.#slotWaiter = r));
       try {
         this.scheduleOne(qp);
       } catch (err) {

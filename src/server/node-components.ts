@@ -4,6 +4,7 @@
  * containerd, proxy, network policy) and the add-ons that live on the
  * server's node: cluster DNS and the Ingress controller.
  */
+import { join } from 'node:path';
 import { nthAddress } from '../api/index.js';
 import type { KubeletClient } from '../apiserver/index.js';
 import type { Client } from '../client/index.js';
@@ -15,7 +16,7 @@ export async function nodeComponents(opts: SkiffServerOptions, client: Client, a
   const { dataDir, log } = opts;
   const components: Component[] = [];
   // Loaded only when this server runs a node: the CRI/gRPC stack is a large share of start-up time.
-  const [{ NodeAgent }, { clusterDNS }, { ingressController }] = await Promise.all([
+  const [{ NodeAgent }, { clusterDNS }, { ingressController, INGRESS_DATA_DIR }] = await Promise.all([
     import('../agent/index.js'),
     import('../dns/index.js'),
     import('../ingress/index.js'),
@@ -52,16 +53,22 @@ export async function nodeComponents(opts: SkiffServerOptions, client: Client, a
   });
   if (opts.ingress !== false) {
     const ports = { http: opts.ingress?.httpPort ?? 80, https: opts.ingress?.httpsPort ?? 443, bind: opts.ingress?.bindAddress ?? '0.0.0.0' };
-    const ingress = ingressController(client, { httpPort: ports.http, httpsPort: ports.https, bindAddress: ports.bind, nodeAddress: advertise, log });
+    // The data plane (nginx) keeps its files in the node's data dir and runs as long as the node does.
+    const ingress = ingressController(client, {
+      httpPort: ports.http, httpsPort: ports.https, bindAddress: ports.bind, nodeAddress: advertise, dataDir: join(dataDir, INGRESS_DATA_DIR), log,
+    });
     components.push({
       name: ingress.name,
-      // A busy port 80/443 (another web server on the machine) must not keep the cluster from starting:
-      // the rest works, and the log says how to move the Ingress elsewhere.
+      // A busy port 80/443 (another web server on the machine) or a missing nginx must not keep the cluster from
+      // starting: the rest works, and the log says how to serve Ingresses.
       start: async (signal) => {
         try {
           await ingress.start(signal);
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') return log(`ingress: ${(err as Error).message}; Ingresses are not served on this node.`);
+          if (code !== 'EADDRINUSE') throw err;
+          await ingress.stop();
           log(`ingress: cannot listen on ${ports.bind}:${ports.http}/${ports.https} (in use); Ingresses are not served on this node. Free the ports or pass --ingress-http-port/--ingress-https-port.`);
         }
       },

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The in-process watch fan-out shared by the backends that own their log.
- * A backend calls `publish` synchronously after each write; each watcher
+ * A backend calls `publish` in the same synchronous step as each commit; each watcher
  * first replays the log from its start revision (in pages, read lazily as
  * the consumer pulls) and then delivers the live events queued for it.
  * Like the apiserver's cacher (k8s.io/apiserver/pkg/storage/cacher), a
@@ -58,7 +58,7 @@ export class WatchBroadcaster {
   /**
    * watch returns an iterable whose iterator registers when iteration starts.
    * Registration and the revision the catch-up reads up to are taken in the
-   * same synchronous step; the backends write synchronously on this thread,
+   * same synchronous step; the backends commit and publish in one synchronous step on this thread,
    * so every later write is published to the registered watcher and every
    * earlier one is in the log: no gap and no duplicate.
    */

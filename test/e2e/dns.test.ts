@@ -13,7 +13,9 @@ import { HttpClient, loadKubeconfig } from '../../src/client/http-client.js';
 import { R } from '../../src/client/client.js';
 import type { KubeObject } from '../../src/api/object.js';
 import { ClusterDNS } from '../../src/dns/index.js';
-import { CLASS_IN, decodeMessage, encodeMessage, TYPE } from '../../src/dns/dns-message.js';
+import { CLASS_IN, TYPE } from '../../src/dns/dns-message.js';
+import { decodeMessage } from '../../src/dns/dns-decode.js';
+import { encodeMessage } from '../../src/dns/dns-encode.js';
 import { DnsServer } from '../../src/dns/dns-server.js';
 
 const N = 10 + (process.pid % 200);

@@ -14,7 +14,9 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { startServer, type ServerHandle } from '../harness/server-harness.js';
+import { processesMentioning } from './harness/host-cleanup.js';
 import { HttpClient, loadKubeconfig } from '../../src/client/http-client.js';
 import { ingressController, type IngressController } from '../../src/ingress/index.js';
 import { selfSignedCertificate } from '../../src/ingress/default-certificate.js';
@@ -42,6 +44,8 @@ const { WebSocketServer } = require(process.argv[2]);
 const name = process.argv[1];
 const server = http.createServer((req, res) => {
   res.setHeader('content-type', 'application/json');
+  // /slow answers after a while: a request in flight across a data-plane reload.
+  if (req.url.startsWith('/slow')) return void setTimeout(() => res.end(JSON.stringify({ name, url: req.url })), 1500);
   res.end(JSON.stringify({ name, url: req.url, host: req.headers.host, xff: req.headers['x-forwarded-for'], proto: req.headers['x-forwarded-proto'] }));
 });
 new WebSocketServer({ server }).on('connection', (ws) => ws.on('message', (m) => ws.send(name + ':' + m)));
@@ -131,13 +135,13 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 }
 
 /** routed polls until a request is answered by the expected backend, and returns the parsed echo. */
-async function routed(port: number, host: string, path: string, backend: string): Promise<{ name: string; url: string; host: string; xff: string; proto: string }> {
+async function routed(port: number, host: string, path: string, backend: string, timeoutMs?: number): Promise<{ name: string; url: string; host: string; xff: string; proto: string }> {
   return until(`${host}${path} → ${backend}`, async () => {
     const r = await get(port, host, path);
     if (r.status !== 200) return undefined;
     const echo = JSON.parse(r.body);
     return echo.name === backend ? echo : undefined;
-  });
+  }, timeoutMs);
 }
 
 function serviceAndSlice(name: string, ip: string): string {
@@ -173,7 +177,7 @@ before(async () => {
   server.kubectlOk(['create', 'namespace', NS]);
   server.kubectlOk(['apply', '-f', '-'], { input: serviceAndSlice('api', api.ip) + '---' + serviceAndSlice('web', web.ip) });
   const client = new HttpClient(loadKubeconfig(server.kubeconfig));
-  controller = ingressController(client, { httpPort: 0, httpsPort: 0, bindAddress: '127.0.0.1', nodeAddress: '127.0.0.1', log: () => undefined });
+  controller = ingressController(client, { httpPort: 0, httpsPort: 0, bindAddress: '127.0.0.1', nodeAddress: '127.0.0.1', dataDir: join(server.dataDir, 'ingress'), log: () => undefined });
   await controller.start(abort.signal);
 });
 
@@ -341,4 +345,84 @@ spec:
   const ghost = backends.find((b) => b.name === 'web')!;
   server.kubectlOk(['apply', '-f', '-'], { input: serviceAndSlice('ghost', ghost.ip) });
   await routed(http, 'partial.test', '/ghost', 'web');
+});
+
+test('endpoints change: nginx reloads and serves the new endpoint; a request in flight finishes on the old one', { skip: !canRun && 'needs root and iproute2' }, async () => {
+  const http = controller.httpPort;
+  const [api, web] = [backends.find((b) => b.name === 'api')!, backends.find((b) => b.name === 'web')!];
+  await routed(http, 'a.test', '/', 'api');
+  const reloads = controller.dataPlane!.reloads;
+  const inFlight = get(http, 'a.test', '/slow');
+  await new Promise((r) => setTimeout(r, 300));
+  try {
+    // The Service's endpoint moves to the web backend: the upstream changes, so nginx reloads.
+    server.kubectlOk(['apply', '-f', '-'], { input: serviceAndSlice('api', web.ip) });
+    await routed(http, 'a.test', '/', 'web', 30_000);
+    // New workers may answer before apply() has seen the old ones stop accepting and counted the reload.
+    await until('the reload counted', async () => (controller.dataPlane!.reloads > reloads ? true : undefined), 30_000);
+    const slow = await inFlight;
+    assert.equal(slow.status, 200);
+    assert.equal(JSON.parse(slow.body).name, 'api');
+  } finally {
+    server.kubectlOk(['apply', '-f', '-'], { input: serviceAndSlice('api', api.ip) });
+  }
+  await routed(http, 'a.test', '/', 'api', 30_000);
+});
+
+test('a path nginx cannot compile: ConfigurationRejected Event on that Ingress, the others keep being served', { skip: !canRun && 'needs root and iproute2' }, async () => {
+  // JavaScript reads a trailing \\c as a literal; PCRE refuses it, so only nginx -t finds the problem.
+  server.kubectlOk(['apply', '-f', '-'], {
+    input: `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: bad-regex
+  namespace: ${NS}
+  annotations: {nginx.ingress.kubernetes.io/use-regex: "true"}
+spec:
+  rules:
+  - host: bad.test
+    http: {paths: [{path: '/x\\c', pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}]}
+`,
+  });
+  const message = await until('ConfigurationRejected event', async () => {
+    const out = server.kubectlOk(['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=bad-regex,reason=ConfigurationRejected', '-o', 'jsonpath={.items[*].message}']);
+    return out || undefined;
+  }, 30_000);
+  assert.match(message, /not served/);
+  await routed(controller.httpPort, 'b.test', '/', 'web', 30_000);
+  assert.equal((await get(controller.httpPort, 'bad.test', '/x')).status, 404);
+  assert.equal(controller.dataPlane!.condition.status, 'True');
+  server.kubectlOk(['delete', 'ingress', 'bad-regex', '-n', NS]);
+});
+
+test('nginx killed: the controller restarts it on the last configuration and records NginxExited Events', { skip: !canRun && 'needs root and iproute2' }, async () => {
+  const supervisor = controller.dataPlane!.supervisor;
+  const master = supervisor.pid!;
+  process.kill(master, 'SIGKILL');
+  await until('a new nginx master', async () => (supervisor.pid && supervisor.pid !== master ? true : undefined), 30_000);
+  await routed(controller.httpPort, 'a.test', '/', 'api', 30_000);
+  assert.equal(supervisor.restarts, 1);
+  const reasons = await until('NginxExited event', async () => {
+    const out = server.kubectlOk(['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=hosts,reason=NginxExited', '-o', 'jsonpath={.items[*].message}']);
+    return out || undefined;
+  });
+  assert.match(reasons, /nginx exited \(code null, signal SIGKILL\)/);
+});
+
+test('stopping the controller stops nginx and its workers', { skip: !canRun && 'needs root and iproute2' }, async () => {
+  const master = controller.dataPlane!.supervisor.pid!;
+  const workers = controller.dataPlane!.supervisor.workerPids();
+  assert.ok(workers.length > 0);
+  await controller.stop();
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await until('nginx gone', async () => ([master, ...workers].some(alive) ? undefined : true));
+  assert.deepEqual(processesMentioning(join(server.dataDir, 'ingress')), []);
 });

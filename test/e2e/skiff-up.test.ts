@@ -14,15 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SKIFF_BIN } from '../harness/server-harness.js';
+import { processesMentioning } from './harness/host-cleanup.js';
 
 const canRun = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v containerd && command -v runc'], { stdio: 'ignore' }).status === 0;
 
-function freePort(): Promise<number> {
+function freePort(port = 0): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+    s.once('error', () => resolve(-1));
+    s.listen(port, '0.0.0.0', () => {
+      const bound = (s.address() as { port: number }).port;
+      s.close(() => resolve(bound));
     });
   });
 }
@@ -51,6 +53,8 @@ describe('skiff up / status / down', { skip: canRun ? false : 'needs root and co
     writeFileSync(join(home, '.kube', 'config'), existing);
     const env = { ...process.env, HOME: home, KUBECONFIG: '' };
     const skiff = (...args: string[]) => spawnSync(process.execPath, [SKIFF_BIN, ...args, '--data-dir', dataDir], { env, encoding: 'utf8', timeout: 180_000 });
+    // The node's Ingress takes ports 80 and 443 when they are free (another run on this machine may hold them).
+    const ingressPortsFree = (await freePort(80)) === 80 && (await freePort(443)) === 443;
     try {
       const up = skiff('up', '--https-port', String(port));
       assert.equal(up.status, 0, up.stderr + up.stdout);
@@ -73,11 +77,16 @@ describe('skiff up / status / down', { skip: canRun ? false : 'needs root and co
       assert.equal(status.status, 0, status.stderr);
       assert.match(status.stdout, /server: running \(pid \d+\).*ready/);
       assert.match(status.stdout, /logs: .*server\.log/);
+      if (ingressPortsFree) assert.match(status.stdout, /ingress: nginx running \(pid \d+, http 80, https 443, .*\n\s+ConfigurationApplied=True/);
+      const nginxPid = Number(/ingress: nginx running \(pid (\d+)/.exec(status.stdout)?.[1] ?? 0);
 
       const down = skiff('down', '--purge');
       assert.equal(down.status, 0, down.stderr);
       assert.match(down.stdout, /Skiff stopped/);
       assert.equal(existsSync(dataDir), false);
+      // The node agent's nginx went with the server: nothing mentions the data dir any more.
+      assert.deepEqual(processesMentioning(dataDir), []);
+      if (nginxPid) assert.throws(() => process.kill(nginxPid, 0));
       const after = skiff('status');
       assert.equal(after.status, 3);
       assert.match(after.stdout, /not running/);

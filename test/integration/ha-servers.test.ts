@@ -76,6 +76,25 @@ describe('two API servers on one etcd', () => {
     await waitFor('the leader to create the pods', () => podCount(first, 'ha') === 2, 60_000);
   });
 
+  it('admission policy written through one server applies on the other (its cached lists follow the store)', async () => {
+    const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    // The second server reads (and caches) the namespace's LimitRanges on this create: there are none yet.
+    assert.equal((await second.request('POST', '/api/v1/namespaces/ha/pods', pod('warm'))).status, 201);
+    first.kubectlOk(['apply', '-n', 'ha', '-f', '-'], { input: JSON.stringify({
+      apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults' },
+      spec: { limits: [{ type: 'Container', default: { cpu: '250m' }, defaultRequest: { cpu: '100m' } }] },
+    }) });
+    let n = 0;
+    const limit = await waitFor('the second server defaulting limits from the first server\'s LimitRange', async () => {
+      const r = await second.request('POST', '/api/v1/namespaces/ha/pods', pod(`limited-${n++}`));
+      const created = JSON.parse(r.body) as { spec: { containers: { resources?: { limits?: { cpu?: string } } }[] } };
+      return created.spec.containers[0].resources?.limits?.cpu;
+    }, 10_000, 100);
+    assert.equal(limit, '250m');
+    second.kubectlOk(['delete', 'pods', '-n', 'ha', 'warm', ...Array.from({ length: n }, (_, i) => `limited-${i}`)]);
+    first.kubectlOk(['delete', 'limitrange', 'defaults', '-n', 'ha']);
+  });
+
   it('SIGKILL the holder under writes: nothing acknowledged is lost, the survivor leads and drops the dead server', async () => {
     // A client that knows only the first server learns the second from the kubernetes endpoints (as an agent does).
     const agentClient = new HttpClient(loadKubeconfig(first.kubeconfig));

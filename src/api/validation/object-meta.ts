@@ -31,6 +31,8 @@ export function nameRuleFor(group: string, kind: string): NameRule {
   if (group === '' && kind === 'PersistentVolume') return 'path-segment';
   // Upstream's ValidateCertificateRequestName checks nothing beyond a path segment: kubelets name theirs node-csr-<base64url digest>.
   if (group === 'certificates.k8s.io' && kind === 'CertificateSigningRequest') return 'path-segment';
+  // kube-aggregator checks a path segment, then that the name is `<version>.<group>` (`v1.` for the core group).
+  if (group === 'apiregistration.k8s.io' && kind === 'APIService') return 'path-segment';
   return 'subdomain';
 }
 

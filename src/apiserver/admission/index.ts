@@ -10,6 +10,8 @@ import { podPriorityAdmission } from './pod-priority.js';
 import { resourceQuotaAdmission } from './resource-quota.js';
 import { serviceAccountAdmission } from './service-account.js';
 import { storageAdmissionPlugins } from './storage-admission.js';
+import { mutatingAdmissionWebhook, registryEnvironment, validatingAdmissionWebhook } from './webhook/index.js';
+import { validatingAdmissionPolicy } from './policy/index.js';
 
 export { IMMORTAL_NAMESPACES } from './namespace-lifecycle.js';
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.js';
@@ -30,7 +32,13 @@ export function registerDefaultAdmission(api: APIRegistry): void {
   api.admission.register(limitRangerAdmission(api));
   api.admission.register(serviceAccountAdmission(api));
   api.admission.register(podPriorityAdmission(api));
+  for (const p of storageAdmissionPlugins(api)) api.admission.register(p);
+  // Dynamic admission comes after the built-in plugins, in upstream's order:
+  // MutatingAdmissionWebhook, ValidatingAdmissionPolicy, ValidatingAdmissionWebhook.
+  const env = registryEnvironment(api);
+  api.admission.register(mutatingAdmissionWebhook(env));
+  api.admission.register(validatingAdmissionPolicy(env));
+  api.admission.register(validatingAdmissionWebhook(env));
   // ResourceQuota is last, as upstream: it charges what every other plugin has settled.
   api.admission.register(resourceQuotaAdmission(api));
-  for (const p of storageAdmissionPlugins(api)) api.admission.register(p);
 }

@@ -8,8 +8,10 @@
  * an evaluation error `<error> evaluating rule: <rule>`; `fieldPath` and
  * `reason` adjust the path and the error type as upstream.
  */
-import { celEnv, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import { createRequire } from 'node:module';
+import type * as Cel from '@bufbuild/cel';
+import type { CelEnv, CelInput, CelResult } from '@bufbuild/cel';
+import type * as CelExt from '@bufbuild/cel/ext';
 import type { KubeObject } from '../../api/index.js';
 import { field, type FieldError } from '../../machinery/index.js';
 import { child, index, isObject, type JSONSchemaProps, type ValidationRule } from './types.js';
@@ -29,14 +31,29 @@ interface Compiled {
   usesOldSelf: boolean;
 }
 
-const env = celEnv({ funcs: strings });
+/**
+ * The CEL runtime is required (its CommonJS build) the first time a rule is
+ * compiled: a server whose custom resources have no x-kubernetes-validations
+ * never needs it, and loading it costs an idle server memory.
+ */
+const requireLazily = createRequire(import.meta.url);
+let runtime: { cel: typeof Cel; env: CelEnv } | undefined;
+function celRuntime(): { cel: typeof Cel; env: CelEnv } {
+  if (!runtime) {
+    const cel = requireLazily('@bufbuild/cel') as typeof Cel;
+    const { strings } = requireLazily('@bufbuild/cel/ext') as typeof CelExt;
+    runtime = { cel, env: cel.celEnv({ funcs: strings }) };
+  }
+  return runtime;
+}
 const cache = new WeakMap<JSONSchemaProps, Compiled[]>();
 
 /** compileRule parses a rule (and its messageExpression), or returns upstream's compilation error text. */
 export function compileRule(rule: ValidationRule): { compiled?: Compiled; error?: string } {
   try {
-    const program = plan(env, parse(rule.rule)) as Program;
-    const message = rule.messageExpression ? (plan(env, parse(rule.messageExpression)) as Program) : undefined;
+    const { cel, env } = celRuntime();
+    const program = cel.plan(env, cel.parse(rule.rule)) as Program;
+    const message = rule.messageExpression ? (cel.plan(env, cel.parse(rule.messageExpression)) as Program) : undefined;
     return { compiled: { rule, program, message, usesOldSelf: /\boldSelf\b/.test(rule.rule) } };
   } catch (err) {
     return { error: `compilation failed: ${(err as Error).message}` };
@@ -100,7 +117,7 @@ function evaluate(c: Compiled, s: JSONSchemaProps, value: unknown, old: unknown,
   const type = s.type ?? (s['x-kubernetes-int-or-string'] ? 'string' : 'object');
   const at = c.rule.fieldPath ? path + c.rule.fieldPath.replace(/^\.?/, path ? '.' : '') : path;
   const result = c.program(bindings);
-  if (isCelError(result)) {
+  if (celRuntime().cel.isCelError(result)) {
     // cel-go words a missing map key `no such key: <key>`; @bufbuild/cel says `field not found`.
     const why = result.message.replace(/^field not found: /, 'no such key: ');
     errs.push(field.invalid(path, type, `${why} evaluating rule: ${ruleText(c.rule)}`));

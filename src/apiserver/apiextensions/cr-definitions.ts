@@ -2,13 +2,15 @@
 /**
  * The run-time definitions a CRD serves: one per served version, sharing one
  * storage location (`/registry/<group>/<plural>/...`) in the storage
- * version. Conversion is `None`, as upstream's nopConverter: only apiVersion
- * changes between versions.
+ * version. Conversion is `None`, as upstream's nopConverter (only apiVersion
+ * changes between versions), or the CRD's conversion webhook.
  */
 import type { KubeObject } from '../../api/index.js';
 import type { ResourceInfo, SubresourceName, Verb } from '../../api/index.js';
 import type { ResourceDefinition, VersionConverter } from '../definitions/index.js';
 import { customResourceStrategy } from './cr-strategy.js';
+import { webhookConverter, type ConversionWebhook } from './conversion-webhook.js';
+import type { ServiceResolver } from '../admission/webhook/client.js';
 import { customResourceModel } from './cr-openapi.js';
 import { printerColumnsConvertor } from './printer-columns.js';
 import { unknownFields } from './pruning.js';
@@ -22,12 +24,22 @@ export function storageVersionOf(crd: CustomResourceDefinition): string {
 }
 
 /** customResourceDefinitions lists the definitions of every served version of an accepted CRD. */
-export function customResourceDefinitions(crd: CustomResourceDefinition): ResourceDefinition[] {
+export function customResourceDefinitions(crd: CustomResourceDefinition, resolve?: ServiceResolver): ResourceDefinition[] {
   const storage = storageVersionOf(crd);
-  return crd.spec.versions.filter((v) => v.served).map((v) => versionDefinition(crd, v, storage));
+  return crd.spec.versions.filter((v) => v.served).map((v) => versionDefinition(crd, v, storage, resolve));
 }
 
-function versionDefinition(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersion, storageVersion: string): ResourceDefinition {
+/** converterOf picks the version converter: the conversion webhook (for every version) or None's apiVersion rewrite. */
+function converterOf(crd: CustomResourceDefinition, version: string, storageVersion: string, resolve?: ServiceResolver): VersionConverter | undefined {
+  const conversion = crd.spec.conversion as { strategy?: string; webhook?: ConversionWebhook } | undefined;
+  const group = crd.spec.group;
+  if (conversion?.strategy === 'Webhook' && conversion.webhook && resolve) {
+    return webhookConverter(conversion.webhook, resolve, `${group}/${version}`, `${group}/${storageVersion}`);
+  }
+  return version === storageVersion ? undefined : noneConverter(`${group}/${storageVersion}`);
+}
+
+function versionDefinition(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersion, storageVersion: string, resolve?: ServiceResolver): ResourceDefinition {
   const { group, names } = crd.spec;
   const schema: JSONSchemaProps = v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   const subresources: SubresourceName[] = [];
@@ -54,7 +66,7 @@ function versionDefinition(crd: CustomResourceDefinition, v: CustomResourceDefin
     printer: printerColumnsConvertor(v.additionalPrinterColumns),
     // Upstream's customresource strategy bumps generation on every change outside metadata (and status, with a status subresource).
     tracksGeneration: true,
-    converter: v.name === storageVersion ? undefined : noneConverter(`${group}/${storageVersion}`),
+    converter: converterOf(crd, v.name, storageVersion, resolve),
     openAPI: customResourceModel(group, v.name, names.kind, names.listKind ?? `${names.kind}List`, schema),
     findUnknownFields: (obj) => unknownFields(schema, obj),
     scale: scale ? { specReplicasPath: scale.specReplicasPath, statusReplicasPath: scale.statusReplicasPath, labelSelectorPath: scale.labelSelectorPath } : undefined,

@@ -17,6 +17,8 @@ import { newContext, SYSTEM_USER } from '../registry/request-context.js';
 import { rfc3339 } from '../registry/resource-registry.js';
 import { customResourceDefinitions, storageVersionOf } from './cr-definitions.js';
 import { acceptNames } from './names.js';
+import { registryEnvironment } from '../admission/webhook/environment.js';
+import type { ServiceResolver } from '../admission/webhook/client.js';
 import { CRD_CLEANUP_FINALIZER, CRD_GROUP, type CustomResourceDefinition } from './types.js';
 
 interface Condition {
@@ -38,10 +40,13 @@ export class CRDController {
   /** Served URLs (`group/version/plural`) per CRD name, to drop what a CRD no longer serves. */
   readonly #served = new Map<string, { group: string; version: string; plural: string }[]>();
   #abort = new AbortController();
+  /** resolveService reaches a conversion webhook behind a Service (the admission webhooks' resolver). */
+  readonly #resolveService: ServiceResolver;
 
   constructor(api: APIRegistry, log: (msg: string) => void = () => {}) {
     this.#api = api;
     this.#defs = api.definitions;
+    this.#resolveService = registryEnvironment(api).resolveService;
     this.#log = log;
   }
 
@@ -139,7 +144,7 @@ export class CRDController {
   }
 
   #serve(name: string, crd: CustomResourceDefinition): void {
-    const defs = customResourceDefinitions(crd);
+    const defs = customResourceDefinitions(crd, this.#resolveService);
     const urls = defs.map((d) => ({ group: d.info.group, version: d.info.version, plural: d.info.plural }));
     for (const old of this.#served.get(name) ?? []) {
       if (!urls.some((u) => u.group === old.group && u.version === old.version && u.plural === old.plural)) this.#defs.remove(old.group, old.version, old.plural);

@@ -6,6 +6,8 @@
  * printer columns; on update, the immutable group and scope and the stored
  * versions that must stay listed.
  */
+import type { ConversionWebhook } from './conversion-webhook.js';
+import { validateClientConfig, validateReviewVersions } from '../admission/webhook/configuration.js';
 import { field, type FieldError } from '../../machinery/index.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../api/index.js';
 import { validateStructuralSchema } from './structural.js';
@@ -32,7 +34,15 @@ export function validateCRD(crd: CustomResourceDefinition): FieldError[] {
   validateVersions(spec.versions ?? [], errs);
   const conv = spec.conversion?.strategy;
   if (conv && conv !== 'None' && conv !== 'Webhook') errs.push(field.notSupported('spec.conversion.strategy', conv, ['None', 'Webhook']));
-  if (conv === 'Webhook') errs.push(field.forbidden('spec.conversion.strategy', 'webhook conversion is not supported by this server; use None'));
+  const hook = (spec.conversion as { webhook?: ConversionWebhook } | undefined)?.webhook;
+  if (conv === 'Webhook') {
+    // Upstream's validateCustomResourceConversion: a client config and a review version this server speaks.
+    if (!hook?.clientConfig) errs.push(field.required('spec.conversion.webhook.clientConfig', 'required when strategy is set to Webhook'));
+    else errs.push(...validateClientConfig(hook.clientConfig, 'spec.conversion.webhook.clientConfig'));
+    errs.push(...validateReviewVersions(hook?.conversionReviewVersions, 'spec.conversion.webhook.conversionReviewVersions'));
+  } else if (hook) {
+    errs.push(field.forbidden('spec.conversion.webhook', 'should not be set when strategy is not set to Webhook'));
+  }
   return errs;
 }
 

@@ -13,9 +13,13 @@ import type { ResourceStrategy } from '../strategy.js';
 import type { TableConvertor } from '../printers/table.js';
 import { defaultTableConvertor } from '../printers/default-printer.js';
 import { hpaV1, eventsV1 } from '../registry/converters.js';
-import type { ResourceDefinition, VersionConverter } from './definition.js';
+import type { OpenAPIModel, ResourceDefinition, VersionConverter } from './definition.js';
+import { apiServiceStrategy, apiServiceTableConvertor, API_SERVICE_OPENAPI } from '../aggregator/apiservice-kind.js';
 import * as s from './builtin-strategies.js';
 import * as p from './builtin-printers.js';
+import { mutatingWebhookConfigurationStrategy, validatingWebhookConfigurationStrategy } from '../admission/webhook/configuration.js';
+import { validatingAdmissionPolicyBindingStrategy, validatingAdmissionPolicyStrategy } from '../admission/policy/policy-validation.js';
+import { validatingAdmissionPolicyBindingTableConvertor, validatingAdmissionPolicyTableConvertor, webhookConfigurationTableConvertor } from '../admission/printers.js';
 
 /** KindEntry is what a built-in kind adds to its table row. */
 interface KindEntry {
@@ -27,6 +31,8 @@ interface KindEntry {
   keepsStatusOnCreate?: true;
   specFinalizers?: ResourceDefinition['specFinalizers'];
   returnsDeletedObject?: true;
+  /** openAPI is the schema of a kind kubernetes-types does not describe (APIService). */
+  openAPI?: OpenAPIModel;
 }
 
 /** KINDS by `group/Kind` ('' is the core group). */
@@ -68,6 +74,11 @@ const KINDS: Record<string, KindEntry> = {
   'rbac.authorization.k8s.io/ClusterRoleBinding': { strategy: s.clusterRoleBindingStrategy, printer: p.clusterRoleBindingTableConvertor },
   'policy/PodDisruptionBudget': { strategy: s.podDisruptionBudgetStrategy, printer: p.podDisruptionBudgetTableConvertor, generation: true },
   'scheduling.k8s.io/PriorityClass': { strategy: s.priorityClassStrategy, printer: p.priorityClassTableConvertor },
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': { strategy: mutatingWebhookConfigurationStrategy, printer: webhookConfigurationTableConvertor, generation: true },
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': { strategy: validatingWebhookConfigurationStrategy, printer: webhookConfigurationTableConvertor, generation: true },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': { strategy: validatingAdmissionPolicyStrategy, printer: validatingAdmissionPolicyTableConvertor, generation: true },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': { strategy: validatingAdmissionPolicyBindingStrategy, printer: validatingAdmissionPolicyBindingTableConvertor, generation: true },
+  'apiregistration.k8s.io/APIService': { strategy: apiServiceStrategy, printer: apiServiceTableConvertor, openAPI: API_SERVICE_OPENAPI },
 };
 
 /** Served versions converted to and from another storage version. */
@@ -106,6 +117,7 @@ export function builtinDefinition(info: ResourceInfo): ResourceDefinition {
     specFinalizers: k.specFinalizers,
     returnsDeletedObject: k.returnsDeletedObject,
     converter: CONVERTERS[`${info.group}/${info.version}`],
+    openAPI: k.openAPI,
   };
 }
 

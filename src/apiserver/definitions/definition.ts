@@ -14,10 +14,14 @@ import type { ResourceStrategy } from '../strategy.js';
 import type { TableConvertor } from '../printers/table.js';
 import type { Definitions } from '../openapi/schema.js';
 
-/** VersionConverter converts between a served version and the storage version of the same resource. */
+/**
+ * VersionConverter converts between a served version and the storage version
+ * of the same resource; a custom resource's conversion webhook answers
+ * asynchronously, built-in conversions at once.
+ */
 export interface VersionConverter {
-  toStorage(obj: KubeObject): KubeObject;
-  fromStorage(obj: KubeObject): KubeObject;
+  toStorage(obj: KubeObject): KubeObject | Promise<KubeObject>;
+  fromStorage(obj: KubeObject): KubeObject | Promise<KubeObject>;
 }
 
 /** OpenAPIModel is the schema a run-time definition publishes (built-in kinds use the generated definitions). */

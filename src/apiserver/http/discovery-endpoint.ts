@@ -12,17 +12,25 @@ import { AGGREGATED_DISCOVERY_V2, aggregatedDiscovery, apiGroupList, apiVersions
 import type { APIExtension } from '../extensions.js';
 import { writeError, writeJsonText } from './response.js';
 
+/** DiscoveryMerger adds group/versions served elsewhere (aggregated API servers) to the /apis documents. */
+export interface DiscoveryMerger {
+  groupList<T extends object>(doc: T): T;
+  aggregated<T extends object>(doc: T): T;
+}
+
 export class DiscoveryEndpoint {
   readonly #extensions: APIExtension[];
   readonly #definitions: DefinitionRegistry;
   readonly #port: number;
+  readonly #merger?: DiscoveryMerger;
   readonly #documents = new Map<string, string | undefined>();
 
   /** extensions is the server's live list: documents built later see extensions added later. */
-  constructor(extensions: APIExtension[], definitions: DefinitionRegistry, port: number) {
+  constructor(extensions: APIExtension[], definitions: DefinitionRegistry, port: number, merger?: DiscoveryMerger) {
     this.#extensions = extensions;
     this.#definitions = definitions;
     this.#port = port;
+    this.#merger = merger;
   }
 
   /** clear forgets every serialized document (an extension or a definition changed). */
@@ -33,12 +41,18 @@ export class DiscoveryEndpoint {
   serveRoot(req: IncomingMessage, res: ServerResponse, path: string): void {
     const legacy = path === '/api';
     if (wantsAggregatedDiscovery(req.headers.accept)) {
-      const text = this.#cached(`aggregated ${path}`, () => aggregatedDiscovery(legacy, this.#extensions, this.#definitions))!;
+      const text = this.#cached(`aggregated ${path}`, () => {
+        const doc = aggregatedDiscovery(legacy, this.#extensions, this.#definitions);
+        return legacy || !this.#merger ? doc : this.#merger.aggregated(doc);
+      })!;
       return writeJsonText(res, 200, text, [], AGGREGATED_DISCOVERY_V2);
     }
     const host = req.headers.host ?? `127.0.0.1:${this.#port}`;
     // /api names the address the client used, so its cached form is per Host.
-    const text = legacy ? this.#cached(`/api ${host}`, () => apiVersions(host))! : this.#cached('/apis', () => apiGroupList(this.#extensions, this.#definitions))!;
+    const text = legacy ? this.#cached(`/api ${host}`, () => apiVersions(host))! : this.#cached('/apis', () => {
+      const doc = apiGroupList(this.#extensions, this.#definitions);
+      return this.#merger ? this.#merger.groupList(doc) : doc;
+    })!;
     writeJsonText(res, 200, text);
   }
 

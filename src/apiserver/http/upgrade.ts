@@ -22,6 +22,8 @@ export interface UpgradeDeps {
   authorizer: Authorizer;
   resources: ResourceHandler;
   upgradeHandler?: (req: IncomingMessage, socket: Socket, head: Buffer, user: UserInfo) => Promise<boolean>;
+  /** aggregator takes upgrades under remote APIServices' group/versions (true when it did). */
+  aggregator?: { serveUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, user: UserInfo): Promise<boolean> };
 }
 
 export async function handleUpgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
@@ -44,6 +46,7 @@ export async function handleUpgrade(deps: UpgradeDeps, req: IncomingMessage, soc
       if (!decision.allowed) {
         return writeUpgradeError(socket, new StatusError(403, 'Forbidden', forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : ''), { name: watch.name, group: watch.group, kind: watch.resource }));
       }
+      if (await deps.aggregator?.serveUpgrade(req, socket, head, user)) return;
       return deps.resources.watchWebSocket(req, socket, head, watch, url.searchParams, user);
     }
     const info = parseResourcePath('POST', url.pathname, url.searchParams);
@@ -55,6 +58,7 @@ export async function handleUpgrade(deps: UpgradeDeps, req: IncomingMessage, soc
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (await deps.aggregator?.serveUpgrade(req, socket, head, user)) return;
   }
   if (!user || user === ANONYMOUS || !deps.upgradeHandler || !(await deps.upgradeHandler(req, socket, head, user))) {
     const code = !user || user === ANONYMOUS ? '401 Unauthorized' : '400 Bad Request';

@@ -20,6 +20,8 @@ export interface OpenAPISource {
   resources(): readonly ResourceInfo[];
   /** schemaOf names a run-time kind's schema and gives its definitions; undefined for built-in kinds. */
   schemaOf?(r: ResourceInfo): { name: string; definitions: Definitions } | undefined;
+  /** extraV3Paths are /openapi/v3 index entries served elsewhere (aggregated API servers' group/versions). */
+  extraV3Paths?(): Record<string, { serverRelativeURL: string }>;
 }
 
 /** Rendered is a serialized document with its validators. */

@@ -76,6 +76,8 @@ export class OpenAPIDocuments {
   v3Index(): OpenAPIV3Index {
     const paths: OpenAPIV3Index['paths'] = {};
     for (const [key, r] of this.#v3Rendered()) paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${r.hash}` };
+    // An aggregated group/version links to its server's document (the request is proxied there), as upstream's v3 aggregator lists it.
+    Object.assign(paths, this.#src.extraV3Paths?.() ?? {});
     return { paths };
   }
 

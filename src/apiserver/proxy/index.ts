@@ -5,3 +5,4 @@
  */
 export { ResourceProxy, forwardedPath, type ResourceProxyOptions } from './resource-proxy.js';
 export { splitSchemeNamePort, type ProxyId } from './proxy-id.js';
+export { proxyRequest, proxyUpgrade, type TargetRequest } from './upgrade-aware-proxy.js';

@@ -4,7 +4,7 @@
  * by group, version and resource. It is the single entry to cluster state
  * for both the HTTP handlers and the in-process client.
  */
-import { RESOURCES, storageKey, type ResourceInfo } from '../../api/index.js';
+import { RESOURCES, storageKey, storagePrefix, type ResourceInfo } from '../../api/index.js';
 import { DefinitionRegistry, gvrKey, type ResourceDefinition } from '../definitions/index.js';
 import type { KubeObject } from '../../api/index.js';
 import type { Store } from '../../storage/index.js';
@@ -77,16 +77,26 @@ export class APIRegistry {
     this.#generations.set(k, (this.#generations.get(k) ?? 0) + 1);
   }
 
+  /** Storage locations whose writes are followed through the store's watch (see cachedList). */
+  readonly #followed = new Set<string>();
+
   /**
    * cachedList lists a small policy kind (ResourceQuotas, LimitRanges,
-   * PriorityClasses) that admission reads on every create, from memory until
-   * the next write of that kind. Every write goes through this process's
-   * registries (single server, embedded store), so a write is seen by the
-   * very next request. Items are copies; callers may change them.
+   * PriorityClasses, webhook configurations) that admission reads on every
+   * create, from memory until the next write of that kind. A write through
+   * this process invalidates at once, so it is seen by the very next
+   * request; a write through another server on the same etcd invalidates as
+   * soon as the store's watch delivers it (upstream's admission plugins read
+   * such kinds from informers, which are eventually consistent the same way).
+   * Items are copies; callers may change them.
    */
   async cachedList(group: string, version: string, resource: string, namespace?: string): Promise<KubeObject[]> {
     const reg = this.require(group, version, resource);
     const k = `${reg.info.storage.group}/${reg.info.storage.resource}`;
+    if (!this.#followed.has(k)) {
+      this.#followed.add(k);
+      await this.#followWrites(k, storagePrefix(reg.info));
+    }
     const generation = this.#generations.get(k) ?? 0;
     const cacheKey = `${group}/${version}/${resource}/${namespace ?? ''}`;
     let entry = this.#listCache.get(cacheKey);
@@ -97,6 +107,43 @@ export class APIRegistry {
       if ((this.#generations.get(k) ?? 0) === generation) this.#listCache.set(cacheKey, entry);
     }
     return entry.items.length ? structuredClone(entry.items) : [];
+  }
+
+  /**
+   * followWrites bumps a storage location's generation on every change the
+   * store reports under prefix, from whichever server wrote it. It resolves
+   * once the watch has its starting revision; a watch that fails (compaction,
+   * a lagging watcher, etcd unavailable) invalidates and starts again, and
+   * the loop ends when the store closes.
+   */
+  async #followWrites(k: string, prefix: string): Promise<void> {
+    const bump = () => this.#generations.set(k, (this.#generations.get(k) ?? 0) + 1);
+    let from = await this.store.currentRevision();
+    const loop = async (): Promise<void> => {
+      for (;;) {
+        try {
+          for await (const ev of this.store.watch({ prefix, afterRevision: from, signal: this.#stopFollowing.signal })) {
+            if (ev.type === 'progress') continue;
+            from = ev.kv.modRevision;
+            bump();
+          }
+          return;
+        } catch {
+          if (this.#stopFollowing.signal.aborted) return;
+          bump();
+          await new Promise((r) => setTimeout(r, 1000).unref());
+          from = await this.store.currentRevision().catch(() => from);
+        }
+      }
+    };
+    void loop();
+  }
+
+  readonly #stopFollowing = new AbortController();
+
+  /** stop ends what start and cachedList began (the watches that keep cached lists current). */
+  stop(): void {
+    this.#stopFollowing.abort();
   }
 
   /** start restores allocator state from storage; call once before serving. */

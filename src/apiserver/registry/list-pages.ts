@@ -28,7 +28,7 @@ export interface Page {
   readAt: number;
 }
 
-export async function readPages(store: Store, req: PageRequest, decode: (kv: KeyValue) => KubeObject, gr: GroupResource): Promise<Page> {
+export async function readPages(store: Store, req: PageRequest, decode: (kv: KeyValue) => KubeObject | Promise<KubeObject>, gr: GroupResource): Promise<Page> {
   const { prefix } = req;
   let startAfter = req.startAfter;
   const limit = req.limit && req.limit > 0 ? req.limit : 0;
@@ -48,7 +48,7 @@ export async function readPages(store: Store, req: PageRequest, decode: (kv: Key
     let lastKey: string | undefined;
     for (const kv of page.items) {
       lastKey = kv.key;
-      const obj = decode(kv);
+      const obj = await decode(kv);
       if (req.predicate && !req.predicate(obj)) continue;
       items.push(obj);
       if (limit && items.length >= limit) break;

@@ -21,6 +21,8 @@ export interface RequestContext {
   userAgent?: string;
   /** Warnings to send back as `Warning: 299 - "..."` headers. */
   warnings: string[];
+  /** auditAnnotations are what admission records about this request (webhook patches, failed-open calls), as upstream's audit annotations. */
+  auditAnnotations?: Record<string, string>;
   signal?: AbortSignal;
 }
 

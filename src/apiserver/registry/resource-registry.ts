@@ -71,7 +71,7 @@ export class ResourceRegistry {
   async get(ctx: RequestContext, name: string): Promise<KubeObject> {
     const kv = await this.#store.get(this.#key(ctx, name)).catch(translateStorageError(this.gr, name));
     if (!kv) throw newNotFound(this.gr, name);
-    return this.#fromStorage(decodeObject(kv));
+    return await this.#fromStorage(decodeObject(kv));
   }
 
   async list(ctx: RequestContext, req: ListRequest): Promise<KubeList> {
@@ -122,13 +122,13 @@ export class ResourceRegistry {
     await this.#hooks.beforeCreate?.(obj, ctx);
     if (ctx.dryRun) {
       this.#hooks.afterFailedCreate?.(obj);
-      return this.#fromStorage(obj);
+      return await this.#fromStorage(obj);
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const kv = await this.#store.create(this.#key(ctx, meta.name!), encodeObject(this.#toStorage(obj)));
+        const kv = await this.#store.create(this.#key(ctx, meta.name!), encodeObject(await this.#toStorage(obj)));
         this.#opts.onWritten?.();
-        return this.#fromStorage(decodeObject(kv));
+        return await this.#fromStorage(decodeObject(kv));
       } catch (err) {
         // A generated name that collides is retried, as upstream does, before giving up.
         if (err instanceof KeyExistsError && generated && attempt < MAX_GENERATE_NAME_ATTEMPTS) {
@@ -178,7 +178,7 @@ export class ResourceRegistry {
     for (let attempt = 0; attempt < 16; attempt++) {
       const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
       if (!kv) throw newNotFound(this.gr, name);
-      const old = this.#fromStorage(decodeObject(kv));
+      const old = await this.#fromStorage(decodeObject(kv));
       const requested = await mutate(deepClone(old));
       const pinnedRV = expectedRV ?? requested.metadata.resourceVersion;
       if (pinnedRV && pinnedRV !== String(kv.modRevision)) {
@@ -190,16 +190,23 @@ export class ResourceRegistry {
       await this.#opts.admission?.admit(attrs);
       this.#checks.validateUpdate(next, old, subresource);
       await this.#opts.admission?.validate(attrs);
-      if (releasedByFinalizers(this.definition, next)) return this.#finishDeletion(ctx, kv, old);
+      if (releasedByFinalizers(this.definition, next)) {
+        const gone = await this.#finishDeletion(ctx, kv, old);
+        if (gone) return gone;
+        continue;
+      }
       if (sameObject(next, old)) return old; // no-op updates write nothing, as upstream
       await this.#hooks.beforeUpdate?.(next, old, ctx);
       if (ctx.dryRun) return next;
       try {
-        const written = await this.#store.update(key, encodeObject(this.#toStorage(next)), kv.modRevision);
+        const written = await this.#store.update(key, encodeObject(await this.#toStorage(next)), kv.modRevision);
         this.#opts.onWritten?.();
-        return this.#fromStorage(decodeObject(written));
+        return await this.#fromStorage(decodeObject(written));
       } catch (err) {
-        if (err instanceof RevisionConflictError && !pinnedRV) continue;
+        // Someone wrote in between: read again and redo the change, as upstream's
+        // GuaranteedUpdate does. A pinned resourceVersion (a PUT's, or one the patch
+        // set) no longer matches then, and the check above answers 409.
+        if (err instanceof RevisionConflictError) continue;
         throw translateStorageError(this.gr, name)(err);
       }
     }
@@ -227,7 +234,7 @@ export class ResourceRegistry {
     for (let attempt = 0; attempt < 16; attempt++) {
       const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
       if (!kv) throw newNotFound(this.gr, name);
-      const current = this.#fromStorage(decodeObject(kv));
+      const current = await this.#fromStorage(decodeObject(kv));
       this.#checks.preconditions(current, req.preconditions);
       // Validating admission sees deletes too (NamespaceLifecycle refuses the immortal namespaces; NodeRestriction keeps a node to its own pods).
       await this.#opts.admission?.validate({ operation: 'DELETE', resource: this.info, object: current, oldObject: current, ctx });
@@ -235,14 +242,16 @@ export class ResourceRegistry {
       const changed = markForDeletion(this.definition, next, req, this.#now());
       if (!changed.keep) {
         if (ctx.dryRun) return { object: current, deleted: true };
-        return { object: await this.#finishDeletion(ctx, kv, current), deleted: true };
+        const gone = await this.#finishDeletion(ctx, kv, current);
+        if (gone) return { object: gone, deleted: true };
+        continue;
       }
       if (!changed.dirty) return { object: current, deleted: false };
       if (ctx.dryRun) return { object: next, deleted: false };
       try {
-        const written = await this.#store.update(key, encodeObject(this.#toStorage(next)), kv.modRevision);
+        const written = await this.#store.update(key, encodeObject(await this.#toStorage(next)), kv.modRevision);
         this.#opts.onWritten?.();
-        return { object: this.#fromStorage(decodeObject(written)), deleted: false };
+        return { object: await this.#fromStorage(decodeObject(written)), deleted: false };
       } catch (err) {
         if (err instanceof RevisionConflictError) continue;
         throw translateStorageError(this.gr, name)(err);
@@ -251,17 +260,18 @@ export class ResourceRegistry {
     throw newConflict(this.gr, name, conflictStaleMessage);
   }
 
-  async #finishDeletion(ctx: RequestContext, kv: KeyValue, current: KubeObject): Promise<KubeObject> {
+  /** finishDeletion removes the object; undefined when a write came in between, so the caller reads again and retries (upstream's conditional delete). */
+  async #finishDeletion(ctx: RequestContext, kv: KeyValue, current: KubeObject): Promise<KubeObject | undefined> {
     if (ctx.dryRun) return current;
     try {
       const gone = await this.#store.delete(kv.key, kv.modRevision);
       this.#opts.onWritten?.();
-      const obj = this.#fromStorage(JSON.parse(gone.value) as KubeObject);
+      const obj = await this.#fromStorage(JSON.parse(gone.value) as KubeObject);
       obj.metadata.resourceVersion = String(gone.modRevision);
       this.#hooks.afterDelete?.(obj);
       return obj;
     } catch (err) {
-      if (err instanceof RevisionConflictError) throw newConflict(this.gr, current.metadata.name ?? '', conflictStaleMessage);
+      if (err instanceof RevisionConflictError) return undefined;
       throw translateStorageError(this.gr, current.metadata.name ?? '')(err);
     }
   }
@@ -288,12 +298,12 @@ export class ResourceRegistry {
   }
 
   /** toStorage converts to the storage version and puts fields in upstream's order, once per write, so reads and watches need no reordering. */
-  #toStorage(obj: KubeObject): KubeObject {
-    return inUpstreamOrder(this.#converter ? this.#converter.toStorage(obj) : obj);
+  async #toStorage(obj: KubeObject): Promise<KubeObject> {
+    return inUpstreamOrder(this.#converter ? await this.#converter.toStorage(obj) : obj);
   }
 
-  #fromStorage(obj: KubeObject): KubeObject {
-    const out = this.#converter ? this.#converter.fromStorage(obj) : obj;
+  async #fromStorage(obj: KubeObject): Promise<KubeObject> {
+    const out = this.#converter ? await this.#converter.fromStorage(obj) : obj;
     out.apiVersion = this.#apiVersion;
     out.kind = this.info.kind;
     return out;

@@ -34,7 +34,7 @@ export interface WatchResourceOptions {
   apiVersion: string;
   kind: string;
   /** decode turns a shared decoded object into the served form; it must not mutate what converters read. */
-  decode(obj: KubeObject): KubeObject;
+  decode(obj: KubeObject): KubeObject | Promise<KubeObject>;
   list(revision?: number): Promise<KubeList>;
 }
 
@@ -76,7 +76,7 @@ export async function* watchResource(o: WatchResourceOptions): AsyncGenerator<So
           if (req.allowBookmarks) yield { type: 'BOOKMARK', object: bookmark(o, ev.revision) };
           continue;
         }
-        const out = toWatchEvent(o, ev.type, ev.kv, ev.prev);
+        const out = await toWatchEvent(o, ev.type, ev.kv, ev.prev);
         if (out) yield out;
       }
     } catch (err) {
@@ -95,19 +95,19 @@ export async function* watchResource(o: WatchResourceOptions): AsyncGenerator<So
   }
 }
 
-function toWatchEvent(o: WatchResourceOptions, type: 'put' | 'delete', kv: KeyValue, prev?: KeyValue): SourcedWatchEvent | undefined {
+async function toWatchEvent(o: WatchResourceOptions, type: 'put' | 'delete', kv: KeyValue, prev?: KeyValue): Promise<SourcedWatchEvent | undefined> {
   const pred = o.request.predicate;
   if (type === 'delete') {
     const last = prev ?? kv;
-    const obj = o.decode(structuredClone(decodeShared(last)));
+    const obj = await o.decode(structuredClone(decodeShared(last)));
     obj.metadata.resourceVersion = String(kv.modRevision);
     if (pred && !pred(obj)) return undefined;
     return { type: 'DELETED', object: obj };
   }
-  const obj = o.decode(decodeShared(kv));
+  const obj = await o.decode(decodeShared(kv));
   if (!pred) return { type: prev ? 'MODIFIED' : 'ADDED', object: obj, source: kv };
   const now = pred(obj);
-  const before = prev ? pred(o.decode(structuredClone(decodeShared(prev)))) : false;
+  const before = prev ? pred(await o.decode(structuredClone(decodeShared(prev)))) : false;
   if (now && before) return { type: 'MODIFIED', object: obj, source: kv };
   if (now) return { type: 'ADDED', object: obj, source: kv };
   if (before) return { type: 'DELETED', object: obj, source: kv };

@@ -5,7 +5,7 @@ import type { PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1.js';
 import type { KubeObject } from '../../api/object.js';
 import { R } from '../../client/client.js';
 import { newFixture } from '../controller-fixture.js';
-import { FakeClock } from '../../client/fake-client.js';
+import { FakeClock } from '../../client/fake-clock.js';
 import { desiredHealthyFor, scaledValue } from './budget.js';
 import { DisruptionController } from './disruption-controller.js';
 

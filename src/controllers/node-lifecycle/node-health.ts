@@ -58,24 +58,43 @@ export function unknownConditions(node: Node, nowMs: number): NodeCondition[] | 
 }
 
 /**
+ * PRESSURE_TAINTS are the NoSchedule taints upstream's TaintNodesByCondition
+ * (nodeConditionToTaintKeyStatusMap) puts on a node while the kubelet
+ * reports the condition True.
+ */
+export const PRESSURE_TAINTS: Record<string, string> = {
+  MemoryPressure: 'node.kubernetes.io/memory-pressure',
+  DiskPressure: 'node.kubernetes.io/disk-pressure',
+  PIDPressure: 'node.kubernetes.io/pid-pressure',
+};
+
+/**
  * desiredTaints returns the node's taints with the not-ready/unreachable
- * NoSchedule and NoExecute taints matching its Ready condition, or
+ * NoSchedule and NoExecute taints matching its Ready condition and the
+ * pressure NoSchedule taints matching its pressure conditions, or
  * undefined when they already match. NoExecute taints carry timeAdded,
  * which taint-based eviction counts tolerationSeconds from.
  */
 export function desiredTaints(node: Node, nowMs: number): Taint[] | undefined {
   const status = readyStatus(node);
   const want = status === 'False' ? NOT_READY_TAINT : status === 'Unknown' ? UNREACHABLE_TAINT : undefined;
+  const pressure = Object.entries(PRESSURE_TAINTS)
+    .filter(([type]) => node.status?.conditions?.some((c) => c.type === type && c.status === 'True'))
+    .map(([, key]) => key);
   const current = node.spec?.taints ?? [];
+  const pressureKeys = new Set(Object.values(PRESSURE_TAINTS));
   const ours = (t: Taint) => t.key === NOT_READY_TAINT || t.key === UNREACHABLE_TAINT;
   const have = current.filter(ours);
-  const ok = want ? have.length === 2 && have.every((t) => t.key === want) && have.some((t) => t.effect === 'NoExecute') && have.some((t) => t.effect === 'NoSchedule') : have.length === 0;
-  if (ok) return undefined;
-  const next = current.filter((t) => !ours(t));
+  const havePressure = current.filter((t) => pressureKeys.has(t.key));
+  const readyOk = want ? have.length === 2 && have.every((t) => t.key === want) && have.some((t) => t.effect === 'NoExecute') && have.some((t) => t.effect === 'NoSchedule') : have.length === 0;
+  const pressureOk = havePressure.length === pressure.length && havePressure.every((t) => t.effect === 'NoSchedule' && pressure.includes(t.key));
+  if (readyOk && pressureOk) return undefined;
+  const next = current.filter((t) => !ours(t) && !pressureKeys.has(t.key));
   if (want) {
     next.push({ key: want, effect: 'NoSchedule' });
     const prevNoExecute = have.find((t) => t.key === want && t.effect === 'NoExecute');
     next.push({ key: want, effect: 'NoExecute', timeAdded: prevNoExecute?.timeAdded ?? rfc3339(nowMs) });
   }
+  for (const key of pressure) next.push({ key, effect: 'NoSchedule' });
   return next;
 }

@@ -43,6 +43,14 @@ test('taints follow the Ready condition', () => {
   assert.equal(desiredTaints(node('True', [{ key: 'x', effect: 'NoSchedule' }]), t0), undefined);
 });
 
+test('pressure conditions add their NoSchedule taints and remove them when they clear, as TaintNodesByCondition', () => {
+  const pressured: Node = { ...node('True'), status: { conditions: [...node('True').status!.conditions!, { type: 'DiskPressure', status: 'True' }, { type: 'MemoryPressure', status: 'False' }] } };
+  const taints = desiredTaints(pressured, t0)!;
+  assert.deepEqual(taints.map((t) => `${t.key}:${t.effect}`), ['node.kubernetes.io/disk-pressure:NoSchedule']);
+  assert.equal(desiredTaints({ ...pressured, spec: { taints } }, t0), undefined);
+  assert.deepEqual(desiredTaints({ ...node('True'), spec: { taints: [...taints, { key: 'x', effect: 'NoSchedule' }] } }, t0), [{ key: 'x', effect: 'NoSchedule' }]);
+});
+
 test('eviction: untolerated at once, tolerationSeconds after timeAdded, unbounded never', () => {
   const taints = [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: '2026-01-01T00:00:00Z' }];
   const p = (tolerations?: Toleration[]): Pod => ({ metadata: { name: 'p' }, spec: { containers: [], tolerations } });

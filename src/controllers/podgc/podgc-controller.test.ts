@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
 import { R } from '../../client/client.js';
 import { newFixture } from '../controller-fixture.js';
-import { FakeClock } from '../../client/fake-client.js';
+import { FakeClock } from '../../client/fake-clock.js';
 import { PodGCController } from './podgc-controller.js';
 
 const NOW = Date.parse('2024-01-01T00:10:00Z');

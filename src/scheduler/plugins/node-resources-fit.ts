@@ -32,6 +32,21 @@ export function fitFailureReasons(pod: PodInfo, node: NodeInfo): string[] {
   return reasons;
 }
 
+/** fits is fitFailureReasons(...).length === 0 without building the list: Filter runs on hundreds of nodes per pod, and nearly all of them fit. */
+export function fits(pod: PodInfo, node: NodeInfo): boolean {
+  if (node.pods.size + 1 > node.allowedPodNumber) return false;
+  const req = pod.requests;
+  const free = node.allocatable;
+  const used = node.requested;
+  if (req.milliCPU > 0 && req.milliCPU > free.milliCPU - used.milliCPU) return false;
+  if (req.memory > 0 && req.memory > free.memory - used.memory) return false;
+  if (req.ephemeralStorage > 0 && req.ephemeralStorage > free.ephemeralStorage - used.ephemeralStorage) return false;
+  for (const [name, amount] of req.scalar) {
+    if (amount > 0 && amount > (free.scalar.get(name) ?? 0) - (used.scalar.get(name) ?? 0)) return false;
+  }
+  return true;
+}
+
 /** leastAllocatedScore scores one resource: the share left free after placing the pod, 0..100. */
 function leastAllocated(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
@@ -42,8 +57,8 @@ function leastAllocated(requested: number, capacity: number): number {
 export const nodeResourcesFit: Plugin = {
   name: 'NodeResourcesFit',
   filter(_state, pod, node): Failure | null {
-    const reasons = fitFailureReasons(pod, node);
-    return reasons.length ? unschedulable(...reasons) : null;
+    if (fits(pod, node)) return null;
+    return unschedulable(...fitFailureReasons(pod, node));
   },
   score(_state, pod, node): number {
     const cpu = leastAllocated(node.nonZeroRequested.milliCPU + pod.nonZero.milliCPU, node.allocatable.milliCPU);

@@ -14,8 +14,9 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import { createRequire } from 'node:module';
+import type * as grpc from '@grpc/grpc-js';
+import type * as ProtoLoader from '@grpc/proto-loader';
 import { StoreClosedError, StoreUnavailableError } from '../errors.js';
 import type { MemberAddResponse, MemberListResponse, RangeRequest, RangeResponse, SnapshotResponse, StatusResponse, TxnRequest, TxnResponse, WatchRequest, WatchResponse } from './etcd-wire.js';
 
@@ -46,7 +47,7 @@ type Retry = 'always' | 'unsent';
 type UnaryMethod = (req: object, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, res?: unknown) => void) => grpc.ClientUnaryCall;
 
 // Wire names, 64-bit integers as strings (member ids use all 64 bits), enums by name, defaults filled in.
-const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
+const LOADER_OPTIONS: ProtoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** etcd's default request size limit is 1.5 MiB; replies (lists) may be much larger. */
 const MAX_RECEIVE_BYTES = 256 * 1024 * 1024;
@@ -59,9 +60,23 @@ function etcdProtoPath(): string {
   return found;
 }
 
+/**
+ * grpc-js and its protobuf loader are required on first use: a server on the
+ * embedded SQLite store never talks to etcd, and loading them would cost it
+ * several megabytes of resident memory for nothing (both are CommonJS).
+ */
+const requireLazily = createRequire(import.meta.url);
+let grpcModule: typeof grpc | undefined;
+function grpcJs(): typeof grpc {
+  return (grpcModule ??= requireLazily('@grpc/grpc-js') as typeof grpc);
+}
+function protoLoader(): typeof ProtoLoader {
+  return requireLazily('@grpc/proto-loader') as typeof ProtoLoader;
+}
+
 let cachedPackage: grpc.GrpcObject | undefined;
 function etcdPackage(): grpc.GrpcObject {
-  cachedPackage ??= grpc.loadPackageDefinition(protoLoader.loadSync(etcdProtoPath(), LOADER_OPTIONS)).etcdserverpb as grpc.GrpcObject;
+  cachedPackage ??= grpcJs().loadPackageDefinition(protoLoader().loadSync(etcdProtoPath(), LOADER_OPTIONS)).etcdserverpb as grpc.GrpcObject;
   return cachedPackage;
 }
 
@@ -73,7 +88,7 @@ class Endpoint {
   constructor(readonly url: string, tls: EtcdTLS | undefined) {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`etcd endpoint ${JSON.stringify(url)}: use http://HOST:PORT or https://HOST:PORT`);
-    const creds = u.protocol === 'https:' ? grpc.credentials.createSsl(tls?.ca ?? null, tls?.key ?? null, tls?.cert ?? null) : grpc.credentials.createInsecure();
+    const creds = u.protocol === 'https:' ? grpcJs().credentials.createSsl(tls?.ca ?? null, tls?.key ?? null, tls?.cert ?? null) : grpcJs().credentials.createInsecure();
     const options: grpc.ChannelOptions = {
       'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
       // A member that comes back is found again within a second.
@@ -87,7 +102,7 @@ class Endpoint {
     };
     // etcd's client port is the default when the URL names none.
     const target = u.port ? u.host : `${u.host}:2379`;
-    this.channel = new grpc.Channel(target, creds, options);
+    this.channel = new (grpcJs().Channel)(target, creds, options);
     const pkg = etcdPackage();
     const make = (name: ServiceName) => new (pkg[name] as grpc.ServiceClientConstructor)(target, creds, { channelOverride: this.channel });
     this.clients = { KV: make('KV'), Watch: make('Watch'), Cluster: make('Cluster'), Maintenance: make('Maintenance') };
@@ -216,7 +231,7 @@ export class EtcdClient {
   #unavailable(ep: Endpoint, err: grpc.ServiceError, timeoutMs = this.#timeoutMs): StoreUnavailableError {
     const all = this.#endpoints.length > 1 ? ` (endpoints: ${this.endpoints.join(', ')})` : '';
     // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing here.
-    const why = err.code === grpc.status.DEADLINE_EXCEEDED || /context deadline exceeded/.test(err.details ?? '') ? `no answer within ${timeoutMs / 1000}s (etcd serves only while a majority of its members are up)` : (err.details || err.message).replace(/\.?\s*Resolution note:\s*$/, '');
+    const why = err.code === grpcJs().status.DEADLINE_EXCEEDED || /context deadline exceeded/.test(err.details ?? '') ? `no answer within ${timeoutMs / 1000}s (etcd serves only while a majority of its members are up)` : (err.details || err.message).replace(/\.?\s*Resolution note:\s*$/, '');
     return new StoreUnavailableError(`etcd at ${ep.url} is unavailable: ${why}${all}`, { cause: err });
   }
 }
@@ -237,7 +252,7 @@ function callOnce<Res>(client: grpc.Client, method: string, req: object, deadlin
  */
 export function isAvailabilityError(err: unknown): boolean {
   const e = err as grpc.ServiceError | undefined;
-  if (e?.code === grpc.status.UNAVAILABLE || e?.code === grpc.status.DEADLINE_EXCEEDED) return true;
+  if (e?.code === grpcJs().status.UNAVAILABLE || e?.code === grpcJs().status.DEADLINE_EXCEEDED) return true;
   return AVAILABILITY_MESSAGES.test(e?.details ?? '');
 }
 
@@ -245,5 +260,5 @@ const AVAILABILITY_MESSAGES = /context deadline exceeded|etcdserver: (request ti
 
 /** neverSent says grpc-js failed the call before it reached any member (no connection was ready). */
 function neverSent(err: grpc.ServiceError): boolean {
-  return err.code === grpc.status.UNAVAILABLE && /No connection established|ECONNREFUSED|failed to connect/i.test(err.details ?? '');
+  return err.code === grpcJs().status.UNAVAILABLE && /No connection established|ECONNREFUSED|failed to connect/i.test(err.details ?? '');
 }

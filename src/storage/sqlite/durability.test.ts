@@ -15,19 +15,26 @@ import { SqliteStore } from './sqlite-store.js';
 
 const storeModule = new URL('./sqlite-store.js', import.meta.url).href;
 
-/** The child creates a key, then updates it, forever; one line per acknowledged write: "revision key value". */
+/**
+ * The child runs `writers` loops at once (argv[2]); each creates its keys,
+ * then updates them, forever, so concurrent writes share group commits.
+ * One line per acknowledged write: "revision key value".
+ */
 const writerSource = `
 import { SqliteStore } from ${JSON.stringify(storeModule)};
 const store = SqliteStore.open({ path: process.argv[1], compactIntervalMs: 0 });
-for (let i = 0; ; i++) {
-  const key = '/registry/configmaps/default/cm' + (i % 50);
-  const value = JSON.stringify({ i, pad: 'x'.repeat(i % 300) });
-  const cur = await store.get(key);
-  const kv = cur ? await store.update(key, value, cur.modRevision) : await store.create(key, value);
-  // Wait until the line is handed to the pipe: it is the acknowledgement,
-  // and waiting lets the event loop flush stdout when the reader is slow.
-  await new Promise((resolve) => process.stdout.write(kv.modRevision + ' ' + key + ' ' + value + '\\n', resolve));
+async function writer(w) {
+  for (let i = 0; ; i++) {
+    const key = '/registry/configmaps/default/cm' + w + '-' + (i % 50);
+    const value = JSON.stringify({ i, pad: 'x'.repeat(i % 300) });
+    const cur = await store.get(key);
+    const kv = cur ? await store.update(key, value, cur.modRevision) : await store.create(key, value);
+    // Wait until the line is handed to the pipe: it is the acknowledgement,
+    // and waiting lets the event loop flush stdout when the reader is slow.
+    await new Promise((resolve) => process.stdout.write(kv.modRevision + ' ' + key + ' ' + value + '\\n', resolve));
+  }
 }
+await Promise.all(Array.from({ length: Number(process.argv[2]) }, (_, w) => writer(w)));
 `;
 
 interface Ack {
@@ -37,9 +44,9 @@ interface Ack {
 }
 
 /** runAndKill starts the writer, SIGKILLs it once `count` writes are acknowledged, and returns every acknowledged write. */
-function runAndKill(dbPath: string, count: number): Promise<Ack[]> {
+function runAndKill(dbPath: string, count: number, writers: number): Promise<Ack[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', writerSource, dbPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', writerSource, dbPath, String(writers)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acks: Ack[] = [];
     let buffered = '';
     let stderr = '';
@@ -66,17 +73,18 @@ function runAndKill(dbPath: string, count: number): Promise<Ack[]> {
   });
 }
 
-test('every acknowledged write survives SIGKILL and revisions continue after it', { timeout: 60_000 }, async () => {
+async function checkSurvivesKill(writers: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-durability-'));
   try {
     const dbPath = join(dir, 'state.db');
-    const acks = await runAndKill(dbPath, 2_000);
+    const acks = await runAndKill(dbPath, 2_000, writers);
     assert.ok(acks.length >= 2_000);
     const store = SqliteStore.open({ path: dbPath, compactIntervalMs: 0 });
     try {
       const newest = new Map<string, Ack>();
       for (const ack of acks) newest.set(ack.key, ack);
-      const last = acks[acks.length - 1]!.revision;
+      // Concurrent writers print in the order their promises settled: the newest is the largest.
+      const last = Math.max(...acks.map((a) => a.revision));
       assert.ok((await store.currentRevision()) >= last);
       for (const ack of newest.values()) {
         const kv = await store.get(ack.key);
@@ -98,4 +106,8 @@ test('every acknowledged write survives SIGKILL and revisions continue after it'
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
+
+test('every acknowledged write survives SIGKILL and revisions continue after it', { timeout: 60_000 }, () => checkSurvivesKill(1));
+
+test('every acknowledged write of concurrent writers (group commits) survives SIGKILL', { timeout: 60_000 }, () => checkSurvivesKill(20));

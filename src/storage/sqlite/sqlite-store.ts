@@ -6,7 +6,8 @@
  * delete appends a tombstone. This is kine's design on a single connection:
  * better-sqlite3 is synchronous and this process is the file's only user, so
  * a write's check-then-insert can never interleave with another write and
- * "database is locked" cannot happen.
+ * "database is locked" cannot happen. Writes that arrive together are
+ * committed together (group-commit.ts) and answered after that commit.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionConflictError, StoreClosedError } from '../errors.js';
@@ -15,6 +16,7 @@ import { eventFromRow, type LogRow } from '../log-row.js';
 import type { KeyValue, ListOptions, ListResult, Store, StoreEvent, WatchOptions } from '../store.js';
 import { WatchBroadcaster, type WatchBroadcasterOptions } from '../watch-broadcaster.js';
 import { SqliteCompactor } from './sqlite-compactor.js';
+import { GroupCommit, type Transaction } from './group-commit.js';
 import { compactedRevisionMeta, openDatabase, type SqliteDatabase } from './sqlite-schema.js';
 
 /** SqliteStoreOptions configures SqliteStore.open. */
@@ -37,6 +39,12 @@ function toLogRow(r: RawRow): LogRow {
   return { revision: r[0], key: r[1], created: r[2] === 1, deleted: r[3] === 1, createRevision: r[4], prevRevision: r[5], value: r[6] };
 }
 
+/** Written is one committed-to-be write: what its caller gets and the event its watchers get. */
+interface Written {
+  kv: KeyValue;
+  event: StoreEvent;
+}
+
 /** SqliteStore implements Store on an embedded SQLite file. */
 export class SqliteStore implements Store {
   readonly #db: SqliteDatabase;
@@ -45,6 +53,8 @@ export class SqliteStore implements Store {
   readonly #latest: BetterSqlite3.Statement<[string], RawRow>;
   readonly #insert: BetterSqlite3.Statement<[string, number, number, number, number, string]>;
   readonly #statements = new Map<string, BetterSqlite3.Statement<unknown[], unknown[]>>();
+  /** Concurrent writes share a transaction; each is answered after the commit holding it. */
+  readonly #commits: GroupCommit<Written>;
   /** The revision of the latest write; cached since this connection makes every write. */
   #revision: number;
   #closed = false;
@@ -53,6 +63,11 @@ export class SqliteStore implements Store {
     this.#db = db;
     this.#latest = db.prepare<[string], RawRow>(`SELECT ${rowColumns('log')} FROM log WHERE key = ? ORDER BY id DESC LIMIT 1`).raw();
     this.#insert = db.prepare('INSERT INTO log (key, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#commits = new GroupCommit<Written>({
+      tx: sqliteTransaction(db),
+      isRefusal: (err) => err instanceof KeyExistsError || err instanceof KeyNotFoundError || err instanceof RevisionConflictError,
+      committed: (written) => this.#committed(written),
+    });
     this.#revision = (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`).pluck().get() as number | undefined) ?? 1;
     const compacted = (db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(compactedRevisionMeta) as number | undefined) ?? 0;
     this.#compactor = new SqliteCompactor(db, {
@@ -82,20 +97,29 @@ export class SqliteStore implements Store {
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
-    const last = this.#open().#latest.get(key);
-    if (last && last[3] === 0) throw new KeyExistsError(key);
-    return this.#append({ key, created: true, deleted: false, createRevision: 0, prevRevision: last?.[0] ?? 0, value }, undefined);
+    const written = await this.#open().#commits.submit(() => {
+      const last = this.#latest.get(key);
+      if (last && last[3] === 0) throw new KeyExistsError(key);
+      return this.#append({ key, created: true, deleted: false, createRevision: 0, prevRevision: last?.[0] ?? 0, value }, undefined);
+    });
+    return written.kv;
   }
 
   async update(key: string, value: string, expectedRevision: number): Promise<KeyValue> {
-    const prev = this.#expect(key, expectedRevision);
-    return this.#append({ key, created: false, deleted: false, createRevision: prev[4], prevRevision: prev[0], value }, prev[6]);
+    const written = await this.#open().#commits.submit(() => {
+      const prev = this.#expect(key, expectedRevision);
+      return this.#append({ key, created: false, deleted: false, createRevision: prev[4], prevRevision: prev[0], value }, prev[6]);
+    });
+    return written.kv;
   }
 
   async delete(key: string, expectedRevision?: number): Promise<KeyValue> {
-    const prev = this.#expect(key, expectedRevision);
-    // The tombstone keeps the deleted value so a delete event is complete on its own.
-    return this.#append({ key, created: false, deleted: true, createRevision: prev[4], prevRevision: prev[0], value: prev[6] }, undefined);
+    const written = await this.#open().#commits.submit(() => {
+      const prev = this.#expect(key, expectedRevision);
+      // The tombstone keeps the deleted value so a delete event is complete on its own.
+      return this.#append({ key, created: false, deleted: true, createRevision: prev[4], prevRevision: prev[0], value: prev[6] }, undefined);
+    });
+    return written.kv;
   }
 
   async list(opts: ListOptions): Promise<ListResult> {
@@ -144,6 +168,8 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    // Writes already accepted are committed (and answered) before the file closes.
+    this.#commits.flush();
     this.#closed = true;
     this.#broadcaster.close();
     await this.#compactor.stop();
@@ -169,19 +195,28 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * append writes one row (autocommit: a single INSERT is atomic, and no
-   * other write can run between the caller's check and this insert), then
-   * publishes its event synchronously, before any watcher can register in
-   * between.
+   * append writes one row inside the group commit's transaction; the row's
+   * event is published by #committed once that transaction has committed.
    */
-  #append(row: Omit<LogRow, 'revision'>, prevValue: string | undefined): KeyValue {
+  #append(row: Omit<LogRow, 'revision'>, prevValue: string | undefined): Written {
     const info = this.#insert.run(row.key, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision, row.prevRevision, row.value);
     const revision = Number(info.lastInsertRowid);
-    this.#revision = revision;
     const full: LogRow = { ...row, revision, createRevision: row.created ? revision : row.createRevision };
     const event = eventFromRow(full, prevValue);
-    this.#broadcaster.publish(row.key, event);
-    return (event as Exclude<StoreEvent, { type: 'progress' }>).kv;
+    return { kv: (event as Exclude<StoreEvent, { type: 'progress' }>).kv, event };
+  }
+
+  /**
+   * committed advances the revision and publishes a committed batch's
+   * events, in revision order and in the same synchronous step as the
+   * COMMIT, so a watcher registering at any point sees every write either
+   * in the log or live, never neither nor both.
+   */
+  #committed(written: Written[]): void {
+    for (const w of written) {
+      this.#revision = w.kv.modRevision;
+      this.#broadcaster.publish(w.kv.key, w.event);
+    }
   }
 
   /** readRevision resolves a read's revision (0/absent: current) and checks it is still readable. */
@@ -255,4 +290,17 @@ function keyRange(prefix: string, startAfter: string | undefined, column = 'key'
     params.push(end);
   }
   return { sql: parts.join(' AND '), params };
+}
+
+/** sqliteTransaction is the connection's transaction control, with statements prepared once. */
+function sqliteTransaction(db: SqliteDatabase): Transaction {
+  const begin = db.prepare('BEGIN');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  return {
+    begin: () => void begin.run(),
+    commit: () => void commit.run(),
+    // SQLite may already have rolled back (some I/O and full-disk errors end the transaction themselves).
+    rollback: () => void (db.inTransaction && rollback.run()),
+  };
 }

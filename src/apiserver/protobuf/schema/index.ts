@@ -6,6 +6,8 @@
  * interface of k8s.io/api and k8s.io/apimachinery at Kubernetes 1.32.
  */
 import { parseMessageSpec, type MessageSpec, type SchemaPackage } from './field-spec.js';
+import { ADMISSIONREGISTRATION_V1 } from './admissionregistration-v1.js';
+import { APIREGISTRATION_V1 } from './apiregistration-v1.js';
 import { APPS_V1 } from './apps-v1.js';
 import { AUTHENTICATION_V1 } from './authentication-v1.js';
 import { AUTHORIZATION_V1 } from './authorization-v1.js';
@@ -30,6 +32,7 @@ export type { FieldSpec, FieldType, MessageSpec, Presence, ScalarType, SchemaPac
 export const SCHEMA_PACKAGES: readonly SchemaPackage[] = [
   META_V1, CORE_V1, APPS_V1, BATCH_V1, NETWORKING_V1, AUTOSCALING_V1, AUTOSCALING_V2, POLICY_V1, RBAC_V1,
   SCHEDULING_V1, COORDINATION_V1, DISCOVERY_V1, STORAGE_V1, EVENTS_V1, AUTHENTICATION_V1, AUTHORIZATION_V1, CERTIFICATES_V1,
+  APIREGISTRATION_V1, ADMISSIONREGISTRATION_V1,
 ];
 
 /** MESSAGES maps a qualified message name (`core.PodSpec`) to its fields. */

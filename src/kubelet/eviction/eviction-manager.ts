@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * EvictionManager is the kubelet's node-pressure eviction, as upstream
+ * pkg/kubelet/eviction/eviction_manager.go synchronize(): every pass it
+ * observes the signals, keeps each pressure condition for the transition
+ * period after its threshold was last met (so the node does not flap),
+ * and when a threshold is met now it first reclaims node-level resources
+ * for disk signals (dead containers, unused images), observes again, and
+ * only if still under pressure fails one pod, ranked as upstream ranks,
+ * with reason Evicted and upstream's message. Pods are admitted as
+ * upstream's Admit: under MemoryPressure only BestEffort pods are refused,
+ * under any other pressure every pod but critical ones.
+ */
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { canonicalQuantity } from '../../api/index.js';
+import { podQOSClass } from '../pod-resources.js';
+import { containerRequest, isCriticalPod, rankForEviction } from './ranking.js';
+import type { PodUsage, SignalSource } from './signal-source.js';
+import {
+  conditionOf, formatAmount, resourceOf, thresholdsMet, thresholdValue,
+  type Observations, type PressureCondition, type Signal, type Threshold,
+} from './thresholds.js';
+
+/** DEFAULT_PRESSURE_TRANSITION_MS is upstream's --eviction-pressure-transition-period (5m). */
+export const DEFAULT_PRESSURE_TRANSITION_MS = 5 * 60_000;
+
+/** NodeReclaimer frees node-level resources before any pod is evicted for disk. */
+export interface NodeReclaimer {
+  /** deleteUnusedContainers removes every dead container and sandbox not needed (upstream DeleteAllUnusedContainers). */
+  deleteUnusedContainers(): Promise<void>;
+  /** deleteUnusedImages removes images no container uses (upstream DeleteUnusedImages). */
+  deleteUnusedImages(): Promise<void>;
+}
+
+/** EvictionManagerOptions wire the manager to the kubelet. */
+export interface EvictionManagerOptions {
+  thresholds: Threshold[];
+  source: SignalSource;
+  reclaimer: NodeReclaimer;
+  /** activePods are the pods bound here that are not yet terminal. */
+  activePods(): Pod[];
+  /** evictPod fails the pod with reason Evicted and this message, killing it at once. */
+  evictPod(pod: Pod, message: string): Promise<void>;
+  /** conditionsChanged asks for a node status update. */
+  conditionsChanged(): void;
+  pressureTransitionMs?: number;
+  log(msg: string): void;
+  now?: () => number;
+}
+
+/** AdmitResult refuses a pod, with upstream's reason and message. */
+export interface AdmitResult {
+  reason: 'Evicted';
+  message: string;
+}
+
+// Memory first, then signals that reclaim nothing first (pids), then disk, as upstream byEvictionPriority.
+const SIGNAL_ORDER: Signal[] = ['memory.available', 'pid.available', 'nodefs.available', 'nodefs.inodesFree', 'imagefs.available', 'imagefs.inodesFree'];
+
+/** EvictionManager watches node pressure and evicts pods to relieve it. */
+export class EvictionManager {
+  readonly #o: EvictionManagerOptions;
+  readonly #lastMet = new Map<PressureCondition, number>();
+  #conditions = new Set<PressureCondition>();
+  #running = false;
+
+  constructor(opts: EvictionManagerOptions) {
+    this.#o = opts;
+  }
+
+  /** conditions are the pressure conditions the node reports now. */
+  conditions(): Set<PressureCondition> {
+    return new Set(this.#conditions);
+  }
+
+  /** admit refuses a new pod while the node is under pressure, as upstream's eviction admit handler. */
+  admit(pod: Pod): AdmitResult | undefined {
+    if (this.#conditions.size === 0 || isCriticalPod(pod)) return undefined;
+    const onlyMemory = this.#conditions.size === 1 && this.#conditions.has('MemoryPressure');
+    if (onlyMemory && podQOSClass(pod) !== 'BestEffort') return undefined;
+    if (onlyMemory && (pod.spec?.tolerations ?? []).some((t) => t.key === 'node.kubernetes.io/memory-pressure' && (t.effect ?? 'NoSchedule') === 'NoSchedule')) return undefined;
+    return { reason: 'Evicted', message: `The node had condition: [${[...this.#conditions].sort().join(', ')}]. ` };
+  }
+
+  /** synchronize makes one pass; it answers the pod it evicted, if any. */
+  async synchronize(): Promise<Pod | undefined> {
+    if (this.#running) return undefined;
+    this.#running = true;
+    try {
+      return await this.#pass();
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #pass(): Promise<Pod | undefined> {
+    const now = (this.#o.now ?? Date.now)();
+    let observations = await this.#o.source.observe();
+    let met = thresholdsMet(this.#o.thresholds, observations);
+    for (const t of met) this.#lastMet.set(conditionOf(t.signal), now);
+    const transition = this.#o.pressureTransitionMs ?? DEFAULT_PRESSURE_TRANSITION_MS;
+    const conditions = new Set([...this.#lastMet].filter(([, at]) => now - at < transition).map(([c]) => c));
+    if (!sameSet(conditions, this.#conditions)) {
+      this.#conditions = conditions;
+      this.#o.log(`eviction manager: node conditions now [${[...conditions].sort().join(', ')}]`);
+      this.#o.conditionsChanged();
+    }
+    if (met.length === 0) return undefined;
+    const threshold = [...met].sort((a, b) => SIGNAL_ORDER.indexOf(a.signal) - SIGNAL_ORDER.indexOf(b.signal))[0];
+    this.#o.log(`eviction manager: attempting to reclaim ${resourceOf(threshold.signal)} (${describe(threshold, observations)})`);
+    if (threshold.signal !== 'memory.available' && threshold.signal !== 'pid.available') {
+      await this.#o.reclaimer.deleteUnusedContainers().catch((err) => this.#o.log(`eviction manager: container GC: ${(err as Error).message}`));
+      await this.#o.reclaimer.deleteUnusedImages().catch((err) => this.#o.log(`eviction manager: image GC: ${(err as Error).message}`));
+      observations = await this.#o.source.observe();
+      met = thresholdsMet([threshold], observations);
+      if (met.length === 0) {
+        this.#o.log(`eviction manager: node-level reclaim relieved ${threshold.signal}; no pod evicted`);
+        return undefined;
+      }
+    }
+    const usage = await this.#o.source.podUsage();
+    const candidates = this.#o.activePods().filter((p) => !isCriticalPod(p));
+    for (const pod of rankForEviction(threshold.signal, candidates, usage)) {
+      const message = evictionMessage(threshold, observations, pod, usage.get(pod.metadata?.uid ?? ''));
+      this.#o.log(`eviction manager: evicting pod ${pod.metadata?.namespace}/${pod.metadata?.name}: ${message}`);
+      try {
+        await this.#o.evictPod(pod, message);
+        return pod;
+      } catch (err) {
+        this.#o.log(`eviction manager: evicting ${pod.metadata?.name}: ${(err as Error).message}`);
+      }
+    }
+    this.#o.log('eviction manager: unable to evict any pods from the node');
+    return undefined;
+  }
+}
+
+function sameSet<T>(a: Set<T>, b: Set<T>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+function describe(t: Threshold, observations: Observations): string {
+  const o = observations.get(t.signal);
+  return `${t.signal} available ${o ? formatAmount(t.signal, o.available) : '?'} < ${o ? formatAmount(t.signal, thresholdValue(t, o.capacity)) : '?'}`;
+}
+
+/**
+ * evictionMessage is upstream's evictionMessage: "The node was low on
+ * resource: R. Threshold quantity: Q, available: A. " and, for memory and
+ * ephemeral-storage, each container using more than it requested.
+ */
+export function evictionMessage(t: Threshold, observations: Observations, pod: Pod, usage: PodUsage | undefined): string {
+  const resource = resourceOf(t.signal);
+  let message = `The node was low on resource: ${resource}. `;
+  const o = observations.get(t.signal);
+  if (o) message += `Threshold quantity: ${formatAmount(t.signal, thresholdValue(t, o.capacity))}, available: ${formatAmount(t.signal, o.available)}. `;
+  if ((resource === 'memory' || resource === 'ephemeral-storage') && usage) {
+    for (const c of pod.spec?.containers ?? []) {
+      const cu = usage.containers.get(c.name);
+      if (!cu) continue;
+      const used = resource === 'memory' ? cu.memoryBytes : cu.diskBytes;
+      if (used <= containerRequest(c, resource)) continue;
+      const raw = c.resources?.requests?.[resource];
+      const request = raw === undefined ? '0' : String(canonicalQuantity(raw));
+      message += `Container ${c.name} was using ${formatAmount(t.signal, used)}, request is ${request}, has larger consumption of ${resource}. `;
+    }
+  }
+  return message;
+}
