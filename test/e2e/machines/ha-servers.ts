@@ -15,9 +15,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxImage } from '../../../src/images/index.js';
+import { loadKubeconfig } from '../../../src/client/index.js';
 import { linkExists, mountsUnder, processesMentioning } from '../harness/host-cleanup.js';
 import { MachineLab } from './machine-lab.js';
 import { SKIFF, startSkiff, sweepNodeLeftovers, type SkiffProcess } from './cluster.js';
@@ -110,14 +112,48 @@ export class HAServers {
     return r.stdout;
   }
 
-  /** etcdMembers lists the etcd cluster's members through server i's member, with that server's etcd client certificate. */
-  etcdMembers(i: number): { name: string; peerURLs: string[] }[] {
+  /** etcdctl runs etcdctl (v3 API) against server i's member with that server's etcd client certificate; it throws on failure. */
+  etcdctl(i: number, args: string[]): string {
     const s = this.servers[i]!;
     const tls = join(s.dataDir, 'tls', 'etcd');
-    const r = spawnSync('etcdctl', ['--endpoints', `https://${s.machine.ip}:2379`, '--cacert', join(tls, 'ca.crt'), '--cert', join(tls, 'client.crt'), '--key', join(tls, 'client.key'), '--command-timeout', '5s', 'member', 'list', '-w', 'json'],
+    const r = spawnSync('etcdctl', ['--endpoints', `https://${s.machine.ip}:2379`, '--cacert', join(tls, 'ca.crt'), '--cert', join(tls, 'client.crt'), '--key', join(tls, 'client.key'), '--command-timeout', '5s', ...args],
       { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' }, timeout: 30_000 });
-    if (r.status !== 0) throw new Error(`etcdctl member list via s${i + 1}: ${r.stderr}`);
-    return ((JSON.parse(r.stdout) as { members?: { name?: string; peerURLs?: string[] }[] }).members ?? []).map((m) => ({ name: m.name ?? '', peerURLs: m.peerURLs ?? [] }));
+    if (r.status !== 0) throw new Error(`etcdctl ${args.join(' ')} via s${i + 1}: ${r.stderr}${r.stdout}`);
+    return r.stdout;
+  }
+
+  /** etcdMembers lists the etcd cluster's members through server i's member. */
+  etcdMembers(i: number): { name: string; peerURLs: string[] }[] {
+    const out = this.etcdctl(i, ['member', 'list', '-w', 'json']);
+    return ((JSON.parse(out) as { members?: { name?: string; peerURLs?: string[] }[] }).members ?? []).map((m) => ({ name: m.name ?? '', peerURLs: m.peerURLs ?? [] }));
+  }
+
+  /** request sends one API request to server i as the admin and answers its status and body (JSON when it parses), whatever the status. */
+  request(i: number, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: unknown; text: string }> {
+    const kc = loadKubeconfig(this.kubeconfig(i));
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(`${this.url(i)}${path}`, {
+        method, ca: kc.ca, cert: kc.cert, key: kc.key, timeout: 60_000,
+        headers: { accept: 'application/json', ...(payload ? { 'content-type': contentType } : {}) },
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // plain text (health endpoints)
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, text });
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path} on s${i + 1}: no answer in 60s`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
   }
 
   #cli(args: string[]): string {
