@@ -98,7 +98,12 @@ describe('API aggregation', () => {
 
   before(async () => {
     s = await startServer({ args: ['--simulated-nodes', '1'] });
-    const trust = JSON.parse(await kubectlOk(['get', 'configmap', '-n', 'kube-system', 'extension-apiserver-authentication', '-o', 'jsonpath={.data}'])) as Record<string, string>;
+    // The server publishes its front-proxy trust just after it starts serving; wait for it as an extension server would.
+    const trustData = await waitFor('the published front-proxy trust', async () => {
+      const r = await kubectl(['get', 'configmap', '-n', 'kube-system', 'extension-apiserver-authentication', '-o', 'jsonpath={.data}']);
+      return r.code === 0 && r.stdout.includes('requestheader-client-ca-file') && r.stdout;
+    }, 60_000, 300);
+    const trust = JSON.parse(trustData) as Record<string, string>;
     servingCA = await createCA('wardle-ca');
     const serving = await issueCertificate(servingCA, { subject: 'CN=api.wardle.svc', server: true, sans: [`api.${NS}.svc`] });
     node = await waitFor('a simulated node', async () => (await kubectl(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout, 60_000);
