@@ -15,6 +15,7 @@ import { request } from 'node:https';
 import { parse } from 'yaml';
 import { parseCommandFlags } from './flags.js';
 import { mergeKubeconfig } from '../client/index.js';
+import { logTail } from '../machinery/index.js';
 
 /** Debian packages the node agent needs, with the binary that shows each is present. */
 export const REQUIRED_PACKAGES: { pkg: string; probe: string }[] = [
@@ -120,13 +121,6 @@ function get(c: AdminCreds, path: string): Promise<{ status: number; body: strin
   });
 }
 
-function tail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
 
 function die(message: string, code = 1): never {
   process.stderr.write(`skiff up: ${message}\n`);
@@ -194,8 +188,8 @@ export async function runUp(args: string[]): Promise<void> {
   let i = 0;
   const deadline = started + Number(flags.timeout) * 1000;
   for (;;) {
-    if (exited !== null) die(`skiff server exited (${exited}) while starting. Last lines of ${logFile}:\n${tail(logFile)}`);
-    if (Date.now() > deadline) die(`skiff server did not become ready in ${flags.timeout}s. Last lines of ${logFile}:\n${tail(logFile)}`);
+    if (exited !== null) die(`skiff server exited (${exited}) while starting. Last lines of ${logFile}:\n${logTail(logFile, 15)}`);
+    if (Date.now() > deadline) die(`skiff server did not become ready in ${flags.timeout}s. Last lines of ${logFile}:\n${logTail(logFile, 15)}`);
     const creds = adminCreds(dataDir);
     if (creds && (await get(creds, '/readyz')).status === 200) {
       if (process.stdout.isTTY) process.stdout.write('\r');

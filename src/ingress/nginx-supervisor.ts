@@ -21,6 +21,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { logTail } from '../machinery/index.js';
 
 /** NginxSupervisorOptions configure one node's nginx. */
 export interface NginxSupervisorOptions {
@@ -193,11 +194,7 @@ export class NginxSupervisor {
 
   /** logTail returns the last lines of nginx's error log, for error messages. */
   logTail(lines = 20): string {
-    try {
-      return readFileSync(this.errorLogPath, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return logTail(this.errorLogPath, lines);
   }
 
   /** stop ends nginx (SIGTERM: workers close their connections; SIGKILL after timeoutMs) and stops supervising it. */

@@ -5,6 +5,7 @@
  * atomic files, and the Component lifecycle. Imports nothing from src/.
  */
 export { writeFileAtomic } from './atomic-file.js';
+export { logTail } from './log-tail.js';
 export { asComponent, type Component, ComponentLifecycle } from './component.js';
 export { parseDurationMs } from './duration.js';
 export { conflictStaleMessage, field, type FieldError, fieldErrorMessage, type GroupResource, isAlreadyExists, isConflict, isNotFound, newAlreadyExists, newBadRequest, newConflict, newForbidden, newGone, newInternalError, newInvalid, newMethodNotSupported, newNotFound, newRequestEntityTooLarge, newServiceUnavailable, newUnauthorized, newUnsupportedMediaType, newStatus, type Status, StatusError, type StatusReason } from './errors.js';

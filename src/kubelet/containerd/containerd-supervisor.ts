@@ -18,6 +18,7 @@ import {
   cniNetworkName, containerdLayout, defaultBridgeName, renderCniConflist, renderContainerdConfig,
   type ContainerdLayout,
 } from './containerd-config.js';
+import { logTail } from '../../machinery/index.js';
 
 /** ContainerdSupervisorOptions configure one node's containerd. */
 export interface ContainerdSupervisorOptions {
@@ -208,11 +209,7 @@ export class ContainerdSupervisor {
 
   /** logTail returns the last lines of containerd's log file, for error messages. */
   logTail(lines = 20): string {
-    try {
-      return readFileSync(this.layout.logPath, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return logTail(this.layout.logPath, lines);
   }
 
   /** stop ends containerd with SIGTERM, then SIGKILL after timeoutMs, and stops supervising it. */
