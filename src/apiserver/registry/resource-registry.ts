@@ -226,6 +226,32 @@ export class ResourceRegistry {
     }, subresource);
   }
 
+  /**
+   * storageUpdate is upstream's Storage.GuaranteedUpdate: read, change, write
+   * back, redone on a write conflict, and nothing more (no admission,
+   * validation or managedFields). pods/binding writes the pod this way, as
+   * upstream's BindingREST does; `change` may throw to refuse. A dry run
+   * checks and changes but does not write.
+   */
+  async storageUpdate(ctx: RequestContext, name: string, change: (current: KubeObject) => KubeObject): Promise<void> {
+    const key = this.#key(ctx, name);
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
+      if (!kv) throw newNotFound(this.gr, name);
+      const next = change(await this.#fromStorage(decodeObject(kv)));
+      if (ctx.dryRun) return;
+      try {
+        await this.#store.update(key, encodeObject(await this.#toStorage(next)), kv.modRevision);
+        this.#opts.onWritten?.();
+        return;
+      } catch (err) {
+        if (err instanceof RevisionConflictError) continue;
+        throw translateStorageError(this.gr, name)(err);
+      }
+    }
+    throw newConflict(this.gr, name, conflictStaleMessage);
+  }
+
   // ---------------------------------------------------------------- delete
 
   /** delete removes the object, or marks it for deletion; `deleted` tells which (upstream answers 200 vs 202). */
