@@ -10,12 +10,11 @@
 import type { KubeList, KubeObject, WatchEvent } from '../../api/index.js';
 import { deepClone, isPlainObject } from '../../api/index.js';
 import { apiVersionOf, storagePrefix, type ResourceInfo } from '../../api/index.js';
-import { StatusError, conflictStaleMessage, newBadRequest, newConflict, newNotFound, type GroupResource } from '../../machinery/index.js';
+import { StatusError, conflictStaleMessage, newBadRequest, newConflict, type GroupResource } from '../../machinery/index.js';
 import type { KeyValue, Store } from '../../storage/index.js';
 import { KeyExistsError, RevisionConflictError } from '../../storage/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import type { ResourceDefinition } from '../definitions/definition.js';
-import { decodeObject, encodeObject } from './object-codec.js';
 import type { RequestContext } from './request-context.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { watchResource, type WatchRequest } from './watch.js';
@@ -63,16 +62,14 @@ export class ResourceRegistry {
     this.#now = opts.now ?? (() => new Date());
     this.#apiVersion = apiVersionOf(def.info);
     this.#checks = new ObjectChecks(def, opts);
-    this.#stored = new StoredObjects(def.info, opts.store, def.converter, opts.onWritten);
+    this.#stored = new StoredObjects(opts.store, def.info, this.#apiVersion, def.converter, opts.onWritten);
     this.managedFields = new ManagedFieldsTracker(def.info, opts.kindSchema ?? (() => kindSchemaOf(def)), opts.now);
   }
 
   // ---------------------------------------------------------------- reads
 
   async get(ctx: RequestContext, name: string): Promise<KubeObject> {
-    const kv = await this.#store.get(this.#stored.key(ctx, name)).catch(translateStorageError(this.gr, name));
-    if (!kv) throw newNotFound(this.gr, name);
-    return await this.#stored.fromStorage(decodeObject(kv));
+    return (await this.#stored.read(this.#stored.key(ctx, name), name)).object;
   }
 
   async list(ctx: RequestContext, req: ListRequest): Promise<KubeList> {
@@ -86,7 +83,7 @@ export class ResourceRegistry {
     } else if (req.resourceVersion && req.resourceVersion !== '0' && req.resourceVersionMatch === 'Exact') {
       revision = parseResourceVersion(req.resourceVersion);
     }
-    const { items, continueAfter, readAt } = await readPages(this.#store, { prefix, startAfter, revision, limit: req.limit, predicate: req.predicate, continuing: !!req.continue }, (kv) => this.#stored.fromStorage(decodeObject(kv)), this.gr);
+    const { items, continueAfter, readAt } = await readPages(this.#store, { prefix, startAfter, revision, limit: req.limit, predicate: req.predicate, continuing: !!req.continue }, (kv) => this.#stored.decode(kv), this.gr);
     const metadata: KubeList['metadata'] = { resourceVersion: String(readAt) };
     if (continueAfter) metadata.continue = encodeContinue(readAt, continueAfter.slice(prefix.length));
     return { apiVersion: this.#apiVersion, kind: `${this.info.kind}List`, metadata, items };
@@ -127,9 +124,7 @@ export class ResourceRegistry {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const kv = await this.#store.create(this.#stored.key(ctx, meta.name!), encodeObject(await this.#stored.toStorage(obj)));
-        this.#opts.onWritten?.();
-        return await this.#stored.fromStorage(decodeObject(kv));
+        return await this.#stored.create(this.#stored.key(ctx, meta.name!), obj);
       } catch (err) {
         // A generated name that collides is retried, as upstream does, before giving up.
         if (err instanceof KeyExistsError && generated && attempt < MAX_GENERATE_NAME_ATTEMPTS) {
@@ -171,9 +166,7 @@ export class ResourceRegistry {
   async #guaranteedUpdate(ctx: RequestContext, name: string, expectedRV: string | undefined, mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>, subresource?: string, mutatesCurrent = true): Promise<KubeObject> {
     const key = this.#stored.key(ctx, name);
     for (let attempt = 0; attempt < 16; attempt++) {
-      const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
-      if (!kv) throw newNotFound(this.gr, name);
-      const old = await this.#stored.fromStorage(decodeObject(kv));
+      const { kv, object: old } = await this.#stored.read(key, name);
       const requested = await mutate(mutatesCurrent ? deepClone(old) : old);
       const pinnedRV = expectedRV ?? requested.metadata.resourceVersion;
       if (pinnedRV && pinnedRV !== String(kv.modRevision)) {
@@ -194,9 +187,7 @@ export class ResourceRegistry {
       await this.#hooks.beforeUpdate?.(next, old, ctx);
       if (ctx.dryRun) return next;
       try {
-        const written = await this.#store.update(key, encodeObject(await this.#stored.toStorage(next)), kv.modRevision);
-        this.#opts.onWritten?.();
-        return await this.#stored.fromStorage(decodeObject(written));
+        return await this.#stored.update(key, next, kv.modRevision);
       } catch (err) {
         // Someone wrote in between: read again and redo the change, as upstream's
         // GuaranteedUpdate does. A pinned resourceVersion (a PUT's, or one the patch
@@ -235,9 +226,7 @@ export class ResourceRegistry {
   async delete(ctx: RequestContext, name: string, req: DeleteRequest = {}): Promise<DeleteResult> {
     const key = this.#stored.key(ctx, name);
     for (let attempt = 0; attempt < 16; attempt++) {
-      const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
-      if (!kv) throw newNotFound(this.gr, name);
-      const current = await this.#stored.fromStorage(decodeObject(kv));
+      const { kv, object: current } = await this.#stored.read(key, name);
       this.#checks.preconditions(current, req.preconditions);
       // Validating admission sees deletes too (NamespaceLifecycle refuses the immortal namespaces; NodeRestriction keeps a node to its own pods).
       await this.#opts.admission?.validate({ operation: 'DELETE', resource: this.info, object: current, oldObject: current, ctx });
@@ -252,9 +241,7 @@ export class ResourceRegistry {
       if (!changed.dirty) return { object: current, deleted: false };
       if (ctx.dryRun) return { object: next, deleted: false };
       try {
-        const written = await this.#store.update(key, encodeObject(await this.#stored.toStorage(next)), kv.modRevision);
-        this.#opts.onWritten?.();
-        return { object: await this.#stored.fromStorage(decodeObject(written)), deleted: false };
+        return { object: await this.#stored.update(key, next, kv.modRevision), deleted: false };
       } catch (err) {
         if (err instanceof RevisionConflictError) continue;
         throw translateStorageError(this.gr, name)(err);
@@ -267,10 +254,7 @@ export class ResourceRegistry {
   async #finishDeletion(ctx: RequestContext, kv: KeyValue, current: KubeObject): Promise<KubeObject | undefined> {
     if (ctx.dryRun) return current;
     try {
-      const gone = await this.#store.delete(kv.key, kv.modRevision);
-      this.#opts.onWritten?.();
-      const obj = await this.#stored.fromStorage(JSON.parse(gone.value) as KubeObject);
-      obj.metadata.resourceVersion = String(gone.modRevision);
+      const obj = await this.#stored.delete(kv);
       this.#hooks.afterDelete?.(obj);
       return obj;
     } catch (err) {

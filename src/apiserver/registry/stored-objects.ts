@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * StoredObjects is a ResourceRegistry's view of its storage: the key of an
- * object, its storage form (storage version, upstream's field order) and
- * back, and upstream's bare Storage.GuaranteedUpdate for the writes that
- * skip the registry's update path (pods/binding).
+ * StoredObjects is one resource's side of the Store: its keys, the
+ * conversion to and from its storage version, and the reads and conditional
+ * writes ResourceRegistry builds create, update and delete from, and
+ * upstream's bare Storage.GuaranteedUpdate for the writes that skip the
+ * registry's update path (pods/binding). Every write is stored in upstream's
+ * field order, and reported to onWritten.
  */
 import type { KubeObject, ResourceInfo } from '../../api/index.js';
-import { apiVersionOf, inUpstreamOrder, storageKey } from '../../api/index.js';
+import { inUpstreamOrder, storageKey } from '../../api/index.js';
 import { conflictStaleMessage, newBadRequest, newConflict, newNotFound, type GroupResource } from '../../machinery/index.js';
-import type { Store } from '../../storage/index.js';
+import type { KeyValue, Store } from '../../storage/index.js';
 import { RevisionConflictError } from '../../storage/index.js';
 import type { VersionConverter } from '../definitions/definition.js';
 import { decodeObject, encodeObject } from './object-codec.js';
@@ -16,37 +18,45 @@ import type { RequestContext } from './request-context.js';
 import { translateStorageError } from './storage-errors.js';
 
 export class StoredObjects {
+  readonly #store: Store;
   readonly #info: ResourceInfo;
   readonly #gr: GroupResource;
-  readonly #store: Store;
-  readonly #converter?: VersionConverter;
   readonly #apiVersion: string;
+  readonly #converter?: VersionConverter;
   readonly #onWritten?: () => void;
 
-  constructor(info: ResourceInfo, store: Store, converter: VersionConverter | undefined, onWritten: (() => void) | undefined) {
+  constructor(store: Store, info: ResourceInfo, apiVersion: string, converter: VersionConverter | undefined, onWritten: (() => void) | undefined) {
+    this.#store = store;
     this.#info = info;
     this.#gr = { group: info.group, resource: info.plural };
-    this.#store = store;
+    this.#apiVersion = apiVersion;
     this.#converter = converter;
-    this.#apiVersion = apiVersionOf(info);
     this.#onWritten = onWritten;
   }
 
+  /** key is the object's storage key; a namespaced resource needs the request's namespace. */
   key(ctx: RequestContext, name: string): string {
     if (this.#info.namespaced && !ctx.namespace) throw newBadRequest('a namespace is required for namespaced resources');
     return storageKey(this.#info, ctx.namespace, name);
   }
 
-  /** toStorage converts to the storage version and puts fields in upstream's order, once per write, so reads and watches need no reordering. */
-  async toStorage(obj: KubeObject): Promise<KubeObject> {
-    return inUpstreamOrder(this.#converter ? await this.#converter.toStorage(obj) : obj);
+  /** read returns the stored row and the object it holds, or answers NotFound. */
+  async read(key: string, name: string): Promise<{ kv: KeyValue; object: KubeObject }> {
+    const kv = await this.#store.get(key).catch(translateStorageError(this.#gr, name));
+    if (!kv) throw newNotFound(this.#gr, name);
+    return { kv, object: await this.decode(kv) };
   }
 
-  async fromStorage(obj: KubeObject): Promise<KubeObject> {
-    const out = this.#converter ? await this.#converter.fromStorage(obj) : obj;
-    out.apiVersion = this.#apiVersion;
-    out.kind = this.#info.kind;
-    return out;
+  /** create stores a new object; storage errors reach the caller untranslated (a generated name is retried on KeyExists). */
+  async create(key: string, obj: KubeObject): Promise<KubeObject> {
+    const kv = await this.#store.create(key, encodeObject(await this.#toStorage(obj)));
+    this.#onWritten?.();
+    return this.decode(kv);
+  }
+
+  /** update replaces the object stored at revision; a RevisionConflictError means someone wrote in between. */
+  async update(key: string, obj: KubeObject, revision: number): Promise<KubeObject> {
+    return this.decode(await this.#write(key, obj, revision));
   }
 
   /**
@@ -58,13 +68,11 @@ export class StoredObjects {
   async guaranteedUpdate(ctx: RequestContext, name: string, change: (current: KubeObject) => KubeObject): Promise<void> {
     const key = this.key(ctx, name);
     for (let attempt = 0; attempt < 16; attempt++) {
-      const kv = await this.#store.get(key).catch(translateStorageError(this.#gr, name));
-      if (!kv) throw newNotFound(this.#gr, name);
-      const next = change(await this.fromStorage(decodeObject(kv)));
+      const { kv, object } = await this.read(key, name);
+      const next = change(object);
       if (ctx.dryRun) return;
       try {
-        await this.#store.update(key, encodeObject(await this.toStorage(next)), kv.modRevision);
-        this.#onWritten?.();
+        await this.#write(key, next, kv.modRevision);
         return;
       } catch (err) {
         if (err instanceof RevisionConflictError) continue;
@@ -72,5 +80,38 @@ export class StoredObjects {
       }
     }
     throw newConflict(this.#gr, name, conflictStaleMessage);
+  }
+
+  async #write(key: string, obj: KubeObject, revision: number): Promise<KeyValue> {
+    const written = await this.#store.update(key, encodeObject(await this.#toStorage(obj)), revision);
+    this.#onWritten?.();
+    return written;
+  }
+
+  /** delete removes the row read as kv (a RevisionConflictError when it changed) and returns the object as deleted. */
+  async delete(kv: KeyValue): Promise<KubeObject> {
+    const gone = await this.#store.delete(kv.key, kv.modRevision);
+    this.#onWritten?.();
+    const obj = await this.fromStorage(JSON.parse(gone.value) as KubeObject);
+    obj.metadata.resourceVersion = String(gone.modRevision);
+    return obj;
+  }
+
+  /** decode is the object a stored row holds, in the served version. */
+  decode(kv: KeyValue): Promise<KubeObject> {
+    return this.fromStorage(decodeObject(kv));
+  }
+
+  /** fromStorage converts a stored object to the served version and stamps its apiVersion and kind. */
+  async fromStorage(obj: KubeObject): Promise<KubeObject> {
+    const out = this.#converter ? await this.#converter.fromStorage(obj) : obj;
+    out.apiVersion = this.#apiVersion;
+    out.kind = this.#info.kind;
+    return out;
+  }
+
+  /** toStorage converts to the storage version and puts fields in upstream's order, once per write, so reads and watches need no reordering. */
+  async #toStorage(obj: KubeObject): Promise<KubeObject> {
+    return inUpstreamOrder(this.#converter ? await this.#converter.toStorage(obj) : obj);
   }
 }
