@@ -13,6 +13,15 @@
  * cgroups and containerd shims stay host-global, so whoever starts
  * containerd in a machine must clean those up (see cluster.ts).
  *
+ * The bridge is a switch: the host does not connection-track what machines
+ * send each other across it. With br_netfilter loaded
+ * (net.bridge.bridge-nf-call-iptables=1, as on Kubernetes hosts) the host's
+ * conntrack would otherwise see every bridged frame, so traffic between
+ * machines (VXLAN above all: a new UDP flow per pod connection) would pay for
+ * a stateful switch no real network has. One raw-table NOTRACK rule per lab,
+ * scoped to its bridge and sparing the host's own address, removed in
+ * cleanup().
+ *
  * A lab claims one /26 of 198.51.100.0/24 or 203.0.113.0/24 by creating its
  * bridge (the kernel refuses a second link with the same name), so labs in
  * concurrent test files never share addresses. cleanup() kills what it
@@ -77,6 +86,7 @@ export class MachineLab {
       try {
         must(['addr', 'add', `${lab.gateway}/26`, 'dev', lab.bridge]);
         must(['link', 'set', lab.bridge, 'up']);
+        lab.#switchNotrack('-A');
       } catch (err) {
         lab.cleanup();
         throw err;
@@ -134,7 +144,16 @@ export class MachineLab {
     must(['link', 'set', m.hostLink, 'up']);
   }
 
-  /** cleanup kills the processes it spawned and removes namespaces, veths and the bridge. */
+  /** switchNotrack adds (-A) or deletes (-D) the host's raw rule exempting machine-to-machine frames from conntrack. */
+  #switchNotrack(op: '-A' | '-D'): void {
+    const rule = (o: string) => ['-w', '-t', 'raw', o, 'PREROUTING', '-i', this.bridge, '!', '-d', `${this.gateway}/32`, '-m', 'comment', '--comment', `machine lab ${this.bridge}: a switch tracks nothing`, '-j', 'NOTRACK'];
+    // A rule left by a lab that died in this slot is reused rather than doubled.
+    if (op === '-A' && spawnSync('iptables', rule('-C')).status === 0) return;
+    const r = spawnSync('iptables', rule(op), { encoding: 'utf8' });
+    if (op === '-A' && r.status !== 0) throw new Error(`iptables ${rule(op).join(' ')}: ${r.stderr}`);
+  }
+
+  /** cleanup kills the processes it spawned and removes namespaces, veths, the bridge and its NOTRACK rule. */
   cleanup(): void {
     for (const p of this.#procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     for (const m of this.machines) {
@@ -142,5 +161,6 @@ export class MachineLab {
       ip(['netns', 'del', m.netns]);
     }
     ip(['link', 'del', this.bridge]);
+    this.#switchNotrack('-D');
   }
 }
