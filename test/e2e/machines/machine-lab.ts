@@ -13,14 +13,17 @@
  * cgroups and containerd shims stay host-global, so whoever starts
  * containerd in a machine must clean those up (see cluster.ts).
  *
- * The bridge is a switch: the host does not connection-track what machines
- * send each other across it. With br_netfilter loaded
+ * The bridge is a switch, and the host does not connection-track the VXLAN
+ * datagrams machines send each other across it. With br_netfilter loaded
  * (net.bridge.bridge-nf-call-iptables=1, as on Kubernetes hosts) the host's
- * conntrack would otherwise see every bridged frame, so traffic between
- * machines (VXLAN above all: a new UDP flow per pod connection) would pay for
- * a stateful switch no real network has. One raw-table NOTRACK rule per lab,
- * scoped to its bridge and sparing the host's own address, removed in
- * cleanup().
+ * conntrack would otherwise see every bridged tunnel datagram, and each new
+ * pod connection between machines (a fresh UDP source port) would cost the
+ * host two new entries: a stateful switch no real network has, charged to
+ * the cross-node path the multinode benchmark measures. One raw-table
+ * NOTRACK rule per lab, scoped to its bridge and UDP 8472 (flannel's VXLAN
+ * port), removed in cleanup(). Other traffic stays tracked: untracking all
+ * of it broke kubectl port-forward through the lab (seen in
+ * multinode-network), so the rule is no wider than the tunnel.
  *
  * A lab claims one /26 of 198.51.100.0/24 or 203.0.113.0/24 by creating its
  * bridge (the kernel refuses a second link with the same name), so labs in
@@ -29,6 +32,9 @@
  * anything it did not create.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+
+/** VXLAN_PORT is flannel's VXLAN UDP port (src/flannel's VXLAN_PORT; the harness names it rather than importing internals). */
+const VXLAN_PORT = 8472;
 
 const SLOTS = ['198.51.100', '203.0.113'].flatMap((net) => [0, 64, 128, 192].map((base) => ({ net, base })));
 
@@ -144,9 +150,9 @@ export class MachineLab {
     must(['link', 'set', m.hostLink, 'up']);
   }
 
-  /** switchNotrack adds (-A) or deletes (-D) the host's raw rule exempting machine-to-machine frames from conntrack. */
+  /** switchNotrack adds (-A) or deletes (-D) the host's raw rule exempting VXLAN between machines from conntrack. */
   #switchNotrack(op: '-A' | '-D'): void {
-    const rule = (o: string) => ['-w', '-t', 'raw', o, 'PREROUTING', '-i', this.bridge, '!', '-d', `${this.gateway}/32`, '-m', 'comment', '--comment', `machine lab ${this.bridge}: a switch tracks nothing`, '-j', 'NOTRACK'];
+    const rule = (o: string) => ['-w', '-t', 'raw', o, 'PREROUTING', '-i', this.bridge, '-p', 'udp', '--dport', String(VXLAN_PORT), '-m', 'comment', '--comment', `machine lab ${this.bridge}: a switch does not track the tunnel`, '-j', 'NOTRACK'];
     // A rule left by a lab that died in this slot is reused rather than doubled.
     if (op === '-A' && spawnSync('iptables', rule('-C')).status === 0) return;
     const r = spawnSync('iptables', rule(op), { encoding: 'utf8' });
