@@ -59,8 +59,6 @@ export interface NodeAgentOptions {
   leaseRenewIntervalMs?: number;
   /** flannelBackend is how pod traffic crosses between nodes: VXLAN (default) or host-gw (plain routes, nodes on one L2 segment). */
   flannelBackend?: Backend;
-  /** loadBalancerAddress makes this node's proxy publish and serve LoadBalancer Services there (one node per cluster). */
-  loadBalancerAddress?: string;
   /** housekeeping tunes eviction, garbage collection and log rotation; kubeletFlags gives the same as flag values. */
   housekeeping?: HousekeepingConfig;
   kubeletFlags?: KubeletFlagValues;
@@ -146,7 +144,7 @@ export class NodeAgent {
       }),
       serviceProxy(o.client, {
         nodeName, nodeIPs: [o.hostIP], serviceCIDR: o.serviceCIDR, clusterCIDR: o.clusterCIDR,
-        chainPrefix: `SK${chainTag}`, loadBalancerAddress: o.loadBalancerAddress, log: o.log,
+        chainPrefix: `SK${chainTag}`, log: o.log,
       }),
       networkPolicyEnforcer(o.client, { nodeName, chainPrefix: `SKNP${chainTag}`, log: o.log }),
     ];

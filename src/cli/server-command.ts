@@ -28,6 +28,7 @@ export async function runServer(args: string[]): Promise<void> {
       'ingress-https-port': { type: 'number', default: 443, usage: 'port the built-in Ingress serves HTTPS on' },
       'ingress-bind-address': { type: 'string', default: '0.0.0.0', usage: 'address the built-in Ingress listens on' },
       'disable-ingress': { type: 'boolean', default: false, usage: 'do not run the built-in Ingress controller' },
+      'disable-servicelb': { type: 'boolean', default: false, usage: 'do not publish LoadBalancer Services at the nodes\' addresses (leave them to another load balancer)' },
       'disable-dashboard': { type: 'boolean', default: false, usage: 'do not serve the web dashboard (/ui/ and the kube-system/kubernetes-dashboard Service)' },
       'dashboard-port': { type: 'number', default: 0, usage: 'port of the dashboard listener behind its Service (0 picks a free one)' },
       'kubelet-port': { type: 'number', default: 10250, usage: 'port of the kubelet API (logs, exec, port-forward)' },
@@ -113,6 +114,7 @@ export async function runServer(args: string[]): Promise<void> {
       ? false
       : { httpPort: Number(flags['ingress-http-port']), httpsPort: Number(flags['ingress-https-port']), bindAddress: String(flags['ingress-bind-address']) },
     disableAgent: Boolean(flags['disable-agent']),
+    serviceLB: !flags['disable-servicelb'],
     dashboard: flags['disable-dashboard'] ? false : { port: Number(flags['dashboard-port']) },
     agent: {
       cleanupOnExit: Boolean(flags['cleanup-on-exit']),

@@ -150,4 +150,5 @@ function defaultPodMetrics(client: Client, simulated: SimulatedUsage | undefined
 }
 export { ClusterRoleAggregator } from './clusterroleaggregation/index.js';
 export { nodeLifecycleController } from './node-lifecycle/index.js';
+export { ServiceLBController } from './servicelb/index.js';
 export { CSRApprovingController, CSRSigningController, type AccessReview, type SubjectAccessReviewer } from './certificates/index.js';

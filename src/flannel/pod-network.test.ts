@@ -5,6 +5,7 @@ import type { Node } from 'kubernetes-types/core/v1.js';
 import { ownAnnotations, peerOf, vtepMAC } from './backend-data.js';
 import { addPeer, removePeer, type Runner } from './links.js';
 import { masqueradeRules } from './masquerade.js';
+import { applyVxlanNotrack, notrackRules, removeVxlanNotrack } from './vxlan-notrack.js';
 
 const nodeWith = (name: string, annotations: Record<string, string>, podCIDR?: string): Node => ({ metadata: { name, annotations }, spec: podCIDR ? { podCIDR } : {} });
 
@@ -50,4 +51,28 @@ test('masquerading spares pod-to-pod traffic and covers traffic leaving the clus
   const rules = masqueradeRules('X', '10.42.0.0/16', '10.42.1.0/24').map((r) => r.join(' '));
   assert.match(rules[0], /^-A X -s 10\.42\.0\.0\/16 -d 10\.42\.0\.0\/16 .* -j RETURN$/);
   assert.match(rules[1], /^-A X -s 10\.42\.0\.0\/16 ! -d 224\.0\.0\.0\/4 .* -j MASQUERADE --random-fully$/);
+});
+
+test('VXLAN datagrams to and from the node address skip conntrack; removing leaves nothing', () => {
+  const rules = notrackRules('SKFLX-NOTRACK', '198.51.100.11').map((r) => r.join(' '));
+  assert.deepEqual(rules.map((r) => r.replace(/ -m comment .* -j/, ' -j')), [
+    '-A SKFLX-NOTRACK -d 198.51.100.11/32 -p udp --dport 8472 -j NOTRACK',
+    '-A SKFLX-NOTRACK -s 198.51.100.11/32 -p udp --dport 8472 -j NOTRACK',
+  ]);
+  const calls: string[] = [];
+  const jumps = new Set<string>();
+  const run: Runner = (cmd, args) => {
+    const a = args.slice(3).join(' ');
+    calls.push(a);
+    if (args[3] === '-A' && !args[4].startsWith('SKFLX')) jumps.add(args.slice(4).join(' '));
+    if (args[3] === '-D') return { ok: jumps.delete(args.slice(4).join(' ')), out: '' };
+    if (args[3] === '-C') return { ok: jumps.has(args.slice(4).join(' ')), out: '' };
+    return { ok: args[3] !== '-S', out: '' };
+  };
+  applyVxlanNotrack(run, 'SKFLX-NOTRACK', '198.51.100.11');
+  applyVxlanNotrack(run, 'SKFLX-NOTRACK', '198.51.100.11');
+  assert.deepEqual([...jumps].map((j) => j.split(' ')[0]), ['PREROUTING', 'OUTPUT'], 'hooked once into raw PREROUTING and OUTPUT');
+  removeVxlanNotrack(run, 'SKFLX-NOTRACK');
+  assert.equal(jumps.size, 0);
+  assert.deepEqual(calls.slice(-2), ['-F SKFLX-NOTRACK', '-X SKFLX-NOTRACK']);
 });

@@ -8,7 +8,8 @@
  * VXLAN device is made when the first remote node appears, so a one-node
  * cluster touches nothing beyond its bridge. Reconciling is level-triggered
  * over the Node cache through a one-key work queue; failures retry with
- * back-off. Masquerading follows flannel's --ip-masq rules.
+ * back-off. Masquerading follows flannel's --ip-masq rules; the tunnel's own
+ * datagrams skip conntrack (vxlan-notrack.ts).
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
@@ -18,6 +19,7 @@ import { WorkQueue } from '../client/index.js';
 import { ownAnnotations, peerOf, type Backend, type Peer } from './backend-data.js';
 import { addPeer, deleteVxlanDevice, ensureVxlanDevice, execRunner, removePeer, staleVxlanRoutes, VXLAN_DEVICE, type Runner } from './links.js';
 import { applyMasquerade, removeMasquerade } from './masquerade.js';
+import { applyVxlanNotrack, removeVxlanNotrack } from './vxlan-notrack.js';
 
 /** PodNetworkOptions configure the pod network of one node. */
 export interface PodNetworkOptions {
@@ -90,6 +92,10 @@ export class PodNetwork {
     return `${this.#o.chainPrefix}-POSTRTG`;
   }
 
+  get #notrackChain(): string {
+    return `${this.#o.chainPrefix}-NOTRACK`;
+  }
+
   async #work(): Promise<void> {
     for (;;) {
       const key = await this.#queue.get();
@@ -127,6 +133,7 @@ export class PodNetwork {
     }
     if (wanted.size > 0 && o.backend === 'vxlan' && !this.#device) {
       ensureVxlanDevice(this.#run, { nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: o.podCIDR });
+      applyVxlanNotrack(this.#run, this.#notrackChain, o.nodeIP);
       this.#device = true;
       // A device kept from before a restart may still route to nodes deleted meanwhile.
       for (const dst of staleVxlanRoutes(this.#run, new Set([...wanted.values()].map((p) => p.podCIDR)))) {
@@ -152,7 +159,10 @@ export class PodNetwork {
     if (!this.#o.cleanupOnExit) return;
     for (const peer of this.#applied.values()) removePeer(this.#run, peer);
     this.#applied.clear();
-    if (this.#device) deleteVxlanDevice(this.#run);
+    if (this.#device) {
+      deleteVxlanDevice(this.#run);
+      removeVxlanNotrack(this.#run, this.#notrackChain);
+    }
     this.#device = false;
     removeMasquerade(this.#run, this.#chain);
   }

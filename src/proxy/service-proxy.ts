@@ -7,17 +7,16 @@
  * land well within a second. On start everything of ours is rebuilt (safe
  * after a crash); on stop every chain and jump of ours is removed.
  *
- * It can also play k3s ServiceLB's part for LoadBalancer Services: with a
- * `loadBalancerAddress` it writes that address into status.loadBalancer and
- * the same DNAT rules answer there on the Service port.
+ * LoadBalancer Services answer at the addresses in their
+ * status.loadBalancer (written by the server's ServiceLB controller, or by
+ * any other load balancer implementation) through the same DNAT rules.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { deepClone, type KubeObject } from '../api/index.js';
+import type { KubeObject } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
 import { InformerFactory, type SharedInformer } from '../client/index.js';
-import { isConflict, isNotFound } from '../machinery/index.js';
 import { ChainNames } from './chain-names.js';
 import { restorePayload } from './iptables.js';
 import { Iptables } from '../netfilter/index.js';
@@ -35,8 +34,6 @@ export interface ServiceProxyOptions {
   mode?: 'iptables';
   /** chainPrefix names our chains (`SKIFF` unless set): upper-case, at most 11 characters. */
   chainPrefix?: string;
-  /** loadBalancerAddress: when set, LoadBalancer Services get this ingress IP (ServiceLB's role). */
-  loadBalancerAddress?: string;
   /** localhostNodePorts: NodePorts answer on 127.0.0.1 too (default true; sets route_localnet=1 as kube-proxy). */
   localhostNodePorts?: boolean;
   /** masqueradeMark is the fwmark bit for SNAT (default 0x4000, kube-proxy's). */
@@ -139,27 +136,6 @@ export class ServiceProxy {
     const rules = this.desired();
     await this.#iptables.restore(restorePayload(await this.#iptables.save(), this.names, rules));
     this.#opts.onSync?.({ durationMs: performance.now() - started, servicePorts: ports.length });
-    if (this.#opts.loadBalancerAddress) await this.#updateLoadBalancerStatus(services, this.#opts.loadBalancerAddress);
-  }
-
-  /** updateLoadBalancerStatus gives LoadBalancer Services our address and takes it back from Services no longer of that type. */
-  async #updateLoadBalancerStatus(services: readonly (KubeObject & Service)[], ip: string): Promise<void> {
-    for (const svc of services) {
-      const isLB = svc.spec?.type === 'LoadBalancer';
-      const ingress = svc.status?.loadBalancer?.ingress ?? [];
-      const want = isLB ? [{ ip, ipMode: 'VIP' as const }] : [];
-      const has = ingress.some((i) => i.ip === ip);
-      if (isLB ? has && ingress.length === 1 : !has) continue;
-      const next = deepClone(svc);
-      // kubernetes-types marks status read-only; this is our own copy.
-      (next as { status?: Service['status'] }).status = { ...next.status, loadBalancer: { ingress: want } };
-      try {
-        await this.#client.update(R.services, next, { namespace: svc.metadata.namespace, subresource: 'status' });
-      } catch (err) {
-        // The next event for this Service brings a fresh copy and another try.
-        if (!isConflict(err) && !isNotFound(err)) this.#opts.log?.(`proxy: load balancer status of ${svc.metadata.namespace}/${svc.metadata.name}: ${(err as Error).message}`);
-      }
-    }
   }
 }
 

@@ -2,15 +2,15 @@
 /**
  * The leader-elected halves of the control plane: the controller manager
  * (with Skiff's extra controllers: local-path volumes, kubelet CSR approval
- * and signing, node lifecycle) and the scheduler. Each acts only on the
+ * and signing, ServiceLB, node lifecycle) and the scheduler. Each acts only on the
  * server holding its Lease (upstream's names and timings), so several
  * servers on one datastore never both reconcile; the others stand by and
  * take over.
  */
 import { legacyToken, loadOrCreateSigningKey, serviceAccountKeyPath, type installAuth } from '../apiserver/index.js';
 import type { Client } from '../client/index.js';
-import { CSRApprovingController, CSRSigningController, controllerManager, nodeLifecycleController } from '../controllers/index.js';
-import { simulatedUsage } from '../kwok/index.js';
+import { CSRApprovingController, CSRSigningController, ServiceLBController, controllerManager, nodeLifecycleController } from '../controllers/index.js';
+import { isSimulated, simulatedUsage } from '../kwok/index.js';
 import { leaderElected } from '../leaderelection/index.js';
 import type { Component } from '../machinery/index.js';
 import type { PemPair } from '../pki/index.js';
@@ -39,6 +39,8 @@ export function leaderElectedControlPlane(opts: SkiffServerOptions, client: Clie
           review: async (r) => (await auth.authorizer.authorize({ ...r, resourceRequest: true, version: '*' })).allowed,
         }),
         new CSRSigningController({ client, factory, log, ca }),
+        // k3s ServiceLB: simulated nodes run no proxy, so they are no ingress point.
+        ...(opts.serviceLB === false ? [] : [new ServiceLBController({ client, factory, log, servesNode: (n) => !isSimulated(n) })]),
       ],
       setUp: () => ensureLocalPathStorageClass(client),
     });

@@ -23,7 +23,7 @@ export async function nodeComponents(opts: SkiffServerOptions, client: Client, a
   ]);
   const agent = new NodeAgent({
     client, dataDir, hostIP: advertise, clusterCIDR: opts.clusterCIDR, serviceCIDR: opts.serviceCIDR,
-    clusterDNS: nthAddress(opts.serviceCIDR, 10), caCert: ca.cert, loadBalancerAddress: advertise, log,
+    clusterDNS: nthAddress(opts.serviceCIDR, 10), caCert: ca.cert, log,
     // The server's own node needs no CSR: its kubelet serving certificate comes from the CA directly, valid for
     // the loopback address the API server dials it on and the node's address.
     servingCertificate: (nodeName) => issueCertificate(ca, { subject: `CN=system:node:${nodeName}, O=system:nodes`, server: true, sans: [nodeName, '127.0.0.1', advertise] }),

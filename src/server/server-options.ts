@@ -27,6 +27,8 @@ export interface SkiffServerOptions {
   disableAgent?: boolean;
   /** agent tunes the node agent (hidden test flags: back-off, cleanup on exit, node name, CRI endpoint). */
   agent?: Pick<NodeAgentOptions, 'crashBackoff' | 'imageBackoff' | 'cleanupOnExit' | 'nodeName' | 'containerRuntimeEndpoint' | 'kubeletPort' | 'flannelBackend' | 'housekeeping' | 'kubeletFlags'>;
+  /** serviceLB publishes LoadBalancer Services at the Ready nodes' addresses (k3s ServiceLB; default on, false turns it off). */
+  serviceLB?: boolean;
   /** ingress configures the built-in Ingress controller on the server's node; false turns it off. */
   ingress?: false | { httpPort?: number; httpsPort?: number; bindAddress?: string };
   /** dashboard serves the web UI at /ui/ and behind the kube-system/kubernetes-dashboard Service; false turns it off. */

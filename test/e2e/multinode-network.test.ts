@@ -10,7 +10,8 @@
  * different nodes talk by pod IP, a ClusterIP works from every node to
  * endpoints on every node, a NodePort answers on every node's address,
  * DNS works from a pod on the node that joined last, the Ingress on the
- * server reaches a pod on an agent, and NetworkPolicy holds across nodes.
+ * server reaches a pod on an agent, NetworkPolicy holds across nodes, and a
+ * LoadBalancer Service is published at (and answers at) every Ready node.
  * Traffic goes only to addresses the lab created (machines and pods).
  */
 import { after, before, describe, it } from 'node:test';
@@ -248,16 +249,31 @@ describe('one pod network across machines', { skip: skip || undefined, timeout: 
     c.kubectlOk(['delete', 'pod', '-n', NS, 'talk-server', 'talk-agent-1', 'talk-agent-2', '--wait=false']);
   });
 
-  it('a LoadBalancer Service is published at the server\'s address and answers there from pods on every node', async () => {
+  it('a LoadBalancer Service is published at every Ready node\'s address and answers at each, from outside and from pods on every node', async () => {
     apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-lb', namespace: NS }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ name: 'http', port: 8088, targetPort: 'http' }] } });
-    const server = c.lab.machines[0];
-    await waitFor('status.loadBalancer names the server', () => c.kubectlOk(['get', 'service', 'web-lb', '-n', NS, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']) === server.ip, 60_000, 500);
-    const names = new Set(pods('app=web').map((p) => p.name));
-    const seen = new Set<string>();
-    await waitFor('answers from the web pods on all three nodes at the load balancer address', async () => {
-      const body = await httpGet(server.ip, 8088);
-      if (names.has(body)) seen.add(body);
-      return seen.size === names.size;
-    }, 120_000, 100);
+    const all = c.lab.machines.map((m) => m.ip).sort();
+    const ingress = () => c.kubectlOk(['get', 'service', 'web-lb', '-n', NS, '-o', 'jsonpath={.status.loadBalancer.ingress[*].ip}']).trim().split(' ').filter(Boolean).sort();
+    await waitFor('status.loadBalancer names all three nodes (k3s ServiceLB)', () => JSON.stringify(ingress()) === JSON.stringify(all), 60_000, 500);
+    const web = pods('app=web');
+    const names = new Set(web.map((p) => p.name));
+    for (const ip of all) {
+      const seen = new Set<string>();
+      await waitFor(`answers from the web pods on all three nodes at ${ip}:8088 (from the lab host)`, async () => {
+        const body = await httpGet(ip, 8088);
+        if (names.has(body)) seen.add(body);
+        return seen.size === names.size;
+      }, 120_000, 100);
+      // From a pod on each node too (kube-proxy short-circuits load-balancer IPs in-cluster).
+      for (const p of web) assert.ok(names.has(await waitFor(`${ip}:8088 from ${p.name} on ${p.node}`, () => fetchFrom(p.name, `http://${ip}:8088/`), 60_000)));
+    }
+  });
+
+  it('a LoadBalancer Service with externalTrafficPolicy Local is published only at the node with a ready endpoint', async () => {
+    const onAgent1 = pods('app=web').find((p) => p.node === 'agent-1')!;
+    c.kubectlOk(['label', 'pod', '-n', NS, onAgent1.name, 'lb=local']);
+    apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-lb-local', namespace: NS }, spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'web', lb: 'local' }, ports: [{ name: 'http', port: 8089, targetPort: 'http' }] } });
+    const agent1 = c.lab.machines.find((m) => m.name === 'agent-1')!;
+    await waitFor('status.loadBalancer names agent-1 only', () => c.kubectlOk(['get', 'service', 'web-lb-local', '-n', NS, '-o', 'jsonpath={.status.loadBalancer.ingress[*].ip}']).trim() === agent1.ip, 60_000, 500);
+    assert.equal(await waitFor(`answers at ${agent1.ip}:8089`, async () => { const b = await httpGet(agent1.ip, 8089); return b === onAgent1.name && b; }, 60_000, 200), onAgent1.name);
   });
 });

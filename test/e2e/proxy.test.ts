@@ -73,7 +73,8 @@ async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms 
 
 before(async () => {
   if (skip) return;
-  server = await startServer({ args: ['--service-cidr', SERVICE_CIDR] });
+  // The load balancer address is written below, as an external load balancer would: the server's own ServiceLB stays out.
+  server = await startServer({ args: ['--service-cidr', SERVICE_CIDR, '--disable-servicelb'] });
   client = new HttpClient(loadKubeconfig(server.kubeconfig));
   lab = new NetnsLab(`p${process.pid % 10000}`, `10.244.${N}`);
   // The service range goes to a sink before anything else: an untranslated cluster IP packet must not leave the machine.
@@ -84,7 +85,7 @@ before(async () => {
   clientPod = lab.addPod('c');
   await Promise.all([lab.serveHttp(podA, 8080), lab.serveHttp(podB, 8080)]);
   server.kubectlOk(['create', 'namespace', NS]);
-  proxy = new ServiceProxy(client, { nodeName: 'node-a', nodeIPs: [LB_IP], serviceCIDR: SERVICE_CIDR, clusterCIDR: `10.244.${N}.0/24`, chainPrefix: PREFIX, loadBalancerAddress: LB_IP, minSyncMs: 20 });
+  proxy = new ServiceProxy(client, { nodeName: 'node-a', nodeIPs: [LB_IP], serviceCIDR: SERVICE_CIDR, clusterCIDR: `10.244.${N}.0/24`, chainPrefix: PREFIX, minSyncMs: 20 });
   await proxy.start(abort.signal);
 });
 
@@ -118,6 +119,8 @@ test('ClusterIP, NodePort and LoadBalancer reach both endpoints', { skip }, asyn
   assert.match(await httpFromNode('127.0.0.1', nodePort), /^[ab]$/, 'NodePort on 127.0.0.1');
   assert.match(lab.curl(clientPod, `http://${podA.hostIP}:${nodePort}/`), /^[ab]$/, 'NodePort on a node address from a pod');
 
+  const fresh = await client.get<SvcObj>(R.services, 'web', { namespace: NS });
+  await client.update(R.services, { ...fresh, status: { loadBalancer: { ingress: [{ ip: LB_IP, ipMode: 'VIP' }] } } }, { namespace: NS, subresource: 'status' });
   await waitFor('load balancer status', async () => {
     const cur = await client.get<KubeObject & { status?: { loadBalancer?: { ingress?: { ip: string }[] } } }>(R.services, 'web', { namespace: NS });
     return cur.status?.loadBalancer?.ingress?.[0]?.ip === LB_IP;

@@ -13,6 +13,18 @@
  * cgroups and containerd shims stay host-global, so whoever starts
  * containerd in a machine must clean those up (see cluster.ts).
  *
+ * The bridge is a switch, and the host does not connection-track the VXLAN
+ * datagrams machines send each other across it. With br_netfilter loaded
+ * (net.bridge.bridge-nf-call-iptables=1, as on Kubernetes hosts) the host's
+ * conntrack would otherwise see every bridged tunnel datagram, and each new
+ * pod connection between machines (a fresh UDP source port) would cost the
+ * host two new entries: a stateful switch no real network has, charged to
+ * the cross-node path the multinode benchmark measures. One raw-table
+ * NOTRACK rule per lab, scoped to its bridge and UDP 8472 (flannel's VXLAN
+ * port), removed in cleanup(). Other traffic stays tracked: untracking all
+ * of it broke kubectl port-forward through the lab (seen in
+ * multinode-network), so the rule is no wider than the tunnel.
+ *
  * A lab claims one /26 of 198.51.100.0/24 or 203.0.113.0/24 by creating its
  * bridge (the kernel refuses a second link with the same name), so labs in
  * concurrent test files never share addresses. cleanup() kills what it
@@ -20,6 +32,9 @@
  * anything it did not create.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+
+/** VXLAN_PORT is flannel's VXLAN UDP port (src/flannel's VXLAN_PORT; the harness names it rather than importing internals). */
+const VXLAN_PORT = 8472;
 
 const SLOTS = ['198.51.100', '203.0.113'].flatMap((net) => [0, 64, 128, 192].map((base) => ({ net, base })));
 
@@ -77,6 +92,7 @@ export class MachineLab {
       try {
         must(['addr', 'add', `${lab.gateway}/26`, 'dev', lab.bridge]);
         must(['link', 'set', lab.bridge, 'up']);
+        lab.#switchNotrack('-A');
       } catch (err) {
         lab.cleanup();
         throw err;
@@ -134,7 +150,16 @@ export class MachineLab {
     must(['link', 'set', m.hostLink, 'up']);
   }
 
-  /** cleanup kills the processes it spawned and removes namespaces, veths and the bridge. */
+  /** switchNotrack adds (-A) or deletes (-D) the host's raw rule exempting VXLAN between machines from conntrack. */
+  #switchNotrack(op: '-A' | '-D'): void {
+    const rule = (o: string) => ['-w', '-t', 'raw', o, 'PREROUTING', '-i', this.bridge, '-p', 'udp', '--dport', String(VXLAN_PORT), '-m', 'comment', '--comment', `machine lab ${this.bridge}: a switch does not track the tunnel`, '-j', 'NOTRACK'];
+    // A rule left by a lab that died in this slot is reused rather than doubled.
+    if (op === '-A' && spawnSync('iptables', rule('-C')).status === 0) return;
+    const r = spawnSync('iptables', rule(op), { encoding: 'utf8' });
+    if (op === '-A' && r.status !== 0) throw new Error(`iptables ${rule(op).join(' ')}: ${r.stderr}`);
+  }
+
+  /** cleanup kills the processes it spawned and removes namespaces, veths, the bridge and its NOTRACK rule. */
   cleanup(): void {
     for (const p of this.#procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     for (const m of this.machines) {
@@ -142,5 +167,6 @@ export class MachineLab {
       ip(['netns', 'del', m.netns]);
     }
     ip(['link', 'del', this.bridge]);
+    this.#switchNotrack('-D');
   }
 }
