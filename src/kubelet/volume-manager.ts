@@ -11,7 +11,7 @@
  * message and the pod stays in ContainerCreating until a later sync succeeds.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   ConfigMap, DownwardAPIVolumeFile, KeyToPath, PersistentVolume, PersistentVolumeClaim, Pod, Secret, ServiceAccountTokenProjection, Volume,
@@ -23,9 +23,11 @@ import { parseQuantity } from '../api/index.js';
 import { writeAtomic, type PayloadFile } from './atomic-writer.js';
 import { secretValue, type ObjectCache } from './container-env.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
+import { VolumeError } from './volume-error.js';
+import { hostPathSetUp } from './host-path.js';
+import { isMountPoint, mountsUnder } from './mounts.js';
 
-/** VolumeError is a volume that could not be set up; message is upstream's FailedMount text. */
-export class VolumeError extends Error {}
+export { VolumeError, hostPathSetUp };
 
 /** VolumeManagerOptions configure where pod directories live. */
 export interface VolumeManagerOptions {
@@ -247,55 +249,4 @@ function keyPayload(
 function published(dir: string, payload: Map<string, PayloadFile>): string {
   writeAtomic(dir, payload);
   return dir;
-}
-
-/** hostPathSetUp checks (or creates) a hostPath of the given type, with upstream's type-check messages. */
-export function hostPathSetUp(path: string, type: string): string {
-  const st = (() => {
-    try {
-      return statSync(path);
-    } catch {
-      return undefined;
-    }
-  })();
-  switch (type) {
-    case 'DirectoryOrCreate':
-      if (!st) mkdirSync(path, { recursive: true, mode: 0o755 });
-      else if (!st.isDirectory()) throw new VolumeError(`hostPath type check failed: ${path} is not a directory`);
-      break;
-    case 'FileOrCreate':
-      if (!st) writeFileSync(path, '', { mode: 0o644 });
-      else if (!st.isFile()) throw new VolumeError(`hostPath type check failed: ${path} is not a file`);
-      break;
-    case 'Directory':
-      if (!st?.isDirectory()) throw new VolumeError(`hostPath type check failed: ${path} is not a directory`);
-      break;
-    case 'File':
-      if (!st?.isFile()) throw new VolumeError(`hostPath type check failed: ${path} is not a file`);
-      break;
-    case 'Socket':
-      if (!st?.isSocket()) throw new VolumeError(`hostPath type check failed: ${path} is not a socket file`);
-      break;
-    case 'CharDevice':
-      if (!st?.isCharacterDevice()) throw new VolumeError(`hostPath type check failed: ${path} is not a character device`);
-      break;
-    case 'BlockDevice':
-      if (!st?.isBlockDevice()) throw new VolumeError(`hostPath type check failed: ${path} is not a block device`);
-      break;
-    default:
-      break;
-  }
-  return path;
-}
-
-function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_s, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((m) => m === dir || m.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-}
-
-function isMountPoint(path: string): boolean {
-  return mountsUnder(path).includes(path);
 }
