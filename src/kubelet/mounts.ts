@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The mount table as the volume manager reads it (/proc/mounts, with its octal escapes undone). */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** mountsUnder lists the mount points at or below dir, deepest first (the order to unmount them in). */
@@ -14,4 +15,11 @@ export function mountsUnder(dir: string): string[] {
 /** isMountPoint says whether path is itself a mount point. */
 export function isMountPoint(path: string): boolean {
   return mountsUnder(path).includes(path);
+}
+
+/** unmountAll unmounts everything at or below dir, deepest first; a busy mount is detached lazily so the removal after it never follows into it. */
+export function unmountAll(dir: string): void {
+  for (const m of mountsUnder(dir)) {
+    if (spawnSync('umount', [m]).status !== 0) spawnSync('umount', ['-l', m]);
+  }
 }
