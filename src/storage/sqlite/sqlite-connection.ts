@@ -7,11 +7,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { compactedRevisionMeta, openDatabase, type SqliteDatabase } from './sqlite-schema.js';
-import { rowColumns, sqliteTransaction } from './sqlite-queries.js';
+import { rowColumns, sqliteTransaction, type RawRow } from './sqlite-queries.js';
 import type { Transaction } from './group-commit.js';
-
-/** RawRow is one log row as the store's statements return it. */
-export type RawRow = [id: number, key: string, created: number, deleted: number, createRevision: number, prevRevision: number, value: string];
 
 export class SqliteConnection {
   readonly db: SqliteDatabase;

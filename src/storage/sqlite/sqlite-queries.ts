@@ -1,12 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
-/** The SQL of SqliteStore's range reads, and the connection's transaction control for group commits. */
+/**
+ * The SQL SqliteStore runs over its revision log: the row columns it reads,
+ * the list/count/events range queries, the key-range clause, and transaction
+ * control for the group commit.
+ */
 import { prefixEnd } from '../key-range.js';
+import type { LogRow } from '../log-row.js';
 import type { Transaction } from './group-commit.js';
 import type { SqliteDatabase } from './sqlite-schema.js';
 
 /** rowColumns selects a RawRow; a creating row stores create_revision 0 and is its own create revision. */
 export function rowColumns(t: string): string {
   return `${t}.id, ${t}.key, ${t}.created, ${t}.deleted, CASE WHEN ${t}.created THEN ${t}.id ELSE ${t}.create_revision END, ${t}.prev_revision, ${t}.value`;
+}
+
+/** RawRow is a log row as rowColumns selects it. */
+export type RawRow = [id: number, key: string, created: number, deleted: number, createRevision: number, prevRevision: number, value: string];
+
+/** toLogRow names a RawRow's columns. */
+export function toLogRow(r: RawRow): LogRow {
+  return { revision: r[0], key: r[1], created: r[2] === 1, deleted: r[3] === 1, createRevision: r[4], prevRevision: r[5], value: r[6] };
 }
 
 /**

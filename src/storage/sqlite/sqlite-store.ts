@@ -19,8 +19,8 @@ import type { KeyValue, ListOptions, ListResult, Store, StoreEvent, WatchOptions
 import { WatchBroadcaster, type WatchBroadcasterOptions } from '../watch-broadcaster.js';
 import { SqliteCompactor } from './sqlite-compactor.js';
 import { GroupCommit } from './group-commit.js';
-import { keyRange, querySql } from './sqlite-queries.js';
-import { SqliteConnection, type RawRow } from './sqlite-connection.js';
+import { keyRange, querySql, toLogRow, type RawRow } from './sqlite-queries.js';
+import { SqliteConnection } from './sqlite-connection.js';
 import { WriteFailures } from './write-failures.js';
 
 /** SqliteStoreOptions configures SqliteStore.open. */
@@ -33,10 +33,6 @@ export interface SqliteStoreOptions extends WatchBroadcasterOptions {
   compactRetainRevisions?: number;
   /** log reports write failures and their recovery (default stderr). */
   log?: (msg: string) => void;
-}
-
-function toLogRow(r: RawRow): LogRow {
-  return { revision: r[0], key: r[1], created: r[2] === 1, deleted: r[3] === 1, createRevision: r[4], prevRevision: r[5], value: r[6] };
 }
 
 /** Written is one committed-to-be write: what its caller gets and the event its watchers get. */

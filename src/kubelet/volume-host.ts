@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-/** hostPath volumes: the type checks of upstream's hostPath plugin (pkg/volume/hostpath). */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { VolumeError } from './volume-error.js';
+/**
+ * The host side of pod volumes: hostPath type checks with upstream's messages,
+ * and the mount table that tells a tmpfs already mounted from a bare directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+
+/** VolumeError is a volume that could not be set up; message is upstream's FailedMount text. */
+export class VolumeError extends Error {}
 
 /** hostPathSetUp checks (or creates) a hostPath of the given type, with upstream's type-check messages. */
 export function hostPathSetUp(path: string, type: string): string {
@@ -40,4 +46,25 @@ export function hostPathSetUp(path: string, type: string): string {
       break;
   }
   return path;
+}
+
+/** mountsUnder lists the mount points at or below dir, deepest first (the order to unmount them). */
+export function mountsUnder(dir: string): string[] {
+  return readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_s, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((m) => m === dir || m.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** isMountPoint says whether path itself is a mount point. */
+export function isMountPoint(path: string): boolean {
+  return mountsUnder(path).includes(path);
+}
+
+/** unmountAll unmounts everything at or below dir, deepest first; a busy mount is detached lazily so the removal after it never follows into it. */
+export function unmountAll(dir: string): void {
+  for (const m of mountsUnder(dir)) {
+    if (spawnSync('umount', [m]).status !== 0) spawnSync('umount', ['-l', m]);
+  }
 }
