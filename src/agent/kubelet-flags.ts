@@ -3,7 +3,8 @@
  * The kubelet's housekeeping flag values (specs in src/cli/kubelet-flags.ts,
  * shared by `skiff server` and `skiff agent`) turned into the kubelet's
  * config, with upstream's names, defaults and validation: --eviction-hard,
- * --eviction-pressure-transition-period, --image-gc-high-threshold,
+ * --eviction-soft, --eviction-soft-grace-period, --eviction-max-pod-grace-period,
+ * --kube-reserved, --system-reserved, --eviction-pressure-transition-period, --image-gc-high-threshold,
  * --image-gc-low-threshold, --image-minimum-gc-age,
  * --container-log-max-size, --container-log-max-files,
  * --maximum-dead-containers-per-container, --maximum-dead-containers and
@@ -12,7 +13,7 @@
  */
 import { parseQuantity } from '../api/index.js';
 import { parseDurationMs } from '../machinery/index.js';
-import { DEFAULT_EVICTION_HARD, parseThresholds, type HousekeepingConfig } from '../kubelet/index.js';
+import { DEFAULT_EVICTION_HARD, parseReservation, parseSoftThresholds, parseThresholds, type HousekeepingConfig } from '../kubelet/index.js';
 
 /** KubeletFlagValues are the parsed values of the kubelet flags, by flag name. */
 export type KubeletFlagValues = Record<string, unknown>;
@@ -34,9 +35,15 @@ export function housekeepingFromFlags(flags: KubeletFlagValues): HousekeepingCon
   if (low > high) throw new Error(`invalid configuration: imageGCLowThresholdPercent (--image-gc-low-threshold) ${low} must be less than imageGCHighThresholdPercent (--image-gc-high-threshold) ${high}`);
   const maxFiles = Number(flags['container-log-max-files'] ?? 5);
   if (maxFiles < 2) throw new Error(`invalid configuration: containerLogMaxFiles (--container-log-max-files) ${maxFiles} must be greater than 1`);
+  const maxPodGrace = Number(flags['eviction-max-pod-grace-period'] ?? 0);
+  if (!Number.isInteger(maxPodGrace)) throw new Error(`invalid argument "${String(flags['eviction-max-pod-grace-period'])}" for "--eviction-max-pod-grace-period" flag: not an integer`);
   const period = flags['kubelet-housekeeping-period'] ? parseDurationMs(String(flags['kubelet-housekeeping-period'])) : undefined;
   return {
     evictionHard: parseThresholds(String(flags['eviction-hard'] ?? DEFAULT_EVICTION_HARD)),
+    evictionSoft: parseSoftThresholds(String(flags['eviction-soft'] ?? ''), String(flags['eviction-soft-grace-period'] ?? '')),
+    evictionMaxPodGracePeriodSeconds: maxPodGrace,
+    kubeReserved: parseReservation(String(flags['kube-reserved'] ?? ''), 'kube-reserved'),
+    systemReserved: parseReservation(String(flags['system-reserved'] ?? ''), 'system-reserved'),
     evictionPressureTransitionMs: duration(flags, 'eviction-pressure-transition-period', '5m'),
     imageGC: { highThresholdPercent: high, lowThresholdPercent: low, minAgeMs: duration(flags, 'image-minimum-gc-age', '2m') },
     containerLog: { maxSizeBytes: parseQuantity(String(flags['container-log-max-size'] ?? '10Mi')).value(), maxFiles },

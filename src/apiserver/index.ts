@@ -10,4 +10,5 @@ export { ensurePKI } from './certs.js';
 export { encryptedStore, encryptionKeysPath, loadOrCreateKeys } from './encryption/index.js';
 export { InProcessClient } from './in-process-client.js';
 export { APIServer } from './server.js';
+export { EventExpiry, DEFAULT_EVENT_TTL_MS } from './registry/event-expiry.js';
 export { installPodStreaming, type KubeletClient } from './streaming/index.js';

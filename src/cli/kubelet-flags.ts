@@ -10,6 +10,11 @@ import type { FlagSpec } from './flags.js';
 /** KUBELET_FLAGS are the flag specs, in parseCommandFlags' form. */
 export const KUBELET_FLAGS: Record<string, FlagSpec> = {
   'eviction-hard': { type: 'string', default: 'memory.available<100Mi,nodefs.available<10%,imagefs.available<15%,nodefs.inodesFree<5%', usage: 'hard eviction thresholds, signal<quantity or signal<percentage% (memory.available, nodefs.available, nodefs.inodesFree, imagefs.available, imagefs.inodesFree, pid.available); replaces the defaults' },
+  'eviction-soft': { type: 'string', default: '', usage: 'soft eviction thresholds, signal<quantity or signal<percentage%; each needs a grace period' },
+  'eviction-soft-grace-period': { type: 'string', default: '', usage: 'how long each soft threshold must be met before a pod is evicted, signal=duration (e.g. memory.available=1m30s)' },
+  'eviction-max-pod-grace-period': { type: 'number', default: 0, usage: 'longest termination grace period (seconds) a pod evicted for a soft threshold gets' },
+  'kube-reserved': { type: 'string', default: '', usage: 'resources held back from pods for Kubernetes daemons, e.g. cpu=100m,memory=100Mi,ephemeral-storage=1Gi,pid=1000' },
+  'system-reserved': { type: 'string', default: '', usage: 'resources held back from pods for the operating system, e.g. cpu=100m,memory=100Mi,ephemeral-storage=1Gi,pid=1000' },
   'eviction-pressure-transition-period': { type: 'string', default: '5m', usage: 'how long a pressure condition stays True after its threshold was last met' },
   'image-gc-high-threshold': { type: 'number', default: 85, usage: 'image filesystem usage percent that starts image garbage collection' },
   'image-gc-low-threshold': { type: 'number', default: 80, usage: 'image filesystem usage percent image garbage collection frees down to' },

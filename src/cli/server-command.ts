@@ -58,6 +58,7 @@ export async function runServer(args: string[]): Promise<void> {
       'etcd-peer-port': { type: 'number', default: 2380, hidden: true },
       'tls-san': { type: 'list', default: [], usage: 'extra names or addresses for the API serving certificate (repeatable)' },
       'max-watches-per-user': { type: 'number', default: 1000, usage: 'concurrent watches one user may hold; more answer 429 Too Many Requests' },
+      'event-ttl': { type: 'string', default: '1h', usage: 'how long an Event is kept after its last write' },
       'flannel-backend': { type: 'string', default: 'vxlan', usage: `pod network between nodes: ${BACKENDS.join(' or ')} (host-gw needs every node on one L2 segment)` },
       ...KUBELET_FLAGS,
     },
@@ -91,6 +92,7 @@ export async function runServer(args: string[]): Promise<void> {
     clusterCIDR: String(flags['cluster-cidr']),
     nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
     maxWatchesPerUser: Number(flags['max-watches-per-user']),
+    eventTTLMs: parseDurationMs(String(flags['event-ttl'])),
     datastoreEndpoint: String(flags['datastore-endpoint']),
     datastore: {
       caFile: flags['datastore-cafile'] ? resolve(String(flags['datastore-cafile'])) : undefined,

@@ -12,12 +12,25 @@ import { ContainerGC, type ContainerGCPolicy } from './container-gc.js';
 import { EvictionManager, NodeSignalSource, parseThresholds, DEFAULT_EVICTION_HARD, type SignalSource, type Threshold } from './eviction/index.js';
 import { ImageGC, type FsStats, type ImageGCPolicy } from './image-gc.js';
 import { ContainerLogManager, type ContainerLogPolicy } from './logs/index.js';
+import type { ResourceReservation } from './node-allocatable.js';
+
+/** evictionThresholds are the hard thresholds (upstream's defaults unless configured) and the soft ones. */
+export function evictionThresholds(c: HousekeepingConfig): Threshold[] {
+  return [...(c.evictionHard ?? parseThresholds(DEFAULT_EVICTION_HARD)), ...(c.evictionSoft ?? [])];
+}
 
 /** HousekeepingConfig is what an operator can tune (agent flags) and tests inject. */
 export interface HousekeepingConfig {
   /** evictionHard are the hard eviction thresholds (default upstream's DefaultEvictionHard). */
   evictionHard?: Threshold[];
+  /** evictionSoft are the soft thresholds, each with its grace period (--eviction-soft, --eviction-soft-grace-period). */
+  evictionSoft?: Threshold[];
+  /** evictionMaxPodGracePeriodSeconds caps a soft eviction's grace period (--eviction-max-pod-grace-period, default 0). */
+  evictionMaxPodGracePeriodSeconds?: number;
   evictionPressureTransitionMs?: number;
+  /** kubeReserved and systemReserved are held back from node allocatable (--kube-reserved, --system-reserved). */
+  kubeReserved?: ResourceReservation;
+  systemReserved?: ResourceReservation;
   /** signalSource replaces the node's real measurements (tests). */
   signalSource?: SignalSource;
   containerGC?: ContainerGCPolicy;
@@ -46,7 +59,7 @@ export interface HousekeepingOptions extends HousekeepingConfig {
   knownPods(): Set<string>;
   removeOrphan(uid: string): Promise<void>;
   activePods(): Pod[];
-  evictPod(pod: Pod, message: string): Promise<void>;
+  evictPod(pod: Pod, message: string, gracePeriodSeconds: number): Promise<void>;
   nodeEvent(type: 'Normal' | 'Warning', reason: string, message: string): void;
   conditionsChanged(): void;
   every(ms: number, fn: () => Promise<unknown>): void;
@@ -73,8 +86,8 @@ export class Housekeeping {
       runtime: o.runtime, images: o.images, dataDir: o.dataDir, podsDir: o.podsDir, logRoot: o.logRoot, cgroupRoot: o.cgroupRoot,
     });
     this.eviction = new EvictionManager({
-      thresholds: o.evictionHard ?? parseThresholds(DEFAULT_EVICTION_HARD), source, activePods: o.activePods, evictPod: o.evictPod,
-      conditionsChanged: o.conditionsChanged, pressureTransitionMs: o.evictionPressureTransitionMs, log: o.log,
+      thresholds: evictionThresholds(o), source, activePods: o.activePods, evictPod: o.evictPod,
+      conditionsChanged: o.conditionsChanged, pressureTransitionMs: o.evictionPressureTransitionMs, maxPodGracePeriodSeconds: o.evictionMaxPodGracePeriodSeconds, log: o.log,
       reclaimer: {
         deleteUnusedContainers: async () => void (await this.containerGC.collect(true)),
         deleteUnusedImages: async () => void (await this.imageGC.deleteUnusedImages()),

@@ -21,4 +21,5 @@ export { CertificateManager, CertificateRequestDenied, loadCertificate, requestC
 export { nodeLabels } from './node-status.js';
 export { Housekeeping } from './housekeeping.js';
 export type { HousekeepingConfig } from './housekeeping.js';
-export { DEFAULT_EVICTION_HARD, parseThresholds, ThresholdParseError } from './eviction/index.js';
+export { DEFAULT_EVICTION_HARD, parseThresholds, parseSoftThresholds, ThresholdParseError } from './eviction/index.js';
+export { parseReservation, allocatableOf, hardEvictionReservation, type ResourceReservation } from './node-allocatable.js';

@@ -19,7 +19,9 @@ import type { ImageService, RuntimeService } from './cri/runtime-service.js';
 import { DEFAULT_BACKOFF, type BackoffTimings } from './backoff.js';
 import { CONTAINER_NAME_LABEL, POD_UID_LABEL } from './cri-labels.js';
 import { ImagePuller } from './image-puller.js';
-import { allocatableOf, machineInfo, type MachineInfo } from './node-status.js';
+import { machineInfo, type MachineInfo } from './node-status.js';
+import { allocatableOf, hardEvictionReservation } from './node-allocatable.js';
+import type { NodeAllocatable } from './downward-api.js';
 import { NodeStatusManager } from './node-status-manager.js';
 import { PodSyncer } from './pod-sync.js';
 import { PodWorkers } from './pod-workers.js';
@@ -27,7 +29,7 @@ import { ProbeManager } from './probe-manager.js';
 import { podLogDirName } from './sandbox-config.js';
 import { VolumeManager } from './volume-manager.js';
 import { removeCgroup } from './pod-cgroups.js';
-import { Housekeeping, type HousekeepingConfig } from './housekeeping.js';
+import { Housekeeping, evictionThresholds, type HousekeepingConfig } from './housekeeping.js';
 import { PAUSE_IMAGE } from '../images/index.js';
 
 /** KubeletOptions configure a Kubelet. */
@@ -69,6 +71,8 @@ export class Kubelet {
   readonly logRoot: string;
   readonly #o: KubeletOptions;
   readonly #machine: MachineInfo;
+  /** allocatable is capacity minus reservations and hard eviction thresholds, fixed at start as upstream computes it once. */
+  readonly #allocatable: NodeAllocatable;
   readonly #recorder: EventRecorder;
   readonly #syncer: PodSyncer;
   readonly #workers: PodWorkers;
@@ -90,22 +94,24 @@ export class Kubelet {
     this.nodeName = opts.nodeName;
     this.logRoot = join(opts.dataDir, 'logs', 'pods');
     this.#machine = machineInfo(opts.dataDir);
+    const hk = opts.housekeeping ?? {};
+    this.#allocatable = allocatableOf(this.#machine, [hk.kubeReserved ?? {}, hk.systemReserved ?? {}, hardEvictionReservation(evictionThresholds(hk), this.#machine)]);
     this.#recorder = new EventRecorder(opts.client, 'kubelet', { host: opts.nodeName, log: opts.log });
     this.#probes = new ProbeManager(opts.runtime, this.#recorder, (uid) => this.#workers.trigger(uid));
-    this.#volumes = new VolumeManager({ client: opts.client, podsDir: join(opts.dataDir, 'pods'), node: allocatableOf(this.#machine) });
+    this.#volumes = new VolumeManager({ client: opts.client, podsDir: join(opts.dataDir, 'pods'), node: this.#allocatable });
     this.#syncer = new PodSyncer({
       client: opts.client, runtime: opts.runtime, images: opts.images, recorder: this.#recorder,
       puller: new ImagePuller(opts.images, this.#recorder, opts.imageBackoff ?? DEFAULT_BACKOFF),
       probes: this.#probes, volumes: this.#volumes, crashBackoff: opts.crashBackoff ?? DEFAULT_BACKOFF,
       hostIP: opts.hostIP, logRoot: this.logRoot, cgroupRoot: this.cgroupRoot,
       dns: { servers: opts.clusterDNS ?? ['10.43.0.10'], domain: opts.clusterDomain ?? 'cluster.local' },
-      node: allocatableOf(this.#machine), log: (m) => this.#log(m), admit: (pod) => this.#housekeeping.eviction.admit(pod),
+      node: this.#allocatable, log: (m) => this.#log(m), admit: (pod) => this.#housekeeping.eviction.admit(pod),
     });
     this.#housekeeping = new Housekeeping({
       ...opts.housekeeping, runtime: opts.runtime, images: opts.images, dataDir: opts.dataDir, podsDir: join(opts.dataDir, 'pods'),
       logRoot: this.logRoot, cgroupRoot: this.cgroupRoot, pinnedImages: [PAUSE_IMAGE],
       knownPods: () => this.#knownPods(), removeOrphan: (uid) => this.#removeOrphan(uid), activePods: () => this.#activePods(),
-      evictPod: async (pod, message) => this.#evict(pod, message),
+      evictPod: async (pod, message, grace) => this.#evict(pod, message, grace),
       nodeEvent: (type, reason, message) => void this.#recorder.event({ apiVersion: 'v1', kind: 'Node', metadata: { name: this.nodeName, uid: this.nodeName } } as KubeObject, type, reason, message),
       conditionsChanged: () => void this.#nodeStatus?.update().catch((err) => this.#log(`kubelet: node status: ${(err as Error).message}`)),
       every: (ms, fn) => this.#every(ms, async () => void (await fn())), log: (m) => this.#log(m),
@@ -139,7 +145,7 @@ export class Kubelet {
     signal.addEventListener('abort', () => this.#abort.abort(), { once: true });
     const version = await this.runtime.version();
     this.#nodeStatus = new NodeStatusManager({
-      client: this.#o.client, runtime: this.runtime, images: this.images, nodeName: this.nodeName, machine: this.#machine, version,
+      client: this.#o.client, runtime: this.runtime, images: this.images, nodeName: this.nodeName, machine: this.#machine, allocatable: this.#allocatable, version,
       hostIP: this.#o.hostIP, podCIDR: this.#o.podCIDR, kubeletPort: this.#o.kubeletPort ?? 10250, log: (m) => this.#log(m),
       pressure: () => this.#housekeeping.eviction.conditions(),
     });
@@ -231,10 +237,10 @@ export class Kubelet {
   }
 
   // Upstream evictPod: an event on the pod, then killPodNow through the pod's worker with status Failed/Evicted.
-  #evict(pod: Pod, message: string): void {
+  #evict(pod: Pod, message: string, gracePeriodSeconds: number): void {
     const uid = pod.metadata?.uid ?? '';
     void this.#recorder.event(pod as KubeObject, 'Warning', 'Evicted', message);
-    this.#syncer.requestKill(uid, { reason: 'Evicted', message, disruption: true });
+    this.#syncer.requestKill(uid, { reason: 'Evicted', message, disruption: true, gracePeriodSeconds });
     this.#workers.trigger(uid);
   }
 

@@ -13,6 +13,7 @@ import { isNotFound } from '../machinery/index.js';
 import type { ImageService, RuntimeService } from './cri/runtime-service.js';
 import type { VersionResponse } from './cri/cri-types.js';
 import { newNode, nodeLabels, nodeStatus, type MachineInfo } from './node-status.js';
+import type { NodeAllocatable } from './downward-api.js';
 
 /** NodeStatusManagerOptions are what the node status is made of. */
 export interface NodeStatusManagerOptions {
@@ -21,6 +22,7 @@ export interface NodeStatusManagerOptions {
   images: ImageService;
   nodeName: string;
   machine: MachineInfo;
+  allocatable: NodeAllocatable;
   version: VersionResponse;
   hostIP: string;
   podCIDR?: string;
@@ -76,7 +78,7 @@ export class NodeStatusManager {
     const images = await this.#o.images.listImages().then((r) => r.images).catch(() => []);
     const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
     return nodeStatus({
-      machine: this.#o.machine, hostIP: this.#o.hostIP, version: this.#o.version, runtimeReady: ready, runtimeProblem: problem,
+      machine: this.#o.machine, allocatable: this.#o.allocatable, hostIP: this.#o.hostIP, version: this.#o.version, runtimeReady: ready, runtimeProblem: problem,
       images, kubeletPort: this.#o.kubeletPort, now, pressure: this.#o.pressure?.(),
     }, old);
   }

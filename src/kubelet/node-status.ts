@@ -3,8 +3,8 @@
  * The Node object a kubelet registers and keeps current, as upstream
  * pkg/kubelet/nodestatus does: capacity (cpu, memory from /proc/meminfo,
  * pods 110, ephemeral-storage from statfs of the data dir), allocatable
- * (minus the default hard eviction thresholds: memory.available 100Mi,
- * nodefs.available 10%), addresses, nodeInfo, daemonEndpoints, images and
+ * (node-allocatable.ts: minus the reservations and the hard eviction
+ * thresholds), addresses, nodeInfo, daemonEndpoints, images and
  * the MemoryPressure/DiskPressure/PIDPressure/Ready conditions with heartbeats.
  */
 import { cpus, hostname, release } from 'node:os';
@@ -17,7 +17,6 @@ import type { NodeAllocatable } from './downward-api.js';
 export const KUBELET_VERSION = 'v1.32.0-skiff';
 /** MAX_PODS is upstream's default --max-pods. */
 export const MAX_PODS = 110;
-const EVICTION_MEMORY_BYTES = 100 * 1024 * 1024;
 const MAX_IMAGES_IN_STATUS = 50;
 
 /** MachineInfo is what the node reports about the machine. */
@@ -57,15 +56,6 @@ export function machineInfo(dataDir: string): MachineInfo {
   };
 }
 
-/** allocatableOf is what pods may use: capacity minus the hard eviction thresholds. */
-export function allocatableOf(m: MachineInfo): NodeAllocatable {
-  return {
-    cpuMilli: m.cpus * 1000,
-    memoryBytes: Math.max(0, m.memoryBytes - EVICTION_MEMORY_BYTES),
-    ephemeralStorageBytes: Math.floor(m.ephemeralStorageBytes * 0.9),
-  };
-}
-
 /** defaultNodeName is the lower-cased host name, as upstream's hostname override default. */
 export function defaultNodeName(): string {
   return hostname().toLowerCase();
@@ -85,6 +75,8 @@ export function nodeLabels(nodeName: string): Record<string, string> {
 /** NodeStatusInput is everything the status depends on besides the machine. */
 export interface NodeStatusInput {
   machine: MachineInfo;
+  /** allocatable is what pods may use (node-allocatable.ts). */
+  allocatable: NodeAllocatable;
   hostIP: string;
   version: VersionResponse | undefined;
   runtimeReady: boolean;
@@ -124,11 +116,13 @@ function conditions(input: NodeStatusInput, old: NodeCondition[]): NodeCondition
 /** nodeStatus computes the status to report; old conditions keep their transition times. */
 export function nodeStatus(input: NodeStatusInput, old: NodeStatus | undefined): NodeStatus {
   const m = input.machine;
-  const alloc = allocatableOf(m);
+  const alloc = input.allocatable;
+  // CPU as upstream's Quantity prints it: whole cores plain, otherwise millicores.
+  const cpu = alloc.cpuMilli % 1000 === 0 ? String(alloc.cpuMilli / 1000) : `${alloc.cpuMilli}m`;
   const runtime = input.version ? `${input.version.runtime_name}://${input.version.runtime_version}` : '';
   return {
     capacity: { cpu: String(m.cpus), memory: `${Math.floor(m.memoryBytes / 1024)}Ki`, pods: String(MAX_PODS), 'ephemeral-storage': `${Math.floor(m.ephemeralStorageBytes / 1024)}Ki` },
-    allocatable: { cpu: String(m.cpus), memory: `${Math.floor(alloc.memoryBytes / 1024)}Ki`, pods: String(MAX_PODS), 'ephemeral-storage': String(alloc.ephemeralStorageBytes) },
+    allocatable: { cpu, memory: `${Math.floor(alloc.memoryBytes / 1024)}Ki`, pods: String(MAX_PODS), 'ephemeral-storage': String(alloc.ephemeralStorageBytes) },
     conditions: conditions(input, old?.conditions ?? []),
     addresses: [{ type: 'InternalIP', address: input.hostIP }, { type: 'Hostname', address: hostname().toLowerCase() }],
     daemonEndpoints: { kubeletEndpoint: { Port: input.kubeletPort } },

@@ -95,6 +95,7 @@ export class PodSyncer {
     if (kill) return this.#kill(pod, kill);
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || this.#terminal.has(uid)) {
       await this.#stopPod(uid, 0, pod);
+      this.#o.volumes.tearDownVolumes(uid);
       return {};
     }
     const objects = new ObjectCache(this.#o.client);
@@ -128,6 +129,9 @@ export class PodSyncer {
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
       this.#terminal.add(uid);
       await this.#stopPod(uid, 0, pod);
+      // A pod that finished on its own keeps its object (and its dead containers, for logs) but not its volumes, as upstream's syncTerminatedPod.
+      this.#o.volumes.tearDownVolumes(uid);
+      return {};
     }
     this.#o.probes.sync(pod, podIP, runningOf(state, sandbox.id));
     return { retryInMs: plan.retryInMs };
@@ -147,7 +151,7 @@ export class PodSyncer {
   async #kill(pod: Pod, kill: KillRequest): Promise<SyncResult> {
     const uid = pod.metadata?.uid ?? '';
     this.#terminal.add(uid);
-    await this.#stopPod(uid, 0, pod);
+    await this.#stopPod(uid, kill.gracePeriodSeconds ?? 0, pod);
     // A failed pod's volumes are torn down (emptyDir data goes), as upstream's volume manager does for terminated pods; that is what relieves disk pressure.
     this.#o.volumes.tearDown(uid);
     const state = await this.observe(uid);

@@ -34,6 +34,8 @@ export interface KillRequest {
   message: string;
   /** disruption adds the DisruptionTarget condition upstream sets on pods it evicts (TerminationByKubelet). */
   disruption: boolean;
+  /** gracePeriodSeconds the containers get to stop (default 0: at once; a soft eviction gives more). */
+  gracePeriodSeconds?: number;
 }
 
 /** failedStatus turns a pod's status into a kubelet-failed one, as upstream's eviction and admission status functions. */

@@ -3,6 +3,7 @@
  * The host side of pod volumes: hostPath type checks with upstream's messages,
  * and the mount table that tells a tmpfs already mounted from a bare directory.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 
 /** VolumeError is a volume that could not be set up; message is upstream's FailedMount text. */
@@ -59,4 +60,11 @@ export function mountsUnder(dir: string): string[] {
 /** isMountPoint says whether path itself is a mount point. */
 export function isMountPoint(path: string): boolean {
   return mountsUnder(path).includes(path);
+}
+
+/** unmountAll unmounts everything at or below dir, deepest first; a busy mount is detached lazily so the removal after it never follows into it. */
+export function unmountAll(dir: string): void {
+  for (const m of mountsUnder(dir)) {
+    if (spawnSync('umount', [m]).status !== 0) spawnSync('umount', ['-l', m]);
+  }
 }

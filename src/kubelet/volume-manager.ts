@@ -10,7 +10,7 @@
  * TokenRequest, renewed before it expires. A missing non-optional source fails with upstream's FailedMount
  * message and the pod stays in ContainerCreating until a later sync succeeds.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -23,7 +23,7 @@ import { parseQuantity } from '../api/index.js';
 import type { PayloadFile } from './atomic-writer.js';
 import type { ObjectCache } from './container-env.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
-import { VolumeError, hostPathSetUp, isMountPoint, mountsUnder } from './volume-host.js';
+import { VolumeError, hostPathSetUp, isMountPoint, unmountAll } from './volume-host.js';
 import { DEFAULT_MODE, cmEntries, keyPayload, optional, published, secretEntries } from './volume-payload.js';
 
 /** VolumeManagerOptions configure where pod directories live. */
@@ -184,14 +184,30 @@ export class VolumeManager {
     throw new VolumeError(`persistent volume ${pvName} is neither hostPath nor local`);
   }
 
+  /**
+   * tearDownVolumes unmounts and removes a finished pod's volumes and keeps
+   * its directory, as upstream's volume manager does once a pod is
+   * terminated (syncTerminatedPod waits for the unmount; emptyDir's TearDown
+   * removes its contents); the pod directory goes with the pod object.
+   */
+  tearDownVolumes(uid: string): void {
+    const dir = join(this.podDir(uid), 'volumes');
+    if (!existsSync(dir)) return;
+    unmountAll(dir);
+    rmSync(dir, { recursive: true, force: true });
+    this.#forgetTokens(uid);
+  }
+
   /** tearDown unmounts and removes a pod's directory. */
   tearDown(uid: string): void {
     const dir = this.podDir(uid);
     if (!existsSync(dir)) return;
-    for (const m of mountsUnder(dir)) {
-      if (spawnSync('umount', [m]).status !== 0) spawnSync('umount', ['-l', m]);
-    }
+    unmountAll(dir);
     rmSync(dir, { recursive: true, force: true });
+    this.#forgetTokens(uid);
+  }
+
+  #forgetTokens(uid: string): void {
     for (const k of this.#tokens.keys()) if (k.startsWith(`${uid}/`)) this.#tokens.delete(k);
   }
 }

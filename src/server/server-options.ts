@@ -11,6 +11,8 @@ export interface SkiffServerOptions {
   dataDir: string;
   /** maxWatchesPerUser bounds the concurrent watches of one user (default 1000). */
   maxWatchesPerUser?: number;
+  /** eventTTLMs is how long an Event lives after its last write (upstream --event-ttl, default 1h). */
+  eventTTLMs?: number;
   httpsPort: number;
   bindAddress: string;
   serviceCIDR: string;

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Store } from '../storage/index.js';
 import { DEFAULT_CLUSTER_DOMAIN, nthAddress } from '../api/index.js';
-import { APIServer, ensurePKI, installAuth, installPodStreaming, encryptedStore, loadOrCreateKeys } from '../apiserver/index.js';
+import { APIServer, EventExpiry, ensurePKI, installAuth, installPodStreaming, encryptedStore, loadOrCreateKeys } from '../apiserver/index.js';
 import type { Client } from '../client/index.js';
 import { renderKubeconfig } from '../client/index.js';
 import { writeFileAtomic, type Component } from '../machinery/index.js';
@@ -35,6 +35,7 @@ export class SkiffServer {
   readonly opts: SkiffServerOptions;
   readonly components: Component[] = [];
   #store?: Store;
+  #eventExpiry?: EventExpiry;
   #api?: APIServer;
   #client?: Client;
   #lock: DataDirLock;
@@ -104,6 +105,9 @@ export class SkiffServer {
       serveClusterSecrets(this.#api, { dataDir, token, etcdEndpoints, log });
     }
     await this.#api.listen();
+    // Events expire an --event-ttl after their last write, as upstream's etcd lease does for them.
+    this.#eventExpiry = new EventExpiry({ store: this.#store, ttlMs: this.opts.eventTTLMs, log });
+    this.#eventExpiry.start();
     // Components act as the server's own identity, authorized like any other caller.
     this.#client = this.#api.inProcessClient();
     await bootstrapCluster(this.#client, {
@@ -177,6 +181,7 @@ export class SkiffServer {
         this.opts.log(`stopping ${c.name}: ${(err as Error).message}`);
       }
     }
+    this.#eventExpiry?.stop();
     await this.#api?.close();
     await this.#store?.close();
     await this.#etcd?.stop();

@@ -67,6 +67,18 @@ export class StoreUnavailableError extends StorageError {
   }
 }
 
+/**
+ * StoreWriteFailedError: the backend could not write (a full disk, a
+ * read-only or failing file system); nothing of the write was applied.
+ * The apiserver answers it with a 500 carrying the message, as upstream
+ * does for etcd's "mvcc: database space exceeded".
+ */
+export class StoreWriteFailedError extends StorageError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_STORAGE_WRITE_FAILED', message, options);
+  }
+}
+
 /** StoreClosedError: the store is closed. */
 export class StoreClosedError extends StorageError {
   constructor() {

@@ -15,6 +15,7 @@ export {
   StorageError,
   StoreClosedError,
   StoreUnavailableError,
+  StoreWriteFailedError,
   WatcherTooSlowError,
 } from './errors.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';

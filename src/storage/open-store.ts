@@ -43,11 +43,11 @@ export function defaultSqlitePath(dataDir: string): string {
  */
 export function openStore(endpoint: string, dataDir: string, opts: DatastoreOptions = {}): Store {
   const tuning: StoreTuning = { compactIntervalMs: opts.compactIntervalMs, compactRetainRevisions: opts.compactRetainRevisions };
-  if (endpoint === '') return SqliteStore.open({ path: defaultSqlitePath(dataDir), ...tuning });
+  if (endpoint === '') return SqliteStore.open({ path: defaultSqlitePath(dataDir), ...tuning, log: opts.log });
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(endpoint)?.[1]?.toLowerCase();
   if (scheme === 'sqlite') {
     const path = endpoint.slice('sqlite://'.length);
-    return SqliteStore.open({ path: path === '' ? defaultSqlitePath(dataDir) : path, ...tuning });
+    return SqliteStore.open({ path: path === '' ? defaultSqlitePath(dataDir) : path, ...tuning, log: opts.log });
   }
   if (scheme === 'http' || scheme === 'https') {
     const endpoints = endpoint.split(',').map((e) => e.trim()).filter((e) => e !== '');

@@ -51,7 +51,7 @@ function assertWriteRefused(r: { status: number; body: string }, why: RegExp): v
   assert.match(JSON.parse(r.body).message, why);
 }
 
-// A read-only remount of the data dir is refused (EBUSY) while the server holds its files open for writing, so that case is not reproducible this way.
+// A read-only data dir (a file system the kernel turned read-only) is readonly-data-dir.test.ts.
 describe('disk full', { skip: canMount ? false : 'needs root to mount a tmpfs' }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'skiff-diskfull-'));

@@ -7,7 +7,9 @@
  * and when a threshold is met now it first reclaims node-level resources
  * for disk signals (dead containers, unused images), observes again, and
  * only if still under pressure fails one pod, ranked as upstream ranks,
- * with reason Evicted and upstream's message. Pods are admitted as
+ * with reason Evicted and upstream's message: at once for a hard threshold,
+ * and for a soft one with the pod's terminationGracePeriodSeconds capped at
+ * --eviction-max-pod-grace-period. Pods are admitted as
  * upstream's Admit: under MemoryPressure only BestEffort pods are refused,
  * under any other pressure every pod but critical ones.
  */
@@ -17,7 +19,7 @@ import { podQOSClass } from '../pod-resources.js';
 import { containerRequest, isCriticalPod, rankForEviction } from './ranking.js';
 import type { PodUsage, SignalSource } from './signal-source.js';
 import {
-  conditionOf, formatAmount, resourceOf, thresholdsMet, thresholdValue,
+  conditionOf, formatAmount, isSoft, resourceOf, thresholdsMet, thresholdValue,
   type Observations, type PressureCondition, type Signal, type Threshold,
 } from './thresholds.js';
 
@@ -39,11 +41,13 @@ export interface EvictionManagerOptions {
   reclaimer: NodeReclaimer;
   /** activePods are the pods bound here that are not yet terminal. */
   activePods(): Pod[];
-  /** evictPod fails the pod with reason Evicted and this message, killing it at once. */
-  evictPod(pod: Pod, message: string): Promise<void>;
+  /** evictPod fails the pod with reason Evicted and this message, killing it with this grace period. */
+  evictPod(pod: Pod, message: string, gracePeriodSeconds: number): Promise<void>;
   /** conditionsChanged asks for a node status update. */
   conditionsChanged(): void;
   pressureTransitionMs?: number;
+  /** maxPodGracePeriodSeconds caps a soft eviction's grace period (upstream --eviction-max-pod-grace-period, default 0). */
+  maxPodGracePeriodSeconds?: number;
   log(msg: string): void;
   now?: () => number;
 }
@@ -61,6 +65,8 @@ const SIGNAL_ORDER: Signal[] = ['memory.available', 'pid.available', 'nodefs.ava
 export class EvictionManager {
   readonly #o: EvictionManagerOptions;
   readonly #lastMet = new Map<PressureCondition, number>();
+  /** firstObserved is when each threshold met now was first seen met (soft thresholds count their grace period from it). */
+  readonly #firstObserved = new Map<Threshold, number>();
   #conditions = new Set<PressureCondition>();
   #running = false;
 
@@ -96,8 +102,11 @@ export class EvictionManager {
   async #pass(): Promise<Pod | undefined> {
     const now = (this.#o.now ?? Date.now)();
     let observations = await this.#o.source.observe();
-    let met = thresholdsMet(this.#o.thresholds, observations);
-    for (const t of met) this.#lastMet.set(conditionOf(t.signal), now);
+    const metNow = thresholdsMet(this.#o.thresholds, observations);
+    for (const t of [...this.#firstObserved.keys()]) if (!metNow.includes(t)) this.#firstObserved.delete(t);
+    for (const t of metNow) if (!this.#firstObserved.has(t)) this.#firstObserved.set(t, now);
+    // A soft threshold sets its condition as soon as it is met, before its grace period ends (upstream nodeConditions(thresholds)).
+    for (const t of metNow) this.#lastMet.set(conditionOf(t.signal), now);
     const transition = this.#o.pressureTransitionMs ?? DEFAULT_PRESSURE_TRANSITION_MS;
     const conditions = new Set([...this.#lastMet].filter(([, at]) => now - at < transition).map(([c]) => c));
     if (!sameSet(conditions, this.#conditions)) {
@@ -105,15 +114,18 @@ export class EvictionManager {
       this.#o.log(`eviction manager: node conditions now [${[...conditions].sort().join(', ')}]`);
       this.#o.conditionsChanged();
     }
+    // Upstream thresholdsMetGracePeriod: only thresholds met for their whole grace period drive eviction.
+    const met = metNow.filter((t) => !isSoft(t) || now - this.#firstObserved.get(t)! >= t.gracePeriodMs!);
+    if (met.length < metNow.length) this.#o.log(`eviction manager: thresholds not yet met for their grace period: ${metNow.filter((t) => !met.includes(t)).map((t) => describe(t, observations)).join(', ')}`);
     if (met.length === 0) return undefined;
-    const threshold = [...met].sort((a, b) => SIGNAL_ORDER.indexOf(a.signal) - SIGNAL_ORDER.indexOf(b.signal))[0];
-    this.#o.log(`eviction manager: attempting to reclaim ${resourceOf(threshold.signal)} (${describe(threshold, observations)})`);
+    // Memory first (SIGNAL_ORDER), and at one signal a hard threshold before a soft one.
+    const threshold = [...met].sort((a, b) => SIGNAL_ORDER.indexOf(a.signal) - SIGNAL_ORDER.indexOf(b.signal) || Number(isSoft(a)) - Number(isSoft(b)))[0];
+    this.#o.log(`eviction manager: attempting to reclaim ${resourceOf(threshold.signal)} (${describe(threshold, observations)}${isSoft(threshold) ? ', soft' : ''})`);
     if (threshold.signal !== 'memory.available' && threshold.signal !== 'pid.available') {
       await this.#o.reclaimer.deleteUnusedContainers().catch((err) => this.#o.log(`eviction manager: container GC: ${(err as Error).message}`));
       await this.#o.reclaimer.deleteUnusedImages().catch((err) => this.#o.log(`eviction manager: image GC: ${(err as Error).message}`));
       observations = await this.#o.source.observe();
-      met = thresholdsMet([threshold], observations);
-      if (met.length === 0) {
+      if (thresholdsMet([threshold], observations).length === 0) {
         this.#o.log(`eviction manager: node-level reclaim relieved ${threshold.signal}; no pod evicted`);
         return undefined;
       }
@@ -122,9 +134,10 @@ export class EvictionManager {
     const candidates = this.#o.activePods().filter((p) => !isCriticalPod(p));
     for (const pod of rankForEviction(threshold.signal, candidates, usage)) {
       const message = evictionMessage(threshold, observations, pod, usage.get(pod.metadata?.uid ?? ''));
-      this.#o.log(`eviction manager: evicting pod ${pod.metadata?.namespace}/${pod.metadata?.name}: ${message}`);
+      const grace = evictionGracePeriodSeconds(threshold, pod, this.#o.maxPodGracePeriodSeconds ?? 0);
+      this.#o.log(`eviction manager: evicting pod ${pod.metadata?.namespace}/${pod.metadata?.name} (grace period ${grace}s): ${message}`);
       try {
-        await this.#o.evictPod(pod, message);
+        await this.#o.evictPod(pod, message, grace);
         return pod;
       } catch (err) {
         this.#o.log(`eviction manager: evicting ${pod.metadata?.name}: ${(err as Error).message}`);
@@ -133,6 +146,18 @@ export class EvictionManager {
     this.#o.log('eviction manager: unable to evict any pods from the node');
     return undefined;
   }
+}
+
+/**
+ * evictionGracePeriodSeconds is how long an evicted pod's containers get to
+ * stop, as upstream's synchronize: none for a hard threshold, and for a soft
+ * one --eviction-max-pod-grace-period, or the pod's own
+ * terminationGracePeriodSeconds when that is shorter.
+ */
+export function evictionGracePeriodSeconds(t: Threshold, pod: Pod, maxPodGracePeriodSeconds: number): number {
+  if (!isSoft(t)) return 0;
+  const own = pod.spec?.terminationGracePeriodSeconds;
+  return own === undefined ? maxPodGracePeriodSeconds : Math.min(own, maxPodGracePeriodSeconds);
 }
 
 function sameSet<T>(a: Set<T>, b: Set<T>): boolean {

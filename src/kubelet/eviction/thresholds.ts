@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Eviction signals and hard thresholds, as upstream pkg/kubelet/eviction/api
+ * Eviction signals and thresholds, as upstream pkg/kubelet/eviction/api
  * and helpers.go ParseThresholdConfig: a threshold is `signal<quantity` or
- * `signal<percentage%` (of the signal's capacity); the defaults are
+ * `signal<percentage%` (of the signal's capacity); the hard defaults are
  * upstream's DefaultEvictionHard for Linux. A threshold given on the command
- * line replaces the defaults, as upstream's --eviction-hard does.
+ * line replaces the defaults, as upstream's --eviction-hard does. A soft
+ * threshold (--eviction-soft) has a grace period (--eviction-soft-grace-period,
+ * `signal=duration`) it must stay met for before a pod is evicted.
  */
 import { parseQuantity, Quantity } from '../../api/index.js';
+import { parseDurationMs } from '../../machinery/index.js';
 
 /** Signal names a resource the eviction manager watches. */
 export type Signal = 'memory.available' | 'nodefs.available' | 'nodefs.inodesFree' | 'imagefs.available' | 'imagefs.inodesFree' | 'pid.available';
@@ -14,11 +17,18 @@ export type Signal = 'memory.available' | 'nodefs.available' | 'nodefs.inodesFre
 /** SIGNALS lists every signal this kubelet observes. */
 export const SIGNALS: readonly Signal[] = ['memory.available', 'nodefs.available', 'nodefs.inodesFree', 'imagefs.available', 'imagefs.inodesFree', 'pid.available'];
 
-/** Threshold is one hard eviction threshold: an absolute quantity or a fraction (0..1] of capacity. */
+/** Threshold is one eviction threshold: an absolute quantity or a fraction (0..1] of capacity. */
 export interface Threshold {
   signal: Signal;
   quantity?: number;
   percentage?: number;
+  /** gracePeriodMs makes the threshold soft: it must be met this long before a pod is evicted for it. */
+  gracePeriodMs?: number;
+}
+
+/** isSoft says whether a threshold waits for a grace period (upstream: a hard threshold has GracePeriod 0). */
+export function isSoft(t: Threshold): boolean {
+  return t.gracePeriodMs !== undefined;
 }
 
 /** DEFAULT_EVICTION_HARD is upstream's Linux default --eviction-hard. */
@@ -54,6 +64,36 @@ export function parseThresholds(spec: string): Threshold[] {
     if (!q.isZero()) out.push({ signal, quantity: q.value() });
   }
   return out;
+}
+
+/** parseGracePeriods reads --eviction-soft-grace-period, `signal=duration,...`, as upstream parseGracePeriods. */
+export function parseGracePeriods(spec: string): Map<Signal, number> {
+  const out = new Map<Signal, number>();
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new ThresholdParseError(`invalid eviction grace period "${part}": want signal=duration`);
+    const signal = part.slice(0, eq).trim() as Signal;
+    if (!SIGNALS.includes(signal)) throw new ThresholdParseError(`unsupported eviction signal ${signal}`);
+    const value = part.slice(eq + 1).trim();
+    if (value.startsWith('-')) throw new ThresholdParseError(`invalid eviction grace period specified: ${value}, must be a positive value`);
+    const ms = value === '0' ? 0 : parseDurationMs(value);
+    if (ms === undefined || Number.isNaN(ms)) throw new ThresholdParseError(`time: invalid duration "${value}"`);
+    out.set(signal, ms);
+  }
+  return out;
+}
+
+/**
+ * parseSoftThresholds reads --eviction-soft with its grace periods; every
+ * soft threshold needs one, as upstream ParseThresholdConfig requires.
+ */
+export function parseSoftThresholds(spec: string, gracePeriods: string): Threshold[] {
+  const periods = parseGracePeriods(gracePeriods);
+  return parseThresholds(spec).map((t) => {
+    const gracePeriodMs = periods.get(t.signal);
+    if (gracePeriodMs === undefined) throw new ThresholdParseError(`grace period must be specified for the soft eviction threshold ${t.signal}`);
+    return { ...t, gracePeriodMs };
+  });
 }
 
 /** Observation is a signal's current available amount and the capacity percentages are of. */

@@ -27,27 +27,18 @@ const batchRevisions = 5_000;
 
 /** SqliteCompactor owns the compacted revision of one database. */
 export class SqliteCompactor {
-  readonly #db: SqliteDatabase;
+  /** db is the store's current connection (it is replaced when the data dir recovers from a failure). */
+  readonly #db: () => SqliteDatabase;
   readonly #opts: SqliteCompactorOptions;
-  readonly #deleteBatch: BetterSqlite3.Statement<[number, number, number]>;
-  readonly #saveCompacted: BetterSqlite3.Statement<[string, number]>;
-  readonly #firstId: BetterSqlite3.Statement<[], number | null>;
   #compacted: number;
   #running: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
-  constructor(db: SqliteDatabase, opts: SqliteCompactorOptions) {
+  constructor(db: () => SqliteDatabase, opts: SqliteCompactorOptions) {
     this.#db = db;
     this.#opts = opts;
     this.#compacted = opts.compacted;
-    // A row goes when a later row of its key at or before the target exists,
-    // or when it is a tombstone at or before the target (its key's older rows
-    // go by the first rule).
-    this.#deleteBatch = db.prepare(`DELETE FROM log WHERE id > ? AND id <= ? AND (deleted = 1
-      OR id < (SELECT MAX(n.id) FROM log AS n WHERE n.key = log.key AND n.id <= ?))`);
-    this.#saveCompacted = db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
-    this.#firstId = db.prepare<[], number | null>('SELECT MIN(id) FROM log').pluck();
     if (opts.intervalMs > 0) {
       this.#timer = setInterval(() => this.#compactPeriodically(), opts.intervalMs);
       this.#timer.unref(); // compaction alone must not keep the process alive
@@ -86,18 +77,46 @@ export class SqliteCompactor {
     // Publish the new floor before deleting anything, so no reader starts
     // below it while rows are going; a crash part-way leaves rows that a
     // later compaction removes.
-    this.#saveCompacted.run(compactedRevisionMeta, revision);
+    const s = statements(this.#db());
+    s.saveCompacted.run(compactedRevisionMeta, revision);
     this.#compacted = revision;
-    const first = this.#firstId.get() ?? revision;
+    const first = s.firstId.get() ?? revision;
     for (let lo = first - 1; lo < revision; lo += batchRevisions) {
       if (this.#stopped) return;
-      this.#deleteBatch.run(lo, Math.min(lo + batchRevisions, revision), revision);
+      // The connection may have been replaced while this yielded; a closed one fails the run, and the next tick starts over.
+      statements(this.#db()).deleteBatch.run(lo, Math.min(lo + batchRevisions, revision), revision);
       await yieldToEventLoop();
     }
     if (this.#stopped) return;
     // Give freed pages back to the file system, then fold the WAL into the
     // database and truncate it to zero bytes.
-    this.#db.pragma('incremental_vacuum');
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db().pragma('incremental_vacuum');
+    this.#db().pragma('wal_checkpoint(TRUNCATE)');
   }
+}
+
+interface CompactionStatements {
+  deleteBatch: BetterSqlite3.Statement<[number, number, number]>;
+  saveCompacted: BetterSqlite3.Statement<[string, number]>;
+  firstId: BetterSqlite3.Statement<[], number | null>;
+}
+
+/** prepared keeps each connection's compaction statements, prepared on its first compaction. */
+const prepared = new WeakMap<SqliteDatabase, CompactionStatements>();
+
+function statements(db: SqliteDatabase): CompactionStatements {
+  let s = prepared.get(db);
+  if (!s) {
+    s = {
+      // A row goes when a later row of its key at or before the target exists,
+      // or when it is a tombstone at or before the target (its key's older rows
+      // go by the first rule).
+      deleteBatch: db.prepare(`DELETE FROM log WHERE id > ? AND id <= ? AND (deleted = 1
+        OR id < (SELECT MAX(n.id) FROM log AS n WHERE n.key = log.key AND n.id <= ?))`),
+      saveCompacted: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
+      firstId: db.prepare<[], number | null>('SELECT MIN(id) FROM log').pluck(),
+    };
+    prepared.set(db, s);
+  }
+  return s;
 }

@@ -8,6 +8,9 @@
  * a write's check-then-insert can never interleave with another write and
  * "database is locked" cannot happen. Writes that arrive together are
  * committed together (group-commit.ts) and answered after that commit.
+ * A full, read-only or failing file system refuses writes with the cause
+ * while reads go on, and writes resume when it takes them again
+ * (write-failures.ts).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionConflictError, StoreClosedError } from '../errors.js';
@@ -16,8 +19,9 @@ import type { KeyValue, ListOptions, ListResult, Store, StoreEvent, WatchOptions
 import { WatchBroadcaster, type WatchBroadcasterOptions } from '../watch-broadcaster.js';
 import { SqliteCompactor } from './sqlite-compactor.js';
 import { GroupCommit } from './group-commit.js';
-import { keyRange, querySql, rowColumns, sqliteTransaction, toLogRow, type RawRow } from './sqlite-queries.js';
-import { compactedRevisionMeta, openDatabase, type SqliteDatabase } from './sqlite-schema.js';
+import { keyRange, querySql, toLogRow, type RawRow } from './sqlite-queries.js';
+import { SqliteConnection } from './sqlite-connection.js';
+import { WriteFailures } from './write-failures.js';
 
 /** SqliteStoreOptions configures SqliteStore.open. */
 export interface SqliteStoreOptions extends WatchBroadcasterOptions {
@@ -27,6 +31,8 @@ export interface SqliteStoreOptions extends WatchBroadcasterOptions {
   compactIntervalMs?: number;
   /** Revisions of history kept behind the current one by periodic compaction (default 1000, kine's default). */
   compactRetainRevisions?: number;
+  /** log reports write failures and their recovery (default stderr). */
+  log?: (msg: string) => void;
 }
 
 /** Written is one committed-to-be write: what its caller gets and the event its watchers get. */
@@ -37,31 +43,32 @@ interface Written {
 
 /** SqliteStore implements Store on an embedded SQLite file. */
 export class SqliteStore implements Store {
-  readonly #db: SqliteDatabase;
+  /** The open database; replaced when the data dir takes writes again after failing (write-failures.ts). */
+  #conn: SqliteConnection;
+  readonly #path: string;
   readonly #broadcaster: WatchBroadcaster;
   readonly #compactor: SqliteCompactor;
-  readonly #latest: BetterSqlite3.Statement<[string], RawRow>;
-  readonly #insert: BetterSqlite3.Statement<[string, number, number, number, number, string]>;
-  readonly #statements = new Map<string, BetterSqlite3.Statement<unknown[], unknown[]>>();
+  readonly #failures: WriteFailures;
   /** Concurrent writes share a transaction; each is answered after the commit holding it. */
   readonly #commits: GroupCommit<Written>;
   /** The revision of the latest write; cached since this connection makes every write. */
   #revision: number;
   #closed = false;
 
-  private constructor(db: SqliteDatabase, opts: SqliteStoreOptions) {
-    this.#db = db;
-    this.#latest = db.prepare<[string], RawRow>(`SELECT ${rowColumns('log')} FROM log WHERE key = ? ORDER BY id DESC LIMIT 1`).raw();
-    this.#insert = db.prepare('INSERT INTO log (key, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?)');
+  private constructor(conn: SqliteConnection, opts: SqliteStoreOptions) {
+    this.#conn = conn;
+    this.#path = opts.path;
+    const log = opts.log ?? ((msg: string) => console.error(msg));
+    this.#failures = new WriteFailures({ path: opts.path, log, reopen: () => this.#reopen(log) });
     this.#commits = new GroupCommit<Written>({
-      tx: sqliteTransaction(db),
+      // Through the current connection, whichever it is at the time.
+      tx: { begin: () => this.#conn.tx.begin(), commit: () => this.#conn.tx.commit(), rollback: () => this.#conn.tx.rollback() },
       isRefusal: (err) => err instanceof KeyExistsError || err instanceof KeyNotFoundError || err instanceof RevisionConflictError,
       committed: (written) => this.#committed(written),
     });
-    this.#revision = (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`).pluck().get() as number | undefined) ?? 1;
-    const compacted = (db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(compactedRevisionMeta) as number | undefined) ?? 0;
-    this.#compactor = new SqliteCompactor(db, {
-      compacted,
+    this.#revision = conn.revision();
+    this.#compactor = new SqliteCompactor(() => this.#conn.db, {
+      compacted: conn.compacted(),
       intervalMs: opts.compactIntervalMs ?? 5 * 60_000,
       retain: opts.compactRetainRevisions ?? 1000,
       currentRevision: () => this.#revision,
@@ -78,7 +85,7 @@ export class SqliteStore implements Store {
 
   /** open opens or creates the store at opts.path and starts periodic compaction. */
   static open(opts: SqliteStoreOptions): SqliteStore {
-    return new SqliteStore(openDatabase(opts.path), opts);
+    return new SqliteStore(SqliteConnection.open(opts.path), opts);
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
@@ -87,8 +94,8 @@ export class SqliteStore implements Store {
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
-    const written = await this.#open().#commits.submit(() => {
-      const last = this.#latest.get(key);
+    const written = await this.#write(() => {
+      const last = this.#conn.latest.get(key);
       if (last && last[3] === 0) throw new KeyExistsError(key);
       return this.#append({ key, created: true, deleted: false, createRevision: 0, prevRevision: last?.[0] ?? 0, value }, undefined);
     });
@@ -96,7 +103,7 @@ export class SqliteStore implements Store {
   }
 
   async update(key: string, value: string, expectedRevision: number): Promise<KeyValue> {
-    const written = await this.#open().#commits.submit(() => {
+    const written = await this.#write(() => {
       const prev = this.#expect(key, expectedRevision);
       return this.#append({ key, created: false, deleted: false, createRevision: prev[4], prevRevision: prev[0], value }, prev[6]);
     });
@@ -104,7 +111,7 @@ export class SqliteStore implements Store {
   }
 
   async delete(key: string, expectedRevision?: number): Promise<KeyValue> {
-    const written = await this.#open().#commits.submit(() => {
+    const written = await this.#write(() => {
       const prev = this.#expect(key, expectedRevision);
       // The tombstone keeps the deleted value so a delete event is complete on its own.
       return this.#append({ key, created: false, deleted: true, createRevision: prev[4], prevRevision: prev[0], value: prev[6] }, undefined);
@@ -161,9 +168,37 @@ export class SqliteStore implements Store {
     // Writes already accepted are committed (and answered) before the file closes.
     this.#commits.flush();
     this.#closed = true;
+    this.#failures.stop();
     this.#broadcaster.close();
     await this.#compactor.stop();
-    this.#db.close();
+    this.#conn.db.close();
+  }
+
+  /** write submits a write to the group commit and turns a file-system failure into StoreWriteFailedError. */
+  async #write(apply: () => Written): Promise<Written> {
+    try {
+      const written = await this.#open().#commits.submit(apply);
+      this.#failures.succeeded();
+      return written;
+    } catch (err) {
+      throw this.#failures.translate(err);
+    }
+  }
+
+  /**
+   * reopen replaces the connection once the data dir takes writes again.
+   * Every acknowledged write must be in the file it opens; should the
+   * revision go back, it is logged, since watchers and clients have seen
+   * the newer ones.
+   */
+  #reopen(log: (msg: string) => void): void {
+    if (this.#closed) return;
+    this.#conn.close();
+    const conn = SqliteConnection.open(this.#path);
+    const revision = conn.revision();
+    if (revision < this.#revision) log(`storage: ${this.#path} reopened at revision ${revision}, behind the ${this.#revision} already acknowledged: acknowledged writes were lost`);
+    this.#conn = conn;
+    this.#revision = Math.max(revision, this.#revision);
   }
 
   #open(): this {
@@ -173,7 +208,7 @@ export class SqliteStore implements Store {
 
   /** current returns the key's live row, or undefined when absent or deleted. */
   #current(key: string): RawRow | undefined {
-    const row = this.#open().#latest.get(key);
+    const row = this.#open().#conn.latest.get(key);
     return row && row[3] === 0 ? row : undefined;
   }
 
@@ -189,7 +224,7 @@ export class SqliteStore implements Store {
    * event is published by #committed once that transaction has committed.
    */
   #append(row: Omit<LogRow, 'revision'>, prevValue: string | undefined): Written {
-    const info = this.#insert.run(row.key, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision, row.prevRevision, row.value);
+    const info = this.#conn.insert.run(row.key, row.created ? 1 : 0, row.deleted ? 1 : 0, row.createRevision, row.prevRevision, row.value);
     const revision = Number(info.lastInsertRowid);
     const full: LogRow = { ...row, revision, createRevision: row.created ? revision : row.createRevision };
     const event = eventFromRow(full, prevValue);
@@ -228,10 +263,11 @@ export class SqliteStore implements Store {
   /** statement returns a cached prepared statement for one query shape and key-range clause. */
   #statement(kind: 'list' | 'count' | 'events', rangeSql: string): BetterSqlite3.Statement<unknown[], unknown[]> {
     const id = `${kind}:${rangeSql}`;
-    let stmt = this.#statements.get(id);
+    const { statements, db } = this.#conn;
+    let stmt = statements.get(id);
     if (!stmt) {
-      stmt = this.#db.prepare<unknown[], unknown[]>(querySql(kind, rangeSql)).raw();
-      this.#statements.set(id, stmt);
+      stmt = db.prepare<unknown[], unknown[]>(querySql(kind, rangeSql)).raw();
+      statements.set(id, stmt);
     }
     return stmt;
   }
