@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { get, getTable, type KubeObject, type Table } from './api.js';
-import { prime, subscribe, type Live, type Source } from './live-store.js';
+import { isListed, prime, subscribe, type Live, type Source } from './live-store.js';
 import { objectURL } from '../why/index.js';
 
 export type { Live, LiveState } from './live-store.js';
@@ -37,6 +37,29 @@ export function useLiveObjects<T extends KubeObject>(path: string | undefined): 
       else items.set(uidOf(object), object as unknown as T);
     },
   }));
+}
+
+/**
+ * useLiveObjectsAfterPreview is useLiveObjects for a view whose first paint
+ * needs less than the full objects: until the full list is in, the view draws
+ * from previewPath read once as a Table without objects (includeObject=None,
+ * about 100 bytes a row where a pod is 1.6 KB). The full list is read once the
+ * preview is in, so the two reads do not share the server's and the page's
+ * CPU; a list a view read moments ago is live already and needs no preview.
+ */
+export function useLiveObjectsAfterPreview<T extends KubeObject>(path: string, previewPath: string): { live: Live<T>; preview?: Table } {
+  const listed = isListed(`objects ${path}`);
+  const [preview, setPreview] = useState<{ path: string; table?: Table }>();
+  useEffect(() => {
+    if (listed) return;
+    let gone = false;
+    const done = (table?: Table) => { if (!gone) setPreview({ path: previewPath, table }); };
+    // A failed preview (a 403, say) only means the full list goes first; it reports its own error.
+    getTable(`${previewPath}${previewPath.includes('?') ? '&' : '?'}includeObject=None`).then(done, () => done());
+    return () => { gone = true; };
+  }, [previewPath, listed]);
+  const live = useLiveObjects<T>(listed || preview?.path === previewPath ? path : undefined);
+  return { live, preview: live.state === 'loading' && preview?.path === previewPath ? preview.table : undefined };
 }
 
 function getList<T>(path: string) {
