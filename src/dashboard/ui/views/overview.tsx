@@ -2,13 +2,13 @@
  * The cluster at a glance: nodes with capacity, requests and usage; pods by
  * phase; recent Warning events. All live. The first paint draws the pods from
  * their Table without objects (counts per node, phases estimated from kubectl's
- * STATUS, see why/pod-table-summary.ts); the full list then gives the exact
- * phases and the requests, and keeps them live.
+ * STATUS, see why/pod-table-summary.ts), read first; the full list, read just
+ * after it, gives the exact phases and the requests, and keeps them live.
  */
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import { formatCPU, formatMemory, nodeRooms, summarizePodTable } from '../../why/index.js';
 import { Bar, LiveBadge, Section, age } from '../components.js';
-import { useLiveObjects, useLiveObjectsAfterPreview } from '../live.js';
+import { useLiveObjects, useLiveObjectsWithPreview } from '../live.js';
 import { Sparkline, useUsageHistory } from '../metrics.js';
 import { href } from '../router.js';
 import type { KubeObject } from '../api.js';
@@ -17,7 +17,7 @@ const PHASES = ['Running', 'Pending', 'Succeeded', 'Failed', 'Unknown'];
 
 export function Overview({ namespace }: { namespace: string }) {
   const nodes = useLiveObjects<KubeObject>('/api/v1/nodes');
-  const { live: pods, preview } = useLiveObjectsAfterPreview<KubeObject>('/api/v1/pods', namespace ? `/api/v1/namespaces/${namespace}/pods` : '/api/v1/pods');
+  const { live: pods, preview } = useLiveObjectsWithPreview<KubeObject>('/api/v1/pods', namespace ? `/api/v1/namespaces/${namespace}/pods` : '/api/v1/pods');
   const estimate = preview && summarizePodTable(preview.columnDefinitions, preview.rows);
   const warnings = useLiveObjects<KubeObject>(`${namespace ? `/api/v1/namespaces/${namespace}` : '/api/v1'}/events?fieldSelector=type%3DWarning`);
   const metrics = useUsageHistory('/apis/metrics.k8s.io/v1beta1/nodes');
