@@ -4,8 +4,9 @@
  * all, the pod list renders about a screenful of rows (virtualised) yet the
  * keyboard reaches every row, changes arrive live without re-reading the
  * list (a changed pod's row is read alone; a deleted one drops at once), and
- * every list is read and watched once however many views show it; the pod
- * list arrives gzipped and app.js's shared chunk is preloaded. How fast
+ * every list is read and watched once however many views show it; the
+ * overview paints first from the pods' Table without objects, then exactly
+ * from the full list, which arrives gzipped; app.js's shared chunk is preloaded. How fast
  * is the benchmark's business (`npm run bench -- dashboard`); this test
  * asserts no timing.
  */
@@ -52,11 +53,21 @@ describe('dashboard with 1,000 pods', { skip: skip || undefined, concurrency: fa
     const scripts: string[] = [];
     page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname.replace(/^.*\//, '')); });
     const podListEncodings: (string | undefined)[] = [];
-    page.on('response', (r) => { if (new URL(r.url()).pathname === '/api/v1/pods' && r.request().method() === 'GET') podListEncodings.push(r.headers()['content-encoding']); });
+    const podReads: string[] = [];
+    const isPodRead = (r: { url(): string; method(): string }) => new URL(r.url()).pathname === '/api/v1/pods' && r.method() === 'GET';
+    const isTable = (r: { headers(): Record<string, string> }) => /as=Table/.test(r.headers().accept ?? '');
+    page.on('request', (r) => { if (isPodRead(r)) podReads.push(isTable(r) ? `Table includeObject=${new URL(r.url()).searchParams.get('includeObject')}` : 'objects'); });
+    page.on('response', (r) => { if (isPodRead(r.request()) && !isTable(r.request())) podListEncodings.push(r.headers()['content-encoding']); });
     await page.addInitScript(() => localStorage.setItem('skiff.dashboard.namespace', ''));
     await page.goto(link);
     await page.waitForFunction((n) => [...document.querySelectorAll('[aria-label="Pods by phase"] strong')].reduce((a, e) => a + Number(e.textContent), 0) === n, PODS, { timeout: 60_000 });
     assert.equal(await page.locator('.node-card').count(), 10);
+    // The exact phases and the requests follow from the full list: the seeded pods are all Pending, 10m CPU each, 100 a node.
+    await page.locator('[aria-label="Pods by phase"]:not([aria-busy])').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('.phase-pending strong').textContent(), String(PODS));
+    await page.locator('.node-card', { hasText: 'scale-node-3' }).getByText('1 requested / 8').first().waitFor({ timeout: 30_000 });
+    // The first paint came from the pods' Table without objects, asked for first; the full list was read once, just after.
+    assert.deepEqual(podReads, ['Table includeObject=None', 'objects']);
     // The list of 1,000 pods is over the API server's 128 KiB threshold: it arrives gzipped.
     assert.deepEqual(podListEncodings, ['gzip']);
     // Every module the first view loads besides app.js is named in the page (modulepreload), so none waits on app.js to arrive first.

@@ -157,6 +157,10 @@ describe('dashboard views in a real browser', { skip: skip || undefined, concurr
       await page.close();
     }
     const page = await open('#/object/configmaps/default/keep-me');
+    // The page shows the ConfigMap's data itself, not only inside the YAML editor.
+    const data = page.getByRole('table', { name: 'ConfigMap data' });
+    await data.getByRole('rowheader', { name: 'a' }).waitFor({ timeout: 30_000 });
+    assert.equal(await data.getByRole('cell').first().textContent(), 'b');
     // The nav moves with the arrow keys.
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Overview' }).focus();
     await page.keyboard.press('ArrowDown');

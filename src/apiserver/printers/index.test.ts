@@ -83,6 +83,6 @@ test('parseIncludeObject accepts the three policies and rejects others with a 40
     (e: unknown) =>
       e instanceof StatusError &&
       e.code === 400 &&
-      e.message === 'Unable to convert to Table as requested: includeObject: Unsupported value: "All": supported values: "Metadata", "None", "Object"',
+      e.message === 'Unable to convert to Table as requested: includeObject: Invalid value: "All": must be \'Metadata\', \'Object\', \'None\', or empty',
   );
 });

@@ -104,13 +104,14 @@ function tableMeta(objects: readonly KubeObject[], listMeta: ListMeta | undefine
 
 /**
  * parseIncludeObject reads the `includeObject` query parameter; absent or
- * empty means Metadata. Other values fail as upstream's
- * ValidateTableOptions does, with a 400.
+ * empty means Metadata. Other values fail with a 400 as upstream's
+ * optionsForTransform words it: ValidateTableOptions reports a
+ * field.Invalid (not NotSupported) with its own message.
  */
 export function parseIncludeObject(raw: string | null | undefined): IncludeObject {
   if (!raw || raw === 'Metadata') return 'Metadata';
   if (raw === 'None' || raw === 'Object') return raw;
   throw newBadRequest(
-    `Unable to convert to Table as requested: includeObject: Unsupported value: ${JSON.stringify(raw)}: supported values: "Metadata", "None", "Object"`,
+    `Unable to convert to Table as requested: includeObject: Invalid value: ${JSON.stringify(raw)}: must be 'Metadata', 'Object', 'None', or empty`,
   );
 }

@@ -66,9 +66,19 @@ async function failure(res: Response): Promise<ApiError> {
   return new ApiError(res.status, status);
 }
 
+/**
+ * compact asks for unindented JSON. A browser's User-Agent (Mozilla/5.0)
+ * makes the API server indent its answers, as upstream's isPrettyPrint does;
+ * for a list of 1,000 pods that nearly doubles the bytes the server writes and
+ * compresses and the page parses. `pretty=false` is upstream's way to ask.
+ */
+function compact(path: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}pretty=false`;
+}
+
 /** send makes one API call and returns its HTTP status and JSON answer, or throws ApiError. */
 export async function send<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
-  const res = await fetch(path, {
+  const res = await fetch(compact(path), {
     method,
     headers: headers(body === undefined ? {} : { 'Content-Type': contentType }),
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -87,7 +97,8 @@ export const get = <T>(path: string) => request<T>('GET', path);
 /** Table is meta.k8s.io/v1 Table: the server renders kubectl's columns for every kind. */
 export interface Table {
   columnDefinitions: { name: string; type: string; priority: number; description?: string }[];
-  rows: { cells: unknown[]; object: { metadata: ObjectMeta } }[];
+  /** object is null when read with includeObject=None. */
+  rows: { cells: unknown[]; conditions?: { type: string; status: string; reason?: string }[]; object: { metadata: ObjectMeta } }[];
   metadata: { resourceVersion?: string };
 }
 
@@ -112,7 +123,7 @@ export interface KubeObject {
 }
 
 export async function getTable(path: string): Promise<Table> {
-  const res = await fetch(path, { headers: headers({ Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json' }) });
+  const res = await fetch(compact(path), { headers: headers({ Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io, application/json' }) });
   if (!res.ok) throw await failure(res);
   return (await res.json()) as Table;
 }

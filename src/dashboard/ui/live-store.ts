@@ -166,6 +166,12 @@ export function subscribe<T>(key: string, source: () => Source<T>, onChange: (l:
   };
 }
 
+/** isListed says whether the list named key has been read (a view showed it within the last LINGER_MS). */
+export function isListed(key: string): boolean {
+  const list = lists.get(key);
+  return list !== undefined && list.snapshot.state !== 'loading';
+}
+
 /** dropAll ends every live list (log out: the next user starts afresh). */
 export function dropAll(): void {
   for (const l of lists.values()) {

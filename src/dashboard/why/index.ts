@@ -2,6 +2,7 @@
 /** The dashboard's explanations, pure functions of API objects (the browser bundle and node tests share them). */
 export { diagnosePod, pendingFindings, containerFindings, type Finding } from './pod-diagnosis.js';
 export { diagnoseService } from './service-diagnosis.js';
+export { summarizePodTable, phaseOfRow, type PodTableSummary, type PodTableRow } from './pod-table-summary.js';
 export { nodeRooms, formatCPU, formatMemory, holdsResources, type NodeRoom } from './pod-resources.js';
 export { costByNamespace, monthlyCost, HOURS_PER_MONTH, type Prices, type CostLine } from './cost.js';
 export { rolloutSteps, type RolloutStep } from './rollout-timeline.js';

@@ -16,6 +16,7 @@ import { ServicePanel } from './service-panel.js';
 import { IngressPanel } from './ingress-panel.js';
 import { NodePanel } from './node-panel.js';
 import { SecretPanel } from './secret-panel.js';
+import { ConfigMapPanel } from './configmap-panel.js';
 import type { Event } from 'kubernetes-types/core/v1.js';
 
 function KindPanel({ kind, obj }: { kind: KindInfo; obj: KubeObject }) {
@@ -28,6 +29,7 @@ function KindPanel({ kind, obj }: { kind: KindInfo; obj: KubeObject }) {
     case 'networking.k8s.io/ingresses': return <IngressPanel ingress={obj} />;
     case '/nodes': return <NodePanel node={obj} />;
     case '/secrets': return <SecretPanel secret={obj} />;
+    case '/configmaps': return <ConfigMapPanel configMap={obj} />;
     default: return null;
   }
 }
