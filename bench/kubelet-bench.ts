@@ -19,6 +19,7 @@ import type { KubeObject } from '../src/api/object.js';
 import { R } from '../src/client/client.js';
 import { HttpClient, loadKubeconfig } from '../src/client/http-client.js';
 import { CriClient } from '../src/kubelet/cri/index.js';
+import { POD_UID_LABEL } from '../src/kubelet/index.js';
 import { removeCgroup } from '../src/kubelet/pod-cgroups.js';
 import { BUSYBOX_IMAGE } from '../src/images/index.js';
 import { startAgentServer } from '../test/e2e/fixtures/agent-server.js';
@@ -83,9 +84,9 @@ export async function runKubeletBench(opts: { n?: number; deployment?: boolean }
     const raw: number[] = [];
     for (let i = -1; i < n; i++) {
       const skiffFirst = i % 2 === 0;
-      if (skiffFirst) skiff.push(await skiffStart(client, waiters, `p${i + 1}`));
+      if (skiffFirst) skiff.push(await skiffStart(client, cri, waiters, `p${i + 1}`));
       raw.push(await rawCriStart(cri, server.dataDir, i + 1));
-      if (!skiffFirst) skiff.push(await skiffStart(client, waiters, `p${i + 1}`));
+      if (!skiffFirst) skiff.push(await skiffStart(client, cri, waiters, `p${i + 1}`));
     }
     // Drop the warm-ups.
     skiff.shift();
@@ -124,8 +125,14 @@ async function waitForServiceAccount(client: HttpClient): Promise<void> {
   }
 }
 
-// One pod: timed from the create request to the Ready condition seen by the watch; then deleted and waited for, untimed.
-async function skiffStart(client: HttpClient, waiters: Map<string, PodWaiter>, name: string): Promise<SkiffSample> {
+/**
+ * One pod: timed from the create request to the Ready condition seen by the
+ * watch; then deleted, untimed, and waited for until its sandbox is gone from
+ * the runtime (a delete with grace 0 removes the object at once and the
+ * kubelet tears the pod down after), as each raw sequence is torn down
+ * before the next start.
+ */
+async function skiffStart(client: HttpClient, cri: CriClient, waiters: Map<string, PodWaiter>, name: string): Promise<SkiffSample> {
   const t = process.hrtime.bigint();
   const sample: SkiffSample = { total: NaN, created: NaN, bound: NaN, firstStatus: NaN };
   const ready = new Promise<void>((resolve) => waiters.set(name, (type, pod) => {
@@ -134,7 +141,7 @@ async function skiffStart(client: HttpClient, waiters: Map<string, PodWaiter>, n
     if (pod.status?.startTime && Number.isNaN(sample.firstStatus)) sample.firstStatus = ms(t);
     if (isReady(pod)) resolve();
   }));
-  await client.create(R.pods, podObject(name), { namespace: NS });
+  const uid = (await client.create(R.pods, podObject(name), { namespace: NS })).metadata.uid ?? '';
   sample.created = ms(t);
   await ready;
   sample.total = ms(t);
@@ -142,6 +149,10 @@ async function skiffStart(client: HttpClient, waiters: Map<string, PodWaiter>, n
   await client.delete(R.pods, name, { namespace: NS, gracePeriodSeconds: 0 });
   await gone;
   waiters.delete(name);
+  for (let i = 0; i < 1500; i++) {
+    if ((await cri.listPodSandbox({ filter: { label_selector: { [POD_UID_LABEL]: uid } } })).items.length === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   return sample;
 }
 
