@@ -111,6 +111,24 @@ describe('PodSyncer', () => {
     assert.equal(w?.message, 'configmaps "gone" not found');
   });
 
+  it('replaces a dead sandbox: a new one with attempt 1 and the container started again in it', async () => {
+    const { runtime, syncer, get } = setup(newPod('sbdead', 'Always'));
+    await syncer.sync(await get());
+    const [first] = runtime.sandboxIds;
+    assert.equal((await get()).status?.phase, 'Running');
+    await runtime.stopPodSandbox({ pod_sandbox_id: first });
+    await syncer.sync(await get());
+    const p = await get();
+    const { items } = await runtime.listPodSandbox();
+    assert.equal(items.length, 1);
+    assert.notEqual(items[0].id, first);
+    assert.equal(items[0].metadata?.attempt, 1);
+    const { containers } = await runtime.listContainers({ filter: { state: { state: 'CONTAINER_RUNNING' } } });
+    assert.deepEqual(containers.map((c) => c.pod_sandbox_id), [items[0].id]);
+    assert.equal(p.status?.phase, 'Running');
+    assert.equal(p.status?.containerStatuses?.[0].ready, true);
+  });
+
   it('terminates a deleted pod: containers stopped, sandbox removed, object deleted', async () => {
     const { client, runtime, syncer, get } = setup(newPod('del', 'Always'));
     await syncer.sync(await get());

@@ -24,7 +24,7 @@ import { removeCgroup } from './pod-cgroups.js';
 import type { ClusterDNS } from './pod-dns.js';
 import { computePodStatus, type WaitingReason } from './pod-status.js';
 import type { ProbeManager } from './probe-manager.js';
-import { observePod, runningOf, type PodRuntimeState } from './runtime-state.js';
+import { observePod, refreshPod, runningOf, type PodRuntimeState } from './runtime-state.js';
 import { podCgroupParent, podLogDirName } from './sandbox-config.js';
 import { SandboxManager } from './sandbox-manager.js';
 import { failedStatus, putPodStatus, type KillRequest } from './status-writer.js';
@@ -112,17 +112,19 @@ export class PodSyncer {
     }
     let state = await this.observe(uid);
     let sandbox = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
-    if (!sandbox) {
+    let podIP: string;
+    if (sandbox) podIP = await this.#sandboxes.podIP(sandbox.id);
+    else {
       const created = await this.#sandboxes.create(pod, state);
       if (!created) return { retryInMs: 2000 };
-      state = await this.observe(uid);
-      sandbox = state.sandboxes.find((s) => s.id === created);
+      ({ sandbox, podIP } = created);
+      // A first start had nothing in the runtime: the new sandbox is all there is. A recreation stopped old containers, whose exits the plan needs.
+      if (state.sandboxes.length || state.containers.length) state = await this.observe(uid);
+      else state = { sandboxes: [sandbox], containers: [] };
     }
-    if (!sandbox) return { retryInMs: 1000 };
-    const podIP = await this.#sandboxes.podIP(sandbox.id);
-    const ctx = { pod, sandbox, podIP, volumes, objects };
+    const ctx = { pod, sandbox, podIP, volumes, objects, created: [] as string[] };
     const plan = await this.#planner.plan(ctx, state);
-    state = await this.observe(uid);
+    state = await refreshPod(this.#o.runtime, state, ctx.created, sandbox.id);
     await removeOldInstances(this.#o.runtime, state);
     const status = await this.#writeStatus(pod, state, plan, podIP);
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
