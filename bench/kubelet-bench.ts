@@ -10,7 +10,7 @@
  * Run: node dist/bench/kubelet-bench.js [N] [--pods-only]
  */
 import { pathToFileURL } from 'node:url';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -84,9 +84,9 @@ export async function runKubeletBench(opts: { n?: number; deployment?: boolean }
     const raw: number[] = [];
     for (let i = -1; i < n; i++) {
       const skiffFirst = i % 2 === 0;
-      if (skiffFirst) skiff.push(await skiffStart(client, cri, waiters, `p${i + 1}`));
+      if (skiffFirst) skiff.push(await skiffStart(client, cri, server.dataDir, waiters, `p${i + 1}`));
       raw.push(await rawCriStart(cri, server.dataDir, i + 1));
-      if (!skiffFirst) skiff.push(await skiffStart(client, cri, waiters, `p${i + 1}`));
+      if (!skiffFirst) skiff.push(await skiffStart(client, cri, server.dataDir, waiters, `p${i + 1}`));
     }
     // Drop the warm-ups.
     skiff.shift();
@@ -127,12 +127,12 @@ async function waitForServiceAccount(client: HttpClient): Promise<void> {
 
 /**
  * One pod: timed from the create request to the Ready condition seen by the
- * watch; then deleted, untimed, and waited for until its sandbox is gone from
- * the runtime (a delete with grace 0 removes the object at once and the
- * kubelet tears the pod down after), as each raw sequence is torn down
- * before the next start.
+ * watch; then deleted, untimed, and waited for until the kubelet has torn it
+ * down (sandbox gone from the runtime, log directory removed), as each raw
+ * sequence is torn down before the next start. A delete with grace 0 removes
+ * the object at once; the kubelet tears the pod down after.
  */
-async function skiffStart(client: HttpClient, cri: CriClient, waiters: Map<string, PodWaiter>, name: string): Promise<SkiffSample> {
+async function skiffStart(client: HttpClient, cri: CriClient, dataDir: string, waiters: Map<string, PodWaiter>, name: string): Promise<SkiffSample> {
   const t = process.hrtime.bigint();
   const sample: SkiffSample = { total: NaN, created: NaN, bound: NaN, firstStatus: NaN };
   const ready = new Promise<void>((resolve) => waiters.set(name, (type, pod) => {
@@ -149,8 +149,10 @@ async function skiffStart(client: HttpClient, cri: CriClient, waiters: Map<strin
   await client.delete(R.pods, name, { namespace: NS, gracePeriodSeconds: 0 });
   await gone;
   waiters.delete(name);
+  // The kubelet removes the pod's log directory last (after sandbox, volumes and cgroups).
+  const logDir = join(dataDir, 'logs', 'pods', `${NS}_${name}_${uid}`);
   for (let i = 0; i < 1500; i++) {
-    if ((await cri.listPodSandbox({ filter: { label_selector: { [POD_UID_LABEL]: uid } } })).items.length === 0) break;
+    if (!existsSync(logDir) && (await cri.listPodSandbox({ filter: { label_selector: { [POD_UID_LABEL]: uid } } })).items.length === 0) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   return sample;
