@@ -43,6 +43,8 @@ export interface PodSyncerOptions extends ContainerRunnerOptions {
   log: (msg: string) => void;
   /** admit may refuse a pod the kubelet has not started yet (node pressure). */
   admit?: (pod: Pod) => { reason: string; message: string } | undefined;
+  /** inLastRelist says whether the last runtime relist (PLEG) saw anything of a pod; undefined before the first relist. */
+  inLastRelist?: (uid: string) => boolean | undefined;
 }
 
 /** SyncResult tells the pod worker when to look again (besides events). */
@@ -66,6 +68,8 @@ export class PodSyncer {
   readonly #terminal = new Set<string>();
   /** kills are pods the kubelet fails on its own (eviction, admission), applied by their next sync. */
   readonly #kills = new Map<string, KillRequest>();
+  /** synced holds the pods this kubelet has synced since they were last cleaned up. */
+  readonly #synced = new Set<string>();
 
   constructor(opts: PodSyncerOptions) {
     this.#o = opts;
@@ -110,7 +114,11 @@ export class PodSyncer {
       await this.#writeStatus(pod, state, { reasons: new Map(), initDone: false }, '', { reason: 'ContainerCreating', message: '' });
       return { retryInMs: VOLUME_RETRY_MS };
     }
-    let state = await this.observe(uid);
+    // Upstream's syncPod reads the runtime state from the PLEG's cache. Before this kubelet's first sync of a pod only an
+    // earlier run of the agent can have made its sandbox, and the relist would have seen it: none seen means none there.
+    const unseen = !this.#synced.has(uid) && this.#o.inLastRelist?.(uid) === false;
+    this.#synced.add(uid);
+    let state = unseen ? { sandboxes: [], containers: [] } : await this.observe(uid);
     let sandbox = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
     let podIP: string;
     if (sandbox) podIP = await this.#sandboxes.podIP(sandbox.id);
@@ -118,7 +126,7 @@ export class PodSyncer {
       const created = await this.#sandboxes.create(pod, state);
       if (!created) return { retryInMs: 2000 };
       ({ sandbox, podIP } = created);
-      // A first start had nothing in the runtime: the new sandbox is all there is. A recreation stopped old containers, whose exits the plan needs.
+      // A first start had nothing in the runtime: the new sandbox is all there is. A recreation changed more (old containers stopped, old sandboxes removed): read it again.
       if (state.sandboxes.length || state.containers.length) state = await this.observe(uid);
       else state = { sandboxes: [sandbox], containers: [] };
     }
@@ -230,6 +238,7 @@ export class PodSyncer {
     this.#failedMountSeen.delete(uid);
     this.#terminal.delete(uid);
     this.#kills.delete(uid);
+    this.#synced.delete(uid);
   }
 }
 
