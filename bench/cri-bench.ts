@@ -17,6 +17,7 @@ import type { PodSandboxConfig } from '../src/kubelet/cri/cri-types.js';
 /** LatencySummary summarises one measured step in milliseconds. */
 export interface LatencySummary {
   p50: number;
+  p90: number;
   p99: number;
   min: number;
   max: number;
@@ -41,7 +42,7 @@ export function summarize(samples: number[]): LatencySummary {
   const rank = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
-    p50: round(rank(50)), p99: round(rank(99)), min: round(s[0]), max: round(s[s.length - 1]),
+    p50: round(rank(50)), p90: round(rank(90)), p99: round(rank(99)), min: round(s[0]), max: round(s[s.length - 1]),
     mean: round(s.reduce((a, b) => a + b, 0) / s.length),
   };
 }

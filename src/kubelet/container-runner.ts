@@ -16,7 +16,7 @@ import { makeEnvironment, type ObjectCache } from './container-env.js';
 import { containerConfig } from './container-config.js';
 import type { NodeAllocatable } from './downward-api.js';
 import { ETC_HOSTS_FILE } from './etc-hosts.js';
-import { ImagePullError, type ImagePuller } from './image-puller.js';
+import { ImagePullError, type EnsuredImage, type ImagePuller } from './image-puller.js';
 import { runLifecycleHook } from './lifecycle-hooks.js';
 import type { WaitingReason } from './pod-status.js';
 import type { VolumeManager } from './volume-manager.js';
@@ -39,6 +39,8 @@ export interface StartContext {
   podIP: string;
   volumes: Map<string, string>;
   objects: ObjectCache;
+  /** created collects the IDs of the containers this sync created, so their status can be read without relisting the runtime. */
+  created: string[];
 }
 
 /** StartFailure is why a start did not happen and when to try again. */
@@ -73,16 +75,17 @@ export class ContainerRunner {
   ): Promise<StartFailure | undefined> {
     const { pod, sandbox } = ctx;
     const rec = (type: 'Normal' | 'Warning', reason: string, msg: string) => void this.#o.recorder.event(pod as KubeObject, type, reason, msg);
-    let imageRef: string;
+    let ensured: EnsuredImage;
     try {
-      imageRef = await this.#o.puller.ensure(pod, c, ctx.objects);
+      ensured = await this.#o.puller.ensureImage(pod, c, ctx.objects);
     } catch (err) {
       if (err instanceof ImagePullError) return { reason: { reason: err.reason, message: err.message }, retryInMs: Math.max(1000, err.retryInMs) };
       return { reason: { reason: 'ErrImagePull', message: (err as Error).message }, retryInMs: 5000 };
     }
     let config;
     try {
-      const image = (await this.#o.images.imageStatus({ image: { image: imageRef } })).image;
+      const imageRef = ensured.ref;
+      const image = ensured.image ?? (await this.#o.images.imageStatus({ image: { image: imageRef } })).image;
       const env = await makeEnvironment(pod, c, { objects: ctx.objects, node: this.#o.node, runtime: { podIP: ctx.podIP, hostIP: this.#o.hostIP } });
       config = containerConfig(pod, c, {
         kind, targetContainerId, attempt, imageRef, image, env, volumes: ctx.volumes, podDir: this.#o.volumes.podDir(pod.metadata?.uid ?? ''),
@@ -96,6 +99,7 @@ export class ContainerRunner {
     let id: string;
     try {
       ({ container_id: id } = await this.#o.runtime.createContainer({ pod_sandbox_id: sandbox.id, config, sandbox_config: sandboxConfig }));
+      ctx.created.push(id);
     } catch (err) {
       rec('Warning', 'Failed', `Error: ${(err as Error).message}`);
       return { reason: { reason: 'CreateContainerError', message: (err as Error).message }, retryInMs: 2000 };

@@ -12,7 +12,7 @@
  */
 import type { Container, Pod, Secret } from 'kubernetes-types/core/v1.js';
 import type { ImageService } from './cri/runtime-service.js';
-import type { AuthConfig } from './cri/cri-types.js';
+import type { AuthConfig, Image } from './cri/cri-types.js';
 import { credentialsFor } from './credential-keyring.js';
 import type { EventRecorder } from '../client/index.js';
 import type { KubeObject } from '../api/index.js';
@@ -30,6 +30,12 @@ export class ImagePullError extends Error {
     this.reason = reason;
     this.retryInMs = retryInMs;
   }
+}
+
+/** EnsuredImage is the reference to create a container with and the image's status, when the runtime gave one. */
+export interface EnsuredImage {
+  ref: string;
+  image: Image | null;
 }
 
 /** pullPolicyOf applies upstream defaulting: :latest or untagged images are Always, others IfNotPresent. */
@@ -60,13 +66,18 @@ export class ImagePuller {
 
   /** ensure returns the image reference (ID) to create the container with, or throws ImagePullError. */
   async ensure(pod: Pod, c: Container, objects: ObjectCache): Promise<string> {
+    return (await this.ensureImage(pod, c, objects)).ref;
+  }
+
+  /** ensureImage is ensure that also answers the image's status (its user, for runAsNonRoot), so the caller need not ask the runtime again. */
+  async ensureImage(pod: Pod, c: Container, objects: ObjectCache): Promise<EnsuredImage> {
     const image = c.image ?? '';
     const obj = pod as KubeObject;
     const policy = pullPolicyOf(c);
     const present = (await this.#images.imageStatus({ image: { image } })).image;
     if (present && policy !== 'Always') {
       void this.#recorder.event(obj, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
-      return present.id;
+      return { ref: present.id, image: present };
     }
     if (policy === 'Never') {
       const msg = `Container image "${image}" is not present with pull policy of Never`;
@@ -89,7 +100,7 @@ export class ImagePuller {
     return new ImagePullError(reason, message, retryInMs);
   }
 
-  async #pull(pod: Pod, c: Container, objects: ObjectCache, key: string): Promise<string> {
+  async #pull(pod: Pod, c: Container, objects: ObjectCache, key: string): Promise<EnsuredImage> {
     const image = c.image ?? '';
     const obj = pod as KubeObject;
     const secrets = await this.#pullSecrets(pod, objects);
@@ -104,10 +115,10 @@ export class ImagePuller {
       try {
         const { image_ref } = await this.#images.pullImage({ image: { image }, auth });
         const took = formatDuration(Date.now() - started);
-        const size = (await this.#images.imageStatus({ image: { image: image_ref } }).catch(() => undefined))?.image?.size ?? '0';
-        void this.#recorder.event(obj, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`);
+        const pulled = (await this.#images.imageStatus({ image: { image: image_ref } }).catch(() => undefined))?.image ?? null;
+        void this.#recorder.event(obj, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${pulled?.size ?? '0'} bytes.`);
         this.#backoff.reset(key);
-        return image_ref;
+        return { ref: image_ref, image: pulled };
       } catch (err) {
         errors.push((err as Error).message);
       }

@@ -84,6 +84,8 @@ export class Kubelet {
   #abort = new AbortController();
   #nodeStatus!: NodeStatusManager;
   #lastRelist = new Map<string, string>();
+  /** relistedPods are the pod uids the last relist found in the runtime; undefined until the first relist. */
+  #relistedPods?: Set<string>;
   #relisting = false;
   #informerDone: Promise<void> = Promise.resolve();
 
@@ -106,6 +108,7 @@ export class Kubelet {
       hostIP: opts.hostIP, logRoot: this.logRoot, cgroupRoot: this.cgroupRoot,
       dns: { servers: opts.clusterDNS ?? ['10.43.0.10'], domain: opts.clusterDomain ?? 'cluster.local' },
       node: this.#allocatable, log: (m) => this.#log(m), admit: (pod) => this.#housekeeping.eviction.admit(pod),
+      inLastRelist: (uid) => this.#relistedPods?.has(uid),
     });
     this.#housekeeping = new Housekeeping({
       ...opts.housekeeping, runtime: opts.runtime, images: opts.images, dataDir: opts.dataDir, podsDir: join(opts.dataDir, 'pods'),
@@ -215,6 +218,7 @@ export class Kubelet {
       for (const [id, v] of now) if (this.#lastRelist.get(id) !== v) changed.add(v.split('|')[1]);
       for (const [id, v] of this.#lastRelist) if (!now.has(id)) changed.add(v.split('|')[1]);
       this.#lastRelist = now;
+      this.#relistedPods = new Set([...now.values()].map((v) => v.split('|')[1]));
       for (const uid of changed) if (uid) this.#workers.trigger(uid);
     } finally {
       this.#relisting = false;

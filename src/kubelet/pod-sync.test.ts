@@ -23,7 +23,7 @@ after(() => {
   removeCgroup('/skiff-unit-test');
 });
 
-function setup(pod: KubeObject) {
+function setup(pod: KubeObject, extra: Partial<ConstructorParameters<typeof PodSyncer>[0]> = {}) {
   const client = new FakeClient([pod]);
   const runtime = new FakeRuntime({ images: ['docker.io/library/busybox:1.35', 'busybox:1.35'] });
   const recorder = new EventRecorder(client, 'kubelet');
@@ -33,7 +33,7 @@ function setup(pod: KubeObject) {
     probes: new ProbeManager(runtime, recorder, () => undefined),
     volumes: new VolumeManager({ client, podsDir: join(dir, 'pods'), node }), crashBackoff: { initialMs: 60_000, maxMs: 120_000 },
     hostIP: '192.0.2.2', logRoot: join(dir, 'logs'), cgroupRoot: '/skiff-unit-test', dns: { servers: ['10.43.0.10'], domain: 'cluster.local' },
-    node, log: () => undefined,
+    node, log: () => undefined, ...extra,
   });
   const get = async () => (await client.get(R.pods, pod.metadata.name!, { namespace: 'default' })) as Pod & KubeObject;
   return { client, runtime, syncer, get };
@@ -109,6 +109,35 @@ describe('PodSyncer', () => {
     const w = (await get()).status?.containerStatuses?.[0].state?.waiting;
     assert.equal(w?.reason, 'CreateContainerConfigError');
     assert.equal(w?.message, 'configmaps "gone" not found');
+  });
+
+  it('a first start the relist saw nothing of goes straight to the runtime: sandbox, its status, image, create, start, status', async () => {
+    const { runtime, syncer, get } = setup(newPod('quick', 'Always'), { inLastRelist: () => false });
+    await syncer.sync(await get());
+    assert.deepEqual(runtime.calls.map((c) => c.method), ['RunPodSandbox', 'PodSandboxStatus', 'ImageStatus', 'CreateContainer', 'StartContainer', 'ContainerStatus']);
+    assert.equal((await get()).status?.phase, 'Running');
+    // Later syncs read the runtime: this kubelet may have changed it since the relist.
+    runtime.calls.length = 0;
+    await syncer.sync(await get());
+    assert.ok(runtime.calls.some((c) => c.method === 'ListPodSandbox'));
+  });
+
+  it('replaces a dead sandbox: a new one with attempt 1 and the container started again in it', async () => {
+    const { runtime, syncer, get } = setup(newPod('sbdead', 'Always'));
+    await syncer.sync(await get());
+    const [first] = runtime.sandboxIds;
+    assert.equal((await get()).status?.phase, 'Running');
+    await runtime.stopPodSandbox({ pod_sandbox_id: first });
+    await syncer.sync(await get());
+    const p = await get();
+    const { items } = await runtime.listPodSandbox();
+    assert.equal(items.length, 1);
+    assert.notEqual(items[0].id, first);
+    assert.equal(items[0].metadata?.attempt, 1);
+    const { containers } = await runtime.listContainers({ filter: { state: { state: 'CONTAINER_RUNNING' } } });
+    assert.deepEqual(containers.map((c) => c.pod_sandbox_id), [items[0].id]);
+    assert.equal(p.status?.phase, 'Running');
+    assert.equal(p.status?.containerStatuses?.[0].ready, true);
   });
 
   it('terminates a deleted pod: containers stopped, sandbox removed, object deleted', async () => {

@@ -24,7 +24,7 @@ import { removeCgroup } from './pod-cgroups.js';
 import type { ClusterDNS } from './pod-dns.js';
 import { computePodStatus, type WaitingReason } from './pod-status.js';
 import type { ProbeManager } from './probe-manager.js';
-import { observePod, runningOf, type PodRuntimeState } from './runtime-state.js';
+import { observePod, refreshPod, runningOf, type PodRuntimeState } from './runtime-state.js';
 import { podCgroupParent, podLogDirName } from './sandbox-config.js';
 import { SandboxManager } from './sandbox-manager.js';
 import { failedStatus, putPodStatus, type KillRequest } from './status-writer.js';
@@ -43,6 +43,8 @@ export interface PodSyncerOptions extends ContainerRunnerOptions {
   log: (msg: string) => void;
   /** admit may refuse a pod the kubelet has not started yet (node pressure). */
   admit?: (pod: Pod) => { reason: string; message: string } | undefined;
+  /** inLastRelist says whether the last runtime relist (PLEG) saw anything of a pod; undefined before the first relist. */
+  inLastRelist?: (uid: string) => boolean | undefined;
 }
 
 /** SyncResult tells the pod worker when to look again (besides events). */
@@ -66,6 +68,8 @@ export class PodSyncer {
   readonly #terminal = new Set<string>();
   /** kills are pods the kubelet fails on its own (eviction, admission), applied by their next sync. */
   readonly #kills = new Map<string, KillRequest>();
+  /** synced holds the pods this kubelet has synced since they were last cleaned up. */
+  readonly #synced = new Set<string>();
 
   constructor(opts: PodSyncerOptions) {
     this.#o = opts;
@@ -111,19 +115,25 @@ export class PodSyncer {
       await this.#writeStatus(pod, state, { reasons: new Map(), initDone: false }, '', { reason: 'ContainerCreating', message: '' });
       return { retryInMs: VOLUME_RETRY_MS };
     }
-    let state = await this.observe(uid);
+    // Upstream's syncPod reads the runtime state from the PLEG's cache. Before this kubelet's first sync of a pod only an
+    // earlier run of the agent can have made its sandbox, and the relist would have seen it: none seen means none there.
+    const unseen = !this.#synced.has(uid) && this.#o.inLastRelist?.(uid) === false;
+    this.#synced.add(uid);
+    let state = unseen ? { sandboxes: [], containers: [] } : await this.observe(uid);
     let sandbox = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
-    if (!sandbox) {
+    let podIP: string;
+    if (sandbox) podIP = await this.#sandboxes.podIP(sandbox.id);
+    else {
       const created = await this.#sandboxes.create(pod, state);
       if (!created) return { retryInMs: 2000 };
-      state = await this.observe(uid);
-      sandbox = state.sandboxes.find((s) => s.id === created);
+      ({ sandbox, podIP } = created);
+      // A first start had nothing in the runtime: the new sandbox is all there is. A recreation changed more (old containers stopped, old sandboxes removed): read it again.
+      if (state.sandboxes.length || state.containers.length) state = await this.observe(uid);
+      else state = { sandboxes: [sandbox], containers: [] };
     }
-    if (!sandbox) return { retryInMs: 1000 };
-    const podIP = await this.#sandboxes.podIP(sandbox.id);
-    const ctx = { pod, sandbox, podIP, volumes, objects };
+    const ctx = { pod, sandbox, podIP, volumes, objects, created: [] as string[] };
     const plan = await this.#planner.plan(ctx, state);
-    state = await this.observe(uid);
+    state = await refreshPod(this.#o.runtime, state, ctx.created, sandbox.id);
     await removeOldInstances(this.#o.runtime, state);
     const status = await this.#writeStatus(pod, state, plan, podIP);
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
@@ -232,6 +242,7 @@ export class PodSyncer {
     this.#failedMountSeen.delete(uid);
     this.#terminal.delete(uid);
     this.#kills.delete(uid);
+    this.#synced.delete(uid);
   }
 }
 

@@ -4,7 +4,8 @@
  * at most one sync of a pod runs at a time, triggers that arrive meanwhile
  * collapse into one more sync with the newest pod object, and a sync can ask
  * to be run again after a delay (back-off expiry, retries). Pods removed
- * from the API get one final "terminate" sync.
+ * from the API get one final "terminate" sync, unless the kubelet's own
+ * sync already terminated the pod and deleted its object.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { deepEqual } from '../api/index.js';
@@ -13,6 +14,8 @@ import type { SyncResult } from './pod-sync.js';
 interface Worker {
   pod: Pod;
   removed: boolean;
+  /** terminated: the last sync stopped and removed everything of the pod and deleted its object (nothing left for `removed`). */
+  terminated: boolean;
   busy: boolean;
   again: boolean;
   timer?: NodeJS.Timeout;
@@ -65,7 +68,7 @@ export class PodWorkers {
       w.pod = pod;
       // Our own status writes come back as updates; they change nothing the sync acts on (the relist and resync cover the runtime).
       if (unchanged) return;
-    } else this.#workers.set(uid, { pod, removed: false, busy: false, again: false, timerAt: 0 });
+    } else this.#workers.set(uid, { pod, removed: false, terminated: false, busy: false, again: false, timerAt: 0 });
     this.trigger(uid);
   }
 
@@ -75,6 +78,10 @@ export class PodWorkers {
     const w = this.#workers.get(uid);
     if (!w) return;
     w.removed = true;
+    if (w.terminated && !w.busy) {
+      this.#forget(uid, w);
+      return;
+    }
     this.trigger(uid);
   }
 
@@ -111,15 +118,19 @@ export class PodWorkers {
     for (const w of this.#workers.values()) if (w.timer) clearTimeout(w.timer);
   }
 
+  #forget(uid: string, w: Worker): void {
+    this.#workers.delete(uid);
+    if (w.timer) clearTimeout(w.timer);
+  }
+
   async #run(uid: string, w: Worker): Promise<void> {
     w.busy = true;
     do {
       w.again = false;
       if (this.#stopped) break;
       if (w.removed) {
-        await this.#fns.removed(w.pod).catch((err) => this.#fns.log(`kubelet: removing pod ${uid}: ${(err as Error).message}`));
-        this.#workers.delete(uid);
-        if (w.timer) clearTimeout(w.timer);
+        if (!w.terminated) await this.#fns.removed(w.pod).catch((err) => this.#fns.log(`kubelet: removing pod ${uid}: ${(err as Error).message}`));
+        this.#forget(uid, w);
         return;
       }
       let result: SyncResult = {};
@@ -132,6 +143,7 @@ export class PodWorkers {
       if (result.deleted) {
         // The pod object is being deleted; the DELETED event removes the worker, and nothing may restart the pod meanwhile.
         w.removed = true;
+        w.terminated = true;
         w.again = false;
         break;
       }

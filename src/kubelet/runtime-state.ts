@@ -32,6 +32,20 @@ export async function observePod(rt: RuntimeService, uid: string): Promise<PodRu
   return { sandboxes: newest(items), containers: newest(statuses.filter((s): s is RuntimeContainer => !!s)) };
 }
 
+/**
+ * refreshPod re-reads the status of a pod's containers after a sync acted on
+ * them: those in state plus the ones the sync created (in sandboxId). Only
+ * the pod's own worker creates its containers, so no relist is needed to
+ * find them; the sandboxes are as state has them (the sync does not touch them).
+ */
+export async function refreshPod(rt: RuntimeService, state: PodRuntimeState, created: string[], sandboxId: string): Promise<PodRuntimeState> {
+  const ids = [...state.containers.map((c) => [c.id, c.pod_sandbox_id]), ...created.map((id) => [id, sandboxId])];
+  const statuses = await Promise.all(ids.map(([id, sandbox]) => rt.containerStatus({ container_id: id })
+    .then((r) => (r.status ? { ...r.status, pod_sandbox_id: sandbox } : null))
+    .catch(() => null)));
+  return { sandboxes: state.sandboxes, containers: newest(statuses.filter((s): s is RuntimeContainer => !!s)) };
+}
+
 /** runningOf maps container name to its running instance in one sandbox (the newest). */
 export function runningOf(state: PodRuntimeState, sandboxId: string): Map<string, RunningContainer> {
   const out = new Map<string, RunningContainer>();

@@ -10,7 +10,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
 import type { EventRecorder } from '../client/index.js';
 import type { RuntimeService } from './cri/runtime-service.js';
-import type { PodSandbox, PodSandboxConfig } from './cri/cri-types.js';
+import type { PodSandbox, PodSandboxConfig, PodSandboxStatus } from './cri/cri-types.js';
 import { formatPod } from './cri-labels.js';
 import { writeEtcHosts } from './etc-hosts.js';
 import { writePodCgroup } from './pod-cgroups.js';
@@ -32,6 +32,12 @@ export interface SandboxManagerOptions {
   log: (msg: string) => void;
 }
 
+/** CreatedSandbox is a sandbox create() made and the IP it got. */
+export interface CreatedSandbox {
+  sandbox: PodSandbox;
+  podIP: string;
+}
+
 /** SandboxManager creates sandboxes and remembers their configs. */
 export class SandboxManager {
   readonly #o: SandboxManagerOptions;
@@ -43,12 +49,19 @@ export class SandboxManager {
 
   /** podIP is the sandbox's IP; a host-network sandbox has the node's. */
   async podIP(sandboxId: string): Promise<string> {
-    const st = await this.#o.runtime.podSandboxStatus({ pod_sandbox_id: sandboxId });
-    return st.status?.network?.ip || (st.status?.linux?.namespaces?.options?.network === 'NODE' ? this.#o.hostIP : '');
+    return this.#ipOf((await this.#o.runtime.podSandboxStatus({ pod_sandbox_id: sandboxId })).status);
   }
 
-  /** create replaces the pod's sandboxes with a new one; it answers its ID, or undefined after an event when it failed. */
-  async create(pod: Pod, state: PodRuntimeState): Promise<string | undefined> {
+  #ipOf(status: PodSandboxStatus | null): string {
+    return status?.network?.ip || (status?.linux?.namespaces?.options?.network === 'NODE' ? this.#o.hostIP : '');
+  }
+
+  /**
+   * create replaces the pod's sandboxes with a new one; it answers the new
+   * sandbox as ListPodSandbox would show it and its IP (read once, for
+   * /etc/hosts and the pod's status), or undefined after an event when it failed.
+   */
+  async create(pod: Pod, state: PodRuntimeState): Promise<CreatedSandbox | undefined> {
     // A dead sandbox takes its containers with it (upstream kills them and starts over with attempt+1).
     for (const c of state.containers) if (c.state === 'CONTAINER_RUNNING') await this.#o.runtime.stopContainer({ container_id: c.id, timeout: 0 });
     for (const s of state.sandboxes) await this.#o.runtime.stopPodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
@@ -60,9 +73,15 @@ export class SandboxManager {
     try {
       const { pod_sandbox_id } = await this.#o.runtime.runPodSandbox({ config });
       this.#configs.set(pod_sandbox_id, config);
-      writeEtcHosts(pod, await this.podIP(pod_sandbox_id), this.#o.volumes.podDir(pod.metadata?.uid ?? ''), this.#o.dns.domain);
+      const { status } = await this.#o.runtime.podSandboxStatus({ pod_sandbox_id });
+      const podIP = this.#ipOf(status);
+      writeEtcHosts(pod, podIP, this.#o.volumes.podDir(pod.metadata?.uid ?? ''), this.#o.dns.domain);
       for (const s of state.sandboxes) await this.#o.runtime.removePodSandbox({ pod_sandbox_id: s.id }).catch(() => undefined);
-      return pod_sandbox_id;
+      const sandbox: PodSandbox = {
+        id: pod_sandbox_id, metadata: status?.metadata ?? config.metadata ?? null, state: status?.state ?? 'SANDBOX_READY',
+        created_at: status?.created_at ?? '0', labels: status?.labels ?? {}, annotations: status?.annotations ?? {}, runtime_handler: status?.runtime_handler ?? '',
+      };
+      return { sandbox, podIP };
     } catch (err) {
       const msg = `Failed to create pod sandbox: ${(err as Error).message}`;
       void this.#o.recorder.event(pod as KubeObject, 'Warning', 'FailedCreatePodSandBox', msg);

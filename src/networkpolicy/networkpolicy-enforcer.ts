@@ -4,8 +4,12 @@
  * Namespaces, renders the rules for the node's pods and applies them with
  * iptables-restore. Syncs are level-triggered and serialized: a change
  * during a sync causes one more sync after it, a failed sync is retried
- * with back-off, and re-applying the same state changes nothing. Chains are
- * removed on stop.
+ * with back-off, and re-applying the same state changes nothing. Rules that
+ * render the same as the last applied ones are not applied again (most pod
+ * events change no rule; each apply runs iptables three times and takes the
+ * xtables lock CNI needs to start the very pod that triggered it), except
+ * once every RESYNC_MS, which repairs rules someone else removed, as
+ * kube-proxy's syncPeriod does. Chains are removed on stop.
  */
 import type { Namespace, Pod } from 'kubernetes-types/core/v1.js';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
@@ -19,6 +23,7 @@ import { BoundedFrequencyRunner, ComponentLifecycle } from '../machinery/index.j
 
 const DEBOUNCE_MS = 50;
 const RETRY_MAX_MS = 30_000;
+const RESYNC_MS = 30_000;
 
 /** NetworkPolicyEnforcerOptions configures the enforcer. */
 export interface NetworkPolicyEnforcerOptions {
@@ -42,6 +47,9 @@ export class NetworkPolicyEnforcer {
   #factory?: InformerFactory;
   #retryMs = 500;
   #syncs = 0;
+  /** applied is the last rules applied successfully, serialised; a forced resync clears it. */
+  #applied?: string;
+  #resync?: NodeJS.Timeout;
 
   constructor(client: Client, opts: NetworkPolicyEnforcerOptions) {
     this.#client = client;
@@ -67,11 +75,18 @@ export class NetworkPolicyEnforcer {
     if (!(await factory.waitForSync(run))) return;
     this.#syncRunner.cancelPending();
     await this.#syncRunner.runNow();
+    const resync = (): void => {
+      this.#applied = undefined;
+      this.#syncRunner.run();
+      this.#resync = setTimeout(resync, RESYNC_MS).unref();
+    };
+    this.#resync = setTimeout(resync, RESYNC_MS).unref();
   }
 
   /** stop ends the watches and removes every chain this enforcer owns. */
   async stop(): Promise<void> {
     this.#lifecycle.stop();
+    clearTimeout(this.#resync);
     await this.#syncRunner.stop();
     await this.#factory?.stopped();
     await removeRules(this.#prefix, this.#runner).catch((err: Error) => this.#opts.log?.(`networkpolicy: cleanup failed: ${err.message}`));
@@ -87,8 +102,12 @@ export class NetworkPolicyEnforcer {
       nodeName: this.#opts.nodeName,
       chainPrefix: this.#prefix,
     });
+    const serialised = JSON.stringify([rendered.main, [...rendered.chains]]);
+    if (serialised === this.#applied) return;
     try {
+      this.#applied = undefined;
       await applyRules(rendered, this.#prefix, this.#runner);
+      this.#applied = serialised;
       this.#syncs++;
       this.#retryMs = 500;
     } catch (err) {

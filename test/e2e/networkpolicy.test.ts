@@ -175,6 +175,23 @@ spec:
   await eventually(friend, true);
 });
 
+test('pod changes that change no rule run no iptables; a policy change does', { skip: !canRun && 'needs root, iptables and iproute2' }, async () => {
+  const before = enforcer.syncs;
+  // No policy selects anything now: a new label and a status change alter no rule (as most pod starts do).
+  await client.patch(R.pods, 'client', 'merge', { metadata: { labels: { role: 'client', touched: 'yes' } } }, { namespace: NS });
+  await client.patch(R.pods, 'client', 'merge', { status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { namespace: NS, subresource: 'status' });
+  // Well past the enforcer's 50 ms coalescing: an apply would have happened by now.
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(enforcer.syncs, before, 'rules re-applied for changes that alter none');
+  server.kubectlOk(['apply', '-n', NS, '-f', '-'], { input: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-client}\nspec:\n  podSelector: {matchLabels: {role: client}}\n  policyTypes: [Ingress]\n' });
+  const deadline = Date.now() + 15_000;
+  while (enforcer.syncs === before) {
+    if (Date.now() > deadline) assert.fail('a new policy was not applied');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  server.kubectlOk(['delete', 'networkpolicy', '-n', NS, 'deny-client']);
+});
+
 test('a malformed NetworkPolicy is rejected by validation', { skip: !canRun && 'needs root, iptables and iproute2' }, () => {
   const r = server.kubectl(['apply', '-n', NS, '-f', '-'], {
     input: `
