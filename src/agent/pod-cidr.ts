@@ -16,6 +16,9 @@ import { nodeLabels } from '../kubelet/index.js';
 /** nodePodCIDR returns the node's podCIDR, registering the Node and waiting for the allocator if needed. */
 export async function nodePodCIDR(client: Client, nodeName: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<string> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  // The allocator usually answers within milliseconds of the Node's creation (the server starts both together),
+  // and containerd waits on this: poll quickly at first, then back off to 200 ms.
+  let pollMs = 10;
   for (;;) {
     try {
       const node = await client.get<KubeObject & Node>(R.nodes, nodeName);
@@ -30,6 +33,7 @@ export async function nodePodCIDR(client: Client, nodeName: string, opts: { time
     }
     if (Date.now() > deadline) throw new Error(`node ${nodeName} got no podCIDR from the server's node IPAM controller within ${opts.timeoutMs ?? 60_000} ms`);
     if (opts.signal?.aborted) throw new Error('aborted while waiting for a podCIDR');
-    await sleep(200);
+    await sleep(pollMs);
+    pollMs = Math.min(200, pollMs * 2);
   }
 }

@@ -2,7 +2,9 @@
 /**
  * nodeComponents runs the server's machine as a node: the agent (kubelet,
  * containerd, proxy, network policy) and the add-ons that live on the
- * server's node: cluster DNS and the Ingress controller.
+ * server's node: cluster DNS and the Ingress controller. They come as chains:
+ * a chain starts in order (DNS needs the agent's pod range), the chains start
+ * together (the Ingress data plane needs nothing of the agent).
  */
 import { join } from 'node:path';
 import { nthAddress } from '../api/index.js';
@@ -12,15 +14,23 @@ import type { Component } from '../machinery/index.js';
 import { issueCertificate, type PemPair } from '../pki/index.js';
 import type { SkiffServerOptions } from './server-options.js';
 
-export async function nodeComponents(opts: SkiffServerOptions, client: Client, advertise: string, ca: PemPair, kubelets: KubeletClient): Promise<Component[]> {
+/**
+ * loadNodeModules imports the node's components. They are loaded only when this server runs a node (the CRI/gRPC
+ * stack is a large share of start-up time), and the server starts loading them first thing, so the loading overlaps
+ * key generation and storage start-up instead of following them.
+ */
+export function loadNodeModules() {
+  return Promise.all([import('../agent/index.js'), import('../dns/index.js'), import('../ingress/index.js')]);
+}
+
+type NodeModules = Awaited<ReturnType<typeof loadNodeModules>>;
+
+export async function nodeComponents(
+  opts: SkiffServerOptions, client: Client, advertise: string, ca: PemPair, kubelets: KubeletClient, modules: Promise<NodeModules> = loadNodeModules(),
+): Promise<Component[][]> {
   const { dataDir, log } = opts;
   const components: Component[] = [];
-  // Loaded only when this server runs a node: the CRI/gRPC stack is a large share of start-up time.
-  const [{ NodeAgent }, { clusterDNS }, { ingressController, INGRESS_DATA_DIR }] = await Promise.all([
-    import('../agent/index.js'),
-    import('../dns/index.js'),
-    import('../ingress/index.js'),
-  ]);
+  const [{ NodeAgent }, { clusterDNS }, { ingressController, INGRESS_DATA_DIR }] = await modules;
   const agent = new NodeAgent({
     client, dataDir, hostIP: advertise, clusterCIDR: opts.clusterCIDR, serviceCIDR: opts.serviceCIDR,
     clusterDNS: nthAddress(opts.serviceCIDR, 10), caCert: ca.cert, log,
@@ -51,29 +61,27 @@ export async function nodeComponents(opts: SkiffServerOptions, client: Client, a
     },
     stop: async () => dns?.stop?.(),
   });
-  if (opts.ingress !== false) {
-    const ports = { http: opts.ingress?.httpPort ?? 80, https: opts.ingress?.httpsPort ?? 443, bind: opts.ingress?.bindAddress ?? '0.0.0.0' };
-    // The data plane (nginx) keeps its files in the node's data dir and runs as long as the node does.
-    const ingress = ingressController(client, {
-      httpPort: ports.http, httpsPort: ports.https, bindAddress: ports.bind, nodeAddress: advertise, dataDir: join(dataDir, INGRESS_DATA_DIR), log,
-    });
-    components.push({
-      name: ingress.name,
-      // A busy port 80/443 (another web server on the machine) or a missing nginx must not keep the cluster from
-      // starting: the rest works, and the log says how to serve Ingresses.
-      start: async (signal) => {
-        try {
-          await ingress.start(signal);
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT') return log(`ingress: ${(err as Error).message}; Ingresses are not served on this node.`);
-          if (code !== 'EADDRINUSE') throw err;
-          await ingress.stop();
-          log(`ingress: cannot listen on ${ports.bind}:${ports.http}/${ports.https} (in use); Ingresses are not served on this node. Free the ports or pass --ingress-http-port/--ingress-https-port.`);
-        }
-      },
-      stop: () => ingress.stop(),
-    });
-  }
-  return components;
+  if (opts.ingress === false) return [components];
+  const ports = { http: opts.ingress?.httpPort ?? 80, https: opts.ingress?.httpsPort ?? 443, bind: opts.ingress?.bindAddress ?? '0.0.0.0' };
+  // The data plane (nginx) keeps its files in the node's data dir and runs as long as the node does.
+  const ingress = ingressController(client, {
+    httpPort: ports.http, httpsPort: ports.https, bindAddress: ports.bind, nodeAddress: advertise, dataDir: join(dataDir, INGRESS_DATA_DIR), log,
+  });
+  return [components, [{
+    name: ingress.name,
+    // A busy port 80/443 (another web server on the machine) or a missing nginx must not keep the cluster from
+    // starting: the rest works, and the log says how to serve Ingresses.
+    start: async (signal) => {
+      try {
+        await ingress.start(signal);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return log(`ingress: ${(err as Error).message}; Ingresses are not served on this node.`);
+        if (code !== 'EADDRINUSE') throw err;
+        await ingress.stop();
+        log(`ingress: cannot listen on ${ports.bind}:${ports.http}/${ports.https} (in use); Ingresses are not served on this node. Free the ports or pass --ingress-http-port/--ingress-https-port.`);
+      }
+    },
+    stop: () => ingress.stop(),
+  }]];
 }

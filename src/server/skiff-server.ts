@@ -23,7 +23,7 @@ import { createJoinToken } from './join-token.js';
 import { hostAddress, type SkiffServerOptions } from './server-options.js';
 import { DataDirLock, serverIdentity } from './data-dir-lock.js';
 import { leaderElectedControlPlane } from './controller-manager.js';
-import { nodeComponents } from './node-components.js';
+import { loadNodeModules, nodeComponents } from './node-components.js';
 import { ManagedEtcd, wantsManagedEtcd } from './managed-etcd.js';
 import { fetchClusterSecrets, hasClusterSecrets, serveClusterSecrets } from './cluster-secrets.js';
 import { ensureServerToken } from './server-token.js';
@@ -72,6 +72,9 @@ export class SkiffServer {
     const { dataDir, log } = this.opts;
     // Every informer and component listens on this one signal; more than Node's default 10 is expected.
     setMaxListeners(200, this.#abort.signal);
+    const nodeModules = this.opts.disableAgent ? undefined : loadNodeModules();
+    // A start that fails before the node is wired leaves the loading unawaited: its failure is reported there or not at all.
+    nodeModules?.catch(() => undefined);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.#lock.lock();
     const joining = this.opts.join;
@@ -133,13 +136,27 @@ export class SkiffServer {
     const leaseRenewIntervalMs = Math.min(10_000, (this.opts.nodeMonitorGracePeriodMs ?? 40_000) / 4);
     // Always running: Nodes created through the API with the simulated annotation are adopted even without --simulated-nodes.
     this.components.push(simulatedNodes(this.#client, { count: this.opts.simulatedNodes ?? 0, leaseRenewIntervalMs, log }));
-    if (!this.opts.disableAgent) this.components.push(...(await nodeComponents(this.opts, client, advertise, pki.ca, kubelets)));
-    for (const c of this.components) {
-      await c.start(this.#abort.signal);
-      log(`started ${c.name}`);
-    }
+    const nodeChains = nodeModules ? await nodeComponents(this.opts, client, advertise, pki.ca, kubelets, nodeModules) : [];
+    // RBAC starts first: it is the authorizer every later caller meets. The control-plane components after it are
+    // independent of each other and of the node, so each starts on its own chain, concurrently with the node's
+    // chains: start-up takes as long as the longest chain (the node's), not the sum of all.
+    await this.#startChain([auth]);
+    const controlPlane = this.components.filter((c) => c !== auth);
+    this.components.push(...nodeChains.flat());
+    // Every chain settles before a failure is reported, so stop() never races a component still starting.
+    const started = await Promise.allSettled([...controlPlane.map((c) => this.#startChain([c])), ...nodeChains.map((chain) => this.#startChain(chain))]);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     this.#api.markReady();
     log(`skiff server ready at ${this.#api.url}; kubeconfig: ${this.kubeconfigPath}`);
+  }
+
+  /** startChain starts components one after another, each once the one before it has started. */
+  async #startChain(chain: Component[]): Promise<void> {
+    for (const c of chain) {
+      await c.start(this.#abort.signal);
+      this.opts.log(`started ${c.name}`);
+    }
   }
 
   /**
