@@ -14,8 +14,11 @@ import { join, resolve } from 'node:path';
 import { request } from 'node:https';
 import { parse } from 'yaml';
 import { parseCommandFlags } from './flags.js';
-import { mergeKubeconfig } from '../client/index.js';
-import { logTail } from '../machinery/index.js';
+
+// The client and machinery surfaces are loaded only where they are used (merging the kubeconfig, quoting a log on
+// failure): loaded at start they would be most of this command's modules and delay the spawn of the server.
+const kubeconfigModule = () => import('../client/index.js');
+const logTail = async (path: string, lines: number) => (await import('../machinery/index.js')).logTail(path, lines);
 
 /** Debian packages the node agent needs, with the binary that shows each is present. */
 export const REQUIRED_PACKAGES: { pkg: string; probe: string }[] = [
@@ -147,7 +150,7 @@ export async function runUp(args: string[]): Promise<void> {
   if (running) {
     const creds = adminCreds(dataDir);
     if (creds && (await get(creds, '/readyz')).status === 200) {
-      mergeInto(dataDir, creds);
+      await mergeInto(creds);
       console.log(`Skiff is already up (pid ${running}) at ${creds.server}; nothing to do.`);
       console.log('Try: kubectl get nodes');
       return;
@@ -183,17 +186,19 @@ export async function runUp(args: string[]): Promise<void> {
   closeSync(out);
   let exited: number | null = null;
   child.on('exit', (code) => (exited = code ?? 1));
+  // Loaded while the server starts, ready when it answers.
+  void kubeconfigModule().catch(() => undefined);
 
   const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
   let i = 0;
   const deadline = started + Number(flags.timeout) * 1000;
   for (;;) {
-    if (exited !== null) die(`skiff server exited (${exited}) while starting. Last lines of ${logFile}:\n${logTail(logFile, 15)}`);
-    if (Date.now() > deadline) die(`skiff server did not become ready in ${flags.timeout}s. Last lines of ${logFile}:\n${logTail(logFile, 15)}`);
+    if (exited !== null) die(`skiff server exited (${exited}) while starting. Last lines of ${logFile}:\n${await logTail(logFile, 15)}`);
+    if (Date.now() > deadline) die(`skiff server did not become ready in ${flags.timeout}s. Last lines of ${logFile}:\n${await logTail(logFile, 15)}`);
     const creds = adminCreds(dataDir);
     if (creds && (await get(creds, '/readyz')).status === 200) {
       if (process.stdout.isTTY) process.stdout.write('\r');
-      mergeInto(dataDir, creds);
+      await mergeInto(creds);
       console.log(`Skiff is up at ${creds.server} (${((Date.now() - started) / 1000).toFixed(1)} s). Context "skiff" is selected in ${userKubeconfig()}.`);
       console.log(`Logs: ${logFile}\n\nTry:\n  kubectl get nodes\n  kubectl create deployment hello --image=nginx\n  skiff status     skiff down`);
       return;
@@ -203,7 +208,8 @@ export async function runUp(args: string[]): Promise<void> {
   }
 }
 
-function mergeInto(dataDir: string, c: AdminCreds): void {
+async function mergeInto(c: AdminCreds): Promise<void> {
+  const { mergeKubeconfig } = await kubeconfigModule();
   mergeKubeconfig(userKubeconfig(), {
     name: 'skiff',
     server: c.server,
@@ -211,7 +217,6 @@ function mergeInto(dataDir: string, c: AdminCreds): void {
     clientCert: c.cert.toString(),
     clientKey: c.key.toString(),
   });
-  void dataDir;
 }
 
 /** runDown is `skiff down [--purge]`. */
