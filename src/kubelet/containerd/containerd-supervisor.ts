@@ -181,11 +181,15 @@ export class ContainerdSupervisor {
   async waitReady(timeoutMs = this.#opts.readyTimeoutMs ?? 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let lastProblem = 'not started';
+    // containerd is usually ready a few hundred ms after its spawn and the node's start waits on it: poll often at
+    // first, then every 100 ms.
+    let pollMs = 10;
     while (Date.now() < deadline) {
       if (this.#stopping) throw new Error('containerd supervisor is stopping');
       lastProblem = await this.#readiness();
       if (lastProblem === '') return;
-      await sleep(100);
+      await sleep(pollMs);
+      pollMs = Math.min(100, pollMs * 2);
     }
     throw new Error(`containerd not ready after ${timeoutMs} ms: ${lastProblem}; see ${this.layout.logPath}:\n${this.logTail()}`);
   }
