@@ -21,22 +21,10 @@ import { createServer } from 'node:https';
 import { Agent, request } from 'node:https';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
+import { client, concurrent, failureCount, percentile, resetFailures, warm, type Creds } from './https-client.js';
 
 const REPO = resolve(new URL('../..', import.meta.url).pathname);
-
-interface Creds {
-  url: string;
-  ca: Buffer;
-  cert: Buffer;
-  key: Buffer;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
@@ -45,11 +33,6 @@ function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-/** warm opens n keep-alive connections (one request each, all in flight at once). */
-async function warm(call: (method: string, path: string) => Promise<unknown>, n = 50): Promise<void> {
-  await Promise.all(Array.from({ length: n }, () => call('GET', '/readyz')));
 }
 
 function rssMB(pid: number): number {
@@ -86,64 +69,6 @@ async function startSkiff(dataDir: string): Promise<{ pid: number; creds: Creds;
   };
 }
 
-/**
- * client sends requests over a keep-alive agent. A request that fails with
- * ECONNRESET on a reused socket is sent once more on a fresh one: the server
- * may close an idle connection just as the request goes out, and Go's
- * transport (what client-go uses) retries that case too. Any other failure
- * resolves with status 0, so a phase counts errors instead of ending the run.
- */
-function client(creds: Creds, maxSockets = 50) {
-  const agent = new Agent({ keepAlive: true, maxSockets, ca: creds.ca, cert: creds.cert, key: creds.key });
-  const once = (method: string, path: string, data: Buffer | undefined, extra: Record<string, string>): Promise<{ status: number; text: string; wireBytes?: number; error?: string; retry?: boolean }> =>
-    new Promise((res) => {
-      const headers = { ...(data ? { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', 'Content-Length': data.length } : {}), ...extra };
-      const req = request(new URL(path, creds.url), { method, agent, headers }, (r) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => {
-          const wire = Buffer.concat(chunks);
-          const body = r.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire;
-          res({ status: r.statusCode ?? 0, text: body.toString(), wireBytes: wire.length });
-        });
-        r.on('error', (err) => res({ status: 0, text: '', error: err.message }));
-      });
-      req.on('error', (err: NodeJS.ErrnoException) => res({ status: 0, text: '', error: `${err.code ?? ''} ${err.message}`, retry: req.reusedSocket && err.code === 'ECONNRESET' }));
-      if (data) req.write(data);
-      req.end();
-    });
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; wireBytes?: number; error?: string }> => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const first = await once(method, path, data, headers);
-    return first.retry ? once(method, path, data, headers) : first;
-  };
-}
-
-/** failures counts answers that are transport errors (status 0) or server errors (5xx). */
-let failures = 0;
-function counted<T extends { status: number }>(r: T): T {
-  if (r.status === 0 || r.status >= 500) failures++;
-  return r;
-}
-
-async function concurrent(n: number, total: number, op: (i: number) => Promise<unknown>): Promise<{ lat: number[]; seconds: number }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < total) {
-        const i = next++;
-        const s = performance.now();
-        const r = await op(i);
-        if (r && typeof r === 'object' && 'status' in r) counted(r as { status: number });
-        lat.push(performance.now() - s);
-      }
-    }),
-  );
-  return { lat, seconds: (performance.now() - t0) / 1000 };
-}
-
 /** An HTTPS server that answers every request with a small JSON body: the transport floor. */
 async function echoBaseline(creds: Creds, serverKey: { key: string; cert: string }): Promise<{ p50: number; p99: number; rps: number }> {
   const srv = createServer({ key: serverKey.key, cert: serverKey.cert }, (req, res) => {
@@ -170,7 +95,7 @@ export async function runAPIServerBench(): Promise<Record<string, number>> {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-'));
   const srv = await startSkiff(dataDir);
-  failures = 0;
+  resetFailures();
   try {
     await measure(srv, dataDir, out);
   } catch (err) {
@@ -178,7 +103,7 @@ export async function runAPIServerBench(): Promise<Record<string, number>> {
     console.error(`apiserver bench stopped early: ${err instanceof Error ? err.message : String(err)}`);
     out['stopped_early'] = 1;
   } finally {
-    out['failed_requests'] = failures;
+    out['failed_requests'] = failureCount();
     out['load_avg_1m_end'] = loadavg()[0];
     await srv.stop();
     rmSync(dataDir, { recursive: true, force: true });
