@@ -8,14 +8,16 @@
  * ResourceStrategy and optional RegistryHooks.
  */
 import type { KubeList, KubeObject, WatchEvent } from '../../api/index.js';
-import { deepClone, inUpstreamOrder, isPlainObject } from '../../api/index.js';
+import { deepClone, isPlainObject } from '../../api/index.js';
 import { apiVersionOf, storageKey, storagePrefix, type ResourceInfo } from '../../api/index.js';
-import { StatusError, conflictStaleMessage, newBadRequest, newConflict, newNotFound, type GroupResource } from '../../machinery/index.js';
+import { conflictStaleMessage, newBadRequest, newConflict, newNotFound, type GroupResource } from '../../machinery/index.js';
 import type { KeyValue, Store } from '../../storage/index.js';
 import { KeyExistsError, RevisionConflictError } from '../../storage/index.js';
 import type { ResourceStrategy } from '../strategy.js';
-import type { ResourceDefinition, VersionConverter } from '../definitions/definition.js';
-import { decodeObject, encodeObject } from './object-codec.js';
+import type { ResourceDefinition } from '../definitions/definition.js';
+import { encodeObject } from './object-codec.js';
+import { ServedCodec } from './served-codec.js';
+import { deleteCollection } from './delete-collection.js';
 import type { RequestContext } from './request-context.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { watchResource, type WatchRequest } from './watch.js';
@@ -44,10 +46,10 @@ export class ResourceRegistry {
   readonly #store: Store;
   readonly #strategy: ResourceStrategy;
   readonly #hooks: RegistryHooks;
-  readonly #converter?: VersionConverter;
   readonly #opts: ResourceRegistryOptions;
   readonly #now: () => Date;
   readonly #apiVersion: string;
+  readonly #codec: ServedCodec;
   readonly #checks: ObjectChecks;
 
   constructor(opts: ResourceRegistryOptions) {
@@ -58,10 +60,10 @@ export class ResourceRegistry {
     this.#store = opts.store;
     this.#strategy = def.strategy;
     this.#hooks = opts.hooks ?? {};
-    this.#converter = def.converter;
     this.#opts = opts;
     this.#now = opts.now ?? (() => new Date());
     this.#apiVersion = apiVersionOf(def.info);
+    this.#codec = new ServedCodec(this.#apiVersion, def.info.kind, def.converter);
     this.#checks = new ObjectChecks(def, opts);
     this.managedFields = new ManagedFieldsTracker(def.info, opts.kindSchema ?? (() => kindSchemaOf(def)), opts.now);
   }
@@ -71,7 +73,7 @@ export class ResourceRegistry {
   async get(ctx: RequestContext, name: string): Promise<KubeObject> {
     const kv = await this.#store.get(this.#key(ctx, name)).catch(translateStorageError(this.gr, name));
     if (!kv) throw newNotFound(this.gr, name);
-    return await this.#fromStorage(decodeObject(kv));
+    return await this.#codec.read(kv);
   }
 
   async list(ctx: RequestContext, req: ListRequest): Promise<KubeList> {
@@ -85,7 +87,7 @@ export class ResourceRegistry {
     } else if (req.resourceVersion && req.resourceVersion !== '0' && req.resourceVersionMatch === 'Exact') {
       revision = parseResourceVersion(req.resourceVersion);
     }
-    const { items, continueAfter, readAt } = await readPages(this.#store, { prefix, startAfter, revision, limit: req.limit, predicate: req.predicate, continuing: !!req.continue }, (kv) => this.#fromStorage(decodeObject(kv)), this.gr);
+    const { items, continueAfter, readAt } = await readPages(this.#store, { prefix, startAfter, revision, limit: req.limit, predicate: req.predicate, continuing: !!req.continue }, (kv) => this.#codec.read(kv), this.gr);
     const metadata: KubeList['metadata'] = { resourceVersion: String(readAt) };
     if (continueAfter) metadata.continue = encodeContinue(readAt, continueAfter.slice(prefix.length));
     return { apiVersion: this.#apiVersion, kind: `${this.info.kind}List`, metadata, items };
@@ -100,7 +102,7 @@ export class ResourceRegistry {
       signal,
       apiVersion: this.#apiVersion,
       kind: this.info.kind,
-      decode: (obj) => this.#fromStorage(obj),
+      decode: (obj) => this.#codec.served(obj),
       list: (rv) => this.list(ctx, { predicate: req.predicate, resourceVersion: rv ? String(rv) : undefined, resourceVersionMatch: rv ? 'Exact' : undefined }),
     });
   }
@@ -122,13 +124,13 @@ export class ResourceRegistry {
     await this.#hooks.beforeCreate?.(obj, ctx);
     if (ctx.dryRun) {
       this.#hooks.afterFailedCreate?.(obj);
-      return await this.#fromStorage(obj);
+      return await this.#codec.served(obj);
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const kv = await this.#store.create(this.#key(ctx, meta.name!), encodeObject(await this.#toStorage(obj)));
+        const kv = await this.#store.create(this.#key(ctx, meta.name!), encodeObject(await this.#codec.toStorage(obj)));
         this.#opts.onWritten?.();
-        return await this.#fromStorage(decodeObject(kv));
+        return await this.#codec.read(kv);
       } catch (err) {
         // A generated name that collides is retried, as upstream does, before giving up.
         if (err instanceof KeyExistsError && generated && attempt < MAX_GENERATE_NAME_ATTEMPTS) {
@@ -178,7 +180,7 @@ export class ResourceRegistry {
     for (let attempt = 0; attempt < 16; attempt++) {
       const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
       if (!kv) throw newNotFound(this.gr, name);
-      const old = await this.#fromStorage(decodeObject(kv));
+      const old = await this.#codec.read(kv);
       const requested = await mutate(deepClone(old));
       const pinnedRV = expectedRV ?? requested.metadata.resourceVersion;
       if (pinnedRV && pinnedRV !== String(kv.modRevision)) {
@@ -199,9 +201,9 @@ export class ResourceRegistry {
       await this.#hooks.beforeUpdate?.(next, old, ctx);
       if (ctx.dryRun) return next;
       try {
-        const written = await this.#store.update(key, encodeObject(await this.#toStorage(next)), kv.modRevision);
+        const written = await this.#store.update(key, encodeObject(await this.#codec.toStorage(next)), kv.modRevision);
         this.#opts.onWritten?.();
-        return await this.#fromStorage(decodeObject(written));
+        return await this.#codec.read(written);
       } catch (err) {
         // Someone wrote in between: read again and redo the change, as upstream's
         // GuaranteedUpdate does. A pinned resourceVersion (a PUT's, or one the patch
@@ -234,7 +236,7 @@ export class ResourceRegistry {
     for (let attempt = 0; attempt < 16; attempt++) {
       const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
       if (!kv) throw newNotFound(this.gr, name);
-      const current = await this.#fromStorage(decodeObject(kv));
+      const current = await this.#codec.read(kv);
       this.#checks.preconditions(current, req.preconditions);
       // Validating admission sees deletes too (NamespaceLifecycle refuses the immortal namespaces; NodeRestriction keeps a node to its own pods).
       await this.#opts.admission?.validate({ operation: 'DELETE', resource: this.info, object: current, oldObject: current, ctx });
@@ -249,9 +251,9 @@ export class ResourceRegistry {
       if (!changed.dirty) return { object: current, deleted: false };
       if (ctx.dryRun) return { object: next, deleted: false };
       try {
-        const written = await this.#store.update(key, encodeObject(await this.#toStorage(next)), kv.modRevision);
+        const written = await this.#store.update(key, encodeObject(await this.#codec.toStorage(next)), kv.modRevision);
         this.#opts.onWritten?.();
-        return { object: await this.#fromStorage(decodeObject(written)), deleted: false };
+        return { object: await this.#codec.read(written), deleted: false };
       } catch (err) {
         if (err instanceof RevisionConflictError) continue;
         throw translateStorageError(this.gr, name)(err);
@@ -266,7 +268,7 @@ export class ResourceRegistry {
     try {
       const gone = await this.#store.delete(kv.key, kv.modRevision);
       this.#opts.onWritten?.();
-      const obj = await this.#fromStorage(JSON.parse(gone.value) as KubeObject);
+      const obj = await this.#codec.served(JSON.parse(gone.value) as KubeObject);
       obj.metadata.resourceVersion = String(gone.modRevision);
       this.#hooks.afterDelete?.(obj);
       return obj;
@@ -276,18 +278,8 @@ export class ResourceRegistry {
     }
   }
 
-  async deleteCollection(ctx: RequestContext, list: ListRequest, req: DeleteRequest): Promise<KubeList> {
-    const all = await this.list(ctx, { predicate: list.predicate });
-    const deleted: KubeObject[] = [];
-    for (const obj of all.items) {
-      const c = { ...ctx, namespace: obj.metadata.namespace ?? ctx.namespace };
-      try {
-        deleted.push((await this.delete(c, obj.metadata.name!, req)).object);
-      } catch (err) {
-        if (!(err instanceof StatusError && err.reason === 'NotFound')) throw err;
-      }
-    }
-    return { ...all, items: deleted };
+  deleteCollection(ctx: RequestContext, list: ListRequest, req: DeleteRequest): Promise<KubeList> {
+    return deleteCollection(this, ctx, list, req);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -295,17 +287,5 @@ export class ResourceRegistry {
   #key(ctx: RequestContext, name: string): string {
     if (this.info.namespaced && !ctx.namespace) throw newBadRequest('a namespace is required for namespaced resources');
     return storageKey(this.info, ctx.namespace, name);
-  }
-
-  /** toStorage converts to the storage version and puts fields in upstream's order, once per write, so reads and watches need no reordering. */
-  async #toStorage(obj: KubeObject): Promise<KubeObject> {
-    return inUpstreamOrder(this.#converter ? await this.#converter.toStorage(obj) : obj);
-  }
-
-  async #fromStorage(obj: KubeObject): Promise<KubeObject> {
-    const out = this.#converter ? await this.#converter.fromStorage(obj) : obj;
-    out.apiVersion = this.#apiVersion;
-    out.kind = this.info.kind;
-    return out;
   }
 }
