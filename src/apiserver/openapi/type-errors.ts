@@ -96,22 +96,26 @@ function goKind(v: unknown): string {
   return Array.isArray(v) ? 'slice' : 'map';
 }
 
-/** scalarMismatch says whether a JSON value does not fit a scalar schema, with the converter's message. */
-function scalarMismatch(s: Schema, v: unknown, goType: string): string | undefined {
+/**
+ * scalarMismatch says whether a JSON value does not fit a scalar schema, with
+ * the converter's message. The Go type is named only for a mismatch: the
+ * walk visits every field of every write.
+ */
+function scalarMismatch(s: Schema, v: unknown, goType: () => string): string | undefined {
   const kind = goKind(v);
   switch (s.type) {
     case 'string':
       if (kind === 'string') return undefined;
       // reflect: an int64 converts to a string (as a rune) and is refused by name; other kinds are not convertible.
-      return kind === 'int64' ? `cannot convert int64 to ${goType}` : `unrecognized type: ${goType}`;
+      return kind === 'int64' ? `cannot convert int64 to ${goType()}` : `unrecognized type: ${goType()}`;
     case 'boolean':
-      return kind === 'bool' ? undefined : `unrecognized type: ${goType}`;
+      return kind === 'bool' ? undefined : `unrecognized type: ${goType()}`;
     case 'integer':
       if (kind === 'int64') return undefined;
-      if (kind === 'float64') return `cannot convert float64 to ${goType}`;
-      return `unrecognized type: ${goType}`;
+      if (kind === 'float64') return `cannot convert float64 to ${goType()}`;
+      return `unrecognized type: ${goType()}`;
     case 'number':
-      return kind === 'int64' || kind === 'float64' ? undefined : `unrecognized type: ${goType}`;
+      return kind === 'int64' || kind === 'float64' ? undefined : `unrecognized type: ${goType()}`;
     default:
       return undefined;
   }
@@ -124,8 +128,8 @@ function walk(schema: Schema, value: unknown, path: string, struct: string, defs
   if (ref && CUSTOM.test(ref)) return undefined;
   const s = resolveSchema(schema, defs);
   if (s['x-kubernetes-preserve-unknown-fields'] || s['x-kubernetes-int-or-string'] || s.format === 'int-or-string' || s.format === 'date-time') return undefined;
-  const goType = goTypeName(schema, defs);
-  const mismatch = (converterMessage: string): TypeMismatch => ({ field: path, struct, goType, jsonValue: jsonName(value, s.type === 'integer'), converterMessage });
+  const goType = () => goTypeName(schema, defs);
+  const mismatch = (converterMessage: string): TypeMismatch => ({ field: path, struct, goType: goType(), jsonValue: jsonName(value, s.type === 'integer'), converterMessage });
   if (s.type === 'array') {
     if (s.format === 'byte' && typeof value === 'string') return undefined;
     if (!Array.isArray(value)) return mismatch(`cannot restore slice from ${goKind(value)}`);
