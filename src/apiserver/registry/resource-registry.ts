@@ -128,9 +128,10 @@ export class ResourceRegistry {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const kv = await this.#store.create(this.#key(ctx, meta.name!), encodeObject(await this.#codec.toStorage(obj)));
+        const stored = await this.#codec.toStorage(obj);
+        const kv = await this.#store.create(this.#key(ctx, meta.name!), encodeObject(stored));
         this.#opts.onWritten?.();
-        return await this.#codec.read(kv);
+        return await this.#codec.written(stored, kv);
       } catch (err) {
         // A generated name that collides is retried, as upstream does, before giving up.
         if (err instanceof KeyExistsError && generated && attempt < MAX_GENERATE_NAME_ATTEMPTS) {
@@ -201,9 +202,10 @@ export class ResourceRegistry {
       await this.#hooks.beforeUpdate?.(next, old, ctx);
       if (ctx.dryRun) return next;
       try {
-        const written = await this.#store.update(key, encodeObject(await this.#codec.toStorage(next)), kv.modRevision);
+        const stored = await this.#codec.toStorage(next);
+        const written = await this.#store.update(key, encodeObject(stored), kv.modRevision);
         this.#opts.onWritten?.();
-        return await this.#codec.read(written);
+        return await this.#codec.written(stored, written);
       } catch (err) {
         // Someone wrote in between: read again and redo the change, as upstream's
         // GuaranteedUpdate does. A pinned resourceVersion (a PUT's, or one the patch
@@ -251,9 +253,10 @@ export class ResourceRegistry {
       if (!changed.dirty) return { object: current, deleted: false };
       if (ctx.dryRun) return { object: next, deleted: false };
       try {
-        const written = await this.#store.update(key, encodeObject(await this.#codec.toStorage(next)), kv.modRevision);
+        const stored = await this.#codec.toStorage(next);
+        const written = await this.#store.update(key, encodeObject(stored), kv.modRevision);
         this.#opts.onWritten?.();
-        return { object: await this.#codec.read(written), deleted: false };
+        return { object: await this.#codec.written(stored, written), deleted: false };
       } catch (err) {
         if (err instanceof RevisionConflictError) continue;
         throw translateStorageError(this.gr, name)(err);

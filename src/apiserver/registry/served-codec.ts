@@ -25,6 +25,17 @@ export class ServedCodec {
     return this.served(decodeObject(kv));
   }
 
+  /**
+   * written is what a write answers: the object just stored, at the
+   * revision that stored it. It is the object the stored text was made
+   * from, so that text is not parsed back (the answer has the same fields
+   * in the same order: the resourceVersion last in metadata, as a read's).
+   */
+  async written(stored: KubeObject, kv: KeyValue): Promise<KubeObject> {
+    stored.metadata.resourceVersion = String(kv.modRevision);
+    return this.served(stored);
+  }
+
   /** toStorage converts to the storage version and puts fields in upstream's order, once per write, so reads and watches need no reordering. */
   async toStorage(obj: KubeObject): Promise<KubeObject> {
     return inUpstreamOrder(this.#converter ? await this.#converter.toStorage(obj) : obj);
