@@ -8,13 +8,11 @@
  * an evaluation error `<error> evaluating rule: <rule>`; `fieldPath` and
  * `reason` adjust the path and the error type as upstream.
  */
-import { createRequire } from 'node:module';
-import type * as Cel from '@bufbuild/cel';
-import type { CelEnv, CelInput, CelResult } from '@bufbuild/cel';
-import type * as CelExt from '@bufbuild/cel/ext';
+import type { CelInput, CelResult } from '@bufbuild/cel';
 import type { KubeObject } from '../../api/index.js';
 import { field, type FieldError } from '../../machinery/index.js';
 import { child, index, isObject, type JSONSchemaProps, type ValidationRule } from './types.js';
+import { celRuntime } from '../admission/cel/runtime.js';
 
 /**
  * CELValidator checks an object against a schema's rules: without `old`, the
@@ -31,21 +29,6 @@ interface Compiled {
   usesOldSelf: boolean;
 }
 
-/**
- * The CEL runtime is required (its CommonJS build) the first time a rule is
- * compiled: a server whose custom resources have no x-kubernetes-validations
- * never needs it, and loading it costs an idle server memory.
- */
-const requireLazily = createRequire(import.meta.url);
-let runtime: { cel: typeof Cel; env: CelEnv } | undefined;
-function celRuntime(): { cel: typeof Cel; env: CelEnv } {
-  if (!runtime) {
-    const cel = requireLazily('@bufbuild/cel') as typeof Cel;
-    const { strings } = requireLazily('@bufbuild/cel/ext') as typeof CelExt;
-    runtime = { cel, env: cel.celEnv({ funcs: strings }) };
-  }
-  return runtime;
-}
 const cache = new WeakMap<JSONSchemaProps, Compiled[]>();
 
 /** compileRule parses a rule (and its messageExpression), or returns upstream's compilation error text. */

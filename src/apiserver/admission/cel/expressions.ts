@@ -7,12 +7,10 @@
  * objects do; a compile error reads `compilation failed: ...` as upstream's
  * CompilationErrors.
  */
-import { celEnv, isCelError, isCelList, isCelMap, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type { CelInput, CelResult } from '@bufbuild/cel';
+import { celRuntime } from './runtime.js';
 
 type Program = (bindings: Record<string, CelInput>) => CelResult;
-
-const env = celEnv({ funcs: strings });
 
 /** CompiledExpression evaluates against bindings already converted with toCel. */
 export interface CompiledExpression {
@@ -31,13 +29,14 @@ export function compileExpression(expression: string): CompiledExpression | stri
   if (hit !== undefined) return hit;
   let out: CompiledExpression | string;
   try {
-    const program = plan(env, parse(expression)) as Program;
+    const { cel, env } = celRuntime();
+    const program = cel.plan(env, cel.parse(expression)) as Program;
     out = {
       expression,
       run(bindings) {
         try {
           const r = program(bindings);
-          if (isCelError(r)) return { error: r.message.replace(/^field not found: /, 'no such key: ') };
+          if (cel.isCelError(r)) return { error: r.message.replace(/^field not found: /, 'no such key: ') };
           return { value: fromCel(r) };
         } catch (err) {
           return { error: (err as Error).message };
@@ -68,6 +67,8 @@ export function toCel(v: unknown): CelInput {
 /** fromCel turns a CEL value back into JSON-like JS (ints become numbers). */
 export function fromCel(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
+  if (v === null || typeof v !== 'object') return v;
+  const { isCelList, isCelMap } = celRuntime().cel;
   if (v instanceof Map) return Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), fromCel(x)]));
   if (Array.isArray(v)) return v.map(fromCel);
   if (isCelList(v as never)) return [...(v as unknown as Iterable<unknown>)].map(fromCel);
