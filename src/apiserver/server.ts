@@ -10,18 +10,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Store } from '../storage/index.js';
 import { apiServerHealthChecks, serveHealth, type HealthEndpoints } from './health-checks.js';
-import { StatusError, newUnauthorized } from '../machinery/index.js';
-import { allowAuthenticated, forbiddenMessage, type AuthorizationAttributes, type Authorizer } from './authz.js';
+import { newUnauthorized } from '../machinery/index.js';
+import { allowAuthenticated, type Authorizer } from './authz.js';
 import type { APIExtension } from './extensions.js';
 import { ANONYMOUS, authenticate, type TokenAuthenticator } from './authn.js';
 import type { ClusterPKI } from './certs.js';
-import { apiGroupDoc, apiResourceList } from './discovery.js';
 import { DiscoveryEndpoint } from './http/discovery-endpoint.js';
-import { parseResourcePath } from './http/request-info.js';
 import { ResourceHandler, type PodConnector, type ProxyConnector } from './http/resource-handler.js';
 import { writeError, writeJson } from './http/response.js';
 import { handleUpgrade } from './http/upgrade.js';
-import { PROMETHEUS_TEXT, RequestMetrics } from './http/request-metrics.js';
+import { RequestMetrics } from './http/request-metrics.js';
+import { routeRequest, type RouterDeps } from './http/request-router.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import { builtinDefinitions, DefinitionRegistry } from './definitions/index.js';
@@ -31,7 +30,6 @@ import { SYSTEM_USER, type UserInfo } from './registry/request-context.js';
 import { InProcessClient } from './in-process-client.js';
 import { OpenAPIDocuments } from './openapi/index.js';
 import { answerClientError, httpsServerOptions } from './http/connection.js';
-import { serveOpenAPI } from './http/openapi-endpoint.js';
 import { versionInfo } from './http/version-endpoint.js';
 
 export { KEEP_ALIVE } from './http/connection.js';
@@ -78,6 +76,8 @@ export class APIServer {
   /** publicFiles serve non-API paths to anyone (the dashboard's static files at /ui/). */
   readonly #publicFiles = new Map<string, (req: IncomingMessage, res: ServerResponse, rest: string) => void>();
   #impersonator?: (req: IncomingMessage, user: UserInfo, authorizer: Authorizer) => Promise<UserInfo>;
+  /** router authorizes and serves authenticated requests; it reads the current authorizer per request. */
+  readonly #router: RouterDeps;
 
   constructor(opts: APIServerOptions) {
     this.#opts = opts;
@@ -107,6 +107,12 @@ export class APIServer {
     this.#discovery = new DiscoveryEndpoint(this.#extensions, defs, opts.port, this.#aggregator);
     this.#resources = new ResourceHandler({ registry: this.registry, log: opts.log, maxWatchesPerUser: opts.maxWatchesPerUser });
     this.#authorizer = opts.authorizer ?? allowAuthenticated;
+    const authorizer = (): Authorizer => this.#authorizer;
+    this.#router = {
+      get authorizer() { return authorizer(); },
+      metrics: this.#metrics, aggregator: this.#aggregator, discovery: this.#discovery, openapi: this.#openapi,
+      definitions: defs, extensions: this.#extensions, resources: this.#resources, log: opts.log,
+    };
   }
 
   /** addExtension serves an API group implemented by code (metrics, reviews) and lists it in discovery. */
@@ -254,44 +260,7 @@ export class APIServer {
     } catch (err) {
       return writeError(res, err, this.#opts.log);
     }
-    return this.#handleAs(req, res, url, path, actor);
-  }
-
-  async #handleAs(req: IncomingMessage, res: ServerResponse, url: URL, path: string, user: UserInfo): Promise<void> {
-    const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
-    this.#metrics.observe(req, res, info);
-    const attrs: AuthorizationAttributes = info
-      ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
-      : { user, verb: (req.method ?? 'GET').toLowerCase(), resourceRequest: false, path };
-    const decision = await this.#authorizer.authorize(attrs);
-    if (!decision.allowed) {
-      const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');
-      return writeError(res, new StatusError(403, 'Forbidden', msg, info ? { name: info.name, group: info.group, kind: info.resource } : undefined));
-    }
-    // Remote APIServices' group/versions go to their servers, as kube-aggregator sits in front of the local handlers.
-    if (await this.#aggregator.serve(req, res, path, user)) return;
-    if (path === '/api' || path === '/apis') return this.#discovery.serveRoot(req, res, path);
-    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const text = this.#metrics.render();
-      res.writeHead(200, { 'Content-Type': PROMETHEUS_TEXT, 'Content-Length': Buffer.byteLength(text) });
-      return void res.end(req.method === 'HEAD' ? undefined : text);
-    }
-    if (path.startsWith('/openapi/')) return serveOpenAPI(req, res, path, url, this.#openapi);
-    const parts = path.split('/').filter(Boolean);
-    const defs = this.registry.definitions;
-    if (parts[0] === 'api' && parts.length === 2) return this.#discovery.serveDocument(res, path, () => apiResourceList('', parts[1], this.#extensions, defs));
-    if (parts[0] === 'apis' && parts.length === 2) return this.#discovery.serveDocument(res, path, () => apiGroupDoc(parts[1], this.#extensions, defs));
-    if (parts[0] === 'apis' && parts.length === 3) return this.#discovery.serveDocument(res, path, () => apiResourceList(parts[1], parts[2], this.#extensions, defs));
-    if (!info) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
-    const ext = this.#extensions.find((e) => e.group === info.group && e.version === info.version && e.resources.some((r) => r.name === info.resource));
-    if (ext) {
-      try {
-        return await ext.handle(req, res, info, url.searchParams, user);
-      } catch (err) {
-        return writeError(res, err, this.#opts.log);
-      }
-    }
-    await this.#resources.handle(req, res, info, url.searchParams, user);
+    return routeRequest(this.#router, req, res, url, path, actor);
   }
 
   async #servePublic(req: IncomingMessage, res: ServerResponse, path: string, verbose: boolean): Promise<void> {

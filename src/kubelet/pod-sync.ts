@@ -28,7 +28,7 @@ import { observePod, runningOf, type PodRuntimeState } from './runtime-state.js'
 import { podCgroupParent, podLogDirName } from './sandbox-config.js';
 import { SandboxManager } from './sandbox-manager.js';
 import { failedStatus, putPodStatus, type KillRequest } from './status-writer.js';
-import { VolumeError } from './volume-manager.js';
+import { VolumeError } from './volume-host.js';
 
 export type { PodRuntimeState, RuntimeContainer } from './runtime-state.js';
 

@@ -11,21 +11,20 @@
  * message and the pod stays in ContainerCreating until a later sync succeeds.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
-  ConfigMap, DownwardAPIVolumeFile, KeyToPath, PersistentVolume, PersistentVolumeClaim, Pod, Secret, ServiceAccountTokenProjection, Volume,
+  DownwardAPIVolumeFile, PersistentVolume, PersistentVolumeClaim, Pod, ServiceAccountTokenProjection, Volume,
 } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
 import { isNotFound } from '../machinery/index.js';
 import { parseQuantity } from '../api/index.js';
-import { writeAtomic, type PayloadFile } from './atomic-writer.js';
-import { secretValue, type ObjectCache } from './container-env.js';
+import type { PayloadFile } from './atomic-writer.js';
+import type { ObjectCache } from './container-env.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
-
-/** VolumeError is a volume that could not be set up; message is upstream's FailedMount text. */
-export class VolumeError extends Error {}
+import { VolumeError, hostPathSetUp, isMountPoint, mountsUnder } from './volume-host.js';
+import { DEFAULT_MODE, cmEntries, keyPayload, optional, published, secretEntries } from './volume-payload.js';
 
 /** VolumeManagerOptions configure where pod directories live. */
 export interface VolumeManagerOptions {
@@ -34,8 +33,6 @@ export interface VolumeManagerOptions {
   podsDir: string;
   node: NodeAllocatable;
 }
-
-const DEFAULT_MODE = 0o644;
 
 /** VolumeManager prepares and removes pod volumes on this node. */
 export class VolumeManager {
@@ -197,105 +194,4 @@ export class VolumeManager {
     rmSync(dir, { recursive: true, force: true });
     for (const k of this.#tokens.keys()) if (k.startsWith(`${uid}/`)) this.#tokens.delete(k);
   }
-}
-
-async function optional<T>(p: Promise<T>, isOptional: boolean | undefined, notFound: string): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    if (isOptional) return undefined;
-    throw new VolumeError(notFound);
-  }
-}
-
-function cmEntries(cm: ConfigMap | undefined): Map<string, Buffer> {
-  const m = new Map<string, Buffer>();
-  for (const [k, v] of Object.entries(cm?.data ?? {})) m.set(k, Buffer.from(v));
-  for (const [k, v] of Object.entries(cm?.binaryData ?? {})) m.set(k, Buffer.from(v, 'base64'));
-  return m;
-}
-
-function secretEntries(s: Secret | undefined): Map<string, Buffer> {
-  const m = new Map<string, Buffer>();
-  if (!s) return m;
-  for (const k of Object.keys({ ...(s.data ?? {}), ...(s.stringData ?? {}) })) m.set(k, Buffer.from(secretValue(s, k) ?? ''));
-  return m;
-}
-
-// items project chosen keys to paths; without items every key becomes a file (upstream MakePayload).
-function keyPayload(
-  entries: Map<string, Buffer>, items: KeyToPath[] | undefined, defaultMode: number | undefined, isOptional: boolean | undefined, kind: string,
-): Map<string, PayloadFile> {
-  const mode = defaultMode ?? DEFAULT_MODE;
-  const out = new Map<string, PayloadFile>();
-  if (!items?.length) {
-    for (const [k, data] of entries) out.set(k, { data, mode });
-    return out;
-  }
-  for (const it of items) {
-    const data = entries.get(it.key);
-    if (!data) {
-      if (isOptional) continue;
-      throw new VolumeError(`${kind} references non-existent config key: ${it.key}`);
-    }
-    out.set(it.path, { data, mode: it.mode ?? mode });
-  }
-  return out;
-}
-
-function published(dir: string, payload: Map<string, PayloadFile>): string {
-  writeAtomic(dir, payload);
-  return dir;
-}
-
-/** hostPathSetUp checks (or creates) a hostPath of the given type, with upstream's type-check messages. */
-export function hostPathSetUp(path: string, type: string): string {
-  const st = (() => {
-    try {
-      return statSync(path);
-    } catch {
-      return undefined;
-    }
-  })();
-  switch (type) {
-    case 'DirectoryOrCreate':
-      if (!st) mkdirSync(path, { recursive: true, mode: 0o755 });
-      else if (!st.isDirectory()) throw new VolumeError(`hostPath type check failed: ${path} is not a directory`);
-      break;
-    case 'FileOrCreate':
-      if (!st) writeFileSync(path, '', { mode: 0o644 });
-      else if (!st.isFile()) throw new VolumeError(`hostPath type check failed: ${path} is not a file`);
-      break;
-    case 'Directory':
-      if (!st?.isDirectory()) throw new VolumeError(`hostPath type check failed: ${path} is not a directory`);
-      break;
-    case 'File':
-      if (!st?.isFile()) throw new VolumeError(`hostPath type check failed: ${path} is not a file`);
-      break;
-    case 'Socket':
-      if (!st?.isSocket()) throw new VolumeError(`hostPath type check failed: ${path} is not a socket file`);
-      break;
-    case 'CharDevice':
-      if (!st?.isCharacterDevice()) throw new VolumeError(`hostPath type check failed: ${path} is not a character device`);
-      break;
-    case 'BlockDevice':
-      if (!st?.isBlockDevice()) throw new VolumeError(`hostPath type check failed: ${path} is not a block device`);
-      break;
-    default:
-      break;
-  }
-  return path;
-}
-
-function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_s, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((m) => m === dir || m.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-}
-
-function isMountPoint(path: string): boolean {
-  return mountsUnder(path).includes(path);
 }

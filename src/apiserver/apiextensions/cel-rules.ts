@@ -11,8 +11,8 @@
 import type { CelInput, CelResult } from '@bufbuild/cel';
 import type { KubeObject } from '../../api/index.js';
 import { field, type FieldError } from '../../machinery/index.js';
+import { celRuntime } from '../admission/cel/cel-runtime.js';
 import { child, index, isObject, type JSONSchemaProps, type ValidationRule } from './types.js';
-import { celRuntime } from '../admission/cel/runtime.js';
 
 /**
  * CELValidator checks an object against a schema's rules: without `old`, the

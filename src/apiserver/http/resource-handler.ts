@@ -12,10 +12,10 @@ import { applyPatch } from '../../api/index.js';
 import { toTable } from '../printers/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
-import { parseResourceVersion } from '../registry/resource-version.js';
 import type { RequestContext, UserInfo } from '../registry/request-context.js';
-import { buildPredicate, queryBool, queryOptionalBool } from '../../machinery/index.js';
+import { buildPredicate } from '../../machinery/index.js';
 import { httpWatchSink, serveWatch, webSocketWatchSink, type WatchRequest } from './watch-stream.js';
+import { checkWatchRequest, watchRequestOf, WatchLimiter } from './watch-request.js';
 import { acceptsJson, decodeBody, mediaTypeOf, readBody, wantsTable, type BodyMediaType } from './body.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import { checkPatchedTypes, contextFor, deleteOptionsOf, includeObjectOf, intParam, parseForce, patched, readObjectBody } from './request-options.js';
@@ -56,12 +56,13 @@ export class ResourceHandler {
   podConnector?: PodConnector;
   /** proxyConnector serves services/proxy, pods/proxy and nodes/proxy. */
   proxyConnector?: ProxyConnector;
-  /** Open watches per user name, for the per-user bound. */
-  readonly #watchesByUser = new Map<string, number>();
+  /** watches bounds each user's open watches. */
+  readonly #watches: WatchLimiter;
 
   constructor(opts: ResourceHandlerOptions) {
     this.#registry = opts.registry;
     this.#opts = opts;
+    this.#watches = new WatchLimiter(opts.maxWatchesPerUser ?? 1000);
   }
 
   /** handle serves one resource request; every failure becomes a Status answer. */
@@ -153,37 +154,10 @@ export class ResourceHandler {
   }
 
   #watch(req: IncomingMessage, res: ServerResponse, reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
-    const w = this.#watchRequest(reg, info, query, ctx, wantsTable(req));
-    // Refused before the stream starts: once headers are out, an error can only end the stream.
-    if (w.resourceVersion) parseResourceVersion(w.resourceVersion);
-    buildPredicate(reg.info, w.labelSelector, w.fieldSelector, info.name);
-    const user = ctx.user.name;
-    const open = this.#watchesByUser.get(user) ?? 0;
-    if (open >= (this.#opts.maxWatchesPerUser ?? 1000)) {
-      // Upstream's answer when a client exceeds what the server admits (max-in-flight / priority and fairness).
-      throw new StatusError(429, 'TooManyRequests', `Too many requests, please try again later: user ${JSON.stringify(user)} holds ${open} watches`, { retryAfterSeconds: 1 });
-    }
-    this.#watchesByUser.set(user, open + 1);
-    res.once('close', () => {
-      const n = (this.#watchesByUser.get(user) ?? 1) - 1;
-      if (n > 0) this.#watchesByUser.set(user, n);
-      else this.#watchesByUser.delete(user);
-    });
+    const w = watchRequestOf(reg, info, query, ctx, wantsTable(req));
+    checkWatchRequest(w);
+    this.#watches.admit(ctx.user.name, res);
     return serveWatch(w, httpWatchSink(res));
-  }
-
-  #watchRequest(reg: ResourceRegistry, info: ResourceRequestInfo, query: URLSearchParams, ctx: RequestContext, table: boolean): WatchRequest {
-    return {
-      reg, info, ctx,
-      resourceVersion: query.get('resourceVersion') ?? undefined,
-      labelSelector: query.get('labelSelector') ?? undefined,
-      fieldSelector: query.get('fieldSelector') ?? undefined,
-      allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
-      sendInitialEvents: queryOptionalBool(query, 'sendInitialEvents'),
-      timeoutSeconds: intParam(query, 'timeoutSeconds'),
-      includeObject: includeObjectOf(query),
-      table: table ? reg.definition.printer : undefined,
-    };
   }
 
   /**
@@ -196,7 +170,7 @@ export class ResourceHandler {
       const reg = this.#registry.require(info.group, info.version, info.resource);
       if (!reg.info.namespaced && info.namespace) throw this.#notFound();
       if (!reg.info.verbs.includes('watch')) throw newMethodNotSupported(reg.gr, 'watch');
-      w = this.#watchRequest(reg, info, query, contextFor(user, info, query, req.headers['user-agent']), false);
+      w = watchRequestOf(reg, info, query, contextFor(user, info, query, req.headers['user-agent']), false);
     } catch (err) {
       return writeUpgradeError(socket, err);
     }

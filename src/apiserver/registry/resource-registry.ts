@@ -9,15 +9,12 @@
  */
 import type { KubeList, KubeObject, WatchEvent } from '../../api/index.js';
 import { deepClone, isPlainObject } from '../../api/index.js';
-import { apiVersionOf, storageKey, storagePrefix, type ResourceInfo } from '../../api/index.js';
-import { conflictStaleMessage, newBadRequest, newConflict, newNotFound, type GroupResource } from '../../machinery/index.js';
+import { apiVersionOf, storagePrefix, type ResourceInfo } from '../../api/index.js';
+import { StatusError, conflictStaleMessage, newBadRequest, newConflict, type GroupResource } from '../../machinery/index.js';
 import type { KeyValue, Store } from '../../storage/index.js';
 import { KeyExistsError, RevisionConflictError } from '../../storage/index.js';
 import type { ResourceStrategy } from '../strategy.js';
 import type { ResourceDefinition } from '../definitions/definition.js';
-import { encodeObject } from './object-codec.js';
-import { ServedCodec } from './served-codec.js';
-import { deleteCollection } from './delete-collection.js';
 import type { RequestContext } from './request-context.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { watchResource, type WatchRequest } from './watch.js';
@@ -29,6 +26,7 @@ import { generateName, sameObject } from './object-meta.js';
 import { markForDeletion, prepareCreate, prepareUpdate, releasedByFinalizers } from './write-preparation.js';
 import { readPages } from './list-pages.js';
 import { ObjectChecks } from './object-checks.js';
+import { StoredObjects } from './stored-objects.js';
 
 export { INTERNAL_FULL_UPDATE, type DeleteRequest, type DeleteResult, type ListRequest, type RegistryHooks, type ResourceRegistryOptions } from './registry-types.js';
 export type { VersionConverter } from '../definitions/definition.js';
@@ -49,8 +47,8 @@ export class ResourceRegistry {
   readonly #opts: ResourceRegistryOptions;
   readonly #now: () => Date;
   readonly #apiVersion: string;
-  readonly #codec: ServedCodec;
   readonly #checks: ObjectChecks;
+  readonly #stored: StoredObjects;
 
   constructor(opts: ResourceRegistryOptions) {
     const def = opts.definition;
@@ -63,17 +61,15 @@ export class ResourceRegistry {
     this.#opts = opts;
     this.#now = opts.now ?? (() => new Date());
     this.#apiVersion = apiVersionOf(def.info);
-    this.#codec = new ServedCodec(this.#apiVersion, def.info.kind, def.converter);
     this.#checks = new ObjectChecks(def, opts);
+    this.#stored = new StoredObjects(opts.store, def.info, this.#apiVersion, def.converter, opts.onWritten);
     this.managedFields = new ManagedFieldsTracker(def.info, opts.kindSchema ?? (() => kindSchemaOf(def)), opts.now);
   }
 
   // ---------------------------------------------------------------- reads
 
   async get(ctx: RequestContext, name: string): Promise<KubeObject> {
-    const kv = await this.#store.get(this.#key(ctx, name)).catch(translateStorageError(this.gr, name));
-    if (!kv) throw newNotFound(this.gr, name);
-    return await this.#codec.read(kv);
+    return (await this.#stored.read(this.#stored.key(ctx, name), name)).object;
   }
 
   async list(ctx: RequestContext, req: ListRequest): Promise<KubeList> {
@@ -87,7 +83,7 @@ export class ResourceRegistry {
     } else if (req.resourceVersion && req.resourceVersion !== '0' && req.resourceVersionMatch === 'Exact') {
       revision = parseResourceVersion(req.resourceVersion);
     }
-    const { items, continueAfter, readAt } = await readPages(this.#store, { prefix, startAfter, revision, limit: req.limit, predicate: req.predicate, continuing: !!req.continue }, (kv) => this.#codec.read(kv), this.gr);
+    const { items, continueAfter, readAt } = await readPages(this.#store, { prefix, startAfter, revision, limit: req.limit, predicate: req.predicate, continuing: !!req.continue }, (kv) => this.#stored.decode(kv), this.gr);
     const metadata: KubeList['metadata'] = { resourceVersion: String(readAt) };
     if (continueAfter) metadata.continue = encodeContinue(readAt, continueAfter.slice(prefix.length));
     return { apiVersion: this.#apiVersion, kind: `${this.info.kind}List`, metadata, items };
@@ -102,7 +98,7 @@ export class ResourceRegistry {
       signal,
       apiVersion: this.#apiVersion,
       kind: this.info.kind,
-      decode: (obj) => this.#codec.served(obj),
+      decode: (obj) => this.#stored.fromStorage(obj),
       list: (rv) => this.list(ctx, { predicate: req.predicate, resourceVersion: rv ? String(rv) : undefined, resourceVersionMatch: rv ? 'Exact' : undefined }),
     });
   }
@@ -124,14 +120,11 @@ export class ResourceRegistry {
     await this.#hooks.beforeCreate?.(obj, ctx);
     if (ctx.dryRun) {
       this.#hooks.afterFailedCreate?.(obj);
-      return await this.#codec.served(obj);
+      return await this.#stored.fromStorage(obj);
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        const stored = await this.#codec.toStorage(obj);
-        const kv = await this.#store.create(this.#key(ctx, meta.name!), encodeObject(stored));
-        this.#opts.onWritten?.();
-        return await this.#codec.written(stored, kv);
+        return await this.#stored.create(this.#stored.key(ctx, meta.name!), obj);
       } catch (err) {
         // A generated name that collides is retried, as upstream does, before giving up.
         if (err instanceof KeyExistsError && generated && attempt < MAX_GENERATE_NAME_ATTEMPTS) {
@@ -177,11 +170,9 @@ export class ResourceRegistry {
     mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
     subresource?: string,
   ): Promise<KubeObject> {
-    const key = this.#key(ctx, name);
+    const key = this.#stored.key(ctx, name);
     for (let attempt = 0; attempt < 16; attempt++) {
-      const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
-      if (!kv) throw newNotFound(this.gr, name);
-      const old = await this.#codec.read(kv);
+      const { kv, object: old } = await this.#stored.read(key, name);
       const requested = await mutate(deepClone(old));
       const pinnedRV = expectedRV ?? requested.metadata.resourceVersion;
       if (pinnedRV && pinnedRV !== String(kv.modRevision)) {
@@ -202,10 +193,7 @@ export class ResourceRegistry {
       await this.#hooks.beforeUpdate?.(next, old, ctx);
       if (ctx.dryRun) return next;
       try {
-        const stored = await this.#codec.toStorage(next);
-        const written = await this.#store.update(key, encodeObject(stored), kv.modRevision);
-        this.#opts.onWritten?.();
-        return await this.#codec.written(stored, written);
+        return await this.#stored.update(key, next, kv.modRevision);
       } catch (err) {
         // Someone wrote in between: read again and redo the change, as upstream's
         // GuaranteedUpdate does. A pinned resourceVersion (a PUT's, or one the patch
@@ -234,11 +222,9 @@ export class ResourceRegistry {
 
   /** delete removes the object, or marks it for deletion; `deleted` tells which (upstream answers 200 vs 202). */
   async delete(ctx: RequestContext, name: string, req: DeleteRequest = {}): Promise<DeleteResult> {
-    const key = this.#key(ctx, name);
+    const key = this.#stored.key(ctx, name);
     for (let attempt = 0; attempt < 16; attempt++) {
-      const kv = await this.#store.get(key).catch(translateStorageError(this.gr, name));
-      if (!kv) throw newNotFound(this.gr, name);
-      const current = await this.#codec.read(kv);
+      const { kv, object: current } = await this.#stored.read(key, name);
       this.#checks.preconditions(current, req.preconditions);
       // Validating admission sees deletes too (NamespaceLifecycle refuses the immortal namespaces; NodeRestriction keeps a node to its own pods).
       await this.#opts.admission?.validate({ operation: 'DELETE', resource: this.info, object: current, oldObject: current, ctx });
@@ -253,10 +239,7 @@ export class ResourceRegistry {
       if (!changed.dirty) return { object: current, deleted: false };
       if (ctx.dryRun) return { object: next, deleted: false };
       try {
-        const stored = await this.#codec.toStorage(next);
-        const written = await this.#store.update(key, encodeObject(stored), kv.modRevision);
-        this.#opts.onWritten?.();
-        return { object: await this.#codec.written(stored, written), deleted: false };
+        return { object: await this.#stored.update(key, next, kv.modRevision), deleted: false };
       } catch (err) {
         if (err instanceof RevisionConflictError) continue;
         throw translateStorageError(this.gr, name)(err);
@@ -269,10 +252,7 @@ export class ResourceRegistry {
   async #finishDeletion(ctx: RequestContext, kv: KeyValue, current: KubeObject): Promise<KubeObject | undefined> {
     if (ctx.dryRun) return current;
     try {
-      const gone = await this.#store.delete(kv.key, kv.modRevision);
-      this.#opts.onWritten?.();
-      const obj = await this.#codec.served(JSON.parse(gone.value) as KubeObject);
-      obj.metadata.resourceVersion = String(gone.modRevision);
+      const obj = await this.#stored.delete(kv);
       this.#hooks.afterDelete?.(obj);
       return obj;
     } catch (err) {
@@ -281,14 +261,17 @@ export class ResourceRegistry {
     }
   }
 
-  deleteCollection(ctx: RequestContext, list: ListRequest, req: DeleteRequest): Promise<KubeList> {
-    return deleteCollection(this, ctx, list, req);
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  #key(ctx: RequestContext, name: string): string {
-    if (this.info.namespaced && !ctx.namespace) throw newBadRequest('a namespace is required for namespaced resources');
-    return storageKey(this.info, ctx.namespace, name);
+  async deleteCollection(ctx: RequestContext, list: ListRequest, req: DeleteRequest): Promise<KubeList> {
+    const all = await this.list(ctx, { predicate: list.predicate });
+    const deleted: KubeObject[] = [];
+    for (const obj of all.items) {
+      const c = { ...ctx, namespace: obj.metadata.namespace ?? ctx.namespace };
+      try {
+        deleted.push((await this.delete(c, obj.metadata.name!, req)).object);
+      } catch (err) {
+        if (!(err instanceof StatusError && err.reason === 'NotFound')) throw err;
+      }
+    }
+    return { ...all, items: deleted };
   }
 }

@@ -36,16 +36,3 @@ export function matchesLabels(labels: cri.StringMap | undefined, selector: cri.S
   if (!selector) return true;
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
-
-export function fakeStats(c: FakeContainer): cri.ContainerStats {
-  const ts = String(nowNs());
-  return {
-    attributes: { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: c.config.annotations ?? {} },
-    cpu: { timestamp: ts, usage_core_nano_seconds: { value: '0' }, usage_nano_cores: { value: '0' } },
-    memory: {
-      timestamp: ts, working_set_bytes: { value: '0' }, available_bytes: null, usage_bytes: { value: '0' },
-      rss_bytes: null, page_faults: null, major_page_faults: null,
-    },
-    writable_layer: null,
-  };
-}

@@ -10,7 +10,8 @@ import type { AttachRequest, CallOptions, ExecRequest, RuntimeService } from './
 import type * as cri from './cri-types.js';
 import { CriError } from './errors.js';
 import { FakeImageService } from './fake-image-service.js';
-import { fakeStats, matchesLabels, nowNs, type FakeContainer, type FakeSandbox } from './fake-records.js';
+import { containerItem, containerStatus, fakeStats, sandboxItem, sandboxStats, sandboxStatus } from './fake-messages.js';
+import { matchesLabels, nowNs, type FakeContainer, type FakeSandbox } from './fake-records.js';
 
 export type { FakeCall } from './fake-records.js';
 
@@ -117,13 +118,7 @@ export class FakeRuntime extends FakeImageService implements RuntimeService {
   async podSandboxStatus(req: { pod_sandbox_id: string; verbose?: boolean }, _opts?: CallOptions) {
     this.record('PodSandboxStatus', req);
     const s = this.#sandbox('PodSandboxStatus', req.pod_sandbox_id);
-    const status: cri.PodSandboxStatus = {
-      id: s.id, metadata: s.config.metadata, state: s.state, created_at: String(s.createdAt),
-      network: { ip: s.ip, additional_ips: [] },
-      linux: { namespaces: { options: s.config.linux?.security_context?.namespace_options ?? null } },
-      labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtime_handler: '',
-    };
-    return { status, info: {}, containers_statuses: [], timestamp: String(nowNs()) };
+    return { status: sandboxStatus(s), info: {}, containers_statuses: [], timestamp: String(nowNs()) };
   }
 
   async listPodSandbox(req: { filter?: cri.PodSandboxFilter } = {}, _opts?: CallOptions) {
@@ -132,10 +127,7 @@ export class FakeRuntime extends FakeImageService implements RuntimeService {
     const items = [...this.#sandboxes.values()]
       .filter((s) => (!f?.id || s.id === f.id) && (!f?.state || s.state === f.state.state))
       .filter((s) => matchesLabels(s.config.labels, f?.label_selector))
-      .map((s): cri.PodSandbox => ({
-        id: s.id, metadata: s.config.metadata, state: s.state, created_at: String(s.createdAt),
-        labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtime_handler: '',
-      }));
+      .map(sandboxItem);
     return { items };
   }
 
@@ -192,11 +184,7 @@ export class FakeRuntime extends FakeImageService implements RuntimeService {
     const containers = [...this.#containers.values()]
       .filter((c) => (!f?.id || c.id === f.id) && (!f?.pod_sandbox_id || c.sandboxId === f.pod_sandbox_id))
       .filter((c) => (!f?.state || c.state === f.state.state) && matchesLabels(c.config.labels, f?.label_selector))
-      .map((c): cri.Container => ({
-        id: c.id, pod_sandbox_id: c.sandboxId, metadata: c.config.metadata, image: c.config.image,
-        image_ref: c.imageId, state: c.state, created_at: String(c.createdAt), labels: c.config.labels ?? {},
-        annotations: c.config.annotations ?? {}, image_id: c.imageId,
-      }));
+      .map(containerItem);
     return { containers };
   }
 
@@ -204,15 +192,7 @@ export class FakeRuntime extends FakeImageService implements RuntimeService {
     this.record('ContainerStatus', req);
     const c = this.#container('ContainerStatus', req.container_id);
     const logDir = this.#sandboxes.get(c.sandboxId)?.config.log_directory ?? '';
-    const status: cri.ContainerStatus = {
-      id: c.id, metadata: c.config.metadata, state: c.state, created_at: String(c.createdAt),
-      started_at: String(c.startedAt), finished_at: String(c.finishedAt), exit_code: c.exitCode,
-      image: c.config.image, image_ref: c.imageId, reason: c.reason, message: '', labels: c.config.labels ?? {},
-      annotations: c.config.annotations ?? {}, mounts: c.config.mounts ?? [],
-      log_path: c.config.log_path && logDir ? `${logDir}/${c.config.log_path}` : '',
-      resources: { linux: c.resources }, image_id: c.imageId,
-    };
-    return { status, info: {} };
+    return { status: containerStatus(c, logDir), info: {} };
   }
 
   async updateContainerResources(
@@ -281,7 +261,7 @@ export class FakeRuntime extends FakeImageService implements RuntimeService {
 
   async podSandboxStats(req: { pod_sandbox_id: string }, _opts?: CallOptions) {
     this.record('PodSandboxStats', req);
-    return { stats: this.#sandboxStats(this.#sandbox('PodSandboxStats', req.pod_sandbox_id)) };
+    return { stats: sandboxStats(this.#sandbox('PodSandboxStats', req.pod_sandbox_id), this.#containers.values()) };
   }
 
   async listPodSandboxStats(req: { filter?: { id?: string; label_selector?: cri.StringMap } } = {}, _opts?: CallOptions) {
@@ -289,16 +269,8 @@ export class FakeRuntime extends FakeImageService implements RuntimeService {
     const f = req.filter;
     const stats = [...this.#sandboxes.values()]
       .filter((s) => (!f?.id || s.id === f.id) && matchesLabels(s.config.labels, f?.label_selector))
-      .map((s) => this.#sandboxStats(s));
+      .map((s) => sandboxStats(s, this.#containers.values()));
     return { stats };
-  }
-
-  #sandboxStats(s: FakeSandbox): cri.PodSandboxStats {
-    const containers = [...this.#containers.values()].filter((c) => c.sandboxId === s.id).map(fakeStats);
-    return {
-      attributes: { id: s.id, metadata: s.config.metadata, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {} },
-      linux: { cpu: null, memory: null, network: null, process: null, containers },
-    };
   }
 
   // ---------------------------------------------------------------- ImageService

@@ -11,12 +11,12 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionConflictError, StoreClosedError } from '../errors.js';
-import { prefixEnd } from '../key-range.js';
 import { eventFromRow, type LogRow } from '../log-row.js';
 import type { KeyValue, ListOptions, ListResult, Store, StoreEvent, WatchOptions } from '../store.js';
 import { WatchBroadcaster, type WatchBroadcasterOptions } from '../watch-broadcaster.js';
 import { SqliteCompactor } from './sqlite-compactor.js';
-import { GroupCommit, type Transaction } from './group-commit.js';
+import { GroupCommit } from './group-commit.js';
+import { keyRange, querySql, rowColumns, sqliteTransaction, toLogRow, type RawRow } from './sqlite-queries.js';
 import { compactedRevisionMeta, openDatabase, type SqliteDatabase } from './sqlite-schema.js';
 
 /** SqliteStoreOptions configures SqliteStore.open. */
@@ -27,16 +27,6 @@ export interface SqliteStoreOptions extends WatchBroadcasterOptions {
   compactIntervalMs?: number;
   /** Revisions of history kept behind the current one by periodic compaction (default 1000, kine's default). */
   compactRetainRevisions?: number;
-}
-
-/** rowColumns selects a RawRow; a creating row stores create_revision 0 and is its own create revision. */
-function rowColumns(t: string): string {
-  return `${t}.id, ${t}.key, ${t}.created, ${t}.deleted, CASE WHEN ${t}.created THEN ${t}.id ELSE ${t}.create_revision END, ${t}.prev_revision, ${t}.value`;
-}
-type RawRow = [id: number, key: string, created: number, deleted: number, createRevision: number, prevRevision: number, value: string];
-
-function toLogRow(r: RawRow): LogRow {
-  return { revision: r[0], key: r[1], created: r[2] === 1, deleted: r[3] === 1, createRevision: r[4], prevRevision: r[5], value: r[6] };
 }
 
 /** Written is one committed-to-be write: what its caller gets and the event its watchers get. */
@@ -245,62 +235,4 @@ export class SqliteStore implements Store {
     }
     return stmt;
   }
-}
-
-/**
- * querySql builds the three range queries. The latest row of each key at a
- * revision comes from a GROUP BY over the (key, id, deleted) index, which
- * SQLite walks in key order, so list needs no sort and stops at its LIMIT.
- * `deleted` next to MAX(id) is read from the row holding the maximum (SQLite
- * documents this for bare columns beside a lone min/max aggregate), so
- * counting live keys never leaves the index.
- */
-function querySql(kind: 'list' | 'count' | 'events', range: string): string {
-  const latest = `SELECT MAX(id) AS mid, deleted AS d FROM log WHERE ${range} AND id <= ? GROUP BY key`;
-  switch (kind) {
-    case 'list':
-      return `SELECT l.key, l.value, CASE WHEN l.created THEN l.id ELSE l.create_revision END, l.id
-        FROM (${latest}) AS m CROSS JOIN log AS l ON l.id = m.mid WHERE m.d = 0 LIMIT ?`;
-    case 'count':
-      return `SELECT COUNT(*) FROM (${latest}) WHERE d = 0`;
-    case 'events':
-      // A put's previous value is its prev row, which compaction keeps as long
-      // as the put is newer than the compacted revision (it is the latest row
-      // of its key at that revision).
-      return `SELECT ${rowColumns('l')}, p.value
-        FROM log AS l LEFT JOIN log AS p ON p.id = l.prev_revision AND l.created = 0 AND l.deleted = 0
-        WHERE l.id > ? AND l.id <= ? AND ${range} ORDER BY l.id LIMIT ?`;
-  }
-}
-
-/** keyRange is the SQL condition and parameters for keys under prefix (and after startAfter). */
-function keyRange(prefix: string, startAfter: string | undefined, column = 'key'): { sql: string; params: string[] } {
-  const parts: string[] = [];
-  const params: string[] = [];
-  if (startAfter !== undefined && startAfter >= prefix) {
-    parts.push(`${column} > ?`);
-    params.push(startAfter);
-  } else {
-    parts.push(`${column} >= ?`);
-    params.push(prefix);
-  }
-  const end = prefixEnd(prefix);
-  if (end !== undefined) {
-    parts.push(`${column} < ?`);
-    params.push(end);
-  }
-  return { sql: parts.join(' AND '), params };
-}
-
-/** sqliteTransaction is the connection's transaction control, with statements prepared once. */
-function sqliteTransaction(db: SqliteDatabase): Transaction {
-  const begin = db.prepare('BEGIN');
-  const commit = db.prepare('COMMIT');
-  const rollback = db.prepare('ROLLBACK');
-  return {
-    begin: () => void begin.run(),
-    commit: () => void commit.run(),
-    // SQLite may already have rolled back (some I/O and full-disk errors end the transaction themselves).
-    rollback: () => void (db.inTransaction && rollback.run()),
-  };
 }

@@ -8,7 +8,7 @@
  * CompilationErrors.
  */
 import type { CelInput, CelResult } from '@bufbuild/cel';
-import { celRuntime } from './runtime.js';
+import { celRuntime } from './cel-runtime.js';
 
 type Program = (bindings: Record<string, CelInput>) => CelResult;
 
@@ -67,12 +67,13 @@ export function toCel(v: unknown): CelInput {
 /** fromCel turns a CEL value back into JSON-like JS (ints become numbers). */
 export function fromCel(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
-  if (v === null || typeof v !== 'object') return v;
-  const { isCelList, isCelMap } = celRuntime().cel;
   if (v instanceof Map) return Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), fromCel(x)]));
   if (Array.isArray(v)) return v.map(fromCel);
-  if (isCelList(v as never)) return [...(v as unknown as Iterable<unknown>)].map(fromCel);
-  if (isCelMap(v as never)) {
+  if (v === null || typeof v !== 'object') return v;
+  // Any other object may be a CEL list or map (values only a loaded runtime makes).
+  const { cel } = celRuntime();
+  if (cel.isCelList(v as never)) return [...(v as unknown as Iterable<unknown>)].map(fromCel);
+  if (cel.isCelMap(v as never)) {
     const out: Record<string, unknown> = {};
     for (const [k, x] of v as unknown as Iterable<[unknown, unknown]>) out[String(k)] = fromCel(x);
     return out;
