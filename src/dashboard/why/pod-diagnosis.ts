@@ -9,7 +9,6 @@
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import { podRequests } from '../../api/scheduling/pod-resources.js';
 import { formatCPU, formatMemory, nodeRooms } from './pod-resources.js';
-import { compareStrings } from '../../machinery/index.js';
 
 /** Finding is one reason, with the evidence a person would look at next. */
 export interface Finding {
@@ -20,7 +19,7 @@ export interface Finding {
 function eventsOf(pod: Pod, events: Event[]): Event[] {
   return events
     .filter((e) => e.involvedObject?.uid === pod.metadata?.uid || (e.involvedObject?.kind === 'Pod' && e.involvedObject?.name === pod.metadata?.name && e.involvedObject?.namespace === pod.metadata?.namespace))
-    .sort((a, b) => compareStrings(String(b.lastTimestamp ?? b.eventTime ?? ''), String(a.lastTimestamp ?? a.eventTime ?? '')));
+    .sort((a, b) => String(b.lastTimestamp ?? b.eventTime ?? '').localeCompare(String(a.lastTimestamp ?? a.eventTime ?? '')));
 }
 
 /** pendingFindings explains an unscheduled pod: the scheduler's verdict and the room each node has against what the pod asks. */

@@ -6,7 +6,6 @@
  * the picture of maxSurge/maxUnavailable seed 003 drew by hand.
  */
 import type { Event } from 'kubernetes-types/core/v1.js';
-import { compareStrings } from '../../machinery/index.js';
 
 export interface RolloutStep {
   time: string;
@@ -24,7 +23,7 @@ const SCALED = /^Scaled (?:up|down) replica set (\S+) (?:from (\d+) )?to (\d+)(?
 export function rolloutSteps(deploymentName: string, events: Event[]): RolloutStep[] {
   const mine = events
     .filter((e) => e.reason === 'ScalingReplicaSet' && e.involvedObject?.kind === 'Deployment' && e.involvedObject?.name === deploymentName)
-    .sort((a, b) => compareStrings(String(a.lastTimestamp ?? a.eventTime ?? ''), String(b.lastTimestamp ?? b.eventTime ?? '')));
+    .sort((a, b) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')));
   const sizes: Record<string, number> = {};
   const steps: RolloutStep[] = [];
   for (const e of mine) {
