@@ -133,7 +133,7 @@ export class InProcessClient implements Client {
     const written = writeSubresource(reg, ctx, name, opts?.subresource, (view) => applyPatch(type, view, patch, SCALE_GVK) as KubeObject);
     if (written) return (await written) as T;
     const gvk = { group: reg.info.group, version: reg.info.version, kind: reg.info.kind };
-    return (await reg.patchWith(ctx, name, (cur) => applyPatch(type, cur, patch, gvk) as KubeObject, opts?.subresource)) as T;
+    return (await reg.patchWith(ctx, name, (cur) => applyPatch(type, cur, patch, gvk) as KubeObject, opts?.subresource, true)) as T;
   }
 
   async delete(ref: ResourceRef, name: string, opts?: DeleteOptions): Promise<KubeObject> {

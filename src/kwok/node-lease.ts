@@ -2,8 +2,13 @@
 /**
  * NodeLeaseRenewer keeps one Lease per simulated node fresh in
  * kube-node-lease with the kubelet's renewNodeLease (client/node-lease),
- * renewTime bumped every renew interval. Renewals are spread over the interval instead of
- * fired together, so 5000 nodes cost a steady trickle of writes.
+ * renewTime bumped every renew interval. Real kubelets are not
+ * synchronised: each started at its own time and renews on its own
+ * jittered period. So a node's first renewal (which creates its Lease) is
+ * at once, its second at a random point of the interval, and the rest one
+ * interval plus up to 4% apart (the lease controller's
+ * wait.JitterUntil(renewInterval, 0.04)). 5000 nodes started together then
+ * cost a steady trickle of writes instead of a burst every interval.
  */
 import type { Client, Clock } from '../client/index.js';
 import { renewNodeLease } from '../client/index.js';
@@ -13,7 +18,12 @@ interface Entry {
   uid: string;
   nextAt: number;
   busy: boolean;
+  /** renewed: the first renewal (the one that creates the Lease) is done, so the node has its own phase. */
+  renewed: boolean;
 }
+
+/** JITTER_FACTOR is the lease controller's jitter: each period is the interval plus up to 4%. */
+const JITTER_FACTOR = 0.04;
 
 /** NodeLeaseRenewerOptions configures renewal. */
 export interface NodeLeaseRenewerOptions {
@@ -43,7 +53,7 @@ export class NodeLeaseRenewer {
       cur.uid = uid;
       return;
     }
-    this.#nodes.set(name, { uid, nextAt: this.#opts.clock.now(), busy: false });
+    this.#nodes.set(name, { uid, nextAt: this.#opts.clock.now(), busy: false, renewed: false });
     this.#arm(0);
   }
 
@@ -72,11 +82,12 @@ export class NodeLeaseRenewer {
     for (const [name, e] of this.#nodes) {
       if (e.busy || e.nextAt > now) continue;
       e.busy = true;
-      // Jitter the next renewal within 10% of the interval so nodes drift apart, as wait.JitterUntil does for the kubelet.
-      e.nextAt = now + interval * (0.9 + Math.random() * 0.1);
+      e.nextAt = now + (e.renewed ? interval * (1 + Math.random() * JITTER_FACTOR) : interval * Math.random());
+      e.renewed = true;
       void this.renew(name, e.uid, now).finally(() => (e.busy = false));
     }
-    this.#arm(Math.max(10, Math.min(1000, interval / 10)));
+    // Fine ticks, so renewals due at different times are written at different times.
+    this.#arm(Math.max(10, Math.min(100, interval / 100)));
   }
 
   /** renew bumps (or creates) one node's Lease. */

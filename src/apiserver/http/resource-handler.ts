@@ -231,7 +231,7 @@ export class ResourceHandler {
     const written = writeSubresource(reg, ctx, name, info.subresource, (view) => patched(applyPatch(type, view, patch, { group: 'autoscaling', version: 'v1', kind: 'Scale' })));
     if (written) return writeJson(res, 200, await written);
     const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-    const updated = await reg.patchWith(ctx, name, (current) => checkPatchedTypes(type, apiVersion, gvk.kind, patch, patched(applyPatch(type, current, patch, gvk))), info.subresource);
+    const updated = await reg.patchWith(ctx, name, (current) => checkPatchedTypes(type, apiVersion, gvk.kind, patch, patched(applyPatch(type, current, patch, gvk))), info.subresource, true);
     writeJson(res, 200, updated, ctx.warnings);
   }
 

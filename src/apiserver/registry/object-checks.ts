@@ -30,10 +30,10 @@ export class ObjectChecks {
     this.#gr = { group: definition.info.group, resource: definition.info.plural };
   }
 
-  /** checkTypeMeta rejects a body of the wrong kind or version, as upstream's decoder does. */
-  typeMeta(input: unknown): KubeObject {
+  /** checkTypeMeta rejects a body of the wrong kind or version, as upstream's decoder does; it returns a copy unless told the input is the registry's own. */
+  typeMeta(input: unknown, copy = true): KubeObject {
     if (!isPlainObject(input)) throw newBadRequest('the body of the request must be a JSON object');
-    const obj = deepClone(input) as KubeObject;
+    const obj = (copy ? deepClone(input) : input) as KubeObject;
     if (obj.kind !== undefined && obj.kind !== this.#info.kind) {
       throw newBadRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${this.#info.kind})`);
     }

@@ -163,17 +163,11 @@ export class ResourceRegistry {
    * resourceVersion (PATCH and internal read-modify-write), as upstream's
    * GuaranteedUpdate does.
    */
-  async #guaranteedUpdate(
-    ctx: RequestContext,
-    name: string,
-    expectedRV: string | undefined,
-    mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
-    subresource?: string,
-  ): Promise<KubeObject> {
+  async #guaranteedUpdate(ctx: RequestContext, name: string, expectedRV: string | undefined, mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>, subresource?: string, mutatesCurrent = true): Promise<KubeObject> {
     const key = this.#stored.key(ctx, name);
     for (let attempt = 0; attempt < 16; attempt++) {
       const { kv, object: old } = await this.#stored.read(key, name);
-      const requested = await mutate(deepClone(old));
+      const requested = await mutate(mutatesCurrent ? deepClone(old) : old);
       const pinnedRV = expectedRV ?? requested.metadata.resourceVersion;
       if (pinnedRV && pinnedRV !== String(kv.modRevision)) {
         throw newConflict(this.gr, name, conflictStaleMessage);
@@ -205,17 +199,25 @@ export class ResourceRegistry {
     throw newConflict(this.gr, name, conflictStaleMessage);
   }
 
-  /** patchWith applies a patch function to the current object and writes the result (retrying on conflicts). */
-  async patchWith(ctx: RequestContext, name: string, apply: (current: KubeObject) => KubeObject, subresource?: string): Promise<KubeObject> {
+  /**
+   * patchWith applies a patch function to the current object and writes the result (retrying on conflicts).
+   * `fresh`: apply leaves `current` alone and returns a new tree (as the patch functions do), so nothing is copied.
+   */
+  async patchWith(ctx: RequestContext, name: string, apply: (current: KubeObject) => KubeObject, subresource?: string, fresh = false): Promise<KubeObject> {
     return this.#guaranteedUpdate(ctx, name, undefined, (current) => {
       const patched = apply(current);
       if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw newBadRequest('the patch produced an object without metadata');
       this.#checks.unknownFields(ctx, patched);
-      const typed = this.#checks.typeMeta(patched);
+      const typed = this.#checks.typeMeta(patched, !fresh);
       ManagedFieldsTracker.carryApplied(patched, typed);
       if (typed.metadata.name !== name) throw newBadRequest(`the name of the object (${String(typed.metadata.name)}) does not match the name on the URL (${name})`);
       return typed;
-    }, subresource);
+    }, subresource, !fresh);
+  }
+
+  /** storageUpdate writes the object straight to storage, as upstream's BindingREST writes a pod (see StoredObjects.guaranteedUpdate). */
+  storageUpdate(ctx: RequestContext, name: string, change: (current: KubeObject) => KubeObject): Promise<void> {
+    return this.#stored.guaranteedUpdate(ctx, name, change);
   }
 
   // ---------------------------------------------------------------- delete

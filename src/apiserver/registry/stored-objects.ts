@@ -2,13 +2,16 @@
 /**
  * StoredObjects is one resource's side of the Store: its keys, the
  * conversion to and from its storage version, and the reads and conditional
- * writes ResourceRegistry builds create, update and delete from. Every write
- * is stored in upstream's field order, and reported to onWritten.
+ * writes ResourceRegistry builds create, update and delete from, and
+ * upstream's bare Storage.GuaranteedUpdate for the writes that skip the
+ * registry's update path (pods/binding). Every write is stored in upstream's
+ * field order, and reported to onWritten.
  */
 import type { KubeObject, ResourceInfo } from '../../api/index.js';
 import { inUpstreamOrder, storageKey } from '../../api/index.js';
-import { newBadRequest, newNotFound, type GroupResource } from '../../machinery/index.js';
+import { conflictStaleMessage, newBadRequest, newConflict, newNotFound, type GroupResource } from '../../machinery/index.js';
 import type { KeyValue, Store } from '../../storage/index.js';
+import { RevisionConflictError } from '../../storage/index.js';
 import type { VersionConverter } from '../definitions/definition.js';
 import { decodeObject, encodeObject } from './object-codec.js';
 import type { RequestContext } from './request-context.js';
@@ -54,10 +57,38 @@ export class StoredObjects {
 
   /** update replaces the object stored at revision; a RevisionConflictError means someone wrote in between. */
   async update(key: string, obj: KubeObject, revision: number): Promise<KubeObject> {
+    const { stored, kv } = await this.#write(key, obj, revision);
+    return this.#written(stored, kv);
+  }
+
+  /**
+   * guaranteedUpdate is upstream's Storage.GuaranteedUpdate: read, change,
+   * write back, redone on a write conflict, and nothing more (no admission,
+   * validation or managedFields). `change` may throw to refuse. A dry run
+   * checks and changes but does not write.
+   */
+  async guaranteedUpdate(ctx: RequestContext, name: string, change: (current: KubeObject) => KubeObject): Promise<void> {
+    const key = this.key(ctx, name);
+    for (let attempt = 0; attempt < 16; attempt++) {
+      const { kv, object } = await this.read(key, name);
+      const next = change(object);
+      if (ctx.dryRun) return;
+      try {
+        await this.#write(key, next, kv.modRevision);
+        return;
+      } catch (err) {
+        if (err instanceof RevisionConflictError) continue;
+        throw translateStorageError(this.#gr, name)(err);
+      }
+    }
+    throw newConflict(this.#gr, name, conflictStaleMessage);
+  }
+
+  async #write(key: string, obj: KubeObject, revision: number): Promise<{ stored: KubeObject; kv: KeyValue }> {
     const stored = await this.#toStorage(obj);
-    const written = await this.#store.update(key, encodeObject(stored), revision);
+    const kv = await this.#store.update(key, encodeObject(stored), revision);
     this.#onWritten?.();
-    return this.#written(stored, written);
+    return { stored, kv };
   }
 
   /** delete removes the row read as kv (a RevisionConflictError when it changed) and returns the object as deleted. */

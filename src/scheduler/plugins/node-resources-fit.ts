@@ -41,6 +41,8 @@ export function fits(pod: PodInfo, node: NodeInfo): boolean {
   if (req.milliCPU > 0 && req.milliCPU > free.milliCPU - used.milliCPU) return false;
   if (req.memory > 0 && req.memory > free.memory - used.memory) return false;
   if (req.ephemeralStorage > 0 && req.ephemeralStorage > free.ephemeralStorage - used.ephemeralStorage) return false;
+  // Most pods request no extended resources: skip making a Map iterator per node (it is garbage the next moment).
+  if (req.scalar.size === 0) return true;
   for (const [name, amount] of req.scalar) {
     if (amount > 0 && amount > (free.scalar.get(name) ?? 0) - (used.scalar.get(name) ?? 0)) return false;
   }
