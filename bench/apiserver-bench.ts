@@ -3,8 +3,10 @@
  * API server benchmarks, each beside a baseline measured in the same run:
  * - start to /readyz, against a bare `node -e` process start;
  * - idle RSS, against a bare node process;
- * - create/get/list latency with 50 concurrent clients, against a trivial
- *   HTTPS echo server on the same TLS stack (the transport floor);
+ * - create and get latency with 50 concurrent clients, against an HTTPS
+ *   echo server in its own process with the API server's TLS settings that
+ *   answers a create's answer byte for byte (the transport floor), measured
+ *   in alternating rounds (echo-baseline.ts); list latency;
  * - LIST of 10,000 pods, plain and gzipped (what kubectl and browsers ask
  *   for: Accept-Encoding: gzip), alternating, decoding included;
  * - watch delivery latency to 100 watchers.
@@ -14,42 +16,22 @@
  * server's CPU time per request (utime+stime from /proc), which holds up on a
  * loaded machine where wall-clock latencies do not; the 1-minute load
  * average is reported at the start and end.
+ * SKIFF_BENCH_SERVER_NODE_ARGS (space-separated) passes flags to the
+ * server's node (V8 heap flags, --cpu-prof) for A/B runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:https';
 import { Agent, request } from 'node:https';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
+import { client, concurrent, failureCount, percentile, resetFailures, warm, type Creds } from './https-client.js';
+import { alternate, cpuMs, startEcho, type SideFigures } from './echo-baseline.js';
 
 const REPO = resolve(new URL('../..', import.meta.url).pathname);
 
-interface Creds {
-  url: string;
-  ca: Buffer;
-  cert: Buffer;
-  key: Buffer;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
-
-/** cpuMs is a process's utime+stime so far, from /proc/<pid>/stat. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-/** warm opens n keep-alive connections (one request each, all in flight at once). */
-async function warm(call: (method: string, path: string) => Promise<unknown>, n = 50): Promise<void> {
-  await Promise.all(Array.from({ length: n }, () => call('GET', '/readyz')));
+function serverNodeArgs(): string[] {
+  return (process.env.SKIFF_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 function rssMB(pid: number): number {
@@ -59,7 +41,7 @@ function rssMB(pid: number): number {
 
 async function startSkiff(dataDir: string): Promise<{ pid: number; creds: Creds; readyMs: number; stop(): Promise<void> }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(REPO, 'bin/skiff'), 'server', '--data-dir', dataDir, '--https-port', '0', '--disable-agent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...serverNodeArgs(), join(REPO, 'bin/skiff'), 'server', '--data-dir', dataDir, '--https-port', '0', '--disable-agent'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let logs = '';
   child.stderr.on('data', (d: Buffer) => (logs += d.toString()));
   while (!/ready at (https:\/\/\S+);/.test(logs)) {
@@ -86,80 +68,25 @@ async function startSkiff(dataDir: string): Promise<{ pid: number; creds: Creds;
   };
 }
 
-/**
- * client sends requests over a keep-alive agent. A request that fails with
- * ECONNRESET on a reused socket is sent once more on a fresh one: the server
- * may close an idle connection just as the request goes out, and Go's
- * transport (what client-go uses) retries that case too. Any other failure
- * resolves with status 0, so a phase counts errors instead of ending the run.
- */
-function client(creds: Creds, maxSockets = 50) {
-  const agent = new Agent({ keepAlive: true, maxSockets, ca: creds.ca, cert: creds.cert, key: creds.key });
-  const once = (method: string, path: string, data: Buffer | undefined, extra: Record<string, string>): Promise<{ status: number; text: string; wireBytes?: number; error?: string; retry?: boolean }> =>
-    new Promise((res) => {
-      const headers = { ...(data ? { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', 'Content-Length': data.length } : {}), ...extra };
-      const req = request(new URL(path, creds.url), { method, agent, headers }, (r) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => {
-          const wire = Buffer.concat(chunks);
-          const body = r.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire;
-          res({ status: r.statusCode ?? 0, text: body.toString(), wireBytes: wire.length });
-        });
-        r.on('error', (err) => res({ status: 0, text: '', error: err.message }));
-      });
-      req.on('error', (err: NodeJS.ErrnoException) => res({ status: 0, text: '', error: `${err.code ?? ''} ${err.message}`, retry: req.reusedSocket && err.code === 'ECONNRESET' }));
-      if (data) req.write(data);
-      req.end();
-    });
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; wireBytes?: number; error?: string }> => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const first = await once(method, path, data, headers);
-    return first.retry ? once(method, path, data, headers) : first;
-  };
+/** configMap is the object every create sends (about 300 bytes, as the figures have always used). */
+function configMap(name: string): object {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: 'v'.repeat(200) } };
 }
 
-/** failures counts answers that are transport errors (status 0) or server errors (5xx). */
-let failures = 0;
-function counted<T extends { status: number }>(r: T): T {
-  if (r.status === 0 || r.status >= 500) failures++;
-  return r;
-}
-
-async function concurrent(n: number, total: number, op: (i: number) => Promise<unknown>): Promise<{ lat: number[]; seconds: number }> {
-  const lat: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < total) {
-        const i = next++;
-        const s = performance.now();
-        const r = await op(i);
-        if (r && typeof r === 'object' && 'status' in r) counted(r as { status: number });
-        lat.push(performance.now() - s);
-      }
-    }),
-  );
-  return { lat, seconds: (performance.now() - t0) / 1000 };
-}
-
-/** An HTTPS server that answers every request with a small JSON body: the transport floor. */
-async function echoBaseline(creds: Creds, serverKey: { key: string; cert: string }): Promise<{ p50: number; p99: number; rps: number }> {
-  const srv = createServer({ key: serverKey.key, cert: serverKey.cert }, (req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"x"}}');
-    });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  const call = client({ ...creds, url: `https://127.0.0.1:${port}` });
-  await warm(call);
-  const r = await concurrent(50, 2000, () => call('POST', '/x', { a: 1 }));
-  srv.close();
-  return { p50: percentile(r.lat, 50), p99: percentile(r.lat, 99), rps: r.lat.length / r.seconds };
+/** report writes one phase's figures and their ratios to the echo baseline measured in the same rounds. */
+function report(out: Record<string, number>, name: string, api: SideFigures, echo: SideFigures): void {
+  out[`${name}.p50_ms`] = api.p50;
+  out[`${name}.p99_ms`] = api.p99;
+  out[`${name}.per_s`] = api.perSecond;
+  out[`${name}.server_cpu_us_per_req`] = api.cpuMicrosPerRequest;
+  out[`baseline.https_echo.${name}.p50_ms`] = echo.p50;
+  out[`baseline.https_echo.${name}.p99_ms`] = echo.p99;
+  out[`baseline.https_echo.${name}.per_s`] = echo.perSecond;
+  out[`baseline.https_echo.${name}.server_cpu_us_per_req`] = echo.cpuMicrosPerRequest;
+  out[`${name}.p50_vs_echo`] = api.p50 / echo.p50;
+  out[`${name}.p99_vs_echo`] = api.p99 / echo.p99;
+  out[`${name}.per_s_vs_echo`] = api.perSecond / echo.perSecond;
+  out[`${name}.server_cpu_vs_echo`] = api.cpuMicrosPerRequest / echo.cpuMicrosPerRequest;
 }
 
 export async function runAPIServerBench(): Promise<Record<string, number>> {
@@ -170,7 +97,7 @@ export async function runAPIServerBench(): Promise<Record<string, number>> {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-'));
   const srv = await startSkiff(dataDir);
-  failures = 0;
+  resetFailures();
   try {
     await measure(srv, dataDir, out);
   } catch (err) {
@@ -178,7 +105,7 @@ export async function runAPIServerBench(): Promise<Record<string, number>> {
     console.error(`apiserver bench stopped early: ${err instanceof Error ? err.message : String(err)}`);
     out['stopped_early'] = 1;
   } finally {
-    out['failed_requests'] = failures;
+    out['failed_requests'] = failureCount();
     out['load_avg_1m_end'] = loadavg()[0];
     await srv.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -200,19 +127,18 @@ async function measure(srv: Awaited<ReturnType<typeof startSkiff>>, dataDir: str
   const call = client(srv.creds);
   await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
   await warm(call);
+  // One create's answer is what the echo baseline answers, byte for byte.
+  const sample = await call('POST', '/api/v1/namespaces/bench/configmaps', configMap('sample'));
+  const echo = await startEcho(srv.creds, join(dataDir, 'tls'), sample.text, dataDir);
+  try {
+    const [create, createEcho] = await alternate(5, 400, 50, { pid: srv.pid, op: (i) => call('POST', '/api/v1/namespaces/bench/configmaps', configMap(`cm-${i}`)) }, { pid: echo.pid, op: (i) => echo.call('POST', '/api/v1/namespaces/bench/configmaps', configMap(`cm-${i}`)) });
+    report(out, 'create', create, createEcho);
+    const [get, getEcho] = await alternate(5, 800, 50, { pid: srv.pid, op: (i) => call('GET', `/api/v1/namespaces/bench/configmaps/cm-${i % 2000}`) }, { pid: echo.pid, op: (i) => echo.call('GET', `/api/v1/namespaces/bench/configmaps/cm-${i % 2000}`) });
+    report(out, 'get', get, getEcho);
+  } finally {
+    await echo.stop();
+  }
   let cpu0 = cpuMs(srv.pid);
-  const create = await concurrent(50, 2000, (i) => call('POST', '/api/v1/namespaces/bench/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { k: 'v'.repeat(200) } }));
-  out['create.p50_ms'] = percentile(create.lat, 50);
-  out['create.p99_ms'] = percentile(create.lat, 99);
-  out['create.per_s'] = create.lat.length / create.seconds;
-  out['create.server_cpu_us_per_req'] = ((cpuMs(srv.pid) - cpu0) * 1000) / create.lat.length;
-  cpu0 = cpuMs(srv.pid);
-  const get = await concurrent(50, 4000, (i) => call('GET', `/api/v1/namespaces/bench/configmaps/cm-${i % 2000}`));
-  out['get.p50_ms'] = percentile(get.lat, 50);
-  out['get.p99_ms'] = percentile(get.lat, 99);
-  out['get.per_s'] = get.lat.length / get.seconds;
-  out['get.server_cpu_us_per_req'] = ((cpuMs(srv.pid) - cpu0) * 1000) / get.lat.length;
-  cpu0 = cpuMs(srv.pid);
   const list = await concurrent(50, 200, () => call('GET', '/api/v1/namespaces/bench/configmaps?limit=100'));
   out['list100.p50_ms'] = percentile(list.lat, 50);
   out['list100.p99_ms'] = percentile(list.lat, 99);
@@ -221,17 +147,6 @@ async function measure(srv: Awaited<ReturnType<typeof startSkiff>>, dataDir: str
   const disco = await concurrent(10, 200, (i) => call('GET', i % 2 ? '/apis' : '/api/v1'));
   out['discovery.p50_ms'] = percentile(disco.lat, 50);
   out['discovery.server_cpu_us_per_req'] = ((cpuMs(srv.pid) - cpu0) * 1000) / disco.lat.length;
-  const serverKey = {
-    key: readFileSync(join(dataDir, 'tls/serving.key'), 'utf8'),
-    cert: readFileSync(join(dataDir, 'tls/serving.crt'), 'utf8'),
-  };
-  const echo = await echoBaseline(srv.creds, serverKey);
-  out['baseline.https_echo.p50_ms'] = echo.p50;
-  out['baseline.https_echo.p99_ms'] = echo.p99;
-  out['create.p50_vs_echo'] = out['create.p50_ms'] / echo.p50;
-  out['create.p99_vs_echo'] = out['create.p99_ms'] / echo.p99;
-  out['get.p99_vs_echo'] = out['get.p99_ms'] / echo.p99;
-  out['get.per_s_vs_echo'] = out['get.per_s'] / echo.rps;
 
   // LIST of 10,000 pods.
   const pod = (i: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod-${i}`, labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '10m' } } }] } });

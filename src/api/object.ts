@@ -4,6 +4,7 @@
  * `kubernetes-types`; code that handles every kind alike uses these.
  */
 import type { ListMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+import { cloneJson } from '../machinery/index.js';
 
 export type { ListMeta, OwnerReference };
 
@@ -44,9 +45,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** deepClone copies JSON data (objects from caches are read-only; clone before changing). */
-export function deepClone<T>(v: T): T {
-  return structuredClone(v);
-}
+export const deepClone = cloneJson;
 
 /** deepEqual compares JSON data structurally (key order does not matter). */
 export function deepEqual(a: unknown, b: unknown): boolean {

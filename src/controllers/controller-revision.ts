@@ -11,7 +11,7 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { deepClone, deepEqual, type KubeObject } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
-import { isAlreadyExists, isNotFound } from '../machinery/index.js';
+import { isAlreadyExists, isNotFound, compareStrings } from '../machinery/index.js';
 import { newControllerRef } from './controller-ref.js';
 import { computeHash, semantic } from './deployment/pod-template-hash.js';
 
@@ -80,7 +80,7 @@ export function hashOf(cr: ControllerRevisionObj, hashLabel: string): string {
 /** sortRevisions orders revisions oldest first: by revision number, then creation, then name (upstream history.SortControllerRevisions). */
 export function sortRevisions<T extends ControllerRevisionObj>(list: readonly T[]): T[] {
   const created = (o: KubeObject): number => Date.parse(o.metadata.creationTimestamp ?? '') || 0;
-  return [...list].sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0) || created(a) - created(b) || a.metadata.name!.localeCompare(b.metadata.name!));
+  return [...list].sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0) || created(a) - created(b) || compareStrings(a.metadata.name!, b.metadata.name!));
 }
 
 /** nextRevision is one more than the highest revision number (1 for an empty history). */

@@ -5,6 +5,8 @@
  * atomic files, and the Component lifecycle. Imports nothing from src/.
  */
 export { writeFileAtomic } from './atomic-file.js';
+export { cloneJson } from './json-clone.js';
+export { compareStrings } from './string-order.js';
 export { logTail } from './log-tail.js';
 export { asComponent, type Component, ComponentLifecycle } from './component.js';
 export { parseDurationMs } from './duration.js';

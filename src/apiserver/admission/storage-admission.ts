@@ -14,7 +14,7 @@ import type { KubeObject } from '../../api/index.js';
 import type { AdmissionPlugin } from './admission.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import { newContext, SYSTEM_USER } from '../registry/request-context.js';
-import { newForbidden } from '../../machinery/index.js';
+import { newForbidden, compareStrings } from '../../machinery/index.js';
 import { ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_STORAGE_CLASS, claimClass, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, type PVC, type SC } from '../../api/index.js';
 import { claimRequest } from '../../api/index.js';
 
@@ -24,7 +24,7 @@ export const RESIZE_FORBIDDEN = 'only dynamically provisioned pvc can be resized
 /** pickDefaultClass returns the default StorageClass among classes (newest first on ties, then name), or undefined. */
 export function pickDefaultClass(classes: readonly SC[]): SC | undefined {
   const defaults = classes.filter((c) => c.metadata.annotations?.[ANN_DEFAULT_STORAGE_CLASS] === 'true' || c.metadata.annotations?.['storageclass.beta.kubernetes.io/is-default-class'] === 'true');
-  defaults.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  defaults.sort((a, b) => compareStrings(b.metadata.creationTimestamp ?? '', a.metadata.creationTimestamp ?? '') || compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''));
   return defaults[0];
 }
 

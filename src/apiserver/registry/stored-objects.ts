@@ -49,14 +49,16 @@ export class StoredObjects {
 
   /** create stores a new object; storage errors reach the caller untranslated (a generated name is retried on KeyExists). */
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
-    const kv = await this.#store.create(key, encodeObject(await this.#toStorage(obj)));
+    const stored = await this.#toStorage(obj);
+    const kv = await this.#store.create(key, encodeObject(stored));
     this.#onWritten?.();
-    return this.decode(kv);
+    return this.#written(stored, kv);
   }
 
   /** update replaces the object stored at revision; a RevisionConflictError means someone wrote in between. */
   async update(key: string, obj: KubeObject, revision: number): Promise<KubeObject> {
-    return this.decode(await this.#write(key, obj, revision));
+    const { stored, kv } = await this.#write(key, obj, revision);
+    return this.#written(stored, kv);
   }
 
   /**
@@ -82,10 +84,11 @@ export class StoredObjects {
     throw newConflict(this.#gr, name, conflictStaleMessage);
   }
 
-  async #write(key: string, obj: KubeObject, revision: number): Promise<KeyValue> {
-    const written = await this.#store.update(key, encodeObject(await this.#toStorage(obj)), revision);
+  async #write(key: string, obj: KubeObject, revision: number): Promise<{ stored: KubeObject; kv: KeyValue }> {
+    const stored = await this.#toStorage(obj);
+    const kv = await this.#store.update(key, encodeObject(stored), revision);
     this.#onWritten?.();
-    return written;
+    return { stored, kv };
   }
 
   /** delete removes the row read as kv (a RevisionConflictError when it changed) and returns the object as deleted. */
@@ -108,6 +111,17 @@ export class StoredObjects {
     out.apiVersion = this.#apiVersion;
     out.kind = this.#info.kind;
     return out;
+  }
+
+  /**
+   * written is what a write answers: the object just stored, at the
+   * revision that stored it. It is the object the stored text was made
+   * from, so that text is not parsed back (the answer has the same fields in
+   * the same order: the resourceVersion last in metadata, as a read's).
+   */
+  #written(stored: KubeObject, kv: KeyValue): Promise<KubeObject> {
+    stored.metadata.resourceVersion = String(kv.modRevision);
+    return this.fromStorage(stored);
   }
 
   /** toStorage converts to the storage version and puts fields in upstream's order, once per write, so reads and watches need no reordering. */

@@ -9,6 +9,7 @@ import type { DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
 import { scaledValue } from '../deployment/rolling-update-limits.js';
 import { isPodAvailable, isPodReady } from '../pod-status.js';
 import { isUpdated, nodeShouldRunDaemonPod, type DaemonSetObj, type NodeObj, type PodObj, type Placement } from './daemon-pod.js';
+import { compareStrings } from '../../machinery/index.js';
 
 /** NodePlan is what to change: nodes to create a pod on, pods to delete, failed pods among them. */
 export interface NodePlan {
@@ -36,7 +37,7 @@ export function byScheduledThenAge(a: PodObj, b: PodObj): number {
   if (sa !== sb) return sa - sb;
   const ta = Date.parse(a.metadata.creationTimestamp ?? '') || 0;
   const tb = Date.parse(b.metadata.creationTimestamp ?? '') || 0;
-  return ta - tb || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  return ta - tb || compareStrings(a.metadata.name ?? '', b.metadata.name ?? '');
 }
 
 /** resolveLimits resolves maxSurge and maxUnavailable against the desired count, both rounded up; both zero means one unavailable (upstream SurgeCount, UnavailableCount). */

@@ -7,6 +7,7 @@
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/index.js';
+import { compareStrings } from '../../machinery/index.js';
 
 /** DeploymentObj and ReplicaSetObj are the typed shapes with KubeObject's writable metadata. */
 export type DeploymentObj = Omit<Deployment, 'metadata'> & KubeObject;
@@ -32,7 +33,7 @@ export function createdAt(o: KubeObject): number {
 
 /** byCreation sorts oldest first, ties by name (upstream ReplicaSetsByCreationTimestamp). */
 export function byCreation<T extends KubeObject>(list: T[]): T[] {
-  return [...list].sort((a, b) => createdAt(a) - createdAt(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  return [...list].sort((a, b) => createdAt(a) - createdAt(b) || compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''));
 }
 
 /** specReplicas sums spec.replicas; statusReplicas, readyReplicas and availableReplicas sum status counts. */

@@ -9,6 +9,7 @@
 import type { Pod, Service, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/index.js';
 import { isPodReady } from '../pod-status.js';
+import { compareStrings } from '../../machinery/index.js';
 
 export type ServiceObj = Omit<Service, 'metadata'> & KubeObject;
 export type PodObj = Omit<Pod, 'metadata'> & KubeObject;
@@ -47,7 +48,7 @@ export function candidates(svc: ServiceObj, pods: PodObj[]): EndpointCandidate[]
     const serving = isPodReady(pod as Pod) || publishNotReady;
     out.push({ pod, ip, ready: serving && !terminating, serving, terminating });
   }
-  return out.sort((a, b) => a.ip.localeCompare(b.ip) || (a.pod.metadata.name ?? '').localeCompare(b.pod.metadata.name ?? ''));
+  return out.sort((a, b) => compareStrings(a.ip, b.ip) || compareStrings(a.pod.metadata.name ?? '', b.pod.metadata.name ?? ''));
 }
 
 /** resolvedPort is a Service port mapped onto one pod. */

@@ -13,7 +13,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/index.js';
 import { R, keyOf, Reconciler, systemClock, type Client, type Clock, type InformerFactory, type SharedInformer } from '../../client/index.js';
-import { isNotFound } from '../../machinery/index.js';
+import { isNotFound, compareStrings } from '../../machinery/index.js';
 
 type PodObj = KubeObject & Pod;
 
@@ -117,7 +117,7 @@ export class PodGCController extends Reconciler {
     // Evicted pods go first, then the oldest, names breaking ties (upstream's byEvictionAndCreationTimestamp).
     terminated.sort((a, b) => Number(isEvicted(b)) - Number(isEvicted(a))
       || Date.parse(a.metadata.creationTimestamp ?? '') - Date.parse(b.metadata.creationTimestamp ?? '')
-      || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+      || compareStrings(a.metadata.name ?? '', b.metadata.name ?? ''));
     for (const pod of terminated.slice(0, excess)) await this.#markFailedAndDelete(pod);
   }
 

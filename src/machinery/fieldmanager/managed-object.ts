@@ -5,6 +5,7 @@
  */
 
 import type { ManagedFieldsEntry } from './managed-fields.js';
+import { cloneJson } from '../json-clone.js';
 
 /** ManagedObject is any API object as far as managedFields are concerned. */
 export interface ManagedObject {
@@ -37,6 +38,4 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** deepClone copies JSON data. */
-export function deepClone<T>(v: T): T {
-  return structuredClone(v);
-}
+export const deepClone = cloneJson;

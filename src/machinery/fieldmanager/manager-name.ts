@@ -23,7 +23,11 @@ export function managerFromUserAgent(userAgent: string | undefined): string {
 
 function isPrintable(ch: string): boolean {
   // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
-  return ch === ' ' || /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch);
+  // ASCII (every User-Agent in practice) is decided without the Unicode property tables, which
+  // are mapped into the process on first use.
+  const cp = ch.codePointAt(0)!;
+  if (cp < 0x80) return cp >= 0x20 && cp < 0x7f;
+  return /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch);
 }
 
 /** validateFieldManager checks a `fieldManager` parameter as upstream's ValidateFieldManager. */

@@ -11,7 +11,7 @@
  * records upstream's failed-open audit annotation.
  */
 import { deepEqual, type KubeObject } from '../../../api/index.js';
-import { applyJsonPatch, newInternalError, StatusError } from '../../../machinery/index.js';
+import { applyJsonPatch, newInternalError, StatusError, compareStrings } from '../../../machinery/index.js';
 import type { AdmissionAttributes } from '../admission.js';
 import { callWebhook, WebhookCallError } from './call.js';
 import type { Webhook } from './configuration.js';
@@ -24,7 +24,7 @@ export const VALIDATING_CONFIGURATIONS = 'validatingwebhookconfigurations';
 
 /** hooksOf lists every webhook of every configuration, configurations ordered by name as upstream sorts them. */
 export async function hooksOf(env: AdmissionEnvironment, resource: string): Promise<{ hook: Webhook; configuration: string }[]> {
-  const configs = (await env.list(resource)).sort((x, y) => (x.metadata.name ?? '').localeCompare(y.metadata.name ?? ''));
+  const configs = (await env.list(resource)).sort((x, y) => compareStrings(x.metadata.name ?? '', y.metadata.name ?? ''));
   return configs.flatMap((c) => ((c.webhooks as Webhook[] | undefined) ?? []).map((hook) => ({ hook, configuration: c.metadata.name ?? '' })));
 }
 
