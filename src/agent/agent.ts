@@ -119,6 +119,35 @@ export class NodeAgent {
     this.#addedRoutes = [...new Set([...readRoutes(this.#routesFile), ...ensureSinkRoutes(this.#sinkLink, [o.clusterCIDR, o.serviceCIDR])])];
     // Remember them across crashes, so a cleanup after a restart still removes what this node added.
     writeFileSync(this.#routesFile, JSON.stringify(this.#addedRoutes));
+    // Chains are named per data dir so several nodes on one machine (tests) never touch each other's rules.
+    const chainTag = dataDirTag(o.dataDir).slice(0, 6).toUpperCase();
+    this.#parts = [
+      new PodNetwork({
+        client: o.client, nodeName, nodeIP: o.hostIP, podCIDR, clusterCIDR: o.clusterCIDR, backend, chainPrefix: `SKFL${chainTag}`,
+        cleanupOnExit: o.cleanupOnExit, log: o.log,
+      }),
+      serviceProxy(o.client, {
+        nodeName, nodeIPs: [o.hostIP], serviceCIDR: o.serviceCIDR, clusterCIDR: o.clusterCIDR,
+        chainPrefix: `SK${chainTag}`, log: o.log,
+      }),
+      networkPolicyEnforcer(o.client, { nodeName, chainPrefix: `SKNP${chainTag}`, log: o.log }),
+    ];
+    // The network parts need the node's pod range, not its runtime: they start while containerd comes up. Both settle
+    // before a failure is reported, so stop() never races a part still starting.
+    const started = await Promise.allSettled([
+      this.#startRuntime(nodeName, podCIDR, backend, signal),
+      (async () => {
+        for (const part of this.#parts) await part.start(signal);
+      })(),
+    ]);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    o.log(`node agent: node ${nodeName} up with pod CIDR ${podCIDR}`);
+  }
+
+  /** startRuntime brings up containerd (unless an endpoint is given), the pause image, the kubelet server and the kubelet. */
+  async #startRuntime(nodeName: string, podCIDR: string, backend: Backend, signal: AbortSignal): Promise<void> {
+    const o = this.#o;
     let socket = o.containerRuntimeEndpoint?.replace(/^unix:\/\//, '');
     if (!socket) {
       this.#supervisor = new ContainerdSupervisor({ dataDir: o.dataDir, podCIDR, mtu: podMTU(execRunner, o.hostIP, backend), log: o.log });
@@ -135,21 +164,6 @@ export class NodeAgent {
       leaseIntervalMs: o.leaseRenewIntervalMs, nodeStatusIntervalMs: o.leaseRenewIntervalMs, kubeletPort: this.#kubeletServer.port, log: o.log,
     });
     await this.#kubelet.start(signal);
-    // Chains are named per data dir so several nodes on one machine (tests) never touch each other's rules.
-    const chainTag = dataDirTag(o.dataDir).slice(0, 6).toUpperCase();
-    this.#parts = [
-      new PodNetwork({
-        client: o.client, nodeName, nodeIP: o.hostIP, podCIDR, clusterCIDR: o.clusterCIDR, backend, chainPrefix: `SKFL${chainTag}`,
-        cleanupOnExit: o.cleanupOnExit, log: o.log,
-      }),
-      serviceProxy(o.client, {
-        nodeName, nodeIPs: [o.hostIP], serviceCIDR: o.serviceCIDR, clusterCIDR: o.clusterCIDR,
-        chainPrefix: `SK${chainTag}`, log: o.log,
-      }),
-      networkPolicyEnforcer(o.client, { nodeName, chainPrefix: `SKNP${chainTag}`, log: o.log }),
-    ];
-    for (const part of this.#parts) await part.start(signal);
-    o.log(`node agent: node ${nodeName} up with pod CIDR ${podCIDR}`);
   }
 
   /** listenKubelet starts the kubelet HTTPS server on the usual port, or a free one when another node on this machine holds it. */
