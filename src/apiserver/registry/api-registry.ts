@@ -4,7 +4,7 @@
  * by group, version and resource. It is the single entry to cluster state
  * for both the HTTP handlers and the in-process client.
  */
-import { RESOURCES, deepClone, storageKey, storagePrefix, type ResourceInfo } from '../../api/index.js';
+import { RESOURCES, storageKey, storagePrefix, type ResourceInfo } from '../../api/index.js';
 import { DefinitionRegistry, gvrKey, type ResourceDefinition } from '../definitions/index.js';
 import type { KubeObject } from '../../api/index.js';
 import type { Store } from '../../storage/index.js';
@@ -106,7 +106,7 @@ export class APIRegistry {
       // A write that raced with this list leaves the entry stale; it is then simply refreshed next time.
       if ((this.#generations.get(k) ?? 0) === generation) this.#listCache.set(cacheKey, entry);
     }
-    return entry.items.length ? deepClone(entry.items) : [];
+    return entry.items.length ? structuredClone(entry.items) : [];
   }
 
   /**
@@ -168,34 +168,11 @@ export class APIRegistry {
     return undefined;
   }
 
-  /** Namespace states read since the namespaces' write generation last moved (see namespaceState). */
-  #namespaceStates = { generation: -1, states: new Map<string, 'Active' | 'Terminating'>() };
-
-  /**
-   * namespaceState is what every namespaced create checks (upstream's
-   * NamespaceLifecycle admission, which reads an informer). It is kept in
-   * memory until the next namespace write, followed the way cachedList
-   * follows its kinds, so a create does not read and parse its namespace.
-   * An absent namespace is read again each time, as upstream looks a
-   * namespace its informer has not seen up live.
-   */
   async #namespaceState(name: string): Promise<'Active' | 'Terminating' | undefined> {
-    const k = `${NAMESPACES.storage.group}/${NAMESPACES.storage.resource}`;
-    if (!this.#followed.has(k)) {
-      this.#followed.add(k);
-      await this.#followWrites(k, storagePrefix(NAMESPACES));
-    }
-    const generation = this.#generations.get(k) ?? 0;
-    if (this.#namespaceStates.generation !== generation) this.#namespaceStates = { generation, states: new Map() };
-    const cache = this.#namespaceStates;
-    const known = cache.states.get(name);
-    if (known) return known;
     const kv = await this.store.get(storageKey(NAMESPACES, undefined, name));
     if (!kv) return undefined;
     const ns = JSON.parse(kv.value) as KubeObject;
-    const state = ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating' ? 'Terminating' : 'Active';
-    // Kept in the map of the generation read at the start: a write since then has made that map obsolete.
-    cache.states.set(name, state);
-    return state;
+    if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') return 'Terminating';
+    return 'Active';
   }
 }
