@@ -30,7 +30,15 @@ import type { PemPair } from '../pki/index.js';
 
 /** NodeAgentOptions configure a node agent. */
 export interface NodeAgentOptions {
+  /** client carries the kubelet's identity (a joined agent's node credentials). */
   client: Client;
+  /**
+   * networkClient carries the identity the service proxy and NetworkPolicy
+   * enforcer run as (a joined agent's system:skiff-node-network:<node>):
+   * they read every Service, endpoint, pod and namespace, which the node
+   * authorizer does not let a kubelet do. Default: client (the server's own node).
+   */
+  networkClient?: Client;
   dataDir: string;
   nodeName?: string;
   /** hostIP is the node's InternalIP (default: the machine's first non-loopback IPv4). */
@@ -126,11 +134,11 @@ export class NodeAgent {
         client: o.client, nodeName, nodeIP: o.hostIP, podCIDR, clusterCIDR: o.clusterCIDR, backend, chainPrefix: `SKFL${chainTag}`,
         cleanupOnExit: o.cleanupOnExit, log: o.log,
       }),
-      serviceProxy(o.client, {
+      serviceProxy(o.networkClient ?? o.client, {
         nodeName, nodeIPs: [o.hostIP], serviceCIDR: o.serviceCIDR, clusterCIDR: o.clusterCIDR,
         chainPrefix: `SK${chainTag}`, log: o.log,
       }),
-      networkPolicyEnforcer(o.client, { nodeName, chainPrefix: `SKNP${chainTag}`, log: o.log }),
+      networkPolicyEnforcer(o.networkClient ?? o.client, { nodeName, chainPrefix: `SKNP${chainTag}`, log: o.log }),
     ];
     // The network parts need the node's pod range, not its runtime: they start while containerd comes up. Both settle
     // before a failure is reported, so stop() never races a part still starting.

@@ -21,19 +21,23 @@ export function apiServerURLs(ep: Endpoints): string[] {
   return urls;
 }
 
-/** refreshAPIServers reads the endpoints once and updates the client's list (kept as is when none are listed). */
-export async function refreshAPIServers(client: HttpClient): Promise<string[]> {
+/**
+ * refreshAPIServers reads the endpoints once and updates the client's list
+ * (kept as is when none are listed), and the lists of the node's other
+ * clients (its network identity's), which talk to the same servers.
+ */
+export async function refreshAPIServers(client: HttpClient, others: HttpClient[] = []): Promise<string[]> {
   const urls = apiServerURLs(await client.get<Endpoints>(R.endpoints, 'kubernetes', { namespace: 'default' }));
-  if (urls.length > 0) client.setServers(urls);
+  if (urls.length > 0) for (const c of [client, ...others]) c.setServers(urls);
   return client.servers;
 }
 
 /** followAPIServers refreshes the list every intervalMs (default 30 s) until signal aborts. */
-export function followAPIServers(client: HttpClient, signal: AbortSignal, log: (msg: string) => void, intervalMs = 30_000): void {
+export function followAPIServers(client: HttpClient, signal: AbortSignal, log: (msg: string) => void, intervalMs = 30_000, others: HttpClient[] = []): void {
   let last = '';
   const tick = async () => {
     try {
-      const servers = (await refreshAPIServers(client)).join(', ');
+      const servers = (await refreshAPIServers(client, others)).join(', ');
       if (servers !== last) log(`agent: API servers: ${servers}`);
       last = servers;
     } catch (err) {

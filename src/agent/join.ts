@@ -14,7 +14,12 @@
  *    and a restart reuses it (the token is not needed again).
  *
  * The kubelet's serving certificate comes the same way from
- * `kubernetes.io/kubelet-serving`, asked with the node's own credentials.
+ * `kubernetes.io/kubelet-serving`, asked with the node's own credentials, and
+ * so does the node's network identity (`system:skiff-node-network:<node>`
+ * from `kubernetes.io/kube-apiserver-client`), which the service proxy and
+ * NetworkPolicy enforcer use: the kubelet's credentials read only what its
+ * own pods need (upstream gives kube-proxy and policy agents identities of
+ * their own; k3s hands each agent a kube-proxy client certificate).
  */
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
@@ -22,7 +27,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpClient } from '../client/index.js';
 import { caPublicKeyHash, type PemPair } from '../pki/index.js';
-import { parseJoinToken, KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER } from '../api/index.js';
+import { parseJoinToken, KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, KUBE_APISERVER_CLIENT_SIGNER, nodeNetworkSubject } from '../api/index.js';
 import { CertificateManager, type StoredCertificate } from '../kubelet/index.js';
 import { StatusError } from '../machinery/index.js';
 
@@ -47,6 +52,8 @@ export interface JoinOptions {
 /** JoinedNode is the node's client and what the NodeAgent needs to serve with certificates from the cluster CA. */
 export interface JoinedNode {
   client: HttpClient;
+  /** networkClient is the node's network identity, for the service proxy and NetworkPolicy enforcer. */
+  networkClient: HttpClient;
   caCert: string;
   servingCertificate: (nodeName: string, onRotate: (pair: PemPair) => void) => Promise<PemPair>;
   /** startRotation renews the client certificate (and the serving one once made) until the signal aborts. */
@@ -132,10 +139,26 @@ export async function joinCluster(o: JoinOptions): Promise<JoinedNode> {
   }
   const nodeClient = new HttpClient({ server: o.server, ca, cert: pair.cert, key: pair.key });
   client = nodeClient;
+  // Asked (and renewed) with the node's credentials, so an agent that joined before this identity existed gets it on restart.
+  let networkClient: HttpClient | undefined;
+  const network = new CertificateManager({
+    path: join(o.dataDir, 'pki', 'node-network-client-current.pem'),
+    signerName: KUBE_APISERVER_CLIENT_SIGNER,
+    usages: ['digital signature', 'client auth'],
+    subject: nodeNetworkSubject(o.nodeName),
+    client: () => nodeClient,
+    onRotate: (p) => networkClient!.setClientCertificate(p.cert, p.key),
+    log: o.log,
+  });
+  const networkPair = await network.obtain(nodeClient, o.signal).catch((err) => {
+    throw explain(err, o.server);
+  });
+  networkClient = new HttpClient({ server: o.server, ca, cert: networkPair.cert, key: networkPair.key });
   let serving: CertificateManager | undefined;
   let rotationSignal: AbortSignal | undefined;
   return {
     client: nodeClient,
+    networkClient,
     caCert: ca,
     async servingCertificate(nodeName, onRotate) {
       serving = new CertificateManager({
@@ -159,6 +182,7 @@ export async function joinCluster(o: JoinOptions): Promise<JoinedNode> {
     startRotation(signal) {
       rotationSignal = signal;
       stored.start(signal);
+      network.start(signal);
       serving?.start(signal);
     },
   };

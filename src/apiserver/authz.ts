@@ -5,6 +5,7 @@
  * after authentication and before any handler runs.
  */
 import type { UserInfo } from './registry/request-context.js';
+import { parseFieldSelector, parseLabelSelector, type FieldRequirement, type LabelRequirement } from '../machinery/index.js';
 
 export interface AuthorizationAttributes {
   user: UserInfo;
@@ -18,6 +19,35 @@ export interface AuthorizationAttributes {
   subresource?: string;
   namespace?: string;
   name?: string;
+  /**
+   * The request's field and label selectors, parsed (upstream's
+   * GetFieldSelector/GetLabelSelector, KEP-4601): set for list, watch and
+   * deletecollection only. A selector that does not parse leaves them unset,
+   * so an authorizer sees no narrowing; the handler answers the 400 itself.
+   */
+  fieldSelector?: readonly FieldRequirement[];
+  labelSelector?: readonly LabelRequirement[];
+}
+
+const SELECTOR_VERBS = ['list', 'watch', 'deletecollection'];
+
+/** selectorAttributes parses a request's fieldSelector and labelSelector parameters for the authorizers, as upstream's request info does. */
+export function selectorAttributes(verb: string, params: URLSearchParams): Pick<AuthorizationAttributes, 'fieldSelector' | 'labelSelector'> {
+  if (!SELECTOR_VERBS.includes(verb)) return {};
+  const out: Pick<AuthorizationAttributes, 'fieldSelector' | 'labelSelector'> = {};
+  const fields = params.get('fieldSelector');
+  const labels = params.get('labelSelector');
+  try {
+    if (fields) out.fieldSelector = parseFieldSelector(fields).requirements;
+  } catch {
+    // Unparsable: no requirements (upstream records the error and authorizers ignore the selector).
+  }
+  try {
+    if (labels) out.labelSelector = parseLabelSelector(labels).requirements;
+  } catch {
+    // As above.
+  }
+  return out;
 }
 
 export interface AuthorizationDecision {

@@ -101,7 +101,7 @@ export async function runAgent(args: string[]): Promise<void> {
   }
   log(`cluster network: pods ${network.podSubnet}, services ${network.serviceSubnet}, ${network.backend} between nodes`);
   const agent = new NodeAgent({
-    client, dataDir, nodeName, hostIP, servingCertificate: joined.servingCertificate,
+    client, networkClient: joined.networkClient, dataDir, nodeName, hostIP, servingCertificate: joined.servingCertificate,
     clusterCIDR: network.podSubnet, serviceCIDR: network.serviceSubnet,
     clusterDNS: flags['cluster-dns'] ? String(flags['cluster-dns']) : await clusterDNSAddress(client, network.serviceSubnet, log),
     flannelBackend: network.backend as Backend,
@@ -126,7 +126,7 @@ export async function runAgent(args: string[]): Promise<void> {
   try {
     await agent.start(abort.signal);
     // Learn every API server and fail over between them (the one named by --server may die).
-    followAPIServers(client, abort.signal, log);
+    followAPIServers(client, abort.signal, log, undefined, [joined.networkClient]);
     joined.startRotation(abort.signal);
   } catch (err) {
     log(`agent failed to start: ${(err as Error).stack ?? err}`);

@@ -74,9 +74,9 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
     const n = srv.json<{ status?: { conditions?: { type: string; status: string }[] } }>(['node', name]);
     return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
   };
-  /** asNode runs kubectl with the joined node's own certificate. */
-  const asNode = (args: string[], input?: string) => {
-    const pem = join(agentDir, 'pki', 'kubelet-client-current.pem');
+  /** asNode runs kubectl with the joined node's own certificate (or, given `identity`, another stored one). */
+  const asNode = (args: string[], input?: string, identity = 'kubelet-client-current.pem') => {
+    const pem = join(agentDir, 'pki', identity);
     const ca = join(agentDir, 'server-ca.crt');
     const r = spawnSync('kubectl', ['--server', serverURL, '--certificate-authority', ca, '--client-certificate', pem, '--client-key', pem, '--kubeconfig', '/dev/null', ...args], { encoding: 'utf8', timeout: 60_000, input });
     return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
@@ -167,6 +167,12 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
     assert.match(table, new RegExp(`${client.metadata.name}\\s+\\S+\\s+kubernetes.io/kube-apiserver-client-kubelet\\s+system:bootstrap:${id}\\s+<none>\\s+Approved,Issued`));
     assert.match(table, new RegExp(`kubernetes.io/kubelet-serving\\s+system:node:${NODE}\\s+<none>\\s+Approved,Issued`));
     assert.match(asNode(['auth', 'whoami']).stdout, new RegExp(`Username\\s+system:node:${NODE}[\\s\\S]*Groups\\s+\\[system:nodes system:authenticated\\]`));
+    // The node's network identity (for its service proxy and policy enforcer), asked with its node credentials.
+    const network = mine.find((c) => c.spec.signerName === 'kubernetes.io/kube-apiserver-client')!;
+    assert.equal(network.spec.username, `system:node:${NODE}`);
+    assert.deepEqual(network.status?.conditions?.map((c) => [c.type, c.status, c.reason]), [['Approved', 'True', 'AutoApproved']]);
+    const whoami = asNode(['auth', 'whoami'], undefined, 'node-network-client-current.pem').stdout;
+    assert.match(whoami, new RegExp(`Username\\s+system:skiff-node-network:${NODE}[\\s\\S]*Groups\\s+\\[system:skiff-node-network system:authenticated\\]`));
   });
 
   it('kubectl certificate approve and deny', async () => {
@@ -227,6 +233,23 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
       denied.stderr.trim(),
       `Error from server (Forbidden): secrets "theirs" is forbidden: User "system:node:${NODE}" cannot get resource "secrets" in API group "" in the namespace "default": no relationship found between node '${NODE}' and this object`,
     );
+    // Pods: a node lists and watches only its own (upstream's node authorizer with AuthorizeNodeWithSelectors).
+    const allPods = asNode(['get', 'pods', '-A']);
+    assert.equal(allPods.code, 1);
+    assert.equal(
+      allPods.stderr.trim(),
+      `Error from server (Forbidden): pods is forbidden: User "system:node:${NODE}" cannot list resource "pods" in API group "" at the cluster scope: can only list/watch pods with spec.nodeName field selector`,
+    );
+    assert.match(asNode(['get', 'pods', '-A', '--field-selector', `spec.nodeName=${serverNode}`]).stderr, /can only list\/watch pods with spec.nodeName field selector/);
+    const own = asNode(['get', 'pods', '-A', '--field-selector', `spec.nodeName=${NODE}`, '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName}{"\\n"}{end}']);
+    assert.equal(own.code, 0, own.stderr);
+    assert.ok(own.stdout.split('\n').includes(`on-agent ${NODE}`), own.stdout);
+    assert.ok(own.stdout.trim().split('\n').every((l) => l.endsWith(` ${NODE}`)), own.stdout);
+    // The network identity reads every pod (to build policy rules) but no Secret.
+    const network = (args: string[]) => asNode(args, undefined, 'node-network-client-current.pem');
+    const everyPod = network(['get', 'pods', '-o', 'name']).stdout.trim().split('\n');
+    assert.ok(everyPod.includes('pod/on-agent') && everyPod.includes('pod/on-server'), everyPod.join(' '));
+    assert.match(network(['get', 'secret', 'mine']).stderr, new RegExp(`secrets "mine" is forbidden: User "system:skiff-node-network:${NODE}" cannot get resource "secrets"`));
     // NodeRestriction: only its own Node, only mirror pods.
     assert.match(asNode(['label', 'node', serverNode, 'x=y']).stderr, new RegExp(`nodes "${serverNode}" is forbidden: node "${NODE}" is not allowed to modify node "${serverNode}"`));
     assert.match(asNode(['run', 'sneaky', '--image=busybox:1.35']).stderr, new RegExp(`pods "sneaky" is forbidden: pod does not have "kubernetes.io/config.mirror" annotation, node "${NODE}" can only create mirror pods`));

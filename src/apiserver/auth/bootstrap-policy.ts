@@ -13,7 +13,7 @@ import type { Client, ResourceRef } from '../../client/index.js';
 import { RBAC_REFS } from './rbac-informers.js';
 import { isAlreadyExists } from '../../machinery/index.js';
 import type { PolicyRule, Subject } from './rbac-rules.js';
-import { DEFAULT_NODE_TOKEN_GROUP, FLANNEL_CONFIG, KUBEADM_CONFIG } from '../../api/index.js';
+import { DEFAULT_NODE_TOKEN_GROUP, FLANNEL_CONFIG, KUBEADM_CONFIG, NODE_NETWORK_GROUP } from '../../api/index.js';
 
 /** BOOTSTRAP_LABELS mark the default policy objects, as upstream. */
 export const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
@@ -66,6 +66,7 @@ function namespacedRole(namespace: string, name: string, rules: PolicyRule[], su
 }
 
 const group = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name });
+const user = (name: string): Subject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name });
 
 /** viewRules are what system:aggregate-to-view grants: reading everything that does not escalate (no secrets). */
 function viewRules(): PolicyRule[] {
@@ -127,18 +128,27 @@ export function nodeRules(): PolicyRule[] {
 }
 
 /**
- * nodeNetworkRules cover the rest of a skiff agent, which runs the service
- * proxy and NetworkPolicy enforcement with the node's own credentials
- * (upstream and k3s give kube-proxy and the policy controller identities of
- * their own): Services and their endpoints, and the pods, namespaces and
- * policies that rules are made from. No Secrets: a node reads only those its
- * pods reference, through the Node authorizer.
+ * proxierRules are upstream's system:node-proxier, what kube-proxy reads and
+ * writes: Services and their endpoints, Nodes, and events.
  */
-function nodeNetworkRules(): PolicyRule[] {
+function proxierRules(): PolicyRule[] {
   return [
-    rule(READ, [''], ['services', 'endpoints', 'nodes', 'pods', 'namespaces']),
-    rule(READ, ['discovery.k8s.io'], ['endpointslices']),
-    rule(READ, ['networking.k8s.io'], ['ingresses', 'ingressclasses', 'networkpolicies']),
+    rule(['list', 'watch'], [''], ['endpoints', 'services']),
+    rule(['get', 'list', 'watch'], [''], ['nodes']),
+    rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
+    rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
+  ];
+}
+
+/**
+ * networkPolicyAgentRules are what a NetworkPolicy agent reads to build its
+ * rules (the read part of Calico's and kube-router's roles): policies, and
+ * the pods and namespaces they select.
+ */
+function networkPolicyAgentRules(): PolicyRule[] {
+  return [
+    rule(READ, [''], ['pods', 'namespaces']),
+    rule(READ, ['networking.k8s.io'], ['networkpolicies']),
   ];
 }
 
@@ -162,7 +172,8 @@ export function defaultClusterRoles(): KubeObject[] {
     clusterRole('system:aggregate-to-edit', editRules(), { labels: aggregateTo('edit') }),
     clusterRole('system:aggregate-to-view', viewRules(), { labels: aggregateTo('view') }),
     clusterRole('system:node', nodeRules()),
-    clusterRole('skiff:node-network', nodeNetworkRules()),
+    clusterRole('system:node-proxier', proxierRules()),
+    clusterRole('skiff:network-policy-agent', networkPolicyAgentRules()),
     // Joining with a bootstrap token (upstream's system:node-bootstrapper and the CSR approver's roles).
     clusterRole('system:node-bootstrapper', [rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests'])]),
     clusterRole('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [rule(['create'], ['certificates.k8s.io'], ['certificatesigningrequests/nodeclient'])]),
@@ -179,7 +190,10 @@ export function defaultClusterRoleBindings(): KubeObject[] {
     binding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
     // Upstream leaves nodes to the Node authorizer: the system:node binding has no subjects.
     binding('system:node', 'system:node', []),
-    binding('skiff:node-network', 'skiff:node-network', [group('system:nodes')]),
+    // A node's proxy and policy enforcer run as its network identity (api/certificates/node-network-csr.ts), never
+    // with the kubelet's credentials: upstream binds system:node-proxier to the user system:kube-proxy.
+    binding('system:node-proxier', 'system:node-proxier', [user('system:kube-proxy'), group(NODE_NETWORK_GROUP)]),
+    binding('skiff:network-policy-agent', 'skiff:network-policy-agent', [group(NODE_NETWORK_GROUP)]),
     // What kubeadm binds for its default node token: bootstrappers may ask for a client certificate,
     // which the CSR approver then grants; nodes may renew their own.
     binding('skiff:kubelet-bootstrap', 'system:node-bootstrapper', [group(DEFAULT_NODE_TOKEN_GROUP)]),
@@ -211,7 +225,7 @@ export async function ensureBootstrapPolicy(client: Client): Promise<string[]> {
     [RBAC_REFS.roles, defaultNamespacedRoles().map(([role]) => role)],
     [RBAC_REFS.roleBindings, defaultNamespacedRoles().map(([, binding]) => binding)],
   ];
-  await dropNodesFromSystemNode(client);
+  for (const name of ['system:node', 'skiff:node-network']) await dropNodesFromBinding(client, name);
   for (const [ref, objs] of todo) {
     for (const obj of objs) {
       try {
@@ -226,15 +240,17 @@ export async function ensureBootstrapPolicy(client: Client): Promise<string[]> {
 }
 
 /**
- * dropNodesFromSystemNode removes the `system:nodes` group from the
- * system:node binding that clusters made before the Node authorizer had,
- * as upstream's policy reconciliation does: otherwise every node could
- * still read every Secret through RBAC.
+ * dropNodesFromBinding removes the `system:nodes` group from bindings that
+ * older clusters made, as upstream's policy reconciliation does: the
+ * system:node binding from before the Node authorizer (otherwise every node
+ * could still read every Secret through RBAC), and skiff:node-network from
+ * before nodes had a network identity (otherwise every node could still list
+ * every pod).
  */
-async function dropNodesFromSystemNode(client: Client): Promise<void> {
+async function dropNodesFromBinding(client: Client, name: string): Promise<void> {
   let b: KubeObject & { subjects?: Subject[] };
   try {
-    b = await client.get(RBAC_REFS.clusterRoleBindings, 'system:node');
+    b = await client.get(RBAC_REFS.clusterRoleBindings, name);
   } catch {
     return;
   }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
 import type { AuthorizationAttributes } from '../authz.js';
-import { forbiddenMessage } from '../authz.js';
+import { forbiddenMessage, selectorAttributes } from '../authz.js';
 import { NodeAuthorizer, nodeIdentity } from './node-authorizer.js';
 import { NodeGraph } from './node-graph.js';
 import { nodeRules } from './bootstrap-policy.js';
@@ -84,4 +84,28 @@ test('a node touches only its own lease; other resources follow the node rules',
   assert.ok(authz.authorize(req('create', 'certificatesigningrequests', { group: 'certificates.k8s.io', namespace: undefined })).allowed);
   assert.equal(authz.authorize(req('create', 'deployments', { group: 'apps' })).allowed, false);
   assert.equal(authz.authorize(req('delete', 'namespaces', { name: 'default', namespace: undefined })).allowed, false);
+});
+
+test('a node lists and watches pods only with its own spec.nodeName field selector', () => {
+  const own = selectorAttributes('list', new URLSearchParams({ fieldSelector: 'spec.nodeName=a' }));
+  assert.ok(authz.authorize(req('list', 'pods', { namespace: undefined, ...own })).allowed);
+  assert.ok(authz.authorize(req('watch', 'pods', { ...selectorAttributes('watch', new URLSearchParams({ fieldSelector: 'status.phase!=Failed,spec.nodeName=a' })) })).allowed);
+  const all = req('list', 'pods', { namespace: undefined });
+  const d = authz.authorize(all);
+  assert.equal(d.allowed, false);
+  assert.equal(
+    `${forbiddenMessage(all)}: ${d.reason}`,
+    'pods is forbidden: User "system:node:a" cannot list resource "pods" in API group "" at the cluster scope: can only list/watch pods with spec.nodeName field selector',
+  );
+  for (const fieldSelector of ['spec.nodeName=b', 'spec.nodeName!=a', 'spec.nodeName=a,,=bad=']) {
+    assert.equal(authz.authorize(req('watch', 'pods', selectorAttributes('watch', new URLSearchParams({ fieldSelector })))).allowed, false, fieldSelector);
+  }
+  // A selector is not read for verbs that do not list.
+  assert.deepEqual(selectorAttributes('get', new URLSearchParams({ fieldSelector: 'spec.nodeName=a' })), {});
+  // A one-object watch of a pod bound to the node is a read of that pod.
+  assert.ok(authz.authorize(req('watch', 'pods', { name: 'web' })).allowed);
+  assert.equal(authz.authorize(req('watch', 'pods', { name: 'db' })).allowed, false);
+  // Mirror pods and status writes are unchanged.
+  assert.ok(authz.authorize(req('create', 'pods')).allowed);
+  assert.ok(authz.authorize(req('patch', 'pods', { name: 'web', subresource: 'status' })).allowed);
 });

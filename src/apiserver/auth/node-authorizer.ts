@@ -7,7 +7,8 @@
  * Everything else a node does is judged against the static node rules
  * (upstream's system:node role). A request it does not allow is left to the
  * next authorizer with a reason, which becomes the tail of the 403 message:
- * `no relationship found between node 'a' and this object`.
+ * `no relationship found between node 'a' and this object`. Pods are listed
+ * and watched only with the node's own spec.nodeName field selector.
  */
 import type { AuthorizationAttributes, AuthorizationDecision, Authorizer } from '../authz.js';
 import type { UserInfo } from '../registry/request-context.js';
@@ -63,11 +64,25 @@ export class NodeAuthorizer implements Authorizer {
         case 'coordination.k8s.io/leases':
           return this.#lease(node, a);
         case '/pods':
-          if (a.verb === 'get' && !a.subresource) return this.#related(node, 'pod', a);
+          if (!a.subresource) {
+            if (a.verb === 'get') return this.#related(node, 'pod', a);
+            if (a.verb === 'list' || a.verb === 'watch') return this.#listPods(node, a);
+          }
       }
     }
     // Other resources are not subdivided per node: the static node rules decide.
     return this.#rules.some((r) => ruleAllows(a, r)) ? allow : noOpinion();
+  }
+
+  /**
+   * A node lists and watches only its own pods (upstream's authorizePod with
+   * AuthorizeNodeWithSelectors, on by default since 1.32): the request must
+   * carry `fieldSelector=spec.nodeName=<node>`, or name one related pod.
+   */
+  #listPods(node: string, a: AuthorizationAttributes): AuthorizationDecision {
+    if ((a.fieldSelector ?? []).some((r) => r.field === 'spec.nodeName' && r.operator === '=' && r.value === node)) return allow;
+    if (a.name) return this.#related(node, 'pod', a);
+    return noOpinion('can only list/watch pods with spec.nodeName field selector');
   }
 
   #readNamespaced(node: string, kind: GraphKind, a: AuthorizationAttributes): AuthorizationDecision {

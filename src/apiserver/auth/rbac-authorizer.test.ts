@@ -6,7 +6,7 @@ import type { UserInfo } from '../registry/request-context.js';
 import { RBACAuthorizer, type BindingObject, type RBACSource, type RoleObject } from './rbac-authorizer.js';
 import { ruleAllows, type PolicyRule } from './rbac-rules.js';
 import { aggregatedRules } from '../../controllers/clusterroleaggregation/cluster-role-aggregation.js';
-import { defaultClusterRoles } from './bootstrap-policy.js';
+import { defaultClusterRoleBindings, defaultClusterRoles } from './bootstrap-policy.js';
 
 const alice: UserInfo = { name: 'alice', groups: ['devs', 'system:authenticated'] };
 
@@ -95,4 +95,20 @@ test('aggregation: view feeds edit feeds admin, without duplicates, and the defa
   assert.ok(can(edit, res('delete', 'pods')) && can(edit, res('get', 'secrets')) && !can(edit, res('create', 'rolebindings', { group: 'rbac.authorization.k8s.io' })));
   assert.ok(can(admin, res('create', 'rolebindings', { group: 'rbac.authorization.k8s.io' })));
   assert.equal(aggregatedRules(byName('cluster-admin') as never, all as never), undefined);
+});
+
+test('default policy: nodes get no cluster-wide pod read; the node network identity reads what a proxy and a policy agent need, and no Secret', () => {
+  const roles = defaultClusterRoles() as unknown as RoleObject[];
+  const authz = new RBACAuthorizer(source([], roles, [], defaultClusterRoleBindings() as unknown as BindingObject[]));
+  const node: UserInfo = { name: 'system:node:a', groups: ['system:nodes', 'system:authenticated'] };
+  const network: UserInfo = { name: 'system:skiff-node-network:a', groups: ['system:skiff-node-network', 'system:authenticated'] };
+  for (const r of ['pods', 'namespaces', 'services', 'nodes']) assert.equal(authz.authorize(res('list', r, { user: node })).allowed, false, `node list ${r}`);
+  for (const [verb, resource, group] of [['watch', 'pods', ''], ['list', 'namespaces', ''], ['watch', 'networkpolicies', 'networking.k8s.io'], ['list', 'services', ''], ['watch', 'endpointslices', 'discovery.k8s.io'], ['get', 'nodes', ''], ['create', 'events', '']]) {
+    assert.ok(authz.authorize(res(verb, resource, { user: network, group })).allowed, `network ${verb} ${resource}`);
+  }
+  for (const [verb, resource] of [['get', 'secrets'], ['list', 'configmaps'], ['update', 'pods'], ['patch', 'nodes']]) {
+    assert.equal(authz.authorize(res(verb, resource, { user: network })).allowed, false, `network ${verb} ${resource}`);
+  }
+  // Upstream's kube-proxy user keeps its binding.
+  assert.ok(authz.authorize(res('list', 'endpointslices', { user: { name: 'system:kube-proxy', groups: ['system:authenticated'] }, group: 'discovery.k8s.io' })).allowed);
 });

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError } from '../../machinery/index.js';
-import { forbiddenMessage, type AuthorizationAttributes, type Authorizer } from '../authz.js';
+import { forbiddenMessage, selectorAttributes, type AuthorizationAttributes, type Authorizer } from '../authz.js';
 import type { DefinitionRegistry } from '../definitions/index.js';
 import { apiGroupDoc, apiResourceList } from '../discovery.js';
 import type { APIExtension } from '../extensions.js';
@@ -40,7 +40,7 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
   const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
   deps.metrics.observe(req, res, info);
   const attrs: AuthorizationAttributes = info
-    ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
+    ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name, ...selectorAttributes(info.verb, url.searchParams) }
     : { user, verb: (req.method ?? 'GET').toLowerCase(), resourceRequest: false, path };
   const decision = await deps.authorizer.authorize(attrs);
   if (!decision.allowed) {

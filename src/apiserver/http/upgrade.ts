@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { StatusError } from '../../machinery/index.js';
 import { ANONYMOUS, authenticate, type TokenAuthenticator } from '../authn.js';
-import { forbiddenMessage, type AuthorizationAttributes, type Authorizer } from '../authz.js';
+import { forbiddenMessage, selectorAttributes, type AuthorizationAttributes, type Authorizer } from '../authz.js';
 import type { UserInfo } from '../registry/request-context.js';
 import { parseResourcePath } from './request-info.js';
 import type { ResourceHandler } from './resource-handler.js';
@@ -41,7 +41,7 @@ export async function handleUpgrade(deps: UpgradeDeps, req: IncomingMessage, soc
     // A GET upgrade with watch=true is a watch served over WebSocket (browsers), authorized as a watch.
     const watch = parseResourcePath('GET', url.pathname, url.searchParams);
     if (watch?.verb === 'watch' && !watch.subresource) {
-      const attrs: AuthorizationAttributes = { user, verb: 'watch', resourceRequest: true, group: watch.group, version: watch.version, resource: watch.resource, namespace: watch.namespace, name: watch.name };
+      const attrs: AuthorizationAttributes = { user, verb: 'watch', resourceRequest: true, group: watch.group, version: watch.version, resource: watch.resource, namespace: watch.namespace, name: watch.name, ...selectorAttributes('watch', url.searchParams) };
       const decision = await deps.authorizer.authorize(attrs);
       if (!decision.allowed) {
         return writeUpgradeError(socket, new StatusError(403, 'Forbidden', forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : ''), { name: watch.name, group: watch.group, kind: watch.resource }));

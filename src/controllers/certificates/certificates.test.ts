@@ -7,7 +7,7 @@ import { createCA, createCertificateRequest, type RequestSubject } from '../../p
 import { R } from '../../client/client.js';
 import { newFixture } from '../controller-fixture.js';
 import { CSRApprovingController, CSRSigningController, type AccessReview, type SubjectAccessReviewer } from './index.js';
-import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER } from '../../api/index.js';
+import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, KUBE_APISERVER_CLIENT_SIGNER, nodeNetworkSubject } from '../../api/index.js';
 
 async function csr(name: string, subject: RequestSubject, o: { signer?: string; usages?: string[]; username: string; groups: string[]; conditions?: object[] }): Promise<KubeObject> {
   const { request } = await createCertificateRequest(subject);
@@ -80,4 +80,38 @@ test('signer: an approved kubelet request gets a certificate from the CA; an inv
   assert.equal(failed.message, 'subject organization is not system:nodes');
   assert.equal(get('bad').certificate, undefined);
   await f.stop();
+});
+
+test('node network identity: node N gets system:skiff-node-network:N approved and signed; nobody else gets it approved', async () => {
+  const ca = await createCA('test-ca');
+  const net = (n: string): RequestSubject => nodeNetworkSubject(n);
+  const asNode = (n: string) => ({ signer: KUBE_APISERVER_CLIENT_SIGNER, username: `system:node:${n}`, groups: ['system:nodes', 'system:authenticated'] });
+  const objs = [
+    await csr('own', net('a'), asNode('a')),
+    await csr('other-node', net('b'), asNode('a')),
+    await csr('by-token', net('a'), { ...bootstrapper, signer: KUBE_APISERVER_CLIENT_SIGNER }),
+    await csr('admin-subject', { commonName: 'system:skiff-node-network:a', organizations: ['system:masters'] }, asNode('a')),
+    await csr('server-usage', net('a'), { ...asNode('a'), usages: ['digital signature', 'client auth', 'server auth'] }),
+  ];
+  const f = newFixture(objs);
+  const approver = new CSRApprovingController({ client: f.client, factory: f.factory, review });
+  await f.start();
+  for (const o of objs) await approver.sync(o.metadata.name!);
+  assert.deepEqual(f.writes(), ['update certificatesigningrequests/approval own']);
+  await f.stop();
+
+  const approved = [{ type: 'Approved', status: 'True', reason: 'AutoApproved' }];
+  const signed = [
+    await csr('own', net('a'), { ...asNode('a'), conditions: approved }),
+    await csr('admin-approved-bad-usage', net('a'), { ...asNode('a'), usages: ['server auth', 'client auth'], conditions: approved }),
+  ];
+  const g = newFixture(signed);
+  const signer = new CSRSigningController({ client: g.client, factory: g.factory, ca });
+  await g.start();
+  for (const o of signed) await signer.sync(o.metadata.name!);
+  const get = (n: string) => g.client.objects(R.certificatesigningrequests).find((o) => o.metadata.name === n)!.status as { certificate?: string; conditions: { type: string; message?: string }[] };
+  const cert = new X509Certificate(Buffer.from(get('own').certificate!, 'base64').toString());
+  assert.equal(cert.subject, 'CN=system:skiff-node-network:a\nO=system:skiff-node-network');
+  assert.equal(get('admin-approved-bad-usage').conditions.find((x) => x.type === 'Failed')!.message, 'invalid usage for client certificate: server auth');
+  await g.stop();
 });

@@ -7,8 +7,11 @@
  * identity, `.../selfnodeclient`; the question is a SubjectAccessReview
  * against the server's authorizer. A node's request for its own kubelet
  * serving certificate is approved too, as k3s and kubeadm setups with a
- * serving-certificate approver do. Anything else is left for an
- * administrator (`kubectl certificate approve|deny`).
+ * serving-certificate approver do, and so is a node's request for its own
+ * network identity (`system:skiff-node-network:<node>`, signer
+ * kube-apiserver-client: the certificate k3s hands its agents for
+ * kube-proxy). Anything else is left for an administrator
+ * (`kubectl certificate approve|deny`).
  */
 import type { CertificateSigningRequest } from 'kubernetes-types/certificates/v1.js';
 import type { KubeObject } from '../../api/index.js';
@@ -17,7 +20,7 @@ import type { InformerFactory, SharedInformer } from '../../client/index.js';
 import { parseCertificateRequest, CertificateRequestError, type ParsedRequest } from '../../pki/index.js';
 import { isNotFound } from '../../machinery/index.js';
 import { Reconciler } from '../../client/index.js';
-import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError } from '../../api/index.js';
+import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, KUBE_APISERVER_CLIENT_SIGNER, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError, nodeNetworkRequestNode } from '../../api/index.js';
 
 export interface CSRApprovingOptions {
   client: Client;
@@ -93,6 +96,11 @@ export class CSRApprovingController extends Reconciler {
     if (spec.signerName === KUBELET_SERVING_SIGNER && !kubeletServingError(req, usages)) {
       // Only the node itself, with its node credentials, may ask for its serving certificate.
       if (spec.username === req.commonName && (spec.groups ?? []).includes('system:nodes')) return { message: 'Auto approving kubelet serving certificate for its own node.' };
+    }
+    if (spec.signerName === KUBE_APISERVER_CLIENT_SIGNER) {
+      // Only node N, with its node credentials, gets N's network identity; any other client certificate waits for an administrator.
+      const node = nodeNetworkRequestNode(req, usages);
+      if (node && spec.username === `system:node:${node}` && (spec.groups ?? []).includes('system:nodes')) return { message: 'Auto approving node network client certificate for its own node.' };
     }
     return undefined;
   }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The CSR signer (upstream pkg/controller/certificates/signer): an approved
- * request for `kubernetes.io/kube-apiserver-client-kubelet` or
- * `kubernetes.io/kubelet-serving` gets a certificate from the cluster CA,
+ * request for `kubernetes.io/kube-apiserver-client-kubelet`,
+ * `kubernetes.io/kubelet-serving` or `kubernetes.io/kube-apiserver-client`
+ * (any subject an approver accepted; client usages only) gets a certificate from the cluster CA,
  * valid for the requested `expirationSeconds` capped at the signing duration
  * (upstream's --cluster-signing-duration, one year). A request the signer
  * cannot honour is marked Failed with reason SignerValidationFailure.
@@ -14,7 +15,7 @@ import type { InformerFactory, SharedInformer } from '../../client/index.js';
 import { CertificateRequestError, parseCertificateRequest, signCertificateRequest, type PemPair } from '../../pki/index.js';
 import { isNotFound } from '../../machinery/index.js';
 import { Reconciler } from '../../client/index.js';
-import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError, isFinished } from '../../api/index.js';
+import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, KUBE_APISERVER_CLIENT_SIGNER, apiServerClientUsageError, conditionTrue, decodedRequest, kubeletClientError, kubeletServingError, isFinished } from '../../api/index.js';
 
 /** DEFAULT_SIGNING_DURATION_SECONDS is upstream's --cluster-signing-duration (8760h). */
 export const DEFAULT_SIGNING_DURATION_SECONDS = 365 * 24 * 3600;
@@ -44,14 +45,15 @@ export class CSRSigningController extends Reconciler {
     if (!obj) return;
     const csr = obj as unknown as CertificateSigningRequest;
     const signer = csr.spec?.signerName;
-    if (signer !== KUBELET_CLIENT_SIGNER && signer !== KUBELET_SERVING_SIGNER) return;
+    if (signer !== KUBELET_CLIENT_SIGNER && signer !== KUBELET_SERVING_SIGNER && signer !== KUBE_APISERVER_CLIENT_SIGNER) return;
     if (!conditionTrue(csr, 'Approved') || isFinished(csr)) return;
     const pem = decodedRequest(csr);
     const usages = csr.spec?.usages ?? [];
     let why: string | undefined;
     try {
       const req = await parseCertificateRequest(pem);
-      why = signer === KUBELET_CLIENT_SIGNER ? kubeletClientError(req, usages) : kubeletServingError(req, usages);
+      if (signer === KUBE_APISERVER_CLIENT_SIGNER) why = apiServerClientUsageError(usages);
+      else why = signer === KUBELET_CLIENT_SIGNER ? kubeletClientError(req, usages) : kubeletServingError(req, usages);
     } catch (err) {
       if (!(err instanceof CertificateRequestError)) throw err;
       why = err.message;
