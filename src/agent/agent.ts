@@ -212,6 +212,7 @@ export class NodeAgent {
     this.#cri?.close();
     await this.#supervisor?.stop();
     if (this.#o.cleanupOnExit) {
+      await this.#supervisor?.endLeftoverShims();
       if (this.#supervisor) deleteLink(this.#supervisor.bridgeName);
       removeSinkRoutes(this.#sinkLink, this.#addedRoutes);
       this.#addedRoutes = [];

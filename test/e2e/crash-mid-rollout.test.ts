@@ -142,7 +142,14 @@ describe('crash mid-rollout and mid-pod-start', { skip: skip || undefined, timeo
   });
 
   after(async () => {
-    await s?.stop();
+    if (!s) return;
+    const dataDir = s.dataDir;
+    await s.stop();
+    // A shim of a task being created when containerd was killed is known to no containerd; stop must still end it.
+    const left = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => {
+      try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { return ''; }
+    }).filter((cmd) => cmd.includes(`${dataDir}/`));
+    assert.deepEqual(left, [], 'no process of this data dir left after stop');
   });
 
   it('SIGKILL of containerd mid-rollout: the supervisor restarts it and the rollout completes', async () => {

@@ -9,7 +9,7 @@
  * containerd; removing pods is the kubelet's (or test harness's) job.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { BlockList, isIPv4 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CriClient } from '../cri/cri-client.js';
@@ -237,6 +237,23 @@ export class ContainerdSupervisor {
     this.#child = undefined;
     rmSync(this.layout.pidPath, { force: true });
     this.#log('containerd stopped');
+  }
+
+  /**
+   * endLeftoverShims ends the runtime shims still addressing this containerd
+   * after it stopped, for --cleanup-on-exit. A task being created when
+   * containerd was killed leaves a shim the restarted containerd never
+   * learns of (its bundle was still a dot-directory), so removing every pod
+   * through CRI does not reach it.
+   */
+  async endLeftoverShims(timeoutMs = 5_000): Promise<void> {
+    const marker = `-address ${this.layout.socketPath}`;
+    const shims = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)
+      .filter((pid) => { const cmd = commandLineOf(pid); return cmd.includes('containerd-shim') && cmd.includes(marker); });
+    for (const pid of shims) {
+      this.#log(`ending leftover shim ${pid} (${commandLineOf(pid).trim()})`);
+      await terminate(pid, timeoutMs).catch(() => undefined);
+    }
   }
 
   #log(line: string): void {
