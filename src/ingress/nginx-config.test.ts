@@ -11,15 +11,8 @@ import { buildRouteTable, type PathRoute } from './route-table.js';
 import { Upstream } from './upstream.js';
 import type { IngressObj } from './ingress-class.js';
 import { selfSignedCertificate } from './default-certificate.js';
+import { skipWithoutNginx } from './nginx-test-support.js';
 
-const HAVE_NGINX = (() => {
-  try {
-    execFileSync('nginx', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 function ing(name: string, spec: IngressSpec, annotations: Record<string, string> = {}): IngressObj {
   return { metadata: { name, namespace: 'default', uid: name, annotations, creationTimestamp: '2024-01-01T00:00:00Z' }, spec };
@@ -121,7 +114,7 @@ test('owners: each location line names the Ingress that produced it; a path with
   assert.deepEqual(out.skipped.map((s) => s.ingress), ['default/a']);
 });
 
-test('nginx -t accepts the rendered configuration of a table using every feature', { skip: !HAVE_NGINX && 'nginx is not installed' }, async () => {
+test('nginx -t accepts the rendered configuration of a table using every feature', { skip: skipWithoutNginx }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-nginx-config-'));
   try {
     mkdirSync(join(dir, 'tmp'));

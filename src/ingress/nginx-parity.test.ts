@@ -7,7 +7,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -20,16 +19,9 @@ import { TLSStore } from './tls-store.js';
 import { Upstream } from './upstream.js';
 import { selfSignedCertificate } from './default-certificate.js';
 import type { IngressObj } from './ingress-class.js';
+import { skipWithoutNginx } from './nginx-test-support.js';
 
-const HAVE_NGINX = (() => {
-  try {
-    execFileSync('nginx', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = !HAVE_NGINX && 'nginx is not installed';
+const skip = skipWithoutNginx;
 
 const backends = new Map<string, Server>();
 let dir: string;
@@ -91,7 +83,7 @@ async function check(ingresses: IngressObj[], requests: [host: string, url: stri
 }
 
 before(async () => {
-  if (!HAVE_NGINX) return;
+  if (skipWithoutNginx) return;
   dir = mkdtempSync(join(tmpdir(), 'skiff-nginx-parity-'));
   tls = new TLSStore(await selfSignedCertificate());
   plane = new NginxDataPlane({ dir, httpPort: 0, httpsPort: 0, bindAddress: '127.0.0.1', workerProcesses: 1 });

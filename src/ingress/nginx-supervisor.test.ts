@@ -17,16 +17,9 @@ import { childrenOf } from './nginx-supervisor.js';
 import { RouteTable } from './route-table.js';
 import { TLSStore } from './tls-store.js';
 import { selfSignedCertificate } from './default-certificate.js';
+import { skipWithoutNginx } from './nginx-test-support.js';
 
-const HAVE_NGINX = (() => {
-  try {
-    execFileSync('nginx', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = !HAVE_NGINX && 'nginx is not installed';
+const skip = skipWithoutNginx;
 
 function alive(pid: number): boolean {
   try {

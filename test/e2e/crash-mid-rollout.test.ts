@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { dataDirTag } from '../../src/kubelet/index.js';
 import { agentUnavailableReason, startAgentServer, type AgentServer } from './fixtures/agent-server.js';
 import { waitFor as waitForShared } from '../harness/wait-for.js';
+import { processesMentioning } from './harness/host-cleanup.js';
 
 const skip = agentUnavailableReason();
 const NS = 'crash-rollout';
@@ -121,14 +122,7 @@ describe('crash mid-rollout and mid-pod-start', { skip: skip || undefined, timeo
   const rolloutStatus = () => s.kubectl(['rollout', 'status', 'deployment/web', '-n', NS, '--timeout=240s']);
   const readyReplicas = () => s.json<{ status: { readyReplicas?: number; updatedReplicas?: number; replicas?: number } }>(['deployment', 'web', '-n', NS]).status;
   function containerdPid(): number | undefined {
-    const config = join(s.dataDir, 'containerd', 'config.toml');
-    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        if (cmd[0]?.endsWith('containerd') && cmd.includes(config)) return Number(pid);
-      } catch { /* the process ended while listing */ }
-    }
-    return undefined;
+    return processesMentioning(`--config ${join(s.dataDir, 'containerd', 'config.toml')}`)[0];
   }
 
   before(async () => {
@@ -146,9 +140,7 @@ describe('crash mid-rollout and mid-pod-start', { skip: skip || undefined, timeo
     const dataDir = s.dataDir;
     await s.stop();
     // A shim of a task being created when containerd was killed is known to no containerd; stop must still end it.
-    const left = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => {
-      try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { return ''; }
-    }).filter((cmd) => cmd.includes(`${dataDir}/`));
+    const left = processesMentioning(`${dataDir}/`);
     assert.deepEqual(left, [], 'no process of this data dir left after stop');
   });
 
