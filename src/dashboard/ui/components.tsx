@@ -115,7 +115,12 @@ export function VirtualTable<T>({ header, rows, cells, rowKey, label, height = 5
   const [current, setCurrent] = useState(0);
   const box = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
+  // Keys read the current row from a ref, not from this render: Preact renders
+  // state changes later, and a second key pressed before that render would
+  // otherwise move from the same row again (two ArrowDowns landing on row 1).
+  const currentRow = useRef(0);
   const active = Math.min(current, Math.max(0, rows.length - 1));
+  currentRow.current = Math.min(currentRow.current, Math.max(0, rows.length - 1));
   const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - 10);
   const count = Math.ceil(height / ROW_HEIGHT) + 20;
   const visible = rows.slice(first, first + count);
@@ -136,10 +141,12 @@ export function VirtualTable<T>({ header, rows, cells, rowKey, label, height = 5
       setTop(el.scrollTop);
     }
     moved.current = true;
+    currentRow.current = next;
     setCurrent(next);
   };
   const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 2);
   const onKey = (e: KeyboardEvent) => {
+    const active = currentRow.current;
     const keys: Record<string, number> = { ArrowDown: active + 1, ArrowUp: active - 1, PageDown: active + page, PageUp: active - page, Home: 0, End: rows.length - 1 };
     if (e.key in keys && rows.length) {
       e.preventDefault();
