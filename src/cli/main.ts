@@ -2,6 +2,7 @@
 /** The `skiff` command: parses the sub-command and hands off to its module. */
 import { parseCommandFlags, type CommandUsage, type FlagSpec } from './flags.js';
 import { SKIFF_VERSION, KUBERNETES_VERSION } from '../version.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 const USAGE = `skiff — a Kubernetes-compatible cluster in one process
 
@@ -38,6 +39,8 @@ export async function main(argv: string[]): Promise<void> {
     case 'status':
       return (await import('./up-command.js')).runStatus(rest);
     case 'server':
+      // Held from before its modules load until it has started (young-generation.ts).
+      holdYoungGeneration();
       return (await import('./server-command.js')).runServer(rest);
     case 'image':
       return (await import('./image-command.js')).runImage(rest);

@@ -8,6 +8,7 @@ import { parseDurationMs } from '../machinery/index.js';
 import { BACKENDS, type Backend } from '../flannel/index.js';
 import { startResourceSampler } from '../server/index.js';
 import { KUBELET_FLAGS, kubeletFlagValues } from './kubelet-flags.js';
+import { releaseYoungGeneration } from './young-generation.js';
 
 export async function runServer(args: string[]): Promise<void> {
   const flags = parseCommandFlags(
@@ -154,6 +155,7 @@ export async function runServer(args: string[]): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
     await server.start();
+    releaseYoungGeneration();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') {
