@@ -8,11 +8,24 @@
  * pin that join tokens carry (kubeadm's --discovery-token-ca-cert-hash).
  */
 import { createHash, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import { createRequire } from 'node:module';
+import type * as X509 from '@peculiar/x509';
 import type { PemPair } from './certificates.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// The X.509 library (with its ASN.1 schemas, about 3 MB of heap) is loaded when a certificate request is first
+// made or read, which an idle server with no joining node never does.
+const requireLazily = createRequire(import.meta.url);
+let loaded: typeof X509 | undefined;
+
+function x509(): typeof X509 {
+  if (!loaded) {
+    // @peculiar/x509 resolves its algorithm providers through tsyringe, which needs the Reflect metadata polyfill loaded first.
+    requireLazily('reflect-metadata');
+    loaded = requireLazily('@peculiar/x509') as typeof X509;
+    loaded.cryptoProvider.set(webcrypto as unknown as Crypto);
+  }
+  return loaded;
+}
 
 const ALG: EcKeyGenParams & EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
@@ -45,17 +58,18 @@ function isIP(s: string): boolean {
 export async function createCertificateRequest(s: RequestSubject): Promise<{ request: string; key: string }> {
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const name = [`CN=${s.commonName}`, ...(s.organizations ?? []).map((o) => `O=${o}`)].join(', ');
-  const extensions: x509.Extension[] = [];
-  if (s.sans?.length) extensions.push(new x509.SubjectAlternativeNameExtension(s.sans.map((v) => ({ type: isIP(v) ? ('ip' as const) : ('dns' as const), value: v }))));
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name, keys, signingAlgorithm: ALG, extensions });
-  const key = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
+  const x = x509();
+  const extensions: X509.Extension[] = [];
+  if (s.sans?.length) extensions.push(new x.SubjectAlternativeNameExtension(s.sans.map((v) => ({ type: isIP(v) ? ('ip' as const) : ('dns' as const), value: v }))));
+  const csr = await x.Pkcs10CertificateRequestGenerator.create({ name, keys, signingAlgorithm: ALG, extensions });
+  const key = x.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
   return { request: csr.toString('pem'), key };
 }
 
-async function loadRequest(pem: string): Promise<x509.Pkcs10CertificateRequest> {
-  let csr: x509.Pkcs10CertificateRequest;
+async function loadRequest(pem: string): Promise<X509.Pkcs10CertificateRequest> {
+  let csr: X509.Pkcs10CertificateRequest;
   try {
-    csr = new x509.Pkcs10CertificateRequest(pem);
+    csr = new (x509().Pkcs10CertificateRequest)(pem);
   } catch (err) {
     throw new CertificateRequestError(`the request is not a PEM CERTIFICATE REQUEST: ${(err as Error).message}`);
   }
@@ -67,7 +81,7 @@ async function loadRequest(pem: string): Promise<x509.Pkcs10CertificateRequest> 
 export function certificateRequestError(pem: string): string | undefined {
   if (!/-----BEGIN CERTIFICATE REQUEST-----/.test(pem)) return 'PEM block type must be CERTIFICATE REQUEST';
   try {
-    new x509.Pkcs10CertificateRequest(pem);
+    new (x509().Pkcs10CertificateRequest)(pem);
     return undefined;
   } catch (err) {
     return `asn1: ${(err as Error).message}`;
@@ -86,7 +100,7 @@ export async function parseCertificateRequest(pem: string): Promise<ParsedReques
   };
   const san = csr.getExtension('2.5.29.17');
   if (san) {
-    for (const n of new x509.SubjectAlternativeNameExtension(san.rawData).names.items) {
+    for (const n of new (x509().SubjectAlternativeNameExtension)(san.rawData).names.items) {
       if (n.type === 'dns') out.dnsNames.push(n.value);
       else if (n.type === 'ip') out.ipAddresses.push(n.value);
       else out.otherNames++;
@@ -104,23 +118,24 @@ export interface SigningOptions {
 
 /** signCertificateRequest issues a certificate for the CSR's key, subject and SANs, signed by `ca`. */
 export async function signCertificateRequest(ca: PemPair, requestPem: string, o: SigningOptions): Promise<string> {
+  const x = x509();
   const csr = await loadRequest(requestPem);
-  const caCert = new x509.X509Certificate(ca.cert);
+  const caCert = new x.X509Certificate(ca.cert);
   let keyUsage = 0;
-  if (o.usages.includes('digital signature')) keyUsage |= x509.KeyUsageFlags.digitalSignature;
-  if (o.usages.includes('key encipherment')) keyUsage |= x509.KeyUsageFlags.keyEncipherment;
+  if (o.usages.includes('digital signature')) keyUsage |= x.KeyUsageFlags.digitalSignature;
+  if (o.usages.includes('key encipherment')) keyUsage |= x.KeyUsageFlags.keyEncipherment;
   const eku: string[] = [];
-  if (o.usages.includes('client auth')) eku.push(x509.ExtendedKeyUsage.clientAuth);
-  if (o.usages.includes('server auth')) eku.push(x509.ExtendedKeyUsage.serverAuth);
-  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(keyUsage, true)];
-  if (eku.length) extensions.push(new x509.ExtendedKeyUsageExtension(eku));
+  if (o.usages.includes('client auth')) eku.push(x.ExtendedKeyUsage.clientAuth);
+  if (o.usages.includes('server auth')) eku.push(x.ExtendedKeyUsage.serverAuth);
+  const extensions: X509.Extension[] = [new x.BasicConstraintsExtension(false, undefined, true), new x.KeyUsagesExtension(keyUsage, true)];
+  if (eku.length) extensions.push(new x.ExtendedKeyUsageExtension(eku));
   const san = csr.getExtension('2.5.29.17');
-  if (san) extensions.push(new x509.SubjectAlternativeNameExtension(san.rawData));
-  extensions.push(await x509.AuthorityKeyIdentifierExtension.create(caCert));
+  if (san) extensions.push(new x.SubjectAlternativeNameExtension(san.rawData));
+  extensions.push(await x.AuthorityKeyIdentifierExtension.create(caCert));
   const now = Date.now();
   const notAfter = new Date(Math.min(now + o.durationSeconds * 1000, caCert.notAfter.getTime()));
   const serial = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[089a-f]/, '1');
-  const cert = await x509.X509CertificateGenerator.create({
+  const cert = await x.X509CertificateGenerator.create({
     serialNumber: serial,
     subject: csr.subjectName,
     issuer: caCert.subject,
@@ -128,7 +143,7 @@ export async function signCertificateRequest(ca: PemPair, requestPem: string, o:
     notBefore: new Date(now - 5 * 60_000),
     notAfter,
     publicKey: csr.publicKey,
-    signingKey: await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(ca.key), ALG, false, ['sign']),
+    signingKey: await webcrypto.subtle.importKey('pkcs8', x.PemConverter.decodeFirst(ca.key), ALG, false, ['sign']),
     signingAlgorithm: ALG,
     extensions,
   });
