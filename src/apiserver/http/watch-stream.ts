@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { StatusError, buildPredicate, newInternalError } from '../../machinery/index.js';
 import { toTable, type TableConvertor } from '../printers/index.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
@@ -135,15 +135,25 @@ export function httpWatchSink(res: ServerResponse): WatchSink {
 // Upstream's watch subprotocols: binary frames, base64 text frames, or (none offered) plain text frames.
 const BINARY_PROTOCOL = 'binary.k8s.io';
 const BASE64_PROTOCOL = 'base64.binary.k8s.io';
-const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(BINARY_PROTOCOL) ? BINARY_PROTOCOL : offered.has(BASE64_PROTOCOL) ? BASE64_PROTOCOL : false) });
+let wss: WebSocketServer | undefined;
+
+/** webSocketServer loads the WebSocket library on the first WebSocket watch: an idle server never needs it. */
+async function webSocketServer(): Promise<WebSocketServer> {
+  if (!wss) {
+    const { WebSocketServer } = await import('ws');
+    wss ??= new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(BINARY_PROTOCOL) ? BINARY_PROTOCOL : offered.has(BASE64_PROTOCOL) ? BASE64_PROTOCOL : false) });
+  }
+  return wss;
+}
 
 /** Bytes a WebSocket watcher may leave unread before the watch waits for it, as the HTTP stream waits for drain. */
 const HIGH_WATER = 1 << 20;
 
 /** webSocketWatchSink completes the WebSocket handshake and sends each event as one message. */
-export function webSocketWatchSink(req: IncomingMessage, socket: Socket, head: Buffer): Promise<WatchSink> {
+export async function webSocketWatchSink(req: IncomingMessage, socket: Socket, head: Buffer): Promise<WatchSink> {
+  const server = await webSocketServer();
   return new Promise((resolve) => {
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+    server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const closed = new AbortController();
       ws.on('close', () => closed.abort());
       ws.on('error', () => closed.abort());
