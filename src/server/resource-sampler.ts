@@ -6,6 +6,7 @@
  * it and reads the lines from the server's log.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 /** RESOURCE_LOG_PREFIX starts every sample line: `resources: {json}`. */
 export const RESOURCE_LOG_PREFIX = 'resources: ';
@@ -20,6 +21,8 @@ export function startResourceSampler(log: (msg: string) => void, intervalMs: num
       rss: m.rss,
       heapUsed: m.heapUsed,
       external: m.external,
+      // What V8 keeps committed for the young generation (src/cli/young-generation.ts).
+      newSpace: getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0,
       loopDelayP99Ms: delay.percentile(99) / 1e6,
       loopDelayMaxMs: delay.max / 1e6,
       handles: process.getActiveResourcesInfo().length,
