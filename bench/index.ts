@@ -19,6 +19,7 @@ import { runMultinodeBench } from './multinode-bench.js';
 import { runCrashBench } from './crash-bench.js';
 import { runSoakBench } from './soak-bench.js';
 import { runDashboardBench } from './dashboard-bench.js';
+import { runMemoryBench } from './memory-bench.js';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   apiserver: runAPIServerBench,
@@ -35,6 +36,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   multinode: runMultinodeBench,
   crash: runCrashBench,
   dashboard: runDashboardBench,
+  memory: runMemoryBench,
   // 30 minutes unless `--soak-minutes N`.
   soak: runSoakBench,
 };
