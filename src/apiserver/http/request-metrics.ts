@@ -46,7 +46,11 @@ function scopeOf(info: ResourceRequestInfo | undefined): string {
   return info.namespace ? 'namespace' : 'cluster';
 }
 
+/** NEEDS_ESCAPE finds what the text format escapes in a label value; names rarely hold any. */
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 function escape(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 

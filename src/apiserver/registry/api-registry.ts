@@ -28,6 +28,9 @@ export interface APIRegistryOptions {
 
 const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.plural === 'namespaces')!;
 
+/** NamespaceState is what a create needs to know of its namespace. */
+type NamespaceState = 'Active' | 'Terminating';
+
 export class APIRegistry {
   readonly store: Store;
   readonly services: ServiceAllocator;
@@ -168,11 +171,25 @@ export class APIRegistry {
     return undefined;
   }
 
-  async #namespaceState(name: string): Promise<'Active' | 'Terminating' | undefined> {
+  /**
+   * namespaceState reads the namespace from the store on every create (with
+   * etcd, that read is what refuses a create while quorum is lost), but
+   * decodes a namespace only when its revision changed since the last read.
+   */
+  async #namespaceState(name: string): Promise<NamespaceState | undefined> {
     const kv = await this.store.get(storageKey(NAMESPACES, undefined, name));
-    if (!kv) return undefined;
+    if (!kv) {
+      this.#namespaceStates.delete(name);
+      return undefined;
+    }
+    const known = this.#namespaceStates.get(name);
+    if (known?.modRevision === kv.modRevision) return known.state;
     const ns = JSON.parse(kv.value) as KubeObject;
-    if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') return 'Terminating';
-    return 'Active';
+    const state = ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating' ? 'Terminating' : 'Active';
+    this.#namespaceStates.set(name, { modRevision: kv.modRevision, state });
+    return state;
   }
+
+  /** The decoded state of each namespace last read, by its revision; an entry goes when its namespace is read as gone. */
+  readonly #namespaceStates = new Map<string, { modRevision: number; state: NamespaceState }>();
 }
