@@ -40,8 +40,9 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
   const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
   deps.metrics.observe(req, res, info);
   const attrs: AuthorizationAttributes = info
-    ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name, ...selectorAttributes(info.verb, url.searchParams) }
+    ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
     : { user, verb: (req.method ?? 'GET').toLowerCase(), resourceRequest: false, path };
+  if (info) Object.assign(attrs, selectorAttributes(info.verb, url.searchParams));
   const decision = await deps.authorizer.authorize(attrs);
   if (!decision.allowed) {
     const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');

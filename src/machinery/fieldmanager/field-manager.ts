@@ -123,9 +123,23 @@ export class FieldManager {
     const changed = changedFields(cmp);
     if (changed.isEmpty()) return;
     const entry = { manager, operation: 'Update' as const, apiVersion: this.#o.apiVersion, subresource: this.#o.subresource };
-    const id = managerIdentifier(entry);
+    const id = this.#updaterId(manager);
     const previous = managed.get(id);
     managed.set(id, { ...entry, set: previous ? changed.union(previous.set) : changed, time: this.#now(), raw: undefined });
+  }
+
+  /** Update managers' identifiers by manager name (this endpoint fixes the rest), made once each rather than per write. */
+  readonly #updaterIds = new Map<string, string>();
+
+  #updaterId(manager: string): string {
+    let id = this.#updaterIds.get(manager);
+    if (id === undefined) {
+      id = managerIdentifier({ manager, operation: 'Update', apiVersion: this.#o.apiVersion, subresource: this.#o.subresource });
+      // Manager names come from clients (user agents, fieldManager): keep the map from growing without bound.
+      if (this.#updaterIds.size >= 256) this.#updaterIds.clear();
+      this.#updaterIds.set(manager, id);
+    }
+    return id;
   }
 
   /**
