@@ -122,10 +122,10 @@ export class FieldManager {
     takeFromOthers(managed, undefined, cmp, true);
     const changed = changedFields(cmp);
     if (changed.isEmpty()) return;
-    const entry = { manager, operation: 'Update' as const, apiVersion: this.#o.apiVersion, subresource: this.#o.subresource };
     const id = this.#updaterId(manager);
     const previous = managed.get(id);
-    managed.set(id, { ...entry, set: previous ? changed.union(previous.set) : changed, time: this.#now(), raw: undefined });
+    const set = previous ? changed.union(previous.set) : changed;
+    managed.set(id, { manager, operation: 'Update', apiVersion: this.#o.apiVersion, subresource: this.#o.subresource, set, time: this.#now(), raw: undefined });
   }
 
   /** Update managers' identifiers by manager name (this endpoint fixes the rest), made once each rather than per write. */
