@@ -16,6 +16,7 @@ import { parseCommandFlags } from './flags.js';
 import type { HttpClient } from '../client/index.js';
 import { NodeAgent, JoinError, ClusterNetworkMismatch, DEFAULT_NETWORK, followAPIServers, joinCluster, learnClusterNetwork, housekeepingFromFlags } from '../agent/index.js';
 import { KUBELET_FLAGS, kubeletFlagValues } from './kubelet-flags.js';
+import { releaseYoungGeneration } from './young-generation.js';
 import { hostAddress } from '../server/index.js';
 import { BACKENDS, type Backend } from '../flannel/index.js';
 import { nthAddress } from '../api/index.js';
@@ -128,6 +129,7 @@ export async function runAgent(args: string[]): Promise<void> {
     // Learn every API server and fail over between them (the one named by --server may die).
     followAPIServers(client, abort.signal, log, undefined, [joined.networkClient]);
     joined.startRotation(abort.signal);
+    releaseYoungGeneration();
   } catch (err) {
     log(`agent failed to start: ${(err as Error).stack ?? err}`);
     await agent.stop().catch(() => undefined);

@@ -45,6 +45,8 @@ export async function main(argv: string[]): Promise<void> {
     case 'image':
       return (await import('./image-command.js')).runImage(rest);
     case 'agent':
+      // As for the server: held until it has joined and started.
+      holdYoungGeneration();
       return (await import('./agent-command.js')).runAgent(rest);
     case 'etcd-snapshot':
       return (await import('./etcd-snapshot-command.js')).runEtcdSnapshot(rest);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The young generation (V8's new space) of a long-lived command during its
- * start-up. Start-up loads some 500 modules and builds tables that live as
- * long as the process; V8 reads their survival as a sign the young
- * generation is too small and doubles its semi-spaces up to 16 MB each, and
- * keeps them committed once the start-up burst is over: about 20 MB of an
- * idle server's RSS that holds nothing. So start-up runs with semi-space
+ * The young generation (V8's new space) of a long-lived command (`skiff
+ * server`, `skiff agent`) during its start-up. Start-up loads some 500
+ * modules and builds tables that live as long as the process; V8 reads
+ * their survival as a sign the young generation is too small and doubles
+ * its semi-spaces up to 16 MB each, and keeps them committed once the
+ * start-up burst is over: about 20 MB of an idle server's RSS that holds
+ * nothing. So start-up runs with semi-space
  * growth off (V8's initial 1 MB semi-spaces: what survives is promoted
  * early, which is where it ends up anyway), and V8's own sizing resumes
  * once the command has started, so a loaded server grows its young
