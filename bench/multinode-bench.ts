@@ -3,7 +3,8 @@
  * Multi-node benchmark (needs root): a server and agents on lab machines
  * (test/e2e/machines). Figures, all from the same run:
  * - pod-to-pod HTTP requests/s and p99 from a client pod on the server's
- *   node to a pod on another node (over VXLAN) against a pod on its own
+ *   node to a pod on another node (over VXLAN, or the backend given by
+ *   `--flannel-backend`) against a pod on its own
  *   node, in many short interleaved slices (interleaved-load.ts); the
  *   median ratio of adjacent slices is the figure (goal ≥ 0.9), with the
  *   load average beside it;
@@ -27,6 +28,12 @@ const LOAD = { sliceSeconds: 1, slices: 30, concurrency: 4, warmupSeconds: 1 };
 
 /** `--pod-to-pod-only` (after the suite name: `node dist/bench/index.js multinode --pod-to-pod-only`) stops after the pod-to-pod figures. */
 const podToPodOnly = process.argv.includes('--pod-to-pod-only');
+
+/** `--flannel-backend host-gw` runs the first cluster with that backend instead of the default VXLAN (to tell encapsulation from the rest). */
+function backendArgs(): string[] {
+  const i = process.argv.indexOf('--flannel-backend');
+  return i > 0 && process.argv[i + 1] ? ['--flannel-backend', process.argv[i + 1]] : [];
+}
 
 function readyEndpointIPs(c: MachineCluster, ns: string, service: string): string[] {
   type S = { endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[] };
@@ -93,7 +100,7 @@ function podToPod(c: MachineCluster, ns: string): Record<string, number> {
 /** runMultinodeBench returns requests/s, p99 (ms), their cross/same-node ratios, join time and withdrawal time (ms). */
 export async function runMultinodeBench(): Promise<Record<string, number>> {
   if (process.getuid?.() !== 0) throw new Error('multinode bench needs root (network namespaces, containerd)');
-  const c = await MachineCluster.start({ agents: 1, serverArgs: ['--node-monitor-grace-period', '10s', '--disable-ingress'], agentArgs: ['--node-lease-duration-seconds', '8'] });
+  const c = await MachineCluster.start({ agents: 1, serverArgs: ['--node-monitor-grace-period', '10s', '--disable-ingress', ...backendArgs()], agentArgs: ['--node-lease-duration-seconds', '8'] });
   let stopped = false;
   try {
     const ns = 'bench';
