@@ -7,6 +7,8 @@
  * CrashLoopBackOff, and kills for failed liveness/startup probes or a
  * changed image.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
 import type { EventRecorder } from '../client/index.js';
@@ -131,13 +133,37 @@ export class ContainerPlanner {
       }
       this.#o.backoff.next(key, finished);
     }
-    const attempt = all.length ? (all[0].metadata?.attempt ?? 0) + 1 : 0;
-    const failure = await this.#o.containers.start(ctx, c, kind, attempt, this.#o.sandboxConfig(pod, ctx.sandbox));
+    const sandboxConfig = this.#o.sandboxConfig(pod, ctx.sandbox);
+    // With no earlier instance left (its sandbox was replaced and removed), the
+    // count comes from the log files, as upstream's calcRestartCountByLogDir.
+    const attempt = all.length ? (all[0].metadata?.attempt ?? 0) + 1 : restartCountFromLogs(join(sandboxConfig.log_directory ?? '', c.name));
+    const failure = await this.#o.containers.start(ctx, c, kind, attempt, sandboxConfig);
     if (failure) {
       plan.reasons.set(c.name, failure.reason);
       plan.retryInMs = minDefined(plan.retryInMs, failure.retryInMs);
     }
   }
+}
+
+/**
+ * restartCountFromLogs is one more than the highest `<N>.log` (rotated or not)
+ * in a container's log directory, 0 when there is none: upstream
+ * kuberuntime's calcRestartCountByLogDir, which keeps the count (and the
+ * earlier logs) across a sandbox that was replaced.
+ */
+export function restartCountFromLogs(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let count = 0;
+  for (const name of names) {
+    const m = /^(\d+)\.log(\..*)?$/.exec(name);
+    if (m) count = Math.max(count, Number(m[1]) + 1);
+  }
+  return count;
 }
 
 function shouldRestart(pod: Pod, last: ContainerStatus): boolean {

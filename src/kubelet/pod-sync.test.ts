@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -12,6 +12,7 @@ import { EventRecorder } from '../client/event-recorder.js';
 import { FakeRuntime } from './cri/fake-runtime.js';
 import { ImagePuller } from './image-puller.js';
 import { PodSyncer } from './pod-sync.js';
+import { restartCountFromLogs } from './container-plan.js';
 import { removeCgroup } from './pod-cgroups.js';
 import { ProbeManager } from './probe-manager.js';
 import { VolumeManager } from './volume-manager.js';
@@ -127,9 +128,14 @@ describe('PodSyncer', () => {
     await syncer.sync(await get());
     const [first] = runtime.sandboxIds;
     assert.equal((await get()).status?.phase, 'Running');
+    // containerd wrote the first instance's log; the kubelet counts restarts from it once that instance is gone.
+    const logDir = join(dir, 'logs', 'default_sbdead_uid-sbdead', 'c');
+    mkdirSync(logDir, { recursive: true });
+    writeFileSync(join(logDir, '0.log'), '');
     await runtime.stopPodSandbox({ pod_sandbox_id: first });
     await syncer.sync(await get());
     const p = await get();
+    assert.equal(p.status?.containerStatuses?.[0].restartCount, 1);
     const { items } = await runtime.listPodSandbox();
     assert.equal(items.length, 1);
     assert.notEqual(items[0].id, first);
@@ -149,5 +155,15 @@ describe('PodSyncer', () => {
     assert.deepEqual(runtime.sandboxIds, []);
     assert.deepEqual(runtime.containerIds, []);
     await assert.rejects(client.get(R.pods, 'del', { namespace: 'default' }), /not found/);
+  });
+});
+
+describe('restartCountFromLogs', () => {
+  it('is one more than the highest N.log, rotated names included, and 0 for no directory', () => {
+    const d = join(dir, 'count');
+    assert.equal(restartCountFromLogs(d), 0);
+    mkdirSync(d, { recursive: true });
+    for (const f of ['0.log', '3.log.20261207-030000.gz', '2.log', 'x.log', '10-termination-log']) writeFileSync(join(d, f), '');
+    assert.equal(restartCountFromLogs(d), 4);
   });
 });

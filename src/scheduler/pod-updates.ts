@@ -24,7 +24,9 @@ export async function bindPod(client: Client, pod: Pod, nodeName: string): Promi
 export async function recordUnschedulable(client: Client, pod: Pod, message: string): Promise<void> {
   const cur = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (cur && cur.status === 'False' && cur.reason === 'Unschedulable' && cur.message === message) return;
-  const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+  // A new message with the same status keeps the transition time (upstream podutil.UpdatePodCondition).
+  const lastTransitionTime = cur?.status === 'False' && cur.lastTransitionTime ? cur.lastTransitionTime : new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime };
   try {
     await client.patch(R.pods, pod.metadata!.name!, 'strategic', { status: { conditions: [condition] } }, { namespace: pod.metadata!.namespace, subresource: 'status' });
   } catch (err) {

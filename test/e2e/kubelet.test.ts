@@ -5,13 +5,14 @@
  * kubectl. Covers node registration, a Ready pod with env from ConfigMap,
  * Secret and the downward API, volumes, CrashLoopBackOff, liveness restarts,
  * readiness gating, OOMKilled, image pull errors, config errors, FailedMount,
- * surviving an agent crash, and a clean removal of everything a pod made.
+ * a dead sandbox replaced with the restart count kept, surviving an agent crash, and a clean removal of everything a pod made.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { agentUnavailableReason, startAgentServer, type AgentServer } from './fixtures/agent-server.js';
 import { waitFor as waitForShared } from '../harness/wait-for.js';
 
@@ -198,6 +199,31 @@ describe('kubelet end to end', { skip: skip || undefined, timeout: 240_000 }, ()
     // Creating the ConfigMap lets the retry mount it and start the pod.
     s.kubectlOk(['create', 'configmap', 'absent', '-n', NS, '--from-literal=k=v']);
     await waitFor('nomount running', () => cstatus('nomount')?.state.running, 20_000);
+  });
+
+  it('a pod whose sandbox dies gets a new one, and its restart count goes on from the earlier logs', async () => {
+    s.kubectlOk(['apply', '-f', '-'], podYAML('sbox', { command: ['sh', '-c', 'echo started; sleep 3600'] }));
+    const first = await waitFor('sbox running', () => cstatus('sbox')?.state.running && cstatus('sbox'), 60_000);
+    assert.equal(first.restartCount, 0);
+    const uid = pod('sbox').metadata.uid;
+    // Kill the sandbox's own process (the pause container), as a crashed or OOM-killed pause would die.
+    const ctr = (...args: string[]) => spawnSync('ctr', ['-a', join(s.dataDir, 'containerd', 'containerd.sock'), '-n', 'k8s.io', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const sandboxID = ctr('containers', 'ls', '-q').stdout.split('\n').filter(Boolean).find((id) => {
+      const labels = (JSON.parse(ctr('containers', 'info', id).stdout) as { Labels?: Record<string, string> }).Labels ?? {};
+      return labels['io.cri-containerd.kind'] === 'sandbox' && labels['io.kubernetes.pod.uid'] === uid;
+    });
+    assert.ok(sandboxID, 'the pod has a sandbox in containerd');
+    const task = ctr('tasks', 'ls').stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[0] === sandboxID);
+    assert.ok(task, `the sandbox ${sandboxID} has a task`);
+    process.kill(Number(task[1]), 'SIGKILL');
+    // Upstream counts restarts from <container>/<N>.log when the old instance went with its sandbox (calcRestartCountByLogDir).
+    const again = await waitFor('sbox running again in a new sandbox', () => {
+      const c = cstatus('sbox');
+      return c?.state.running && c.containerID !== first.containerID && c;
+    }, 90_000);
+    assert.equal(again.restartCount, 1);
+    assert.deepEqual(readdirSync(join(s.dataDir, 'logs', 'pods', `${NS}_sbox_${uid}`, 'c')).sort(), ['0.log', '1.log']);
+    s.kubectlOk(['delete', 'pod', 'sbox', '-n', NS, '--wait=false']);
   });
 
   it('keeps pods running across an agent crash and restart', async () => {

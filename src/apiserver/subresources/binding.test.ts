@@ -52,6 +52,6 @@ test('pods/binding refuses a bound pod, a uid or resourceVersion that differs, a
   await bind({ metadata: { name: 'web' }, target }, newContext(SYSTEM_USER, 'team', { dryRun: true }));
   assert.equal((await pods.get(ctx, 'web')).metadata.resourceVersion, pod.metadata.resourceVersion, 'a dry run writes nothing');
   await bind({ metadata: { name: 'web', resourceVersion: pod.metadata.resourceVersion }, target });
-  assert.match(await conflict(bind({ metadata: { name: 'web' }, target: { kind: 'Node', name: 'n2' } })), /pod web is already assigned to node "n1"/);
+  assert.match(await conflict(bind({ metadata: { name: 'web' }, target: { kind: 'Node', name: 'n2' } })), /^Operation cannot be fulfilled on pods\/binding "web": pod web is already assigned to node "n1"$/);
   await assert.rejects(bind({ metadata: { name: 'other' }, target }), /does not match the name on the URL/);
 });

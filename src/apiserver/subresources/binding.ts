@@ -11,7 +11,7 @@
  */
 import type { KubeObject } from '../../api/index.js';
 import { isPlainObject } from '../../api/index.js';
-import { StatusError, newBadRequest, newConflict, newStatus } from '../../machinery/index.js';
+import { newBadRequest, newConflict, newStatus } from '../../machinery/index.js';
 import { rfc3339, type ResourceRegistry } from '../registry/resource-registry.js';
 import type { RequestContext } from '../registry/request-context.js';
 
@@ -23,6 +23,8 @@ interface PodCondition {
   reason?: string;
   message?: string;
 }
+
+const BINDING = { group: '', resource: 'pods/binding' };
 
 export async function bindPod(reg: ResourceRegistry, ctx: RequestContext, name: string, body: KubeObject): Promise<KubeObject> {
   const target = body.target;
@@ -42,8 +44,9 @@ export async function bindPod(reg: ResourceRegistry, ctx: RequestContext, name: 
       throw newConflict(reg.gr, name, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${pod.metadata.resourceVersion ?? ''}`);
     }
     const spec = (pod.spec ?? {}) as { nodeName?: string };
-    if (pod.metadata.deletionTimestamp) throw new StatusError(409, 'Conflict', `pod ${name} is being deleted, cannot be assigned to a host`);
-    if (spec.nodeName) throw new StatusError(409, 'Conflict', `pod ${name} is already assigned to node "${spec.nodeName}"`);
+    // Upstream's assignPod reports these on the pods/binding resource.
+    if (pod.metadata.deletionTimestamp) throw newConflict(BINDING, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+    if (spec.nodeName) throw newConflict(BINDING, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
     spec.nodeName = nodeName;
     pod.spec = spec;
     if (annotations && Object.keys(annotations).length) pod.metadata.annotations = { ...pod.metadata.annotations, ...annotations };

@@ -126,9 +126,12 @@ export function VirtualTable<T>({ header, rows, cells, rowKey, label, height = 5
   const visible = rows.slice(first, first + count);
   useEffect(() => {
     if (!moved.current) return;
+    // Focus the row the last key chose: a key pressed after this render but
+    // before its effect has already moved on, and this render's row is stale.
+    const el = box.current?.querySelector<HTMLElement>(`tr[data-index="${currentRow.current}"]`);
+    if (!el) return; // not drawn yet; the render that draws it focuses it
     moved.current = false;
-    const el = box.current?.querySelector<HTMLElement>(`tr[data-index="${active}"]`);
-    el?.focus();
+    el.focus();
   });
   const move = (to: number) => {
     const next = Math.max(0, Math.min(rows.length - 1, to));

@@ -231,7 +231,11 @@ export class EtcdClient {
   #unavailable(ep: Endpoint, err: grpc.ServiceError, timeoutMs = this.#timeoutMs): StoreUnavailableError {
     const all = this.#endpoints.length > 1 ? ` (endpoints: ${this.endpoints.join(', ')})` : '';
     // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing here.
-    const why = err.code === grpcJs().status.DEADLINE_EXCEEDED || /context deadline exceeded/.test(err.details ?? '') ? `no answer within ${timeoutMs / 1000}s (etcd serves only while a majority of its members are up)` : (err.details || err.message).replace(/\.?\s*Resolution note:\s*$/, '');
+    const quorum = ' (etcd serves only while a majority of its members are up)';
+    const details = (err.details || err.message).replace(/\.?\s*Resolution note:\s*$/, '');
+    // etcd's own "request timed out"/"no leader" can answer before our deadline on a slow machine: the same cause, so the same hint.
+    const why = err.code === grpcJs().status.DEADLINE_EXCEEDED || /context deadline exceeded/.test(err.details ?? '') ? `no answer within ${timeoutMs / 1000}s${quorum}`
+      : /etcdserver: (request timed out|no leader)/.test(details) ? `${details}${quorum}` : details;
     return new StoreUnavailableError(`etcd at ${ep.url} is unavailable: ${why}${all}`, { cause: err });
   }
 }

@@ -147,7 +147,7 @@ describe('@kubernetes/client-node streams against a real pod', { skip: agentUnav
     assert.equal(st.status, 'Failure');
     assert.equal(st.reason, 'NonZeroExitCode');
     assert.deepEqual(st.details?.causes, [{ reason: 'ExitCode', message: '5' }]);
-    await waitFor('output', () => out.text() === 'got:from js\n' && err.text() === 'e\n', 5000, 50);
+    await waitFor('output', () => out.text() === 'got:from js\n' && err.text() === 'e\n', 30_000, 50);
   });
 
   it('logs with timestamps', { timeout: 60_000 }, async () => {
