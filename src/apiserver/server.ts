@@ -233,8 +233,9 @@ export class APIServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const prefix = '/' + (path.split('/')[1] ?? '');
+    const path = (url.pathname.endsWith('/') ? url.pathname.replace(/\/+$/, '') : url.pathname) || '/';
+    const second = path.indexOf('/', 1);
+    const prefix = second < 0 ? path : path.slice(0, second);
     const files = this.#publicFiles.get(prefix);
     if (files) {
       if (url.pathname === prefix) {

@@ -7,6 +7,7 @@
 export { writeFileAtomic } from './atomic-file.js';
 export { cloneJson } from './json-clone.js';
 export { compareStrings } from './string-order.js';
+export { rfc3339 } from './rfc3339.js';
 export { logTail } from './log-tail.js';
 export { asComponent, type Component, ComponentLifecycle } from './component.js';
 export { parseDurationMs } from './duration.js';

@@ -39,11 +39,20 @@ export class AdmissionChain {
     this.#plugins.push(p);
   }
 
+  // A plugin that answers synchronously is not awaited: each await is a turn of the microtask queue, on every write.
   async admit(a: AdmissionAttributes): Promise<void> {
-    for (const p of this.#plugins) if (p.admit && p.handles(a.resource, a.subresource, a.operation)) await p.admit(a);
+    for (const p of this.#plugins) {
+      if (!p.admit || !p.handles(a.resource, a.subresource, a.operation)) continue;
+      const pending = p.admit(a);
+      if (pending) await pending;
+    }
   }
 
   async validate(a: AdmissionAttributes): Promise<void> {
-    for (const p of this.#plugins) if (p.validate && p.handles(a.resource, a.subresource, a.operation)) await p.validate(a);
+    for (const p of this.#plugins) {
+      if (!p.validate || !p.handles(a.resource, a.subresource, a.operation)) continue;
+      const pending = p.validate(a);
+      if (pending) await pending;
+    }
   }
 }

@@ -149,6 +149,8 @@ export class Aggregator {
 
   /** ownerOf says which remote APIService a path belongs to, 'group' for a group document with remote versions. */
   #ownerOf(path: string): APIService | 'group' | undefined {
+    // Every request asks; with no remote APIService (the usual case) nothing is owned.
+    if (this.#remote.size === 0) return undefined;
     const parts = path.split('/').filter(Boolean);
     const v3 = parts[0] === 'openapi' && parts[1] === 'v3';
     const rest = v3 ? parts.slice(2) : parts;

@@ -95,6 +95,7 @@ export function parseResourcePath(method: string, pathname: string, query: URLSe
 
 /** decodePathSegment undoes %-escapes; a malformed escape is the client's 400, as Go's URL parser refuses it. */
 function decodePathSegment(segment: string): string {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

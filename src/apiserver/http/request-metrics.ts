@@ -46,7 +46,11 @@ function scopeOf(info: ResourceRequestInfo | undefined): string {
   return info.namespace ? 'namespace' : 'cluster';
 }
 
+/** NEEDS_ESCAPE finds what the text format escapes in a label value; names rarely hold any. */
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 function escape(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
@@ -57,7 +61,7 @@ export class RequestMetrics {
 
   /** observe counts `req` when its answer is done (watches count when they end, as upstream). */
   observe(req: IncomingMessage, res: ServerResponse, info: ResourceRequestInfo | undefined): void {
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     const method = req.method ?? 'GET';
     const kind = method === 'GET' || method === 'HEAD' ? 'readOnly' : 'mutating';
     this.#inflight[kind]++;
@@ -70,7 +74,7 @@ export class RequestMetrics {
       const base = `component="apiserver",dry_run="${dryRun}",group="${escape(info?.group ?? '')}",resource="${escape(info?.resource ?? '')}",scope="${scopeOf(info)}",subresource="${escape(info?.subresource ?? '')}",verb="${reportedVerb(method, info)}",version="${escape(info?.version ?? '')}"`;
       const key = `code="${res.statusCode}",${base}`;
       this.#total.set(key, (this.#total.get(key) ?? 0) + 1);
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const seconds = (performance.now() - start) / 1000;
       let h = this.#durations.get(base);
       if (!h) this.#durations.set(base, (h = { labels: base, counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
       for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;

@@ -40,8 +40,9 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
   const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
   deps.metrics.observe(req, res, info);
   const attrs: AuthorizationAttributes = info
-    ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name, ...selectorAttributes(info.verb, url.searchParams) }
+    ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
     : { user, verb: (req.method ?? 'GET').toLowerCase(), resourceRequest: false, path };
+  if (info) Object.assign(attrs, selectorAttributes(info.verb, url.searchParams));
   const decision = await deps.authorizer.authorize(attrs);
   if (!decision.allowed) {
     const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');
@@ -49,6 +50,22 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
   }
   // Remote APIServices' group/versions go to their servers, as kube-aggregator sits in front of the local handlers.
   if (await deps.aggregator.serve(req, res, path, user)) return;
+  const { extensions } = deps;
+  // A resource path is none of the documents below (they are all shorter than the shortest resource path).
+  if (!info) return serveNonResource(deps, req, res, url, path);
+  const ext = extensions.find((e) => e.group === info.group && e.version === info.version && e.resources.some((r) => r.name === info.resource));
+  if (ext) {
+    try {
+      return await ext.handle(req, res, info, url.searchParams, user);
+    } catch (err) {
+      return writeError(res, err, deps.log);
+    }
+  }
+  await deps.resources.handle(req, res, info, url.searchParams, user);
+}
+
+/** serveNonResource answers the API's documents (discovery, /metrics, OpenAPI), or 404. */
+function serveNonResource(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: URL, path: string): void | Promise<void> {
   if (path === '/api' || path === '/apis') return deps.discovery.serveRoot(req, res, path);
   if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
     const text = deps.metrics.render();
@@ -61,14 +78,5 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
   if (parts[0] === 'api' && parts.length === 2) return deps.discovery.serveDocument(res, path, () => apiResourceList('', parts[1], extensions, defs));
   if (parts[0] === 'apis' && parts.length === 2) return deps.discovery.serveDocument(res, path, () => apiGroupDoc(parts[1], extensions, defs));
   if (parts[0] === 'apis' && parts.length === 3) return deps.discovery.serveDocument(res, path, () => apiResourceList(parts[1], parts[2], extensions, defs));
-  if (!info) return writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
-  const ext = extensions.find((e) => e.group === info.group && e.version === info.version && e.resources.some((r) => r.name === info.resource));
-  if (ext) {
-    try {
-      return await ext.handle(req, res, info, url.searchParams, user);
-    } catch (err) {
-      return writeError(res, err, deps.log);
-    }
-  }
-  await deps.resources.handle(req, res, info, url.searchParams, user);
+  writeError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
 }

@@ -34,7 +34,7 @@ const CUSTOM = /(resource\.Quantity|intstr\.IntOrString|v1\.Time|v1\.MicroTime|r
 export function findTypeMismatch(apiVersion: string, kind: string, obj: unknown): TypeMismatch | undefined {
   const found = schemaFor(apiVersion, kind);
   if (!found) return undefined;
-  return walk({ $ref: `#/definitions/${found.name}` }, obj, '', kind, definitions());
+  return walk({ $ref: `#/definitions/${found.name}` }, obj, [], kind, definitions());
 }
 
 /** decodeError is jsonDecodeMessage of the first mismatch of a body, or undefined when it decodes. */
@@ -97,39 +97,49 @@ function goKind(v: unknown): string {
 }
 
 /** scalarMismatch says whether a JSON value does not fit a scalar schema, with the converter's message. */
-function scalarMismatch(s: Schema, v: unknown, goType: () => string): string | undefined {
+function scalarMismatch(schema: Schema, s: Schema, v: unknown, defs: Definitions): string | undefined {
   const kind = goKind(v);
   switch (s.type) {
     case 'string':
       if (kind === 'string') return undefined;
       // reflect: an int64 converts to a string (as a rune) and is refused by name; other kinds are not convertible.
-      return kind === 'int64' ? `cannot convert int64 to ${goType()}` : `unrecognized type: ${goType()}`;
+      return kind === 'int64' ? `cannot convert int64 to ${goTypeName(schema, defs)}` : `unrecognized type: ${goTypeName(schema, defs)}`;
     case 'boolean':
-      return kind === 'bool' ? undefined : `unrecognized type: ${goType()}`;
+      return kind === 'bool' ? undefined : `unrecognized type: ${goTypeName(schema, defs)}`;
     case 'integer':
       if (kind === 'int64') return undefined;
-      if (kind === 'float64') return `cannot convert float64 to ${goType()}`;
-      return `unrecognized type: ${goType()}`;
+      if (kind === 'float64') return `cannot convert float64 to ${goTypeName(schema, defs)}`;
+      return `unrecognized type: ${goTypeName(schema, defs)}`;
     case 'number':
-      return kind === 'int64' || kind === 'float64' ? undefined : `unrecognized type: ${goType()}`;
+      return kind === 'int64' || kind === 'float64' ? undefined : `unrecognized type: ${goTypeName(schema, defs)}`;
     default:
       return undefined;
   }
 }
 
-function walk(schema: Schema, value: unknown, path: string, struct: string, defs: Definitions): TypeMismatch | undefined {
+/** customRefs remembers, per `$ref`, whether it names a custom-decoded type (every write walks the same few refs). */
+const customRefs = new Map<string, boolean>();
+
+function isCustomRef(ref: string): boolean {
+  let custom = customRefs.get(ref);
+  if (custom === undefined) customRefs.set(ref, (custom = CUSTOM.test(ref)));
+  return custom;
+}
+
+/**
+ * walk finds the first mismatch under `value`. `path` is the field path as a
+ * stack of names, joined only when a mismatch is reported: every write walks
+ * its whole object, and most fit.
+ */
+function walk(schema: Schema, value: unknown, path: string[], struct: string, defs: Definitions): TypeMismatch | undefined {
   // null decodes to the zero value everywhere, as encoding/json does.
   if (value === null || value === undefined) return undefined;
-  const ref = refName(schema);
-  if (ref && CUSTOM.test(ref)) return undefined;
+  if (schema.$ref !== undefined && isCustomRef(schema.$ref)) return undefined;
   const s = resolveSchema(schema, defs);
   if (s['x-kubernetes-preserve-unknown-fields'] || s['x-kubernetes-int-or-string'] || s.format === 'int-or-string' || s.format === 'date-time') return undefined;
-  // The Go type is named only for a mismatch: every write walks its whole object, and most fit.
-  const goType = (): string => goTypeName(schema, defs);
-  const mismatch = (converterMessage: string): TypeMismatch => ({ field: path, struct, goType: goType(), jsonValue: jsonName(value, s.type === 'integer'), converterMessage });
   if (s.type === 'array') {
     if (s.format === 'byte' && typeof value === 'string') return undefined;
-    if (!Array.isArray(value)) return mismatch(`cannot restore slice from ${goKind(value)}`);
+    if (!Array.isArray(value)) return mismatchAt(schema, s, value, path, struct, defs, `cannot restore slice from ${goKind(value)}`);
     for (const item of value) {
       const m = s.items && walk(s.items, item, path, struct, defs);
       if (m) return m;
@@ -138,18 +148,26 @@ function walk(schema: Schema, value: unknown, path: string, struct: string, defs
   }
   if (s.type === 'object' || s.properties) {
     const isStruct = !!s.properties;
-    if (!isPlainObject(value)) return mismatch(isStruct ? `cannot restore struct from: ${goKind(value)}` : `cannot restore map from ${goKind(value)}`);
+    if (!isPlainObject(value)) return mismatchAt(schema, s, value, path, struct, defs, isStruct ? `cannot restore struct from: ${goKind(value)}` : `cannot restore map from ${goKind(value)}`);
+    const ref = refName(schema);
     const childStruct = isStruct && ref ? ref.slice(ref.lastIndexOf('.') + 1) : struct;
-    for (const [key, child] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
       const prop = s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
       if (!prop) continue;
-      const m = walk(prop, child, path ? `${path}.${key}` : key, childStruct, defs);
+      path.push(key);
+      const m = walk(prop, value[key], path, childStruct, defs);
+      path.pop();
       if (m) return m;
     }
     return undefined;
   }
-  const msg = scalarMismatch(s, value, goType);
-  return msg ? mismatch(msg) : undefined;
+  const msg = scalarMismatch(schema, s, value, defs);
+  return msg ? mismatchAt(schema, s, value, path, struct, defs, msg) : undefined;
+}
+
+/** mismatchAt describes the mismatch of `value` at `path`, naming the Go type. */
+function mismatchAt(schema: Schema, s: Schema, value: unknown, path: string[], struct: string, defs: Definitions, converterMessage: string): TypeMismatch {
+  return { field: path.join('.'), struct, goType: goTypeName(schema, defs), jsonValue: jsonName(value, s.type === 'integer'), converterMessage };
 }
 
 /** goFormat prints a decoded JSON value as Go's `%+v` prints map[string]interface{} (sorted keys, no quotes). */

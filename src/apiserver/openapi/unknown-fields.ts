@@ -55,29 +55,37 @@ export function findUnknownFields(apiVersion: string, kind: string, obj: unknown
   const found = schemaFor(apiVersion, kind);
   if (!found) return [];
   const out: string[] = [];
-  walk(found.schema, obj, '', definitions(), out);
+  walk(found.schema, obj, [], definitions(), out);
   return out;
 }
 
-function walk(schema: Schema, value: unknown, path: string, defs: Definitions, out: string[]): void {
+/**
+ * walk pushes the unknown fields under `value` onto `out`. The path is a
+ * stack of segments (`spec`, `.containers`, `[0]`) joined only for a
+ * finding, since most writes have none.
+ */
+function walk(schema: Schema, value: unknown, path: string[], defs: Definitions, out: string[]): void {
+  // Scalars have no fields: nothing to look up.
+  if (value === null || typeof value !== 'object') return;
   const s = resolveSchema(schema, defs);
   if (s['x-kubernetes-preserve-unknown-fields']) return;
   if (Array.isArray(value)) {
-    if (s.items) value.forEach((item, i) => walk(s.items as Schema, item, `${path}[${i}]`, defs, out));
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  if (s.properties) {
-    for (const [key, child] of Object.entries(value)) {
-      const childPath = path ? `${path}.${key}` : key;
-      const prop = s.properties[key];
-      if (prop) walk(prop, child, childPath, defs, out);
-      else if (typeof s.additionalProperties === 'object') walk(s.additionalProperties, child, childPath, defs, out);
-      else if (s.additionalProperties !== true) out.push(childPath);
+    if (!s.items) return;
+    for (let i = 0; i < value.length; i++) {
+      path.push(`[${i}]`);
+      walk(s.items, value[i], path, defs, out);
+      path.pop();
     }
     return;
   }
-  if (typeof s.additionalProperties === 'object') {
-    for (const [key, child] of Object.entries(value)) walk(s.additionalProperties, child, path ? `${path}.${key}` : key, defs, out);
+  if (!isPlainObject(value)) return;
+  const additional = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+  if (!s.properties && !additional) return;
+  for (const key of Object.keys(value)) {
+    path.push(path.length ? `.${key}` : key);
+    const prop = s.properties ? (s.properties[key] ?? additional) : additional;
+    if (prop) walk(prop, value[key], path, defs, out);
+    else if (s.additionalProperties !== true) out.push(path.join(''));
+    path.pop();
   }
 }

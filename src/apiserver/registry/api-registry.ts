@@ -5,7 +5,7 @@
  * for both the HTTP handlers and the in-process client.
  */
 import { RESOURCES, storageKey, storagePrefix, type ResourceInfo } from '../../api/index.js';
-import { DefinitionRegistry, gvrKey, type ResourceDefinition } from '../definitions/index.js';
+import { DefinitionRegistry, type ResourceDefinition } from '../definitions/index.js';
 import type { KubeObject } from '../../api/index.js';
 import type { Store } from '../../storage/index.js';
 import { StatusError } from '../../machinery/index.js';
@@ -28,6 +28,9 @@ export interface APIRegistryOptions {
 
 const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.plural === 'namespaces')!;
 
+/** NamespaceState is what a create needs to know of its namespace. */
+type NamespaceState = 'Active' | 'Terminating';
+
 export class APIRegistry {
   readonly store: Store;
   readonly services: ServiceAllocator;
@@ -35,7 +38,12 @@ export class APIRegistry {
   readonly admission = new AdmissionChain();
   /** definitions is what this server serves; adding or removing one serves or stops serving its URLs. */
   readonly definitions: DefinitionRegistry;
-  readonly #byGVR = new Map<string, ResourceRegistry>();
+  /**
+   * Registries by group, version and resource, in nested maps: every request
+   * looks one up (admission several times), and a joined key would be built
+   * and hashed each time, where the parts are short or literal strings.
+   */
+  readonly #byGVR = new Map<string, Map<string, Map<string, ResourceRegistry>>>();
   readonly #opts: APIRegistryOptions;
 
   constructor(opts: APIRegistryOptions) {
@@ -47,7 +55,7 @@ export class APIRegistry {
     this.definitions.onChange((c) => {
       const { group, version, plural } = c.definition.info;
       if (c.type === 'added') this.#serve(c.definition);
-      else this.#byGVR.delete(gvrKey(group, version, plural));
+      else this.#byGVR.get(group)?.get(version)?.delete(plural);
     });
   }
 
@@ -65,15 +73,28 @@ export class APIRegistry {
       namespaceState: (name) => this.#namespaceState(name),
       now: this.#opts.now,
     });
-    this.#byGVR.set(gvrKey(info.group, info.version, info.plural), reg);
+    let versions = this.#byGVR.get(info.group);
+    if (!versions) this.#byGVR.set(info.group, (versions = new Map()));
+    let resources = versions.get(info.version);
+    if (!resources) versions.set(info.version, (resources = new Map()));
+    resources.set(info.plural, reg);
   }
 
   /** Write generations per storage location: a cached list is valid while its generation is unchanged. */
   readonly #generations = new Map<string, number>();
-  readonly #listCache = new Map<string, { generation: number; items: KubeObject[] }>();
+  /** Cached lists by registry, then namespace ('' for all). */
+  readonly #listCache = new WeakMap<ResourceRegistry, Map<string, { generation: number; items: KubeObject[] }>>();
+  /** Storage location names by resource, made once: every write bumps its location's generation. */
+  readonly #storageIds = new WeakMap<ResourceInfo, string>();
+
+  #storageId(info: ResourceInfo): string {
+    let id = this.#storageIds.get(info);
+    if (id === undefined) this.#storageIds.set(info, (id = `${info.storage.group}/${info.storage.resource}`));
+    return id;
+  }
 
   #bumpGeneration(info: ResourceInfo): void {
-    const k = `${info.storage.group}/${info.storage.resource}`;
+    const k = this.#storageId(info);
     this.#generations.set(k, (this.#generations.get(k) ?? 0) + 1);
   }
 
@@ -92,19 +113,20 @@ export class APIRegistry {
    */
   async cachedList(group: string, version: string, resource: string, namespace?: string): Promise<KubeObject[]> {
     const reg = this.require(group, version, resource);
-    const k = `${reg.info.storage.group}/${reg.info.storage.resource}`;
+    const k = this.#storageId(reg.info);
     if (!this.#followed.has(k)) {
       this.#followed.add(k);
       await this.#followWrites(k, storagePrefix(reg.info));
     }
     const generation = this.#generations.get(k) ?? 0;
-    const cacheKey = `${group}/${version}/${resource}/${namespace ?? ''}`;
-    let entry = this.#listCache.get(cacheKey);
+    let byNamespace = this.#listCache.get(reg);
+    if (!byNamespace) this.#listCache.set(reg, (byNamespace = new Map()));
+    let entry = byNamespace.get(namespace ?? '');
     if (!entry || entry.generation !== generation) {
       const list = await reg.list(newContext(SYSTEM_USER, namespace), {});
       entry = { generation, items: list.items };
       // A write that raced with this list leaves the entry stale; it is then simply refreshed next time.
-      if ((this.#generations.get(k) ?? 0) === generation) this.#listCache.set(cacheKey, entry);
+      if ((this.#generations.get(k) ?? 0) === generation) byNamespace.set(namespace ?? '', entry);
     }
     return entry.items.length ? structuredClone(entry.items) : [];
   }
@@ -153,7 +175,7 @@ export class APIRegistry {
   }
 
   lookup(group: string, version: string, resource: string): ResourceRegistry | undefined {
-    return this.#byGVR.get(`${group}/${version}/${resource}`);
+    return this.#byGVR.get(group)?.get(version)?.get(resource);
   }
 
   /** require finds a registry or answers 404 as upstream does for an unknown resource. */
@@ -168,11 +190,25 @@ export class APIRegistry {
     return undefined;
   }
 
-  async #namespaceState(name: string): Promise<'Active' | 'Terminating' | undefined> {
+  /**
+   * namespaceState reads the namespace from the store on every create (with
+   * etcd, that read is what refuses a create while quorum is lost), but
+   * decodes a namespace only when its revision changed since the last read.
+   */
+  async #namespaceState(name: string): Promise<NamespaceState | undefined> {
     const kv = await this.store.get(storageKey(NAMESPACES, undefined, name));
-    if (!kv) return undefined;
+    if (!kv) {
+      this.#namespaceStates.delete(name);
+      return undefined;
+    }
+    const known = this.#namespaceStates.get(name);
+    if (known?.modRevision === kv.modRevision) return known.state;
     const ns = JSON.parse(kv.value) as KubeObject;
-    if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') return 'Terminating';
-    return 'Active';
+    const state = ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating' ? 'Terminating' : 'Active';
+    this.#namespaceStates.set(name, { modRevision: kv.modRevision, state });
+    return state;
   }
+
+  /** The decoded state of each namespace last read, by its revision; an entry goes when its namespace is read as gone. */
+  readonly #namespaceStates = new Map<string, { modRevision: number; state: NamespaceState }>();
 }

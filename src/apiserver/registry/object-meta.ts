@@ -12,11 +12,7 @@ export function generateName(base: string): string {
   return base.slice(0, 58) + suffix;
 }
 
-/** rfc3339 renders a time the way metav1.Time serializes: seconds precision, UTC. */
-export function rfc3339(d: Date): string {
-  // toISOString is always YYYY-MM-DDTHH:MM:SS.sssZ for these years; drop the milliseconds.
-  return `${d.toISOString().slice(0, 19)}Z`;
-}
+export { rfc3339 } from '../../machinery/index.js';
 
 /** specChanged is true when anything besides metadata and status differs (drives metadata.generation). */
 export function specChanged(a: KubeObject, b: KubeObject): boolean {

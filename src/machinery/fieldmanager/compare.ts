@@ -64,7 +64,10 @@ function walk(lhs: unknown, rhs: unknown, node: SchemaNode | undefined, path: st
     const l = (lhs ?? {}) as Record<string, unknown>;
     const r = (rhs ?? {}) as Record<string, unknown>;
     if (!shape.atomic && (typeof l !== 'object' || typeof r !== 'object')) return;
-    for (const key of new Set([...Object.keys(l), ...Object.keys(r)])) {
+    // A side with no keys (every field of a create) needs no union of key lists.
+    const lk = Object.keys(l);
+    const rk = Object.keys(r);
+    for (const key of lk.length === 0 ? rk : rk.length === 0 ? lk : new Set([...lk, ...rk])) {
       const lv = l[key];
       const rv = r[key];
       if (lv === undefined && rv === undefined) continue;

@@ -15,6 +15,7 @@ import { FieldSet } from './field-set.js';
 import { capUpdateManagers, decodeManagedFields, encodeManagedFields, managerIdentifier, rawHas, sortEntries, type Managed, type ManagedFieldsEntry, type ManagerEntry } from './managed-fields.js';
 import { merge, removePaths } from './merge.js';
 import { toFieldSet } from './to-field-set.js';
+import { rfc3339 } from '../rfc3339.js';
 import type { ResolveRef, SchemaNode } from './type-shape.js';
 
 /** BEFORE_FIRST_APPLY owns what an object held before its first apply (upstream's skipNonApplied manager). */
@@ -53,7 +54,7 @@ export class FieldManager {
   }
 
   #now(): string {
-    return `${(this.#o.now?.() ?? new Date()).toISOString().slice(0, 19)}Z`;
+    return rfc3339(this.#o.now?.() ?? new Date());
   }
 
   /**
@@ -89,7 +90,7 @@ export class FieldManager {
   #updateInPlace(live: KubeObject, next: KubeObject, manager: string, cmp: Comparison): boolean {
     const entries = (live.metadata.managedFields ?? []) as ManagedFieldsEntry[];
     if (!cmp.removed.isEmpty()) return false;
-    const changed = cmp.modified.union(cmp.added);
+    const changed = changedFields(cmp);
     const paths = changed.paths();
     const own = entries.findIndex((e) => e.manager === manager && e.operation === 'Update' && e.apiVersion === this.#o.apiVersion && (e.subresource || undefined) === this.#o.subresource);
     if (paths.length === 0) {
@@ -119,12 +120,26 @@ export class FieldManager {
   #recordUpdate(managed: Managed, live: KubeObject, next: KubeObject, manager: string, known?: Comparison): void {
     const cmp = known ?? this.#compare(live, next);
     takeFromOthers(managed, undefined, cmp, true);
-    const changed = cmp.modified.union(cmp.added);
+    const changed = changedFields(cmp);
     if (changed.isEmpty()) return;
-    const entry = { manager, operation: 'Update' as const, apiVersion: this.#o.apiVersion, subresource: this.#o.subresource };
-    const id = managerIdentifier(entry);
+    const id = this.#updaterId(manager);
     const previous = managed.get(id);
-    managed.set(id, { ...entry, set: previous ? changed.union(previous.set) : changed, time: this.#now(), raw: undefined });
+    const set = previous ? changed.union(previous.set) : changed;
+    managed.set(id, { manager, operation: 'Update', apiVersion: this.#o.apiVersion, subresource: this.#o.subresource, set, time: this.#now(), raw: undefined });
+  }
+
+  /** Update managers' identifiers by manager name (this endpoint fixes the rest), made once each rather than per write. */
+  readonly #updaterIds = new Map<string, string>();
+
+  #updaterId(manager: string): string {
+    let id = this.#updaterIds.get(manager);
+    if (id === undefined) {
+      id = managerIdentifier({ manager, operation: 'Update', apiVersion: this.#o.apiVersion, subresource: this.#o.subresource });
+      // Manager names come from clients (user agents, fieldManager): keep the map from growing without bound.
+      if (this.#updaterIds.size >= 256) this.#updaterIds.clear();
+      this.#updaterIds.set(manager, id);
+    }
+    return id;
   }
 
   /**
@@ -181,7 +196,9 @@ export class FieldManager {
  * on Update, change hands). Managers left with nothing are dropped.
  */
 function takeFromOthers(managed: Managed, self: string | undefined, cmp: Comparison, force: boolean): Conflict[] {
-  const changed = cmp.modified.union(cmp.added);
+  // A create, or a write to an object only `self` manages, takes nothing from anyone.
+  if (managed.size === 0 || (managed.size === 1 && self !== undefined && managed.has(self))) return [];
+  const changed = changedFields(cmp);
   const conflicts: Conflict[] = [];
   for (const [id, entry] of managed) {
     if (id === self) continue;
@@ -198,6 +215,17 @@ function takeFromOthers(managed: Managed, self: string | undefined, cmp: Compari
     else managed.set(id, { ...entry, set, raw: undefined });
   }
   return [];
+}
+
+/**
+ * changedFields is what a change added or modified. Sets are never changed
+ * once built, so when one side is empty the other is the answer itself (on
+ * a create, everything is added and nothing modified).
+ */
+function changedFields(cmp: Comparison): FieldSet {
+  if (cmp.modified.isEmpty()) return cmp.added;
+  if (cmp.added.isEmpty()) return cmp.modified;
+  return cmp.modified.union(cmp.added);
 }
 
 function setManagedFields(obj: KubeObject, managed: Managed): void {

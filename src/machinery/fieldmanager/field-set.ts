@@ -12,44 +12,67 @@ import { compareElements, isPathElement } from './path-element.js';
 /** FieldsV1 is the JSON form of a field set. */
 export type FieldsV1 = { [element: string]: FieldsV1 };
 
+const NO_MEMBERS: ReadonlySet<string> = new Set();
+const NO_CHILDREN: ReadonlyMap<string, FieldSet> = new Map();
+
 export class FieldSet {
-  readonly members = new Set<string>();
-  readonly children = new Map<string, FieldSet>();
+  // Allocated on first use: most trie nodes have members or children, not
+  // both, and a write builds several sets of a few dozen nodes each.
+  #members: Set<string> | undefined;
+  #children: Map<string, FieldSet> | undefined;
+
+  /** members are the elements that are themselves in the set. */
+  get members(): ReadonlySet<string> {
+    return this.#members ?? NO_MEMBERS;
+  }
+
+  /** children are the subsets under elements. */
+  get children(): ReadonlyMap<string, FieldSet> {
+    return this.#children ?? NO_CHILDREN;
+  }
+
+  #addMember(pe: string): void {
+    (this.#members ??= new Set()).add(pe);
+  }
+
+  #setChild(pe: string, c: FieldSet): void {
+    (this.#children ??= new Map()).set(pe, c);
+  }
 
   /** insert adds a path (a list of elements) to the set. */
   insert(path: readonly string[]): void {
     if (path.length === 0) return;
     let set: FieldSet = this;
     for (let i = 0; i < path.length - 1; i++) set = set.child(path[i]);
-    set.members.add(path[path.length - 1]);
+    set.#addMember(path[path.length - 1]);
   }
 
   /** child returns the subset under an element, creating it. */
   child(pe: string): FieldSet {
-    let c = this.children.get(pe);
-    if (!c) this.children.set(pe, (c = new FieldSet()));
+    let c = this.#children?.get(pe);
+    if (!c) this.#setChild(pe, (c = new FieldSet()));
     return c;
   }
 
   /** has tells whether a path is a member. */
   has(path: readonly string[]): boolean {
     let set: FieldSet | undefined = this;
-    for (let i = 0; i < path.length - 1 && set; i++) set = set.children.get(path[i]);
+    for (let i = 0; i < path.length - 1 && set; i++) set = set.#children?.get(path[i]);
     return !!set && set.members.has(path[path.length - 1]);
   }
 
   /** hasPrefix tells whether a path or anything under it is in the set. */
   hasPrefix(path: readonly string[]): boolean {
     let set: FieldSet | undefined = this;
-    for (let i = 0; i < path.length - 1 && set; i++) set = set.children.get(path[i]);
+    for (let i = 0; i < path.length - 1 && set; i++) set = set.#children?.get(path[i]);
     if (!set) return false;
     const last = path[path.length - 1];
-    return set.members.has(last) || (set.children.get(last)?.isEmpty() === false);
+    return set.members.has(last) || (set.#children?.get(last)?.isEmpty() === false);
   }
 
   isEmpty(): boolean {
-    if (this.members.size > 0) return false;
-    for (const c of this.children.values()) if (!c.isEmpty()) return false;
+    if (this.#members && this.#members.size > 0) return false;
+    if (this.#children) for (const c of this.#children.values()) if (!c.isEmpty()) return false;
     return true;
   }
 
@@ -60,18 +83,18 @@ export class FieldSet {
   }
 
   #addAll(other: FieldSet): void {
-    for (const m of other.members) this.members.add(m);
+    for (const m of other.members) this.#addMember(m);
     for (const [pe, c] of other.children) this.child(pe).#addAll(c);
   }
 
   /** difference keeps the members of this set that `other` does not have, element by element (Set.Difference). */
   difference(other: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const m of this.members) if (!other.members.has(m)) out.members.add(m);
+    for (const m of this.members) if (!other.members.has(m)) out.#addMember(m);
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
       const d = o ? c.difference(o) : c.clone();
-      if (!d.isEmpty()) out.children.set(pe, d);
+      if (!d.isEmpty()) out.#setChild(pe, d);
     }
     return out;
   }
@@ -79,32 +102,32 @@ export class FieldSet {
   /** recursiveDifference also drops everything under a member of `other` (Set.RecursiveDifference). */
   recursiveDifference(other: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const m of this.members) if (!other.members.has(m)) out.members.add(m);
+    for (const m of this.members) if (!other.members.has(m)) out.#addMember(m);
     for (const [pe, c] of this.children) {
       if (other.members.has(pe)) continue;
       const o = other.children.get(pe);
       const d = o ? c.recursiveDifference(o) : c.clone();
-      if (!d.isEmpty()) out.children.set(pe, d);
+      if (!d.isEmpty()) out.#setChild(pe, d);
     }
     return out;
   }
 
   intersection(other: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const m of this.members) if (other.members.has(m)) out.members.add(m);
+    for (const m of this.members) if (other.members.has(m)) out.#addMember(m);
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
       if (!o) continue;
       const i = c.intersection(o);
-      if (!i.isEmpty()) out.children.set(pe, i);
+      if (!i.isEmpty()) out.#setChild(pe, i);
     }
     return out;
   }
 
   clone(): FieldSet {
     const out = new FieldSet();
-    for (const m of this.members) out.members.add(m);
-    for (const [pe, c] of this.children) out.children.set(pe, c.clone());
+    if (this.#members) out.#members = new Set(this.#members);
+    for (const [pe, c] of this.children) out.#setChild(pe, c.clone());
     return out;
   }
 
@@ -152,8 +175,8 @@ export class FieldSet {
       if (!isPathElement(key)) throw new Error(`parsing JSON: unknown path element ${JSON.stringify(key)}`);
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`expected an object at ${key}`);
       const entries = Object.keys(value);
-      if (entries.length === 0 || entries.includes('.')) out.members.add(key);
-      if (entries.some((e) => e !== '.')) out.children.set(key, FieldSet.fromFieldsV1(value));
+      if (entries.length === 0 || entries.includes('.')) out.#addMember(key);
+      if (entries.some((e) => e !== '.')) out.#setChild(key, FieldSet.fromFieldsV1(value));
     }
     return out;
   }

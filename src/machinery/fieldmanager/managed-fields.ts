@@ -122,6 +122,7 @@ const ANCIENT_CHANGES = 'ancient-changes';
 
 /** capUpdateManagers merges the oldest Update managers into buckets until at most MAX_UPDATE_MANAGERS remain. */
 export function capUpdateManagers(managed: Managed, max = MAX_UPDATE_MANAGERS): void {
+  if (managed.size <= max) return;
   const updaters = [...managed.entries()].filter(([, e]) => e.operation === 'Update');
   if (updaters.length <= max) return;
   const seconds = (e: ManagerEntry) => (e.time ? Math.floor(Date.parse(e.time) / 1000) : 0);

@@ -20,6 +20,7 @@ import { WatchBroadcaster, type WatchBroadcasterOptions } from '../watch-broadca
 import { SqliteCompactor } from './sqlite-compactor.js';
 import { GroupCommit } from './group-commit.js';
 import { keyRange, querySql, toLogRow, type RawRow } from './sqlite-queries.js';
+import { RecentValues } from './recent-values.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import { WriteFailures } from './write-failures.js';
 
@@ -51,6 +52,8 @@ export class SqliteStore implements Store {
   readonly #failures: WriteFailures;
   /** Concurrent writes share a transaction; each is answered after the commit holding it. */
   readonly #commits: GroupCommit<Written>;
+  /** Current values of keys read lately, kept exact by #committed (recent-values.ts). */
+  readonly #recent = new RecentValues();
   /** The revision of the latest write; cached since this connection makes every write. */
   #revision: number;
   #closed = false;
@@ -89,8 +92,13 @@ export class SqliteStore implements Store {
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
+    const kept = this.#open().#recent.get(key);
+    if (kept) return kept;
     const row = this.#current(key);
-    return row && { key, value: row[6], createRevision: row[4], modRevision: row[0] };
+    if (!row) return undefined;
+    const kv: KeyValue = Object.freeze({ key, value: row[6], createRevision: row[4], modRevision: row[0] });
+    this.#recent.remember(kv);
+    return kv;
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
@@ -170,6 +178,7 @@ export class SqliteStore implements Store {
     this.#closed = true;
     this.#failures.stop();
     this.#broadcaster.close();
+    this.#recent.clear();
     await this.#compactor.stop();
     this.#conn.db.close();
   }
@@ -198,6 +207,7 @@ export class SqliteStore implements Store {
     const revision = conn.revision();
     if (revision < this.#revision) log(`storage: ${this.#path} reopened at revision ${revision}, behind the ${this.#revision} already acknowledged: acknowledged writes were lost`);
     this.#conn = conn;
+    this.#recent.clear();
     this.#revision = Math.max(revision, this.#revision);
   }
 
@@ -240,6 +250,7 @@ export class SqliteStore implements Store {
   #committed(written: Written[]): void {
     for (const w of written) {
       this.#revision = w.kv.modRevision;
+      this.#recent.written(w.kv.key, w.event.type === 'delete' ? undefined : w.kv);
       this.#broadcaster.publish(w.kv.key, w.event);
     }
   }
