@@ -3,7 +3,8 @@
  * Multi-node benchmark (needs root): a server and agents on lab machines
  * (test/e2e/machines). Figures, all from the same run:
  * - pod-to-pod HTTP requests/s and p99 from a client pod on the server's
- *   node to a pod on another node (over VXLAN) against a pod on its own
+ *   node to a pod on another node (over VXLAN, or the backend given by
+ *   `--flannel-backend`) against a pod on its own
  *   node, in many short interleaved slices (interleaved-load.ts); the
  *   median ratio of adjacent slices is the figure (goal ≥ 0.9), with the
  *   load average beside it;
@@ -24,6 +25,15 @@ import { podNetns } from './network-bench.js';
 // busybox httpd's accept backlog is small: 16 concurrent new connections overflow it on either path, and the
 // resulting 1 s SYN retransmits would make p99 measure the backlog, not the network. 4 stays below it.
 const LOAD = { sliceSeconds: 1, slices: 30, concurrency: 4, warmupSeconds: 1 };
+
+/** `--pod-to-pod-only` (after the suite name: `node dist/bench/index.js multinode --pod-to-pod-only`) stops after the pod-to-pod figures. */
+const podToPodOnly = process.argv.includes('--pod-to-pod-only');
+
+/** `--flannel-backend host-gw` runs the first cluster with that backend instead of the default VXLAN (to tell encapsulation from the rest). */
+function backendArgs(): string[] {
+  const i = process.argv.indexOf('--flannel-backend');
+  return i > 0 && process.argv[i + 1] ? ['--flannel-backend', process.argv[i + 1]] : [];
+}
 
 function readyEndpointIPs(c: MachineCluster, ns: string, service: string): string[] {
   type S = { endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[] };
@@ -59,10 +69,38 @@ async function failureTimes(c: MachineCluster, ns: string, limitMs = 300_000): P
   return { withdrawMs, rescheduledMs: Date.now() - t1 };
 }
 
+/**
+ * podToPod runs the interleaved load from the client pod (on the server's node) against the pod on its own
+ * node (A) and the pod on agent-1 (B): same client, server image, concurrency and slices on both paths.
+ */
+function podToPod(c: MachineCluster, ns: string): Record<string, number> {
+  const ip = (pod: string) => c.kubectlOk(['get', 'pod', pod, '-n', ns, '-o', 'jsonpath={.status.podIP}']);
+  const netns = podNetns(c.server.dataDir, ip('client'));
+  const [sameIP, crossIP] = [ip('same'), ip('cross')];
+  const probe = { sliceSeconds: 0.5, slices: 2, concurrency: 1, warmupSeconds: 0 };
+  for (let i = 0; abLoad(netns, `${sameIP}:8080`, `${crossIP}:8080`, probe).b.rps === 0; i++) if (i > 20) throw new Error('the cross-node pod never answered');
+  const load1m = loadavg()[0];
+  const r = abLoad(netns, `${sameIP}:8080`, `${crossIP}:8080`, LOAD);
+  const load1mAfter = loadavg()[0];
+  return {
+    'pod_to_pod.same_node.rps': r.a.rps,
+    'pod_to_pod.cross_node.rps': r.b.rps,
+    'pod_to_pod.same_node.p50_ms': r.a.p50,
+    'pod_to_pod.cross_node.p50_ms': r.b.p50,
+    'pod_to_pod.same_node.p99_ms': r.a.p99,
+    'pod_to_pod.cross_node.p99_ms': r.b.p99,
+    'pod_to_pod.cross_vs_same.rps_ratio': r.rpsRatio,
+    'pod_to_pod.cross_vs_same.p99_ratio': r.p99Ratio,
+    'pod_to_pod.slices': r.slices,
+    'pod_to_pod.load_average_1m_before': load1m,
+    'pod_to_pod.load_average_1m_after': load1mAfter,
+  };
+}
+
 /** runMultinodeBench returns requests/s, p99 (ms), their cross/same-node ratios, join time and withdrawal time (ms). */
 export async function runMultinodeBench(): Promise<Record<string, number>> {
   if (process.getuid?.() !== 0) throw new Error('multinode bench needs root (network namespaces, containerd)');
-  const c = await MachineCluster.start({ agents: 1, serverArgs: ['--node-monitor-grace-period', '10s', '--disable-ingress'], agentArgs: ['--node-lease-duration-seconds', '8'] });
+  const c = await MachineCluster.start({ agents: 1, serverArgs: ['--node-monitor-grace-period', '10s', '--disable-ingress', ...backendArgs()], agentArgs: ['--node-lease-duration-seconds', '8'] });
   let stopped = false;
   try {
     const ns = 'bench';
@@ -70,18 +108,12 @@ export async function runMultinodeBench(): Promise<Record<string, number>> {
     const docs = [podOn(ns, 'same', 'server', { app: 'same' }, true), podOn(ns, 'cross', 'agent-1', { app: 'cross' }, true), podOn(ns, 'client', 'server', { app: 'client' })];
     c.kubectlOk(['apply', '-f', '-'], docs.map((d) => JSON.stringify(d)).join('\n'));
     c.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cross', namespace: ns }, spec: { selector: { app: 'cross' }, ports: [{ port: 80, targetPort: 8080 }] } }));
+    c.kubectlOk(['wait', '-n', ns, '--for=condition=Ready', 'pod/same', 'pod/cross', 'pod/client', '--timeout=180s']);
+    const p2p = podToPod(c, ns);
+    if (podToPodOnly) return p2p;
     // Two replicas preferring agent-1, tolerating its loss for 5 s: they move when it dies.
     c.kubectlOk(['apply', '-f', '-'], JSON.stringify(mover([{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 }])));
-    c.kubectlOk(['wait', '-n', ns, '--for=condition=Ready', 'pod/same', 'pod/cross', 'pod/client', '--timeout=180s']);
     c.kubectlOk(['rollout', 'status', 'deployment/mover', '-n', ns, '--timeout=180s']);
-    const ip = (pod: string) => c.kubectlOk(['get', 'pod', pod, '-n', ns, '-o', 'jsonpath={.status.podIP}']);
-    const netns = podNetns(c.server.dataDir, ip('client'));
-    const [sameIP, crossIP] = [ip('same'), ip('cross')];
-    const probe = { sliceSeconds: 0.5, slices: 2, concurrency: 1, warmupSeconds: 0 };
-    for (let i = 0; abLoad(netns, `${sameIP}:8080`, `${crossIP}:8080`, probe).b.rps === 0; i++) if (i > 20) throw new Error('the cross-node pod never answered');
-    const load1m = loadavg()[0];
-    const r = abLoad(netns, `${sameIP}:8080`, `${crossIP}:8080`, LOAD);
-    const load1mAfter = loadavg()[0];
 
     const t0 = Date.now();
     await c.addAgent('agent-2');
@@ -105,17 +137,7 @@ export async function runMultinodeBench(): Promise<Record<string, number>> {
       await d.stop();
     }
     return {
-      'pod_to_pod.same_node.rps': r.a.rps,
-      'pod_to_pod.cross_node.rps': r.b.rps,
-      'pod_to_pod.same_node.p50_ms': r.a.p50,
-      'pod_to_pod.cross_node.p50_ms': r.b.p50,
-      'pod_to_pod.same_node.p99_ms': r.a.p99,
-      'pod_to_pod.cross_node.p99_ms': r.b.p99,
-      'pod_to_pod.cross_vs_same.rps_ratio': r.rpsRatio,
-      'pod_to_pod.cross_vs_same.p99_ratio': r.p99Ratio,
-      'pod_to_pod.slices': r.slices,
-      'pod_to_pod.load_average_1m_before': load1m,
-      'pod_to_pod.load_average_1m_after': load1mAfter,
+      ...p2p,
       'join.token_to_ready_ms': joinMs,
       'failure.short_timers.kill_to_endpoint_withdrawn_ms': short.withdrawMs,
       'failure.short_timers.kill_to_pods_running_elsewhere_ms': short.rescheduledMs,

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxImage } from '../../../src/images/index.js';
 import { cniNetworkName, containerdLayout, dataDirTag } from '../../../src/kubelet/containerd/index.js';
-import { cgroupsLeft, linkExists, mountsUnder, processesMentioning, removeCgroups, removeCniResultCache, runcDeleteAll, unmountAll } from '../harness/host-cleanup.js';
+import { cgroupsLeft, mountsUnder, processesMentioning, removeCgroups, removeCniResultCache, runcDeleteAll, unmountAll } from '../harness/host-cleanup.js';
 import { MachineLab, type Machine } from './machine-lab.js';
 
 const CLI_MAIN = new URL('../../../src/cli/main.js', import.meta.url).href;
@@ -236,7 +236,7 @@ export class MachineCluster {
    * clean up; then sweeps each data dir's leftovers and removes the lab.
    */
   async stop(): Promise<void> {
-    for (const m of this.lab.machines) spawnSync('ip', ['link', 'set', m.hostLink, 'up']);
+    this.lab.restoreAll();
     for (const node of [...this.agents].reverse()) await this.#stopNode(node);
     await this.#stopNode(this.server);
     for (const node of this.nodes) sweepNodeLeftovers(node.dataDir);
@@ -256,11 +256,7 @@ export class MachineCluster {
       for (const g of cgroupsLeft(`skiff-${dataDirTag(node.dataDir)}`)) left.push(`cgroup ${g}`);
       if (existsSync(node.dataDir)) left.push(`data dir ${node.dataDir}`);
     }
-    for (const m of this.lab.machines) {
-      if (existsSync(`/var/run/netns/${m.netns}`)) left.push(`netns ${m.netns}`);
-      if (linkExists(m.hostLink)) left.push(`link ${m.hostLink}`);
-    }
-    if (linkExists(this.lab.bridge)) left.push(`bridge ${this.lab.bridge}`);
+    left.push(...this.lab.leftovers());
     return left;
   }
 

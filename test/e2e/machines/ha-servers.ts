@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxImage } from '../../../src/images/index.js';
 import { loadKubeconfig } from '../../../src/client/index.js';
-import { linkExists, mountsUnder, processesMentioning } from '../harness/host-cleanup.js';
+import { mountsUnder, processesMentioning } from '../harness/host-cleanup.js';
 import { MachineLab } from './machine-lab.js';
 import { SKIFF, startSkiff, sweepNodeLeftovers, type SkiffProcess } from './cluster.js';
 
@@ -167,7 +167,7 @@ export class HAServers {
   }
 
   async stop(): Promise<void> {
-    for (const m of this.lab.machines) spawnSync('ip', ['link', 'set', m.hostLink, 'up']);
+    this.lab.restoreAll();
     for (const a of [...this.agents].reverse()) {
       try {
         // A killed agent still has pods; a fresh start with --cleanup-on-exit adopts and removes them on the way out.
@@ -191,11 +191,7 @@ export class HAServers {
       for (const m of mountsUnder(p.dataDir)) left.push(`mount ${m}`);
       if (existsSync(p.dataDir)) left.push(`data dir ${p.dataDir}`);
     }
-    for (const m of this.lab.machines) {
-      if (existsSync(`/var/run/netns/${m.netns}`)) left.push(`netns ${m.netns}`);
-      if (linkExists(m.hostLink)) left.push(`link ${m.hostLink}`);
-    }
-    if (linkExists(this.lab.bridge)) left.push(`bridge ${this.lab.bridge}`);
+    left.push(...this.lab.leftovers());
     return left;
   }
 }

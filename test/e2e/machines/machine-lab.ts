@@ -2,10 +2,22 @@
 /**
  * MachineLab makes "machines" on one host for multi-node tests: each is a
  * network namespace with one interface (`eth0`) holding a TEST-NET address,
- * plugged into a bridge the lab creates on the host (the host side holds the
- * subnet's first address, so the test process can reach every machine, like
- * a laptop on the same switch). Machines have no default route: nothing can
- * leave for an address the lab did not create.
+ * plugged into a switch: a bridge in a network namespace of its own (the
+ * lab's "switch" netns). The host is plugged into the same switch by a veth
+ * (`sklab<slot>`) holding the subnet's first address, so the test process
+ * reaches every machine like a laptop on the same switch. Machines have no
+ * default route: nothing can leave for an address the lab did not create.
+ *
+ * Why the switch is not a bridge in the host's namespace: with br_netfilter
+ * loaded (net.bridge.bridge-nf-call-iptables=1, as on Kubernetes hosts and on
+ * this one), every frame a host bridge forwards walks the host's netfilter
+ * hooks (raw, conntrack, nat, FORWARD), so each datagram between machines
+ * would pay for a firewall that no real switch has, and the multinode
+ * benchmark would charge that to the cross-node path. The bridge-nf-call-*
+ * switches are per network namespace (kernel ≥ 5.3), so the switch netns
+ * turns them off for itself; the host's own settings are left alone. Frames
+ * between machines never enter the host's namespace; only the host's own
+ * traffic to a machine crosses its stack, as a laptop's would.
  *
  * Processes run in a machine with `nsenter --net`, not `ip netns exec`:
  * the latter also remounts /sys for the namespace, which hides
@@ -13,38 +25,28 @@
  * cgroups and containerd shims stay host-global, so whoever starts
  * containerd in a machine must clean those up (see cluster.ts).
  *
- * The bridge is a switch, and the host does not connection-track the VXLAN
- * datagrams machines send each other across it. With br_netfilter loaded
- * (net.bridge.bridge-nf-call-iptables=1, as on Kubernetes hosts) the host's
- * conntrack would otherwise see every bridged tunnel datagram, and each new
- * pod connection between machines (a fresh UDP source port) would cost the
- * host two new entries: a stateful switch no real network has, charged to
- * the cross-node path the multinode benchmark measures. One raw-table
- * NOTRACK rule per lab, scoped to its bridge and UDP 8472 (flannel's VXLAN
- * port), removed in cleanup(). Other traffic stays tracked: untracking all
- * of it broke kubectl port-forward through the lab (seen in
- * multinode-network), so the rule is no wider than the tunnel.
- *
- * A lab claims one /26 of 198.51.100.0/24 or 203.0.113.0/24 by creating its
- * bridge (the kernel refuses a second link with the same name), so labs in
- * concurrent test files never share addresses. cleanup() kills what it
- * spawned and deletes the namespaces, veths and bridge; it never touches
- * anything it did not create.
+ * A lab claims one /26 of 198.51.100.0/24 or 203.0.113.0/24 by creating the
+ * host's link `sklab<slot>` (the kernel refuses a second link with the same
+ * name, as it refused a second bridge when the switch lived on the host), so
+ * labs in concurrent test files never share addresses. cleanup() kills what
+ * it spawned and deletes the namespaces and links; it never touches anything
+ * it did not create.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-
-/** VXLAN_PORT is flannel's VXLAN UDP port (src/flannel's VXLAN_PORT; the harness names it rather than importing internals). */
-const VXLAN_PORT = 8472;
+import { existsSync } from 'node:fs';
 
 const SLOTS = ['198.51.100', '203.0.113'].flatMap((net) => [0, 64, 128, 192].map((base) => ({ net, base })));
 
-/** Machine is one network namespace with an address on the lab's bridge. */
+/** SWITCH_NAME is the switch netns' suffix (so no machine may take that name). */
+const SWITCH_NAME = 'switch';
+
+/** Machine is one network namespace with an address on the lab's switch. */
 export interface Machine {
   name: string;
   netns: string;
   ip: string;
-  /** hostLink is the veth end on the bridge; setting it down cuts the machine off. */
-  hostLink: string;
+  /** switchPort is the veth end on the switch's bridge (in the switch netns); setting it down cuts the machine off. */
+  switchPort: string;
 }
 
 function ip(args: string[]): { ok: boolean; out: string } {
@@ -66,10 +68,13 @@ export function machinesUnavailableReason(): string {
   return '';
 }
 
-/** MachineLab owns one bridge, its machines and the processes run in them. */
+/** MachineLab owns one switch, its machines and the processes run in them. */
 export class MachineLab {
-  readonly bridge: string;
-  /** gateway is the host's address on the bridge. */
+  /** hostLink is the host's veth into the switch, holding `gateway`; its name claims the slot. */
+  readonly hostLink: string;
+  /** switchNetns is the namespace of the switch's bridge and ports. */
+  readonly switchNetns: string;
+  /** gateway is the host's address on the switch. */
   readonly gateway: string;
   readonly machines: Machine[] = [];
   readonly #prefix: string;
@@ -78,43 +83,69 @@ export class MachineLab {
 
   private constructor(slot: number) {
     const { net, base } = SLOTS[slot];
-    this.bridge = `sklab${slot}`;
+    this.hostLink = `sklab${slot}`;
+    this.switchNetns = `sklab${slot}-${SWITCH_NAME}`;
     this.#prefix = net;
     this.#base = base;
     this.gateway = `${net}.${base + 1}`;
   }
 
-  /** create claims a free slot and makes the bridge. */
+  /** create claims a free slot and makes the switch. */
   static create(): MachineLab {
     for (let slot = 0; slot < SLOTS.length; slot++) {
-      if (!ip(['link', 'add', `sklab${slot}`, 'type', 'bridge']).ok) continue;
+      // The switch side is named after the slot too, so a leftover of a crashed lab cannot collide with it.
+      if (!ip(['link', 'add', `sklab${slot}`, 'type', 'veth', 'peer', 'name', `sklab${slot}up`]).ok) continue;
       const lab = new MachineLab(slot);
       try {
-        must(['addr', 'add', `${lab.gateway}/26`, 'dev', lab.bridge]);
-        must(['link', 'set', lab.bridge, 'up']);
-        lab.#switchNotrack('-A');
+        lab.#makeSwitch();
       } catch (err) {
         lab.cleanup();
         throw err;
       }
       return lab;
     }
-    throw new Error('no free machine lab slot (every sklab0..7 bridge exists)');
+    throw new Error('no free machine lab slot (every sklab0..7 link exists)');
   }
 
-  /** addMachine makes a namespace `<bridge>-<name>` with the next address of the slot. */
+  #makeSwitch(): void {
+    const sw = this.switchNetns;
+    // A switch netns left by a lab that died in this slot (the slot was free, so nothing uses it) is replaced.
+    if (existsSync(`/var/run/netns/${sw}`)) ip(['netns', 'del', sw]);
+    must(['netns', 'add', sw]);
+    this.#switchBridgeNetfilterOff();
+    must(['-n', sw, 'link', 'add', 'switch', 'type', 'bridge']);
+    must(['-n', sw, 'link', 'set', 'switch', 'up']);
+    must(['link', 'set', `${this.hostLink}up`, 'netns', sw]);
+    must(['-n', sw, 'link', 'set', `${this.hostLink}up`, 'master', 'switch']);
+    must(['-n', sw, 'link', 'set', `${this.hostLink}up`, 'up']);
+    must(['addr', 'add', `${this.gateway}/26`, 'dev', this.hostLink]);
+    must(['link', 'set', this.hostLink, 'up']);
+  }
+
+  /**
+   * switchBridgeNetfilterOff sets the switch netns' bridge-nf-call-{iptables,ip6tables,arptables}
+   * to 0 (when br_netfilter is loaded; without it no bridged frame meets netfilter anyway).
+   */
+  #switchBridgeNetfilterOff(): void {
+    const script = 'for f in /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables /proc/sys/net/bridge/bridge-nf-call-arptables; do [ -e $f ] && echo 0 > $f; done; exit 0';
+    execFileSync('nsenter', [`--net=/var/run/netns/${this.switchNetns}`, 'sh', '-c', script], { stdio: 'ignore' });
+  }
+
+  /** addMachine makes a namespace `<hostLink>-<name>` with the next address of the slot. */
   addMachine(name: string): Machine {
     const i = this.machines.length;
     if (i >= 50) throw new Error('a lab holds at most 50 machines');
-    const netns = `${this.bridge}-${name}`;
-    const hostLink = `${this.bridge}v${i}`;
+    if (name === SWITCH_NAME) throw new Error(`"${SWITCH_NAME}" names the lab's switch, not a machine`);
+    const netns = `${this.hostLink}-${name}`;
+    const switchPort = `port${i}`;
     const address = `${this.#prefix}.${this.#base + 10 + i}`;
     must(['netns', 'add', netns]);
-    const m: Machine = { name, netns, ip: address, hostLink };
+    const m: Machine = { name, netns, ip: address, switchPort };
     this.machines.push(m);
-    must(['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
-    must(['link', 'set', hostLink, 'master', this.bridge]);
-    must(['link', 'set', hostLink, 'up']);
+    const sw = (args: string[]) => must(['-n', this.switchNetns, ...args]);
+    sw(['link', 'add', switchPort, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+    sw(['link', 'set', switchPort, 'master', 'switch']);
+    sw(['link', 'set', switchPort, 'up']);
     const inNs = (args: string[]) => must(['-n', netns, ...args]);
     inNs(['addr', 'add', `${address}/26`, 'dev', 'eth0']);
     inNs(['link', 'set', 'eth0', 'up']);
@@ -141,32 +172,38 @@ export class MachineLab {
     return execFileSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
-  /** cut takes the machine's link off the bridge (a pulled cable); restore plugs it back. */
+  /** cut takes the machine's port on the switch down (a pulled cable); restore plugs it back. */
   cut(m: Machine): void {
-    must(['link', 'set', m.hostLink, 'down']);
+    must(['-n', this.switchNetns, 'link', 'set', m.switchPort, 'down']);
   }
 
   restore(m: Machine): void {
-    must(['link', 'set', m.hostLink, 'up']);
+    must(['-n', this.switchNetns, 'link', 'set', m.switchPort, 'up']);
   }
 
-  /** switchNotrack adds (-A) or deletes (-D) the host's raw rule exempting VXLAN between machines from conntrack. */
-  #switchNotrack(op: '-A' | '-D'): void {
-    const rule = (o: string) => ['-w', '-t', 'raw', o, 'PREROUTING', '-i', this.bridge, '-p', 'udp', '--dport', String(VXLAN_PORT), '-m', 'comment', '--comment', `machine lab ${this.bridge}: a switch does not track the tunnel`, '-j', 'NOTRACK'];
-    // A rule left by a lab that died in this slot is reused rather than doubled.
-    if (op === '-A' && spawnSync('iptables', rule('-C')).status === 0) return;
-    const r = spawnSync('iptables', rule(op), { encoding: 'utf8' });
-    if (op === '-A' && r.status !== 0) throw new Error(`iptables ${rule(op).join(' ')}: ${r.stderr}`);
+  /** restoreAll plugs every machine back in, ignoring failures (for teardown). */
+  restoreAll(): void {
+    for (const m of this.machines) ip(['-n', this.switchNetns, 'link', 'set', m.switchPort, 'up']);
   }
 
-  /** cleanup kills the processes it spawned and removes namespaces, veths, the bridge and its NOTRACK rule. */
+  /** cleanup kills the processes it spawned and removes the machines' namespaces, the switch and the host's link. */
   cleanup(): void {
     for (const p of this.#procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     for (const m of this.machines) {
-      ip(['link', 'del', m.hostLink]);
+      // Deleting the port deletes its peer (the machine's eth0) at once, not when the netns is finally freed.
+      ip(['-n', this.switchNetns, 'link', 'del', m.switchPort]);
       ip(['netns', 'del', m.netns]);
     }
-    ip(['link', 'del', this.bridge]);
-    this.#switchNotrack('-D');
+    ip(['link', 'del', this.hostLink]);
+    ip(['netns', 'del', this.switchNetns]);
+  }
+
+  /** leftovers lists the lab's namespaces and links that still exist; empty after cleanup(). */
+  leftovers(): string[] {
+    const left: string[] = [];
+    for (const m of this.machines) if (existsSync(`/var/run/netns/${m.netns}`)) left.push(`netns ${m.netns}`);
+    if (existsSync(`/var/run/netns/${this.switchNetns}`)) left.push(`netns ${this.switchNetns}`);
+    if (existsSync(`/sys/class/net/${this.hostLink}`)) left.push(`link ${this.hostLink}`);
+    return left;
   }
 }
