@@ -10,6 +10,7 @@
  * under the same load); p99 is over all requests of a path.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 
 /** SLICED_LOADGEN runs in the client netns; argv: targetA targetB sliceSeconds slices concurrency warmupSeconds. */
 const SLICED_LOADGEN = `
@@ -73,6 +74,8 @@ function quantile(xs: number[], q: number): number {
 export function abLoad(netns: string, a: string, b: string, o: { sliceSeconds: number; slices: number; concurrency: number; warmupSeconds: number }): ABResult {
   const out = execFileSync('nsenter', [`--net=${netns}`, process.execPath, '-e', SLICED_LOADGEN, a, b, String(o.sliceSeconds), String(o.slices), String(o.concurrency), String(o.warmupSeconds)], { maxBuffer: 256 << 20 }).toString();
   const slices = JSON.parse(out) as { path: 'A' | 'B'; rps: number; lat: number[] }[];
+  // For looking at the slices one by one (order, outliers): SKIFF_BENCH_SLICES_OUT=file.
+  if (process.env.SKIFF_BENCH_SLICES_OUT) writeFileSync(process.env.SKIFF_BENCH_SLICES_OUT, JSON.stringify(slices.map((s) => ({ path: s.path, rps: Math.round(s.rps), p50: quantile(s.lat, 0.5), p99: quantile(s.lat, 0.99) }))));
   const fig = (p: 'A' | 'B'): PathFigures => {
     const mine = slices.filter((s) => s.path === p);
     const lat = mine.flatMap((s) => s.lat);
