@@ -61,7 +61,8 @@ describe('dashboard with 1,000 pods', { skip: skip || undefined, concurrency: fa
     await page.addInitScript(() => localStorage.setItem('skiff.dashboard.namespace', ''));
     await page.goto(link);
     await page.waitForFunction((n) => [...document.querySelectorAll('[aria-label="Pods by phase"] strong')].reduce((a, e) => a + Number(e.textContent), 0) === n, PODS, { timeout: 60_000 });
-    assert.equal(await page.locator('.node-card').count(), 10);
+    // The nodes are a list of their own: they may be drawn just after the pods' figures.
+    await page.waitForFunction(() => document.querySelectorAll('.node-card').length === 10, undefined, { timeout: 60_000 });
     // The exact phases and the requests follow from the full list: the seeded pods are all Pending, 10m CPU each, 100 a node.
     await page.locator('[aria-label="Pods by phase"]:not([aria-busy])').waitFor({ timeout: 60_000 });
     assert.equal(await page.locator('.phase-pending strong').textContent(), String(PODS));

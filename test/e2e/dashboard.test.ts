@@ -41,7 +41,8 @@ describe('dashboard in a real browser', { skip: skip || undefined, concurrency: 
     const page = await browser.newPage({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
     await page.goto(link);
-    await page.waitForSelector('nav[aria-label="Views"]', { timeout: 30_000 });
+    // The first page of a run pays for a cold browser and server; on 2 loaded cores that passed 30 s once.
+    await page.waitForSelector('nav[aria-label="Views"]', { timeout: 90_000 });
     if (route !== '#/overview') await page.goto(link.replace(/#.*/, route));
     return page;
   };
