@@ -9,7 +9,7 @@
  * dedup step).
  */
 import type { KubeObject } from '../api/index.js';
-import { isNotFound } from '../machinery/index.js';
+import { isNotFound, rfc3339 } from '../machinery/index.js';
 import { R, type Client } from './client.js';
 
 /** EventType is Normal or Warning, as upstream. */
@@ -66,7 +66,7 @@ export class EventRecorder {
   async #write(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
     const m = obj.metadata;
     const key = [obj.apiVersion, obj.kind, m.namespace ?? '', m.name, m.uid ?? '', type, reason, message].join('\u0000');
-    const now = (this.#opts.now?.() ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = rfc3339(this.#opts.now?.() ?? new Date());
     const seen = this.#seen.get(key);
     try {
       if (seen) {

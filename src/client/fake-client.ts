@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { deepClone, deepEqual, type KubeList, type KubeObject, type WatchEvent } from '../api/index.js';
 import { lookupKind, lookupResource, type ResourceInfo } from '../api/index.js';
-import { buildPredicate } from '../machinery/index.js';
+import { buildPredicate, rfc3339 } from '../machinery/index.js';
 import { newAlreadyExists, newConflict, newNotFound, conflictStaleMessage, StatusError } from '../machinery/index.js';
 import { applyPatch } from '../api/index.js';
 import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from './client.js';
@@ -113,7 +113,7 @@ export class FakeClient implements Client {
     o.metadata.uid = randomUUID();
     o.metadata.resourceVersion = String(++this.#rv);
     o.metadata.generation = 1;
-    o.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    o.metadata.creationTimestamp ??= rfc3339(Date.now());
     store.set(keyOf(o), o);
     this.#watches.emit(info, 'ADDED', o);
     return deepClone(o) as T;
@@ -168,7 +168,7 @@ export class FakeClient implements Client {
     if (policy === 'Orphan') finalizers.add('orphan');
     if (info.kind === 'Namespace') {
       const o = deepClone(cur);
-      o.metadata.deletionTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      o.metadata.deletionTimestamp ??= rfc3339(Date.now());
       o.status = { ...(o.status as object), phase: 'Terminating' };
       return this.#put(info, o);
     }
@@ -179,7 +179,7 @@ export class FakeClient implements Client {
     }
     const o = deepClone(cur);
     o.metadata.finalizers = [...finalizers];
-    o.metadata.deletionTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    o.metadata.deletionTimestamp ??= rfc3339(Date.now());
     return this.#put(info, o);
   }
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
-import { isConflict, isNotFound } from '../machinery/index.js';
+import { isConflict, isNotFound, rfc3339 } from '../machinery/index.js';
 import type { ContainerStatus } from './cri/cri-types.js';
 import { Backoff, type BackoffTimings } from './backoff.js';
 import { ObjectCache } from './container-env.js';
@@ -169,7 +169,7 @@ export class PodSyncer {
       instances: byContainerName(state), reasons: new Map(), sandboxReady: false, podIP: pod.status?.podIP ?? '', hostIP: this.#o.hostIP,
       initDone: true, ready: () => false, started: () => false,
     });
-    await putPodStatus(this.#o.client, pod, failedStatus(status, kill, new Date().toISOString().replace(/\.\d+Z$/, 'Z')));
+    await putPodStatus(this.#o.client, pod, failedStatus(status, kill, rfc3339(Date.now())));
     return {};
   }
 

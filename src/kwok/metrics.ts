@@ -9,6 +9,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parseQuantity } from '../api/index.js';
 import type { PodUsageReport, SimulatedUsage } from '../api/index.js';
 import { SIMULATED_CPU, SIMULATED_MEMORY, isSimulated } from './annotations.js';
+import { rfc3339 } from '../machinery/index.js';
 
 /** SimulatedPodMetrics is a PodMetrics body without apiVersion/kind/metadata. */
 export type SimulatedPodMetrics = PodUsageReport;
@@ -35,7 +36,7 @@ export function metricsFor(pod: Pod, now: Date = new Date()): SimulatedPodMetric
   if (ann[SIMULATED_CPU] === undefined && ann[SIMULATED_MEMORY] === undefined) return undefined;
   const containers = pod.spec?.containers ?? [];
   return {
-    timestamp: now.toISOString().replace(/\.\d+Z$/, 'Z'),
+    timestamp: rfc3339(now),
     window: '30s',
     containers: containers.map((c) => ({ name: c.name, usage: { cpu: share(ann[SIMULATED_CPU], containers.length, 'milli'), memory: share(ann[SIMULATED_MEMORY], containers.length, 'value') } })),
   };

@@ -7,6 +7,7 @@
 import type { Node, NodeCondition, NodeStatus } from 'kubernetes-types/core/v1.js';
 import { SIMULATED } from './annotations.js';
 import { nodeIP, podCIDRFor } from './addresses.js';
+import { rfc3339 } from '../machinery/index.js';
 
 /** SimulatedNodeShape is the capacity and identity of created nodes. */
 export interface SimulatedNodeShape {
@@ -80,7 +81,7 @@ const conditionTexts: [type: string, status: string, reason: string, message: st
 
 /** nodeConditions is the healthy kubelet's conditions, keeping transition times of conditions whose status is unchanged. */
 export function nodeConditions(now: Date, previous: readonly NodeCondition[] | undefined): NodeCondition[] {
-  const ts = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const ts = rfc3339(now);
   return conditionTexts.map(([type, status, reason, message]) => {
     const prev = previous?.find((c) => c.type === type);
     const since = prev && prev.status === status ? (prev.lastTransitionTime ?? ts) : ts;

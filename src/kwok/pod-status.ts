@@ -9,7 +9,7 @@
  */
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import { SIMULATED_EXIT_AFTER, SIMULATED_EXIT_CODE } from './annotations.js';
-import { parseDurationMs } from '../machinery/index.js';
+import { parseDurationMs, rfc3339 } from '../machinery/index.js';
 
 /** PodAddresses are the node and pod IPs of a simulated pod. */
 export interface PodAddresses {
@@ -21,10 +21,6 @@ export interface PodAddresses {
 export interface DesiredPodStatus {
   status: PodStatus;
   nextChangeAt?: number;
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /**

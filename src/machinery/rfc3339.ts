@@ -8,11 +8,12 @@
 let lastSecond = NaN;
 let lastText = '';
 
-export function rfc3339(d: Date): string {
-  const second = Math.floor(d.getTime() / 1000);
+export function rfc3339(time: Date | number): string {
+  const ms = typeof time === 'number' ? time : time.getTime();
+  const second = Math.floor(ms / 1000);
   if (second !== lastSecond) {
     // toISOString is always YYYY-MM-DDTHH:MM:SS.sssZ for these years; drop the milliseconds.
-    lastText = `${d.toISOString().slice(0, 19)}Z`;
+    lastText = `${new Date(ms).toISOString().slice(0, 19)}Z`;
     lastSecond = second;
   }
   return lastText;

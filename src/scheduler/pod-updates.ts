@@ -6,7 +6,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
-import { isNotFound } from '../machinery/index.js';
+import { isNotFound, rfc3339 } from '../machinery/index.js';
 
 /** bindPod writes a Binding of the pod to a node through pods/binding. */
 export async function bindPod(client: Client, pod: Pod, nodeName: string): Promise<void> {
@@ -25,7 +25,7 @@ export async function recordUnschedulable(client: Client, pod: Pod, message: str
   const cur = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (cur && cur.status === 'False' && cur.reason === 'Unschedulable' && cur.message === message) return;
   // A new message with the same status keeps the transition time (upstream podutil.UpdatePodCondition).
-  const lastTransitionTime = cur?.status === 'False' && cur.lastTransitionTime ? cur.lastTransitionTime : new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const lastTransitionTime = cur?.status === 'False' && cur.lastTransitionTime ? cur.lastTransitionTime : rfc3339(Date.now());
   const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime };
   try {
     await client.patch(R.pods, pod.metadata!.name!, 'strategic', { status: { conditions: [condition] } }, { namespace: pod.metadata!.namespace, subresource: 'status' });
@@ -42,7 +42,7 @@ export async function evictVictim(client: Client, pod: Pod, schedulerName: strin
     status: 'True',
     reason: 'PreemptionByScheduler',
     message: `${schedulerName}: preempting to accommodate a higher priority pod`,
-    lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    lastTransitionTime: rfc3339(Date.now()),
   };
   try {
     await client.patch(R.pods, pod.metadata!.name!, 'strategic', { status: { conditions: [condition] } }, { ...opts, subresource: 'status' });

@@ -12,7 +12,7 @@
  */
 import type { Endpoints, Service } from 'kubernetes-types/core/v1.js';
 import { Reconciler, type Client, type SharedInformer } from '../../client/index.js';
-import { isNotFound } from '../../machinery/index.js';
+import { isNotFound, rfc3339 } from '../../machinery/index.js';
 import type { PemPair } from '../../pki/index.js';
 import { getRemote, remoteURL, tlsOptionsFor } from './remote-transport.js';
 import { resolveEndpoint, serviceRefOf } from './service-resolver.js';
@@ -165,7 +165,7 @@ export class AvailableConditionController extends Reconciler {
   async #setCondition(s: APIService, v: Verdict): Promise<void> {
     const old = availableCondition(s);
     if (old && old.status === v.status && old.reason === v.reason && old.message === v.message) return;
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = rfc3339(Date.now());
     const cond: APIServiceCondition = { type: 'Available', status: v.status, lastTransitionTime: old?.status === v.status ? old.lastTransitionTime : now, reason: v.reason, message: v.message };
     const conditions = [...(s.status?.conditions ?? []).filter((c) => c.type !== 'Available'), cond];
     if (old?.status !== v.status && v.reason !== 'Local') this.#o.log?.(`aggregator: APIService ${s.metadata.name} Available=${v.status} (${v.reason}): ${v.message}`);

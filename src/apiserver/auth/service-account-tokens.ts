@@ -9,7 +9,7 @@
  */
 import type { KubeObject } from '../../api/index.js';
 import { R, type Client } from '../../client/index.js';
-import { field, isNotFound, newBadRequest, newConflict, newInvalid, type FieldError } from '../../machinery/index.js';
+import { field, isNotFound, newBadRequest, newConflict, newInvalid, type FieldError, rfc3339 } from '../../machinery/index.js';
 import type { TokenAuthenticator } from '../authn.js';
 import type { RequestContext, UserInfo } from '../registry/request-context.js';
 import { checkClaims, newClaims, serviceAccountGroups, serviceAccountUsername, type ObjectRef, type ServiceAccountClaims, type TokenSubject } from './service-account-claims.js';
@@ -96,11 +96,11 @@ export class TokenIssuer implements TokenAuthenticator {
     const out = structuredClone(body) as KubeObject;
     out.apiVersion = 'authentication.k8s.io/v1';
     out.kind = 'TokenRequest';
-    out.metadata = { ...(out.metadata ?? {}), name, namespace, creationTimestamp: new Date(this.#nowSeconds() * 1000).toISOString().replace(/\.\d+Z$/, 'Z') };
+    out.metadata = { ...(out.metadata ?? {}), name, namespace, creationTimestamp: rfc3339(this.#nowSeconds() * 1000) };
     out.spec = { ...spec, audiences, expirationSeconds };
     if (bound) (out.spec as TokenRequestSpec).boundObjectRef = { ...bound, uid: boundUid };
     else delete (out.spec as TokenRequestSpec).boundObjectRef;
-    out.status = { token, expirationTimestamp: new Date(expiresAt * 1000).toISOString().replace(/\.\d+Z$/, 'Z') };
+    out.status = { token, expirationTimestamp: rfc3339(expiresAt * 1000) };
     return out;
   }
 

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/index.js';
 import { R, type Client } from '../../client/index.js';
-import { StatusError, newMethodNotSupported } from '../../machinery/index.js';
+import { StatusError, newMethodNotSupported, rfc3339 } from '../../machinery/index.js';
 import type { APIExtension } from '../extensions.js';
 import type { ResourceRequestInfo } from '../http/request-info.js';
 import { writeJson } from '../http/response.js';
@@ -59,7 +59,7 @@ async function podItems(client: Client, sources: MetricsSource[], namespace: str
     byKey.delete(`${u.namespace}/${u.name}`); // one source per pod
     out.push({
       kind: 'PodMetrics', apiVersion: API_VERSION,
-      metadata: { name: u.name, namespace: u.namespace, labels: pod.metadata?.labels, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+      metadata: { name: u.name, namespace: u.namespace, labels: pod.metadata?.labels, creationTimestamp: rfc3339(Date.now()) },
       timestamp: u.timestamp, window: u.window, containers: u.containers,
     });
   }
@@ -79,7 +79,7 @@ async function nodeItems(client: Client, sources: MetricsSource[], labelSelector
     byName.delete(u.name);
     out.push({
       kind: 'NodeMetrics', apiVersion: API_VERSION,
-      metadata: { name: u.name, labels: node.metadata?.labels, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+      metadata: { name: u.name, labels: node.metadata?.labels, creationTimestamp: rfc3339(Date.now()) },
       timestamp: u.timestamp, window: u.window, usage: u.usage,
     });
   }

@@ -8,6 +8,7 @@ import { R, type Client } from '../../client/index.js';
 import { parseQuantity } from '../../api/index.js';
 import type { SimulatedUsage } from '../../api/index.js';
 import { cpuQuantity, memoryQuantity, type MetricsSource, type NodeUsage, type PodUsage } from './metrics-source.js';
+import { rfc3339 } from '../../machinery/index.js';
 
 /** SimulatedMetricsSource reports what simulated pods claim to use. */
 export class SimulatedMetricsSource implements MetricsSource {
@@ -42,7 +43,7 @@ export class SimulatedMetricsSource implements MetricsSource {
         t.memory += parseQuantity(c.usage.memory).value();
       }
     }
-    const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const timestamp = rfc3339(Date.now());
     return [...totals].map(([name, t]) => ({ name, timestamp, window: '30s', usage: { cpu: cpuQuantity(t.cpu), memory: memoryQuantity(t.memory) } }));
   }
 

@@ -8,6 +8,7 @@
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
 import type { KubeObject } from '../../api/index.js';
 import type { CronSchedule } from '../../api/index.js';
+import { rfc3339 } from '../../machinery/index.js';
 
 /** CronJobObj is a batch/v1 CronJob as the cache holds it. */
 export type CronJobObj = Omit<CronJob, 'metadata'> & KubeObject;
@@ -68,7 +69,7 @@ export function jobName(cj: CronJobObj, scheduled: Date): string {
 
 /** scheduledTimestamp renders the activation in RFC 3339, in the CronJob's time zone when it has one (as upstream). */
 export function scheduledTimestamp(scheduled: Date, timeZone: string | undefined): string {
-  const utc = scheduled.toISOString().replace(/\.\d+Z$/, 'Z');
+  const utc = rfc3339(scheduled);
   if (!timeZone || timeZone === 'UTC' || timeZone === 'Etc/UTC') return utc;
   const offset = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(scheduled).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /GMT([+-]\d{2}):?(\d{2})?/.exec(offset);

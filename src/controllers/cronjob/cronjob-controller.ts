@@ -14,7 +14,7 @@ import { R, type Client } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
 import { systemClock, type Clock } from '../../client/index.js';
-import { isAlreadyExists, isNotFound } from '../../machinery/index.js';
+import { isAlreadyExists, isNotFound, rfc3339 } from '../../machinery/index.js';
 import { Reconciler } from '../../client/index.js';
 import { controllerRefOf, newControllerRef } from '../controller-ref.js';
 import { isFinished, trueCondition } from '../job/job-conditions.js';
@@ -207,7 +207,7 @@ export class CronJobController extends Reconciler {
     void this.#recorder.event(cj, 'Normal', SuccessfulCreate, `Created job ${created.metadata.name}`);
     const m = created.metadata;
     w.active.push({ apiVersion: 'batch/v1', kind: 'Job', name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion });
-    w.lastScheduleTime = scheduled.toISOString().replace(/\.\d+Z$/, 'Z');
+    w.lastScheduleTime = rfc3339(scheduled);
   }
 
   async #deleteJob(cj: CronJobObj, job: JobObj): Promise<void> {

@@ -9,6 +9,7 @@ import type { DeploymentCondition, DeploymentStatus } from 'kubernetes-types/app
 import { deepClone } from '../../api/index.js';
 import { availableReplicas, readyReplicas, replicasOf, specReplicas, statusReplicas, type DeploymentObj, type ReplicaSetObj } from './deployment-objects.js';
 import { maxUnavailable } from './rolling-update-limits.js';
+import { rfc3339 } from '../../machinery/index.js';
 
 /** Condition reasons, as upstream's deploymentutil constants. */
 export const Reason = {
@@ -26,11 +27,6 @@ export const Reason = {
 
 /** Condition is a writable DeploymentCondition. */
 export type Condition = { -readonly [K in keyof DeploymentCondition]: DeploymentCondition[K] };
-
-/** rfc3339 renders a time as the API does, to the second. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 /** newCondition stamps a condition with the current time. */
 export function newCondition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, now: number): Condition {

@@ -6,6 +6,7 @@
  * and the status that follows from the healthy count.
  */
 import type { PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1.js';
+import { rfc3339 } from '../../machinery/index.js';
 
 /** Budget is how many pods the budget expects and how many must stay healthy. */
 export interface Budget {
@@ -35,7 +36,7 @@ export function budgetStatus(pdb: PodDisruptionBudget, budget: Budget, currentHe
   const generation = pdb.metadata?.generation;
   const value = allowed > 0 ? 'True' : 'False';
   const old = pdb.status?.conditions?.find((c) => c.type === 'DisruptionAllowed');
-  const lastTransitionTime = old?.status === value ? old.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, 'Z');
+  const lastTransitionTime = old?.status === value ? old.lastTransitionTime : rfc3339(now);
   const others = (pdb.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionAllowed');
   const status: PodDisruptionBudgetStatus = {
     ...(Object.keys(disrupted).length > 0 ? { disruptedPods: disrupted } : {}),

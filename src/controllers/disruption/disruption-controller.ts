@@ -11,7 +11,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from 'kubernetes-types/policy/v1.js';
 import { deepClone, deepEqual, type KubeObject } from '../../api/index.js';
 import { lookupKind } from '../../api/index.js';
-import { selectorMatches } from '../../machinery/index.js';
+import { selectorMatches, rfc3339 } from '../../machinery/index.js';
 import { R, type Client } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
@@ -163,7 +163,7 @@ export class DisruptionController extends Reconciler {
     status.expectedPods ??= 0;
     const conds = (status.conditions ?? []).filter((c) => c.type !== 'DisruptionAllowed');
     const old = status.conditions?.find((c) => c.type === 'DisruptionAllowed');
-    const ts = old?.status === 'False' ? old.lastTransitionTime : new Date(this.#clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+    const ts = old?.status === 'False' ? old.lastTransitionTime : rfc3339(this.#clock.now());
     conds.push({ type: 'DisruptionAllowed', status: 'False', reason: 'SyncFailed', message: '', lastTransitionTime: ts, observedGeneration: pdb.metadata.generation });
     status.conditions = conds;
     await this.#writeStatus(pdb, status);

@@ -16,7 +16,7 @@ import { R, type Client, type ResourceRef } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
 import { keyOf, type InformerFactory, type SharedInformer } from '../../client/index.js';
 import { systemClock, type Clock } from '../../client/index.js';
-import { isNotFound } from '../../machinery/index.js';
+import { isNotFound, rfc3339 } from '../../machinery/index.js';
 import { Reconciler } from '../../client/index.js';
 import { setCondition } from './hpa-status.js';
 import { MetricFailure, MetricReplicas, metricPrefix } from './metric-replicas.js';
@@ -99,7 +99,7 @@ export class HorizontalController extends Reconciler {
   }
 
   #now(): string {
-    return new Date(this.#clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+    return rfc3339(this.#clock.now());
   }
 
   /** reconcile is upstream's reconcileAutoscaler. */

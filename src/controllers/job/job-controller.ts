@@ -14,7 +14,7 @@ import { R, type Client } from '../../client/index.js';
 import type { EventRecorder } from '../../client/index.js';
 import { keyOf, splitKey, type InformerFactory, type SharedInformer } from '../../client/index.js';
 import { systemClock, type Clock } from '../../client/index.js';
-import { isNotFound } from '../../machinery/index.js';
+import { isNotFound, rfc3339 } from '../../machinery/index.js';
 import { Reconciler } from '../../client/index.js';
 import { controllerRefOf } from '../controller-ref.js';
 import { ControllerExpectations } from '../expectations.js';
@@ -23,7 +23,7 @@ import { podsToDelete } from '../replicaset/pod-ranking.js';
 import { claimObjects } from '../claim-objects.js';
 import { BackoffStore } from './job-backoff.js';
 import { Completed, JobPodWrites, Resumed, Suspended } from './job-pod-writes.js';
-import { excessIndexed, finishedAt, indexesToCreate, jobSucceeded, rfc3339, wantActive, workingStatus, type WorkingStatus } from './job-working-status.js';
+import { excessIndexed, finishedAt, indexesToCreate, jobSucceeded, wantActive, workingStatus, type WorkingStatus } from './job-working-status.js';
 import {
   BACKOFF_LIMIT_MESSAGE, BackoffLimitExceeded, COMPLETIONS_REACHED_MESSAGE, CompletionsReached, DEADLINE_MESSAGE, DeadlineExceeded, isFinished, setCondition, trueCondition,
 } from './job-conditions.js';

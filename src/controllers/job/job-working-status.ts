@@ -8,6 +8,7 @@
 import { isPodActive } from '../pod-status.js';
 import { completionIndexOf, isIndexed, isPodSucceeded, parseIndexes, type JobObj, type PodObj } from './job-pod.js';
 import type { Condition } from './job-conditions.js';
+import { rfc3339 } from '../../machinery/index.js';
 
 /** WorkingStatus is the status a sync builds up (writable copies of the lists). */
 export interface WorkingStatus {
@@ -42,11 +43,6 @@ export function finishedAt(pod: PodObj): number | undefined {
     if (!Number.isNaN(t)) last = Math.max(last ?? 0, t);
   }
   return last;
-}
-
-/** rfc3339 formats a time as the API's seconds-precision timestamps. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /** jobSucceeded: completions reached; without completions, any success once nothing runs (the work-queue pattern). */

@@ -7,6 +7,7 @@
  */
 import type { Node, NodeCondition, Taint } from 'kubernetes-types/core/v1.js';
 import { NOT_READY_TAINT, UNREACHABLE_TAINT } from './default-tolerations.js';
+import { rfc3339 } from '../../machinery/index.js';
 
 /** NODE_STATUS_UNKNOWN and its message are upstream's texts for a silent kubelet. */
 export const NODE_STATUS_UNKNOWN = 'NodeStatusUnknown';
@@ -16,10 +17,6 @@ export const NODE_STATUS_NEVER_UPDATED = 'NodeStatusNeverUpdated';
 export const KUBELET_NEVER_POSTED_MESSAGE = 'Kubelet never posted node status.';
 /** The conditions the controller marks Unknown (the kubelet's own). */
 const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 /** lastHeartbeatMs is the latest sign of life: the lease's renewTime, the Ready heartbeat, or the node's creation. */
 export function lastHeartbeatMs(node: Node, leaseRenewTime: string | undefined): number {

@@ -13,7 +13,7 @@ import { R, type Client } from '../../client/index.js';
 import { EventRecorder } from '../../client/index.js';
 import { InformerFactory, splitKey, type SharedInformer } from '../../client/index.js';
 import { systemClock, WorkQueue, type Clock } from '../../client/index.js';
-import { isConflict, isNotFound } from '../../machinery/index.js';
+import { isConflict, isNotFound, rfc3339 } from '../../machinery/index.js';
 import { desiredTaints, lastHeartbeatMs, unknownConditions } from './node-health.js';
 import { evictionDecision } from './taint-eviction.js';
 import { ComponentLifecycle } from '../../machinery/index.js';
@@ -145,7 +145,7 @@ export class NodeLifecycleController {
     for (const p of this.#pods?.byIndex('nodeName', nodeName) ?? []) {
       const conds = p.status?.conditions ?? [];
       if (!conds.some((c) => c.type === 'Ready' && c.status !== 'False')) continue;
-      const now = new Date(this.#clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+      const now = rfc3339(this.#clock.now());
       const next = conds.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: now } : c));
       try {
         await this.#client.patch(R.pods, p.metadata.name!, 'merge', { status: { conditions: next } }, { namespace: p.metadata.namespace, subresource: 'status' });
@@ -170,7 +170,7 @@ export class NodeLifecycleController {
     }
     const { namespace, name } = splitKey(key);
     void this.#recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${key}`);
-    const condition = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: new Date(now).toISOString().replace(/\.\d+Z$/, 'Z') };
+    const condition = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint', lastTransitionTime: rfc3339(now) };
     try {
       await this.#client.patch(R.pods, name, 'strategic', { status: { conditions: [condition] } }, { namespace, subresource: 'status' });
       await this.#client.delete(R.pods, name, { namespace, preconditions: { uid: pod.metadata.uid } });

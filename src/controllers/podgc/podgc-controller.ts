@@ -13,7 +13,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/index.js';
 import { R, keyOf, Reconciler, systemClock, type Client, type Clock, type InformerFactory, type SharedInformer } from '../../client/index.js';
-import { isNotFound, compareStrings } from '../../machinery/index.js';
+import { isNotFound, compareStrings, rfc3339 } from '../../machinery/index.js';
 
 type PodObj = KubeObject & Pod;
 
@@ -129,7 +129,7 @@ export class PodGCController extends Reconciler {
     const namespace = pod.metadata.namespace;
     try {
       if (!isTerminated(pod)) {
-        const conditions = condition ? [{ ...condition, lastTransitionTime: new Date(this.#clock.now()).toISOString().replace(/\.\d+Z$/, 'Z') }] : undefined;
+        const conditions = condition ? [{ ...condition, lastTransitionTime: rfc3339(this.#clock.now()) }] : undefined;
         await this.#client.patch(R.pods, pod.metadata.name!, 'strategic', { metadata: { uid: pod.metadata.uid }, status: { phase: 'Failed', ...(conditions ? { conditions } : {}) } }, { namespace, subresource: 'status' });
       }
       await this.#client.delete(R.pods, pod.metadata.name!, { namespace, gracePeriodSeconds: 0 });

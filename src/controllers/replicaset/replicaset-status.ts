@@ -8,6 +8,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { deepEqual, type KubeObject } from '../../api/index.js';
 import { isPodAvailable, isPodReady } from '../pod-status.js';
+import { rfc3339 } from '../../machinery/index.js';
 
 /** ReplicaSetCondition is one entry of status.conditions. */
 export interface ReplicaSetCondition {
@@ -64,7 +65,7 @@ export function calculateStatus(set: KubeObject, pods: Pod[], manageErr: unknown
     const message = (manageErr as Error).message;
     // Keep the transition time while the same failure persists, as upstream's SetCondition does.
     const keep = failure && failure.reason === reason && failure.message === message;
-    conditions.push(keep ? failure : { type: 'ReplicaFailure', status: 'True', lastTransitionTime: new Date(now).toISOString().replace(/\.\d+Z$/, 'Z'), reason, message });
+    conditions.push(keep ? failure : { type: 'ReplicaFailure', status: 'True', lastTransitionTime: rfc3339(now), reason, message });
   }
   if (conditions.length > 0) status.conditions = conditions;
   return status;
