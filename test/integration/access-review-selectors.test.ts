@@ -95,6 +95,17 @@ describe('access reviews and node requests with selectors', () => {
       "* spec.resourceAttributes.labelSelector.requirements[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
       "* spec.resourceAttributes.labelSelector.requirements[1].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
     ].join('\n'));
+    // The rest of upstream's review validation, gathered into one 422 with the selector errors.
+    const neither = create({ user: '' });
+    assert.equal(neither.stderr.trim(), [
+      'The SubjectAccessReview "" is invalid: ',
+      '* spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      '* spec.user: Invalid value: "": at least one of user or group must be specified',
+    ].join('\n'));
+    const local = s.kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'LocalSubjectAccessReview', metadata: { namespace: 'sel' }, spec: { user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods' } } }),
+    });
+    assert.equal(local.stderr.trim(), 'The LocalSubjectAccessReview "" is invalid: spec.resourceAttributes.namespace: Invalid value: "": must match metadata.namespace');
     const typed = create({ resourceAttributes: { verb: 'list', resource: 'pods', labelSelector: { rawSelector: 7 } } });
     assert.equal(typed.code, 1);
     assert.match(typed.stderr, /cannot unmarshal number into Go struct field LabelSelectorAttributes\.spec\.resourceAttributes\.labelSelector\.rawSelector of type string/);
