@@ -33,8 +33,8 @@ export interface NodeAgentOptions {
   /** client carries the kubelet's identity (a joined agent's node credentials). */
   client: Client;
   /**
-   * networkClient carries the identity the service proxy and NetworkPolicy
-   * enforcer run as (a joined agent's system:skiff-node-network:<node>):
+   * networkClient carries the identity the service proxy, NetworkPolicy
+   * enforcer and the pod network's Node watch run as (a joined agent's system:skiff-node-network:<node>):
    * they read every Service, endpoint, pod and namespace, which the node
    * authorizer does not let a kubelet do. Default: client (the server's own node).
    */
@@ -131,7 +131,7 @@ export class NodeAgent {
     const chainTag = dataDirTag(o.dataDir).slice(0, 6).toUpperCase();
     this.#parts = [
       new PodNetwork({
-        client: o.client, nodeName, nodeIP: o.hostIP, podCIDR, clusterCIDR: o.clusterCIDR, backend, chainPrefix: `SKFL${chainTag}`,
+        client: o.client, nodesClient: o.networkClient, nodeName, nodeIP: o.hostIP, podCIDR, clusterCIDR: o.clusterCIDR, backend, chainPrefix: `SKFL${chainTag}`,
         cleanupOnExit: o.cleanupOnExit, log: o.log,
       }),
       serviceProxy(o.networkClient ?? o.client, {

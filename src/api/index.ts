@@ -11,7 +11,7 @@ export { deepClone, deepEqual, isPlainObject, type KubeList, type KubeObject, ty
 export { apiVersionOf, type GroupVersions, lookupKind, lookupResource, type ResourceInfo, RESOURCES, servedGroups, storageKey, storagePrefix, type SubresourceName, type Verb } from './resources.js';
 export { CronParseError, type CronSchedule, isKnownTimeZone, parseCronSchedule } from './validation/cron.js';
 export { intOrPercentValue, IS_NEGATIVE_ERROR_MSG, isNotMoreThan100Percent, validateImmutableField, validateNonnegativeField, validatePositiveIntOrPercent } from './validation/fields.js';
-export { isEmptySelector, type LabelSelector, labelSelectorMatches, validateLabelSelector } from './validation/label-selector.js';
+export { isEmptySelector, type LabelSelector, labelSelectorMatches, validateLabelSelector, validateLabelSelectorRequirement } from './validation/label-selector.js';
 export { isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isQualifiedName, isValidLabelValue, isValidPathSegmentName, regexError } from './validation/names.js';
 export { inclusiveRangeError, ipFamilyOf, isValidCIDR, isValidIP, isValidPortName, isValidPortNum, nthAddress } from './validation/network.js';
 export { type NameRule, nameRuleFor, tooLongError, validateAnnotations, validateLabels, validateObjectMeta, type ValidateObjectMetaOptions } from './validation/object-meta.js';

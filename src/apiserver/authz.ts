@@ -31,23 +31,45 @@ export interface AuthorizationAttributes {
 
 const SELECTOR_VERBS = ['list', 'watch', 'deletecollection'];
 
-/** selectorAttributes parses a request's fieldSelector and labelSelector parameters for the authorizers, as upstream's request info does. */
-export function selectorAttributes(verb: string, params: URLSearchParams): Pick<AuthorizationAttributes, 'fieldSelector' | 'labelSelector'> {
+/** RequestSelectors are a request's selectors as written (query parameters, or a list call's options). */
+export interface RequestSelectors {
+  fieldSelector?: string | null;
+  labelSelector?: string | null;
+}
+
+type SelectorAttributes = Pick<AuthorizationAttributes, 'fieldSelector' | 'labelSelector' | 'name'>;
+
+/**
+ * selectorAttributes parses a request's fieldSelector and labelSelector for
+ * the authorizers, as upstream's GetAuthorizerAttributes does with
+ * AuthorizeWithSelectors (on by default since 1.32). A list or watch without
+ * a name whose field selector requires `metadata.name=<x>` is a read of that
+ * one object, so `name` is set, as upstream's RequestInfoFactory does.
+ */
+export function selectorAttributes(verb: string, selectors: RequestSelectors | URLSearchParams, name?: string): SelectorAttributes {
   if (!SELECTOR_VERBS.includes(verb)) return {};
-  const out: Pick<AuthorizationAttributes, 'fieldSelector' | 'labelSelector'> = {};
-  const fields = params.get('fieldSelector');
-  const labels = params.get('labelSelector');
+  const given = selectors instanceof URLSearchParams ? { fieldSelector: selectors.get('fieldSelector'), labelSelector: selectors.get('labelSelector') } : selectors;
+  const out: SelectorAttributes = {};
   try {
-    if (fields) out.fieldSelector = parseFieldSelector(fields).requirements;
+    if (given.fieldSelector) out.fieldSelector = parseFieldSelector(given.fieldSelector).requirements;
   } catch {
     // Unparsable: no requirements (upstream records the error and authorizers ignore the selector).
   }
   try {
-    if (labels) out.labelSelector = parseLabelSelector(labels).requirements;
+    if (given.labelSelector) out.labelSelector = parseLabelSelector(given.labelSelector).requirements;
   } catch {
     // As above.
   }
+  if (!name && verb !== 'deletecollection') {
+    const named = out.fieldSelector?.find((r) => r.field === 'metadata.name' && r.operator === '=')?.value;
+    if (named !== undefined && isValidPathSegmentName(named)) out.name = named;
+  }
   return out;
+}
+
+/** isValidPathSegmentName is apimachinery's path.IsValidPathSegmentName: a name that can stand in a URL path. */
+function isValidPathSegmentName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('%');
 }
 
 export interface AuthorizationDecision {

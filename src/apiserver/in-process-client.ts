@@ -11,7 +11,7 @@ import type { KubeList, KubeObject, ResourceInfo, WatchEvent } from '../api/inde
 import { applyPatch } from '../api/index.js';
 import type { Client, DeleteOptions, ListOptions, PatchType, RequestOptions, ResourceRef, WatchOptions } from '../client/index.js';
 import { buildPredicate, StatusError } from '../machinery/index.js';
-import { forbiddenMessage, type AuthorizationAttributes, type Authorizer } from './authz.js';
+import { forbiddenMessage, selectorAttributes, type AuthorizationAttributes, type Authorizer, type RequestSelectors } from './authz.js';
 import type { APIRegistry } from './registry/api-registry.js';
 import { newContext, SYSTEM_USER, type RequestContext, type UserInfo } from './registry/request-context.js';
 import type { ResourceRegistry } from './registry/resource-registry.js';
@@ -50,13 +50,15 @@ export class InProcessClient implements Client {
    * authorize asks the authorizer as the HTTP path does; a synchronous answer
    * (RBAC, the superuser group) costs no extra turn of the event loop.
    */
-  #authorize(verb: string, ref: ResourceRef, opts: { namespace?: string; subresource?: string } | undefined, name?: string): void | Promise<void> {
+  #authorize(verb: string, ref: ResourceRef, opts: { namespace?: string; subresource?: string } & RequestSelectors | undefined, name?: string): void | Promise<void> {
     const authorizer = this.#authorizer?.();
     if (!authorizer) return;
     const attrs: AuthorizationAttributes = {
       user: this.#user, verb, resourceRequest: true, group: ref.group, version: ref.version, resource: ref.resource,
       subresource: opts?.subresource, namespace: opts?.namespace, name,
     };
+    // List, watch and deletecollection carry their selectors, as over HTTP.
+    if (opts) Object.assign(attrs, selectorAttributes(verb, opts, name));
     const decision = authorizer.authorize(attrs);
     if (decision instanceof Promise) return decision.then((d) => deny(attrs, d));
     deny(attrs, decision);

@@ -23,7 +23,14 @@ import { applyVxlanNotrack, removeVxlanNotrack } from './vxlan-notrack.js';
 
 /** PodNetworkOptions configure the pod network of one node. */
 export interface PodNetworkOptions {
+  /** client publishes this node's own end (its Node's annotations), as the kubelet's identity may. */
   client: Client;
+  /**
+   * nodesClient watches every Node: the node's network identity (default:
+   * client). The Node authorizer lets a kubelet read only its own Node
+   * (AuthorizeNodeWithSelectors), so flannel runs with its own credentials, as upstream's does.
+   */
+  nodesClient?: Client;
   nodeName: string;
   nodeIP: string;
   podCIDR: string;
@@ -75,7 +82,7 @@ export class PodNetwork {
     const o = this.#o;
     await client.patch(R.nodes, o.nodeName, 'merge', { metadata: { annotations: ownAnnotations(o.backend, o.nodeIP, o.nodeName) } });
     applyMasquerade(this.#run, this.#chain, o.clusterCIDR, o.podCIDR);
-    this.#factory = new InformerFactory(client, { log: o.log });
+    this.#factory = new InformerFactory(o.nodesClient ?? client, { log: o.log });
     this.#nodes = this.#factory.informer<KubeObject & Node>(R.nodes);
     const kick = () => this.#queue.add(SYNC_KEY);
     this.#nodes.addEventHandler({ onAdd: kick, onUpdate: kick, onDelete: kick });

@@ -18,7 +18,7 @@ export {
   type FieldPatchMeta, type GroupVersionKind, type PatchMeta, type PatchStrategy, type PatchType,
 } from './patch/index.js';
 export { buildPredicate, fromLabelSelector, labelSelectorString, matchesLabels, selectorMatches } from './selectors/index.js';
-export { parseFieldSelector, parseLabelSelector, type FieldRequirement, type LabelRequirement } from './selectors/index.js';
+export { newRequirement, parseFieldSelector, parseLabelSelector, type FieldRequirement, type LabelOperator, type LabelRequirement } from './selectors/index.js';
 export { BoundedFrequencyRunner, type BoundedFrequencyRunnerOptions } from './bounded-frequency-runner.js';
 export {
   FieldManager, FieldSet, ConflictsError, newApplyConflict, applyWithMigration, managerFromUserAgent, validateFieldManager, LAST_APPLIED_ANNOTATION,

@@ -27,6 +27,7 @@ import { waitFor } from '../harness/wait-for.js';
 import { mountsUnder, unmountAll } from './harness/host-cleanup.js';
 import { busyboxImage } from '../../src/images/index.js';
 import { createCertificateRequest } from '../../src/pki/index.js';
+import { HttpClient, R } from '../../src/client/index.js';
 
 const CLI_MAIN = new URL('../../src/cli/main.js', import.meta.url).href;
 const SKIFF = ['--input-type=module', '-e', `import(${JSON.stringify(CLI_MAIN)}).then((m) => m.main(process.argv.slice(1)))`];
@@ -254,8 +255,17 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
     const everyPod = network(['get', 'pods', '-o', 'name']).stdout.trim().split('\n');
     assert.ok(everyPod.includes('pod/on-agent') && everyPod.includes('pod/on-server'), everyPod.join(' '));
     assert.match(network(['get', 'secret', 'mine']).stderr, new RegExp(`secrets "mine" is forbidden: User "system:skiff-node-network:${NODE}" cannot get resource "secrets"`));
+    // Nodes: it reads only its own (AuthorizeNodeWithSelectors), so `kubectl label` of another fails at its GET.
+    assert.match(asNode(['get', 'nodes']).stderr, new RegExp(`nodes is forbidden: User "system:node:${NODE}" cannot list resource "nodes" in API group "" at the cluster scope: node '${NODE}' cannot read all nodes, only its own Node object`));
+    assert.equal(asNode(['get', 'nodes', '--field-selector', `metadata.name=${NODE}`, '-o', 'name']).stdout.trim(), `node/${NODE}`);
+    assert.match(asNode(['label', 'node', serverNode, 'x=y']).stderr, new RegExp(`nodes "${serverNode}" is forbidden: User "system:node:${NODE}" cannot get resource "nodes" in API group "" at the cluster scope: node '${NODE}' cannot read '${serverNode}', only its own Node object`));
     // NodeRestriction: only its own Node, only mirror pods.
-    assert.match(asNode(['label', 'node', serverNode, 'x=y']).stderr, new RegExp(`nodes "${serverNode}" is forbidden: node "${NODE}" is not allowed to modify node "${serverNode}"`));
+    // (kubectl label and patch read the Node first: the patch is sent as the agent sends its own, with the node's certificate.)
+    const pem = readFileSync(join(agentDir, 'pki', 'kubelet-client-current.pem'), 'utf8');
+    const nodeClient = new HttpClient({ server: serverURL, ca: readFileSync(join(agentDir, 'server-ca.crt'), 'utf8'), cert: pem, key: pem });
+    const patched = await nodeClient.patch(R.nodes, serverNode, 'merge', { metadata: { labels: { x: 'y' } } }).then(() => 'patched', (err: Error) => err.message);
+    nodeClient.close();
+    assert.match(patched, new RegExp(`nodes "${serverNode}" is forbidden: node "${NODE}" is not allowed to modify node "${serverNode}"`));
     assert.match(asNode(['run', 'sneaky', '--image=busybox:1.35']).stderr, new RegExp(`pods "sneaky" is forbidden: pod does not have "kubernetes.io/config.mirror" annotation, node "${NODE}" can only create mirror pods`));
     assert.match(asNode(['delete', 'pod', 'on-server']).stderr, new RegExp(`pods "on-server" is forbidden: node "${NODE}" can only delete pods with spec.nodeName set to itself`));
     // Nor evict them: refused before any disruption budget is charged (upstream's admitPodEviction).

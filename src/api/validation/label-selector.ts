@@ -18,7 +18,12 @@ export interface LabelSelector {
 
 const operators = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
-function validateRequirement(req: unknown, path: string): FieldError[] {
+/**
+ * validateLabelSelectorRequirement is ValidateLabelSelectorRequirement. With
+ * allowUnknownOperator (the access reviews' AllowUnknownOperatorInRequirement,
+ * for newer clients' operators) an operator it does not know is no error.
+ */
+export function validateLabelSelectorRequirement(req: unknown, path: string, opts: { allowUnknownOperator?: boolean } = {}): FieldError[] {
   const r = isPlainObject(req) ? req : {};
   const errs: FieldError[] = [];
   const values = Array.isArray(r.values) ? r.values : [];
@@ -27,7 +32,7 @@ function validateRequirement(req: unknown, path: string): FieldError[] {
     if (values.length === 0) errs.push(field.required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
   } else if (op === 'Exists' || op === 'DoesNotExist') {
     if (values.length > 0) errs.push(field.forbidden(`${path}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-  } else {
+  } else if (!opts.allowUnknownOperator) {
     errs.push(field.notSupported(`${path}.operator`, op ?? '', operators));
   }
   const key = typeof r.key === 'string' ? r.key : '';
@@ -44,7 +49,7 @@ export function validateLabelSelector(sel: unknown, path: string): FieldError[] 
   if (!isPlainObject(sel)) return [field.invalid(path, sel, 'must be a label selector')];
   const errs = validateLabels(sel.matchLabels, `${path}.matchLabels`);
   const exprs = Array.isArray(sel.matchExpressions) ? sel.matchExpressions : [];
-  exprs.forEach((e, i) => errs.push(...validateRequirement(e, `${path}.matchExpressions[${i}]`)));
+  exprs.forEach((e, i) => errs.push(...validateLabelSelectorRequirement(e, `${path}.matchExpressions[${i}]`)));
   return errs;
 }
 

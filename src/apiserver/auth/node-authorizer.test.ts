@@ -77,7 +77,7 @@ test('a node touches only its own lease; other resources follow the node rules',
   assert.ok(lease('update', 'a').allowed);
   assert.ok(lease('create', undefined).allowed);
   assert.equal(lease('update', 'b').reason, 'can only access node lease with the same name as the requesting node');
-  assert.equal(lease('get', 'a', 'default').reason, 'can only access leases in the kube-node-lease namespace');
+  assert.equal(lease('get', 'a', 'default').reason, 'can only access leases in the "kube-node-lease" system namespace');
   assert.equal(lease('list', undefined).reason, 'can only get, create, update, patch, or delete a node lease');
   assert.ok(authz.authorize(req('patch', 'nodes', { name: 'a', namespace: undefined, subresource: 'status' })).allowed);
   assert.ok(authz.authorize(req('create', 'events')).allowed);
@@ -105,7 +105,48 @@ test('a node lists and watches pods only with its own spec.nodeName field select
   // A one-object watch of a pod bound to the node is a read of that pod.
   assert.ok(authz.authorize(req('watch', 'pods', { name: 'web' })).allowed);
   assert.equal(authz.authorize(req('watch', 'pods', { name: 'db' })).allowed, false);
-  // Mirror pods and status writes are unchanged.
+  // Mirror pods, status writes and evictions are allowed (NodeRestriction admission narrows them); nothing else is.
   assert.ok(authz.authorize(req('create', 'pods')).allowed);
+  assert.ok(authz.authorize(req('delete', 'pods', { name: 'web' })).allowed);
   assert.ok(authz.authorize(req('patch', 'pods', { name: 'web', subresource: 'status' })).allowed);
+  assert.ok(authz.authorize(req('create', 'pods', { name: 'web', subresource: 'eviction' })).allowed);
+  for (const [verb, subresource] of [['update', undefined], ['patch', undefined], ['deletecollection', undefined], ['get', 'status'], ['get', 'log'], ['create', 'exec']]) {
+    assert.deepEqual(authz.authorize(req(verb!, 'pods', { name: 'web', subresource })), { allowed: false, reason: undefined }, `${verb} ${subresource}`);
+  }
+});
+
+test('a node reads only its own Node: by name, or listed and watched with its metadata.name field selector', () => {
+  const nodes = (verb: string, extra: Partial<AuthorizationAttributes> = {}) => authz.authorize(req(verb, 'nodes', { namespace: undefined, ...extra }));
+  assert.ok(nodes('get', { name: 'a' }).allowed, 'before the Node exists too: names are compared, not looked up');
+  for (const verb of ['list', 'watch']) {
+    const own = selectorAttributes(verb, new URLSearchParams({ fieldSelector: 'metadata.name=a' }));
+    assert.equal(own.name, 'a', 'the selector names the object, as upstream request info does');
+    assert.ok(nodes(verb, own).allowed, verb);
+    assert.equal(nodes(verb, selectorAttributes(verb, new URLSearchParams({ fieldSelector: 'metadata.name=b' }))).reason, "node 'a' cannot read 'b', only its own Node object");
+  }
+  const all = req('list', 'nodes', { namespace: undefined });
+  assert.equal(
+    `${forbiddenMessage(all)}: ${authz.authorize(all).reason}`,
+    `nodes is forbidden: User "system:node:a" cannot list resource "nodes" in API group "" at the cluster scope: node 'a' cannot read all nodes, only its own Node object`,
+  );
+  const other = req('get', 'nodes', { namespace: undefined, name: 'b' });
+  assert.equal(
+    `${forbiddenMessage(other)}: ${authz.authorize(other).reason}`,
+    `nodes "b" is forbidden: User "system:node:a" cannot get resource "nodes" in API group "" at the cluster scope: node 'a' cannot read 'b', only its own Node object`,
+  );
+  // A selector that only excludes, or a watch of every node but one, is not a read of its own Node.
+  assert.equal(nodes('watch', selectorAttributes('watch', new URLSearchParams({ fieldSelector: 'metadata.name!=b' }))).allowed, false);
+  assert.deepEqual(selectorAttributes('deletecollection', new URLSearchParams({ fieldSelector: 'metadata.name=a' })).name, undefined);
+  assert.deepEqual(selectorAttributes('list', new URLSearchParams({ fieldSelector: 'metadata.name=a/b' })).name, undefined, 'not a path segment');
+  assert.equal(selectorAttributes('watch', { fieldSelector: 'metadata.name=a' }, 'x').name, undefined, 'a name in the path stays');
+  // Writes go to NodeRestriction admission; delete and other subresources are no opinion.
+  for (const verb of ['create', 'update', 'patch']) assert.ok(nodes(verb, { name: 'b' }).allowed, verb);
+  assert.ok(nodes('patch', { name: 'a', subresource: 'status' }).allowed);
+  assert.deepEqual(nodes('delete', { name: 'a' }), { allowed: false, reason: undefined });
+  assert.deepEqual(nodes('get', { name: 'a', subresource: 'proxy' }), { allowed: false, reason: undefined });
+});
+
+test('a claim status write is related and of the status subresource', () => {
+  assert.ok(authz.authorize(req('patch', 'persistentvolumeclaims', { name: 'data', subresource: 'status' })).allowed);
+  assert.equal(authz.authorize(req('get', 'persistentvolumeclaims', { name: 'data', subresource: 'status' })).reason, 'can only get/update/patch this type');
 });

@@ -7,8 +7,10 @@
  * Everything else a node does is judged against the static node rules
  * (upstream's system:node role). A request it does not allow is left to the
  * next authorizer with a reason, which becomes the tail of the 403 message:
- * `no relationship found between node 'a' and this object`. Pods are listed
- * and watched only with the node's own spec.nodeName field selector.
+ * `no relationship found between node 'a' and this object`. With upstream's
+ * AuthorizeNodeWithSelectors (beta, on by default since 1.32) a node reads
+ * only its own Node, and lists and watches pods only with its own
+ * spec.nodeName field selector.
  */
 import type { AuthorizationAttributes, AuthorizationDecision, Authorizer } from '../authz.js';
 import type { UserInfo } from '../registry/request-context.js';
@@ -63,11 +65,10 @@ export class NodeAuthorizer implements Authorizer {
           return this.#createToken(node, a);
         case 'coordination.k8s.io/leases':
           return this.#lease(node, a);
+        case '/nodes':
+          return this.#node(node, a);
         case '/pods':
-          if (!a.subresource) {
-            if (a.verb === 'get') return this.#related(node, 'pod', a);
-            if (a.verb === 'list' || a.verb === 'watch') return this.#listPods(node, a);
-          }
+          return this.#pod(node, a);
       }
     }
     // Other resources are not subdivided per node: the static node rules decide.
@@ -75,14 +76,52 @@ export class NodeAuthorizer implements Authorizer {
   }
 
   /**
-   * A node lists and watches only its own pods (upstream's authorizePod with
-   * AuthorizeNodeWithSelectors, on by default since 1.32): the request must
-   * carry `fieldSelector=spec.nodeName=<node>`, or name one related pod.
+   * A node reads only its own Node object (upstream's authorizeNode): by
+   * name, or listed/watched with `fieldSelector=metadata.name=<node>`, which
+   * the request's attributes carry as the name. It may create, update and
+   * patch Nodes and their status (NodeRestriction admission keeps it to its
+   * own); anything else is no opinion.
    */
-  #listPods(node: string, a: AuthorizationAttributes): AuthorizationDecision {
-    if ((a.fieldSelector ?? []).some((r) => r.field === 'spec.nodeName' && r.operator === '=' && r.value === node)) return allow;
-    if (a.name) return this.#related(node, 'pod', a);
-    return noOpinion('can only list/watch pods with spec.nodeName field selector');
+  #node(node: string, a: AuthorizationAttributes): AuthorizationDecision {
+    if (!a.subresource) {
+      if (['create', 'update', 'patch'].includes(a.verb)) return allow;
+      if (READ.includes(a.verb)) {
+        // The name is compared directly, not through the graph, so a kubelet can read its Node before creating it.
+        if (a.name === node) return allow;
+        if (!a.name) return noOpinion(`node '${node}' cannot read all nodes, only its own Node object`);
+        return noOpinion(`node '${node}' cannot read '${a.name}', only its own Node object`);
+      }
+    } else if (a.subresource === 'status' && (a.verb === 'update' || a.verb === 'patch')) {
+      return allow;
+    }
+    return noOpinion();
+  }
+
+  /**
+   * A node reads only the pods bound to it (upstream's authorizePod): a get
+   * of a related pod, or a list/watch with `fieldSelector=spec.nodeName=<node>`
+   * (or naming one related pod). It creates and deletes mirror pods, writes
+   * pod status and evicts pods (NodeRestriction admission keeps all of these
+   * to its own pods); anything else is no opinion.
+   */
+  #pod(node: string, a: AuthorizationAttributes): AuthorizationDecision {
+    switch (a.subresource ?? '') {
+      case '':
+        if (a.verb === 'get') return this.#get(node, 'pod', a);
+        if (a.verb === 'list' || a.verb === 'watch') {
+          if ((a.fieldSelector ?? []).some((r) => r.field === 'spec.nodeName' && r.operator === '=' && r.value === node)) return allow;
+          if (a.name) return this.#related(node, 'pod', a);
+          return noOpinion('can only list/watch pods with spec.nodeName field selector');
+        }
+        if (a.verb === 'create' || a.verb === 'delete') return allow;
+        break;
+      case 'status':
+        if (a.verb === 'update' || a.verb === 'patch') return allow;
+        break;
+      case 'eviction':
+        if (a.verb === 'create') return allow;
+    }
+    return noOpinion();
   }
 
   #readNamespaced(node: string, kind: GraphKind, a: AuthorizationAttributes): AuthorizationDecision {
@@ -99,7 +138,8 @@ export class NodeAuthorizer implements Authorizer {
   }
 
   #statusUpdate(node: string, kind: GraphKind, a: AuthorizationAttributes): AuthorizationDecision {
-    if (!['update', 'patch'].includes(a.verb)) return noOpinion('can only get or update persistentvolumeclaim status');
+    if (!['update', 'patch'].includes(a.verb)) return noOpinion('can only get/update/patch this type');
+    if (a.subresource !== 'status') return noOpinion('can only update status subresource');
     return this.#related(node, kind, a);
   }
 
@@ -111,7 +151,7 @@ export class NodeAuthorizer implements Authorizer {
 
   #lease(node: string, a: AuthorizationAttributes): AuthorizationDecision {
     if (!['get', 'create', 'update', 'patch', 'delete'].includes(a.verb)) return noOpinion('can only get, create, update, patch, or delete a node lease');
-    if (a.namespace !== NODE_LEASE_NAMESPACE) return noOpinion(`can only access leases in the ${NODE_LEASE_NAMESPACE} namespace`);
+    if (a.namespace !== NODE_LEASE_NAMESPACE) return noOpinion(`can only access leases in the "${NODE_LEASE_NAMESPACE}" system namespace`);
     if (a.verb !== 'create' && a.name !== node) return noOpinion('can only access node lease with the same name as the requesting node');
     return allow;
   }

@@ -17,6 +17,7 @@ import type { ResourceRequestInfo } from '../http/request-info.js';
 import { writeJson } from '../http/response.js';
 import type { UserInfo } from '../registry/request-context.js';
 import type { PolicyRule } from './rbac-rules.js';
+import { checkSelectorTypes, reviewSelectors, validateSelectorAttributes, type SelectorAttributes } from './access-review-selectors.js';
 
 const AUTHN = 'authentication.k8s.io';
 const AUTHZ = 'authorization.k8s.io';
@@ -77,11 +78,13 @@ export function authorizationExtension(authorizer: Authorizer, rules: RulesResol
       if (kind === 'SelfSubjectRulesReview') {
         return answer(res, AUTHZ, kind, body, rulesReviewStatus(rules, user, spec.namespace));
       }
-      const subject = kind === 'SelfSubjectAccessReview' ? user : subjectOf(kind, spec);
+      if (isPlainObject(spec.resourceAttributes)) checkSelectorTypes(kind, spec.resourceAttributes as Record<string, unknown>);
       validateAccessReview(kind, spec, info.namespace);
-      const attrs = attributesOf(subject, spec, info.namespace);
+      const subject = kind === 'SelfSubjectAccessReview' ? user : { name: spec.user ?? '', uid: spec.uid, groups: spec.groups ?? [] };
+      const { attrs, evaluationErrors } = attributesOf(subject, spec, info.namespace);
       const d = await authorizer.authorize(attrs);
-      return answer(res, AUTHZ, kind, body, { allowed: d.allowed, reason: d.reason || undefined });
+      const evaluationError = evaluationErrors.join('; ') || undefined;
+      return answer(res, AUTHZ, kind, body, { allowed: d.allowed, reason: d.reason || undefined, evaluationError });
     },
   };
 }
@@ -94,7 +97,10 @@ const KINDS: Record<string, string> = {
 };
 
 interface AccessReviewSpec {
-  resourceAttributes?: { namespace?: string; verb?: string; group?: string; version?: string; resource?: string; subresource?: string; name?: string } | null;
+  resourceAttributes?: {
+    namespace?: string; verb?: string; group?: string; version?: string; resource?: string; subresource?: string; name?: string;
+    fieldSelector?: SelectorAttributes | null; labelSelector?: SelectorAttributes | null;
+  } | null;
   nonResourceAttributes?: { path?: string; verb?: string } | null;
   user?: string;
   groups?: string[];
@@ -127,33 +133,36 @@ function dropUndefined<T extends object>(o: T): T {
   return JSON.parse(JSON.stringify(o)) as T;
 }
 
-/** subjectOf is the user a (Local)SubjectAccessReview asks about; groups are taken as given, as upstream. */
-function subjectOf(kind: string, spec: AccessReviewSpec): UserInfo {
-  if (!spec.user && !spec.groups?.length) throw newInvalid(kind, AUTHZ, '', [field.invalid('spec.user', spec.user ?? '', 'at least one of user or group must be specified')]);
-  return { name: spec.user ?? '', uid: spec.uid, groups: spec.groups ?? [] };
-}
-
+/**
+ * validateAccessReview is upstream's Validate(Local|Self)SubjectAccessReview:
+ * exactly one kind of attributes, a subject for the non-self kinds (groups
+ * are taken as given), valid selectors, and a LocalSubjectAccessReview
+ * pinned to its namespace.
+ */
 function validateAccessReview(kind: string, spec: AccessReviewSpec, namespace: string | undefined): void {
   const errs: FieldError[] = [];
   const hasRes = !!spec.resourceAttributes;
   const hasNonRes = !!spec.nonResourceAttributes;
-  if (hasRes === hasNonRes) {
-    const path = hasRes ? 'spec.nonResourceAttributes' : 'spec.resourceAttributes';
-    errs.push(hasRes ? field.invalid(path, spec.nonResourceAttributes, 'cannot be specified in combination with resourceAttributes') : field.required(path, 'exactly one of nonResourceAttributes or resourceAttributes must be specified'));
-  }
+  if (hasRes && hasNonRes) errs.push(field.invalid('spec.nonResourceAttributes', spec.nonResourceAttributes, 'cannot be specified in combination with resourceAttributes'));
+  // Upstream reports the missing pair as Invalid with the (nil) nonResourceAttributes as its value.
+  if (!hasRes && !hasNonRes) errs.push(field.invalid('spec.resourceAttributes', 'null', 'exactly one of nonResourceAttributes or resourceAttributes must be specified'));
+  if (kind !== 'SelfSubjectAccessReview' && !spec.user && !spec.groups?.length) errs.push(field.invalid('spec.user', spec.user ?? '', 'at least one of user or group must be specified'));
+  if (spec.resourceAttributes) errs.push(...validateSelectorAttributes(spec.resourceAttributes));
   if (kind === 'LocalSubjectAccessReview') {
+    const ns = spec.resourceAttributes?.namespace ?? '';
+    if (hasRes && ns !== (namespace ?? '')) errs.push(field.invalid('spec.resourceAttributes.namespace', ns, 'must match metadata.namespace'));
     if (hasNonRes) errs.push(field.invalid('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request'));
-    const ns = spec.resourceAttributes?.namespace;
-    if (hasRes && ns && ns !== namespace) errs.push(field.invalid('spec.resourceAttributes.namespace', ns, 'must match metadata.namespace'));
   }
   if (errs.length) throw newInvalid(kind, AUTHZ, '', errs);
 }
 
 /** attributesOf turns a review's spec into authorizer attributes (a LocalSubjectAccessReview is pinned to its namespace). */
-function attributesOf(user: UserInfo, spec: AccessReviewSpec, urlNamespace: string | undefined): AuthorizationAttributes {
+function attributesOf(user: UserInfo, spec: AccessReviewSpec, urlNamespace: string | undefined): { attrs: AuthorizationAttributes; evaluationErrors: string[] } {
   const r = spec.resourceAttributes;
   if (r) {
-    return {
+    // Selectors are passed whatever the verb, as upstream's ResourceAttributesFrom does.
+    const { evaluationErrors, ...selectors } = reviewSelectors(r);
+    const attrs: AuthorizationAttributes = {
       user,
       verb: r.verb ?? '',
       resourceRequest: true,
@@ -163,10 +172,12 @@ function attributesOf(user: UserInfo, spec: AccessReviewSpec, urlNamespace: stri
       subresource: r.subresource || undefined,
       namespace: urlNamespace ?? (r.namespace || undefined),
       name: r.name || undefined,
+      ...selectors,
     };
+    return { attrs, evaluationErrors };
   }
   const n = spec.nonResourceAttributes ?? {};
-  return { user, verb: n.verb ?? '', resourceRequest: false, path: n.path ?? '' };
+  return { attrs: { user, verb: n.verb ?? '', resourceRequest: false, path: n.path ?? '' }, evaluationErrors: [] };
 }
 
 /** rulesReviewStatus is SelfSubjectRulesReview's status: the rules of the requester in a namespace. */

@@ -42,11 +42,11 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
   const attrs: AuthorizationAttributes = info
     ? { user, verb: info.verb, resourceRequest: true, group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name }
     : { user, verb: (req.method ?? 'GET').toLowerCase(), resourceRequest: false, path };
-  if (info) Object.assign(attrs, selectorAttributes(info.verb, url.searchParams));
+  if (info) Object.assign(attrs, selectorAttributes(info.verb, url.searchParams, info.name));
   const decision = await deps.authorizer.authorize(attrs);
   if (!decision.allowed) {
     const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');
-    return writeError(res, new StatusError(403, 'Forbidden', msg, info ? { name: info.name, group: info.group, kind: info.resource } : undefined));
+    return writeError(res, new StatusError(403, 'Forbidden', msg, info ? { name: attrs.name, group: info.group, kind: info.resource } : undefined));
   }
   // Remote APIServices' group/versions go to their servers, as kube-aggregator sits in front of the local handlers.
   if (await deps.aggregator.serve(req, res, path, user)) return;

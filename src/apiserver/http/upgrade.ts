@@ -41,10 +41,10 @@ export async function handleUpgrade(deps: UpgradeDeps, req: IncomingMessage, soc
     // A GET upgrade with watch=true is a watch served over WebSocket (browsers), authorized as a watch.
     const watch = parseResourcePath('GET', url.pathname, url.searchParams);
     if (watch?.verb === 'watch' && !watch.subresource) {
-      const attrs: AuthorizationAttributes = { user, verb: 'watch', resourceRequest: true, group: watch.group, version: watch.version, resource: watch.resource, namespace: watch.namespace, name: watch.name, ...selectorAttributes('watch', url.searchParams) };
+      const attrs: AuthorizationAttributes = { user, verb: 'watch', resourceRequest: true, group: watch.group, version: watch.version, resource: watch.resource, namespace: watch.namespace, name: watch.name, ...selectorAttributes('watch', url.searchParams, watch.name) };
       const decision = await deps.authorizer.authorize(attrs);
       if (!decision.allowed) {
-        return writeUpgradeError(socket, new StatusError(403, 'Forbidden', forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : ''), { name: watch.name, group: watch.group, kind: watch.resource }));
+        return writeUpgradeError(socket, new StatusError(403, 'Forbidden', forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : ''), { name: attrs.name, group: watch.group, kind: watch.resource }));
       }
       if (await deps.aggregator?.serveUpgrade(req, socket, head, user)) return;
       return deps.resources.watchWebSocket(req, socket, head, watch, url.searchParams, user);
