@@ -81,6 +81,10 @@ describe('automatic service account token volume end to end', { skip: skip || un
     for (const c of [...p.spec.initContainers!, ...p.spec.containers]) {
       assert.deepEqual(c.volumeMounts!.find((m) => m.mountPath === DIR), { name: vol.name, mountPath: DIR, readOnly: true });
     }
+    // kubectl describe shows it as on any cluster.
+    const described = s!.kubectlOk(['describe', 'pod', 'reader', '-n', NS]);
+    assert.match(described, new RegExp(`${DIR} from ${vol.name} \\(ro\\)`));
+    assert.match(described, new RegExp(`${vol.name}:\\n\\s+Type:\\s+Projected \\(a volume that contains injected data from multiple sources\\)\\n\\s+TokenExpirationSeconds:\\s+3607\\n\\s+ConfigMapName:\\s+kube-root-ca.crt\\n[^]*?DownwardAPI:\\s+true`));
     assert.equal(exec('reader', 'cat', '/work/ns'), NS, 'the init container read the namespace file');
     assert.equal(exec('reader', 'cat', `${DIR}/namespace`), NS);
     assert.equal(exec('reader', 'cat', `${DIR}/ca.crt`), clusterCA());
