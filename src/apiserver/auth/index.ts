@@ -29,6 +29,7 @@ import { NodeGraph } from './node-graph.js';
 import { nodeRules } from './bootstrap-policy.js';
 import { unionAuthorizer, type Authorizer } from '../authz.js';
 import { R } from '../../client/index.js';
+import { restrictNodeTokenRequest } from './node-token-restriction.js';
 import { isNotFound } from '../../machinery/index.js';
 
 export { impersonate } from './impersonation.js';
@@ -87,7 +88,11 @@ export function installAuth(server: APIServer, client: Client, opts: AuthOptions
     log,
   }));
   server.setImpersonator(impersonate);
-  addSubresourceCreateHandler(server.registry, '', 'serviceaccounts', 'token', async (ctx, name, body, reg) => tokens.createToken(ctx, name, body, await reg.get(ctx, name)));
+  addSubresourceCreateHandler(server.registry, '', 'serviceaccounts', 'token', async (ctx, name, body, reg) => {
+    // NodeRestriction admits (or refuses) before the token storage reads the account, as upstream's chain runs first.
+    await restrictNodeTokenRequest(ctx.user, ctx.namespace ?? '', name, body, (ns, pod) => client.get(R.pods, pod, { namespace: ns }));
+    return tokens.createToken(ctx, name, body, await reg.get(ctx, name));
+  });
 
   const factory = new InformerFactory(client, { log });
   const source = new InformerRBACSource(factory);
