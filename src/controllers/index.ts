@@ -21,6 +21,7 @@ import { NamespaceController } from './namespace/namespace-controller.js';
 import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 import { REPLICATION_CONTROLLER_KIND } from './replicaset/replicaset-kind.js';
 import { ResourceQuotaController } from './resourcequota/resourcequota-controller.js';
+import { RootCACertPublisher } from './rootcacertpublisher/index.js';
 import { ServiceAccountController } from './serviceaccount/serviceaccount-controller.js';
 import { TokensController } from './serviceaccount/tokens-controller.js';
 import { StatefulSetController } from './statefulset/statefulset-controller.js';
@@ -59,6 +60,8 @@ export interface ControllerManagerOptions {
   hpaSyncPeriodMs?: number;
   /** serviceAccountTokens runs the token controller (legacy token Secrets) with the server's CA and signing key. */
   serviceAccountTokens?: { rootCA: string; generateToken(sa: KubeObject, secret: KubeObject): string };
+  /** rootCA runs the root CA publisher: kube-root-ca.crt with this PEM in every namespace (upstream root-ca-cert-publisher). */
+  rootCA?: string;
   /** podGCQuarantineMs is how long a node must stay missing before its pods are collected (upstream: 40 s; tests shorten it). */
   podGCQuarantineMs?: number;
   /** clusterCIDR turns on the node IPAM controller, which gives each Node a /24 of it (upstream --allocate-node-cidrs). */
@@ -115,6 +118,7 @@ export function controllerManager(client: Client, opts: ControllerManagerOptions
     new PodGCController({ ...common, quarantineMs: opts.podGCQuarantineMs }),
   ];
   if (opts.serviceAccountTokens) controllers.push(new TokensController({ ...common, ...opts.serviceAccountTokens }));
+  if (opts.rootCA) controllers.push(new RootCACertPublisher({ ...common, rootCA: opts.rootCA }));
   if (opts.clusterCIDR) controllers.push(new NodeIpamController({ ...common, clusterCIDR: opts.clusterCIDR, recorder: recorder('cidrAllocator') }));
   controllers.push(...(opts.extraControllers?.({ ...common, recorder }) ?? []));
   const abort = new AbortController();

@@ -7,14 +7,15 @@
  * symlink swap whenever their source changes; emptyDir with medium Memory is
  * a tmpfs; hostPath checks its type; a PVC resolves to its bound hostPath or
  * local PV; projected serviceAccountToken sources hold a pod-bound token from
- * TokenRequest, renewed before it expires. A missing non-optional source fails with upstream's FailedMount
+ * TokenRequest (token-manager.ts), renewed before it expires, and each sync
+ * rewrites the files whose content changed (a renewed token, a new CA). A missing non-optional source fails with upstream's FailedMount
  * message and the pod stays in ContainerCreating until a later sync succeeds.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
-  DownwardAPIVolumeFile, PersistentVolume, PersistentVolumeClaim, Pod, ServiceAccountTokenProjection, Volume,
+  DownwardAPIVolumeFile, PersistentVolume, PersistentVolumeClaim, Pod, Volume,
 } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
 import { R, type Client } from '../client/index.js';
@@ -25,6 +26,7 @@ import type { ObjectCache } from './container-env.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
 import { VolumeError, hostPathSetUp, isMountPoint, unmountAll } from './volume-host.js';
 import { DEFAULT_MODE, cmEntries, keyPayload, optional, published, secretEntries } from './volume-payload.js';
+import { TokenManager } from './token-manager.js';
 
 /** VolumeManagerOptions configure where pod directories live. */
 export interface VolumeManagerOptions {
@@ -37,10 +39,11 @@ export interface VolumeManagerOptions {
 /** VolumeManager prepares and removes pod volumes on this node. */
 export class VolumeManager {
   readonly #o: VolumeManagerOptions;
-  readonly #tokens = new Map<string, { token: string; refreshAt: number }>();
+  readonly #tokens: TokenManager;
 
   constructor(opts: VolumeManagerOptions) {
     this.#o = opts;
+    this.#tokens = new TokenManager(opts.client);
   }
 
   /** podDir is the directory of one pod's files. */
@@ -134,38 +137,14 @@ export class VolumeManager {
         part = this.#downward(pod, src.downwardAPI.items ?? [], mode, rt);
       }
       else if (src.serviceAccountToken) {
-        const token = await this.#token(pod, src.serviceAccountToken);
+        const token = await this.#tokens.token(pod, src.serviceAccountToken).catch((err: Error) => {
+          throw new VolumeError(err.message);
+        });
         part.set(src.serviceAccountToken.path, { data: Buffer.from(token), mode: mode ?? DEFAULT_MODE });
       }
       for (const [k, f] of part) out.set(k, f);
     }
     return out;
-  }
-
-  // A pod-bound token from TokenRequest, renewed after 80% of its lifetime or 24 h, as upstream's token manager.
-  async #token(pod: Pod, src: ServiceAccountTokenProjection): Promise<string> {
-    const ns = pod.metadata?.namespace ?? 'default';
-    const sa = pod.spec?.serviceAccountName || 'default';
-    const key = `${pod.metadata?.uid}/${sa}/${src.audience ?? ''}/${src.expirationSeconds ?? ''}`;
-    const cached = this.#tokens.get(key);
-    if (cached && Date.now() < cached.refreshAt) return cached.token;
-    const expirationSeconds = src.expirationSeconds ?? 3600;
-    const req: KubeObject = {
-      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: { name: sa, namespace: ns },
-      spec: {
-        ...(src.audience ? { audiences: [src.audience] } : {}), expirationSeconds,
-        boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name, uid: pod.metadata?.uid },
-      },
-    };
-    let res: KubeObject;
-    try {
-      res = await this.#o.client.create(R.serviceaccounts, req, { namespace: ns, subresource: 'token' });
-    } catch (err) {
-      throw new VolumeError(`failed to fetch token: ${(err as Error).message}`);
-    }
-    const token = String((res.status as { token?: string } | undefined)?.token ?? '');
-    this.#tokens.set(key, { token, refreshAt: Date.now() + Math.min(expirationSeconds * 800, 24 * 3600_000) });
-    return token;
   }
 
   async #pvc(ns: string, claimName: string): Promise<string> {
@@ -195,7 +174,7 @@ export class VolumeManager {
     if (!existsSync(dir)) return;
     unmountAll(dir);
     rmSync(dir, { recursive: true, force: true });
-    this.#forgetTokens(uid);
+    this.#tokens.forget(uid);
   }
 
   /** tearDown unmounts and removes a pod's directory. */
@@ -204,10 +183,6 @@ export class VolumeManager {
     if (!existsSync(dir)) return;
     unmountAll(dir);
     rmSync(dir, { recursive: true, force: true });
-    this.#forgetTokens(uid);
-  }
-
-  #forgetTokens(uid: string): void {
-    for (const k of this.#tokens.keys()) if (k.startsWith(`${uid}/`)) this.#tokens.delete(k);
+    this.#tokens.forget(uid);
   }
 }

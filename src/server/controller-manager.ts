@@ -30,6 +30,7 @@ export function leaderElectedControlPlane(opts: SkiffServerOptions, client: Clie
       log,
       simulatedUsage,
       serviceAccountTokens: { rootCA: ca.cert, generateToken: (sa, secret) => legacyToken(saKey, sa, secret) },
+      rootCA: ca.cert,
       clusterCIDR: opts.clusterCIDR,
       extraControllers: ({ factory, recorder }) => [
         newLocalPathProvisioner({ client, factory, log, recorder: recorder('skiff.dev/local-path'), dataDir }),

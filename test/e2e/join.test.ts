@@ -224,6 +224,10 @@ describe('skiff agent joins a cluster with a token', { skip: skip || false, time
       // logs and exec go API server → kubelet over TLS verified against the cluster CA.
       await waitFor(`logs of ${p}`, () => srv.kubectl(['logs', p]).stdout.includes('from-my-secret'), 30_000, 500);
       assert.equal(srv.kubectlOk(['exec', p, '--', 'cat', '/s/k']), 'from-my-secret');
+      // The automatic kube-api-access volume: the joined node's kubelet, as system:node:<name>, read
+      // kube-root-ca.crt and asked for the pod's token (node authorizer: related through the pod).
+      assert.equal(srv.kubectlOk(['exec', p, '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/namespace']), 'default');
+      assert.match(srv.kubectlOk(['exec', p, '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/token']), /^eyJ/);
     }
     // metrics.k8s.io reads the joined kubelet's stats over the same verified connection.
     await waitFor(`kubectl top node ${NODE}`, () => new RegExp(`^${NODE}\\s+\\d+m`, 'm').test(srv.kubectl(['top', 'node', NODE]).stdout), 90_000, 2000);

@@ -86,7 +86,10 @@ describe('kubelet: finished pods and node allocatable', { skip: skip || undefine
     // The running pod keeps its data and its tmpfs.
     const runningVolumes = join(s!.dataDir, 'pods', runningUid, 'volumes');
     assert.equal(readFileSync(join(runningVolumes, 'kubernetes.io~empty-dir', 'scratch', 'f'), 'utf8'), 'data\n');
-    assert.deepEqual(mountsUnder(runningVolumes), [join(runningVolumes, 'kubernetes.io~empty-dir', 'ram')]);
+    // Its tmpfs mounts: the Memory emptyDir and the automatic kube-api-access-<random> projected volume.
+    const apiAccess = s!.kubectlOk(['get', 'pod', 'runs', '-n', NS, '-o', 'jsonpath={.spec.volumes[*].name}']).split(' ').find((n) => n.startsWith('kube-api-access-'));
+    assert.match(apiAccess ?? '', /^kube-api-access-\w{5}$/);
+    assert.deepEqual(mountsUnder(runningVolumes).sort(), [join(runningVolumes, 'kubernetes.io~empty-dir', 'ram'), join(runningVolumes, 'kubernetes.io~projected', apiAccess!)]);
     assert.equal(s!.kubectlOk(['exec', 'runs', '-n', NS, '--', 'cat', '/ram/f']), 'data\n');
     s!.kubectlOk(['delete', 'pods', '--all', '-n', NS, '--timeout=90s']);
     await waitFor('every pod directory gone', () => !existsSync(join(s!.dataDir, 'pods', runningUid)) && mountsUnder(join(s!.dataDir, 'pods')).length === 0);

@@ -210,7 +210,10 @@ describe('kubelet housekeeping end to end', { skip: skip || undefined, timeout: 
     });
     const vols = join(dataDir, 'pods', uid, 'volumes');
     const tmpfsMounts = () => readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(`${vols}/`) && l.split(' ')[2] === 'tmpfs').map((l) => l.split(' ')[1]).sort();
-    assert.deepEqual(tmpfsMounts(), [`${vols}/kubernetes.io~downward-api/info`, `${vols}/kubernetes.io~projected/token`, `${vols}/kubernetes.io~secret/sec`]);
+    // The ServiceAccount admission's automatic kube-api-access-<random> volume is a projected tmpfs too.
+    const apiAccess = s!.kubectlOk(['get', 'pod', 'vols', '-n', NS, '-o', 'jsonpath={.spec.volumes[*].name}']).split(' ').find((n) => n.startsWith('kube-api-access-'));
+    assert.match(apiAccess ?? '', /^kube-api-access-\w{5}$/);
+    assert.deepEqual(tmpfsMounts(), [`${vols}/kubernetes.io~downward-api/info`, `${vols}/kubernetes.io~projected/${apiAccess}`, `${vols}/kubernetes.io~projected/token`, `${vols}/kubernetes.io~secret/sec`].sort());
     assert.equal(s!.kubectlOk(['exec', 'vols', '-n', NS, '--', 'cat', '/sec/password']), 's3cret');
     assert.match(s!.kubectlOk(['exec', 'vols', '-n', NS, '--', 'cat', '/info/labels']), /app="vols"/);
     assert.match(s!.kubectlOk(['exec', 'vols', '-n', NS, '--', 'cat', '/token/token']), /^eyJ/);

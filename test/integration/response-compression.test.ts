@@ -17,6 +17,8 @@ import { startServer, type ServerHandle } from '../harness/server-harness.js';
 
 const NS = 'gzip-test';
 const CONFIGMAPS = 40;
+// Every namespace also holds the root CA publisher's kube-root-ca.crt (waited for below): lists count it too.
+const ITEMS = CONFIGMAPS + 1;
 // 40 ConfigMaps of 4 KiB each make a list of about 170 KiB: over the 128 KiB threshold.
 const LIST = `/api/v1/namespaces/${NS}/configmaps`;
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -37,6 +39,7 @@ describe('API response compression', () => {
     s = await startServer();
     const ns = await s.request('POST', '/api/v1/namespaces', { metadata: { name: NS } });
     assert.equal(ns.status, 201, ns.body);
+    for (let i = 0; i < 600 && (await s.request('GET', `${LIST}/kube-root-ca.crt`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
     for (let i = 0; i < CONFIGMAPS; i++) {
       // Varied text, so the list compresses like real objects do, not like one repeated byte.
       const data = { blob: Array.from({ length: 256 }, (_, j) => `line-${i}-${j}-${(i * 7919 + j * 104729) % 1000003}`).join('\n').slice(0, 4096) };
@@ -97,9 +100,9 @@ describe('API response compression', () => {
     assert.equal(zipped.headers['content-encoding'], 'gzip');
     const table = JSON.parse(gunzipSync(zipped.raw).toString()) as { kind: string; rows: unknown[] };
     assert.equal(table.kind, 'Table');
-    assert.equal(table.rows.length, CONFIGMAPS);
+    assert.equal(table.rows.length, ITEMS);
     assert.equal(plain.headers['content-encoding'], undefined);
-    assert.equal((JSON.parse(plain.body) as { rows: unknown[] }).rows.length, CONFIGMAPS);
+    assert.equal((JSON.parse(plain.body) as { rows: unknown[] }).rows.length, ITEMS);
   });
 
   it('never compresses a watch stream', async () => {
@@ -108,13 +111,13 @@ describe('API response compression', () => {
     assert.equal(w.status, 200);
     assert.equal(w.headers['content-encoding'], undefined);
     const events = w.body.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
-    assert.equal(events.filter((e) => e.type === 'ADDED').length, CONFIGMAPS);
+    assert.equal(events.filter((e) => e.type === 'ADDED').length, ITEMS);
   });
 
   it('kubectl asks for gzip and reads the compressed list; --disable-compression gets it plain', () => {
     const zipped = s.kubectl(['get', 'configmaps', '-n', NS, '-o', 'json', '-v=8']);
     assert.equal(zipped.code, 0, zipped.stderr);
-    assert.equal((JSON.parse(zipped.stdout) as { items: unknown[] }).items.length, CONFIGMAPS);
+    assert.equal((JSON.parse(zipped.stdout) as { items: unknown[] }).items.length, ITEMS);
     // Go's transport decodes the body and drops Content-Encoding; the Vary header shows the server gzipped.
     assert.match(zipped.stderr, /Vary: Accept-Encoding/);
     const plain = s.kubectl(['get', 'configmaps', '-n', NS, '-o', 'json', '-v=8', '--disable-compression']);
@@ -127,7 +130,7 @@ describe('API response compression', () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(s.kubeconfig);
     const list = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedConfigMap({ namespace: NS });
-    assert.equal(list.items.length, CONFIGMAPS);
+    assert.equal(list.items.length, ITEMS);
     assert.equal(list.items[0].data?.blob.length, 4096);
   });
 
@@ -144,6 +147,6 @@ describe('API response compression', () => {
     ].join('\n');
     const r = spawnSync(PYTHON, ['-c', script, s.kubeconfig, NS], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { plain: CONFIGMAPS, encoding: 'gzip', zipped: CONFIGMAPS });
+    assert.deepEqual(JSON.parse(r.stdout), { plain: ITEMS, encoding: 'gzip', zipped: ITEMS });
   });
 });

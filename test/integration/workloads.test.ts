@@ -129,7 +129,11 @@ describe('workload controllers', () => {
     });
     assert.deepEqual(claims, ['data-db-0', 'data-db-1', 'data-db-2']);
     const pod = await eventually('db-0', () => items(['get', 'pods', '-n', 'wl', '-l', 'app=db']).find((p) => p.metadata.name === 'db-0'));
-    assert.deepEqual(pod.spec!.volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } }]);
+    // The claim's volume, then the ServiceAccount admission's automatic kube-api-access-<random> volume.
+    const [data, apiAccess, ...rest] = pod.spec!.volumes as { name: string }[];
+    assert.deepEqual(data, { name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } });
+    assert.match(apiAccess.name, /^kube-api-access-\w{5}$/);
+    assert.deepEqual(rest, []);
   });
 
   it('DaemonSet runs one pod per node, and a node added later gets one', async () => {
