@@ -20,7 +20,7 @@ import { loadavg } from 'node:os';
 import { MachineCluster } from '../test/e2e/machines/cluster.js';
 import { podOn, webDeployment } from '../test/e2e/machines/workloads.js';
 import { abLoad } from './interleaved-load.js';
-import { podNetns } from './network-bench.js';
+import { decompose, podToPodTargets } from './multinode-decompose.js';
 
 // busybox httpd's accept backlog is small: 16 concurrent new connections overflow it on either path, and the
 // resulting 1 s SYN retransmits would make p99 measure the backlog, not the network. 4 stays below it.
@@ -28,6 +28,9 @@ const LOAD = { sliceSeconds: 1, slices: 30, concurrency: 4, warmupSeconds: 1 };
 
 /** `--pod-to-pod-only` (after the suite name: `node dist/bench/index.js multinode --pod-to-pod-only`) stops after the pod-to-pod figures. */
 const podToPodOnly = process.argv.includes('--pod-to-pod-only');
+
+/** `--decompose` then says how much of the cross-node gap is the tunnel and how much the lab's switch (multinode-decompose.ts, ~3 min more). */
+const decomposeGap = process.argv.includes('--decompose');
 
 /** `--flannel-backend host-gw` runs the first cluster with that backend instead of the default VXLAN (to tell encapsulation from the rest). */
 function backendArgs(): string[] {
@@ -74,13 +77,11 @@ async function failureTimes(c: MachineCluster, ns: string, limitMs = 300_000): P
  * node (A) and the pod on agent-1 (B): same client, server image, concurrency and slices on both paths.
  */
 function podToPod(c: MachineCluster, ns: string): Record<string, number> {
-  const ip = (pod: string) => c.kubectlOk(['get', 'pod', pod, '-n', ns, '-o', 'jsonpath={.status.podIP}']);
-  const netns = podNetns(c.server.dataDir, ip('client'));
-  const [sameIP, crossIP] = [ip('same'), ip('cross')];
+  const { netns, same, cross } = podToPodTargets(c, ns);
   const probe = { sliceSeconds: 0.5, slices: 2, concurrency: 1, warmupSeconds: 0 };
-  for (let i = 0; abLoad(netns, `${sameIP}:8080`, `${crossIP}:8080`, probe).b.rps === 0; i++) if (i > 20) throw new Error('the cross-node pod never answered');
+  for (let i = 0; abLoad(netns, same, cross, probe).b.rps === 0; i++) if (i > 20) throw new Error('the cross-node pod never answered');
   const load1m = loadavg()[0];
-  const r = abLoad(netns, `${sameIP}:8080`, `${crossIP}:8080`, LOAD);
+  const r = abLoad(netns, same, cross, LOAD);
   const load1mAfter = loadavg()[0];
   return {
     'pod_to_pod.same_node.rps': r.a.rps,
@@ -109,7 +110,7 @@ export async function runMultinodeBench(): Promise<Record<string, number>> {
     c.kubectlOk(['apply', '-f', '-'], docs.map((d) => JSON.stringify(d)).join('\n'));
     c.kubectlOk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'cross', namespace: ns }, spec: { selector: { app: 'cross' }, ports: [{ port: 80, targetPort: 8080 }] } }));
     c.kubectlOk(['wait', '-n', ns, '--for=condition=Ready', 'pod/same', 'pod/cross', 'pod/client', '--timeout=180s']);
-    const p2p = podToPod(c, ns);
+    const p2p = { ...podToPod(c, ns), ...(decomposeGap ? decompose(c, podToPodTargets(c, ns)) : {}) };
     if (podToPodOnly) return p2p;
     // Two replicas preferring agent-1, tolerating its loss for 5 s: they move when it dies.
     c.kubectlOk(['apply', '-f', '-'], JSON.stringify(mover([{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 }])));

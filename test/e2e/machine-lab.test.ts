@@ -84,6 +84,24 @@ describe('machine lab', { skip: skip || undefined, timeout: 120_000 }, () => {
     await waitFor('b to answer a again after restore', () => fetch(a) === 'b', 60_000);
   });
 
+  it('a direct wire carries two machines\' traffic past the switch until it is unwired', async () => {
+    const unwire = lab.wireDirect(a, b);
+    lab.cut(a);
+    try {
+      assert.equal(fetch(a), 'b', 'a reaches b over the direct wire with its switch port down');
+      assert.equal(fetch(undefined), 'b', 'the host still reaches b over the switch');
+    } finally {
+      unwire();
+    }
+    assert.equal(spawnSync('ip', ['-n', a.netns, 'link', 'show', 'direct1']).status, 1, 'the pair is gone');
+    try {
+      assert.equal(fetch(a, 2), '', 'unwired and cut, a is isolated again');
+    } finally {
+      lab.restore(a);
+    }
+    await waitFor('b to answer a over the switch again', () => fetch(a) === 'b', 60_000);
+  });
+
   it('cleanup removes the switch, the machines and the host link', () => {
     const other = MachineLab.create();
     other.addMachine('x');

@@ -172,6 +172,31 @@ export class MachineLab {
     return execFileSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
+  /**
+   * wireDirect joins two machines by a veth pair of their own beside the switch (`direct<i>` in each, i the
+   * other machine's index), with a /32 route each way from and to their lab addresses, so traffic between
+   * the two takes the pair and everything else stays on eth0. It is for measuring what the switch's hops
+   * cost (benchmarks compare both wirings on one cluster). The returned function unwires them; deleting
+   * either machine's namespace (cleanup) removes the pair too.
+   */
+  wireDirect(a: Machine, b: Machine): () => void {
+    const [ia, ib] = [this.machines.indexOf(a), this.machines.indexOf(b)];
+    if (ia < 0 || ib < 0 || ia === ib) throw new Error('wireDirect joins two different machines of this lab');
+    const [la, lb] = [`direct${ib}`, `direct${ia}`];
+    must(['-n', a.netns, 'link', 'add', la, 'type', 'veth', 'peer', 'name', lb, 'netns', b.netns]);
+    const unwire = () => void ip(['-n', a.netns, 'link', 'del', la]);
+    try {
+      for (const [m, link, peer] of [[a, la, b], [b, lb, a]] as const) {
+        must(['-n', m.netns, 'link', 'set', link, 'up']);
+        must(['-n', m.netns, 'route', 'add', `${peer.ip}/32`, 'dev', link, 'src', m.ip]);
+      }
+    } catch (err) {
+      unwire();
+      throw err;
+    }
+    return unwire;
+  }
+
   /** cut takes the machine's port on the switch down (a pulled cable); restore plugs it back. */
   cut(m: Machine): void {
     must(['-n', this.switchNetns, 'link', 'set', m.switchPort, 'down']);
