@@ -191,7 +191,7 @@ export class Kubelet {
       await Promise.all(containers.map((c) => this.runtime.stopContainer({ container_id: c.id, timeout: 0 }).catch(() => undefined)));
       await this.#syncer.removePodResources(uid);
     }
-    for (const uid of this.#volumes.podUIDs()) this.#volumes.tearDown(uid);
+    for (const uid of this.#volumes.podUIDs()) await this.#volumes.tearDown(uid);
     removeCgroup(this.cgroupRoot);
     rmSync(this.logRoot, { recursive: true, force: true });
   }
@@ -258,7 +258,7 @@ export class Kubelet {
   async #removeOrphans(): Promise<void> {
     await this.#housekeeping.containerGC.removeOrphans();
     const known = this.#knownPods();
-    for (const uid of this.#volumes.podUIDs()) if (!known.has(uid)) this.#volumes.tearDown(uid);
+    for (const uid of this.#volumes.podUIDs()) if (!known.has(uid)) await this.#volumes.tearDown(uid);
     if (existsSync(this.logRoot)) {
       for (const dir of readdirSync(this.logRoot)) if (!known.has(dir.split('_').pop() ?? '')) rmSync(join(this.logRoot, dir), { recursive: true, force: true });
     }

@@ -99,7 +99,7 @@ export class PodSyncer {
     if (kill) return this.#kill(pod, kill);
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || this.#terminal.has(uid)) {
       await this.#stopPod(uid, 0, pod);
-      this.#o.volumes.tearDownVolumes(uid);
+      await this.#o.volumes.tearDownVolumes(uid);
       return {};
     }
     const objects = new ObjectCache(this.#o.client);
@@ -140,7 +140,7 @@ export class PodSyncer {
       this.#terminal.add(uid);
       await this.#stopPod(uid, 0, pod);
       // A pod that finished on its own keeps its object (and its dead containers, for logs) but not its volumes, as upstream's syncTerminatedPod.
-      this.#o.volumes.tearDownVolumes(uid);
+      await this.#o.volumes.tearDownVolumes(uid);
       return {};
     }
     this.#o.probes.sync(pod, podIP, runningOf(state, sandbox.id));
@@ -163,7 +163,7 @@ export class PodSyncer {
     this.#terminal.add(uid);
     await this.#stopPod(uid, kill.gracePeriodSeconds ?? 0, pod);
     // A failed pod's volumes are torn down (emptyDir data goes), as upstream's volume manager does for terminated pods; that is what relieves disk pressure.
-    this.#o.volumes.tearDown(uid);
+    await this.#o.volumes.tearDown(uid);
     const state = await this.observe(uid);
     const status = computePodStatus(pod, {
       instances: byContainerName(state), reasons: new Map(), sandboxReady: false, podIP: pod.status?.podIP ?? '', hostIP: this.#o.hostIP,
@@ -229,7 +229,7 @@ export class PodSyncer {
       this.#sandboxes.forget(s.id);
     }
     this.#o.probes.removePod(uid);
-    this.#o.volumes.tearDown(uid);
+    await this.#o.volumes.tearDown(uid);
     if (pod) {
       cgroupParent = podCgroupParent(this.#o.cgroupRoot, pod);
       logDir = join(this.#o.logRoot, podLogDirName(pod));

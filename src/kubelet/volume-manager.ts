@@ -11,7 +11,6 @@
  * rewrites the files whose content changed (a renewed token, a new CA). A missing non-optional source fails with upstream's FailedMount
  * message and the pod stays in ContainerCreating until a later sync succeeds.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -24,7 +23,7 @@ import { parseQuantity } from '../api/index.js';
 import type { PayloadFile } from './atomic-writer.js';
 import type { ObjectCache } from './container-env.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
-import { VolumeError, hostPathSetUp, isMountPoint, unmountAll } from './volume-host.js';
+import { VolumeError, hostPathSetUp, isMountPoint, mountTmpfs, unmountAll } from './volume-host.js';
 import { DEFAULT_MODE, cmEntries, keyPayload, optional, published, secretEntries } from './volume-payload.js';
 import { TokenManager } from './token-manager.js';
 
@@ -75,7 +74,7 @@ export class VolumeManager {
     const ns = pod.metadata?.namespace ?? 'default';
     const dir = (plugin: string) => join(this.podDir(uid), 'volumes', plugin, v.name);
     if (v.hostPath) return hostPathSetUp(v.hostPath.path, v.hostPath.type ?? '');
-    if (v.emptyDir) return this.#emptyDir(dir('kubernetes.io~empty-dir'), v.emptyDir.medium, v.emptyDir.sizeLimit as string | undefined);
+    if (v.emptyDir) return await this.#emptyDir(dir('kubernetes.io~empty-dir'), v.emptyDir.medium, v.emptyDir.sizeLimit as string | undefined);
     if (v.configMap) {
       const cm = await optional(objects.configMap(ns, v.configMap.name ?? ''), v.configMap.optional, `configmap "${v.configMap.name}" not found`);
       const payload = keyPayload(cmEntries(cm), v.configMap.items, v.configMap.defaultMode, v.configMap.optional, 'configmap');
@@ -84,27 +83,30 @@ export class VolumeManager {
     if (v.secret) {
       const s = await optional(objects.secret(ns, v.secret.secretName ?? ''), v.secret.optional, `secret "${v.secret.secretName}" not found`);
       const payload = keyPayload(secretEntries(s), v.secret.items, v.secret.defaultMode, v.secret.optional, 'secret');
-      return published(this.#memoryBacked(dir('kubernetes.io~secret')), payload);
+      return published(await this.#memoryBacked(dir('kubernetes.io~secret')), payload);
     }
     if (v.downwardAPI) {
-      return published(this.#memoryBacked(dir('kubernetes.io~downward-api')), this.#downward(pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode, rt));
+      return published(await this.#memoryBacked(dir('kubernetes.io~downward-api')), this.#downward(pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode, rt));
     }
-    if (v.projected) return published(this.#memoryBacked(dir('kubernetes.io~projected')), await this.#projected(pod, v, objects, rt));
+    if (v.projected) {
+      const path = await this.#memoryBacked(dir('kubernetes.io~projected'));
+      return published(path, await this.#projected(pod, v, objects, rt));
+    }
     if (v.persistentVolumeClaim) return this.#pvc(ns, v.persistentVolumeClaim.claimName);
     throw new VolumeError('volume type is not supported by skiff');
   }
 
   // Upstream's secret, projected and downwardAPI plugins wrap a Memory-medium emptyDir: their data lives on tmpfs, never on disk.
-  #memoryBacked(path: string): string {
+  #memoryBacked(path: string): Promise<string> {
     return this.#emptyDir(path, 'Memory', undefined);
   }
 
-  #emptyDir(path: string, medium: string | undefined, sizeLimit: string | undefined): string {
+  async #emptyDir(path: string, medium: string | undefined, sizeLimit: string | undefined): Promise<string> {
     mkdirSync(path, { recursive: true });
     if (medium === 'Memory' && !isMountPoint(path)) {
       const opts = ['mode=0777'];
       if (sizeLimit) opts.push(`size=${parseQuantity(sizeLimit).value()}`);
-      execFileSync('mount', ['-t', 'tmpfs', '-o', opts.join(','), 'tmpfs', path]);
+      await mountTmpfs(path, opts.join(','));
     }
     chmodSync(path, 0o777);
     return path;
@@ -169,19 +171,19 @@ export class VolumeManager {
    * terminated (syncTerminatedPod waits for the unmount; emptyDir's TearDown
    * removes its contents); the pod directory goes with the pod object.
    */
-  tearDownVolumes(uid: string): void {
+  async tearDownVolumes(uid: string): Promise<void> {
     const dir = join(this.podDir(uid), 'volumes');
     if (!existsSync(dir)) return;
-    unmountAll(dir);
+    await unmountAll(dir);
     rmSync(dir, { recursive: true, force: true });
     this.#tokens.forget(uid);
   }
 
   /** tearDown unmounts and removes a pod's directory. */
-  tearDown(uid: string): void {
+  async tearDown(uid: string): Promise<void> {
     const dir = this.podDir(uid);
     if (!existsSync(dir)) return;
-    unmountAll(dir);
+    await unmountAll(dir);
     rmSync(dir, { recursive: true, force: true });
     this.#tokens.forget(uid);
   }
