@@ -33,7 +33,7 @@
  * it did not create.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const SLOTS = ['198.51.100', '203.0.113'].flatMap((net) => [0, 64, 128, 192].map((base) => ({ net, base })));
 
@@ -59,6 +59,15 @@ function must(args: string[]): void {
   if (!r.ok) throw new Error(`ip ${args.join(' ')}: ${r.out.trim()}`);
 }
 
+/** linkIndex is a host link's ifindex, or '' when there is no such link (ifindexes are not reused soon, names are). */
+function linkIndex(name: string): string {
+  try {
+    return readFileSync(`/sys/class/net/${name}/ifindex`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** machinesUnavailableReason says why machine tests cannot run here, or ''. */
 export function machinesUnavailableReason(): string {
   if (process.getuid?.() !== 0) return 'needs root';
@@ -80,6 +89,10 @@ export class MachineLab {
   readonly #prefix: string;
   readonly #base: number;
   readonly #procs: ChildProcess[] = [];
+  /** hostLinkIndex is the host link's ifindex, which tells ours from a link of the same name made after we let the slot go. */
+  #hostLinkIndex = '';
+  /** left is what cleanup() found still there, checked before the slot was given up. */
+  #left: string[] | undefined;
 
   private constructor(slot: number) {
     const { net, base } = SLOTS[slot];
@@ -96,6 +109,7 @@ export class MachineLab {
       // The switch side is named after the slot too, so a leftover of a crashed lab cannot collide with it.
       if (!ip(['link', 'add', `sklab${slot}`, 'type', 'veth', 'peer', 'name', `sklab${slot}up`]).ok) continue;
       const lab = new MachineLab(slot);
+      lab.#hostLinkIndex = linkIndex(lab.hostLink);
       try {
         lab.#makeSwitch();
       } catch (err) {
@@ -211,7 +225,11 @@ export class MachineLab {
     for (const m of this.machines) ip(['-n', this.switchNetns, 'link', 'set', m.switchPort, 'up']);
   }
 
-  /** cleanup kills the processes it spawned and removes the machines' namespaces, the switch and the host's link. */
+  /**
+   * cleanup kills the processes it spawned and removes the machines' namespaces, the switch and, last, the
+   * host's link. The link is the slot's claim: once it is gone another lab (another test process) may take
+   * the slot and make namespaces of the same names, so everything else is removed, and checked, before it.
+   */
   cleanup(): void {
     for (const p of this.#procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     for (const m of this.machines) {
@@ -219,16 +237,25 @@ export class MachineLab {
       ip(['-n', this.switchNetns, 'link', 'del', m.switchPort]);
       ip(['netns', 'del', m.netns]);
     }
-    ip(['link', 'del', this.hostLink]);
     ip(['netns', 'del', this.switchNetns]);
+    const left = this.#namespacesLeft();
+    ip(['link', 'del', this.hostLink]);
+    if (this.#hostLinkIndex && linkIndex(this.hostLink) === this.#hostLinkIndex) left.push(`link ${this.hostLink}`);
+    this.#left = left;
   }
 
   /** leftovers lists the lab's namespaces and links that still exist; empty after cleanup(). */
   leftovers(): string[] {
+    if (this.#left) return [...this.#left];
+    const left = this.#namespacesLeft();
+    if (existsSync(`/sys/class/net/${this.hostLink}`)) left.push(`link ${this.hostLink}`);
+    return left;
+  }
+
+  #namespacesLeft(): string[] {
     const left: string[] = [];
     for (const m of this.machines) if (existsSync(`/var/run/netns/${m.netns}`)) left.push(`netns ${m.netns}`);
     if (existsSync(`/var/run/netns/${this.switchNetns}`)) left.push(`netns ${this.switchNetns}`);
-    if (existsSync(`/sys/class/net/${this.hostLink}`)) left.push(`link ${this.hostLink}`);
     return left;
   }
 }
