@@ -26,3 +26,4 @@ export * from './metrics/index.js';
 export * from './patch/index.js';
 export * from './certificates/index.js';
 export * from './bootstrap/index.js';
+export * from './well-known-names.js';

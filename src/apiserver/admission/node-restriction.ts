@@ -7,12 +7,11 @@
  * administrators. The Node authorizer has already limited what a node may
  * reach; this limits what it may write.
  */
-import type { KubeObject } from '../../api/index.js';
+import { MIRROR_POD_ANNOTATION, type KubeObject } from '../../api/index.js';
 import { newForbidden } from '../../machinery/index.js';
 import { nodeIdentity } from '../auth/node-authorizer.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
 
-const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 const RESTRICTED_LABEL_PREFIX = 'node-restriction.kubernetes.io/';
 
 function forbid(a: AdmissionAttributes, why: string): never {

@@ -18,7 +18,7 @@
  * ContainerCreating, retrying the token, until the account exists.
  */
 import type { Pod, PodSpec, ProjectedVolumeSource, ServiceAccount, VolumeMount } from 'kubernetes-types/core/v1.js';
-import type { KubeObject } from '../../api/index.js';
+import { MIRROR_POD_ANNOTATION, ROOT_CA_CONFIGMAP, type KubeObject } from '../../api/index.js';
 import { newForbidden } from '../../machinery/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import { generateName } from '../registry/object-meta.js';
@@ -29,15 +29,12 @@ import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
 export const SERVICE_ACCOUNT_VOLUME_NAME = 'kube-api-access';
 /** DEFAULT_API_TOKEN_MOUNT_PATH is where in-cluster clients look for the token, CA and namespace. */
 export const DEFAULT_API_TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
-/** ROOT_CA_CONFIGMAP is the ConfigMap the root CA publisher keeps in every namespace. */
-export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 /**
  * WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS is the lifetime the automatic
  * volume asks for (upstream serviceaccount.WarnOnlyBoundTokenExpirationSeconds):
  * an hour and 7 s, a value no one picks by hand, so the issuer can tell these tokens apart.
  */
 export const WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS = 3607;
-const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
 /** tokenVolumeSource is the projected source of the automatic volume (upstream TokenVolumeSource). */
 export function tokenVolumeSource(): ProjectedVolumeSource {

@@ -9,17 +9,11 @@
  * pod elsewhere. The token subresource is served outside the admission
  * chain, so its handler calls this before issuing.
  */
+import type { BoundObjectReference } from 'kubernetes-types/authentication/v1.js';
 import type { KubeObject } from '../../api/index.js';
 import { newForbidden } from '../../machinery/index.js';
 import type { UserInfo } from '../registry/request-context.js';
 import { nodeIdentity } from './node-authorizer.js';
-
-interface BoundObjectRef {
-  apiVersion?: string;
-  kind?: string;
-  name?: string;
-  uid?: string;
-}
 
 /** PodReader reads a pod; it throws upstream's NotFound when the pod does not exist. */
 export type PodReader = (namespace: string, name: string) => Promise<KubeObject>;
@@ -34,7 +28,7 @@ export async function restrictNodeTokenRequest(user: UserInfo, namespace: string
   if (node === undefined) return;
   const forbid = (why: string) => newForbidden({ group: '', resource: 'serviceaccounts' }, serviceAccount, why);
   if (!node) throw forbid(`could not determine node from user "${user.name}"`);
-  const ref = ((body.spec as { boundObjectRef?: BoundObjectRef | null } | undefined)?.boundObjectRef ?? undefined);
+  const ref = ((body.spec as { boundObjectRef?: BoundObjectReference | null } | undefined)?.boundObjectRef ?? undefined);
   if (!ref || ref.apiVersion !== 'v1' || ref.kind !== 'Pod' || !ref.name) throw forbid('node requested token not bound to a pod');
   if (!ref.uid) throw forbid('node requested token with a pod binding without a uid');
   // A pod that does not exist answers the pod's own NotFound, as upstream returns the lookup's error.

@@ -7,6 +7,7 @@
  * its ServiceAccount, and the Pod or Secret it is bound to, still exist with
  * the uid the token names.
  */
+import type { BoundObjectReference } from 'kubernetes-types/authentication/v1.js';
 import type { KubeObject } from '../../api/index.js';
 import { R, type Client } from '../../client/index.js';
 import { field, isNotFound, newBadRequest, newConflict, newInvalid, type FieldError, rfc3339 } from '../../machinery/index.js';
@@ -22,17 +23,10 @@ export const DEFAULT_EXPIRATION_SECONDS = 3600;
 export const MIN_EXPIRATION_SECONDS = 600;
 const MAX_EXPIRATION_SECONDS = 2 ** 32;
 
-interface BoundObjectRef {
-  kind?: string;
-  apiVersion?: string;
-  name?: string;
-  uid?: string;
-}
-
 interface TokenRequestSpec {
   audiences?: string[];
   expirationSeconds?: number;
-  boundObjectRef?: BoundObjectRef | null;
+  boundObjectRef?: BoundObjectReference | null;
 }
 
 /** TokenIssuerOptions configure a TokenIssuer. */
@@ -105,7 +99,7 @@ export class TokenIssuer implements TokenAuthenticator {
   }
 
   /** #bind fetches the object a token is bound to and checks it may carry this account's token (token.go). */
-  async #bind(namespace: string, saName: string, ref: BoundObjectRef): Promise<ObjectRef> {
+  async #bind(namespace: string, saName: string, ref: BoundObjectReference): Promise<ObjectRef> {
     const kind = ref.kind!;
     const gr = kind === 'Pod' ? R.pods : kind === 'Secret' ? R.secrets : undefined;
     if (!gr || (ref.apiVersion && ref.apiVersion !== 'v1')) throw newBadRequest(`cannot bind token to object of type ${kind}`);

@@ -8,12 +8,10 @@
  * annotation is kept. Keys are namespace names.
  */
 import type { KubeObject } from '../../api/index.js';
-import { deepEqual } from '../../api/index.js';
+import { deepEqual, ROOT_CA_CONFIGMAP } from '../../api/index.js';
 import { R, Reconciler, type Client, type Clock, type InformerFactory, type SharedInformer } from '../../client/index.js';
 import { isNotFound } from '../../machinery/index.js';
 
-/** ROOT_CA_CERT_CONFIGMAP is the ConfigMap's name in every namespace. */
-export const ROOT_CA_CERT_CONFIGMAP = 'kube-root-ca.crt';
 /** DESCRIPTION_ANNOTATION says what the ConfigMap is for, as upstream. */
 export const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
 /** DESCRIPTION is upstream's text of that annotation, word for word (clients and tools may compare it). */
@@ -50,7 +48,7 @@ export class RootCACertPublisher extends Reconciler {
       },
     });
     const onConfigMap = (cm: KubeObject) => {
-      if (cm.metadata.name === ROOT_CA_CERT_CONFIGMAP) this.enqueue(cm.metadata.namespace!);
+      if (cm.metadata.name === ROOT_CA_CONFIGMAP) this.enqueue(cm.metadata.namespace!);
     };
     this.#configMaps.addEventHandler({ onUpdate: (_o, cm) => onConfigMap(cm), onDelete: onConfigMap });
   }
@@ -61,11 +59,11 @@ export class RootCACertPublisher extends Reconciler {
     // A namespace that is gone or going gets nothing (creates there would be refused anyway).
     if (!ns || ns.metadata.deletionTimestamp) return;
     const data = { 'ca.crt': this.#o.rootCA };
-    const cm = this.#configMaps.get(`${namespace}/${ROOT_CA_CERT_CONFIGMAP}`);
+    const cm = this.#configMaps.get(`${namespace}/${ROOT_CA_CONFIGMAP}`);
     if (!cm) {
       const fresh: KubeObject = {
         apiVersion: 'v1', kind: 'ConfigMap',
-        metadata: { name: ROOT_CA_CERT_CONFIGMAP, namespace, annotations: { [DESCRIPTION_ANNOTATION]: DESCRIPTION } },
+        metadata: { name: ROOT_CA_CONFIGMAP, namespace, annotations: { [DESCRIPTION_ANNOTATION]: DESCRIPTION } },
         data,
       };
       try {

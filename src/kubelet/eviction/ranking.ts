@@ -8,7 +8,7 @@
  * stats rank first, as upstream's comparators treat a missing sample.
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import { parseQuantity } from '../../api/index.js';
+import { MIRROR_POD_ANNOTATION, parseQuantity } from '../../api/index.js';
 import type { PodUsage } from './signal-source.js';
 import type { Signal } from './thresholds.js';
 
@@ -82,6 +82,6 @@ export const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
 /** isCriticalPod is upstream kubelettypes.IsCriticalPod: static, mirror or system-critical priority. */
 export function isCriticalPod(pod: Pod): boolean {
   const ann = pod.metadata?.annotations ?? {};
-  if (ann['kubernetes.io/config.mirror'] || (ann['kubernetes.io/config.source'] && ann['kubernetes.io/config.source'] !== 'api')) return true;
+  if (ann[MIRROR_POD_ANNOTATION] || (ann['kubernetes.io/config.source'] && ann['kubernetes.io/config.source'] !== 'api')) return true;
   return (pod.spec?.priority ?? 0) >= SYSTEM_CRITICAL_PRIORITY;
 }
