@@ -12,6 +12,7 @@
 import { isPlainObject } from '../../api/index.js';
 import { definitions, resolveSchema, type Definitions, type Schema } from './schema.js';
 import { schemaFor } from './unknown-fields.js';
+import { isInherited, nodeOf, type SchemaNode } from './schema-nodes.js';
 
 /** TypeMismatch is the first field whose JSON type the Go type cannot take. */
 export interface TypeMismatch {
@@ -27,14 +28,21 @@ export interface TypeMismatch {
   converterMessage: string;
 }
 
-/** Custom-decoded types: their own UnmarshalJSON decides, and validation words their errors. */
-const CUSTOM = /(resource\.Quantity|intstr\.IntOrString|v1\.Time|v1\.MicroTime|runtime\.RawExtension|v1\.FieldsV1|v1\.Duration)$/;
-
 /** findTypeMismatch walks `obj` against the schema of apiVersion/kind and returns the first mismatch in document order. */
 export function findTypeMismatch(apiVersion: string, kind: string, obj: unknown): TypeMismatch | undefined {
   const found = schemaFor(apiVersion, kind);
   if (!found) return undefined;
-  return walk({ $ref: `#/definitions/${found.name}` }, obj, [], kind, definitions());
+  const defs = definitions();
+  return walk(nodeOf(kindRef(found.name), defs), obj, [], kind, defs);
+}
+
+/** Root `$ref`s by definition name: one schema object per kind, so its node is made once. */
+const kindRefs = new Map<string, Schema>();
+
+function kindRef(name: string): Schema {
+  let ref = kindRefs.get(name);
+  if (!ref) kindRefs.set(name, (ref = { $ref: `#/definitions/${name}` }));
+  return ref;
 }
 
 /** decodeError is jsonDecodeMessage of the first mismatch of a body, or undefined when it decodes. */
@@ -117,42 +125,35 @@ function scalarMismatch(schema: Schema, s: Schema, v: unknown, defs: Definitions
   }
 }
 
-/** customRefs remembers, per `$ref`, whether it names a custom-decoded type (every write walks the same few refs). */
-const customRefs = new Map<string, boolean>();
-
-function isCustomRef(ref: string): boolean {
-  let custom = customRefs.get(ref);
-  if (custom === undefined) customRefs.set(ref, (custom = CUSTOM.test(ref)));
-  return custom;
-}
-
 /**
  * walk finds the first mismatch under `value`. `path` is the field path as a
  * stack of names, joined only when a mismatch is reported: every write walks
  * its whole object, and most fit.
  */
-function walk(schema: Schema, value: unknown, path: string[], struct: string, defs: Definitions): TypeMismatch | undefined {
+function walk(node: SchemaNode, value: unknown, path: string[], struct: string, defs: Definitions): TypeMismatch | undefined {
   // null decodes to the zero value everywhere, as encoding/json does.
   if (value === null || value === undefined) return undefined;
-  if (schema.$ref !== undefined && isCustomRef(schema.$ref)) return undefined;
-  const s = resolveSchema(schema, defs);
-  if (s['x-kubernetes-preserve-unknown-fields'] || s['x-kubernetes-int-or-string'] || s.format === 'int-or-string' || s.format === 'date-time') return undefined;
-  if (s.type === 'array') {
-    if (s.format === 'byte' && typeof value === 'string') return undefined;
-    if (!Array.isArray(value)) return mismatchAt(schema, s, value, path, struct, defs, `cannot restore slice from ${goKind(value)}`);
+  if (node.customDecoded || node.opaque) return undefined;
+  if (node.type === 'array') {
+    if (node.byteArray && typeof value === 'string') return undefined;
+    if (!Array.isArray(value)) return mismatchAt(node, value, path, struct, defs, `cannot restore slice from ${goKind(value)}`);
+    const items = node.items();
+    if (!items) return undefined;
     for (const item of value) {
-      const m = s.items && walk(s.items, item, path, struct, defs);
+      const m = walk(items, item, path, struct, defs);
       if (m) return m;
     }
     return undefined;
   }
-  if (s.type === 'object' || s.properties) {
-    const isStruct = !!s.properties;
-    if (!isPlainObject(value)) return mismatchAt(schema, s, value, path, struct, defs, isStruct ? `cannot restore struct from: ${goKind(value)}` : `cannot restore map from ${goKind(value)}`);
-    const ref = refName(schema);
-    const childStruct = isStruct && ref ? ref.slice(ref.lastIndexOf('.') + 1) : struct;
+  if (node.type === 'object' || node.hasProperties) {
+    const isStruct = node.hasProperties;
+    if (!isPlainObject(value)) return mismatchAt(node, value, path, struct, defs, isStruct ? `cannot restore struct from: ${goKind(value)}` : `cannot restore map from ${goKind(value)}`);
+    const childStruct = node.structName ?? struct;
     for (const key of Object.keys(value)) {
-      const prop = s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+      let prop = node.property(key);
+      // A name every object inherits (`constructor`) looked up in the properties found a function, which never mismatches.
+      if (!prop && isInherited(node.resolved.properties, key)) continue;
+      prop ??= node.additional();
       if (!prop) continue;
       path.push(key);
       const m = walk(prop, value[key], path, childStruct, defs);
@@ -161,13 +162,13 @@ function walk(schema: Schema, value: unknown, path: string[], struct: string, de
     }
     return undefined;
   }
-  const msg = scalarMismatch(schema, s, value, defs);
-  return msg ? mismatchAt(schema, s, value, path, struct, defs, msg) : undefined;
+  const msg = scalarMismatch(node.source, node.resolved, value, defs);
+  return msg ? mismatchAt(node, value, path, struct, defs, msg) : undefined;
 }
 
 /** mismatchAt describes the mismatch of `value` at `path`, naming the Go type. */
-function mismatchAt(schema: Schema, s: Schema, value: unknown, path: string[], struct: string, defs: Definitions, converterMessage: string): TypeMismatch {
-  return { field: path.join('.'), struct, goType: goTypeName(schema, defs), jsonValue: jsonName(value, s.type === 'integer'), converterMessage };
+function mismatchAt(node: SchemaNode, value: unknown, path: string[], struct: string, defs: Definitions, converterMessage: string): TypeMismatch {
+  return { field: path.join('.'), struct, goType: goTypeName(node.source, defs), jsonValue: jsonName(value, node.type === 'integer'), converterMessage };
 }
 
 /** goFormat prints a decoded JSON value as Go's `%+v` prints map[string]interface{} (sorted keys, no quotes). */

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { RESOURCES, apiVersionOf } from '../../api/resources.js';
 import { definitions, type Schema } from './schema.js';
 import { findUnknownFields, schemaFor } from './unknown-fields.js';
+import { findTypeMismatch } from './type-errors.js';
 
 const deployment = (spec: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'apps/v1',
@@ -102,3 +103,20 @@ function findDefinition(name: string): Schema {
   assert.ok(s, name);
   return s;
 }
+
+describe('schema walks over names objects inherit', () => {
+  // The walks once looked fields up in the definitions' plain objects, where
+  // `constructor` finds Object's own function: neither walk reported such a
+  // name, and looking properties up in a Map must not start to.
+  it('finds nothing under constructor, toString or __proto__ of a struct', () => {
+    const obj = JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","constructor":{"x":1},"toString":"s","__proto__":{"y":2}},"data":{"constructor":"v"}}') as unknown;
+    assert.deepEqual(findUnknownFields('v1', 'ConfigMap', obj), []);
+    assert.equal(findTypeMismatch('v1', 'ConfigMap', obj), undefined);
+  });
+
+  it('still reports other unknown and wrongly typed fields next to them', () => {
+    const obj = JSON.parse('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","constructor":1,"namex":"n"},"data":{"k":1}}') as unknown;
+    assert.deepEqual(findUnknownFields('v1', 'ConfigMap', obj), ['metadata.namex']);
+    assert.equal(findTypeMismatch('v1', 'ConfigMap', obj)?.field, 'data.k');
+  });
+});

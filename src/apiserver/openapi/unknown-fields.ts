@@ -8,7 +8,8 @@
  * indices as `[0]`.
  */
 import { isPlainObject } from '../../api/index.js';
-import { definitions, resolveSchema, type Definitions, type Schema } from './schema.js';
+import { definitions, type Definitions, type Schema } from './schema.js';
+import { isInherited, nodeOf, type SchemaNode } from './schema-nodes.js';
 
 let byGVK: Map<string, string> | undefined;
 
@@ -34,13 +35,26 @@ export interface SchemaRef {
 
 /** schemaFor finds the schema of a kind as written in a manifest (`apps/v1`, `Deployment`). */
 export function schemaFor(apiVersion: string, kind: string): SchemaRef | undefined {
-  const defs = definitions();
-  const slash = apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  const name = gvkIndex(defs).get(`${group}/${version}/${kind}`);
-  return name ? { name, schema: defs[name] } : undefined;
+  // Looked up on every write (twice): the answer per apiVersion and kind is kept (null: none).
+  let byKind = found.get(apiVersion);
+  if (!byKind) found.set(apiVersion, (byKind = new Map()));
+  let ref = byKind.get(kind);
+  if (ref === undefined) {
+    const defs = definitions();
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+    const name = gvkIndex(defs).get(`${group}/${version}/${kind}`);
+    ref = name ? { name, schema: defs[name] } : null;
+    // apiVersions and kinds come from request bodies: keep the map from growing without bound.
+    if (byKind.size >= 256) byKind.clear();
+    if (found.size >= 256) found.clear();
+    byKind.set(kind, ref);
+  }
+  return ref ?? undefined;
 }
+
+const found = new Map<string, Map<string, SchemaRef | null>>();
 
 /**
  * findUnknownFields lists the fields of `obj` that the schema of
@@ -55,7 +69,7 @@ export function findUnknownFields(apiVersion: string, kind: string, obj: unknown
   const found = schemaFor(apiVersion, kind);
   if (!found) return [];
   const out: string[] = [];
-  walk(found.schema, obj, [], definitions(), out);
+  walk(nodeOf(found.schema, definitions()), obj, [], out);
   return out;
 }
 
@@ -64,28 +78,34 @@ export function findUnknownFields(apiVersion: string, kind: string, obj: unknown
  * stack of segments (`spec`, `.containers`, `[0]`) joined only for a
  * finding, since most writes have none.
  */
-function walk(schema: Schema, value: unknown, path: string[], defs: Definitions, out: string[]): void {
+function walk(node: SchemaNode, value: unknown, path: string[], out: string[]): void {
   // Scalars have no fields: nothing to look up.
   if (value === null || typeof value !== 'object') return;
-  const s = resolveSchema(schema, defs);
-  if (s['x-kubernetes-preserve-unknown-fields']) return;
+  if (node.preserveUnknown) return;
   if (Array.isArray(value)) {
-    if (!s.items) return;
+    const items = node.items();
+    if (!items) return;
     for (let i = 0; i < value.length; i++) {
       path.push(`[${i}]`);
-      walk(s.items, value[i], path, defs, out);
+      walk(items, value[i], path, out);
       path.pop();
     }
     return;
   }
   if (!isPlainObject(value)) return;
-  const additional = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
-  if (!s.properties && !additional) return;
+  const additional = node.additional();
+  if (!node.hasProperties && !additional) return;
   for (const key of Object.keys(value)) {
+    let prop = additional;
+    if (node.hasProperties) {
+      const declared = node.property(key);
+      // A name every object inherits (`constructor`) looked up in the properties found a function, which has no fields.
+      if (!declared && isInherited(node.resolved.properties, key)) continue;
+      prop = declared ?? additional;
+    }
     path.push(path.length ? `.${key}` : key);
-    const prop = s.properties ? (s.properties[key] ?? additional) : additional;
-    if (prop) walk(prop, value[key], path, defs, out);
-    else if (s.additionalProperties !== true) out.push(path.join(''));
+    if (prop) walk(prop, value[key], path, out);
+    else if (!node.additionalAny) out.push(path.join(''));
     path.pop();
   }
 }
