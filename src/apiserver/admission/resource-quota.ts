@@ -16,7 +16,7 @@ import { kindsFor, matchesScopes, parseList, podConstraints, prettyList, usageOf
 import { newForbidden } from '../../machinery/index.js';
 import type { APIRegistry } from '../registry/api-registry.js';
 import { newContext, SYSTEM_USER } from '../registry/request-context.js';
-import type { AdmissionPlugin } from './admission.js';
+import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
 
 interface Quota extends KubeObject {
   spec?: QuotaSpec;
@@ -28,36 +28,43 @@ export function resourceQuotaAdmission(api: APIRegistry): AdmissionPlugin {
   return {
     name: 'ResourceQuota',
     handles: (r, sub, op) => op === 'CREATE' && !sub && r.namespaced,
-    async validate({ object, resource, ctx }) {
-      if (resource.kind === 'ResourceQuota' && resource.group === '') return;
-      const ns = object.metadata.namespace ?? '';
-      const all = (await api.cachedList('', 'v1', 'resourcequotas', ns)) as Quota[];
-      if (all.length === 0) return;
-      const kind = { group: resource.group, plural: resource.plural };
-      const cost = usageOf(kind, object);
-      const name = object.metadata.name ?? object.metadata.generateName ?? '';
-      const deny = (why: string): Error => newForbidden({ group: resource.group, resource: resource.plural }, name, why);
-      const charges: { quota: Quota; delta: ResourceList }[] = [];
-      for (const q of all) {
-        const spec = q.spec ?? {};
-        if (!matchesScopes(spec, kind, object)) continue;
-        const hardNames = Object.keys(spec.hard ?? {});
-        if (resource.group === '' && resource.plural === 'pods') {
-          const missing = podConstraints(object as Pod, hardNames);
-          if (missing) throw deny(`failed quota: ${q.metadata.name}: ${missing}`);
-        }
-        const delta: ResourceList = {};
-        for (const n of hardNames) if (cost[n]) delta[n] = cost[n];
-        if (Object.keys(delta).length === 0) continue;
-        const used = await currentUsed(api, q, Object.keys(delta), ns);
-        const why = exceeded(q, delta, used);
-        if (why) throw deny(why);
-        charges.push({ quota: q, delta });
-      }
-      if (ctx.dryRun) return;
-      for (const c of charges) await charge(api, ns, c.quota, c.delta, deny);
+    validate(a) {
+      if (a.resource.kind === 'ResourceQuota' && a.resource.group === '') return;
+      // A namespace known (without waiting) to have no quotas has nothing to charge: no promise to await.
+      if (api.cachedListIsEmpty('', 'v1', 'resourcequotas', a.object.metadata.namespace ?? '')) return;
+      return admitAgainstQuotas(api, a);
     },
   };
+}
+
+/** admitAgainstQuotas refuses a creation over a quota of its namespace, or charges it to them. */
+async function admitAgainstQuotas(api: APIRegistry, { object, resource, ctx }: AdmissionAttributes): Promise<void> {
+  const ns = object.metadata.namespace ?? '';
+  const all = (await api.cachedList('', 'v1', 'resourcequotas', ns)) as Quota[];
+  if (all.length === 0) return;
+  const kind = { group: resource.group, plural: resource.plural };
+  const cost = usageOf(kind, object);
+  const name = object.metadata.name ?? object.metadata.generateName ?? '';
+  const deny = (why: string): Error => newForbidden({ group: resource.group, resource: resource.plural }, name, why);
+  const charges: { quota: Quota; delta: ResourceList }[] = [];
+  for (const q of all) {
+    const spec = q.spec ?? {};
+    if (!matchesScopes(spec, kind, object)) continue;
+    const hardNames = Object.keys(spec.hard ?? {});
+    if (resource.group === '' && resource.plural === 'pods') {
+      const missing = podConstraints(object as Pod, hardNames);
+      if (missing) throw deny(`failed quota: ${q.metadata.name}: ${missing}`);
+    }
+    const delta: ResourceList = {};
+    for (const n of hardNames) if (cost[n]) delta[n] = cost[n];
+    if (Object.keys(delta).length === 0) continue;
+    const used = await currentUsed(api, q, Object.keys(delta), ns);
+    const why = exceeded(q, delta, used);
+    if (why) throw deny(why);
+    charges.push({ quota: q, delta });
+  }
+  if (ctx.dryRun) return;
+  for (const c of charges) await charge(api, ns, c.quota, c.delta, deny);
 }
 
 /** exceeded says why usage + delta goes over hard, in upstream's words, or undefined. */

@@ -132,6 +132,22 @@ export class APIRegistry {
   }
 
   /**
+   * cachedListIsEmpty answers, without waiting, what cachedList would: true
+   * when the list is cached, current and empty. False means "not known now"
+   * (never listed, or written since): the caller then lists. Admission asks
+   * it on every write, and most clusters have no webhooks, policies or
+   * quotas, so most writes need no turn of the event loop for them.
+   */
+  cachedListIsEmpty(group: string, version: string, resource: string, namespace?: string): boolean {
+    const reg = this.lookup(group, version, resource);
+    if (!reg) return false;
+    const k = this.#storageId(reg.info);
+    if (!this.#followed.has(k)) return false;
+    const entry = this.#listCache.get(reg)?.get(namespace ?? '');
+    return entry !== undefined && entry.generation === (this.#generations.get(k) ?? 0) && entry.items.length === 0;
+  }
+
+  /**
    * followWrites bumps a storage location's generation on every change the
    * store reports under prefix, from whichever server wrote it. It resolves
    * once the watch has its starting revision; a watch that fails (compaction,

@@ -23,6 +23,8 @@ import { admissionRequest } from '../webhook/review.js';
 import { isExemptAdmissionConfigurationResource, namedRuleMatches, namespaceSelectorMatches, objectSelectorMatches, type RequestFacts } from '../webhook/rules.js';
 import type { BindingSpec, MatchResources, PolicySpec } from './types.js';
 
+const BINDINGS = 'validatingadmissionpolicybindings';
+
 const CODES: Record<string, number> = { Unauthorized: 401, Forbidden: 403, Invalid: 422, RequestEntityTooLarge: 413 };
 
 /** matchedResource returns the resource a MatchResources selects the request as, or undefined. */
@@ -109,7 +111,7 @@ function denied(policy: string, binding: string, message: string, reason: string
 
 /** dispatchPolicies evaluates every binding for a request. */
 async function dispatchPolicies(env: AdmissionEnvironment, a: AdmissionAttributes): Promise<void> {
-  const bindings = await env.list('validatingadmissionpolicybindings');
+  const bindings = await env.list(BINDINGS);
   if (!bindings.length) return;
   const policies = new Map((await env.list('validatingadmissionpolicies')).map((p) => [p.metadata.name, p]));
   const f = factsOf(a);
@@ -153,6 +155,7 @@ export function validatingAdmissionPolicy(env: AdmissionEnvironment): AdmissionP
   return {
     name: 'ValidatingAdmissionPolicy',
     handles: (r, sub) => sub !== '*' && !isExemptAdmissionConfigurationResource({ group: r.group, resource: r.plural }),
-    validate: (a) => dispatchPolicies(env, a),
+    // Without bindings (known without waiting) there is nothing to evaluate, and no promise to await.
+    validate: (a) => (env.noneStored(BINDINGS) ? undefined : dispatchPolicies(env, a)),
   };
 }

@@ -20,6 +20,8 @@ export const ADMISSION_GROUP = 'admissionregistration.k8s.io';
 export interface AdmissionEnvironment {
   /** list returns the stored objects of an admissionregistration.k8s.io/v1 resource, ordered by name. */
   list(resource: string): Promise<KubeObject[]>;
+  /** noneStored is true when it is known, without waiting, that `list(resource)` is empty (false: not known, list). */
+  noneStored(resource: string): boolean;
   /** namespace returns a namespace object, or undefined when there is none. */
   namespace(name: string): Promise<KubeObject | undefined>;
   /** get reads any object (a policy's params), or undefined when absent. */
@@ -51,6 +53,7 @@ export function registryEnvironment(api: APIRegistry): AdmissionEnvironment {
   const core = (plural: string) => api.definitions.lookup('', 'v1', plural)!.info;
   return {
     list: (resource) => api.cachedList(ADMISSION_GROUP, 'v1', resource),
+    noneStored: (resource) => api.cachedListIsEmpty(ADMISSION_GROUP, 'v1', resource),
     namespace: (name) => getOrUndefined(core('namespaces'), undefined, name),
     get: getOrUndefined,
     listOf: async (info, namespace) => (await api.require(info.group, info.version, info.plural).list(ctx(namespace), {})).items,

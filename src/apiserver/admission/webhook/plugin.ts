@@ -9,7 +9,7 @@
  */
 import type { AdmissionAttributes, AdmissionOperation, AdmissionPlugin } from '../admission.js';
 import type { ResourceInfo } from '../../../api/index.js';
-import { dispatchMutating, dispatchValidating } from './dispatcher.js';
+import { dispatchMutating, dispatchValidating, MUTATING_CONFIGURATIONS, VALIDATING_CONFIGURATIONS } from './dispatcher.js';
 import type { AdmissionEnvironment } from './environment.js';
 import { isExemptAdmissionConfigurationResource } from './rules.js';
 
@@ -24,7 +24,8 @@ export function mutatingAdmissionWebhook(env: AdmissionEnvironment): AdmissionPl
   return {
     name: 'MutatingAdmissionWebhook',
     handles: (r, sub) => applies(r, sub),
-    admit: (a: AdmissionAttributes) => dispatchMutating(env, a),
+    // Without configurations (known without waiting) there is nothing to call, and no promise to await.
+    admit: (a: AdmissionAttributes) => (env.noneStored(MUTATING_CONFIGURATIONS) ? undefined : dispatchMutating(env, a)),
     async validate(a: AdmissionAttributes) {
       if (a.operation === ('DELETE' satisfies AdmissionOperation)) await dispatchMutating(env, a);
     },
@@ -35,6 +36,6 @@ export function validatingAdmissionWebhook(env: AdmissionEnvironment): Admission
   return {
     name: 'ValidatingAdmissionWebhook',
     handles: (r, sub) => applies(r, sub),
-    validate: (a: AdmissionAttributes) => dispatchValidating(env, a),
+    validate: (a: AdmissionAttributes) => (env.noneStored(VALIDATING_CONFIGURATIONS) ? undefined : dispatchValidating(env, a)),
   };
 }
