@@ -73,6 +73,10 @@ function walk(lhs: unknown, rhs: unknown, node: SchemaNode | undefined, path: st
       if (lv === undefined && rv === undefined) continue;
       const pe = fieldElement(key);
       if (skip?.members.has(pe)) continue;
+      if (lv === undefined) {
+        walkAdded(rv, shape.field(key), out.added.at(path), pe, resolve, skip?.children.get(pe));
+        continue;
+      }
       // One path array for the whole walk: sets copy what they keep, so pushing and popping spares an array per node.
       path.push(pe);
       walk(lv, rv, shape.field(key), path, out, resolve, skip?.children.get(pe));
@@ -90,9 +94,51 @@ function walkList(lhs: unknown[] | undefined, rhs: unknown[] | undefined, shape:
   (lhs ?? []).forEach((item, i) => left.set(itemElement(shape, item, i), item));
   const right = new Map<string, unknown>();
   (rhs ?? []).forEach((item, i) => right.set(itemElement(shape, item, i), item));
-  for (const pe of new Set([...right.keys(), ...left.keys()])) {
+  for (const pe of left.size === 0 ? right.keys() : new Set([...right.keys(), ...left.keys()])) {
+    const l = left.get(pe);
+    const r = right.get(pe);
+    if (l === undefined && r !== undefined) {
+      walkAdded(r, shape.item, out.added.at(path), pe, resolve, undefined);
+      continue;
+    }
     path.push(pe);
-    walk(left.get(pe), right.get(pe), shape.item, path, out, resolve);
+    walk(l, r, shape.item, path, out, resolve);
     path.pop();
   }
+}
+
+/**
+ * walkAdded is walk where the left side is absent (a field or item the
+ * change adds, and every field of a create): everything under it is added,
+ * and nothing modified or removed. It records into the added set's node of
+ * the parent path (`parent`) instead of inserting each path from the root,
+ * and makes the node of `pe` only once something is recorded under it, so
+ * the set is the one walk records, node for node. `rhs` is never undefined.
+ */
+function walkAdded(rhs: unknown, node: SchemaNode | undefined, parent: FieldSet, pe: string, resolve: ResolveRef, skip: FieldSet | undefined): void {
+  const shape = shapeOf(node, rhs, resolve);
+  if (shape.kind === 'scalar' || (shape.kind === 'list' && shape.relationship === 'atomic') || (shape.kind === 'map' && shape.atomic) || isEmpty(rhs)) {
+    parent.add(pe);
+    return;
+  }
+  let own: FieldSet | undefined;
+  if (shape.kind === 'list') {
+    const items = new Map<string, unknown>();
+    (rhs as unknown[]).forEach((item, i) => items.set(itemElement(shape, item, i), item));
+    for (const [ie, item] of items) {
+      // An undefined item (in-memory data only, never a decoded body) fails as the general walk fails on it.
+      if (item === undefined) walk(undefined, item, shape.item, [], { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() }, resolve);
+      walkAdded(item, shape.item, (own ??= parent.child(pe)), ie, resolve, undefined);
+    }
+  } else {
+    const r = rhs as Record<string, unknown>;
+    for (const key of Object.keys(r)) {
+      const rv = r[key];
+      if (rv === undefined) continue;
+      const fe = fieldElement(key);
+      if (skip?.members.has(fe)) continue;
+      walkAdded(rv, shape.field(key), (own ??= parent.child(pe)), fe, resolve, skip?.children.get(fe));
+    }
+  }
+  parent.add(pe);
 }

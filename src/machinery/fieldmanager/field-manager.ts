@@ -16,6 +16,7 @@ import { capUpdateManagers, decodeManagedFields, encodeManagedFields, managerIde
 import { merge, removePaths } from './merge.js';
 import { toFieldSet } from './to-field-set.js';
 import { rfc3339 } from '../rfc3339.js';
+import { cloneJson } from '../json-clone.js';
 import type { ResolveRef, SchemaNode } from './type-shape.js';
 
 /** BEFORE_FIRST_APPLY owns what an object held before its first apply (upstream's skipNonApplied manager). */
@@ -110,9 +111,10 @@ export class FieldManager {
   }
 
   #skeleton(obj: KubeObject): KubeObject {
-    this.#skeletonSpec ??= skeletonOf(obj, this.#o.schema, this.#o.resolve).spec ?? null;
+    // null: the kind has no spec (kept as null so it is worked out once, not on every create).
+    if (this.#skeletonSpec === undefined) this.#skeletonSpec = skeletonOf(obj, this.#o.schema, this.#o.resolve).spec ?? null;
     const out: KubeObject = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: {} };
-    if (this.#skeletonSpec !== null) out.spec = structuredClone(this.#skeletonSpec);
+    if (this.#skeletonSpec !== null) out.spec = cloneJson(this.#skeletonSpec);
     if (obj.status !== undefined) out.status = {};
     return out;
   }

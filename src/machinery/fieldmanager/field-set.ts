@@ -9,6 +9,17 @@
  */
 import { compareElements, isPathElement } from './path-element.js';
 
+/**
+ * sortElements sorts in upstream's element order. Most sets hold field
+ * names only, which compareElements orders as plain strings: the built-in
+ * sort does that without calling back per comparison.
+ */
+function sortElements(elements: string[]): string[] {
+  if (elements.length < 2) return elements;
+  for (const pe of elements) if (pe.charCodeAt(0) !== 0x66 /* f */) return elements.sort(compareElements);
+  return elements.sort();
+}
+
 /** FieldsV1 is the JSON form of a field set. */
 export type FieldsV1 = { [element: string]: FieldsV1 };
 
@@ -45,6 +56,18 @@ export class FieldSet {
     let set: FieldSet = this;
     for (let i = 0; i < path.length - 1; i++) set = set.child(path[i]);
     set.#addMember(path[path.length - 1]);
+  }
+
+  /** add makes an element a member (insert of a one-element path). */
+  add(pe: string): void {
+    this.#addMember(pe);
+  }
+
+  /** at returns the subset under a path, creating the nodes on the way (insert of the path's members goes there). */
+  at(path: readonly string[]): FieldSet {
+    let set: FieldSet = this;
+    for (let i = 0; i < path.length; i++) set = set.child(path[i]);
+    return set;
   }
 
   /** child returns the subset under an element, creating it. */
@@ -147,22 +170,38 @@ export class FieldSet {
   #elements(): string[] {
     const all = new Set<string>(this.members);
     for (const [pe, c] of this.children) if (!c.isEmpty()) all.add(pe);
-    return [...all].sort(compareElements);
+    return sortElements([...all]);
   }
 
   /** toFieldsV1 is the managedFields form, elements in upstream's order with `.` first. */
   toFieldsV1(): FieldsV1 {
-    const out: FieldsV1 = {};
-    for (const pe of this.#elements()) {
-      const c = this.children.get(pe);
-      if (!c || c.isEmpty()) {
-        out[pe] = {};
-        continue;
+    return this.#encode(false) ?? {};
+  }
+
+  /**
+   * encode writes the set in one pass, children first: a child that encodes
+   * to nothing is empty, so no subtree is asked isEmpty() on the way down
+   * (which made encoding quadratic in the depth). Undefined when empty;
+   * `dot` starts the object with the `.` of an element that is both a member
+   * and a parent.
+   */
+  #encode(dot: boolean): FieldsV1 | undefined {
+    const members = this.#members;
+    const elements: string[] = members ? [...members] : [];
+    let encoded: Map<string, FieldsV1> | undefined;
+    if (this.#children) {
+      for (const [pe, c] of this.#children) {
+        const member = members?.has(pe) ?? false;
+        const inner = c.#encode(member);
+        if (!inner) continue;
+        (encoded ??= new Map()).set(pe, inner);
+        if (!member) elements.push(pe);
       }
-      const inner: FieldsV1 = this.members.has(pe) ? { '.': {} } : {};
-      Object.assign(inner, c.toFieldsV1());
-      out[pe] = inner;
     }
+    if (elements.length === 0) return undefined;
+    sortElements(elements);
+    const out: FieldsV1 = dot ? { '.': {} } : {};
+    for (const pe of elements) out[pe] = encoded?.get(pe) ?? {};
     return out;
   }
 

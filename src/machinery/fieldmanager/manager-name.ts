@@ -11,6 +11,16 @@ export const FIELD_MANAGER_MAX_LENGTH = 128;
  * without unprintable characters, cut to the maximum length.
  */
 export function managerFromUserAgent(userAgent: string | undefined): string {
+  // Every write without a fieldManager asks this; a client sends the same User-Agent on each of its requests.
+  if (userAgent === lastUserAgent.userAgent) return lastUserAgent.manager;
+  const manager = prefixOf(userAgent);
+  lastUserAgent = { userAgent, manager };
+  return manager;
+}
+
+let lastUserAgent: { userAgent: string | undefined; manager: string } = { userAgent: '', manager: '' };
+
+function prefixOf(userAgent: string | undefined): string {
   const prefix = (userAgent ?? '').split('/')[0];
   let out = '';
   for (const ch of prefix) {

@@ -18,6 +18,9 @@ export function fieldElement(name: string): string {
  * JSON object with the names sorted, as upstream's KeyByFields sorts them.
  */
 export function keyElement(key: Record<string, unknown>): string {
+  const names = Object.keys(key);
+  // Most list-map keys are one field (a container's name, a port's number): its JSON object is written directly.
+  if (names.length === 1 && key[names[0]] !== undefined) return `k:{${JSON.stringify(names[0])}:${JSON.stringify(key[names[0]])}}`;
   const sorted: Record<string, unknown> = {};
   for (const name of Object.keys(key).sort()) sorted[name] = key[name];
   return `k:${JSON.stringify(sorted)}`;
