@@ -154,7 +154,8 @@ export class ResourceRegistry {
       throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
     this.#checks.unknownFields(ctx, input);
-    return this.#guaranteedUpdate(ctx, name, obj.metadata.resourceVersion, () => obj, subresource);
+    // The request replaces the object: the current one is read, never changed, so it is not copied.
+    return this.#guaranteedUpdate(ctx, name, obj.metadata.resourceVersion, () => obj, subresource, false);
   }
 
   /**

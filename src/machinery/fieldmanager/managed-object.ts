@@ -21,20 +21,36 @@ export interface ManagedObject {
   [field: string]: unknown;
 }
 
-/** deepEqual compares JSON data structurally (key order and undefined members do not matter). */
+/**
+ * deepEqual compares JSON data structurally (key order and undefined members
+ * do not matter). Every update compares the managedFields a client sent back
+ * with the stored ones, and every leaf of the object: it walks without
+ * building key lists per object.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
+  const isArray = Array.isArray(a);
+  if (isArray !== Array.isArray(b)) return false;
+  if (isArray) {
+    const aa = a as unknown[];
     const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+    if (aa.length !== bb.length) return false;
+    // Holes are skipped, as Array.prototype.every skips them.
+    for (let i = 0; i < aa.length; i++) if (i in aa && !deepEqual(aa[i], bb[i])) return false;
+    return true;
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => deepEqual(ao[k], bo[k]));
+  let defined = 0;
+  for (const k of Object.keys(ao)) {
+    const v = ao[k];
+    if (v === undefined) continue;
+    defined++;
+    if (!deepEqual(v, bo[k])) return false;
+  }
+  for (const k of Object.keys(bo)) if (bo[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /** deepClone copies JSON data. */
