@@ -36,7 +36,47 @@ test('TokenRequest defaults audiences and lifetime and answers a token for the a
   assert.equal(claims.sub, 'system:serviceaccount:ns:bot');
   assert.deepEqual(claims['kubernetes.io'], { namespace: 'ns', serviceaccount: { name: 'bot', uid: 'sa-uid' } });
   const user = await issuer.authenticate(status.token);
-  assert.deepEqual(user, { name: 'system:serviceaccount:ns:bot', uid: 'sa-uid', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns', 'system:authenticated'] });
+  assert.deepEqual(user, {
+    name: 'system:serviceaccount:ns:bot', uid: 'sa-uid', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns', 'system:authenticated'],
+    extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${claims.jti}`] },
+  });
+});
+
+test('a pod-bound token names the pod and its node, and the user carries them as extras in upstream order', async () => {
+  const { issuer, client } = setup();
+  const nodeUID = (await client.create<KubeObject>(R.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } })).metadata.uid;
+  await client.create(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'placed', namespace: 'ns' }, spec: { serviceAccountName: 'bot', nodeName: 'n1' } });
+  const placed = await client.get(R.pods, 'placed', { namespace: 'ns' });
+  const token = ((await request(issuer, { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'placed' } })).status as { token: string }).token;
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+  assert.deepEqual(claims['kubernetes.io'].node, { name: 'n1', uid: nodeUID });
+  const user = await issuer.authenticate(token);
+  assert.deepEqual(Object.entries(user?.extra ?? {}), [
+    ['authentication.kubernetes.io/credential-id', [`JTI=${claims.jti}`]],
+    ['authentication.kubernetes.io/node-name', ['n1']],
+    ['authentication.kubernetes.io/node-uid', [nodeUID]],
+    ['authentication.kubernetes.io/pod-name', ['placed']],
+    ['authentication.kubernetes.io/pod-uid', [placed.metadata.uid]],
+  ]);
+  // The pod's node is not checked: a node going away does not end its pods' tokens.
+  await client.delete(R.nodes, 'n1');
+  assert.ok(await issuer.authenticate(token));
+  // An unscheduled pod's token names no node.
+  const unplaced = ((await request(issuer, { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } })).status as { token: string }).token;
+  assert.equal(JSON.parse(Buffer.from(unplaced.split('.')[1], 'base64url').toString())['kubernetes.io'].node, undefined);
+});
+
+test('a node-bound token holds while its Node exists with the same uid', async () => {
+  const { issuer, client } = setup();
+  const uid = (await client.create<KubeObject>(R.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' } })).metadata.uid!;
+  const out = await request(issuer, { boundObjectRef: { kind: 'Node', apiVersion: 'v1', name: 'n2' } });
+  assert.deepEqual((out.spec as { boundObjectRef: object }).boundObjectRef, { kind: 'Node', apiVersion: 'v1', name: 'n2', uid });
+  const token = (out.status as { token: string }).token;
+  assert.deepEqual((await issuer.authenticate(token))?.extra?.['authentication.kubernetes.io/node-name'], ['n2']);
+  await client.delete(R.nodes, 'n2');
+  assert.deepEqual(await issuer.review(token, [DEFAULT_ISSUER]), { error: 'node n2 has been deleted' });
+  await client.create(R.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' } });
+  assert.match((await issuer.review(token, [DEFAULT_ISSUER]) as { error: string }).error, new RegExp(`node UID \\(.+\\) does not match claim \\(${uid}\\)`));
 });
 
 test('TokenRequest refuses lifetimes under ten minutes and pods of another account', async () => {
