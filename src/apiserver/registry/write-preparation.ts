@@ -50,8 +50,7 @@ export function prepareUpdate(def: ResourceDefinition, requested: KubeObject, ol
     // A status write changes status (and annotations: upstream's status strategies keep spec and
     // labels but take annotations, which is how the deployment controller records revisions
     // without bumping generation). `approval` (CSRs) is a status write the strategy narrows.
-    next = deepClone(old);
-    next.status = requested.status;
+    next = copyWithStatus(old, requested.status);
     if (requested.metadata.annotations !== undefined) next.metadata.annotations = requested.metadata.annotations;
     strategy.prepareForStatusUpdate?.(next, old, subresource);
   } else if (subresource === 'finalize') {
@@ -81,6 +80,21 @@ export function prepareUpdate(def: ResourceDefinition, requested: KubeObject, ol
   }
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   return next;
+}
+
+/**
+ * copyWithStatus is deepClone(old) with its status replaced: a status write
+ * replaces the status whole, so the old one (often most of a pod) is not
+ * copied first. Fields keep their order (status where it was, else last).
+ */
+function copyWithStatus(old: KubeObject, status: unknown): KubeObject {
+  const src = old as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(src);
+  if (proto !== Object.prototype && proto !== null) return Object.assign(deepClone(old), { status });
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(src)) out[k] = k === 'status' ? undefined : deepClone(src[k]);
+  out.status = status;
+  return out as KubeObject;
 }
 
 /**
