@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { definitions, resolveSchema, schemaFor, type Schema } from '../../apiserver/openapi/index.js';
+import { changedFieldsV1 } from './changed-fields.js';
 import { compare, type Comparison } from './compare.js';
 import { deepEqual } from './managed-object.js';
 import { FieldSet, type FieldsV1 } from './field-set.js';
@@ -155,6 +156,15 @@ function variants(obj: Record<string, unknown>): Record<string, unknown>[] {
   return out;
 }
 
+/** skeletonOf is a create's "before" as the field manager makes it: the kind's empty object, with Go's non-omitted fields (null) and templates. */
+function skeletonOf(apiVersion: string, kind: string): Record<string, unknown> {
+  const base = { apiVersion, kind, metadata: {}, status: {} };
+  if (kind === 'Pod') return { ...base, spec: { containers: null } };
+  if (kind === 'Deployment') return { ...base, spec: { selector: null, template: { metadata: {}, spec: { containers: null } } } };
+  if (kind === 'Service') return { ...base, spec: {} };
+  return base;
+}
+
 const stripped = new FieldSet();
 for (const p of [['f:apiVersion'], ['f:kind'], ['f:metadata', 'f:name'], ['f:metadata', 'f:uid'], ['f:status']]) stripped.insert(p);
 
@@ -165,7 +175,7 @@ test('compare records added subtrees exactly as inserting each path did', () => 
     const all = variants(obj);
     // Every variant against the object, both ways, against nothing, and against an empty object (a create).
     const pairsOf: [unknown, unknown][] = [];
-    for (const v of all) pairsOf.push([v, obj], [obj, v], [undefined, v], [{ apiVersion, kind, metadata: {} }, v]);
+    for (const v of all) pairsOf.push([v, obj], [obj, v], [undefined, v], [{ apiVersion, kind, metadata: {} }, v], [skeletonOf(apiVersion, kind), v]);
     for (const [lhs, rhs] of pairsOf) {
       for (const skip of [undefined, stripped]) {
         const fast = compare(lhs, rhs, schema, resolve, skip);
@@ -173,6 +183,9 @@ test('compare records added subtrees exactly as inserting each path did', () => 
         for (const k of ['added', 'modified', 'removed'] as const) {
           assert.deepEqual(structure(fast[k]), structure(plain[k]), `${kind} ${k}`);
         }
+        // What a create records: added and modified together, encoded (changedFieldsV1 writes it without sets).
+        const changed = plain.modified.union(plain.added);
+        assert.equal(JSON.stringify(changedFieldsV1(lhs, rhs, schema, resolve, skip)), JSON.stringify(plainFieldsV1(changed)), `${kind} changed`);
         pairs++;
       }
     }

@@ -10,6 +10,7 @@
  */
 import { deepEqual, type ManagedObject as KubeObject } from './managed-object.js';
 import { compare, type Comparison } from './compare.js';
+import { changedFieldsV1 } from './changed-fields.js';
 import { ConflictsError, type Conflict } from './conflicts.js';
 import { FieldSet } from './field-set.js';
 import { capUpdateManagers, decodeManagedFields, encodeManagedFields, managerIdentifier, rawHas, sortEntries, type Managed, type ManagedFieldsEntry, type ManagerEntry } from './managed-fields.js';
@@ -68,6 +69,7 @@ export class FieldManager {
   update(live: KubeObject | undefined, next: KubeObject, manager: string): void {
     const sent = next.metadata.managedFields;
     const honoursSent = !this.#o.subresource && Array.isArray(sent) && sent.length > 0;
+    if (!live && !honoursSent) return this.#recordCreate(next, manager);
     let cmp: Comparison | undefined;
     if (live && (!honoursSent || sent === live.metadata.managedFields || deepEqual(sent, live.metadata.managedFields))) {
       cmp = this.#compare(live, next);
@@ -108,6 +110,23 @@ export class FieldManager {
     const out = entries.map((e, i) => (i === own ? { ...e, time: this.#now() } : e));
     next.metadata.managedFields = sortEntries(out);
     return true;
+  }
+
+  /**
+   * recordCreate is update() of a create that brings no managedFields: no
+   * manager exists yet, so the result is the one Update entry of this
+   * manager owning what the object sets (against the kind's empty object),
+   * encoded as the general path encodes it, or no managedFields at all.
+   */
+  #recordCreate(next: KubeObject, manager: string): void {
+    const fields = changedFieldsV1(this.#skeleton(next), next, this.#o.schema, this.#o.resolve, this.#ignored);
+    if (Object.keys(fields).length === 0) {
+      delete next.metadata.managedFields;
+      return;
+    }
+    const entry: ManagedFieldsEntry = { manager, operation: 'Update', apiVersion: this.#o.apiVersion, time: this.#now(), fieldsType: 'FieldsV1', fieldsV1: fields };
+    if (this.#o.subresource) entry.subresource = this.#o.subresource;
+    next.metadata.managedFields = [entry];
   }
 
   #skeleton(obj: KubeObject): KubeObject {

@@ -10,14 +10,40 @@
 import { compareElements, isPathElement } from './path-element.js';
 
 /**
- * sortElements sorts in upstream's element order. Most sets hold field
- * names only, which compareElements orders as plain strings: the built-in
- * sort does that without calling back per comparison.
+ * sortElements sorts in upstream's element order, and `along` (values
+ * paired with the elements by index) with them. Most sets hold field names
+ * only, which compareElements orders as plain strings: those are sorted
+ * without calling back per comparison.
  */
-function sortElements(elements: string[]): string[] {
-  if (elements.length < 2) return elements;
-  for (const pe of elements) if (pe.charCodeAt(0) !== 0x66 /* f */) return elements.sort(compareElements);
-  return elements.sort();
+export function sortElements(elements: string[], along?: unknown[]): string[] {
+  const n = elements.length;
+  if (n < 2) return elements;
+  let fields = true;
+  for (const pe of elements) if (pe.charCodeAt(0) !== 0x66 /* f */) fields = false;
+  if (fields && n <= 16) {
+    // A struct's few fields: an insertion sort by plain string order, without a call per comparison.
+    for (let i = 1; i < n; i++) {
+      const pe = elements[i];
+      const v = along?.[i];
+      let j = i - 1;
+      for (; j >= 0 && elements[j] > pe; j--) {
+        elements[j + 1] = elements[j];
+        if (along) along[j + 1] = along[j];
+      }
+      elements[j + 1] = pe;
+      if (along) along[j + 1] = v;
+    }
+    return elements;
+  }
+  if (!along) return fields ? elements.sort() : elements.sort(compareElements);
+  const order = elements.map((_, i) => i).sort((a, b) => compareElements(elements[a], elements[b]));
+  const pes = order.map((i) => elements[i]);
+  const values = order.map((i) => along[i]);
+  for (let i = 0; i < n; i++) {
+    elements[i] = pes[i];
+    along[i] = values[i];
+  }
+  return elements;
 }
 
 /** FieldsV1 is the JSON form of a field set. */
