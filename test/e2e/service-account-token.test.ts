@@ -104,6 +104,9 @@ describe('automatic service account token volume end to end', { skip: skip || un
     assert.ok(user.groups.includes(`system:serviceaccounts:${NS}`), user.groups.join(','));
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number; iat: number; jti: string; 'kubernetes.io': { pod?: { name: string; uid: string } } };
     assert.deepEqual(claims['kubernetes.io'].pod, { name: 'reader', uid: p.metadata.uid }, 'the token is bound to the pod');
+    // The volume asks for 3607 s: the API server makes it a year with warnafter at 3607 s (--service-account-extend-token-expiration).
+    assert.equal(claims.exp - claims.iat, 365 * 24 * 3600);
+    assert.equal((claims['kubernetes.io'] as { warnafter?: number }).warnafter, claims.iat + 3607);
     // The user carries the pod, its node and the token's id, as upstream's service account authenticator gives them.
     const nodeName = s!.kubectlOk(['get', 'pod', 'reader', '-n', NS, '-o', 'jsonpath={.spec.nodeName}']);
     const nodeUID = s!.kubectlOk(['get', 'node', nodeName, '-o', 'jsonpath={.metadata.uid}']);

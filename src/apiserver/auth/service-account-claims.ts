@@ -27,6 +27,8 @@ export interface KubernetesClaim {
   pod?: ObjectRef;
   secret?: ObjectRef;
   node?: ObjectRef;
+  /** warnafter is when an extended token (see TokenSubject.warnAfterSeconds) would have expired. */
+  warnafter?: number;
 }
 
 /** ServiceAccountClaims is the whole claim set of a token. */
@@ -51,6 +53,8 @@ export interface TokenSubject {
   node?: ObjectRef;
   audiences: string[];
   expirationSeconds: number;
+  /** warnAfterSeconds: the token is valid for expirationSeconds but says it should have been replaced after this many (upstream's warnafter). */
+  warnAfterSeconds?: number;
 }
 
 /** serviceAccountUsername is the user name of a service account (`system:serviceaccount:<ns>:<name>`). */
@@ -69,6 +73,7 @@ export function newClaims(issuer: string, s: TokenSubject, nowSeconds: number): 
   if (s.pod) k8s.pod = s.pod;
   if (s.secret) k8s.secret = s.secret;
   if (s.node) k8s.node = s.node;
+  if (s.warnAfterSeconds) k8s.warnafter = nowSeconds + s.warnAfterSeconds;
   return {
     iss: issuer,
     sub: serviceAccountUsername(s.namespace, s.serviceAccount.name),

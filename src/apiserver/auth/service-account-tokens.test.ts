@@ -117,3 +117,23 @@ test('checkClaims wants the trusted issuer and a consistent subject', () => {
   assert.match((checkClaims({ ...base, sub: 'system:serviceaccount:kube-system:x' }, DEFAULT_ISSUER, [DEFAULT_ISSUER], 1500) as { error: string }).error, /subject/);
   assert.deepEqual(checkClaims(base, DEFAULT_ISSUER, [DEFAULT_ISSUER], 800), { error: 'service account token is not valid yet' });
 });
+
+test('a pod-bound 3607 s token for the API is valid for a year with warnafter at 3607 s; the answer still says 3607 s', async () => {
+  const { issuer, clock } = setup();
+  const out = await request(issuer, { expirationSeconds: 3607, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } });
+  const status = out.status as { token: string; expirationTimestamp: string };
+  assert.equal(status.expirationTimestamp, '2025-01-01T01:00:07Z');
+  const claims = JSON.parse(Buffer.from(status.token.split('.')[1], 'base64url').toString());
+  const start = Date.parse('2025-01-01T00:00:00Z') / 1000;
+  assert.equal(claims.exp, start + 365 * 24 * 3600);
+  assert.equal(claims['kubernetes.io'].warnafter, start + 3607);
+  clock.t += 30 * 24 * 3600_000;
+  assert.ok(await issuer.authenticate(status.token), 'still valid after a month');
+  // Not extended: another lifetime, no pod binding, or an audience other than the API's.
+  for (const spec of [{ expirationSeconds: 3600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } }, { expirationSeconds: 3607 }, { expirationSeconds: 3607, audiences: ['vault'], boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } }]) {
+    const t = ((await request(issuer, spec)).status as { token: string }).token;
+    const c = JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString());
+    assert.equal(c.exp - c.iat, spec.expirationSeconds, JSON.stringify(spec));
+    assert.equal(c['kubernetes.io'].warnafter, undefined);
+  }
+});

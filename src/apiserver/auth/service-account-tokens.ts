@@ -16,6 +16,7 @@ import type { RequestContext, UserInfo } from '../registry/request-context.js';
 import { checkClaims, newClaims, serviceAccountGroups, serviceAccountUsername, type ObjectRef, type ServiceAccountClaims, type TokenSubject } from './service-account-claims.js';
 import { looksLikeJWT, signJWT, verifyJWT } from './jwt.js';
 import type { SigningKey } from './signing-key.js';
+import { WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS } from '../admission/service-account.js';
 
 /** DEFAULT_EXPIRATION_SECONDS is TokenRequest's default spec.expirationSeconds. */
 export const DEFAULT_EXPIRATION_SECONDS = 3600;
@@ -38,8 +39,18 @@ export interface TokenIssuerOptions {
   apiAudiences: string[];
   /** client reads ServiceAccounts, Pods and Secrets (full rights: lookups are not the requester's). */
   client: Client;
+  /**
+   * extendExpiration: a pod-bound token for the API's audiences asking for
+   * exactly 3607 s (what the automatic kube-api-access volume asks) is valid
+   * for a year and carries a warnafter claim at 3607 s, so clients that never
+   * reread the file keep working (upstream's --service-account-extend-token-expiration, default true).
+   */
+  extendExpiration?: boolean;
   now?: () => number;
 }
+
+/** upstream's ExpirationExtensionSeconds: the lifetime of an extended token. */
+const EXTENDED_EXPIRATION_SECONDS = 24 * 365 * 60 * 60;
 
 /** TokenAuthResult is a TokenReview-shaped outcome: the user and accepted audiences, or why the token was refused. */
 export type TokenAuthResult = { user: UserInfo; audiences: string[] } | { error: string };
@@ -90,7 +101,12 @@ export class TokenIssuer implements TokenAuthenticator {
       } else if (bound.kind === 'Node') subject.node = ref;
       else subject.secret = ref;
     }
-    const { token, expiresAt } = this.issue(subject);
+    const extend = (this.#o.extendExpiration ?? true) && subject.pod !== undefined && expirationSeconds === WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS
+      && audiences.every((a) => this.#o.apiAudiences.includes(a));
+    if (extend) Object.assign(subject, { expirationSeconds: EXTENDED_EXPIRATION_SECONDS, warnAfterSeconds: expirationSeconds });
+    const { token } = this.issue(subject);
+    // The answer's expiry is the one asked for, so the kubelet still replaces the token on time.
+    const expiresAt = this.#nowSeconds() + expirationSeconds;
     const out = structuredClone(body) as KubeObject;
     out.apiVersion = 'authentication.k8s.io/v1';
     out.kind = 'TokenRequest';
