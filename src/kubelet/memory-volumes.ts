@@ -89,15 +89,21 @@ export class MemoryVolumes {
       mkdirSync(this.root, { recursive: true, mode: 0o700 });
       if (isMountPoint(this.root)) return;
       // Anything below an unmounted root is on disk, where secrets must not be; no container can be using it.
-      for (const entry of readdirSync(this.root)) rmSync(join(this.root, entry), { recursive: true, force: true });
+      this.#empty();
       // No mode option: a container's /proc/mounts then shows the options of upstream's per-volume tmpfs (none). The root is
       // the kubelet's alone (0700); each volume directory is 0777, and a container only sees the directory it bind-mounts.
       await mountTmpfs(this.root, 'rw');
       chmodSync(this.root, 0o700);
+      // A fresh tmpfs is empty and world-writable (1777) until the chmod: whatever another user made in between goes.
+      this.#empty();
     })().catch((err: unknown) => {
       this.#mounted = undefined;
       throw err;
     });
     return this.#mounted;
+  }
+
+  #empty(): void {
+    for (const entry of readdirSync(this.root)) rmSync(join(this.root, entry), { recursive: true, force: true });
   }
 }
