@@ -7,8 +7,8 @@
  * symlink swap whenever their source changes; emptyDir with medium Memory is
  * a tmpfs of its own (it has a sizeLimit), while Secret, downwardAPI and
  * projected volumes are directories in the node's one shared tmpfs
- * (memory-volumes.ts), so a pod start forks no mount(8); hostPath checks its type; a PVC resolves to its bound hostPath or
- * local PV; projected serviceAccountToken sources hold a pod-bound token from
+ * (memory-volumes.ts), so a pod start forks no mount(8); hostPath checks its
+ * type; a PVC resolves to its bound hostPath or local PV; projected serviceAccountToken sources hold a pod-bound token from
  * TokenRequest (token-manager.ts), renewed before it expires, and each sync
  * rewrites the files whose content changed (a renewed token, a new CA). A missing non-optional source fails with upstream's FailedMount
  * message and the pod stays in ContainerCreating until a later sync succeeds.
@@ -82,8 +82,8 @@ export class VolumeManager {
     const ns = pod.metadata?.namespace ?? 'default';
     const dir = (plugin: string) => join(this.podDir(uid), 'volumes', plugin, v.name);
     // Upstream's secret, projected and downwardAPI plugins wrap a Memory-medium emptyDir: their data lives on tmpfs, never on disk.
-    // The payload is read first and written right after the directory is made (no await between), so a kubelet that stops
-    // meanwhile never has its tmpfs unmounted under a half-made volume.
+    // The payload is read before the directory is made and written right after it: a kubelet that stops in between finds the
+    // pod's directory in the tmpfs and leaves it mounted, so no volume is ever written below an unmounted root (on disk).
     const memoryBacked = (plugin: string) => this.#memory.make(uid, plugin, v.name);
     if (v.hostPath) return hostPathSetUp(v.hostPath.path, v.hostPath.type ?? '');
     if (v.emptyDir) return await this.#emptyDir(dir('kubernetes.io~empty-dir'), v.emptyDir.medium, v.emptyDir.sizeLimit as string | undefined);
