@@ -6,9 +6,12 @@
  * rotation every 10 s, container GC every minute and image GC every 5
  * minutes (ContainerGCPeriod, ImageGCPeriod).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { ImageService, RuntimeService } from './cri/runtime-service.js';
 import { ContainerGC, type ContainerGCPolicy } from './container-gc.js';
+import { POD_UID_LABEL } from './cri-labels.js';
 import { EvictionManager, NodeSignalSource, parseThresholds, DEFAULT_EVICTION_HARD, type SignalSource, type Threshold } from './eviction/index.js';
 import { ImageGC, type FsStats, type ImageGCPolicy } from './image-gc.js';
 import { ContainerLogManager, type ContainerLogPolicy } from './logs/index.js';
@@ -88,6 +91,7 @@ export class Housekeeping {
     this.eviction = new EvictionManager({
       thresholds: evictionThresholds(o), source, activePods: o.activePods, evictPod: o.evictPod,
       conditionsChanged: o.conditionsChanged, pressureTransitionMs: o.evictionPressureTransitionMs, maxPodGracePeriodSeconds: o.evictionMaxPodGracePeriodSeconds, log: o.log,
+      podCleanedUp: (pod) => podResourcesReclaimed(o.runtime, o.podsDir, pod.metadata?.uid ?? ''),
       reclaimer: {
         deleteUnusedContainers: async () => void (await this.containerGC.collect(true)),
         deleteUnusedImages: async () => void (await this.imageGC.deleteUnusedImages()),
@@ -103,4 +107,11 @@ export class Housekeeping {
     o.every(o.containerGCIntervalMs ?? 60_000, () => this.containerGC.collect());
     o.every(o.imageGCIntervalMs ?? 300_000, () => this.imageGC.garbageCollect());
   }
+}
+
+/** podResourcesReclaimed: the pod's volumes are torn down and none of its containers runs (upstream's podResourcesAreReclaimed, less the cgroup). */
+async function podResourcesReclaimed(runtime: RuntimeService, podsDir: string, uid: string): Promise<boolean> {
+  if (existsSync(join(podsDir, uid, 'volumes'))) return false;
+  const { containers } = await runtime.listContainers({ filter: { label_selector: { [POD_UID_LABEL]: uid } } });
+  return !containers.some((c) => c.state === 'CONTAINER_RUNNING');
 }

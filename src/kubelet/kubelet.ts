@@ -100,7 +100,9 @@ export class Kubelet {
     this.#allocatable = allocatableOf(this.#machine, [hk.kubeReserved ?? {}, hk.systemReserved ?? {}, hardEvictionReservation(evictionThresholds(hk), this.#machine)]);
     this.#recorder = new EventRecorder(opts.client, 'kubelet', { host: opts.nodeName, log: opts.log });
     this.#probes = new ProbeManager(opts.runtime, this.#recorder, (uid) => this.#workers.trigger(uid));
-    this.#volumes = new VolumeManager({ client: opts.client, podsDir: join(opts.dataDir, 'pods'), node: this.#allocatable });
+    this.#volumes = new VolumeManager({
+      client: opts.client, podsDir: join(opts.dataDir, 'pods'), memoryVolumesDir: join(opts.dataDir, 'memory-volumes'), node: this.#allocatable,
+    });
     this.#syncer = new PodSyncer({
       client: opts.client, runtime: opts.runtime, images: opts.images, recorder: this.#recorder,
       puller: new ImagePuller(opts.images, this.#recorder, opts.imageBackoff ?? DEFAULT_BACKOFF),
@@ -173,13 +175,17 @@ export class Kubelet {
     this.#log(`kubelet: node ${this.nodeName} running (${version.runtime_name} ${version.runtime_version})`);
   }
 
-  /** stop ends syncing; pods keep running (upstream kubelet leaves them to the runtime). */
+  /**
+   * stop ends syncing; pods keep running (upstream kubelet leaves them to the runtime), and so does the tmpfs of their
+   * memory-backed volumes, which the next kubelet adopts; with no pod left in it, it is unmounted.
+   */
   async stop(): Promise<void> {
     this.#abort.abort();
     for (const t of this.#timers) clearInterval(t);
     this.#workers.stop();
     this.#probes.stop();
     await this.#informerDone.catch(() => undefined);
+    await this.#volumes.close().catch((err) => this.#log(`kubelet: memory-backed volumes: ${(err as Error).message}`));
   }
 
   /** removeAllPods stops and removes every pod sandbox in the runtime with its volumes and cgroups (for --cleanup-on-exit). */
@@ -192,6 +198,7 @@ export class Kubelet {
       await this.#syncer.removePodResources(uid);
     }
     for (const uid of this.#volumes.podUIDs()) await this.#volumes.tearDown(uid);
+    await this.#volumes.close();
     removeCgroup(this.cgroupRoot);
     rmSync(this.logRoot, { recursive: true, force: true });
   }

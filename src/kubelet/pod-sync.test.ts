@@ -32,7 +32,7 @@ function setup(pod: KubeObject, extra: Partial<ConstructorParameters<typeof PodS
   const syncer = new PodSyncer({
     client, runtime, images: runtime, recorder, puller: new ImagePuller(runtime, recorder, { initialMs: 1000, maxMs: 4000 }),
     probes: new ProbeManager(runtime, recorder, () => undefined),
-    volumes: new VolumeManager({ client, podsDir: join(dir, 'pods'), node }), crashBackoff: { initialMs: 60_000, maxMs: 120_000 },
+    volumes: new VolumeManager({ client, podsDir: join(dir, 'pods'), memoryVolumesDir: join(dir, 'memory-volumes'), node }), crashBackoff: { initialMs: 60_000, maxMs: 120_000 },
     hostIP: '192.0.2.2', logRoot: join(dir, 'logs'), cgroupRoot: '/skiff-unit-test', dns: { servers: ['10.43.0.10'], domain: 'cluster.local' },
     node, log: () => undefined, ...extra,
   });

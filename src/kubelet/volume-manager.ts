@@ -5,8 +5,10 @@
  * and tears them down when the pod goes. ConfigMap, Secret, downwardAPI and
  * projected volumes are rewritten in place through the atomic `..data`
  * symlink swap whenever their source changes; emptyDir with medium Memory is
- * a tmpfs; hostPath checks its type; a PVC resolves to its bound hostPath or
- * local PV; projected serviceAccountToken sources hold a pod-bound token from
+ * a tmpfs of its own (it has a sizeLimit), while Secret, downwardAPI and
+ * projected volumes are directories in the node's one shared tmpfs
+ * (memory-volumes.ts), so a pod start forks no mount(8); hostPath checks its
+ * type; a PVC resolves to its bound hostPath or local PV; projected serviceAccountToken sources hold a pod-bound token from
  * TokenRequest (token-manager.ts), renewed before it expires, and each sync
  * rewrites the files whose content changed (a renewed token, a new CA). A missing non-optional source fails with upstream's FailedMount
  * message and the pod stays in ContainerCreating until a later sync succeeds.
@@ -24,6 +26,7 @@ import type { PayloadFile } from './atomic-writer.js';
 import type { ObjectCache } from './container-env.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
 import { VolumeError, hostPathSetUp, isMountPoint, mountTmpfs, unmountAll } from './volume-host.js';
+import { MemoryVolumes } from './memory-volumes.js';
 import { DEFAULT_MODE, cmEntries, keyPayload, optional, published, secretEntries } from './volume-payload.js';
 import { TokenManager } from './token-manager.js';
 
@@ -32,6 +35,8 @@ export interface VolumeManagerOptions {
   client: Client;
   /** podsDir is `<dataDir>/pods`. */
   podsDir: string;
+  /** memoryVolumesDir is `<dataDir>/memory-volumes`, where the shared tmpfs of Secret, downwardAPI and projected volumes is mounted. */
+  memoryVolumesDir: string;
   node: NodeAllocatable;
 }
 
@@ -39,10 +44,12 @@ export interface VolumeManagerOptions {
 export class VolumeManager {
   readonly #o: VolumeManagerOptions;
   readonly #tokens: TokenManager;
+  readonly #memory: MemoryVolumes;
 
   constructor(opts: VolumeManagerOptions) {
     this.#o = opts;
     this.#tokens = new TokenManager(opts.client);
+    this.#memory = new MemoryVolumes(opts.memoryVolumesDir);
   }
 
   /** podDir is the directory of one pod's files. */
@@ -50,9 +57,10 @@ export class VolumeManager {
     return join(this.#o.podsDir, uid);
   }
 
-  /** podUIDs lists pods that have a directory on this node. */
+  /** podUIDs lists pods that have a directory on this node (on disk or in the memory-backed volumes' tmpfs). */
   podUIDs(): string[] {
-    return existsSync(this.#o.podsDir) ? readdirSync(this.#o.podsDir) : [];
+    const onDisk = existsSync(this.#o.podsDir) ? readdirSync(this.#o.podsDir) : [];
+    return [...new Set([...onDisk, ...this.#memory.podUIDs()])];
   }
 
   /** setUp makes every volume of pod ready and returns volume name → host path. */
@@ -73,6 +81,10 @@ export class VolumeManager {
     const uid = pod.metadata?.uid ?? '';
     const ns = pod.metadata?.namespace ?? 'default';
     const dir = (plugin: string) => join(this.podDir(uid), 'volumes', plugin, v.name);
+    // Upstream's secret, projected and downwardAPI plugins wrap a Memory-medium emptyDir: their data lives on tmpfs, never on disk.
+    // The payload is read before the directory is made and written right after it: a kubelet that stops in between finds the
+    // pod's directory in the tmpfs and leaves it mounted, so no volume is ever written below an unmounted root (on disk).
+    const memoryBacked = (plugin: string) => this.#memory.make(uid, plugin, v.name);
     if (v.hostPath) return hostPathSetUp(v.hostPath.path, v.hostPath.type ?? '');
     if (v.emptyDir) return await this.#emptyDir(dir('kubernetes.io~empty-dir'), v.emptyDir.medium, v.emptyDir.sizeLimit as string | undefined);
     if (v.configMap) {
@@ -83,22 +95,18 @@ export class VolumeManager {
     if (v.secret) {
       const s = await optional(objects.secret(ns, v.secret.secretName ?? ''), v.secret.optional, `secret "${v.secret.secretName}" not found`);
       const payload = keyPayload(secretEntries(s), v.secret.items, v.secret.defaultMode, v.secret.optional, 'secret');
-      return published(await this.#memoryBacked(dir('kubernetes.io~secret')), payload);
+      return published(await memoryBacked('kubernetes.io~secret'), payload);
     }
     if (v.downwardAPI) {
-      return published(await this.#memoryBacked(dir('kubernetes.io~downward-api')), this.#downward(pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode, rt));
+      const payload = this.#downward(pod, v.downwardAPI.items ?? [], v.downwardAPI.defaultMode, rt);
+      return published(await memoryBacked('kubernetes.io~downward-api'), payload);
     }
     if (v.projected) {
-      const path = await this.#memoryBacked(dir('kubernetes.io~projected'));
-      return published(path, await this.#projected(pod, v, objects, rt));
+      const payload = await this.#projected(pod, v, objects, rt);
+      return published(await memoryBacked('kubernetes.io~projected'), payload);
     }
     if (v.persistentVolumeClaim) return this.#pvc(ns, v.persistentVolumeClaim.claimName);
     throw new VolumeError('volume type is not supported by skiff');
-  }
-
-  // Upstream's secret, projected and downwardAPI plugins wrap a Memory-medium emptyDir: their data lives on tmpfs, never on disk.
-  #memoryBacked(path: string): Promise<string> {
-    return this.#emptyDir(path, 'Memory', undefined);
   }
 
   async #emptyDir(path: string, medium: string | undefined, sizeLimit: string | undefined): Promise<string> {
@@ -172,19 +180,26 @@ export class VolumeManager {
    * removes its contents); the pod directory goes with the pod object.
    */
   async tearDownVolumes(uid: string): Promise<void> {
+    this.#memory.removePod(uid);
+    this.#tokens.forget(uid);
     const dir = join(this.podDir(uid), 'volumes');
     if (!existsSync(dir)) return;
     await unmountAll(dir);
     rmSync(dir, { recursive: true, force: true });
-    this.#tokens.forget(uid);
   }
 
   /** tearDown unmounts and removes a pod's directory. */
   async tearDown(uid: string): Promise<void> {
+    this.#memory.removePod(uid);
+    this.#tokens.forget(uid);
     const dir = this.podDir(uid);
     if (!existsSync(dir)) return;
     await unmountAll(dir);
     rmSync(dir, { recursive: true, force: true });
-    this.#tokens.forget(uid);
+  }
+
+  /** close stops setting up memory-backed volumes and unmounts their tmpfs once no pod has one (memory-volumes.ts). */
+  close(): Promise<void> {
+    return this.#memory.close();
   }
 }

@@ -78,7 +78,7 @@ describe('kubelet: finished pods and node allocatable', { skip: skip || undefine
         return p.status.phase === phase && p.metadata.uid;
       });
       const volumes = join(s!.dataDir, 'pods', uid, 'volumes');
-      await waitFor(`${name}'s volumes torn down`, () => !existsSync(volumes) && mountsUnder(volumes).length === 0);
+      await waitFor(`${name}'s volumes torn down`, () => !existsSync(volumes) && mountsUnder(volumes).length === 0 && !existsSync(join(s!.dataDir, 'memory-volumes', uid)));
       // The object stays, finished, and its container's log is still readable.
       assert.equal(podJSON(name).status.phase, phase);
       assert.match(s!.kubectlOk(['logs', name, '-n', NS]), /wrote/);
@@ -86,13 +86,15 @@ describe('kubelet: finished pods and node allocatable', { skip: skip || undefine
     // The running pod keeps its data and its tmpfs.
     const runningVolumes = join(s!.dataDir, 'pods', runningUid, 'volumes');
     assert.equal(readFileSync(join(runningVolumes, 'kubernetes.io~empty-dir', 'scratch', 'f'), 'utf8'), 'data\n');
-    // Its tmpfs mounts: the Memory emptyDir and the automatic kube-api-access-<random> projected volume.
+    // Its tmpfs mount: the Memory emptyDir (sized, its own); the automatic kube-api-access-<random> projected volume is a directory in the node's shared tmpfs.
     const apiAccess = s!.kubectlOk(['get', 'pod', 'runs', '-n', NS, '-o', 'jsonpath={.spec.volumes[*].name}']).split(' ').find((n) => n.startsWith('kube-api-access-'));
     assert.match(apiAccess ?? '', /^kube-api-access-\w{5}$/);
-    assert.deepEqual(mountsUnder(runningVolumes).sort(), [join(runningVolumes, 'kubernetes.io~empty-dir', 'ram'), join(runningVolumes, 'kubernetes.io~projected', apiAccess!)]);
+    assert.deepEqual(mountsUnder(runningVolumes).sort(), [join(runningVolumes, 'kubernetes.io~empty-dir', 'ram')]);
+    assert.ok(existsSync(join(s!.dataDir, 'memory-volumes', runningUid, 'kubernetes.io~projected', apiAccess!, 'token')));
     assert.equal(s!.kubectlOk(['exec', 'runs', '-n', NS, '--', 'cat', '/ram/f']), 'data\n');
     s!.kubectlOk(['delete', 'pods', '--all', '-n', NS, '--timeout=90s']);
-    await waitFor('every pod directory gone', () => !existsSync(join(s!.dataDir, 'pods', runningUid)) && mountsUnder(join(s!.dataDir, 'pods')).length === 0);
+    await waitFor('every pod directory gone', () => !existsSync(join(s!.dataDir, 'pods', runningUid)) && mountsUnder(join(s!.dataDir, 'pods')).length === 0
+      && !existsSync(join(s!.dataDir, 'memory-volumes', runningUid)));
   });
 
   it('reports allocatable as capacity minus kube and system reserved and the hard eviction thresholds', () => {

@@ -87,6 +87,7 @@ describe('kubelet housekeeping end to end', { skip: skip || undefined, timeout: 
     await waitFor('old containers removed', () => containers().length === 0);
     await waitFor('old netns removed', () => readdirSync(netnsDir).length === 0);
     assert.deepEqual(readdirSync(join(dataDir, 'pods')), [], 'no pod volume dirs left');
+    assert.deepEqual(readdirSync(join(dataDir, 'memory-volumes')), [], 'nor memory-backed volume dirs (the kube-api-access volume)');
     assert.match(s!.logs(), /removing orphaned pod [0-9a-f-]+: no pod with this uid is bound to the node/);
     s!.kubectlOk(['create', 'namespace', NS]);
   });
@@ -186,7 +187,7 @@ describe('kubelet housekeeping end to end', { skip: skip || undefined, timeout: 
     assert.equal(podJSON('chatty').status.phase, 'Running');
   });
 
-  it('secret, projected token and downward API volumes are tmpfs mounts and the pod cgroup has its limits; all go with the pod', async () => {
+  it('secret, projected token and downward API volumes are on tmpfs (the node\'s one shared tmpfs, no mount per pod) and the pod cgroup has its limits; all go with the pod', async () => {
     s!.kubectlOk(['create', 'secret', 'generic', 'sec', '-n', NS, '--from-literal=password=s3cret']);
     s!.kubectlOk(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'vols', namespace: NS, labels: { app: 'vols' } },
@@ -208,12 +209,24 @@ describe('kubelet housekeeping end to end', { skip: skip || undefined, timeout: 
       const p = podJSON('vols');
       return p.status.phase === 'Running' && p.metadata.uid;
     });
-    const vols = join(dataDir, 'pods', uid, 'volumes');
-    const tmpfsMounts = () => readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[1]?.startsWith(`${vols}/`) && l.split(' ')[2] === 'tmpfs').map((l) => l.split(' ')[1]).sort();
-    // The ServiceAccount admission's automatic kube-api-access-<random> volume is a projected tmpfs too.
+    const memory = join(dataDir, 'memory-volumes');
+    // The kubelet's tmpfs mounts (containerd's sandbox shm mounts under containerd/ are not the kubelet's).
+    const hostMounts = () => readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' '))
+      .filter((f) => f[2] === 'tmpfs' && (f[1] === memory || f[1]?.startsWith(`${memory}/`) || f[1]?.startsWith(`${dataDir}/pods/`))).map((f) => f[1]);
+    // The ServiceAccount admission's automatic kube-api-access-<random> volume is a projected volume too.
     const apiAccess = s!.kubectlOk(['get', 'pod', 'vols', '-n', NS, '-o', 'jsonpath={.spec.volumes[*].name}']).split(' ').find((n) => n.startsWith('kube-api-access-'));
     assert.match(apiAccess ?? '', /^kube-api-access-\w{5}$/);
-    assert.deepEqual(tmpfsMounts(), [`${vols}/kubernetes.io~downward-api/info`, `${vols}/kubernetes.io~projected/${apiAccess}`, `${vols}/kubernetes.io~projected/token`, `${vols}/kubernetes.io~secret/sec`].sort());
+    // On the host: one tmpfs for every memory-backed volume of the node, each volume a directory in it, nothing mounted per pod.
+    assert.deepEqual(hostMounts(), [memory], 'no per-volume tmpfs on the host');
+    for (const v of ['kubernetes.io~downward-api/info', `kubernetes.io~projected/${apiAccess}`, 'kubernetes.io~projected/token', 'kubernetes.io~secret/sec']) {
+      assert.ok(existsSync(join(memory, uid, v, '..data')), `${v} is published in the shared tmpfs`);
+    }
+    // In the container each of them is a tmpfs (read-only where upstream's is), as with a tmpfs per volume.
+    const inside = s!.kubectlOk(['exec', 'vols', '-n', NS, '--', 'cat', '/proc/mounts']).split('\n').map((l) => l.split(' '));
+    const fsAt = (path: string) => inside.find((f) => f[1] === path);
+    for (const path of ['/sec', '/info', '/token', '/var/run/secrets/kubernetes.io/serviceaccount']) assert.equal(fsAt(path)?.[2], 'tmpfs', `${path} is a tmpfs in the container`);
+    assert.match(fsAt('/var/run/secrets/kubernetes.io/serviceaccount')?.[3] ?? '', /^ro,/, 'the service account mount is read-only');
+    assert.equal(s!.kubectlOk(['exec', 'vols', '-n', NS, '--', 'stat', '-f', '-c', '%T', '/token']).trim(), 'tmpfs');
     assert.equal(s!.kubectlOk(['exec', 'vols', '-n', NS, '--', 'cat', '/sec/password']), 's3cret');
     assert.match(s!.kubectlOk(['exec', 'vols', '-n', NS, '--', 'cat', '/info/labels']), /app="vols"/);
     assert.match(s!.kubectlOk(['exec', 'vols', '-n', NS, '--', 'cat', '/token/token']), /^eyJ/);
@@ -224,7 +237,8 @@ describe('kubelet housekeeping end to end', { skip: skip || undefined, timeout: 
     assert.equal(readFileSync(`${podCgroup('cpu')}/cpu.shares`, 'utf8').trim(), '256');
     s!.kubectlOk(['delete', 'pod', 'vols', '-n', NS, '--timeout=60s']);
     await waitFor('pod cgroup removed', () => !podCgroup('memory') && !podCgroup('cpu'), 30_000);
-    await waitFor('volume mounts gone', () => tmpfsMounts().length === 0 && !existsSync(join(dataDir, 'pods', uid)), 30_000);
+    await waitFor('volume directories gone', () => !existsSync(join(memory, uid)) && !existsSync(join(dataDir, 'pods', uid)), 30_000);
+    assert.deepEqual(hostMounts(), [memory], 'nothing else was mounted for the pod');
   });
 
   it('kubectl debug --target starts an ephemeral container in the target\'s process namespace, reports it, and attach works', async () => {

@@ -8,8 +8,11 @@
  * (bearer token + ca.crt copied out of the pod); ca.crt is the cluster CA;
  * automountServiceAccountToken: false on the pod or on the account gives no
  * volume; a pod whose account does not exist yet waits in ContainerCreating
- * with a FailedMount event and starts once the account is made; and the
- * root CA publisher puts a deleted kube-root-ca.crt back.
+ * with a FailedMount event and starts once the account is made; the
+ * root CA publisher puts a deleted kube-root-ca.crt back; and a pod keeps
+ * running across a crash and a graceful stop of its agent, its volumes in the
+ * node's one shared tmpfs, where each new kubelet's token and ConfigMap
+ * updates show in the container.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -198,6 +201,58 @@ describe('automatic service account token volume end to end', { skip: skip || un
     const revoked = asToken(token, caFile, 'auth', 'whoami');
     assert.notEqual(revoked.status, 0);
     assert.match(revoked.stderr, /Unauthorized/);
+  });
+
+  it('a running pod outlives a crash and a graceful stop of its agent: each new kubelet writes its token and ConfigMap updates to the tmpfs the container sees', async () => {
+    const memory = join(s!.dataDir, 'memory-volumes');
+    // The kubelet's tmpfs mounts (containerd's sandbox shm mounts under containerd/ are not the kubelet's).
+    const tmpfsMounts = () => readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' '))
+      .filter((f) => f[2] === 'tmpfs' && (f[1] === memory || f[1]?.startsWith(`${memory}/`) || f[1]?.startsWith(`${s!.dataDir}/pods/`))).map((f) => f[1]);
+    s!.kubectlOk(['create', 'configmap', 'live', '-n', NS, '--from-literal=v=one']);
+    s!.kubectlOk(['apply', '-f', '-'], pod('survivor', {
+      volumes: [{ name: 'live', projected: { sources: [{ configMap: { name: 'live' } }] } }],
+      containers: [{ name: 'c', image: 'busybox:1.35', command: ['sleep', '3600'], volumeMounts: [{ name: 'live', mountPath: '/live' }] }],
+    }));
+    await running('survivor');
+    const container = () => s!.json<{ status: { containerStatuses: { containerID: string; restartCount: number }[] } }>(['pod', 'survivor', '-n', NS]).status.containerStatuses[0];
+    const first = container();
+    const uid = podJSON('survivor').metadata.uid;
+    assert.ok(existsSync(join(memory, uid, 'kubernetes.io~projected', 'live', 'v')), 'the volume is a directory in the shared tmpfs');
+    assert.deepEqual(tmpfsMounts(), [memory], 'one tmpfs for the node, none per pod');
+    const caFile = join(tmp, 'survivor-ca.crt');
+    writeFileSync(caFile, exec('survivor', 'cat', `${DIR}/ca.crt`));
+    const restarts: [string, () => Promise<void>][] = [
+      // SIGKILL: nothing runs at exit; the new server comes up without --cleanup-on-exit so that its stop below leaves pods running.
+      ['crash', async () => {
+        await s!.crash();
+        await s!.restart(undefined, { cleanupOnExit: false });
+      }],
+      // SIGTERM without --cleanup-on-exit: the kubelet stops, pods and their tmpfs stay (an agent restart or upgrade).
+      ['graceful stop', async () => {
+        await s!.shutdown();
+        await s!.restart();
+      }],
+    ];
+    let value = 'one';
+    for (const [how, restart] of restarts) {
+      const token = exec('survivor', 'cat', `${DIR}/token`);
+      await restart();
+      assert.deepEqual(tmpfsMounts(), [memory], `after the ${how} the tmpfs is adopted, not mounted again`);
+      // The new kubelet requests its own token for the pod and rewrites the volume; the running container sees it.
+      const fresh = await waitFor(`the new kubelet's token in the container after the ${how}`, () => {
+        const t = exec('survivor', 'cat', `${DIR}/token`);
+        return t !== token && t;
+      });
+      const who = asToken(fresh, caFile, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}');
+      assert.equal(who.status, 0, who.stderr);
+      assert.equal(who.stdout, `system:serviceaccount:${NS}:default`);
+      value = `${value}+`;
+      s!.kubectlOk(['patch', 'configmap', 'live', '-n', NS, '-p', JSON.stringify({ data: { v: value } })]);
+      await waitFor(`the ConfigMap update in the container after the ${how}`, () => exec('survivor', 'cat', '/live/v') === value);
+      assert.deepEqual(container(), first, 'the same container ran throughout');
+    }
+    s!.kubectlOk(['delete', 'pod', 'survivor', '-n', NS, '--timeout=60s']);
+    await waitFor('the pod\'s volume directories gone', () => !existsSync(join(memory, uid)));
   });
 
   it('kube-root-ca.crt carries upstream\'s description and comes back when deleted', async () => {

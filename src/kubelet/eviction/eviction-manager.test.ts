@@ -162,3 +162,57 @@ test('conditions stay for the transition period, then clear; admission follows t
   await m.synchronize();
   assert.deepEqual(m.admit(pod('burstable', { memRequest: '1Mi' })), { reason: 'Evicted', message: 'The node had condition: [DiskPressure]. ' });
 });
+
+test('after an eviction the manager waits for the pod to be cleaned up before it looks again (upstream waitForPodsCleanup)', async () => {
+  const pods = [pod('writer', { disk: '1Gi' }), pod('quiet')];
+  const source = new FakeSource();
+  source.set('memory.available', 8 * Gi, 16 * Gi);
+  source.set('nodefs.available', 5 * Gi, 100 * Gi);
+  source.set('nodefs.inodesFree', 900_000, 1_000_000);
+  source.set('imagefs.available', 50 * Gi, 100 * Gi);
+  source.set('pid.available', 30_000, 32_768);
+  source.usage = new Map([['uid-writer', usage(0, 3 * Gi)], ['uid-quiet', usage(0, 10 * Mi)]]);
+  const evicted: string[] = [];
+  const logs: string[] = [];
+  let checks = 0;
+  const m = new EvictionManager({
+    thresholds: parseThresholds(DEFAULT_EVICTION_HARD), source, activePods: () => pods.filter((p) => !evicted.includes(p.metadata!.name!)),
+    evictPod: async (p) => void evicted.push(p.metadata!.name!), conditionsChanged: () => undefined, log: (l) => void logs.push(l),
+    reclaimer: { deleteUnusedContainers: async () => undefined, deleteUnusedImages: async () => undefined },
+    // The writer's space comes back on the third look, as its volumes go.
+    podCleanedUp: async () => {
+      if (++checks < 3) return false;
+      source.set('nodefs.available', 50 * Gi, 100 * Gi);
+      return true;
+    },
+    cleanupPollMs: 5,
+  });
+  const first = m.synchronize();
+  // A pass while the first one waits does nothing.
+  assert.equal(await m.synchronize(), undefined);
+  assert.equal((await first)?.metadata?.name, 'writer');
+  assert.equal(checks, 3);
+  assert.ok(logs.includes('eviction manager: pods default/writer successfully cleaned up'), logs.join('\n'));
+  // The space is back: the quiet pod stays.
+  assert.equal(await m.synchronize(), undefined);
+  assert.deepEqual(evicted, ['writer']);
+});
+
+test('waiting for cleanup gives up after the timeout', async () => {
+  const logs: string[] = [];
+  const source = new FakeSource();
+  source.set('memory.available', 8 * Gi, 16 * Gi);
+  source.set('nodefs.available', 5 * Gi, 100 * Gi);
+  source.set('nodefs.inodesFree', 900_000, 1_000_000);
+  source.set('imagefs.available', 50 * Gi, 100 * Gi);
+  source.set('pid.available', 30_000, 32_768);
+  source.usage = new Map([['uid-writer', usage(0, 3 * Gi)]]);
+  const m = new EvictionManager({
+    thresholds: parseThresholds(DEFAULT_EVICTION_HARD), source, activePods: () => [pod('writer', { disk: '1Gi' })],
+    evictPod: async () => undefined, conditionsChanged: () => undefined, log: (l) => void logs.push(l),
+    reclaimer: { deleteUnusedContainers: async () => undefined, deleteUnusedImages: async () => undefined },
+    podCleanedUp: async () => false, cleanupPollMs: 5, cleanupTimeoutMs: 30,
+  });
+  assert.ok(await m.synchronize());
+  assert.ok(logs.includes('eviction manager: timed out waiting for pods default/writer to be cleaned up'), logs.join('\n'));
+});

@@ -48,6 +48,16 @@ export interface EvictionManagerOptions {
   pressureTransitionMs?: number;
   /** maxPodGracePeriodSeconds caps a soft eviction's grace period (upstream --eviction-max-pod-grace-period, default 0). */
   maxPodGracePeriodSeconds?: number;
+  /**
+   * podCleanedUp says whether an evicted pod's resources are reclaimed (its
+   * containers stopped, its volumes torn down: upstream's podResourcesAreReclaimed).
+   * After an eviction the manager waits for it before looking again, so the
+   * space the pod frees is seen before another pod is chosen.
+   */
+  podCleanedUp?(pod: Pod): Promise<boolean>;
+  /** How long and how often to wait for that (upstream's podCleanupTimeout 30 s and podCleanupPollFreq 1 s). */
+  cleanupTimeoutMs?: number;
+  cleanupPollMs?: number;
   log(msg: string): void;
   now?: () => number;
 }
@@ -93,10 +103,28 @@ export class EvictionManager {
     if (this.#running) return undefined;
     this.#running = true;
     try {
-      return await this.#pass();
+      const evicted = await this.#pass();
+      if (evicted) await this.#waitForCleanup(evicted);
+      return evicted;
     } finally {
       this.#running = false;
     }
+  }
+
+  /** waitForCleanup is upstream's waitForPodsCleanup: poll until the evicted pod is cleaned up, or give up after the timeout. */
+  async #waitForCleanup(pod: Pod): Promise<void> {
+    const cleanedUp = this.#o.podCleanedUp;
+    if (!cleanedUp) return;
+    const name = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    const deadline = Date.now() + (this.#o.cleanupTimeoutMs ?? 30_000);
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, this.#o.cleanupPollMs ?? 1000));
+      if (await cleanedUp(pod).catch(() => false)) {
+        this.#o.log(`eviction manager: pods ${name} successfully cleaned up`);
+        return;
+      }
+    }
+    this.#o.log(`eviction manager: timed out waiting for pods ${name} to be cleaned up`);
   }
 
   async #pass(): Promise<Pod | undefined> {
