@@ -72,19 +72,23 @@ class ResourceWatch implements AsyncIterableIterator<SourcedWatchEvent> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<SourcedWatchEvent>> {
-    if (this.#finished) return DONE;
+  next(): Promise<IteratorResult<SourcedWatchEvent>> {
+    if (this.#finished) return Promise.resolve(DONE);
+    // Live: straight to the store's next event (#nextLive ends the watch on any error it throws).
+    if (this.#live) return this.#nextLive(this.#live);
+    return this.#nextInitial();
+  }
+
+  async #nextInitial(): Promise<IteratorResult<SourcedWatchEvent>> {
     // Like a generator's body, the watch starts (listener, timeout, list) on the first next().
     if (!this.#started) this.#start();
     try {
-      if (this.#initial) {
-        const r = await this.#initial.next();
-        if (!r.done) return r;
-        this.#initial = undefined;
-        if (r.value === undefined) return this.#finish();
-        this.#live = this.#o.store.watch({ prefix: this.#o.prefix, afterRevision: r.value, signal: this.#ac.signal })[Symbol.asyncIterator]();
-      }
-      return await this.#nextLive(this.#live!);
+      const r = await this.#initial!.next();
+      if (!r.done) return r;
+      this.#initial = undefined;
+      if (r.value === undefined) return this.#finish();
+      this.#live = this.#o.store.watch({ prefix: this.#o.prefix, afterRevision: r.value, signal: this.#ac.signal })[Symbol.asyncIterator]();
+      return await this.#nextLive(this.#live);
     } catch (err) {
       this.#finish();
       throw err;
@@ -130,17 +134,21 @@ class ResourceWatch implements AsyncIterableIterator<SourcedWatchEvent> {
         out = toWatchEvent(this.#o, ev.type, ev.kv, ev.prev);
         if (out instanceof Promise) out = await out;
       } catch (err) {
+        const aborted = this.#ac.signal.aborted;
         // As a for-await loop does when its body throws: the store's watch is closed first.
-        await live.return?.();
-        return this.#ended(err);
+        try {
+          await live.return?.();
+        } finally {
+          this.#finish();
+        }
+        return this.#ended(err, aborted);
       }
       if (out) return { value: out, done: false };
     }
   }
 
   /** ended is how the live phase ends on an error: 410 for a compacted revision, quietly when too slow or aborted. */
-  #ended(err: unknown): IteratorResult<SourcedWatchEvent> {
-    const aborted = this.#ac.signal.aborted;
+  #ended(err: unknown, aborted = this.#ac.signal.aborted): IteratorResult<SourcedWatchEvent> {
     this.#finish();
     if (err instanceof CompactedError) return { value: errorEvent(newGone(`too old resource version: ${err.requested} (${err.compacted})`)), done: false };
     // A watcher that fell behind is ended; the client watches again from its last revision.
