@@ -92,6 +92,7 @@ export class APIServer {
       resources: () => defs.resources(),
       schemaOf: (r) => defs.lookup(r.group, r.version, r.plural)?.openAPI,
       extraV3Paths: () => this.#aggregator.openAPIV3Paths(),
+      extraV2Documents: () => this.#aggregator.openAPIV2Documents(),
     });
     const { pki } = opts;
     this.#aggregator = new Aggregator({ client: this.inProcessClient(), clientCA: pki.ca.cert, frontProxyCA: pki.frontProxyCA.cert, proxyClient: pki.frontProxyClient, local: () => localGroupVersions(defs, this.#extensions), log: opts.log });

@@ -5,7 +5,8 @@
  * extension API server (HTTPS, in this process) registered by an APIService
  * whose Service has manual Endpoints is reached through the Skiff API server
  * (`kubectl get`, `api-resources`, `get --raw`, watch, explain through the
- * linked OpenAPI v3 document) with the caller's identity in front-proxy
+ * linked OpenAPI v3 document, its swagger 2.0 document merged into
+ * /openapi/v2) with the caller's identity in front-proxy
  * headers it verifies; the Available condition follows a missing Service,
  * missing endpoints, a failing discovery check and recovery, with upstream's
  * reasons and the 503 of an unavailable API; a remote registration of
@@ -260,6 +261,37 @@ print(json.dumps({'names': sorted(i['metadata']['name'] for i in items), 'user':
     assert.equal(index.paths['apis/wardle.example.com/v1alpha1']?.serverRelativeURL, '/openapi/v3/apis/wardle.example.com/v1alpha1?hash=WARDLE1');
     const explain = await kubectlOk(['explain', 'flunders.spec.reference']);
     assert.match(explain, /Reference names another flunder/);
+  });
+
+  it('merges the extension server swagger 2.0 document into /openapi/v2, as kube-aggregator does', async () => {
+    type Swagger = { paths: Record<string, unknown>; definitions: Record<string, { description?: string; properties?: Record<string, { $ref?: string }> }>; parameters?: Record<string, unknown> };
+    const flunderPath = '/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders/{name}';
+    const v2 = async (): Promise<Swagger> => JSON.parse(await kubectlOk(['get', '--raw', '/openapi/v2'])) as Swagger;
+    const doc = await waitFor('the wardle paths in /openapi/v2', async () => {
+      const d = await v2();
+      return d.paths[flunderPath] !== undefined && d;
+    }, 60_000, 300);
+    // Only the /apis/ paths come over; the extension's differing ObjectMeta is renamed, and the Flunder refers to its own copy.
+    const meta = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+    assert.equal(doc.definitions[`${meta}_v2`]?.description, 'ObjectMeta as the wardle server knows it.');
+    assert.notEqual(doc.definitions[meta]?.description, 'ObjectMeta as the wardle server knows it.');
+    assert.equal(doc.definitions['com.example.wardle.v1alpha1.Flunder']?.properties?.metadata?.$ref, `#/definitions/${meta}_v2`);
+    assert.ok(doc.parameters?.['pretty-tJGM1-ng']);
+    assert.equal(doc.definitions['io.k8s.apimachinery.pkg.version.Info_v2'], undefined);
+    assert.ok(ext.seen.some((r) => r.path === '/openapi/v2' && r.user === 'system:aggregator'));
+    // kubectl reads the swagger 2.0 document as gnostic protobuf for this output format.
+    const explain = await kubectlOk(['explain', 'flunders.spec.reference', '--output=plaintext-openapiv2']);
+    assert.match(explain, /Reference names another flunder/);
+    // Without the APIService its paths leave the document; registered again, they come back.
+    const registration = await kubectlOk(['get', 'apiservice', 'v1alpha1.wardle.example.com', '-o', 'json']);
+    await kubectlOk(['delete', 'apiservice', 'v1alpha1.wardle.example.com']);
+    await waitFor('the wardle paths gone from /openapi/v2', async () => (await v2()).paths[flunderPath] === undefined, 60_000, 300);
+    const again = JSON.parse(registration) as { metadata: Record<string, unknown>; status?: unknown };
+    again.metadata = { name: 'v1alpha1.wardle.example.com' };
+    delete again.status;
+    await kubectlOk(['create', '-f', '-'], { input: JSON.stringify(again) });
+    await waitAvailable('v1alpha1.wardle.example.com', 'True');
+    await waitFor('the wardle paths back in /openapi/v2', async () => (await v2()).paths[flunderPath] !== undefined, 60_000, 300);
   });
 
   it('marks a failing discovery check and recovers', async () => {

@@ -19,6 +19,8 @@ import { mergeAggregated, mergedGroup, mergeGroupList, type RemoteGroupVersion }
 import { AUTHENTICATION_CONFIGMAP, publishAuthentication, type UserWithExtra } from './front-proxy.js';
 import { isNotFound } from '../../machinery/index.js';
 import { ProxyHandler } from './proxy-handler.js';
+import { OpenAPIV2Controller } from './openapi-v2-controller.js';
+import type { SwaggerDocument } from '../openapi/index.js';
 import { apiServiceName, isLocal, type APIService } from './types.js';
 
 export interface AggregatorOptions {
@@ -44,6 +46,7 @@ export class Aggregator {
   readonly #endpoints: SharedInformer;
   readonly #available: AvailableConditionController;
   readonly #autoregister: AutoRegisterController;
+  readonly #openAPIV2: OpenAPIV2Controller;
   readonly #proxy: ProxyHandler;
   /** Remote APIServices by `group/version`, from the informer. */
   readonly #remote = new Map<string, APIService>();
@@ -66,6 +69,10 @@ export class Aggregator {
       discovered: (name, d) => this.#setDiscovered(name, d),
     });
     this.#autoregister = new AutoRegisterController({ client: o.client, apiServices: this.#apiServices, local: o.local, log: o.log });
+    this.#openAPIV2 = new OpenAPIV2Controller({
+      apiServices: this.#apiServices, services: this.#services, endpoints: this.#endpoints, proxyClient: o.proxyClient, log: o.log,
+      changed: () => this.#changed(),
+    });
     this.#apiServices.addEventHandler({ onAdd: () => this.#reindex(), onUpdate: () => this.#reindex(), onDelete: () => this.#reindex() });
   }
 
@@ -76,6 +83,7 @@ export class Aggregator {
     await this.#factory.waitForSync(signal);
     void this.#available.run(signal, 2);
     void this.#autoregister.run(signal, 1);
+    void this.#openAPIV2.run(signal, 1);
     this.#autoregister.resync();
     void this.#publishTrust(signal);
   }
@@ -145,6 +153,23 @@ export class Aggregator {
       if (url) out[`apis/${r.service.spec?.group}/${r.service.spec?.version}`] = { serverRelativeURL: url };
     }
     return out;
+  }
+
+  /**
+   * openAPIV2Documents are the aggregated servers' swagger documents in the
+   * order upstream merges them: by their group's priority (the highest
+   * groupPriorityMinimum among its APIServices), highest first, then by
+   * APIService name.
+   */
+  openAPIV2Documents(): SwaggerDocument[] {
+    const docs = this.#openAPIV2.documents();
+    const groupPriority = new Map<string, number>();
+    for (const s of this.#remote.values()) {
+      const g = s.spec?.group ?? '';
+      groupPriority.set(g, Math.max(groupPriority.get(g) ?? 0, s.spec?.groupPriorityMinimum ?? 0));
+    }
+    const priority = (name: string): number => groupPriority.get(this.#apiServices.get(name)?.spec?.group ?? '') ?? 0;
+    return [...docs.keys()].sort((a, b) => priority(b) - priority(a) || (a < b ? -1 : a > b ? 1 : 0)).map((name) => docs.get(name)!);
   }
 
   /** ownerOf says which remote APIService a path belongs to, 'group' for a group document with remote versions. */

@@ -28,6 +28,8 @@ export function tlsOptionsFor(s: APIService, client: PemPair): RequestOptions {
 export interface RemoteAnswer {
   status: number;
   body: string;
+  /** etag is the answer's ETag header, if it had one. */
+  etag?: string;
 }
 
 /** MAX_DOCUMENT_BYTES bounds what a discovery or OpenAPI fetch reads (extension servers are not trusted with our memory). */
@@ -49,7 +51,7 @@ export function getRemote(target: { host: string; port: number }, path: string, 
         if (size > MAX_DOCUMENT_BYTES) req.destroy(new Error('response too large'));
         else chunks.push(d);
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), etag: res.headers.etag }));
       res.on('error', (err) => reject(new Error(`Get "${url}": ${err.message}`)));
     });
     req.on('timeout', () => req.destroy(new Error('context deadline exceeded (Client.Timeout exceeded while awaiting headers)')));

@@ -79,7 +79,7 @@ export function authorizationExtension(authorizer: Authorizer, rules: RulesResol
         return answer(res, AUTHZ, kind, body, rulesReviewStatus(rules, user, spec.namespace));
       }
       if (isPlainObject(spec.resourceAttributes)) checkSelectorTypes(kind, spec.resourceAttributes as Record<string, unknown>);
-      validateAccessReview(kind, spec, info.namespace);
+      validateAccessReview(kind, spec, info.namespace, body.metadata);
       const subject = kind === 'SelfSubjectAccessReview' ? user : { name: spec.user ?? '', uid: spec.uid, groups: spec.groups ?? [] };
       const { attrs, evaluationErrors } = attributesOf(subject, spec, info.namespace);
       const d = await authorizer.authorize(attrs);
@@ -139,7 +139,7 @@ function dropUndefined<T extends object>(o: T): T {
  * are taken as given), valid selectors, and a LocalSubjectAccessReview
  * pinned to its namespace.
  */
-function validateAccessReview(kind: string, spec: AccessReviewSpec, namespace: string | undefined): void {
+function validateAccessReview(kind: string, spec: AccessReviewSpec, namespace: string | undefined, metadata: unknown): void {
   const errs: FieldError[] = [];
   const hasRes = !!spec.resourceAttributes;
   const hasNonRes = !!spec.nonResourceAttributes;
@@ -148,12 +148,30 @@ function validateAccessReview(kind: string, spec: AccessReviewSpec, namespace: s
   if (!hasRes && !hasNonRes) errs.push(field.invalid('spec.resourceAttributes', 'null', 'exactly one of nonResourceAttributes or resourceAttributes must be specified'));
   if (kind !== 'SelfSubjectAccessReview' && !spec.user && !spec.groups?.length) errs.push(field.invalid('spec.user', spec.user ?? '', 'at least one of user or group must be specified'));
   if (spec.resourceAttributes) errs.push(...validateSelectorAttributes(spec.resourceAttributes));
-  if (kind === 'LocalSubjectAccessReview') {
+  // A review is not stored: its metadata must be empty (a LocalSubjectAccessReview's but for its namespace; managedFields
+  // aside). Upstream prints the bad value as a Go struct dump; here it is the metadata as JSON.
+  const local = kind === 'LocalSubjectAccessReview';
+  if (!metadataIsEmpty(metadata, local)) errs.push(field.invalid('metadata', metadata, local ? 'must be empty except for namespace' : 'must be empty'));
+  if (local) {
     const ns = spec.resourceAttributes?.namespace ?? '';
     if (hasRes && ns !== (namespace ?? '')) errs.push(field.invalid('spec.resourceAttributes.namespace', ns, 'must match metadata.namespace'));
     if (hasNonRes) errs.push(field.invalid('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request'));
   }
   if (errs.length) throw newInvalid(kind, AUTHZ, '', errs);
+}
+
+/** OBJECT_META_FIELDS are ObjectMeta's fields; anything else in metadata is dropped by upstream's decoder and so not counted. */
+const OBJECT_META_FIELDS = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers'];
+
+/** metadataIsEmpty: every ObjectMeta field is unset or its zero value (apimachinery's Semantic.DeepEqual takes nil and empty maps and lists as equal). */
+function metadataIsEmpty(metadata: unknown, exceptNamespace: boolean): boolean {
+  if (!isPlainObject(metadata)) return true;
+  return OBJECT_META_FIELDS.every((f) => {
+    if (exceptNamespace && f === 'namespace') return true;
+    const v = metadata[f];
+    if (v === undefined || v === null || v === '' || v === 0) return true;
+    return Array.isArray(v) ? v.length === 0 : isPlainObject(v) && Object.keys(v).length === 0;
+  });
 }
 
 /** attributesOf turns a review's spec into authorizer attributes (a LocalSubjectAccessReview is pinned to its namespace). */

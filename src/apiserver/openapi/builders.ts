@@ -11,6 +11,7 @@ import type { GroupVersions, ResourceInfo } from '../../api/index.js';
 import { DEF, definitionName, groupPathPrefix, pascalGroup, tagOf, type DefinitionNameOf, type Operation, type Param, type PathItem } from './operations.js';
 import { groupVersionPaths } from './resource-paths.js';
 import { DEFINITION_REF_PREFIX, refName, type Definitions, type Schema } from './schema.js';
+import type { SwaggerDocument } from './v2-merge.js';
 
 export const builtinDefinitionName: DefinitionNameOf = (r) => definitionName(r.group, r.version, r.kind);
 
@@ -22,6 +23,8 @@ export interface OpenAPISource {
   schemaOf?(r: ResourceInfo): { name: string; definitions: Definitions } | undefined;
   /** extraV3Paths are /openapi/v3 index entries served elsewhere (aggregated API servers' group/versions). */
   extraV3Paths?(): Record<string, { serverRelativeURL: string }>;
+  /** extraV2Documents are aggregated API servers' swagger documents, in the order they are merged into /openapi/v2. */
+  extraV2Documents?(): readonly SwaggerDocument[];
 }
 
 /** Rendered is a serialized document with its validators. */

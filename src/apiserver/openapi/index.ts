@@ -8,6 +8,7 @@ export { OpenAPIDocuments, openAPIV2, openAPIV2For, openAPIV2Json, openAPIV2Prot
 export type { OpenAPISource, Rendered } from './builders.js';
 export type { OpenAPIV3Index } from './openapi.js';
 export { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_ACCEPT } from './v2-media-types.js';
+export type { SwaggerDocument } from './v2-merge.js';
 export { findUnknownFields, schemaFor } from './unknown-fields.js';
 export { decodeError, findTypeMismatch, goFormat, jsonDecodeMessage, type TypeMismatch } from './type-errors.js';
 export type { SchemaRef } from './unknown-fields.js';

@@ -14,6 +14,7 @@ import type { DefinitionNameOf } from './operations.js';
 import { builtinDefinitionName, JSON_TYPE, render, renderBytes, v2Document, v3Document, v3PathsByDocument, type OpenAPISource, type Rendered } from './builders.js';
 import { definitions, type Definitions } from './schema.js';
 import { negotiateV2Format, OPENAPI_V2_PROTOBUF } from './v2-media-types.js';
+import { mergeAggregated, type SwaggerDocument } from './v2-merge.js';
 
 /** OpenAPIV3Index is the document served at /openapi/v3. */
 export interface OpenAPIV3Index {
@@ -115,7 +116,8 @@ export class OpenAPIDocuments {
   #v2Rendered(): { doc: object; rendered: Rendered } {
     if (this.#v2) return this.#v2;
     const { all, nameOf } = this.#definitions();
-    const doc = v2Document(this.#src, all, nameOf);
+    // Aggregated servers' paths and schemas join the local ones, as kube-aggregator's OpenAPI aggregation merges them.
+    const doc = mergeAggregated(v2Document(this.#src, all, nameOf) as SwaggerDocument, this.#src.extraV2Documents?.() ?? []);
     this.#v2 = { doc, rendered: render(doc) };
     return this.#v2;
   }
