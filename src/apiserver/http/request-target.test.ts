@@ -15,6 +15,7 @@ test('a request target reads as the URL parser reads it, plain targets without a
     '/api/v1/namespaces/x/configmaps/a:b@c;d',
     '/api/v1/nodes?dryRun=All&fieldManager=kubectl-client-side-apply',
     '/api/v1/nodes?',
+    '/api/v1/pods?x=%&y=%zz&z=%41&w=%E2%9C%93&&=&k',
   ];
   const other = [
     '//evil/api/v1/pods',
