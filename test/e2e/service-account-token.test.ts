@@ -99,11 +99,25 @@ describe('automatic service account token volume end to end', { skip: skip || un
     writeFileSync(caFile, exec('reader', 'cat', `${DIR}/ca.crt`));
     const who = asToken(token, caFile, 'auth', 'whoami', '-o', 'json');
     assert.equal(who.status, 0, who.stderr);
-    const user = (JSON.parse(who.stdout) as { status: { userInfo: { username: string; groups: string[] } } }).status.userInfo;
+    const user = (JSON.parse(who.stdout) as { status: { userInfo: { username: string; groups: string[]; extra?: Record<string, string[]> } } }).status.userInfo;
     assert.equal(user.username, `system:serviceaccount:${NS}:default`);
     assert.ok(user.groups.includes(`system:serviceaccounts:${NS}`), user.groups.join(','));
-    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number; iat: number; 'kubernetes.io': { pod?: { name: string; uid: string } } };
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number; iat: number; jti: string; 'kubernetes.io': { pod?: { name: string; uid: string } } };
     assert.deepEqual(claims['kubernetes.io'].pod, { name: 'reader', uid: p.metadata.uid }, 'the token is bound to the pod');
+    // The volume asks for 3607 s: the API server makes it a year with warnafter at 3607 s (--service-account-extend-token-expiration).
+    assert.equal(claims.exp - claims.iat, 365 * 24 * 3600);
+    assert.equal((claims['kubernetes.io'] as { warnafter?: number }).warnafter, claims.iat + 3607);
+    // The user carries the pod, its node and the token's id, as upstream's service account authenticator gives them.
+    const nodeName = s!.kubectlOk(['get', 'pod', 'reader', '-n', NS, '-o', 'jsonpath={.spec.nodeName}']);
+    const nodeUID = s!.kubectlOk(['get', 'node', nodeName, '-o', 'jsonpath={.metadata.uid}']);
+    assert.deepEqual(user.extra, {
+      'authentication.kubernetes.io/credential-id': [`JTI=${claims.jti}`],
+      'authentication.kubernetes.io/node-name': [nodeName],
+      'authentication.kubernetes.io/node-uid': [nodeUID],
+      'authentication.kubernetes.io/pod-name': ['reader'],
+      'authentication.kubernetes.io/pod-uid': [p.metadata.uid],
+    });
+    assert.match(asToken(token, caFile, 'auth', 'whoami').stdout, /Extra: authentication\.kubernetes\.io\/pod-name\s+\[reader\]/);
     // The default account may not list pods until RBAC says so: the API's answer, not a client-side refusal.
     const denied = asToken(token, caFile, 'get', 'pods', '-n', NS);
     assert.notEqual(denied.status, 0);
@@ -130,6 +144,22 @@ describe('automatic service account token volume end to end', { skip: skip || un
     const r = spawnSync(PYTHON, ['-c', script, server(), caFile, tokenFile, NS], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.ok((JSON.parse(r.stdout.trim().split('\n').pop()!) as string[]).includes('reader'), r.stdout);
+    // A TokenReview (what Vault or OpenBao send to check a pod's token) answers with the pod in the user's extras.
+    const review = [
+      'import json, sys',
+      'from kubernetes import client, config',
+      'config.load_kube_config(config_file=sys.argv[1])',
+      'body = client.V1TokenReview(spec=client.V1TokenReviewSpec(token=open(sys.argv[2]).read().strip()))',
+      'st = client.AuthenticationV1Api().create_token_review(body).status',
+      "print(json.dumps({'authenticated': st.authenticated, 'extra': st.user.extra}))",
+    ].join('\n');
+    const kc = join(tmp, 'admin-kubeconfig');
+    writeFileSync(kc, kubeconfig());
+    const tr = spawnSync(PYTHON, ['-c', review, kc, tokenFile], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(tr.status, 0, tr.stderr);
+    const reviewed = JSON.parse(tr.stdout.trim().split('\n').pop()!) as { authenticated: boolean; extra: Record<string, string[]> };
+    assert.equal(reviewed.authenticated, true);
+    assert.deepEqual(reviewed.extra['authentication.kubernetes.io/pod-name'], ['reader']);
   });
 
   it('automountServiceAccountToken: false on the pod or on its account gives no volume', async () => {

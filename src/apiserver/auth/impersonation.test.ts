@@ -30,3 +30,16 @@ test('a caller without the impersonate verb is refused with upstream wording; gr
   await assert.rejects(impersonate(req({ 'impersonate-user': ['jane'] }), admin, deny), (e: StatusError) => e.code === 403 && e.message === 'users "jane" is forbidden: User "admin" cannot impersonate resource "users" in API group "" at the cluster scope');
   await assert.rejects(impersonate(req({ 'impersonate-group': ['x'] }), admin, deny), (e: StatusError) => e.code === 400);
 });
+
+test('uids and user extras are impersonated in authentication.k8s.io, each extra value checked on its own', async () => {
+  const asked: AuthorizationAttributes[] = [];
+  const authz = { authorize: (a: AuthorizationAttributes) => (asked.push(a), { allowed: true }) };
+  const u = await impersonate(req({ 'impersonate-user': ['jane'], 'impersonate-uid': ['u-1'], 'impersonate-extra-scopes': ['view', 'edit'], 'impersonate-extra-example.com%2fteam': ['a'] }), admin, authz);
+  assert.deepEqual(u, { name: 'jane', uid: 'u-1', groups: ['system:authenticated'], extra: { scopes: ['view', 'edit'], 'example.com/team': ['a'] } });
+  assert.deepEqual(asked.map((a) => `${a.group}/${a.resource}${a.subresource ? `/${a.subresource}` : ''}/${a.name}`), [
+    '/users/jane', 'authentication.k8s.io/userextras/scopes/view', 'authentication.k8s.io/userextras/scopes/edit',
+    'authentication.k8s.io/userextras/example.com/team/a', 'authentication.k8s.io/uids/u-1',
+  ]);
+  const deny = { authorize: (a: AuthorizationAttributes) => ({ allowed: a.resource !== 'userextras' }) };
+  await assert.rejects(impersonate(req({ 'impersonate-user': ['jane'], 'impersonate-extra-scopes': ['view'] }), admin, deny), (e: StatusError) => e.code === 403 && /cannot impersonate resource "userextras\/scopes" in API group "authentication.k8s.io"/.test(e.message));
+});

@@ -4,8 +4,10 @@
  * k8s.io/apiserver/pkg/endpoints/filters/impersonation.go: a caller allowed
  * the `impersonate` verb on `users`, `groups`, `uids` (or, for a service
  * account user, on that `serviceaccounts` object) acts as the named user.
- * Each requested part is authorized separately; the impersonated user is
- * authenticated, and a service account gets its groups when none are asked.
+ * Each requested part is authorized separately (uids and each user extra
+ * value, `Impersonate-Extra-<key>`, in authentication.k8s.io, as upstream);
+ * the impersonated user is authenticated, and a service account gets its
+ * groups when none are asked.
  */
 import type { IncomingMessage } from 'node:http';
 import { StatusError, newBadRequest } from '../../machinery/index.js';
@@ -30,12 +32,18 @@ export async function impersonate(req: IncomingMessage, user: UserInfo, authoriz
   const name = headerValues(req, USER_HEADER)[0];
   const groups = headerValues(req, GROUP_HEADER);
   const uid = headerValues(req, UID_HEADER)[0];
-  const hasExtra = Object.keys(req.headers).some((h) => h.startsWith(EXTRA_PREFIX));
+  const extra = extraValues(req);
+  const hasExtra = Object.keys(extra).length > 0;
   if (name === undefined) {
     if (groups.length || uid !== undefined || hasExtra) throw newBadRequest(`requested ${describe(groups, uid, hasExtra)} without impersonating a user`);
     return user;
   }
-  const checks: AuthorizationAttributes[] = [userCheck(user, name), ...groups.map((g) => check(user, 'groups', g)), ...(uid !== undefined ? [check(user, 'uids', uid)] : [])];
+  const checks: AuthorizationAttributes[] = [
+    userCheck(user, name),
+    ...groups.map((g) => check(user, 'groups', g)),
+    ...Object.entries(extra).flatMap(([key, values]) => values.map((v) => ({ ...check(user, 'userextras', v, AUTHENTICATION_GROUP), subresource: key }))),
+    ...(uid !== undefined ? [check(user, 'uids', uid, AUTHENTICATION_GROUP)] : []),
+  ];
   for (const attrs of checks) {
     const d = await authorizer.authorize(attrs);
     if (!d.allowed) throw new StatusError(403, 'Forbidden', forbiddenMessage(attrs) + (d.reason ? `: ${d.reason}` : ''), { name: attrs.name, group: attrs.group, kind: attrs.resource });
@@ -46,7 +54,7 @@ export async function impersonate(req: IncomingMessage, user: UserInfo, authoriz
   // The impersonated identity counts as authenticated unless it is the anonymous user, as upstream.
   if (name === 'system:anonymous') result.push('system:unauthenticated');
   else if (!result.includes('system:authenticated')) result.push('system:authenticated');
-  return { name, uid, groups: result };
+  return { name, uid, groups: result, ...(hasExtra ? { extra } : {}) };
 }
 
 function userCheck(user: UserInfo, name: string): AuthorizationAttributes {
@@ -55,8 +63,31 @@ function userCheck(user: UserInfo, name: string): AuthorizationAttributes {
   return { user, verb: 'impersonate', resourceRequest: true, group: '', version: 'v1', resource: 'serviceaccounts', namespace: sa.namespace, name: sa.name };
 }
 
-function check(user: UserInfo, resource: string, name: string): AuthorizationAttributes {
-  return { user, verb: 'impersonate', resourceRequest: true, group: '', version: 'v1', resource, name };
+/** uids and userextras are impersonated in authentication.k8s.io; users, groups and service accounts in the core group. */
+const AUTHENTICATION_GROUP = 'authentication.k8s.io';
+
+function check(user: UserInfo, resource: string, name: string, group = ''): AuthorizationAttributes {
+  return { user, verb: 'impersonate', resourceRequest: true, group, version: 'v1', resource, name };
+}
+
+/**
+ * extraValues reads `Impersonate-Extra-<key>` headers: the key is the
+ * header name's rest, unescaped as upstream (url.PathUnescape) and in lower
+ * case as HTTP header names arrive; each header value is one value.
+ */
+function extraValues(req: IncomingMessage): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const h of Object.keys(req.headers)) {
+    if (!h.startsWith(EXTRA_PREFIX)) continue;
+    let key: string;
+    try {
+      key = decodeURIComponent(h.slice(EXTRA_PREFIX.length));
+    } catch {
+      throw newBadRequest(`malformed impersonation extra key: ${h.slice(EXTRA_PREFIX.length)}`);
+    }
+    (out[key] ??= []).push(...headerValues(req, h));
+  }
+  return out;
 }
 
 function parseServiceAccount(name: string): { namespace: string; name: string } | undefined {

@@ -126,7 +126,7 @@ function answer(res: ServerResponse, group: string, kind: string, body: KubeObje
 }
 
 function userInfoOf(u: UserInfo): Record<string, unknown> {
-  return dropUndefined({ username: u.name, uid: u.uid || undefined, groups: u.groups });
+  return dropUndefined({ username: u.name, uid: u.uid || undefined, groups: u.groups, extra: u.extra && Object.keys(u.extra).length ? u.extra : undefined });
 }
 
 function dropUndefined<T extends object>(o: T): T {

@@ -27,6 +27,8 @@ export interface KubernetesClaim {
   pod?: ObjectRef;
   secret?: ObjectRef;
   node?: ObjectRef;
+  /** warnafter is when an extended token (see TokenSubject.warnAfterSeconds) would have expired. */
+  warnafter?: number;
 }
 
 /** ServiceAccountClaims is the whole claim set of a token. */
@@ -47,8 +49,12 @@ export interface TokenSubject {
   serviceAccount: ObjectRef;
   pod?: ObjectRef;
   secret?: ObjectRef;
+  /** node is the Node a token is bound to, or the node of the pod it is bound to (upstream's ServiceAccountTokenPodNodeInfo). */
+  node?: ObjectRef;
   audiences: string[];
   expirationSeconds: number;
+  /** warnAfterSeconds: the token is valid for expirationSeconds but says it should have been replaced after this many (upstream's warnafter). */
+  warnAfterSeconds?: number;
 }
 
 /** serviceAccountUsername is the user name of a service account (`system:serviceaccount:<ns>:<name>`). */
@@ -66,6 +72,8 @@ export function newClaims(issuer: string, s: TokenSubject, nowSeconds: number): 
   const k8s: KubernetesClaim = { namespace: s.namespace, serviceaccount: s.serviceAccount };
   if (s.pod) k8s.pod = s.pod;
   if (s.secret) k8s.secret = s.secret;
+  if (s.node) k8s.node = s.node;
+  if (s.warnAfterSeconds) k8s.warnafter = nowSeconds + s.warnAfterSeconds;
   return {
     iss: issuer,
     sub: serviceAccountUsername(s.namespace, s.serviceAccount.name),
@@ -95,7 +103,7 @@ export function checkClaims(raw: Record<string, unknown>, issuer: string, audien
   const k = raw['kubernetes.io'] as Partial<KubernetesClaim> | undefined;
   if (!k || typeof k.namespace !== 'string' || !k.namespace || !isRef(k.serviceaccount)) return { error: 'service account token claims are missing the kubernetes.io claim' };
   if (raw.sub !== serviceAccountUsername(k.namespace, k.serviceaccount.name)) return { error: 'service account token subject does not match its kubernetes.io claim' };
-  if ((k.pod !== undefined && !isRef(k.pod)) || (k.secret !== undefined && !isRef(k.secret))) return { error: 'service account token has a malformed object binding' };
+  if ((k.pod !== undefined && !isRef(k.pod)) || (k.secret !== undefined && !isRef(k.secret)) || (k.node !== undefined && !isRef(k.node))) return { error: 'service account token has a malformed object binding' };
   return { ...(raw as unknown as ServiceAccountClaims), aud };
 }
 

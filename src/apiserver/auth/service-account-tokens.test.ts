@@ -36,7 +36,47 @@ test('TokenRequest defaults audiences and lifetime and answers a token for the a
   assert.equal(claims.sub, 'system:serviceaccount:ns:bot');
   assert.deepEqual(claims['kubernetes.io'], { namespace: 'ns', serviceaccount: { name: 'bot', uid: 'sa-uid' } });
   const user = await issuer.authenticate(status.token);
-  assert.deepEqual(user, { name: 'system:serviceaccount:ns:bot', uid: 'sa-uid', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns', 'system:authenticated'] });
+  assert.deepEqual(user, {
+    name: 'system:serviceaccount:ns:bot', uid: 'sa-uid', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns', 'system:authenticated'],
+    extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${claims.jti}`] },
+  });
+});
+
+test('a pod-bound token names the pod and its node, and the user carries them as extras in upstream order', async () => {
+  const { issuer, client } = setup();
+  const nodeUID = (await client.create<KubeObject>(R.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } })).metadata.uid;
+  await client.create(R.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'placed', namespace: 'ns' }, spec: { serviceAccountName: 'bot', nodeName: 'n1' } });
+  const placed = await client.get(R.pods, 'placed', { namespace: 'ns' });
+  const token = ((await request(issuer, { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'placed' } })).status as { token: string }).token;
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+  assert.deepEqual(claims['kubernetes.io'].node, { name: 'n1', uid: nodeUID });
+  const user = await issuer.authenticate(token);
+  assert.deepEqual(Object.entries(user?.extra ?? {}), [
+    ['authentication.kubernetes.io/credential-id', [`JTI=${claims.jti}`]],
+    ['authentication.kubernetes.io/node-name', ['n1']],
+    ['authentication.kubernetes.io/node-uid', [nodeUID]],
+    ['authentication.kubernetes.io/pod-name', ['placed']],
+    ['authentication.kubernetes.io/pod-uid', [placed.metadata.uid]],
+  ]);
+  // The pod's node is not checked: a node going away does not end its pods' tokens.
+  await client.delete(R.nodes, 'n1');
+  assert.ok(await issuer.authenticate(token));
+  // An unscheduled pod's token names no node.
+  const unplaced = ((await request(issuer, { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } })).status as { token: string }).token;
+  assert.equal(JSON.parse(Buffer.from(unplaced.split('.')[1], 'base64url').toString())['kubernetes.io'].node, undefined);
+});
+
+test('a node-bound token holds while its Node exists with the same uid', async () => {
+  const { issuer, client } = setup();
+  const uid = (await client.create<KubeObject>(R.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' } })).metadata.uid!;
+  const out = await request(issuer, { boundObjectRef: { kind: 'Node', apiVersion: 'v1', name: 'n2' } });
+  assert.deepEqual((out.spec as { boundObjectRef: object }).boundObjectRef, { kind: 'Node', apiVersion: 'v1', name: 'n2', uid });
+  const token = (out.status as { token: string }).token;
+  assert.deepEqual((await issuer.authenticate(token))?.extra?.['authentication.kubernetes.io/node-name'], ['n2']);
+  await client.delete(R.nodes, 'n2');
+  assert.deepEqual(await issuer.review(token, [DEFAULT_ISSUER]), { error: 'node n2 has been deleted' });
+  await client.create(R.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' } });
+  assert.match((await issuer.review(token, [DEFAULT_ISSUER]) as { error: string }).error, new RegExp(`node UID \\(.+\\) does not match claim \\(${uid}\\)`));
 });
 
 test('TokenRequest refuses lifetimes under ten minutes and pods of another account', async () => {
@@ -76,4 +116,24 @@ test('checkClaims wants the trusted issuer and a consistent subject', () => {
   assert.deepEqual(checkClaims({ ...base, iss: 'evil' }, DEFAULT_ISSUER, [DEFAULT_ISSUER], 1500), { error: 'token issuer is not trusted' });
   assert.match((checkClaims({ ...base, sub: 'system:serviceaccount:kube-system:x' }, DEFAULT_ISSUER, [DEFAULT_ISSUER], 1500) as { error: string }).error, /subject/);
   assert.deepEqual(checkClaims(base, DEFAULT_ISSUER, [DEFAULT_ISSUER], 800), { error: 'service account token is not valid yet' });
+});
+
+test('a pod-bound 3607 s token for the API is valid for a year with warnafter at 3607 s; the answer still says 3607 s', async () => {
+  const { issuer, clock } = setup();
+  const out = await request(issuer, { expirationSeconds: 3607, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } });
+  const status = out.status as { token: string; expirationTimestamp: string };
+  assert.equal(status.expirationTimestamp, '2025-01-01T01:00:07Z');
+  const claims = JSON.parse(Buffer.from(status.token.split('.')[1], 'base64url').toString());
+  const start = Date.parse('2025-01-01T00:00:00Z') / 1000;
+  assert.equal(claims.exp, start + 365 * 24 * 3600);
+  assert.equal(claims['kubernetes.io'].warnafter, start + 3607);
+  clock.t += 30 * 24 * 3600_000;
+  assert.ok(await issuer.authenticate(status.token), 'still valid after a month');
+  // Not extended: another lifetime, no pod binding, or an audience other than the API's.
+  for (const spec of [{ expirationSeconds: 3600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } }, { expirationSeconds: 3607 }, { expirationSeconds: 3607, audiences: ['vault'], boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } }]) {
+    const t = ((await request(issuer, spec)).status as { token: string }).token;
+    const c = JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString());
+    assert.equal(c.exp - c.iat, spec.expirationSeconds, JSON.stringify(spec));
+    assert.equal(c['kubernetes.io'].warnafter, undefined);
+  }
 });

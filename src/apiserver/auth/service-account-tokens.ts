@@ -16,6 +16,7 @@ import type { RequestContext, UserInfo } from '../registry/request-context.js';
 import { checkClaims, newClaims, serviceAccountGroups, serviceAccountUsername, type ObjectRef, type ServiceAccountClaims, type TokenSubject } from './service-account-claims.js';
 import { looksLikeJWT, signJWT, verifyJWT } from './jwt.js';
 import type { SigningKey } from './signing-key.js';
+import { WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS } from '../admission/service-account.js';
 
 /** DEFAULT_EXPIRATION_SECONDS is TokenRequest's default spec.expirationSeconds. */
 export const DEFAULT_EXPIRATION_SECONDS = 3600;
@@ -38,8 +39,18 @@ export interface TokenIssuerOptions {
   apiAudiences: string[];
   /** client reads ServiceAccounts, Pods and Secrets (full rights: lookups are not the requester's). */
   client: Client;
+  /**
+   * extendExpiration: a pod-bound token for the API's audiences asking for
+   * exactly 3607 s (what the automatic kube-api-access volume asks) is valid
+   * for a year and carries a warnafter claim at 3607 s, so clients that never
+   * reread the file keep working (upstream's --service-account-extend-token-expiration, default true).
+   */
+  extendExpiration?: boolean;
   now?: () => number;
 }
+
+/** upstream's ExpirationExtensionSeconds: the lifetime of an extended token. */
+const EXTENDED_EXPIRATION_SECONDS = 24 * 365 * 60 * 60;
 
 /** TokenAuthResult is a TokenReview-shaped outcome: the user and accepted audiences, or why the token was refused. */
 export type TokenAuthResult = { user: UserInfo; audiences: string[] } | { error: string };
@@ -81,12 +92,21 @@ export class TokenIssuer implements TokenAuthenticator {
     const bound = spec.boundObjectRef ?? undefined;
     let boundUid: string | undefined;
     if (bound?.kind) {
-      const ref = await this.#bind(namespace, name, bound);
+      const { nodeName, ...ref } = await this.#bind(namespace, name, bound);
       boundUid = ref.uid;
-      if (bound.kind === 'Pod') subject.pod = ref;
+      if (bound.kind === 'Pod') {
+        subject.pod = ref;
+        // The pod's node goes into the token too (upstream's ServiceAccountTokenPodNodeInfo); a node that is gone is left out.
+        if (nodeName) subject.node = await this.#o.client.get(R.nodes, nodeName).then((n) => ({ name: nodeName, uid: n.metadata.uid ?? '' }), () => undefined);
+      } else if (bound.kind === 'Node') subject.node = ref;
       else subject.secret = ref;
     }
-    const { token, expiresAt } = this.issue(subject);
+    const extend = (this.#o.extendExpiration ?? true) && subject.pod !== undefined && expirationSeconds === WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS
+      && audiences.every((a) => this.#o.apiAudiences.includes(a));
+    if (extend) Object.assign(subject, { expirationSeconds: EXTENDED_EXPIRATION_SECONDS, warnAfterSeconds: expirationSeconds });
+    const { token } = this.issue(subject);
+    // The answer's expiry is the one asked for, so the kubelet still replaces the token on time.
+    const expiresAt = this.#nowSeconds() + expirationSeconds;
     const out = structuredClone(body) as KubeObject;
     out.apiVersion = 'authentication.k8s.io/v1';
     out.kind = 'TokenRequest';
@@ -99,11 +119,12 @@ export class TokenIssuer implements TokenAuthenticator {
   }
 
   /** #bind fetches the object a token is bound to and checks it may carry this account's token (token.go). */
-  async #bind(namespace: string, saName: string, ref: BoundObjectReference): Promise<ObjectRef> {
+  async #bind(namespace: string, saName: string, ref: BoundObjectReference): Promise<ObjectRef & { nodeName?: string }> {
     const kind = ref.kind!;
-    const gr = kind === 'Pod' ? R.pods : kind === 'Secret' ? R.secrets : undefined;
+    // Node binding is upstream's ServiceAccountTokenNodeBinding (on by default since 1.31).
+    const gr = kind === 'Pod' ? R.pods : kind === 'Secret' ? R.secrets : kind === 'Node' ? R.nodes : undefined;
     if (!gr || (ref.apiVersion && ref.apiVersion !== 'v1')) throw newBadRequest(`cannot bind token to object of type ${kind}`);
-    const obj = await this.#o.client.get(gr, ref.name ?? '', { namespace });
+    const obj = await this.#o.client.get(gr, ref.name ?? '', kind === 'Node' ? {} : { namespace });
     const uid = obj.metadata.uid ?? '';
     if (ref.uid && ref.uid !== uid) {
       throw newConflict({ group: '', resource: gr.resource }, ref.name ?? '', `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
@@ -111,7 +132,7 @@ export class TokenIssuer implements TokenAuthenticator {
     if (kind === 'Pod' && (obj.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName !== saName) {
       throw newBadRequest(`cannot bind token for serviceaccount "${saName}" to pod running with different serviceaccount name.`);
     }
-    return { name: obj.metadata.name!, uid };
+    return { name: obj.metadata.name!, uid, nodeName: kind === 'Pod' ? (obj.spec as { nodeName?: string } | undefined)?.nodeName : undefined };
   }
 
   /** authenticate is the TokenAuthenticator entry point: the user of a valid service account token. */
@@ -134,6 +155,7 @@ export class TokenIssuer implements TokenAuthenticator {
       name: serviceAccountUsername(k.namespace, k.serviceaccount.name),
       uid: k.serviceaccount.uid,
       groups: [...serviceAccountGroups(k.namespace), 'system:authenticated'],
+      extra: serviceAccountExtra(claims),
     };
     return { user, audiences: claims.aud.filter((a) => audiences.includes(a)) };
   }
@@ -141,18 +163,21 @@ export class TokenIssuer implements TokenAuthenticator {
   /** #staleBinding says why a token no longer holds: its account, pod or secret is gone or was recreated. */
   async #staleBinding(claims: ServiceAccountClaims): Promise<string | undefined> {
     const k = claims['kubernetes.io'];
-    const checks: [typeof R.pods | typeof R.serviceaccounts | typeof R.secrets, string, ObjectRef | undefined][] = [
+    const checks: [typeof R.pods | typeof R.serviceaccounts | typeof R.secrets | typeof R.nodes, string, ObjectRef | undefined][] = [
       [R.serviceaccounts, 'service account', k.serviceaccount],
       [R.pods, 'pod', k.pod],
       [R.secrets, 'secret', k.secret],
+      // A node is checked only when the token is bound to it; a pod-bound token merely names its pod's node (upstream).
+      [R.nodes, 'node', k.pod ? undefined : k.node],
     ];
     for (const [gr, what, ref] of checks) {
       if (!ref) continue;
+      const node = gr === R.nodes;
       let obj: KubeObject;
       try {
-        obj = await this.#o.client.get(gr, ref.name, { namespace: k.namespace });
+        obj = await this.#o.client.get(gr, ref.name, node ? {} : { namespace: k.namespace });
       } catch (err) {
-        if (isNotFound(err)) return `${what} ${k.namespace}/${ref.name} has been deleted`;
+        if (isNotFound(err)) return `${what} ${node ? '' : `${k.namespace}/`}${ref.name} has been deleted`;
         throw err;
       }
       if (obj.metadata.uid !== ref.uid) return `${what} UID (${obj.metadata.uid}) does not match claim (${ref.uid})`;
@@ -180,3 +205,31 @@ function validateTokenRequest(body: KubeObject, name: string, namespace: string,
   if (errs.length) throw newInvalid('TokenRequest', 'authentication.k8s.io', name, errs);
 }
 
+/** The user extra keys of service account tokens (upstream's serviceaccount package and user.CredentialIDKey). */
+const EXTRA = {
+  credentialID: 'authentication.kubernetes.io/credential-id',
+  nodeName: 'authentication.kubernetes.io/node-name',
+  nodeUID: 'authentication.kubernetes.io/node-uid',
+  podName: 'authentication.kubernetes.io/pod-name',
+  podUID: 'authentication.kubernetes.io/pod-uid',
+};
+
+/**
+ * serviceAccountExtra is what upstream's ServiceAccountInfo.UserInfo adds to
+ * the user: the token's id as `JTI=<jti>`, the node and the pod it is bound
+ * to. Keys in Go's map order (sorted), as upstream serializes them.
+ */
+function serviceAccountExtra(claims: ServiceAccountClaims): Record<string, string[]> | undefined {
+  const k = claims['kubernetes.io'];
+  const extra: Record<string, string[]> = {};
+  if (claims.jti) extra[EXTRA.credentialID] = [`JTI=${claims.jti}`];
+  if (k.node?.name) {
+    extra[EXTRA.nodeName] = [k.node.name];
+    if (k.node.uid) extra[EXTRA.nodeUID] = [k.node.uid];
+  }
+  if (k.pod?.name && k.pod.uid) {
+    extra[EXTRA.podName] = [k.pod.name];
+    extra[EXTRA.podUID] = [k.pod.uid];
+  }
+  return Object.keys(extra).length ? extra : undefined;
+}

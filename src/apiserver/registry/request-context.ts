@@ -6,6 +6,8 @@ export interface UserInfo {
   name: string;
   uid?: string;
   groups: string[];
+  /** extra is what some authenticators add (a service account token's pod, node and credential id). */
+  extra?: Record<string, string[]>;
 }
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';

@@ -94,6 +94,7 @@ export const certificateSigningRequestStrategy: ResourceStrategy = {
       spec.username = ctx.user.name;
       if (ctx.user.uid) spec.uid = ctx.user.uid;
       spec.groups = [...ctx.user.groups];
+      if (ctx.user.extra && Object.keys(ctx.user.extra).length) spec.extra = structuredClone(ctx.user.extra);
     }
     obj.spec = spec;
   },

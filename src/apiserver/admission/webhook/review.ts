@@ -59,6 +59,7 @@ export function admissionRequest(uid: string, s: ReviewSubject): Record<string, 
   const user: Record<string, unknown> = { username: s.user.name };
   if (s.user.uid) user.uid = s.user.uid;
   if (s.user.groups.length) user.groups = s.user.groups;
+  if (s.user.extra && Object.keys(s.user.extra).length) user.extra = s.user.extra;
   req.userInfo = user;
   req.object = s.object ?? null;
   req.oldObject = s.oldObject ?? null;
