@@ -101,10 +101,7 @@ export class InProcessClient implements Client {
       ) as AsyncIterable<WatchEvent<T>>;
     };
     if (!authorized) return start();
-    return (async function* authorizedWatch() {
-      await authorized;
-      yield* start();
-    })();
+    return afterAuthorized(authorized, start);
   }
 
   async create<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: T, opts?: RequestOptions): Promise<T> {
@@ -162,6 +159,35 @@ export class InProcessClient implements Client {
       { gracePeriodSeconds: opts.gracePeriodSeconds, propagationPolicy: opts.propagationPolicy },
     );
   }
+}
+
+/**
+ * afterAuthorized is the watch of an asynchronous authorization: once it is
+ * allowed, each next() is the stream's own (no async generator in between,
+ * which would add promise turns to every event for as long as the watch lives).
+ */
+function afterAuthorized<E>(authorized: Promise<void>, start: () => AsyncIterable<E>): AsyncIterableIterator<E> {
+  let it: AsyncIterator<E> | undefined;
+  let done = false;
+  const open = async (): Promise<AsyncIterator<E> | undefined> => {
+    await authorized;
+    if (!done) it ??= start()[Symbol.asyncIterator]();
+    return it;
+  };
+  return {
+    next: () => {
+      if (it) return it.next();
+      return open().then((inner) => (inner ? inner.next() : { value: undefined, done: true }));
+    },
+    return: async () => {
+      done = true;
+      await it?.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 /** deny throws upstream's 403 for a refused call. */

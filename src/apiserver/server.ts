@@ -21,6 +21,7 @@ import { writeError, writeJson } from './http/response.js';
 import { handleUpgrade } from './http/upgrade.js';
 import { RequestMetrics } from './http/request-metrics.js';
 import { routeRequest, type RouterDeps } from './http/request-router.js';
+import { parseRequestTarget } from './http/request-target.js';
 import { APIRegistry } from './registry/api-registry.js';
 import { registerDefaultAdmission } from './admission/index.js';
 import { builtinDefinitions, DefinitionRegistry } from './definitions/index.js';
@@ -233,7 +234,7 @@ export class APIServer {
   upgradeHandler?: (req: IncomingMessage, socket: Socket, head: Buffer, user: UserInfo) => Promise<boolean>;
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://localhost');
+    const url = parseRequestTarget(req.url ?? '/');
     const path = (url.pathname.endsWith('/') ? url.pathname.replace(/\/+$/, '') : url.pathname) || '/';
     const second = path.indexOf('/', 1);
     const prefix = second < 0 ? path : path.slice(0, second);

@@ -76,12 +76,27 @@ export class IndexedCache<T extends KubeObject> {
   /** set stores obj under key, re-indexing it, and returns what it replaced. */
   set(key: string, obj: T): T | undefined {
     const old = this.#items.get(key);
-    this.#items.set(key, obj);
-    for (const [name, fn] of this.#indexers) {
-      if (old) this.#unindexOne(name, fn, key, old);
-      this.#indexOne(name, fn, key, obj);
-    }
+    this.replace(key, obj, old);
     return old;
+  }
+
+  /**
+   * replace stores obj under key when the caller has just read what is there
+   * (`old`, undefined when nothing). An index whose values did not change
+   * (an update within one namespace, on one node) is left as it is.
+   */
+  replace(key: string, obj: T, old: T | undefined): void {
+    this.#items.set(key, obj);
+    const index = this.#indices;
+    for (const [name, fn] of this.#indexers) {
+      const values = this.#safeIndex(fn, obj);
+      if (old) {
+        const before = this.#safeIndex(fn, old);
+        if (sameValues(before, values)) continue;
+        this.#unindex(index.get(name)!, key, before);
+      }
+      this.#index(index.get(name)!, key, values);
+    }
   }
 
   /** delete drops the object at key from the store and every index. */
@@ -91,17 +106,23 @@ export class IndexedCache<T extends KubeObject> {
   }
 
   #indexOne(name: string, fn: Indexer<T>, key: string, obj: T): void {
-    const index = this.#indices.get(name)!;
-    for (const v of this.#safeIndex(fn, obj)) {
+    this.#index(this.#indices.get(name)!, key, this.#safeIndex(fn, obj));
+  }
+
+  #unindexOne(name: string, fn: Indexer<T>, key: string, obj: T): void {
+    this.#unindex(this.#indices.get(name)!, key, this.#safeIndex(fn, obj));
+  }
+
+  #index(index: Map<string, Set<string>>, key: string, values: string[]): void {
+    for (const v of values) {
       let keys = index.get(v);
       if (!keys) index.set(v, (keys = new Set()));
       keys.add(key);
     }
   }
 
-  #unindexOne(name: string, fn: Indexer<T>, key: string, obj: T): void {
-    const index = this.#indices.get(name)!;
-    for (const v of this.#safeIndex(fn, obj)) {
+  #unindex(index: Map<string, Set<string>>, key: string, values: string[]): void {
+    for (const v of values) {
       const keys = index.get(v);
       keys?.delete(key);
       if (keys?.size === 0) index.delete(v);
@@ -116,4 +137,11 @@ export class IndexedCache<T extends KubeObject> {
       return [];
     }
   }
+}
+
+/** sameValues says two indexer results hold the same values in the same order. */
+function sameValues(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -226,10 +226,15 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   #upsert(key: string, obj: T): void {
     const old = this.#items.get(key);
     if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
-    this.#items.set(key, obj);
+    this.#items.replace(key, obj, old);
+    // Called in place rather than through #call: this runs for every event of every informer.
     for (const h of this.#handlers) {
-      if (old) this.#call(() => h.onUpdate?.(old, obj));
-      else this.#call(() => h.onAdd?.(obj));
+      try {
+        if (old) h.onUpdate?.(old, obj);
+        else h.onAdd?.(obj);
+      } catch (err) {
+        this.#handlerThrew(err);
+      }
     }
   }
 
@@ -261,8 +266,12 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     try {
       fn();
     } catch (err) {
-      this.#log(`informer ${this.ref.resource}: event handler threw: ${(err as Error).stack ?? err}`);
+      this.#handlerThrew(err);
     }
+  }
+
+  #handlerThrew(err: unknown): void {
+    this.#log(`informer ${this.ref.resource}: event handler threw: ${(err as Error).stack ?? err}`);
   }
 
   #log(msg: string): void {

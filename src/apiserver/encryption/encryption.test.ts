@@ -61,6 +61,25 @@ describe('encryptedStore', () => {
     await store.close();
   });
 
+  it('opens Secrets in a watch over them or over everything; any other watch is the backend\'s own stream', async () => {
+    const inner = new MemoryStore();
+    const store = encryptedStore(inner, [key('k1')]);
+    const ac = new AbortController();
+    const opts = (prefix: string) => ({ prefix, afterRevision: 0, signal: ac.signal });
+    // A ConfigMap watch cannot meet a sealed value, so it gets no extra step per event.
+    const configmaps = store.watch(opts('/registry/configmaps/'))[Symbol.asyncIterator]();
+    assert.equal(Object.getPrototypeOf(configmaps), Object.getPrototypeOf(inner.watch(opts('/registry/configmaps/'))[Symbol.asyncIterator]()));
+    await store.create(SECRET_KEY, '{"v":"plain"}');
+    for (const prefix of ['/registry/', '/registry/secrets/default/', '/']) {
+      const watch = store.watch(opts(prefix))[Symbol.asyncIterator]();
+      let ev = await watch.next();
+      while (!ev.done && ev.value.type === 'progress') ev = await watch.next();
+      assert.equal(!ev.done && ev.value.type === 'put' && ev.value.kv.value, '{"v":"plain"}', prefix);
+    }
+    ac.abort();
+    await store.close();
+  });
+
   it('reads values written before encryption was turned on, and re-encrypts them with the primary key', async () => {
     const inner = new MemoryStore();
     await inner.create(SECRET_KEY, '{"v":"old"}');

@@ -7,9 +7,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError } from '../../machinery/index.js';
 import { OPENAPI_V2_PROTOBUF_ACCEPT, type OpenAPIDocuments } from '../openapi/index.js';
+import type { RequestTarget } from './request-target.js';
 import { writeError } from './response.js';
 
-export function serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, url: URL, openapi: OpenAPIDocuments): void {
+export function serveOpenAPI(req: IncomingMessage, res: ServerResponse, path: string, url: RequestTarget, openapi: OpenAPIDocuments): void {
   let doc: { body: Buffer; etag: string; hash?: string } | undefined;
   let contentType = 'application/json';
   const v3 = path.startsWith('/openapi/v3/');

@@ -24,7 +24,7 @@ export interface ResourceRequestInfo {
 
 /** parseResourcePath parses `/api/v1/...` or `/apis/g/v/...`; undefined when the path is not a resource path. */
 export function parseResourcePath(method: string, pathname: string, query: URLSearchParams): ResourceRequestInfo | undefined {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodePathSegment);
+  const parts = pathSegments(pathname);
   let group: string;
   let version: string;
   let i: number;
@@ -87,10 +87,25 @@ export function parseResourcePath(method: string, pathname: string, query: URLSe
       verb = 'connect';
   }
   // Streaming subresources are "connect" requests whatever the method.
-  if (subresource && ['exec', 'attach', 'portforward', 'proxy', 'log'].includes(subresource)) {
+  if (subresource && STREAMING_SUBRESOURCES.has(subresource)) {
     verb = subresource === 'log' ? 'get' : 'connect';
   }
   return { verb, group, version, resource, namespace, name, subresource, rest };
+}
+
+const STREAMING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'proxy', 'log']);
+
+/** pathSegments is the path's non-empty segments, decoded (one pass: this runs for every request). */
+function pathSegments(pathname: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (;;) {
+    const end = pathname.indexOf('/', start);
+    const stop = end < 0 ? pathname.length : end;
+    if (stop > start) parts.push(decodePathSegment(pathname.slice(start, stop)));
+    if (end < 0) return parts;
+    start = end + 1;
+  }
 }
 
 /** decodePathSegment undoes %-escapes; a malformed escape is the client's 400, as Go's URL parser refuses it. */

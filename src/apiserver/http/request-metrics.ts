@@ -54,9 +54,14 @@ function escape(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
+/** Series is one label set (all labels but the code): its duration histogram and its count per status code. */
+interface Series extends Histogram {
+  totals: Map<number, number>;
+}
+
 export class RequestMetrics {
-  readonly #total = new Map<string, number>();
-  readonly #durations = new Map<string, Histogram>();
+  /** Series by a short key of their labels, so a request neither renders nor hashes the long label text. */
+  readonly #series = new Map<string, Series>();
   #inflight = { readOnly: 0, mutating: 0 };
 
   /** observe counts `req` when its answer is done (watches count when they end, as upstream). */
@@ -66,23 +71,31 @@ export class RequestMetrics {
     const kind = method === 'GET' || method === 'HEAD' ? 'readOnly' : 'mutating';
     this.#inflight[kind]++;
     let done = false;
-    const finish = () => {
+    const finish = (): void => {
       if (done) return;
       done = true;
       this.#inflight[kind]--;
       const dryRun = (req.url ?? '').includes('dryRun=') ? 'All' : '';
-      const base = `component="apiserver",dry_run="${dryRun}",group="${escape(info?.group ?? '')}",resource="${escape(info?.resource ?? '')}",scope="${scopeOf(info)}",subresource="${escape(info?.subresource ?? '')}",verb="${reportedVerb(method, info)}",version="${escape(info?.version ?? '')}"`;
-      const key = `code="${res.statusCode}",${base}`;
-      this.#total.set(key, (this.#total.get(key) ?? 0) + 1);
+      const verb = reportedVerb(method, info);
+      const scope = scopeOf(info);
+      // Path-derived labels are length-prefixed, so no two label sets share a key whatever they hold.
+      const sub = info?.subresource ?? '';
+      const key = info ? `${dryRun}|${verb}|${scope}|${info.group.length}:${info.group}${info.version.length}:${info.version}${info.resource.length}:${info.resource}${sub.length}:${sub}` : `${dryRun}|${verb}`;
+      let h = this.#series.get(key);
+      if (!h) {
+        const base = `component="apiserver",dry_run="${dryRun}",group="${escape(info?.group ?? '')}",resource="${escape(info?.resource ?? '')}",scope="${scope}",subresource="${escape(info?.subresource ?? '')}",verb="${verb}",version="${escape(info?.version ?? '')}"`;
+        this.#series.set(key, (h = { labels: base, counts: BUCKETS.map(() => 0), sum: 0, count: 0, totals: new Map() }));
+      }
+      const code = res.statusCode;
+      h.totals.set(code, (h.totals.get(code) ?? 0) + 1);
       const seconds = (performance.now() - start) / 1000;
-      let h = this.#durations.get(base);
-      if (!h) this.#durations.set(base, (h = { labels: base, counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
       for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.counts[i]++;
       h.sum += seconds;
       h.count++;
     };
-    res.once('finish', finish);
-    res.once('close', finish);
+    // Both events (an answer that finishes also closes); the flag counts it once.
+    res.on('finish', finish);
+    res.on('close', finish);
   }
 
   /** render writes every metric in the Prometheus text format, series sorted for stable output. */
@@ -94,7 +107,8 @@ export class RequestMetrics {
     out.push(`apiserver_current_inflight_requests{request_kind="readOnly"} ${this.#inflight.readOnly}`);
     out.push('# HELP apiserver_request_duration_seconds [STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.');
     out.push('# TYPE apiserver_request_duration_seconds histogram');
-    for (const h of [...this.#durations.values()].sort((a, b) => (a.labels < b.labels ? -1 : 1))) {
+    const series = [...this.#series.values()];
+    for (const h of series.sort((a, b) => (a.labels < b.labels ? -1 : 1))) {
       BUCKETS.forEach((le, i) => out.push(`apiserver_request_duration_seconds_bucket{${h.labels},le="${le}"} ${h.counts[i]}`));
       out.push(`apiserver_request_duration_seconds_bucket{${h.labels},le="+Inf"} ${h.count}`);
       out.push(`apiserver_request_duration_seconds_sum{${h.labels}} ${h.sum}`);
@@ -102,7 +116,9 @@ export class RequestMetrics {
     }
     out.push('# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.');
     out.push('# TYPE apiserver_request_total counter');
-    for (const [labels, n] of [...this.#total.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out.push(`apiserver_request_total{${labels}} ${n}`);
+    const totals: [string, number][] = [];
+    for (const h of series) for (const [code, n] of h.totals) totals.push([`code="${code}",${h.labels}`, n]);
+    for (const [labels, n] of totals.sort((a, b) => (a[0] < b[0] ? -1 : 1))) out.push(`apiserver_request_total{${labels}} ${n}`);
     out.push('# HELP process_start_time_seconds [ALPHA] Start time of the process since unix epoch in seconds.');
     out.push('# TYPE process_start_time_seconds gauge');
     out.push(`process_start_time_seconds ${Math.floor(Date.now() / 1000 - process.uptime())}`);

@@ -17,6 +17,7 @@ import type { UserInfo } from '../registry/request-context.js';
 import type { DiscoveryEndpoint } from './discovery-endpoint.js';
 import { serveOpenAPI } from './openapi-endpoint.js';
 import { parseResourcePath } from './request-info.js';
+import type { RequestTarget } from './request-target.js';
 import { PROMETHEUS_TEXT, type RequestMetrics } from './request-metrics.js';
 import type { ResourceHandler } from './resource-handler.js';
 import { writeError } from './response.js';
@@ -36,7 +37,7 @@ export interface RouterDeps {
   log?: (msg: string) => void;
 }
 
-export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: URL, path: string, user: UserInfo): Promise<void> {
+export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: RequestTarget, path: string, user: UserInfo): Promise<void> {
   const info = parseResourcePath(req.method ?? 'GET', path, url.searchParams);
   deps.metrics.observe(req, res, info);
   const attrs: AuthorizationAttributes = info
@@ -65,7 +66,7 @@ export async function routeRequest(deps: RouterDeps, req: IncomingMessage, res: 
 }
 
 /** serveNonResource answers the API's documents (discovery, /metrics, OpenAPI), or 404. */
-function serveNonResource(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: URL, path: string): void | Promise<void> {
+function serveNonResource(deps: RouterDeps, req: IncomingMessage, res: ServerResponse, url: RequestTarget, path: string): void | Promise<void> {
   if (path === '/api' || path === '/apis') return deps.discovery.serveRoot(req, res, path);
   if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
     const text = deps.metrics.render();
