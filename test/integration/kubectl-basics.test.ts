@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerHandle } from '../harness/server-harness.js';
@@ -51,6 +51,7 @@ describe('kubectl against skiff server', () => {
   });
   after(async () => {
     await s?.stop();
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('answers cluster-info, version, api-resources and api-versions', () => {

@@ -147,23 +147,27 @@ export function iptablesMentions(markers: string[]): string[] {
   );
 }
 
-/** cgroupV1Hierarchies lists the mounted cgroup v1 hierarchy roots (/sys/fs/cgroup/cpu, ...). */
-export function cgroupV1Hierarchies(): string[] {
+/**
+ * cgroupHierarchies lists the mounted cgroup hierarchy roots: the v1 ones
+ * (/sys/fs/cgroup/cpu, ...) and, on a hybrid host, the unified v2 one
+ * (/sys/fs/cgroup/unified), where runc makes the same directories.
+ */
+export function cgroupHierarchies(): string[] {
   return readFileSync('/proc/mounts', 'utf8')
     .split('\n')
     .map((l) => l.split(' '))
-    .filter((f) => f[2] === 'cgroup')
+    .filter((f) => f[2] === 'cgroup' || f[2] === 'cgroup2')
     .map((f) => f[1]);
 }
 
 /**
- * removeCgroups removes, in every v1 hierarchy, the directory `root` (relative,
+ * removeCgroups removes, in every hierarchy, the directory `root` (relative,
  * e.g. "skiff-e2e-1a2b") and any directory named by one of `ids` up to three
  * levels down (containers created without a cgroup parent), children first.
  * runc creates pod and container cgroups but nothing removes the pod level.
  */
 export function removeCgroups(root: string, ids: ReadonlySet<string>): void {
-  for (const h of cgroupV1Hierarchies()) {
+  for (const h of cgroupHierarchies()) {
     const targets = [join(h, root)];
     walkDirs(h, 3, (dir, name) => {
       if (ids.has(name)) targets.push(dir);
@@ -174,7 +178,7 @@ export function removeCgroups(root: string, ids: ReadonlySet<string>): void {
 
 /** cgroupsLeft lists remaining cgroup directories named root in any hierarchy. */
 export function cgroupsLeft(root: string): string[] {
-  return cgroupV1Hierarchies().map((h) => join(h, root)).filter((p) => existsSync(p));
+  return cgroupHierarchies().map((h) => join(h, root)).filter((p) => existsSync(p));
 }
 
 function walkDirs(dir: string, depth: number, visit: (path: string, name: string) => void): void {
