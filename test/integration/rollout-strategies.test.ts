@@ -9,6 +9,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { startServer, type ServerHandle } from '../harness/server-harness.js';
 import { HttpClient, loadKubeconfig } from '../../src/client/http-client.js';
 import { R } from '../../src/client/client.js';
@@ -196,13 +197,15 @@ describe('a rollout survives a server restart', () => {
       // Let the rollout start, then kill the whole control plane mid-way.
       await new Promise((r) => setTimeout(r, 2500));
       await srv.kill();
-      srv = await startServer({ args: ['--simulated-nodes', '2'], dataDir, keepDataDir: true });
+      // The second server owns the data dir from here on: its stop removes it.
+      srv = await startServer({ args: ['--simulated-nodes', '2'], dataDir });
       srv.kubectlOk(['rollout', 'status', 'deployment/web', '-n', 'resume', '--timeout=90s']);
       const rs = JSON.parse(srv.kubectlOk(['get', 'rs', '-n', 'resume', '-o', 'json'])) as { items: RSObj[] };
       const sizes = rs.items.map((x) => ({ image: (x.spec as unknown as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image, replicas: x.spec.replicas }));
       assert.deepEqual(sizes.sort((a, b) => a.image.localeCompare(b.image)), [{ image: 'nginx:1.25', replicas: 0 }, { image: 'nginx:1.26', replicas: 4 }]);
     } finally {
       await srv.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
