@@ -163,14 +163,20 @@ test('conditions stay for the transition period, then clear; admission follows t
   assert.deepEqual(m.admit(pod('burstable', { memRequest: '1Mi' })), { reason: 'Evicted', message: 'The node had condition: [DiskPressure]. ' });
 });
 
-test('after an eviction the manager waits for the pod to be cleaned up before it looks again (upstream waitForPodsCleanup)', async () => {
-  const pods = [pod('writer', { disk: '1Gi' }), pod('quiet')];
+/** diskPressured is a node short of nodefs space (5Gi free of 100Gi, under the default 10% threshold) and fine otherwise. */
+function diskPressured(): FakeSource {
   const source = new FakeSource();
   source.set('memory.available', 8 * Gi, 16 * Gi);
   source.set('nodefs.available', 5 * Gi, 100 * Gi);
   source.set('nodefs.inodesFree', 900_000, 1_000_000);
   source.set('imagefs.available', 50 * Gi, 100 * Gi);
   source.set('pid.available', 30_000, 32_768);
+  return source;
+}
+
+test('after an eviction the manager waits for the pod to be cleaned up before it looks again (upstream waitForPodsCleanup)', async () => {
+  const pods = [pod('writer', { disk: '1Gi' }), pod('quiet')];
+  const source = diskPressured();
   source.usage = new Map([['uid-writer', usage(0, 3 * Gi)], ['uid-quiet', usage(0, 10 * Mi)]]);
   const evicted: string[] = [];
   const logs: string[] = [];
@@ -200,12 +206,7 @@ test('after an eviction the manager waits for the pod to be cleaned up before it
 
 test('waiting for cleanup gives up after the timeout', async () => {
   const logs: string[] = [];
-  const source = new FakeSource();
-  source.set('memory.available', 8 * Gi, 16 * Gi);
-  source.set('nodefs.available', 5 * Gi, 100 * Gi);
-  source.set('nodefs.inodesFree', 900_000, 1_000_000);
-  source.set('imagefs.available', 50 * Gi, 100 * Gi);
-  source.set('pid.available', 30_000, 32_768);
+  const source = diskPressured();
   source.usage = new Map([['uid-writer', usage(0, 3 * Gi)]]);
   const m = new EvictionManager({
     thresholds: parseThresholds(DEFAULT_EVICTION_HARD), source, activePods: () => [pod('writer', { disk: '1Gi' })],
