@@ -81,9 +81,8 @@ describe('access reviews and node requests with selectors', () => {
   });
 
   it('bad selector attributes are 422 Invalid with upstream field paths, and a wrong type is 400', () => {
-    const create = (spec: object) => s.kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'jane', ...spec } }),
-    });
+    const post = (review: object) => s.kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], { input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', ...review }) });
+    const create = (spec: object) => post({ kind: 'SubjectAccessReview', spec: { user: 'jane', ...spec } });
     const both = create({ resourceAttributes: { verb: 'list', resource: 'pods', fieldSelector: { rawSelector: 'a=b', requirements: [{ key: 'a', operator: 'In', values: ['b'] }] } } });
     assert.equal(both.code, 1);
     assert.equal(both.stderr.trim(), 'The SubjectAccessReview "" is invalid: spec.resourceAttributes.fieldSelector.rawSelector: Invalid value: "a=b": may not specified at the same time as requirements');
@@ -102,26 +101,18 @@ describe('access reviews and node requests with selectors', () => {
       '* spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
       '* spec.user: Invalid value: "": at least one of user or group must be specified',
     ].join('\n'));
-    const local = s.kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'LocalSubjectAccessReview', metadata: { namespace: 'sel' }, spec: { user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods' } } }),
-    });
+    const local = post({ kind: 'LocalSubjectAccessReview', metadata: { namespace: 'sel' }, spec: { user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods' } } });
     assert.equal(local.stderr.trim(), 'The LocalSubjectAccessReview "" is invalid: spec.resourceAttributes.namespace: Invalid value: "": must match metadata.namespace');
     // A review is never stored: metadata must be empty (a local one's but for its namespace), after the spec's errors.
-    const named = s.kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', metadata: { name: 'x', labels: {} }, spec: { user: '', resourceAttributes: { verb: 'list', resource: 'pods' } } }),
-    });
+    const named = post({ kind: 'SubjectAccessReview', metadata: { name: 'x', labels: {} }, spec: { user: '', resourceAttributes: { verb: 'list', resource: 'pods' } } });
     assert.equal(named.stderr.trim(), [
       'The SubjectAccessReview "" is invalid: ',
       '* spec.user: Invalid value: "": at least one of user or group must be specified',
       '* metadata: Invalid value: {"labels":{},"name":"x"}: must be empty',
     ].join('\n'));
-    const labelled = s.kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'LocalSubjectAccessReview', metadata: { namespace: 'sel', labels: { a: 'b' } }, spec: { user: 'jane', resourceAttributes: { namespace: 'sel', verb: 'list', resource: 'pods' } } }),
-    });
+    const labelled = post({ kind: 'LocalSubjectAccessReview', metadata: { namespace: 'sel', labels: { a: 'b' } }, spec: { user: 'jane', resourceAttributes: { namespace: 'sel', verb: 'list', resource: 'pods' } } });
     assert.equal(labelled.stderr.trim(), 'The LocalSubjectAccessReview "" is invalid: metadata: Invalid value: {"labels":{"a":"b"},"namespace":"sel"}: must be empty except for namespace');
-    const empty = s.kubectl(['create', '--validate=false', '-o', 'json', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', metadata: { creationTimestamp: null, labels: {}, finalizers: [] }, spec: { user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods' } } }),
-    });
+    const empty = post({ kind: 'SubjectAccessReview', metadata: { creationTimestamp: null, labels: {}, finalizers: [] }, spec: { user: 'jane', resourceAttributes: { verb: 'list', resource: 'pods' } } });
     assert.equal(empty.code, 0, empty.stderr);
     const typed = create({ resourceAttributes: { verb: 'list', resource: 'pods', labelSelector: { rawSelector: 7 } } });
     assert.equal(typed.code, 1);
