@@ -12,8 +12,22 @@ import { R, type Client } from '../client/index.js';
 import { isNotFound } from '../machinery/index.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
 
-/** ObjectCache memoises ConfigMap/Secret reads within one pod sync. */
-export class ObjectCache {
+/**
+ * PodObjects is where a pod sync reads the ConfigMaps, Secrets and Services
+ * its pod references. The kubelet's is watch-fed (pod-objects.ts, upstream's
+ * default Watch strategy); ObjectCache below reads from the API (upstream's Get strategy).
+ */
+export interface PodObjects {
+  /** configMap reads a ConfigMap; rejects with the API's NotFound. */
+  configMap(ns: string, name: string): Promise<ConfigMap>;
+  /** secret reads a Secret; rejects with the API's NotFound. */
+  secret(ns: string, name: string): Promise<Secret>;
+  /** services lists a namespace's Services. */
+  services(ns: string): Promise<Service[]>;
+}
+
+/** ObjectCache reads from the API, memoising each read within one pod sync (upstream's Get change detection strategy). */
+export class ObjectCache implements PodObjects {
   readonly #client: Client;
   readonly #memo = new Map<string, Promise<unknown>>();
 
@@ -21,17 +35,14 @@ export class ObjectCache {
     this.#client = client;
   }
 
-  /** configMap reads a ConfigMap; rejects with the API's NotFound. */
   configMap(ns: string, name: string): Promise<ConfigMap> {
     return this.#get(`cm/${ns}/${name}`, () => this.#client.get(R.configmaps, name, { namespace: ns })) as Promise<ConfigMap>;
   }
 
-  /** secret reads a Secret; rejects with the API's NotFound. */
   secret(ns: string, name: string): Promise<Secret> {
     return this.#get(`secret/${ns}/${name}`, () => this.#client.get(R.secrets, name, { namespace: ns })) as Promise<Secret>;
   }
 
-  /** services lists a namespace's Services. */
   services(ns: string): Promise<Service[]> {
     return this.#get(`svc/${ns}`, async () => (await this.#client.list(R.services, { namespace: ns })).items) as Promise<Service[]>;
   }
@@ -55,7 +66,7 @@ export function secretValue(s: Secret, key: string): string | undefined {
 
 /** EnvContext is what env resolution needs besides the pod. */
 export interface EnvContext {
-  objects: ObjectCache;
+  objects: PodObjects;
   node: NodeAllocatable;
   runtime: PodRuntimeFields;
   /** masterServiceNamespace holds the `kubernetes` Service every pod sees (default "default"). */
@@ -151,13 +162,10 @@ async function serviceEnv(pod: Pod, ctx: EnvContext): Promise<Record<string, str
   const masterNs = ctx.masterServiceNamespace ?? 'default';
   const out: Record<string, string> = {};
   const services: Service[] = [];
-  try {
-    if (pod.spec?.enableServiceLinks !== false) services.push(...(await ctx.objects.services(ns)));
-    if (ns !== masterNs || pod.spec?.enableServiceLinks === false) {
-      services.push(...(await ctx.objects.services(masterNs)).filter((s) => s.metadata?.name === 'kubernetes'));
-    }
-  } catch {
-    return out;
+  // A failed read fails the container's creation (upstream: "services have not yet been read at least once, cannot construct envvars").
+  if (pod.spec?.enableServiceLinks !== false) services.push(...(await ctx.objects.services(ns)));
+  if (ns !== masterNs || pod.spec?.enableServiceLinks === false) {
+    services.push(...(await ctx.objects.services(masterNs)).filter((s) => s.metadata?.name === 'kubernetes'));
   }
   for (const s of services) {
     const ip = s.spec?.clusterIP;

@@ -12,7 +12,7 @@ import type { KubeObject } from '../api/index.js';
 import type { EventRecorder } from '../client/index.js';
 import type { ImageService, RuntimeService } from './cri/runtime-service.js';
 import type { PodSandbox, PodSandboxConfig } from './cri/cri-types.js';
-import { makeEnvironment, type ObjectCache } from './container-env.js';
+import { makeEnvironment, type PodObjects } from './container-env.js';
 import { containerConfig } from './container-config.js';
 import type { NodeAllocatable } from './downward-api.js';
 import { ETC_HOSTS_FILE } from './etc-hosts.js';
@@ -38,7 +38,7 @@ export interface StartContext {
   sandbox: PodSandbox;
   podIP: string;
   volumes: Map<string, string>;
-  objects: ObjectCache;
+  objects: PodObjects;
   /** created collects the IDs of the containers this sync created, so their status can be read without relisting the runtime. */
   created: string[];
 }

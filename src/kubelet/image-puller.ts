@@ -17,7 +17,7 @@ import { credentialsFor } from './credential-keyring.js';
 import type { EventRecorder } from '../client/index.js';
 import type { KubeObject } from '../api/index.js';
 import { Backoff, type BackoffTimings } from './backoff.js';
-import type { ObjectCache } from './container-env.js';
+import type { PodObjects } from './container-env.js';
 
 /** ImagePullError carries the waiting reason (ErrImagePull, ImagePullBackOff, ErrImageNeverPull, InvalidImageName). */
 export class ImagePullError extends Error {
@@ -65,12 +65,12 @@ export class ImagePuller {
   }
 
   /** ensure returns the image reference (ID) to create the container with, or throws ImagePullError. */
-  async ensure(pod: Pod, c: Container, objects: ObjectCache): Promise<string> {
+  async ensure(pod: Pod, c: Container, objects: PodObjects): Promise<string> {
     return (await this.ensureImage(pod, c, objects)).ref;
   }
 
   /** ensureImage is ensure that also answers the image's status (its user, for runAsNonRoot), so the caller need not ask the runtime again. */
-  async ensureImage(pod: Pod, c: Container, objects: ObjectCache): Promise<EnsuredImage> {
+  async ensureImage(pod: Pod, c: Container, objects: PodObjects): Promise<EnsuredImage> {
     const image = c.image ?? '';
     const obj = pod as KubeObject;
     const policy = pullPolicyOf(c);
@@ -100,7 +100,7 @@ export class ImagePuller {
     return new ImagePullError(reason, message, retryInMs);
   }
 
-  async #pull(pod: Pod, c: Container, objects: ObjectCache, key: string): Promise<EnsuredImage> {
+  async #pull(pod: Pod, c: Container, objects: PodObjects, key: string): Promise<EnsuredImage> {
     const image = c.image ?? '';
     const obj = pod as KubeObject;
     const secrets = await this.#pullSecrets(pod, objects);
@@ -130,7 +130,7 @@ export class ImagePuller {
   }
 
   // Upstream pulls even when some pull secrets cannot be read, after a warning event naming them.
-  async #pullSecrets(pod: Pod, objects: ObjectCache): Promise<Secret[]> {
+  async #pullSecrets(pod: Pod, objects: PodObjects): Promise<Secret[]> {
     const secrets: Secret[] = [];
     const missing: string[] = [];
     for (const ref of pod.spec?.imagePullSecrets ?? []) {

@@ -28,6 +28,7 @@ import { PodWorkers } from './pod-workers.js';
 import { ProbeManager } from './probe-manager.js';
 import { podLogDirName } from './sandbox-config.js';
 import { VolumeManager } from './volume-manager.js';
+import { PodObjectManager } from './pod-objects.js';
 import { removeCgroup } from './pod-cgroups.js';
 import { Housekeeping, evictionThresholds, type HousekeepingConfig } from './housekeeping.js';
 import { PAUSE_IMAGE } from '../images/index.js';
@@ -78,6 +79,8 @@ export class Kubelet {
   readonly #workers: PodWorkers;
   readonly #probes: ProbeManager;
   readonly #volumes: VolumeManager;
+  /** objects caches what pods reference: watched ConfigMaps and Secrets, and every Service (pod-objects.ts). */
+  readonly #objects: PodObjectManager;
   readonly #housekeeping: Housekeeping;
   readonly #timers: NodeJS.Timeout[] = [];
   #informer?: SharedInformer<KubeObject>;
@@ -88,6 +91,7 @@ export class Kubelet {
   #relistedPods?: Set<string>;
   #relisting = false;
   #informerDone: Promise<void> = Promise.resolve();
+  #objectsDone: Promise<void> = Promise.resolve();
 
   constructor(opts: KubeletOptions) {
     this.#o = opts;
@@ -103,8 +107,11 @@ export class Kubelet {
     this.#volumes = new VolumeManager({
       client: opts.client, podsDir: join(opts.dataDir, 'pods'), memoryVolumesDir: join(opts.dataDir, 'memory-volumes'), node: this.#allocatable,
     });
+    this.#objects = new PodObjectManager(opts.client, {
+      changed: (uids) => uids.forEach((uid) => this.#workers.trigger(uid)), syncPeriodMs: this.#resyncMs, log: opts.log,
+    });
     this.#syncer = new PodSyncer({
-      client: opts.client, runtime: opts.runtime, images: opts.images, recorder: this.#recorder,
+      client: opts.client, objects: this.#objects, runtime: opts.runtime, images: opts.images, recorder: this.#recorder,
       puller: new ImagePuller(opts.images, this.#recorder, opts.imageBackoff ?? DEFAULT_BACKOFF),
       probes: this.#probes, volumes: this.#volumes, crashBackoff: opts.crashBackoff ?? DEFAULT_BACKOFF,
       hostIP: opts.hostIP, logRoot: this.logRoot, cgroupRoot: this.cgroupRoot,
@@ -126,6 +133,10 @@ export class Kubelet {
       removed: async (pod) => void (await this.#syncer.terminate(pod, false)),
       log: (m) => this.#log(m),
     });
+  }
+
+  get #resyncMs(): number {
+    return this.#o.resyncIntervalMs ?? 10_000;
   }
 
   /** cgroupRoot is the cgroup all of this node's pods live under. */
@@ -160,10 +171,13 @@ export class Kubelet {
     this.#every(this.#o.nodeStatusIntervalMs ?? 10_000, () => this.#nodeStatus.update());
     const informer = new SharedInformer<KubeObject>(this.#o.client, R.pods, { fieldSelector: `spec.nodeName=${this.nodeName}`, log: this.#o.log });
     this.#informer = informer;
+    this.#objectsDone = this.#objects.run(this.#abort.signal);
+    // A pod's references are registered before its worker syncs it, as upstream's pod manager does before dispatching.
+    const updated = (p: Pod) => (this.#objects.updatePod(p), this.#workers.update(p));
     informer.addEventHandler({
-      onAdd: (p) => this.#workers.update(p as Pod),
-      onUpdate: (_o, p) => this.#workers.update(p as Pod),
-      onDelete: (p) => this.#workers.remove(p as Pod),
+      onAdd: (p) => updated(p as Pod),
+      onUpdate: (_o, p) => updated(p as Pod),
+      onDelete: (p) => (this.#objects.deletePod(p as Pod), this.#workers.remove(p as Pod)),
     });
     this.#informerDone = informer.run(this.#abort.signal);
     await informer.waitForSync(this.#abort.signal);
@@ -171,7 +185,7 @@ export class Kubelet {
     this.#every(this.#o.housekeeping?.orphanIntervalMs ?? 2000, () => this.#removeOrphans());
     this.#housekeeping.start();
     this.#every(this.#o.relistIntervalMs ?? 1000, () => this.#relist());
-    this.#every(this.#o.resyncIntervalMs ?? 10_000, () => this.#workers.triggerAll());
+    this.#every(this.#resyncMs, () => this.#workers.triggerAll());
     this.#log(`kubelet: node ${this.nodeName} running (${version.runtime_name} ${version.runtime_version})`);
   }
 
@@ -184,7 +198,8 @@ export class Kubelet {
     for (const t of this.#timers) clearInterval(t);
     this.#workers.stop();
     this.#probes.stop();
-    await this.#informerDone.catch(() => undefined);
+    this.#objects.close();
+    await Promise.all([this.#informerDone, this.#objectsDone]).catch(() => undefined);
     await this.#volumes.close().catch((err) => this.#log(`kubelet: memory-backed volumes: ${(err as Error).message}`));
   }
 

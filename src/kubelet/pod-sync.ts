@@ -16,7 +16,7 @@ import { R, type Client } from '../client/index.js';
 import { isConflict, isNotFound, rfc3339 } from '../machinery/index.js';
 import type { ContainerStatus } from './cri/cri-types.js';
 import { Backoff, type BackoffTimings } from './backoff.js';
-import { ObjectCache } from './container-env.js';
+import { ObjectCache, type PodObjects } from './container-env.js';
 import { removeOldInstances } from './container-gc.js';
 import { ContainerPlanner, type Plan } from './container-plan.js';
 import { ContainerRunner, graceSeconds, type ContainerRunnerOptions } from './container-runner.js';
@@ -43,6 +43,8 @@ export interface PodSyncerOptions extends ContainerRunnerOptions {
   log: (msg: string) => void;
   /** admit may refuse a pod the kubelet has not started yet (node pressure). */
   admit?: (pod: Pod) => { reason: string; message: string } | undefined;
+  /** objects serves the ConfigMaps, Secrets and Services pods reference (the kubelet's watch-fed caches); unset: read from the API each sync. */
+  objects?: PodObjects;
   /** inLastRelist says whether the last runtime relist (PLEG) saw anything of a pod; undefined before the first relist. */
   inLastRelist?: (uid: string) => boolean | undefined;
 }
@@ -102,7 +104,7 @@ export class PodSyncer {
       await this.#o.volumes.tearDownVolumes(uid);
       return {};
     }
-    const objects = new ObjectCache(this.#o.client);
+    const objects = this.#o.objects ?? new ObjectCache(this.#o.client);
     let volumes: Map<string, string>;
     try {
       volumes = await this.#o.volumes.setUp(pod, objects, { podIP: pod.status?.podIP, hostIP: this.#o.hostIP });

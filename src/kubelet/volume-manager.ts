@@ -23,7 +23,7 @@ import { R, type Client } from '../client/index.js';
 import { isNotFound } from '../machinery/index.js';
 import { parseQuantity } from '../api/index.js';
 import type { PayloadFile } from './atomic-writer.js';
-import type { ObjectCache } from './container-env.js';
+import type { PodObjects } from './container-env.js';
 import { fieldRefValue, resourceFieldRefValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
 import { VolumeError, hostPathSetUp, isMountPoint, mountTmpfs, unmountAll } from './volume-host.js';
 import { MemoryVolumes } from './memory-volumes.js';
@@ -64,7 +64,7 @@ export class VolumeManager {
   }
 
   /** setUp makes every volume of pod ready and returns volume name → host path. */
-  async setUp(pod: Pod, objects: ObjectCache, rt: PodRuntimeFields): Promise<Map<string, string>> {
+  async setUp(pod: Pod, objects: PodObjects, rt: PodRuntimeFields): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const v of pod.spec?.volumes ?? []) {
       try {
@@ -77,7 +77,7 @@ export class VolumeManager {
     return out;
   }
 
-  async #setUpOne(pod: Pod, v: Volume, objects: ObjectCache, rt: PodRuntimeFields): Promise<string> {
+  async #setUpOne(pod: Pod, v: Volume, objects: PodObjects, rt: PodRuntimeFields): Promise<string> {
     const uid = pod.metadata?.uid ?? '';
     const ns = pod.metadata?.namespace ?? 'default';
     const dir = (plugin: string) => join(this.podDir(uid), 'volumes', plugin, v.name);
@@ -131,7 +131,7 @@ export class VolumeManager {
     return out;
   }
 
-  async #projected(pod: Pod, v: Volume, objects: ObjectCache, rt: PodRuntimeFields): Promise<Map<string, PayloadFile>> {
+  async #projected(pod: Pod, v: Volume, objects: PodObjects, rt: PodRuntimeFields): Promise<Map<string, PayloadFile>> {
     const ns = pod.metadata?.namespace ?? 'default';
     const mode = v.projected?.defaultMode;
     const out = new Map<string, PayloadFile>();
