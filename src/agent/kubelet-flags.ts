@@ -8,7 +8,7 @@
  * --image-gc-low-threshold, --image-minimum-gc-age,
  * --container-log-max-size, --container-log-max-files,
  * --maximum-dead-containers-per-container, --maximum-dead-containers and
- * --minimum-container-ttl-duration. --kubelet-housekeeping-period is a
+ * --minimum-container-ttl-duration, and --sync-frequency. --kubelet-housekeeping-period is a
  * Skiff test knob that shortens every collector's period.
  */
 import { parseQuantity } from '../api/index.js';
@@ -37,11 +37,15 @@ export function housekeepingFromFlags(flags: KubeletFlagValues): HousekeepingCon
   if (maxFiles < 2) throw new Error(`invalid configuration: containerLogMaxFiles (--container-log-max-files) ${maxFiles} must be greater than 1`);
   const maxPodGrace = Number(flags['eviction-max-pod-grace-period'] ?? 0);
   if (!Number.isInteger(maxPodGrace)) throw new Error(`invalid argument "${String(flags['eviction-max-pod-grace-period'])}" for "--eviction-max-pod-grace-period" flag: not an integer`);
+  const syncFrequencyMs = duration(flags, 'sync-frequency', '10s');
+  // Upstream's NewMainKubelet refuses a sync frequency that is not positive.
+  if (syncFrequencyMs <= 0) throw new Error(`invalid sync frequency ${String(flags['sync-frequency'])}`);
   const period = flags['kubelet-housekeeping-period'] ? parseDurationMs(String(flags['kubelet-housekeeping-period'])) : undefined;
   return {
     evictionHard: parseThresholds(String(flags['eviction-hard'] ?? DEFAULT_EVICTION_HARD)),
     evictionSoft: parseSoftThresholds(String(flags['eviction-soft'] ?? ''), String(flags['eviction-soft-grace-period'] ?? '')),
     evictionMaxPodGracePeriodSeconds: maxPodGrace,
+    syncFrequencyMs,
     kubeReserved: parseReservation(String(flags['kube-reserved'] ?? ''), 'kube-reserved'),
     systemReserved: parseReservation(String(flags['system-reserved'] ?? ''), 'system-reserved'),
     evictionPressureTransitionMs: duration(flags, 'eviction-pressure-transition-period', '5m'),

@@ -24,6 +24,7 @@ export const KUBELET_FLAGS: Record<string, FlagSpec> = {
   'maximum-dead-containers-per-container': { type: 'number', default: 1, usage: 'dead instances kept per container' },
   'maximum-dead-containers': { type: 'number', default: -1, usage: 'dead containers kept on the node (-1: no limit)' },
   'minimum-container-ttl-duration': { type: 'string', default: '0s', usage: 'minimum age of a dead container before it is garbage collected' },
+  'sync-frequency': { type: 'string', default: '10s', usage: 'max period between full syncs of every pod (ConfigMap and Secret changes reach pods through their watches at once)' },
   'kubelet-housekeeping-period': { type: 'string', default: '', hidden: true },
 };
 

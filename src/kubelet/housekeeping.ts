@@ -41,6 +41,8 @@ export interface HousekeepingConfig {
   /** imageFsStats replaces the image filesystem's measurement for image GC (tests). */
   imageFsStats?: () => Promise<FsStats>;
   containerLog?: ContainerLogPolicy;
+  /** syncFrequencyMs is the kubelet's periodic sync of every pod (--sync-frequency, default 10 s), read by the kubelet with the other flags' values. */
+  syncFrequencyMs?: number;
   /** periods in ms: orphans 2 s (the kubelet sweeps them), eviction 10 s, logs 10 s, containers 60 s, images 300 s. */
   orphanIntervalMs?: number;
   evictionIntervalMs?: number;

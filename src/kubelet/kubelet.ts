@@ -136,7 +136,7 @@ export class Kubelet {
   }
 
   get #resyncMs(): number {
-    return this.#o.resyncIntervalMs ?? 10_000;
+    return this.#o.resyncIntervalMs ?? this.#o.housekeeping?.syncFrequencyMs ?? 10_000;
   }
 
   /** cgroupRoot is the cgroup all of this node's pods live under. */
