@@ -76,6 +76,12 @@ const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH',
 export class HttpClient implements Client {
   #opts: HttpClientOptions;
   #agent: Agent;
+  /**
+   * watchAgent carries watches. A watch holds its connection for minutes, and over HTTP/1.1 (the API server speaks
+   * no HTTP/2, on which client-go multiplexes every watch over one connection) each needs one of its own: watches
+   * get their own pool, without a cap, so a kubelet's per-object watches never starve its requests of connections.
+   */
+  #watchAgent: Agent;
   readonly #retired: Agent[] = [];
   #servers: string[];
   #active = 0;
@@ -84,10 +90,11 @@ export class HttpClient implements Client {
     this.#opts = opts;
     this.#servers = [...new Set([opts.server, ...(opts.servers ?? [])])];
     this.#agent = HttpClient.#newAgent(opts);
+    this.#watchAgent = HttpClient.#newAgent(opts, Infinity);
   }
 
-  static #newAgent(opts: HttpClientOptions): Agent {
-    return new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 16, ca: opts.ca, cert: opts.cert, key: opts.key });
+  static #newAgent(opts: HttpClientOptions, maxSockets = opts.maxSockets ?? 16): Agent {
+    return new Agent({ keepAlive: true, maxSockets, ca: opts.ca, cert: opts.cert, key: opts.key });
   }
 
   /**
@@ -98,8 +105,9 @@ export class HttpClient implements Client {
    */
   setClientCertificate(cert: string | Buffer, key: string | Buffer): void {
     this.#opts = { ...this.#opts, cert, key, token: undefined };
-    this.#retired.push(this.#agent);
+    this.#retired.push(this.#agent, this.#watchAgent);
     this.#agent = HttpClient.#newAgent(this.#opts);
+    this.#watchAgent = HttpClient.#newAgent(this.#opts, Infinity);
   }
 
   /** servers lists the API servers this client may use, the current one first. */
@@ -116,15 +124,16 @@ export class HttpClient implements Client {
 
   close(): void {
     this.#agent.destroy();
+    this.#watchAgent.destroy();
     for (const a of this.#retired) a.destroy();
   }
 
   /** send tries each server at most once, moving on only when the connection itself failed. */
-  async #send(method: string, path: string, body?: unknown, contentType = 'application/json', signal?: AbortSignal): Promise<IncomingMessage> {
+  async #send(method: string, path: string, body?: unknown, contentType = 'application/json', signal?: AbortSignal, agent = this.#agent): Promise<IncomingMessage> {
     for (let tried = 1; ; tried++) {
       const server = this.#servers[this.#active]!;
       try {
-        return await this.#sendTo(server, method, path, body, contentType, signal);
+        return await this.#sendTo(server, method, path, body, contentType, signal, agent);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? '';
         if (!CONNECT_FAILURES.has(code) || tried >= this.#servers.length || signal?.aborted) throw err;
@@ -133,7 +142,7 @@ export class HttpClient implements Client {
     }
   }
 
-  #sendTo(server: string, method: string, path: string, body: unknown, contentType: string, signal?: AbortSignal): Promise<IncomingMessage> {
+  #sendTo(server: string, method: string, path: string, body: unknown, contentType: string, signal: AbortSignal | undefined, agent: Agent): Promise<IncomingMessage> {
     const url = new URL(path, server);
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string | number> = { Accept: 'application/json' };
@@ -142,7 +151,7 @@ export class HttpClient implements Client {
       headers['Content-Length'] = data.length;
     }
     if (this.#opts.token) headers.Authorization = `Bearer ${this.#opts.token}`;
-    const options: HttpsRequestOptions = { method, agent: this.#agent, headers, signal };
+    const options: HttpsRequestOptions = { method, agent, headers, signal };
     return new Promise((resolve, reject) => {
       const req = request(url, options, resolve);
       req.on('error', reject);
@@ -185,7 +194,7 @@ export class HttpClient implements Client {
     if (opts.sendInitialEvents !== undefined) params.set('sendInitialEvents', String(opts.sendInitialEvents));
     let res: IncomingMessage;
     try {
-      res = await this.#send('GET', `${resourcePath(ref, opts.namespace)}?${params}`, undefined, undefined, opts.signal);
+      res = await this.#send('GET', `${resourcePath(ref, opts.namespace)}?${params}`, undefined, undefined, opts.signal, this.#watchAgent);
     } catch (err) {
       if (opts.signal?.aborted) return;
       throw err;

@@ -123,6 +123,20 @@ describe('kubelet watches the ConfigMaps and Secrets its pods reference', { skip
       await watching;
     }
 
+    // A kubelet holds a watch per referenced object; over HTTP/1.1 each takes a connection, and more watches than the
+    // client's request pool (16 connections) must not starve its requests.
+    const many = new AbortController();
+    const streams = Array.from({ length: 20 }, () => (async () => {
+      for await (const _ev of nodeClient!.watch(R.secrets, { namespace: NS, fieldSelector: 'metadata.name=cred', signal: many.signal })) { /* drained */ }
+    })().catch(() => undefined));
+    try {
+      const read = nodeClient!.get(R.secrets, 'cred', { namespace: NS }).then((s) => s.metadata.name);
+      assert.equal(await Promise.race([read, new Promise((r) => setTimeout(() => r('starved'), 60_000))]), 'cred');
+    } finally {
+      many.abort();
+      await Promise.all(streams);
+    }
+
     const forbidden = (verb: string) => `secrets "unreferenced" is forbidden: User "system:node:${node}" cannot ${verb} resource "secrets" in API group "" in the namespace "${NS}": no relationship found between node '${node}' and this object`;
     const list = asNode(['-n', NS, 'get', 'secrets', '--field-selector', 'metadata.name=unreferenced']);
     assert.equal(list.code, 1);
