@@ -53,3 +53,14 @@ test('a node evicts only pods bound to itself, and leaves a missing pod to the e
   assert.equal(await run('CREATE', pods, eviction('gone'), undefined, 'eviction', inDefault), undefined);
   assert.equal(await run('CREATE', pods, eviction('theirs'), undefined, 'eviction', newContext({ name: 'alice', groups: ['system:authenticated'] }, 'default')), undefined);
 });
+
+test('a node creates, updates and deletes only the CSINode named after it', async () => {
+  const csinodes = lookupResource('storage.k8s.io', 'v1', 'csinodes')!;
+  const csiNode = (name: string): KubeObject => ({ apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', metadata: { name }, spec: { drivers: [] } });
+  assert.ok(plugin.handles(csinodes, undefined, 'CREATE'));
+  for (const op of ['CREATE', 'UPDATE', 'DELETE'] as const) {
+    assert.equal(await run(op, csinodes, csiNode('a'), op === 'CREATE' ? undefined : csiNode('a')), undefined, op);
+    assert.equal(await run(op, csinodes, csiNode('b'), op === 'CREATE' ? undefined : csiNode('b')), 'csinodes.storage.k8s.io "b" is forbidden: can only access CSINode with the same name as the requesting node', op);
+  }
+  assert.equal(await run('CREATE', csinodes, csiNode('b'), undefined, undefined, newContext({ name: 'alice', groups: ['system:authenticated'] })), undefined);
+});

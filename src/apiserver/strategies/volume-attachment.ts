@@ -66,10 +66,10 @@ function validateVolumeAttachmentStatus(status: VolumeAttachmentStatus): FieldEr
   const errs: FieldError[] = [];
   let size = 0;
   for (const [k, v] of Object.entries(status.attachmentMetadata ?? {})) size += k.length + String(v).length;
-  if (size > MAX_ATTACHED_VOLUME_METADATA_SIZE) errs.push(field.tooLong('status.attachmentMetadata', '', MAX_ATTACHED_VOLUME_METADATA_SIZE));
+  if (size > MAX_ATTACHED_VOLUME_METADATA_SIZE) errs.push(field.tooLong('status.attachmentMetadata', undefined, MAX_ATTACHED_VOLUME_METADATA_SIZE));
   for (const which of ['attachError', 'detachError'] as const) {
     // Upstream reports the message's limit with the metadata size (sic).
-    if ((status[which]?.message ?? '').length > MAX_VOLUME_ERROR_MESSAGE_SIZE) errs.push(field.tooLong(`status.${which}.message`, '', MAX_ATTACHED_VOLUME_METADATA_SIZE));
+    if ((status[which]?.message ?? '').length > MAX_VOLUME_ERROR_MESSAGE_SIZE) errs.push(field.tooLong(`status.${which}.message`, undefined, MAX_ATTACHED_VOLUME_METADATA_SIZE));
   }
   return errs;
 }
