@@ -164,5 +164,12 @@ describe('storage.k8s.io CSI kinds', { skip: skip || false, timeout: 600_000 }, 
     const patched = asNode(['patch', 'csinode', node, '--type=merge', '-p', JSON.stringify({ spec: { drivers: [{ name: 'hostpath.csi.k8s.io', nodeID: node }] } })]);
     assert.equal(patched.code, 0, patched.stderr);
     assert.match(srv.kubectlOk(['get', 'csinode', node]), new RegExp(`\\n${node}\\s+1\\s+`));
+    // And delete and create it, as a joined agent's kubelet registers it with these credentials.
+    assert.equal(asNode(['delete', 'csinode', node]).code, 0);
+    const nodeUid = srv.json<Meta>(['node', node]).metadata.uid;
+    const own = { apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', metadata: { name: node, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node, uid: nodeUid }] }, spec: { drivers: [] } };
+    const created = asNode(['create', '-f', '-'], JSON.stringify(own));
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(srv.kubectlOk(['get', 'csinode', node]), new RegExp(`\\n${node}\\s+0\\s+`));
   });
 });
