@@ -81,6 +81,9 @@ describe('storage.k8s.io CSI kinds', { skip: skip || false, timeout: 600_000 }, 
       ['storageclasses', 'sc', 'storage.k8s.io/v1', 'false', 'StorageClass'],
       ['volumeattachments', 'storage.k8s.io/v1', 'false', 'VolumeAttachment'],
     ]);
+    // Their OpenAPI schemas are served: kubectl explain reads them.
+    assert.match(srv.kubectlOk(['explain', 'csinode.spec.drivers']), /FIELD: drivers <\[\]CSINodeDriver>[\s\S]*nodeID\s+<string> -required-/);
+    assert.match(srv.kubectlOk(['explain', 'volumeattachment.spec']), /attacher\s+<string> -required-[\s\S]*nodeName\s+<string> -required-/);
   });
 
   it("the kubelet registered its node's CSINode: no drivers, owned by its Node", async () => {
