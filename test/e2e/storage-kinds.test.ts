@@ -163,6 +163,10 @@ describe('storage.k8s.io CSI kinds', { skip: skip || false, timeout: 600_000 }, 
     const create = asNode(['create', '-f', '-'], JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', metadata: { name: 'someone-else' }, spec: { drivers: [] } }));
     assert.match(create.stderr, /csinodes\.storage\.k8s\.io "someone-else" is forbidden: can only access CSINode with the same name as the requesting node/);
     assert.equal(srv.kubectl(['get', 'csinode', 'someone-else']).code, 1, 'nothing stored');
+    // Likewise another node's Lease: the authorizer lets a node create in kube-node-lease, admission checks the name.
+    const lease = asNode(['create', '-f', '-'], JSON.stringify({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'someone-else', namespace: 'kube-node-lease' }, spec: {} }));
+    assert.match(lease.stderr, /leases\.coordination\.k8s\.io "someone-else" is forbidden: can only access node lease with the same name as the requesting node/);
+    assert.equal(srv.kubectl(['get', 'lease', '-n', 'kube-node-lease', 'someone-else']).code, 1, 'no lease stored');
     // Its own CSINode it may write: a driver registering adds itself.
     const patched = asNode(['patch', 'csinode', node, '--type=merge', '-p', JSON.stringify({ spec: { drivers: [{ name: 'hostpath.csi.k8s.io', nodeID: node }] } })]);
     assert.equal(patched.code, 0, patched.stderr);
