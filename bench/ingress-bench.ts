@@ -14,7 +14,7 @@
  * Run: node dist/bench/ingress-bench.js [seconds per side] [concurrency]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,12 @@ export interface IngressBenchResult {
   p99Ratio: number;
   /** loadAverage is the 1-minute load average at the end of the run. */
   loadAverage: number;
+  /**
+   * CPU µs per request of each process on each path: the load generator (this process), the backend and nginx's
+   * workers. On a machine whose cores the direct path already keeps busy, rpsRatio cannot exceed
+   * directUs / (directUs + nginxUs): this bound is reported so the ratio can be read against it.
+   */
+  cpu: { directUs: number; ingressUs: number; nginxUs: number; rpsRatioBound: number };
 }
 
 const BACKEND = `require('http').createServer((q, s) => { s.setHeader('content-type', 'text/plain'); s.end('hello from the backend\\n'); })
@@ -67,9 +73,35 @@ interface Tally {
   latencies: number[];
   errors: number;
   seconds: number;
+  /** cpuUs is the CPU time the measured processes spent during this side's rounds, by process role. */
+  cpuUs: { loadGenerator: number; backend: number; nginx: number };
 }
 
-const newTally = (): Tally => ({ latencies: [], errors: 0, seconds: 0 });
+const newTally = (): Tally => ({ latencies: [], errors: 0, seconds: 0, cpuUs: { loadGenerator: 0, backend: 0, nginx: 0 } });
+
+const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+/** processCpuUs reads a process's user+system CPU time (µs) from /proc; 0 once it is gone. */
+function processCpuUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  } catch {
+    return 0;
+  }
+}
+
+/** measured runs one round and adds the CPU each role spent in it to the tally. */
+async function measured(tally: Tally, pids: { backend: number; nginx: () => number[] }, round: () => Promise<void>): Promise<void> {
+  const workers = pids.nginx();
+  const sum = (): number => workers.reduce((a, p) => a + processCpuUs(p), 0);
+  const [self0, backend0, nginx0] = [process.cpuUsage(), processCpuUs(pids.backend), sum()];
+  await round();
+  const self = process.cpuUsage(self0);
+  tally.cpuUs.loadGenerator += self.user + self.system;
+  tally.cpuUs.backend += processCpuUs(pids.backend) - backend0;
+  tally.cpuUs.nginx += sum() - nginx0;
+}
 
 /** load sends GETs with `concurrency` keep-alive connections for `seconds`, adding each one's latency to the tally. */
 async function load(port: number, seconds: number, concurrency: number, tally: Tally): Promise<void> {
@@ -130,12 +162,18 @@ export async function runIngressBench(opts: { seconds?: number; concurrency?: nu
     await load(backend.port, ROUND_SECONDS, concurrency, newTally());
     await load(plane.httpPort, ROUND_SECONDS, concurrency, newTally());
     const [direct, ingress] = [newTally(), newTally()];
+    const pids = { backend: backend.proc.pid!, nginx: () => plane.supervisor.workerPids() };
     for (let i = 0; i < Math.max(1, Math.round(seconds / ROUND_SECONDS)); i++) {
-      await load(backend.port, ROUND_SECONDS, concurrency, direct);
-      await load(plane.httpPort, ROUND_SECONDS, concurrency, ingress);
+      await measured(direct, pids, () => load(backend.port, ROUND_SECONDS, concurrency, direct));
+      await measured(ingress, pids, () => load(plane.httpPort, ROUND_SECONDS, concurrency, ingress));
     }
     const [d, g] = [summary(direct), summary(ingress)];
-    return { direct: d, ingress: g, rpsRatio: g.rps / d.rps, p99Ratio: g.p99 / d.p99, loadAverage: loadavg()[0] };
+    const perRequest = (t: Tally, us: number): number => us / Math.max(1, t.latencies.length);
+    const directUs = perRequest(direct, direct.cpuUs.loadGenerator + direct.cpuUs.backend);
+    const nginxUs = perRequest(ingress, ingress.cpuUs.nginx);
+    const ingressUs = perRequest(ingress, ingress.cpuUs.loadGenerator + ingress.cpuUs.backend) + nginxUs;
+    const cpu = { directUs, ingressUs, nginxUs, rpsRatioBound: directUs / (directUs + nginxUs) };
+    return { direct: d, ingress: g, rpsRatio: g.rps / d.rps, p99Ratio: g.p99 / d.p99, loadAverage: loadavg()[0], cpu };
   } finally {
     await plane.stop();
     backend.proc.kill();
@@ -148,4 +186,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = await runIngressBench({ seconds: seconds || undefined, concurrency: concurrency || undefined });
   const fmt = (l: LoadResult): string => `${l.rps.toFixed(0)} req/s, p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, ${l.errors} errors`;
   console.log(`direct:  ${fmt(r.direct)}\ningress: ${fmt(r.ingress)}\nratio:   ${r.rpsRatio.toFixed(2)}x throughput, ${r.p99Ratio.toFixed(2)}x p99 (load average ${r.loadAverage.toFixed(2)})`);
+  console.log(`cpu:     ${r.cpu.directUs.toFixed(1)} us/request direct, ${r.cpu.ingressUs.toFixed(1)} through nginx (nginx ${r.cpu.nginxUs.toFixed(1)}); throughput bound on busy cores ${r.cpu.rpsRatioBound.toFixed(2)}x`);
 }

@@ -108,7 +108,11 @@ const rows: Row[] = [
   { g: 'events.k8s.io', v: 'v1', kind: 'Event', plural: 'events', ns: true, short: ['ev'], storage: { group: '', resource: 'events', version: 'v1' } },
   { g: 'certificates.k8s.io', v: 'v1', kind: 'CertificateSigningRequest', plural: 'certificatesigningrequests', ns: false, short: ['csr'], sub: ['status', 'approval'] },
   // storage, rbac, policy, scheduling
+  { g: 'storage.k8s.io', v: 'v1', kind: 'CSIDriver', plural: 'csidrivers', ns: false },
+  { g: 'storage.k8s.io', v: 'v1', kind: 'CSINode', plural: 'csinodes', ns: false },
+  { g: 'storage.k8s.io', v: 'v1', kind: 'CSIStorageCapacity', plural: 'csistoragecapacities', ns: true },
   { g: 'storage.k8s.io', v: 'v1', kind: 'StorageClass', plural: 'storageclasses', ns: false, short: ['sc'] },
+  { g: 'storage.k8s.io', v: 'v1', kind: 'VolumeAttachment', plural: 'volumeattachments', ns: false, sub: ['status'] },
   { g: 'rbac.authorization.k8s.io', v: 'v1', kind: 'Role', plural: 'roles', ns: true },
   { g: 'rbac.authorization.k8s.io', v: 'v1', kind: 'RoleBinding', plural: 'rolebindings', ns: true },
   { g: 'rbac.authorization.k8s.io', v: 'v1', kind: 'ClusterRole', plural: 'clusterroles', ns: false },

@@ -108,6 +108,8 @@ export const R = {
   certificatesigningrequests: { group: 'certificates.k8s.io', version: 'v1', resource: 'certificatesigningrequests' },
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
   storageclasses: { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' },
+  csinodes: { group: 'storage.k8s.io', version: 'v1', resource: 'csinodes' },
+  volumeattachments: { group: 'storage.k8s.io', version: 'v1', resource: 'volumeattachments' },
   poddisruptionbudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' },
   priorityclasses: { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' },
 } as const satisfies Record<string, ResourceRef>;

@@ -3,7 +3,8 @@
  * NodeStatusManager registers the kubelet's Node and keeps its status and
  * Lease fresh, as upstream kubelet_node_status.go: registerWithAPIServer,
  * then updateNodeStatus on change or at least every minute (the heartbeat),
- * the Lease renewed on its own period.
+ * the Lease renewed on its own period. Registration also creates the node's
+ * CSINode when missing (csi-node.ts).
  */
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
@@ -14,6 +15,7 @@ import type { ImageService, RuntimeService } from './cri/runtime-service.js';
 import type { VersionResponse } from './cri/cri-types.js';
 import { newNode, nodeLabels, nodeStatus, type MachineInfo } from './node-status.js';
 import type { NodeAllocatable } from './downward-api.js';
+import { ensureCSINode } from './csi-node.js';
 
 /** NodeStatusManagerOptions are what the node status is made of. */
 export interface NodeStatusManagerOptions {
@@ -48,6 +50,7 @@ export class NodeStatusManager {
       const created = await this.#o.client.create(R.nodes, newNode(this.#o.nodeName, this.#o.podCIDR, status) as KubeObject);
       this.#nodeUid = created.metadata.uid ?? '';
       this.#o.log(`kubelet: registered node ${this.#o.nodeName}`);
+      await ensureCSINode(this.#o.client, this.#o.nodeName, this.#nodeUid, this.#o.log);
       return;
     } catch (err) {
       if (!/already exists/i.test((err as Error).message)) throw err;
@@ -58,6 +61,7 @@ export class NodeStatusManager {
     const patch: Record<string, unknown> = { metadata: { labels: nodeLabels(this.#o.nodeName) } };
     if (!existing.spec?.podCIDR && this.#o.podCIDR) patch.spec = { podCIDR: this.#o.podCIDR, podCIDRs: [this.#o.podCIDR] };
     await this.#o.client.patch(R.nodes, this.#o.nodeName, 'merge', patch);
+    await ensureCSINode(this.#o.client, this.#o.nodeName, this.#nodeUid, this.#o.log);
     await this.update();
   }
 

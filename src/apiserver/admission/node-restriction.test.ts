@@ -53,3 +53,28 @@ test('a node evicts only pods bound to itself, and leaves a missing pod to the e
   assert.equal(await run('CREATE', pods, eviction('gone'), undefined, 'eviction', inDefault), undefined);
   assert.equal(await run('CREATE', pods, eviction('theirs'), undefined, 'eviction', newContext({ name: 'alice', groups: ['system:authenticated'] }, 'default')), undefined);
 });
+
+test('a node creates, updates and deletes only the CSINode named after it', async () => {
+  const csinodes = lookupResource('storage.k8s.io', 'v1', 'csinodes')!;
+  const csiNode = (name: string): KubeObject => ({ apiVersion: 'storage.k8s.io/v1', kind: 'CSINode', metadata: { name }, spec: { drivers: [] } });
+  assert.ok(plugin.handles(csinodes, undefined, 'CREATE'));
+  for (const op of ['CREATE', 'UPDATE', 'DELETE'] as const) {
+    assert.equal(await run(op, csinodes, csiNode('a'), op === 'CREATE' ? undefined : csiNode('a')), undefined, op);
+    assert.equal(await run(op, csinodes, csiNode('b'), op === 'CREATE' ? undefined : csiNode('b')), 'csinodes.storage.k8s.io "b" is forbidden: can only access CSINode with the same name as the requesting node', op);
+  }
+  assert.equal(await run('CREATE', csinodes, csiNode('b'), undefined, undefined, newContext({ name: 'alice', groups: ['system:authenticated'] })), undefined);
+});
+
+test('a node creates and writes only its own Lease, and only in kube-node-lease', async () => {
+  const leases = lookupResource('coordination.k8s.io', 'v1', 'leases')!;
+  const lease = (name: string, namespace = 'kube-node-lease'): KubeObject => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace } });
+  const inNamespace = (ns: string): ReturnType<typeof newContext> => newContext(nodeA.user, ns);
+  assert.ok(plugin.handles(leases, undefined, 'CREATE'));
+  for (const op of ['CREATE', 'UPDATE', 'DELETE'] as const) {
+    const old = (l: KubeObject): KubeObject | undefined => (op === 'CREATE' ? undefined : l);
+    assert.equal(await run(op, leases, lease('a'), old(lease('a')), undefined, inNamespace('kube-node-lease')), undefined, op);
+    assert.equal(await run(op, leases, lease('b'), old(lease('b')), undefined, inNamespace('kube-node-lease')), 'leases.coordination.k8s.io "b" is forbidden: can only access node lease with the same name as the requesting node', op);
+    assert.equal(await run(op, leases, lease('a', 'default'), old(lease('a', 'default')), undefined, inNamespace('default')), 'leases.coordination.k8s.io "a" is forbidden: can only access leases in the "kube-node-lease" system namespace', op);
+  }
+  assert.equal(await run('CREATE', leases, lease('b'), undefined, undefined, newContext({ name: 'alice', groups: ['system:authenticated'] }, 'kube-node-lease')), undefined);
+});

@@ -2,8 +2,8 @@
 /**
  * NodeRestriction admission (upstream plugin/pkg/admission/noderestriction):
  * a node (`system:node:<name>`) may create only mirror pods, update the
- * status of, delete and evict only pods bound to it, create, update and delete only its own Node, and
- * may not set the `node-restriction.kubernetes.io/` labels reserved for
+ * status of, delete and evict only pods bound to it, create, update and delete only its own Node,
+ * its own Lease (in kube-node-lease) and its own CSINode, and may not set the `node-restriction.kubernetes.io/` labels reserved for
  * administrators. The Node authorizer has already limited what a node may
  * reach; this limits what it may write.
  */
@@ -66,17 +66,39 @@ function admitNode(a: AdmissionAttributes, node: string): void {
   if (touched.length) forbid(a, `is not allowed to modify labels: ${touched.sort().join(', ')}`);
 }
 
+/**
+ * admitCSINode: a node writes only the CSINode named after it (upstream's
+ * admitCSINode; on create the name comes from the object, as the Node
+ * authorizer could not check it).
+ */
+function admitCSINode(a: AdmissionAttributes, node: string): void {
+  if ((a.object.metadata.name ?? '') !== node) forbid(a, 'can only access CSINode with the same name as the requesting node');
+}
+
+/**
+ * admitLease: a node writes only its own Lease in kube-node-lease (upstream's
+ * admitLease). The Node authorizer cannot see the name of a create, so this
+ * is where another node's Lease is refused.
+ */
+function admitLease(a: AdmissionAttributes, node: string): void {
+  if ((a.ctx.namespace ?? a.object.metadata.namespace) !== 'kube-node-lease') forbid(a, 'can only access leases in the "kube-node-lease" system namespace');
+  if ((a.object.metadata.name ?? '') !== node) forbid(a, 'can only access node lease with the same name as the requesting node');
+}
+
 /** nodeRestrictionAdmission is the NodeRestriction plugin. */
 export function nodeRestrictionAdmission(getPod: PodGetter = async () => undefined): AdmissionPlugin {
   return {
     name: 'NodeRestriction',
-    handles: (r) => r.group === '' && (r.kind === 'Pod' || r.kind === 'Node'),
+    handles: (r) =>
+      (r.group === '' && (r.kind === 'Pod' || r.kind === 'Node')) || (r.group === 'storage.k8s.io' && r.kind === 'CSINode') || (r.group === 'coordination.k8s.io' && r.kind === 'Lease'),
     async validate(a) {
       const node = nodeIdentity(a.ctx.user);
       if (node === undefined) return;
       if (!node) forbid(a, `could not determine node from user "${a.ctx.user.name}"`);
       if (a.resource.kind === 'Pod' && a.subresource === 'eviction') await admitEviction(a, node, getPod);
       else if (a.resource.kind === 'Pod') admitPod(a, node);
+      else if (a.resource.kind === 'CSINode') admitCSINode(a, node);
+      else if (a.resource.kind === 'Lease') admitLease(a, node);
       else admitNode(a, node);
     },
   };

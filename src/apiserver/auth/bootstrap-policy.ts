@@ -122,7 +122,10 @@ export function nodeRules(): PolicyRule[] {
     rule(['create'], [''], ['serviceaccounts/token']),
     rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
     rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
-    rule(READ, ['storage.k8s.io'], ['csidrivers', 'csinodes', 'volumeattachments', 'storageclasses']),
+    rule(READ, ['storage.k8s.io'], ['csidrivers', 'storageclasses']),
+    // The Node authorizer narrows these two: its own CSINode, and attachments to its node.
+    rule(['get', 'create', 'update', 'patch', 'delete'], ['storage.k8s.io'], ['csinodes']),
+    rule(['get'], ['storage.k8s.io'], ['volumeattachments']),
     rule(READ, ['node.k8s.io'], ['runtimeclasses']),
   ];
 }

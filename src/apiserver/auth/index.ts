@@ -97,11 +97,16 @@ export function installAuth(server: APIServer, client: Client, opts: AuthOptions
   const factory = new InformerFactory(client, { log });
   const source = new InformerRBACSource(factory);
   const rbac = new RBACAuthorizer(source);
-  // The Node authorizer reads pods by the node they are bound to, and claims for the PVs they use.
+  // The Node authorizer reads pods by the node they are bound to, claims for the PVs they use, and volume attachments.
   const pods = factory.informer(R.pods);
   pods.addIndexer(POD_NODE_INDEX, (p) => [(p.spec as { nodeName?: string } | undefined)?.nodeName ?? '']);
   const claims = factory.informer(R.persistentvolumeclaims);
-  const graph = new NodeGraph({ podsOnNode: (node) => pods.byIndex(POD_NODE_INDEX, node), claim: (ns, name) => claims.get(`${ns}/${name}`) });
+  const attachments = factory.informer(R.volumeattachments);
+  const graph = new NodeGraph({
+    podsOnNode: (node) => pods.byIndex(POD_NODE_INDEX, node),
+    claim: (ns, name) => claims.get(`${ns}/${name}`),
+    volumeAttachment: (name) => attachments.get(name),
+  });
   // --authorization-mode=Node,RBAC, as kubeadm and k3s configure it.
   const authorizer = unionAuthorizer(new NodeAuthorizer(graph, nodeRules()), rbac);
   const aggregator = opts.aggregation(source.clusterRoleInformer);

@@ -150,3 +150,35 @@ test('a claim status write is related and of the status subresource', () => {
   assert.ok(authz.authorize(req('patch', 'persistentvolumeclaims', { name: 'data', subresource: 'status' })).allowed);
   assert.equal(authz.authorize(req('get', 'persistentvolumeclaims', { name: 'data', subresource: 'status' })).reason, 'can only get/update/patch this type');
 });
+
+test('a node gets only attachments to itself, and only its own CSINode; CSIDrivers follow the node rules', () => {
+  const attachments: KubeObject[] = [
+    { metadata: { name: 'va-a' }, spec: { attacher: 'x.csi', nodeName: 'a', source: { persistentVolumeName: 'pv-1' } } },
+    { metadata: { name: 'va-b' }, spec: { attacher: 'x.csi', nodeName: 'b', source: { persistentVolumeName: 'pv-2' } } },
+  ];
+  const withVAs = new NodeAuthorizer(new NodeGraph({ podsOnNode: () => [], claim: () => undefined, volumeAttachment: (name) => attachments.find((v) => v.metadata.name === name) }), nodeRules());
+  const storage = (verb: string, resource: string, extra: Partial<AuthorizationAttributes> = {}) => req(verb, resource, { group: 'storage.k8s.io', namespace: undefined, ...extra });
+  assert.ok(withVAs.authorize(storage('get', 'volumeattachments', { name: 'va-a' })).allowed);
+  const other = storage('get', 'volumeattachments', { name: 'va-b' });
+  assert.equal(
+    `${forbiddenMessage(other)}: ${withVAs.authorize(other).reason}`,
+    `volumeattachments.storage.k8s.io "va-b" is forbidden: User "system:node:a" cannot get resource "volumeattachments" in API group "storage.k8s.io" at the cluster scope: no relationship found between node 'a' and this object`,
+  );
+  assert.equal(withVAs.authorize(storage('get', 'volumeattachments', { name: 'missing' })).reason, "no relationship found between node 'a' and this object");
+  assert.equal(withVAs.authorize(storage('list', 'volumeattachments')).reason, 'can only get individual resources of this type');
+  assert.equal(withVAs.authorize(storage('patch', 'volumeattachments', { name: 'va-a', subresource: 'status' })).reason, 'can only get individual resources of this type');
+  // A graph without attachments relates none.
+  assert.equal(authz.authorize(storage('get', 'volumeattachments', { name: 'va-a' })).allowed, false);
+
+  for (const verb of ['get', 'update', 'patch', 'delete']) assert.ok(authz.authorize(storage(verb, 'csinodes', { name: 'a' })).allowed, verb);
+  assert.ok(authz.authorize(storage('create', 'csinodes')).allowed, 'a create is checked by NodeRestriction');
+  const theirs = storage('get', 'csinodes', { name: 'b' });
+  assert.equal(
+    `${forbiddenMessage(theirs)}: ${authz.authorize(theirs).reason}`,
+    'csinodes.storage.k8s.io "b" is forbidden: User "system:node:a" cannot get resource "csinodes" in API group "storage.k8s.io" at the cluster scope: can only access CSINode with the same name as the requesting node',
+  );
+  assert.equal(authz.authorize(storage('list', 'csinodes')).reason, 'can only get, create, update, patch, or delete a CSINode');
+  assert.equal(authz.authorize(storage('update', 'csinodes', { name: 'a', subresource: 'status' })).reason, 'cannot authorize CSINode subresources');
+  for (const verb of ['get', 'list', 'watch']) assert.ok(authz.authorize(storage(verb, 'csidrivers', { name: 'x.csi' })).allowed, verb);
+  assert.equal(authz.authorize(storage('create', 'csidrivers')).allowed, false);
+});

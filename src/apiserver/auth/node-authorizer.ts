@@ -3,7 +3,8 @@
  * The Node authorizer (upstream plugin/pkg/auth/authorizer/node): a kubelet
  * (`system:node:<name>` in `system:nodes`) may read a Secret, ConfigMap,
  * PVC or PV, or mint a service account token, only when one of the pods
- * bound to its node references it, and may touch only its own Lease.
+ * bound to its node references it, get a VolumeAttachment only when it
+ * names its node, and may touch only its own Lease and CSINode.
  * Everything else a node does is judged against the static node rules
  * (upstream's system:node role). A request it does not allow is left to the
  * next authorizer with a reason, which becomes the tail of the 403 message:
@@ -65,6 +66,10 @@ export class NodeAuthorizer implements Authorizer {
           return this.#createToken(node, a);
         case 'coordination.k8s.io/leases':
           return this.#lease(node, a);
+        case 'storage.k8s.io/volumeattachments':
+          return this.#get(node, 'volumeattachment', a);
+        case 'storage.k8s.io/csinodes':
+          return this.#csiNode(node, a);
         case '/nodes':
           return this.#node(node, a);
         case '/pods':
@@ -153,6 +158,17 @@ export class NodeAuthorizer implements Authorizer {
     if (!['get', 'create', 'update', 'patch', 'delete'].includes(a.verb)) return noOpinion('can only get, create, update, patch, or delete a node lease');
     if (a.namespace !== NODE_LEASE_NAMESPACE) return noOpinion(`can only access leases in the "${NODE_LEASE_NAMESPACE}" system namespace`);
     if (a.verb !== 'create' && a.name !== node) return noOpinion('can only access node lease with the same name as the requesting node');
+    return allow;
+  }
+
+  /**
+   * A node reads and writes only its own CSINode (upstream's authorizeCSINode).
+   * A create carries no name here; NodeRestriction admission checks it.
+   */
+  #csiNode(node: string, a: AuthorizationAttributes): AuthorizationDecision {
+    if (!['get', 'create', 'update', 'patch', 'delete'].includes(a.verb)) return noOpinion('can only get, create, update, patch, or delete a CSINode');
+    if (a.subresource) return noOpinion('cannot authorize CSINode subresources');
+    if (a.verb !== 'create' && a.name !== node) return noOpinion('can only access CSINode with the same name as the requesting node');
     return allow;
   }
 

@@ -3,20 +3,23 @@
  * What a node's pods reference, for the Node authorizer (upstream
  * plugin/pkg/auth/authorizer/node/graph.go keeps the same relationships as
  * a graph: pod → node, secret/configmap/pvc/serviceaccount → pod,
- * pv → pvc). Here the edges are read straight from the pods bound to the
- * node (an informer index by spec.nodeName) and the claims they use, which
- * answers the same question: is there a path from this object to the node?
+ * pv → pvc, volumeattachment → node). Here the edges are read straight
+ * from the pods bound to the node (an informer index by spec.nodeName), the
+ * claims they use and the attachments naming the node, which answers the
+ * same question: is there a path from this object to the node?
  */
 import type { Pod, PodSpec, PersistentVolumeClaim, Volume } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/index.js';
 
 /** ObjectKind is what the graph relates to a node. */
-export type GraphKind = 'secret' | 'configmap' | 'persistentvolumeclaim' | 'persistentvolume' | 'serviceaccount' | 'pod';
+export type GraphKind = 'secret' | 'configmap' | 'persistentvolumeclaim' | 'persistentvolume' | 'serviceaccount' | 'pod' | 'volumeattachment';
 
-/** NodeGraphSource is where the graph reads pods by node and claims by name (informer caches in the server, arrays in tests). */
+/** NodeGraphSource is where the graph reads pods by node, claims and volume attachments by name (informer caches in the server, arrays in tests). */
 export interface NodeGraphSource {
   podsOnNode(nodeName: string): readonly KubeObject[];
   claim(namespace: string, name: string): KubeObject | undefined;
+  /** volumeAttachment reads one VolumeAttachment; a source without them relates none to any node. */
+  volumeAttachment?(name: string): KubeObject | undefined;
 }
 
 function podSpecOf(pod: KubeObject): PodSpec {
@@ -84,6 +87,11 @@ export class NodeGraph {
 
   /** hasPath is true when the object (namespace '' for cluster-scoped PVs) is reachable from one of the node's pods. */
   hasPath(nodeName: string, kind: GraphKind, namespace: string, name: string): boolean {
+    if (kind === 'volumeattachment') {
+      // Upstream's graph has an edge volumeattachment → node from spec.nodeName (AddVolumeAttachment).
+      const va = this.#src.volumeAttachment?.(name);
+      return !!va && (va.spec as { nodeName?: string } | undefined)?.nodeName === nodeName;
+    }
     const pods = this.#src.podsOnNode(nodeName);
     if (kind === 'pod') return pods.some((p) => p.metadata.namespace === namespace && p.metadata.name === name);
     if (kind === 'persistentvolume') {

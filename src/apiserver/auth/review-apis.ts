@@ -175,7 +175,7 @@ function metadataIsEmpty(metadata: unknown, exceptNamespace: boolean): boolean {
 }
 
 /** attributesOf turns a review's spec into authorizer attributes (a LocalSubjectAccessReview is pinned to its namespace). */
-function attributesOf(user: UserInfo, spec: AccessReviewSpec, urlNamespace: string | undefined): { attrs: AuthorizationAttributes; evaluationErrors: string[] } {
+export function attributesOf(user: UserInfo, spec: AccessReviewSpec, urlNamespace: string | undefined): { attrs: AuthorizationAttributes; evaluationErrors: string[] } {
   const r = spec.resourceAttributes;
   if (r) {
     // Selectors are passed whatever the verb, as upstream's ResourceAttributesFrom does.
@@ -185,7 +185,8 @@ function attributesOf(user: UserInfo, spec: AccessReviewSpec, urlNamespace: stri
       verb: r.verb ?? '',
       resourceRequest: true,
       group: r.group ?? '',
-      version: r.version,
+      // Upstream's ResourceAttributesFrom asks about every version ('*') when none is named (matchAllVersionIfEmpty).
+      version: r.version || '*',
       resource: r.resource ?? '',
       subresource: r.subresource || undefined,
       namespace: urlNamespace ?? (r.namespace || undefined),

@@ -36,3 +36,4 @@ export { horizontalPodAutoscalerTableConvertor } from '../printers/autoscaling-p
 export { clusterRoleBindingTableConvertor, roleBindingTableConvertor } from '../printers/rbac-printers.js';
 export { persistentVolumeClaimTableConvertor, persistentVolumeTableConvertor, storageClassTableConvertor } from '../printers/storage-printers.js';
 export { certificateSigningRequestTableConvertor } from '../printers/certificates-printer.js';
+export { csiDriverTableConvertor, csiNodeTableConvertor, volumeAttachmentTableConvertor } from '../printers/csi-printers.js';

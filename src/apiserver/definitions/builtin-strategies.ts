@@ -30,3 +30,5 @@ export { resourceQuotaStrategy } from '../strategies/resource-quota.js';
 export { controllerRevisionStrategy } from '../strategies/controller-revision.js';
 export { certificateSigningRequestStrategy } from '../strategies/certificate-signing-request.js';
 export { podTemplateStrategy } from '../strategies/pod-template.js';
+export { csiDriverStrategy, csiNodeStrategy } from '../strategies/csi.js';
+export { csiStorageCapacityStrategy, volumeAttachmentStrategy } from '../strategies/volume-attachment.js';

@@ -67,6 +67,11 @@ const KINDS: Record<string, KindEntry> = {
   'certificates.k8s.io/CertificateSigningRequest': { strategy: s.certificateSigningRequestStrategy, printer: p.certificateSigningRequestTableConvertor },
   'discovery.k8s.io/EndpointSlice': { strategy: s.endpointSliceStrategy, printer: p.endpointSliceTableConvertor },
   'events.k8s.io/Event': { strategy: s.eventStrategy, printer: p.eventTableConvertor },
+  'storage.k8s.io/CSIDriver': { strategy: s.csiDriverStrategy, printer: p.csiDriverTableConvertor, generation: true, returnsDeletedObject: true },
+  'storage.k8s.io/CSINode': { strategy: s.csiNodeStrategy, printer: p.csiNodeTableConvertor, returnsDeletedObject: true },
+  // Upstream serves CSIStorageCapacity with the default NAME / CREATED AT table (rest.NewDefaultTableConvertor).
+  'storage.k8s.io/CSIStorageCapacity': { strategy: s.csiStorageCapacityStrategy },
+  'storage.k8s.io/VolumeAttachment': { strategy: s.volumeAttachmentStrategy, printer: p.volumeAttachmentTableConvertor, returnsDeletedObject: true },
   'storage.k8s.io/StorageClass': { strategy: s.storageClassStrategy, printer: p.storageClassTableConvertor, generation: true, returnsDeletedObject: true },
   'rbac.authorization.k8s.io/Role': { strategy: s.roleStrategyNamespaced },
   'rbac.authorization.k8s.io/ClusterRole': { strategy: s.clusterRoleStrategy },

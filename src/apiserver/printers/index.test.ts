@@ -9,7 +9,7 @@ import { defaultTableConvertor, hasPrinter, parseIncludeObject, tableConvertorFo
 const now = new Date('2024-05-01T12:00:00Z');
 
 /** Kinds upstream serves with the default NAME / CREATED AT table. */
-const DEFAULT_TABLE_KINDS = new Set(['Role', 'ClusterRole', 'LimitRange']);
+const DEFAULT_TABLE_KINDS = new Set(['Role', 'ClusterRole', 'LimitRange', 'CSIStorageCapacity']);
 
 test('every served kind has its upstream printer, or the default table where upstream has none', () => {
   for (const r of RESOURCES) {

@@ -9,7 +9,7 @@ import type { SchemaPackage } from './field-spec.js';
 export const STORAGE_V1: SchemaPackage = {
   pkg: 'storage',
   apiVersion: 'storage.k8s.io/v1',
-  kinds: ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment'],
+  kinds: ['StorageClass', 'CSIDriver', 'CSINode', 'CSIStorageCapacity', 'VolumeAttachment'],
   messages: {
     CSIDriver: 'metadata=1:meta.ObjectMeta spec=2:CSIDriverSpec!',
     CSIDriverSpec:
@@ -19,6 +19,9 @@ export const STORAGE_V1: SchemaPackage = {
     CSINodeDriver:
       'name=1:string! nodeID=2:string! topologyKeys=3:[]string allocatable=4:VolumeNodeResources?',
     CSINodeSpec: 'drivers=1:[]CSINodeDriver',
+    CSIStorageCapacity:
+      'metadata=1:meta.ObjectMeta nodeTopology=2:meta.LabelSelector? storageClassName=3:string! ' +
+      'capacity=4:quantity? maximumVolumeSize=5:quantity?',
     StorageClass:
       'metadata=1:meta.ObjectMeta provisioner=2:string! parameters=3:{string} reclaimPolicy=4:string? ' +
       'mountOptions=5:[]string allowVolumeExpansion=6:bool? volumeBindingMode=7:string? ' +
