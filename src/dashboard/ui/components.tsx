@@ -73,14 +73,14 @@ export function ConfirmButton({ label, question, onConfirm, danger = true }: { l
   );
 }
 
-/** Bar draws used/total with an optional second mark (requests beside usage). */
 /** Bar draws usage and requests against a total; requested is undefined while the pods are still being read. */
 export function Bar({ label, used, requested, total, format }: { label: string; used?: number; requested?: number; total: number; format: (n: number) => string }) {
   const pct = (n: number) => `${Math.min(100, total > 0 ? (n / total) * 100 : 0).toFixed(1)}%`;
   return (
     <div class="bar-row">
       <span class="bar-label">{label}</span>
-      <div class="bar" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={total} aria-valuenow={requested} aria-busy={requested === undefined || undefined}>
+      {/* A meter must have a value (ARIA 1.2); while requests are unknown the bar is an indeterminate progressbar, which may lack one. */}
+      <div class="bar" role={requested === undefined ? 'progressbar' : 'meter'} aria-label={label} aria-valuemin={0} aria-valuemax={total} aria-valuenow={requested} aria-busy={requested === undefined || undefined}>
         {requested !== undefined && <div class="bar-requested" style={{ width: pct(requested) }} />}
         {used !== undefined && <div class="bar-used" style={{ width: pct(used) }} />}
       </div>
