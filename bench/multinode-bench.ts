@@ -92,6 +92,10 @@ function podToPod(c: MachineCluster, ns: string): Record<string, number> {
     'pod_to_pod.cross_node.p99_ms': r.b.p99,
     'pod_to_pod.cross_vs_same.rps_ratio': r.rpsRatio,
     'pod_to_pod.cross_vs_same.p99_ratio': r.p99Ratio,
+    // Machine-wide CPU per request on each path; same ÷ cross bounds the rps ratio while both "machines" share the cores.
+    'pod_to_pod.same_node.cpu_us_per_req': r.a.cpuUs,
+    'pod_to_pod.cross_node.cpu_us_per_req': r.b.cpuUs,
+    'pod_to_pod.cross_vs_same.rps_bound_from_cpu': r.cpuRatio,
     'pod_to_pod.slices': r.slices,
     'pod_to_pod.load_average_1m_before': load1m,
     'pod_to_pod.load_average_1m_after': load1mAfter,
