@@ -119,6 +119,8 @@ const rows: Row[] = [
   { g: 'rbac.authorization.k8s.io', v: 'v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', ns: false },
   { g: 'policy', v: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', ns: true, short: ['pdb'], sub: ['status'] },
   { g: 'scheduling.k8s.io', v: 'v1', kind: 'PriorityClass', plural: 'priorityclasses', ns: false, short: ['pc'] },
+  // node.k8s.io/v1: the container runtime a pod asks for (spec.runtimeClassName)
+  { g: 'node.k8s.io', v: 'v1', kind: 'RuntimeClass', plural: 'runtimeclasses', ns: false },
   // admissionregistration.k8s.io/v1: dynamic admission (webhooks and CEL policies)
   { g: 'admissionregistration.k8s.io', v: 'v1', kind: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', ns: false, cat: ['api-extensions'] },
   { g: 'admissionregistration.k8s.io', v: 'v1', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', ns: false, cat: ['api-extensions'] },

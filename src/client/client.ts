@@ -112,4 +112,5 @@ export const R = {
   volumeattachments: { group: 'storage.k8s.io', version: 'v1', resource: 'volumeattachments' },
   poddisruptionbudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' },
   priorityclasses: { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' },
+  runtimeclasses: { group: 'node.k8s.io', version: 'v1', resource: 'runtimeclasses' },
 } as const satisfies Record<string, ResourceRef>;

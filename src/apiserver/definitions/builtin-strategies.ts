@@ -32,3 +32,4 @@ export { certificateSigningRequestStrategy } from '../strategies/certificate-sig
 export { podTemplateStrategy } from '../strategies/pod-template.js';
 export { csiDriverStrategy, csiNodeStrategy } from '../strategies/csi.js';
 export { csiStorageCapacityStrategy, volumeAttachmentStrategy } from '../strategies/volume-attachment.js';
+export { runtimeClassStrategy } from '../strategies/runtime-class.js';

@@ -79,6 +79,7 @@ const KINDS: Record<string, KindEntry> = {
   'rbac.authorization.k8s.io/ClusterRoleBinding': { strategy: s.clusterRoleBindingStrategy, printer: p.clusterRoleBindingTableConvertor },
   'policy/PodDisruptionBudget': { strategy: s.podDisruptionBudgetStrategy, printer: p.podDisruptionBudgetTableConvertor, generation: true },
   'scheduling.k8s.io/PriorityClass': { strategy: s.priorityClassStrategy, printer: p.priorityClassTableConvertor },
+  'node.k8s.io/RuntimeClass': { strategy: s.runtimeClassStrategy, printer: p.runtimeClassTableConvertor },
   'admissionregistration.k8s.io/MutatingWebhookConfiguration': { strategy: mutatingWebhookConfigurationStrategy, printer: webhookConfigurationTableConvertor, generation: true },
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': { strategy: validatingWebhookConfigurationStrategy, printer: webhookConfigurationTableConvertor, generation: true },
   'admissionregistration.k8s.io/ValidatingAdmissionPolicy': { strategy: validatingAdmissionPolicyStrategy, printer: validatingAdmissionPolicyTableConvertor, generation: true },

@@ -72,6 +72,7 @@ export const FIELD_SEMANTICS: Readonly<Record<string, ListSemantics>> = {
   'PodSpec.imagePullSecrets': byName,
   'PodSpec.hostAliases': { mergeKey: 'ip', strategy: 'merge', listType: 'map', mapKeys: ['ip'] },
   'PodSpec.tolerations': atomic,
+  'Scheduling.tolerations': atomic,
   'PodSpec.topologySpreadConstraints': {
     mergeKey: 'topologyKey', strategy: 'merge', listType: 'map', mapKeys: ['topologyKey', 'whenUnsatisfiable'],
   },

@@ -22,7 +22,8 @@ function validateEnum(value: unknown, allowed: string[], path: string): FieldErr
   return allowed.includes(value as string) ? [] : [field.notSupported(path, value, allowed)];
 }
 
-function validateToleration(t: Toleration, path: string): FieldError[] {
+/** validateToleration is one entry of upstream's ValidateTolerations (pods, RuntimeClass scheduling). */
+export function validateToleration(t: Toleration, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (t.key) errs.push(...isQualifiedName(t.key).map((m) => field.invalid(`${path}.key`, t.key, m)));
   if (!t.key && t.operator !== 'Exists') {

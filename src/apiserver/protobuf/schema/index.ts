@@ -21,6 +21,7 @@ import { DISCOVERY_V1 } from './discovery-v1.js';
 import { EVENTS_V1 } from './events-v1.js';
 import { META_V1 } from './meta-v1.js';
 import { NETWORKING_V1 } from './networking-v1.js';
+import { NODE_V1 } from './node-v1.js';
 import { POLICY_V1 } from './policy-v1.js';
 import { RBAC_V1 } from './rbac-v1.js';
 import { SCHEDULING_V1 } from './scheduling-v1.js';
@@ -32,7 +33,7 @@ export type { FieldSpec, FieldType, MessageSpec, Presence, ScalarType, SchemaPac
 export const SCHEMA_PACKAGES: readonly SchemaPackage[] = [
   META_V1, CORE_V1, APPS_V1, BATCH_V1, NETWORKING_V1, AUTOSCALING_V1, AUTOSCALING_V2, POLICY_V1, RBAC_V1,
   SCHEDULING_V1, COORDINATION_V1, DISCOVERY_V1, STORAGE_V1, EVENTS_V1, AUTHENTICATION_V1, AUTHORIZATION_V1, CERTIFICATES_V1,
-  APIREGISTRATION_V1, ADMISSIONREGISTRATION_V1,
+  APIREGISTRATION_V1, ADMISSIONREGISTRATION_V1, NODE_V1,
 ];
 
 /** MESSAGES maps a qualified message name (`core.PodSpec`) to its fields. */
