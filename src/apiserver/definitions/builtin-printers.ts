@@ -37,4 +37,4 @@ export { clusterRoleBindingTableConvertor, roleBindingTableConvertor } from '../
 export { persistentVolumeClaimTableConvertor, persistentVolumeTableConvertor, storageClassTableConvertor } from '../printers/storage-printers.js';
 export { certificateSigningRequestTableConvertor } from '../printers/certificates-printer.js';
 export { csiDriverTableConvertor, csiNodeTableConvertor, volumeAttachmentTableConvertor } from '../printers/csi-printers.js';
-export { runtimeClassTableConvertor } from '../printers/node-printers.js';
+export { runtimeClassTableConvertor } from '../printers/runtime-class-printer.js';
