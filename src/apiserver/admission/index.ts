@@ -8,6 +8,7 @@ import { nodeRestrictionAdmission } from './node-restriction.js';
 import { namespaceLifecycleAdmission } from './namespace-lifecycle.js';
 import { podPriorityAdmission } from './pod-priority.js';
 import { resourceQuotaAdmission } from './resource-quota.js';
+import { liveRuntimeClassGetter, runtimeClassAdmission } from './runtime-class.js';
 import { serviceAccountAdmission } from './service-account.js';
 import { storageAdmissionPlugins } from './storage-admission.js';
 import { mutatingAdmissionWebhook, registryEnvironment, validatingAdmissionWebhook } from './webhook/index.js';
@@ -33,6 +34,9 @@ export function registerDefaultAdmission(api: APIRegistry): void {
   api.admission.register(serviceAccountAdmission(api));
   api.admission.register(podPriorityAdmission(api));
   for (const p of storageAdmissionPlugins(api)) api.admission.register(p);
+  // RuntimeClass follows the storage plugins and precedes the webhooks, as in upstream's plugin order.
+  const runtimeClasses = () => api.require('node.k8s.io', 'v1', 'runtimeclasses');
+  api.admission.register(runtimeClassAdmission(liveRuntimeClassGetter((name) => runtimeClasses().get(newContext(ADMISSION_READER), name))));
   // Dynamic admission comes after the built-in plugins, in upstream's order:
   // MutatingAdmissionWebhook, ValidatingAdmissionPolicy, ValidatingAdmissionWebhook.
   const env = registryEnvironment(api);
