@@ -8,7 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/index.js';
-import type { EventRecorder } from '../client/index.js';
+import { isNotFound } from '../machinery/index.js';
+import { R, type Client, type EventRecorder } from '../client/index.js';
 import type { RuntimeService } from './cri/runtime-service.js';
 import type { PodSandbox, PodSandboxConfig, PodSandboxStatus } from './cri/cri-types.js';
 import { formatPod } from './cri-labels.js';
@@ -22,6 +23,8 @@ import type { VolumeManager } from './volume-manager.js';
 
 /** SandboxManagerOptions are the node-wide pieces sandbox creation uses. */
 export interface SandboxManagerOptions {
+  /** client reads the RuntimeClass a pod names, for its handler. */
+  client: Client;
   runtime: RuntimeService;
   recorder: EventRecorder;
   volumes: VolumeManager;
@@ -71,7 +74,8 @@ export class SandboxManager {
     const problems = writePodCgroup(config.linux!.cgroup_parent!, podCgroupConfig(pod));
     if (problems.length) this.#o.log(`kubelet: ${formatPod(pod)}: pod cgroup limits not set: ${problems.join('; ')}`);
     try {
-      const { pod_sandbox_id } = await this.#o.runtime.runPodSandbox({ config });
+      const runtime_handler = await this.#runtimeHandler(pod);
+      const { pod_sandbox_id } = await this.#o.runtime.runPodSandbox({ config, runtime_handler });
       this.#configs.set(pod_sandbox_id, config);
       const { status } = await this.#o.runtime.podSandboxStatus({ pod_sandbox_id });
       const podIP = this.#ipOf(status);
@@ -87,6 +91,22 @@ export class SandboxManager {
       void this.#o.recorder.event(pod as KubeObject, 'Warning', 'FailedCreatePodSandBox', msg);
       this.#o.log(`kubelet: ${formatPod(pod)}: ${msg}`);
       return undefined;
+    }
+  }
+
+  /**
+   * runtimeHandler is the handler of the pod's RuntimeClass, '' (the runtime's default) when it names none, as
+   * upstream's runtimeclass.Manager.LookupRuntimeHandler: a class that is gone fails with the API's NotFound, any
+   * other error is wrapped. Upstream reads an informer's cache; a sandbox is created rarely enough to read it live.
+   */
+  async #runtimeHandler(pod: Pod): Promise<string> {
+    const name = pod.spec?.runtimeClassName;
+    if (!name) return '';
+    try {
+      return ((await this.#o.client.get(R.runtimeclasses, name)) as { handler?: string }).handler ?? '';
+    } catch (err) {
+      if (isNotFound(err)) throw err;
+      throw new Error(`failed to lookup RuntimeClass ${name}: ${(err as Error).message}`, { cause: err });
     }
   }
 
