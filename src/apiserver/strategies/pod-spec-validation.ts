@@ -46,6 +46,8 @@ function validateNames(spec: PodSpec, path: string): FieldError[] {
   errs.push(...subdomainField(spec.serviceAccountName, `${path}.serviceAccountName`));
   errs.push(...subdomainField(spec.nodeName, `${path}.nodeName`));
   errs.push(...subdomainField(spec.priorityClassName, `${path}.priorityClassName`));
+  // ValidateRuntimeClassName: the RuntimeClass's name, a DNS subdomain.
+  errs.push(...subdomainField(spec.runtimeClassName ?? undefined, `${path}.runtimeClassName`));
   if (spec.hostname) errs.push(...validateDNS1123LabelField(spec.hostname, `${path}.hostname`));
   if (spec.subdomain) errs.push(...validateDNS1123LabelField(spec.subdomain, `${path}.subdomain`));
   return errs;

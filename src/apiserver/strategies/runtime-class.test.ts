@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/object.js';
 import { fieldErrorMessage, type FieldError } from '../../machinery/index.js';
 import { runtimeClassStrategy } from './runtime-class.js';
+import { validatePodSpec } from './pod-spec-validation.js';
 import { runtimeClassTableConvertor } from '../printers/runtime-class-printer.js';
 
 const msgs = (errs: FieldError[] | undefined) => (errs ?? []).map(fieldErrorMessage);
@@ -50,4 +51,12 @@ test('overhead is checked as container limits, scheduling as a pod nodeSelector 
   assert.ok(got.includes('scheduling.tolerations[1].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means "match all values and all keys"'), got.join('\n'));
   assert.ok(got.some((m) => m.startsWith('scheduling.tolerations[3]: Duplicate value: ')), got.join('\n'));
   assert.equal(got.length, 6, got.join('\n'));
+});
+
+test("a pod's runtimeClassName is a DNS subdomain (upstream ValidateRuntimeClassName)", () => {
+  const errs = (name: string) => msgs(validatePodSpec({ runtimeClassName: name, containers: [] }, 'spec')).filter((m) => m.startsWith('spec.runtimeClassName'));
+  assert.deepEqual(errs('kata.example'), []);
+  assert.deepEqual(errs('Kata_1'), [
+    "spec.runtimeClassName: Invalid value: \"Kata_1\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+  ]);
 });
