@@ -150,11 +150,13 @@ export async function runServer(args: string[]): Promise<void> {
     );
   };
   // Soak runs read heap and event-loop delay from these lines (bench/soak-bench.ts).
-  if (process.env.SKIFF_RESOURCE_LOG_MS) startResourceSampler(log, Number(process.env.SKIFF_RESOURCE_LOG_MS));
+  const sampler = process.env.SKIFF_RESOURCE_LOG_MS ? startResourceSampler(log, Number(process.env.SKIFF_RESOURCE_LOG_MS)) : undefined;
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
     await server.start();
+    // The end of start-up, before the young generation is released: what start-up itself left committed.
+    sampler?.sampleNow();
     releaseYoungGeneration();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -11,11 +11,17 @@ import { getHeapSpaceStatistics } from 'node:v8';
 /** RESOURCE_LOG_PREFIX starts every sample line: `resources: {json}`. */
 export const RESOURCE_LOG_PREFIX = 'resources: ';
 
-/** startResourceSampler logs one sample every `intervalMs` until the returned stop is called. */
-export function startResourceSampler(log: (msg: string) => void, intervalMs: number): () => void {
+/** ResourceSampler logs samples on a timer; sampleNow logs one at once (a moment worth recording, such as the end of start-up). */
+export interface ResourceSampler {
+  sampleNow(): void;
+  stop(): void;
+}
+
+/** startResourceSampler logs one sample every `intervalMs` until stopped. */
+export function startResourceSampler(log: (msg: string) => void, intervalMs: number): ResourceSampler {
   const delay = monitorEventLoopDelay({ resolution: 20 });
   delay.enable();
-  const timer = setInterval(() => {
+  const sampleNow = (): void => {
     const m = process.memoryUsage();
     const sample = {
       rss: m.rss,
@@ -29,10 +35,14 @@ export function startResourceSampler(log: (msg: string) => void, intervalMs: num
     };
     delay.reset();
     log(RESOURCE_LOG_PREFIX + JSON.stringify(sample));
-  }, intervalMs);
+  };
+  const timer = setInterval(sampleNow, intervalMs);
   timer.unref();
-  return () => {
-    clearInterval(timer);
-    delay.disable();
+  return {
+    sampleNow,
+    stop: () => {
+      clearInterval(timer);
+      delay.disable();
+    },
   };
 }
