@@ -4,18 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
 import { R } from '../client/client.js';
-import { FakeClient } from '../client/fake-client.js';
-import { EventRecorder } from '../client/event-recorder.js';
-import { FakeRuntime } from './cri/fake-runtime.js';
-import { ImagePuller } from './image-puller.js';
-import { PodSyncer } from './pod-sync.js';
+import type { PodSyncer } from './pod-sync.js';
+import { podSyncFixture } from './pod-sync-fixture.js';
 import { restartCountFromLogs } from './container-plan.js';
 import { removeCgroup } from './pod-cgroups.js';
-import { ProbeManager } from './probe-manager.js';
-import { VolumeManager } from './volume-manager.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podsync-'));
 after(() => {
@@ -25,19 +19,7 @@ after(() => {
 });
 
 function setup(pod: KubeObject, extra: Partial<ConstructorParameters<typeof PodSyncer>[0]> = {}) {
-  const client = new FakeClient([pod]);
-  const runtime = new FakeRuntime({ images: ['docker.io/library/busybox:1.35', 'busybox:1.35'] });
-  const recorder = new EventRecorder(client, 'kubelet');
-  const node = { cpuMilli: 2000, memoryBytes: 1 << 30, ephemeralStorageBytes: 1 << 30 };
-  const syncer = new PodSyncer({
-    client, runtime, images: runtime, recorder, puller: new ImagePuller(runtime, recorder, { initialMs: 1000, maxMs: 4000 }),
-    probes: new ProbeManager(runtime, recorder, () => undefined),
-    volumes: new VolumeManager({ client, podsDir: join(dir, 'pods'), memoryVolumesDir: join(dir, 'memory-volumes'), node }), crashBackoff: { initialMs: 60_000, maxMs: 120_000 },
-    hostIP: '192.0.2.2', logRoot: join(dir, 'logs'), cgroupRoot: '/skiff-unit-test', dns: { servers: ['10.43.0.10'], domain: 'cluster.local' },
-    node, log: () => undefined, ...extra,
-  });
-  const get = async () => (await client.get(R.pods, pod.metadata.name!, { namespace: 'default' })) as Pod & KubeObject;
-  return { client, runtime, syncer, get };
+  return podSyncFixture({ dir, cgroupRoot: '/skiff-unit-test', pod, extra });
 }
 
 function newPod(name: string, restartPolicy: string, env: object[] = []): KubeObject {

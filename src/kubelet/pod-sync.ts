@@ -176,7 +176,6 @@ export class PodSyncer {
   }
 
   async #writeStatus(pod: Pod, state: PodRuntimeState, plan: Plan, podIP: string, allWaiting?: WaitingReason) {
-    const uid = pod.metadata?.uid ?? '';
     const instances = byContainerName(state);
     const sandboxReady = state.sandboxes.some((s) => s.state === 'SANDBOX_READY');
     const status = computePodStatus(pod, {

@@ -5,17 +5,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
 import { R } from '../client/client.js';
-import { FakeClient } from '../client/fake-client.js';
-import { EventRecorder } from '../client/event-recorder.js';
-import { FakeRuntime } from './cri/fake-runtime.js';
-import { ImagePuller } from './image-puller.js';
-import { PodSyncer } from './pod-sync.js';
+import { podSyncFixture } from './pod-sync-fixture.js';
 import { removeCgroup } from './pod-cgroups.js';
-import { ProbeManager } from './probe-manager.js';
-import { VolumeManager } from './volume-manager.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-rc-'));
 after(() => {
@@ -24,18 +17,7 @@ after(() => {
 });
 
 function setup(pod: KubeObject, objects: KubeObject[] = []) {
-  const client = new FakeClient([pod, ...objects]);
-  const runtime = new FakeRuntime({ images: ['docker.io/library/busybox:1.35', 'busybox:1.35'] });
-  const recorder = new EventRecorder(client, 'kubelet');
-  const node = { cpuMilli: 2000, memoryBytes: 1 << 30, ephemeralStorageBytes: 1 << 30 };
-  const syncer = new PodSyncer({
-    client, runtime, images: runtime, recorder, puller: new ImagePuller(runtime, recorder, { initialMs: 1000, maxMs: 4000 }),
-    probes: new ProbeManager(runtime, recorder, () => undefined),
-    volumes: new VolumeManager({ client, podsDir: join(dir, 'pods'), memoryVolumesDir: join(dir, 'memory-volumes'), node }), crashBackoff: { initialMs: 60_000, maxMs: 120_000 },
-    hostIP: '192.0.2.2', logRoot: join(dir, 'logs'), cgroupRoot: '/skiff-unit-test-rc', dns: { servers: ['10.43.0.10'], domain: 'cluster.local' },
-    node, log: () => undefined,
-  });
-  const get = async () => (await client.get(R.pods, pod.metadata.name!, { namespace: 'default' })) as Pod & KubeObject;
+  const { client, runtime, syncer, get } = podSyncFixture({ dir, cgroupRoot: '/skiff-unit-test-rc', pod, objects });
   const handlers = () => runtime.calls.filter((c) => c.method === 'RunPodSandbox').map((c) => (c.request as { runtime_handler?: string }).runtime_handler);
   return { client, syncer, get, handlers };
 }
